@@ -1,0 +1,3 @@
+from pacesetter.cli import main
+
+main()

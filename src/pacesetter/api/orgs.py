@@ -1,0 +1,73 @@
+"""Organisation tree endpoints."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from pacesetter.orgs import services
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import annotate_subtree_counts, org_children, org_get_for, org_list_for
+
+from .schemas import MoveIn, OrgIn, OrgOut, OrgPatch, OrgTreeOut
+
+router = Router(tags=["组织 organisations"])
+
+
+@router.get("/orgs", response=list[OrgOut], url_name="org-list")
+def org_list(
+    request: HttpRequest,
+    q: str = "",
+    parent_id: int | None = None,
+    limit: int = Query(100, le=500),
+    offset: int = Query(0, ge=0),
+):
+    qs = org_list_for(request.user)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    return list(qs.order_by("path")[offset : offset + limit])
+
+
+@router.post("/orgs", response={201: OrgOut}, url_name="org-list")
+def org_create(request: HttpRequest, payload: OrgIn):
+    parent = org_get_for(request.user, payload.parent_id, cap=Cap.ORG_MANAGE)
+    org = services.org_create(
+        actor=request.user, parent=parent, name=payload.name, org_type=payload.org_type, sector=payload.sector
+    )
+    return 201, org
+
+
+@router.get("/orgs/{org_id}", response=OrgTreeOut, url_name="org-detail")
+def org_detail(request: HttpRequest, org_id: int):
+    org = org_get_for(request.user, org_id)
+    return annotate_subtree_counts([org])[0]
+
+
+@router.patch("/orgs/{org_id}", response=OrgOut, url_name="org-detail")
+def org_update(request: HttpRequest, org_id: int, payload: OrgPatch):
+    org = org_get_for(request.user, org_id, cap=Cap.ORG_MANAGE)
+    return services.org_update(
+        actor=request.user,
+        org=org,
+        name=payload.name if payload.name is not None else org.name,
+        org_type=payload.org_type or org.org_type,
+        sector=payload.sector or org.sector,
+    )
+
+
+@router.get("/orgs/{org_id}/children", response=list[OrgTreeOut], url_name="org-children")
+def org_children_list(request: HttpRequest, org_id: int, include_inactive: bool = False):
+    return org_children(org_get_for(request.user, org_id), include_inactive=include_inactive)
+
+
+@router.post("/orgs/{org_id}/move", response=OrgOut, url_name="org-move")
+def org_move(request: HttpRequest, org_id: int, payload: MoveIn):
+    org = org_get_for(request.user, org_id, cap=Cap.ORG_MANAGE)
+    new_parent = org_get_for(request.user, payload.new_parent_id, cap=Cap.ORG_MANAGE)
+    return services.org_move(actor=request.user, org=org, new_parent=new_parent)
+
+
+@router.post("/orgs/{org_id}/deactivate", response=OrgOut, url_name="org-deactivate")
+def org_deactivate(request: HttpRequest, org_id: int):
+    org = org_get_for(request.user, org_id, cap=Cap.ORG_MANAGE)
+    return services.org_set_active(actor=request.user, org=org, active=False)

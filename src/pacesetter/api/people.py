@@ -1,0 +1,169 @@
+"""Members, roles, the caller's own identity and the audit log."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.selectors import audit_list_for
+from pacesetter.orgs import services
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import (
+    caps_for,
+    grant_list_for,
+    member_for_user,
+    member_get_for,
+    member_list_for,
+    org_get_for,
+    org_in_scope,
+    roles_for,
+    scope_paths,
+)
+
+from .schemas import AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
+
+router = Router(tags=["党员与角色 people and roles"])
+
+
+def member_out(user, m) -> dict:
+    clear = m.user_id == user.pk or org_in_scope(user, m.organisation, Cap.PERSON_PII)
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "gender": m.gender,
+        "ethnicity": m.ethnicity,
+        "birth_date": m.birth_date,
+        "joined_on": m.joined_on,
+        "post": m.post,
+        "organisation_id": m.organisation_id,
+        "organisation_name": m.organisation.name,
+        "is_active": m.is_active,
+        "phone": m.phone if clear else m.phone_masked,
+        "id_number": m.id_number if clear else m.id_number_masked,
+    }
+
+
+@router.get("/me", response=MeOut, url_name="me")
+def me(request: HttpRequest):
+    member = member_for_user(request.user)
+    return {
+        "id": request.user.pk,
+        "username": request.user.username,
+        "full_name": request.user.get_full_name(),
+        "roles": sorted(roles_for(request.user)),
+        "capabilities": sorted(caps_for(request.user)),
+        "member_id": member.pk if member else None,
+    }
+
+
+@router.get("/members", response=list[MemberOut], url_name="member-list")
+def member_list(
+    request: HttpRequest,
+    org_id: int | None = None,
+    q: str = "",
+    include_inactive: bool = False,
+    limit: int = Query(100, le=500),
+    offset: int = Query(0, ge=0),
+):
+    org = org_get_for(request.user, org_id, cap=Cap.PERSON_VIEW) if org_id else None
+    qs = member_list_for(request.user, org=org, query=q, include_inactive=include_inactive)
+    return [member_out(request.user, m) for m in qs[offset : offset + limit]]
+
+
+def _member_kwargs(request, payload: MemberIn) -> dict:
+    data = payload.dict()
+    data["organisation"] = org_get_for(request.user, data.pop("organisation_id"), cap=Cap.PERSON_MANAGE)
+    return data
+
+
+@router.post("/members", response={201: MemberOut}, url_name="member-list")
+def member_create(request: HttpRequest, payload: MemberIn):
+    member = services.member_create(actor=request.user, **_member_kwargs(request, payload))
+    return 201, member_out(request.user, member)
+
+
+@router.get("/members/{member_id}", response=MemberOut, url_name="member-detail")
+def member_detail(request: HttpRequest, member_id: int):
+    return member_out(request.user, member_get_for(request.user, member_id))
+
+
+@router.patch("/members/{member_id}", response=MemberOut, url_name="member-detail")
+def member_update(request: HttpRequest, member_id: int, payload: MemberIn):
+    member = member_get_for(request.user, member_id, cap=Cap.PERSON_MANAGE)
+    member = services.member_update(actor=request.user, member=member, **_member_kwargs(request, payload))
+    return member_out(request.user, member)
+
+
+@router.post("/members/{member_id}/deactivate", response=MemberOut, url_name="member-deactivate")
+def member_deactivate(request: HttpRequest, member_id: int):
+    member = member_get_for(request.user, member_id, cap=Cap.PERSON_MANAGE)
+    return member_out(
+        request.user, services.member_set_active(actor=request.user, member=member, active=False)
+    )
+
+
+def grant_out(g) -> dict:
+    return {
+        "id": g.pk,
+        "user_id": g.user_id,
+        "username": g.user.username,
+        "role": g.role,
+        "organisation_id": g.organisation_id,
+        "organisation_name": g.organisation.name,
+        "created_at": g.created_at,
+    }
+
+
+@router.get("/grants", response=list[GrantOut], url_name="grant-list")
+def grant_list(
+    request: HttpRequest,
+    org_id: int | None = None,
+    limit: int = Query(100, le=500),
+    offset: int = Query(0, ge=0),
+):
+    org = org_get_for(request.user, org_id, cap=Cap.ROLE_MANAGE) if org_id else None
+    return [grant_out(g) for g in grant_list_for(request.user, org=org)[offset : offset + limit]]
+
+
+@router.post("/grants", response={201: GrantOut}, url_name="grant-list")
+def grant_create(request: HttpRequest, payload: GrantIn):
+    user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
+    if user is None:
+        raise ValidationError(f"没有名为“{payload.username}”的有效账号", field="username")
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.ROLE_MANAGE)
+    grant = services.role_grant(actor=request.user, user=user, role=payload.role, organisation=org)
+    return 201, grant_out(grant)
+
+
+@router.post("/grants/{grant_id}/revoke", response=GrantOut, url_name="grant-revoke")
+def grant_revoke(request: HttpRequest, grant_id: int):
+    grant = grant_list_for(request.user).filter(pk=grant_id).first()
+    if grant is None:
+        raise NotFoundError()
+    return grant_out(services.role_revoke(actor=request.user, grant=grant))
+
+
+@router.get("/audit", response=list[AuditOut], url_name="audit-list")
+def audit_list(
+    request: HttpRequest,
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    action: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    limit: int = Query(100, le=500),
+    offset: int = Query(0, ge=0),
+):
+    qs = audit_list_for(
+        scope_paths(request.user, Cap.AUDIT_VIEW),
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return list(qs[offset : offset + limit])

@@ -1,0 +1,108 @@
+"""Shapes of the API's requests and responses."""
+
+import datetime
+
+from ninja import Schema
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class OrgOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    org_type: str
+    sector: str
+    is_active: bool
+    depth: int
+    member_count: int
+
+
+class OrgTreeOut(OrgOut):
+    subtree_members: int
+    subtree_orgs: int
+
+
+class OrgIn(Schema):
+    parent_id: int
+    name: str
+    org_type: str
+    sector: str
+
+
+class OrgPatch(Schema):
+    name: str | None = None
+    org_type: str | None = None
+    sector: str | None = None
+
+
+class MoveIn(Schema):
+    new_parent_id: int
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: datetime.date | None
+    joined_on: datetime.date | None
+    post: str
+    organisation_id: int
+    organisation_name: str
+    phone: str
+    id_number: str
+    is_active: bool
+
+
+class MemberIn(Schema):
+    name: str
+    gender: str
+    ethnicity: str = "汉族"
+    birth_date: datetime.date | None = None
+    joined_on: datetime.date | None = None
+    post: str = ""
+    organisation_id: int
+    phone: str = ""
+    id_number: str
+
+
+class GrantOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    role: str
+    organisation_id: int
+    organisation_name: str
+    created_at: datetime.datetime
+
+
+class GrantIn(Schema):
+    username: str
+    role: str
+    organisation_id: int
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    roles: list[str]
+    capabilities: list[str]
+    member_id: int | None
+
+
+class AuditOut(Schema):
+    id: int
+    created_at: datetime.datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    ip_address: str | None

@@ -1,0 +1,81 @@
+"""Writing audit entries: called inside every service, in the service's transaction."""
+
+import datetime
+from decimal import Decimal
+
+from .context import current_ip
+from .models import AuditEntry
+from .pii import PII_FIELDS, mask_value
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The values of `fields` on `obj`, ready for an audit diff (foreign keys as ids)."""
+    data = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        data[name] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    """{field: [old, new]} for changed fields, with personal data masked on both sides."""
+    before, after = before or {}, after or {}
+    result = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _plain(before.get(key)), _plain(after.get(key))
+        if old != new:
+            result[key] = [mask_value(key, old), mask_value(key, new)]
+    return result
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id="",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    extra: dict | None = None,
+    scope_path: str = "",
+) -> AuditEntry:
+    if obj is not None:
+        scope_path = scope_path or _scope_path_of(obj)
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    changes = diff(before, after)
+    if extra:
+        changes["_"] = {k: mask_value(k, v) if k in PII_FIELDS else _plain(v) for k, v in extra.items()}
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=(actor.get_full_name() or actor.get_username())
+        if actor is not None and actor.is_authenticated
+        else "系统",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=object_repr[:255],
+        changes=changes,
+        ip_address=current_ip.get(),
+        scope_path=scope_path,
+    )
+
+
+def _scope_path_of(obj) -> str:
+    if isinstance(getattr(obj, "path", None), str):
+        return obj.path
+    org = getattr(obj, "organisation", None)
+    return getattr(org, "path", "") if org is not None else ""

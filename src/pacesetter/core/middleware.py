@@ -1,0 +1,60 @@
+"""Bearer-token sign-in for API clients, the client address for audit entries, and domain errors as pages."""
+
+from django.http import JsonResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .context import current_ip
+from .errors import ApplicationError
+from .models import ApiToken
+
+
+class TokenAuthenticationMiddleware:
+    """`Authorization: Bearer ps_…` signs a machine client in as the token's user, for /api/ only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.headers.get("Authorization", "")
+        request.auth_via_token = False
+        if request.path_info.startswith("/api/") and header.startswith("Bearer "):
+            token = ApiToken.lookup(header.removeprefix("Bearer ").strip())
+            if token is None:
+                return JsonResponse({"code": "invalid_token", "message": "API 令牌无效或已撤销"}, status=401)
+            request.user = token.user
+            request.auth_via_token = True
+            request._dont_enforce_csrf_checks = True
+            if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return self.get_response(request)
+
+
+def client_ip(request) -> str | None:
+    # Behind a proxy, PACESETTER deployments set X-Forwarded-For at the proxy; take the first hop.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(exception.as_dict(), status=exception.status)
+        from django.http import HttpResponse
+
+        html = render_to_string(
+            "web/error.html", {"status": exception.status, "message": exception.message}, request
+        )
+        return HttpResponse(html, status=exception.status)

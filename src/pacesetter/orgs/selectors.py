@@ -1,0 +1,244 @@
+"""Reads scoped to what the caller may see: a role granted on an organisation covers its subtree."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
+
+from pacesetter.core.errors import NotFoundError, ValidationError
+
+from .enums import ROLE_CAPS, Cap
+from .models import SEGMENT, ImportBatch, Liaison, Member, Organisation, RoleGrant
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    org_id: int
+    path: str
+
+
+def grants_for(user) -> list[Grant]:
+    """The user's active grants, loaded once per request (cached on the user object)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_pacesetter_grants", None)
+    if cached is None:
+        cached = [
+            Grant(role, org_id, path)
+            for role, org_id, path in RoleGrant.objects.filter(
+                user=user, revoked_at__isnull=True, organisation__is_active=True
+            ).values_list("role", "organisation_id", "organisation__path")
+        ]
+        user._pacesetter_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_pacesetter_grants"):
+        del user._pacesetter_grants
+
+
+def roles_for(user) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+def caps_for(user) -> set[str]:
+    caps: set[str] = set()
+    for g in grants_for(user):
+        caps |= ROLE_CAPS[g.role]
+    return caps
+
+
+def has_cap(user, cap: str) -> bool:
+    return cap in caps_for(user)
+
+
+def scope_paths(user, cap: str = Cap.ORG_VIEW) -> list[str]:
+    """Top paths of the subtrees where the user holds `cap` (nested subtrees folded into their parent)."""
+    paths = sorted({g.path for g in grants_for(user) if cap in ROLE_CAPS[g.role]})
+    tops: list[str] = []
+    for p in paths:
+        if not any(p.startswith(t) for t in tops):
+            tops.append(p)
+    return tops
+
+
+def scope_q(user, cap: str = Cap.ORG_VIEW, field: str = "path") -> Q:
+    paths = scope_paths(user, cap)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def org_in_scope(user, org: Organisation, cap: str = Cap.ORG_VIEW) -> bool:
+    return any(org.path.startswith(p) for p in scope_paths(user, cap))
+
+
+def org_list_for(user, *, cap: str = Cap.ORG_VIEW, include_inactive: bool = True) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(scope_q(user, cap))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def org_get_for(user, pk, *, cap: str = Cap.ORG_VIEW) -> Organisation:
+    org = Organisation.objects.select_related("parent").filter(pk=pk).first() if str(pk).isdigit() else None
+    if org is None or not org_in_scope(user, org, cap):
+        raise NotFoundError()
+    return org
+
+
+def org_roots_for(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path__in=scope_paths(user, Cap.ORG_VIEW))
+
+
+def org_children(org: Organisation, *, include_inactive: bool = False) -> list[Organisation]:
+    """Children of `org`, each with `subtree_members`, `subtree_orgs` (descendants) set; three queries."""
+    qs = org.children.all() if include_inactive else org.children.filter(is_active=True)
+    return annotate_subtree_counts(list(qs))
+
+
+def annotate_subtree_counts(orgs: list[Organisation]) -> list[Organisation]:
+    """Set subtree member and organisation counts on sibling-or-unrelated orgs with SQL aggregates.
+
+    Organisations are grouped by depth; within one depth every path has the same length, so one GROUP BY
+    over the path prefix counts all their subtrees in a single query.
+    """
+    by_depth: dict[int, list[Organisation]] = {}
+    for o in orgs:
+        by_depth.setdefault(o.depth, []).append(o)
+    for depth, group in by_depth.items():
+        length = (depth + 1) * SEGMENT
+        prefix_q = Q()
+        for o in group:
+            prefix_q |= Q(path__startswith=o.path)
+        rows = (
+            Organisation.objects.filter(prefix_q, is_active=True)
+            .annotate(top=Substr("path", 1, length))
+            .values("top")
+            .annotate(
+                members=Coalesce(Sum("member_count"), 0, output_field=IntegerField()),
+                orgs=Count("id"),
+            )
+        )
+        stats = {r["top"]: r for r in rows}
+        for o in group:
+            r = stats.get(o.path, {"members": 0, "orgs": 1})
+            o.subtree_members = r["members"]
+            o.subtree_orgs = r["orgs"] - 1 if o.is_active else r["orgs"]
+    return orgs
+
+
+def breadcrumbs_for(orgs: list[Organisation]) -> dict[int, list[Organisation]]:
+    """Ancestors (root first) of each organisation, with one query for all of them."""
+    paths = {p for o in orgs for p in o.ancestor_paths}
+    ancestors = {
+        a.path: a for a in Organisation.objects.filter(path__in=paths).only("id", "name", "path", "depth")
+    }
+    return {o.pk: [ancestors[p] for p in o.ancestor_paths if p in ancestors] for o in orgs}
+
+
+def org_search_for(user, query: str, *, limit: int = 50) -> list[Organisation]:
+    query = query.strip()
+    if not query:
+        return []
+    return list(org_list_for(user).filter(name__icontains=query).order_by("depth", "path")[:limit])
+
+
+def member_list_for(
+    user,
+    *,
+    org: Organisation | None = None,
+    query: str = "",
+    include_inactive: bool = False,
+    cap: str = Cap.PERSON_VIEW,
+) -> QuerySet[Member]:
+    qs = Member.objects.select_related("organisation").filter(scope_q(user, cap, field="organisation__path"))
+    if org is not None:
+        qs = qs.filter(organisation__path__startswith=org.path)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(post__icontains=query))
+    return qs.order_by("organisation__path", "name", "id")
+
+
+def member_get_for(user, pk, *, cap: str = Cap.PERSON_VIEW) -> Member:
+    member = (
+        Member.objects.select_related("organisation", "user").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if member is None:
+        raise NotFoundError()
+    is_self = member.user_id is not None and member.user_id == user.pk and cap == Cap.PERSON_VIEW
+    if not is_self and not org_in_scope(user, member.organisation, cap):
+        raise NotFoundError()
+    return member
+
+
+def member_for_user(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("organisation").filter(user=user).first()
+
+
+def grant_list_for(user, *, org: Organisation | None = None) -> QuerySet[RoleGrant]:
+    qs = RoleGrant.objects.select_related("user", "organisation", "user__member").filter(
+        scope_q(user, Cap.ROLE_MANAGE, field="organisation__path"), revoked_at__isnull=True
+    )
+    if org is not None:
+        qs = qs.filter(organisation__path__startswith=org.path)
+    return qs.order_by("organisation__path", "role", "user__username")
+
+
+def liaison_list_for(user, *, leader=None) -> QuerySet[Liaison]:
+    qs = Liaison.objects.select_related("leader", "organisation").filter(
+        scope_q(user, Cap.ORG_VIEW, field="organisation__path")
+    )
+    if leader is not None:
+        qs = qs.filter(leader=leader)
+    return qs.order_by("organisation__path")
+
+
+def import_batch_list_for(user) -> QuerySet[ImportBatch]:
+    return (
+        ImportBatch.objects.filter(scope_q(user, Cap.IMPORT_RUN, field="scope__path"))
+        .select_related("created_by", "scope")
+        .defer("file", "rows", "changes")
+    )
+
+
+def import_batch_get_for(user, pk) -> ImportBatch:
+    batch = import_batch_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if batch is None:
+        raise NotFoundError()
+    return batch
+
+
+def org_resolve_for(user, text: str, *, cap: str = Cap.ORG_VIEW) -> Organisation:
+    """The organisation in the user's scope named `text` ("名称" or "上级名称/名称")."""
+    text = (text or "").strip()
+    parts = [p.strip() for p in text.replace("／", "/").split("/") if p.strip()]
+    if not parts:
+        raise ValidationError(_("请填写组织名称"), field="organisation")
+    qs = org_list_for(user, cap=cap).filter(name=parts[-1], is_active=True)
+    if len(parts) > 1:
+        qs = qs.filter(parent__name=parts[-2])
+    found = list(qs[:2])
+    if not found:
+        raise ValidationError(
+            _("在您的管理范围内找不到组织“%(name)s”") % {"name": text}, field="organisation"
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            _("有多个名为“%(name)s”的组织，请写成“上级组织/组织名称”") % {"name": parts[-1]},
+            field="organisation",
+        )
+    return found[0]

@@ -1,0 +1,407 @@
+"""Writes to organisations, members, accounts, roles and liaison links: check, validate, change, audit."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+
+from .enums import Cap, OrgType, Role, Sector
+from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
+from .selectors import forget_grants, org_in_scope
+from .validation import check_id_number, check_phone
+
+User = get_user_model()
+
+ORG_FIELDS = ["name", "parent", "org_type", "sector", "is_active"]
+MEMBER_FIELDS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "joined_on",
+    "post",
+    "organisation",
+    "phone",
+    "id_number",
+    "is_active",
+]
+
+
+def _require(user, org: Organisation, cap: str) -> None:
+    if user is not None and not org_in_scope(user, org, cap):
+        raise PermissionDeniedError(_("您无权在“%(org)s”范围内执行此操作") % {"org": org.name})
+
+
+def _next_child_path(parent: Organisation | None) -> str:
+    siblings = Organisation.objects.filter(parent=parent) if parent else Organisation.objects.filter(depth=0)
+    last = siblings.aggregate(m=Max("path"))["m"]
+    n = decode_segment(last[-SEGMENT:]) + 1 if last else 1
+    return (parent.path if parent else "") + encode_segment(n)
+
+
+def _clean_org_fields(name: str, org_type: str, sector: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("组织名称不能为空"), field="name")
+    if len(name) > 120:
+        raise ValidationError(_("组织名称不能超过120个字"), field="name")
+    if org_type not in OrgType.values:
+        raise ValidationError(_("组织类别无效：%(v)s") % {"v": org_type}, field="org_type")
+    if sector not in Sector.values:
+        raise ValidationError(_("所属行业无效：%(v)s") % {"v": sector}, field="sector")
+    return name
+
+
+@transaction.atomic
+def org_create(*, actor, parent: Organisation | None, name: str, org_type: str, sector: str) -> Organisation:
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise PermissionDeniedError(_("只有系统管理员可以创建顶级组织"))
+    else:
+        _require(actor, parent, Cap.ORG_MANAGE)
+        if not parent.is_active:
+            raise StateError(
+                _("上级组织“%(org)s”已撤销，不能在其下新建组织") % {"org": parent.name}, field="parent"
+            )
+        if parent.org_type == OrgType.BRANCH:
+            raise ValidationError(_("党支部下不能再设下级组织"), field="parent")
+    name = _clean_org_fields(name, org_type, sector)
+    if Organisation.objects.filter(parent=parent, name=name).exists():
+        raise ValidationError(_("同一上级组织下已有名为“%(name)s”的组织") % {"name": name}, field="name")
+    org = Organisation(
+        name=name,
+        parent=parent,
+        org_type=org_type,
+        sector=sector,
+        path=_next_child_path(parent),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    org.save()
+    audit_log(actor=actor, action="org.create", obj=org, after=snapshot(org, ORG_FIELDS))
+    return org
+
+
+@transaction.atomic
+def org_update(*, actor, org: Organisation, name: str, org_type: str, sector: str) -> Organisation:
+    _require(actor, org, Cap.ORG_MANAGE)
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    before = snapshot(org, ORG_FIELDS)
+    name = _clean_org_fields(name, org_type, sector)
+    if Organisation.objects.filter(parent_id=org.parent_id, name=name).exclude(pk=org.pk).exists():
+        raise ValidationError(_("同一上级组织下已有名为“%(name)s”的组织") % {"name": name}, field="name")
+    if org_type == OrgType.BRANCH and org.children.exists():
+        raise ValidationError(_("该组织有下级组织，不能改为党支部"), field="org_type")
+    org.name, org.org_type, org.sector = name, org_type, sector
+    org.save(update_fields=["name", "org_type", "sector", "updated_at"])
+    audit_log(actor=actor, action="org.update", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
+    return org
+
+
+@transaction.atomic
+def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisation:
+    """Move `org` with its whole subtree under `new_parent` by rewriting the path prefix in one UPDATE."""
+    _require(actor, org, Cap.ORG_MANAGE)
+    _require(actor, new_parent, Cap.ORG_MANAGE)
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if org.parent_id is None:
+        raise ValidationError(_("顶级组织不能移动"), field="parent")
+    if new_parent.path.startswith(org.path):
+        raise ValidationError(_("不能把组织移动到它自己或它的下级组织之下"), field="parent")
+    if new_parent.org_type == OrgType.BRANCH:
+        raise ValidationError(_("党支部下不能再设下级组织"), field="parent")
+    if not new_parent.is_active:
+        raise StateError(_("目标上级组织已撤销"), field="parent")
+    if new_parent.pk == org.parent_id:
+        return org
+    if Organisation.objects.filter(parent=new_parent, name=org.name).exists():
+        raise ValidationError(_("目标上级组织下已有同名组织“%(name)s”") % {"name": org.name}, field="parent")
+    before = snapshot(org, ORG_FIELDS)
+    old_path, new_path = org.path, _next_child_path(new_parent)
+    depth_delta = new_parent.depth + 1 - org.depth
+
+    Organisation.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_delta
+    )
+    Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
+    org.refresh_from_db()
+    audit_log(actor=actor, action="org.move", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
+    return org
+
+
+@transaction.atomic
+def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
+    """Deactivate (撤销) or reactivate an organisation; nothing is deleted."""
+    _require(actor, org, Cap.ORG_MANAGE)
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if org.is_active == active:
+        return org
+    if not active:
+        if Organisation.objects.filter(path__startswith=org.path, is_active=True).exclude(pk=org.pk).exists():
+            raise StateError(_("“%(org)s”还有有效的下级组织，请先撤销或移走它们") % {"org": org.name})
+        if org.member_count:
+            raise StateError(
+                _("“%(org)s”还有 %(n)d 名在册党员，请先转出") % {"org": org.name, "n": org.member_count}
+            )
+    elif org.parent is not None and not org.parent.is_active:
+        raise StateError(_("上级组织已撤销，请先恢复上级组织"))
+    before = snapshot(org, ORG_FIELDS)
+    org.is_active = active
+    org.save(update_fields=["is_active", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="org.activate" if active else "org.deactivate",
+        obj=org,
+        before=before,
+        after=snapshot(org, ORG_FIELDS),
+    )
+    return org
+
+
+def org_refresh_member_counts(org_ids) -> None:
+    """Recount active members attached directly to these organisations (one UPDATE per organisation)."""
+    ids = {i for i in org_ids if i is not None}
+    if not ids:
+        return
+    counts = dict(
+        Member.objects.filter(organisation_id__in=ids, is_active=True)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .values_list("organisation_id", "n")
+    )
+    for org_id in ids:
+        Organisation.objects.filter(pk=org_id).update(member_count=counts.get(org_id, 0))
+
+
+def _clean_member(data: dict) -> dict:
+    errors = []
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors.append(("name", _("姓名不能为空")))
+    if data.get("gender") not in ("M", "F"):
+        errors.append(("gender", _("性别必须是“男”或“女”")))
+    id_number = (data.get("id_number") or "").strip().upper()
+    problem = check_id_number(id_number, data.get("birth_date"))
+    if problem:
+        errors.append(("id_number", problem))
+    phone = (data.get("phone") or "").strip()
+    if phone and (p := check_phone(phone)):
+        errors.append(("phone", p))
+    birth, joined = data.get("birth_date"), data.get("joined_on")
+    if birth and joined and joined < birth:
+        errors.append(("joined_on", _("入党时间不能早于出生日期")))
+    today = timezone.localdate()
+    if joined and joined > today:
+        errors.append(("joined_on", _("入党时间不能晚于今天")))
+    if errors:
+        field, message = errors[0]
+        raise ValidationError(
+            message, field=field, details=[{"field": f, "message": str(m)} for f, m in errors]
+        )
+    return {
+        **data,
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+        "ethnicity": (data.get("ethnicity") or "汉族").strip(),
+        "post": (data.get("post") or "").strip(),
+    }
+
+
+@transaction.atomic
+def member_create(*, actor, organisation: Organisation, **data) -> Member:
+    _require(actor, organisation, Cap.PERSON_MANAGE)
+    if not organisation.is_active:
+        raise StateError(
+            _("“%(org)s”已撤销，不能接收党员") % {"org": organisation.name}, field="organisation"
+        )
+    data = _clean_member(data)
+    if Member.objects.filter(id_number=data["id_number"]).exists():
+        raise ValidationError(_("身份证号已登记在另一名党员名下"), field="id_number")
+    member = Member(organisation=organisation, **data)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ValidationError(_("身份证号已登记在另一名党员名下"), field="id_number") from None
+    org_refresh_member_counts([organisation.pk])
+    audit_log(actor=actor, action="member.create", obj=member, after=snapshot(member, MEMBER_FIELDS))
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, organisation: Organisation, **data) -> Member:
+    _require(actor, member.organisation, Cap.PERSON_MANAGE)
+    _require(actor, organisation, Cap.PERSON_MANAGE)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    before = snapshot(member, MEMBER_FIELDS)
+    data = _clean_member(data)
+    if Member.objects.filter(id_number=data["id_number"]).exclude(pk=member.pk).exists():
+        raise ValidationError(_("身份证号已登记在另一名党员名下"), field="id_number")
+    if organisation.pk != member.organisation_id and not organisation.is_active:
+        raise StateError(
+            _("“%(org)s”已撤销，不能接收党员") % {"org": organisation.name}, field="organisation"
+        )
+    old_org = member.organisation_id
+    for key, value in data.items():
+        setattr(member, key, value)
+    member.organisation = organisation
+    member.save()
+    org_refresh_member_counts([old_org, organisation.pk])
+    audit_log(
+        actor=actor, action="member.update", obj=member, before=before, after=snapshot(member, MEMBER_FIELDS)
+    )
+    return member
+
+
+@transaction.atomic
+def member_set_active(*, actor, member: Member, active: bool) -> Member:
+    _require(actor, member.organisation, Cap.PERSON_MANAGE)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.is_active == active:
+        return member
+    before = snapshot(member, MEMBER_FIELDS)
+    member.is_active = active
+    member.save(update_fields=["is_active", "updated_at"])
+    org_refresh_member_counts([member.organisation_id])
+    audit_log(
+        actor=actor,
+        action="member.activate" if active else "member.deactivate",
+        obj=member,
+        before=before,
+        after=snapshot(member, MEMBER_FIELDS),
+    )
+    return member
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str = "",
+    member: Member | None = None,
+    scope: Organisation | None = None,
+):
+    """Create a sign-in account, for a member (linked to the roster) or for staff with a role to come."""
+    if member is not None:
+        _require(actor, member.organisation, Cap.PERSON_MANAGE)
+        if member.user_id:
+            raise StateError(_("该党员已有登录账号"))
+    elif scope is None or not org_in_scope(actor, scope, Cap.ROLE_MANAGE):
+        raise PermissionDeniedError(_("您无权创建账号"))
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError(_("用户名不能为空"), field="username")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("用户名“%(u)s”已被使用") % {"u": username}, field="username")
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        validate_password(password)
+    except DjangoValidationError as exc:
+        raise ValidationError("；".join(exc.messages), field="password") from None
+    user = User(username=username, first_name=(full_name or "").strip()[:150], email=(email or "").strip())
+    user.set_password(password)
+    user.save()
+    if member is not None:
+        Member.objects.filter(pk=member.pk).update(user=user)
+        RoleGrant.objects.create(
+            user=user, role=Role.MEMBER, organisation=member.organisation, granted_by=actor
+        )
+    audit_log(
+        actor=actor,
+        action="account.create",
+        obj=user,
+        object_repr=user.username,
+        extra={"member": member.pk if member else None},
+    )
+    return user
+
+
+@transaction.atomic
+def role_grant(*, actor, user, role: str, organisation: Organisation) -> RoleGrant:
+    if role not in Role.values:
+        raise ValidationError(_("角色无效：%(v)s") % {"v": role}, field="role")
+    _require(actor, organisation, Cap.ROLE_MANAGE)
+    if not organisation.is_active:
+        raise StateError(_("“%(org)s”已撤销，不能在其上授予角色") % {"org": organisation.name})
+    existing = RoleGrant.objects.filter(
+        user=user, role=role, organisation=organisation, revoked_at__isnull=True
+    )
+    if existing.exists():
+        raise StateError(_("该用户已在此组织拥有该角色"))
+    grant = RoleGrant.objects.create(user=user, role=role, organisation=organisation, granted_by=actor)
+    forget_grants(user)
+    audit_log(
+        actor=actor,
+        action="role.grant",
+        obj=grant,
+        after={"user": user.pk, "role": role, "organisation": organisation.pk},
+    )
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor, grant: RoleGrant) -> RoleGrant:
+    _require(actor, grant.organisation, Cap.ROLE_MANAGE)
+    if grant.revoked_at is not None:
+        raise StateError(_("该授权已撤销"))
+    if grant.user_id == getattr(actor, "pk", None) and grant.role == Role.OFFICE:
+        raise StateError(_("不能撤销自己的活动办公室角色"))
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at"])
+    forget_grants(grant.user)
+    audit_log(
+        actor=actor,
+        action="role.revoke",
+        obj=grant,
+        before={"user": grant.user_id, "role": grant.role, "organisation": grant.organisation_id},
+    )
+    return grant
+
+
+@transaction.atomic
+def liaison_add(*, actor, leader, organisation: Organisation) -> Liaison:
+    """Link a leader to an organisation they are responsible for reviewing (联系点)."""
+    _require(actor, organisation, Cap.ROLE_MANAGE)
+    if not RoleGrant.objects.filter(user=leader, role=Role.LEADER, revoked_at__isnull=True).exists():
+        raise ValidationError(_("只能为拥有“联系领导”角色的用户设置联系点"), field="leader")
+    if Liaison.objects.filter(leader=leader, organisation=organisation).exists():
+        raise StateError(_("该联系点已存在"))
+    link = Liaison.objects.create(leader=leader, organisation=organisation)
+    audit_log(
+        actor=actor,
+        action="liaison.add",
+        obj=link,
+        after={"leader": leader.pk, "organisation": organisation.pk},
+    )
+    return link
+
+
+@transaction.atomic
+def liaison_remove(*, actor, link: Liaison) -> None:
+    _require(actor, link.organisation, Cap.ROLE_MANAGE)
+    audit_log(
+        actor=actor,
+        action="liaison.remove",
+        obj=link,
+        before={"leader": link.leader_id, "organisation": link.organisation_id},
+    )
+    link.delete()
+
+
+def users_with_role_on(org_ids, role: str):
+    """Users holding `role` on any of these organisations (for notifications)."""
+    return User.objects.filter(
+        Q(role_grants__organisation_id__in=org_ids),
+        role_grants__role=role,
+        role_grants__revoked_at__isnull=True,
+    ).distinct()

@@ -1,0 +1,364 @@
+"""Pages for the organisation tree, members, accounts, roles and liaison links (thin: parse, call, render)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.paging import paginate
+
+from . import services
+from .enums import Cap
+from .forms import AccountForm, GrantForm, LiaisonForm, MemberForm, OrgForm, OrgMoveForm
+from .models import Organisation
+from .selectors import (
+    annotate_subtree_counts,
+    breadcrumbs_for,
+    grant_list_for,
+    has_cap,
+    liaison_list_for,
+    member_for_user,
+    member_get_for,
+    member_list_for,
+    org_children,
+    org_get_for,
+    org_in_scope,
+    org_resolve_for,
+    org_roots_for,
+    org_search_for,
+    scope_paths,
+)
+
+
+def _form_error(form, exc: ApplicationError) -> None:
+    """Show a service refusal on the form, beside the field it names when the form has it."""
+    details = exc.details or [{"field": exc.field, "message": str(exc.message)}]
+    for d in details:
+        field = d.get("field")
+        form.add_error(field if field in form.fields else None, d["message"])
+
+
+def org_tree(request):
+    query = request.GET.get("q", "")
+    if request.GET.get("options"):
+        names = org_search_for(request.user, query, limit=20) if query else []
+        html = "".join(f'<option value="{o.name}">' for o in names)
+        return HttpResponse(html)
+    results = org_search_for(request.user, query)
+    return render(
+        request,
+        "orgs/org_tree.html",
+        {
+            "roots": annotate_subtree_counts(list(org_roots_for(request.user))),
+            "query": query,
+            "results": results,
+            "crumbs": breadcrumbs_for(results),
+        },
+    )
+
+
+def org_children_view(request, pk):
+    org = org_get_for(request.user, pk)
+    show_inactive = request.GET.get("inactive") == "1"
+    return render(
+        request,
+        "orgs/_org_children.html",
+        {
+            "children": org_children(org, include_inactive=show_inactive),
+        },
+    )
+
+
+def org_detail(request, pk):
+    org = org_get_for(request.user, pk)
+    show_inactive = request.GET.get("inactive") == "1"
+    annotate_subtree_counts([org])
+    crumbs = breadcrumbs_for([org])[org.pk]
+    return render(
+        request,
+        "orgs/org_detail.html",
+        {
+            "org": org,
+            "crumbs": [(c, org_in_scope(request.user, c)) for c in crumbs],
+            "children": org_children(org, include_inactive=show_inactive),
+            "show_inactive": show_inactive,
+            "can_manage": org_in_scope(request.user, org, Cap.ORG_MANAGE),
+            "can_people": org_in_scope(request.user, org, Cap.PERSON_VIEW),
+            "can_add_member": org_in_scope(request.user, org, Cap.PERSON_MANAGE),
+            "grants": list(grant_list_for(request.user, org=org).filter(organisation=org)),
+            "liaisons": list(liaison_list_for(request.user).filter(organisation=org)),
+        },
+    )
+
+
+def org_create(request, pk):
+    parent = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
+    form = OrgForm(request.POST or None, initial={"sector": parent.sector})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已新建组织“%(name)s”") % {"name": org.name})
+            return redirect("orgs:org-detail", org.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "parent": parent, "title": _("新建下级组织")})
+
+
+def org_edit(request, pk):
+    org = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
+    form = OrgForm(
+        request.POST or None, initial={"name": org.name, "org_type": org.org_type, "sector": org.sector}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_update(actor=request.user, org=org, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:org-detail", org.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("修改组织")})
+
+
+def org_move(request, pk):
+    org = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
+    form = OrgMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_parent = org_resolve_for(request.user, form.cleaned_data["new_parent"], cap=Cap.ORG_MANAGE)
+            org = services.org_move(actor=request.user, org=org, new_parent=new_parent)
+        except ApplicationError as exc:
+            exc.field = "new_parent" if exc.field in ("organisation", "parent") else exc.field
+            exc.details = []
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
+            )
+            return redirect("orgs:org-detail", org.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("移动组织")})
+
+
+@require_POST
+def org_set_active(request, pk, active: bool):
+    org = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
+    try:
+        services.org_set_active(actor=request.user, org=org, active=active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已恢复") if active else _("已撤销（停用）该组织"))
+    return redirect("orgs:org-detail", org.pk)
+
+
+def me(request):
+    member = member_for_user(request.user)
+    if member is None:
+        return render(request, "orgs/me.html", {"member": None})
+    return redirect("orgs:member-detail", member.pk)
+
+
+def member_list(request):
+    org = (
+        org_get_for(request.user, request.GET["org"], cap=Cap.PERSON_VIEW) if request.GET.get("org") else None
+    )
+    query = request.GET.get("q", "")
+    show_inactive = request.GET.get("inactive") == "1"
+    page = paginate(
+        request, member_list_for(request.user, org=org, query=query, include_inactive=show_inactive)
+    )
+    if org is not None:
+        annotate_subtree_counts([org])
+    return render(
+        request,
+        "orgs/member_list.html",
+        {
+            "org": org,
+            "query": query,
+            "page": page,
+            "show_inactive": show_inactive,
+            "show_pii": has_cap(request.user, Cap.PERSON_PII),
+            "pii_scope": [
+                o for o in {m.organisation for m in page} if org_in_scope(request.user, o, Cap.PERSON_PII)
+            ],
+        },
+    )
+
+
+def member_detail(request, pk):
+    member = member_get_for(request.user, pk)
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "member": member,
+            "show_pii": member.user_id == request.user.pk
+            or org_in_scope(request.user, member.organisation, Cap.PERSON_PII),
+            "can_manage": org_in_scope(request.user, member.organisation, Cap.PERSON_MANAGE),
+        },
+    )
+
+
+def _member_data(request, form):
+    data = dict(form.cleaned_data)
+    data["organisation"] = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.PERSON_MANAGE)
+    return data
+
+
+def member_create(request, pk):
+    org = org_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
+    form = MemberForm(request.POST or None, initial={"organisation": org.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = _member_data(request, form)
+            member = services.member_create(actor=request.user, **data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
+            return redirect("orgs:member-detail", member.pk)
+    return render(request, "orgs/member_form.html", {"form": form, "title": _("登记党员"), "org": org})
+
+
+def member_edit(request, pk):
+    member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
+    initial = {
+        f: getattr(member, f)
+        for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post", "phone", "id_number")
+    }
+    initial["organisation"] = member.organisation.name
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = _member_data(request, form)
+            member = services.member_update(actor=request.user, member=member, **data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:member-detail", member.pk)
+    return render(
+        request, "orgs/member_form.html", {"form": form, "title": _("修改党员信息"), "member": member}
+    )
+
+
+@require_POST
+def member_set_active(request, pk, active: bool):
+    member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
+    services.member_set_active(actor=request.user, member=member, active=active)
+    messages.success(request, _("已恢复在册") if active else _("已设为不在册"))
+    return redirect("orgs:member-detail", member.pk)
+
+
+def member_account(request, pk):
+    member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
+    form = AccountForm(
+        request.POST or None, initial={"username": member.phone or "", "full_name": member.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_create(actor=request.user, member=member, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已为“%(name)s”开通登录账号") % {"name": member.name})
+            return redirect("orgs:member-detail", member.pk)
+    return render(request, "orgs/account_form.html", {"form": form, "member": member})
+
+
+def account_create(request):
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        scope = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.ROLE_MANAGE)).first()
+        try:
+            user = services.account_create(actor=request.user, scope=scope, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username})
+            return redirect(f"/roles/new/?username={user.username}")
+    return render(request, "orgs/account_form.html", {"form": form, "member": None})
+
+
+def grant_list(request):
+    org = (
+        org_get_for(request.user, request.GET["org"], cap=Cap.ROLE_MANAGE) if request.GET.get("org") else None
+    )
+    page = paginate(request, grant_list_for(request.user, org=org))
+    return render(
+        request,
+        "orgs/grant_list.html",
+        {
+            "page": page,
+            "org": org,
+            "liaisons": list(
+                liaison_list_for(request.user).filter(organisation__in=[g.organisation for g in page])[:200]
+            ),
+        },
+    )
+
+
+def grant_create(request):
+    form = GrantForm(request.POST or None, initial={"username": request.GET.get("username", "")})
+    liaison_form = LiaisonForm(prefix="l")
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ROLE_MANAGE)
+            services.role_grant(
+                actor=request.user,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                organisation=org,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已授予角色"))
+            return redirect("orgs:grant-list")
+    return render(request, "orgs/grant_form.html", {"form": form, "liaison_form": liaison_form})
+
+
+@require_POST
+def grant_revoke(request, pk):
+    grant = grant_list_for(request.user).filter(pk=pk).first()
+    if grant is None:
+        raise NotFoundError()
+    try:
+        services.role_revoke(actor=request.user, grant=grant)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销授权"))
+    return redirect("orgs:grant-list")
+
+
+def liaison_create(request):
+    form = GrantForm(prefix="g")
+    liaison_form = LiaisonForm(request.POST or None, prefix="l")
+    if request.method == "POST" and liaison_form.is_valid():
+        try:
+            org = org_resolve_for(
+                request.user, liaison_form.cleaned_data["organisation"], cap=Cap.ROLE_MANAGE
+            )
+            services.liaison_add(
+                actor=request.user, leader=liaison_form.cleaned_data["user"], organisation=org
+            )
+        except ApplicationError as exc:
+            _form_error(liaison_form, exc)
+        else:
+            messages.success(request, _("已设置联系点"))
+            return redirect("orgs:grant-list")
+    return render(request, "orgs/grant_form.html", {"form": form, "liaison_form": liaison_form})
+
+
+@require_POST
+def liaison_remove(request, pk):
+    link = liaison_list_for(request.user).filter(pk=pk).first()
+    if link is None or not org_in_scope(request.user, link.organisation, Cap.ROLE_MANAGE):
+        raise NotFoundError()
+    services.liaison_remove(actor=request.user, link=link)
+    messages.success(request, _("已取消联系点"))
+    return redirect("orgs:grant-list")

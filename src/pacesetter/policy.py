@@ -1,0 +1,142 @@
+"""The access policy: one declared rule for every URL name (pages and API), enforced by PolicyMiddleware.
+
+A rule says who may reach a view at all: PUBLIC (anyone), LOGIN (any signed-in user) or a capability
+(`Cap`) that one of the user's roles must carry somewhere. Which *objects* they may touch is the
+selectors' business (scope: the subtree their role is granted on). A URL name missing from this table
+is refused for everyone (fail closed), and the permission test fails until a rule is written.
+"""
+
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import has_cap
+
+PUBLIC = "public"
+LOGIN = "login"
+
+POLICY: dict[str, str | dict[str, str]] = {
+    # Site and account
+    "web:home": PUBLIC,
+    "web:dashboard": LOGIN,
+    "web:healthz": PUBLIC,
+    "login": PUBLIC,
+    "logout": LOGIN,
+    "set_language": PUBLIC,
+    "password_change": LOGIN,
+    "password_change_done": LOGIN,
+    "javascript-catalog": PUBLIC,
+    # Organisation tree
+    "orgs:org-tree": Cap.ORG_VIEW,
+    "orgs:org-children": Cap.ORG_VIEW,
+    "orgs:org-detail": Cap.ORG_VIEW,
+    "orgs:org-create": Cap.ORG_MANAGE,
+    "orgs:org-edit": Cap.ORG_MANAGE,
+    "orgs:org-move": Cap.ORG_MANAGE,
+    "orgs:org-deactivate": Cap.ORG_MANAGE,
+    "orgs:org-activate": Cap.ORG_MANAGE,
+    # People
+    "orgs:me": LOGIN,
+    "orgs:member-list": Cap.PERSON_VIEW,
+    "orgs:member-detail": LOGIN,  # a member may open their own record; others need person.view in scope
+    "orgs:member-create": Cap.PERSON_MANAGE,
+    "orgs:member-edit": Cap.PERSON_MANAGE,
+    "orgs:member-deactivate": Cap.PERSON_MANAGE,
+    "orgs:member-activate": Cap.PERSON_MANAGE,
+    "orgs:member-account": Cap.PERSON_MANAGE,
+    # Roles and liaison
+    "orgs:grant-list": Cap.ROLE_MANAGE,
+    "orgs:grant-create": Cap.ROLE_MANAGE,
+    "orgs:grant-revoke": Cap.ROLE_MANAGE,
+    "orgs:account-create": Cap.ROLE_MANAGE,
+    "orgs:liaison-create": Cap.ROLE_MANAGE,
+    "orgs:liaison-remove": Cap.ROLE_MANAGE,
+    # Import and export
+    "orgs:import-list": Cap.IMPORT_RUN,
+    "orgs:import-upload": Cap.IMPORT_RUN,
+    "orgs:import-detail": Cap.IMPORT_RUN,
+    "orgs:import-progress": Cap.IMPORT_RUN,
+    "orgs:import-confirm": Cap.IMPORT_RUN,
+    "orgs:import-rollback": Cap.IMPORT_RUN,
+    "orgs:import-template": Cap.IMPORT_RUN,
+    "orgs:export": Cap.IMPORT_RUN,
+    # Audit, tokens, inbox
+    "core:audit-list": Cap.AUDIT_VIEW,
+    "core:token-list": LOGIN,
+    "core:token-revoke": LOGIN,
+    "notifications:inbox": LOGIN,
+    "notifications:mark-read": LOGIN,
+    # JSON API (django-ninja names its routes api-1.0.0:<url_name>)
+    "api-1.0.0:openapi-json": PUBLIC,
+    "api-1.0.0:openapi-view": PUBLIC,
+    "api-1.0.0:me": LOGIN,
+    "api-1.0.0:org-list": {"GET": Cap.ORG_VIEW, "POST": Cap.ORG_MANAGE},
+    "api-1.0.0:org-detail": {"GET": Cap.ORG_VIEW, "PATCH": Cap.ORG_MANAGE},
+    "api-1.0.0:org-children": Cap.ORG_VIEW,
+    "api-1.0.0:org-move": Cap.ORG_MANAGE,
+    "api-1.0.0:org-deactivate": Cap.ORG_MANAGE,
+    "api-1.0.0:member-list": {"GET": Cap.PERSON_VIEW, "POST": Cap.PERSON_MANAGE},
+    "api-1.0.0:member-detail": {"GET": LOGIN, "PATCH": Cap.PERSON_MANAGE},
+    "api-1.0.0:member-deactivate": Cap.PERSON_MANAGE,
+    "api-1.0.0:grant-list": {"GET": Cap.ROLE_MANAGE, "POST": Cap.ROLE_MANAGE},
+    "api-1.0.0:grant-revoke": Cap.ROLE_MANAGE,
+    "api-1.0.0:audit-list": Cap.AUDIT_VIEW,
+}
+
+
+def rule_for(url_name: str, method: str) -> str | None:
+    rule = POLICY.get(url_name)
+    if isinstance(rule, dict):
+        return rule.get(method.upper()) or (
+            rule.get("GET") if method.upper() in ("HEAD", "OPTIONS") else None
+        )
+    return rule
+
+
+def is_allowed(user, rule: str | None) -> bool:
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return rule == LOGIN or has_cap(user, rule)
+
+
+class PolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return None
+        name = match.view_name
+        if name.startswith(("static", "djdt")):
+            return None
+        rule = rule_for(name, request.method)
+        if is_allowed(request.user, rule):
+            return None
+        is_api = request.path_info.startswith("/api/")
+        if not request.user.is_authenticated and rule is not None:
+            if is_api:
+                return JsonResponse(
+                    {"code": "not_authenticated", "message": _("请先登录或提供有效的 API 令牌")}, status=401
+                )
+            return redirect(f"/accounts/login/?next={request.get_full_path()}")
+        message = _("您没有权限访问此页面") if rule is not None else _("此页面尚未声明访问规则，已拒绝访问")
+        if is_api:
+            return JsonResponse({"code": "permission_denied", "message": message}, status=403)
+        from django.template.loader import render_to_string
+
+        return HttpResponseForbidden(
+            render_to_string("web/error.html", {"status": 403, "message": message}, request)
+        )

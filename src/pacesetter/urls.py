@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from pacesetter.api.urls import api
+
+urlpatterns = [
+    path("", include("pacesetter.web.urls")),
+    path("", include("pacesetter.orgs.urls")),
+    path("", include("pacesetter.core.urls")),
+    path("inbox/", include("pacesetter.notifications.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", api.urls),
+]
+
+handler403 = "pacesetter.web.views.forbidden"
+handler404 = "pacesetter.web.views.not_found"

@@ -1,0 +1,33 @@
+"""Navigation for the signed-in user's roles (what the menu shows mirrors the access policy)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.orgs.enums import Cap, Role
+from pacesetter.orgs.selectors import caps_for, roles_for
+
+MENU = [
+    ("web:dashboard", _("工作台"), "speedometer2", None),
+    ("orgs:org-tree", _("组织架构"), "diagram-3", Cap.ORG_VIEW),
+    ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
+    ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
+    ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
+    ("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    caps = caps_for(user)
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"url": reverse(name), "label": label, "icon": icon, "active": current == name}
+        for name, label, icon, cap in MENU
+        if cap is None or cap in caps
+    ]
+    role_labels = [str(label) for value, label in Role.choices if value in roles_for(user)]
+    from pacesetter.notifications.selectors import unread_count_for
+
+    return {"nav_items": items, "nav_roles": role_labels, "nav_unread": unread_count_for(user)}

@@ -1,0 +1,26 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def city(db):
+    from tests.factories import City
+
+    return City()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client signed in as `user` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
