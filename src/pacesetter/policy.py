@@ -71,6 +71,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)
     "api-1.0.0:openapi-json": PUBLIC,
     "api-1.0.0:openapi-view": PUBLIC,
+    "api-1.0.0:api-root": PUBLIC,
     "api-1.0.0:me": LOGIN,
     "api-1.0.0:org-list": {"GET": Cap.ORG_VIEW, "POST": Cap.ORG_MANAGE},
     "api-1.0.0:org-detail": {"GET": Cap.ORG_VIEW, "PATCH": Cap.ORG_MANAGE},

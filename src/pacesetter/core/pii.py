@@ -20,6 +20,8 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_value(field: str, value):
+    if value is None:
+        return None
     if field == "id_number":
         return mask_id_number(value)
     if field == "phone":

@@ -18,7 +18,7 @@ SEGMENT_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def encode_segment(n: int) -> str:
     digits = []
-    for _ in range(SEGMENT):
+    for _i in range(SEGMENT):
         n, r = divmod(n, 36)
         digits.append(SEGMENT_ALPHABET[r])
     if n:
