@@ -65,7 +65,7 @@ POSTS = {
     Sector.SOE: ["职工"] * 2 + ["车间主任", "技术员", "工程师", "班组长", "操作工", "质检员", "销售经理", "财务人员"],
     Sector.PRIVATE: ["生产工人"] * 2 + ["车间主任", "技术员", "班组长", "销售员", "部门经理", "质检员", "行政专员"],
     Sector.SOCIAL: ["社工", "社工", "项目主管", "志愿者", "会计", "理事", "秘书长"],
-    Sector.RETIRED: ["退休干部"] * 3 + ["离休干部", "退休教师", "退休职工", "退休职工", "退休医生"],
+    Sector.RETIRED: ["退休干部"] * 3 + ["退休教师", "退休职工", "退休职工", "退休医生", "老党员"],
 }  # fmt: skip
 BIRTH_YEARS = {Sector.RETIRED: (1940, 1960), Sector.VILLAGE: (1945, 1998), Sector.COMMUNITY: (1945, 1998)}
 FEMALE_SHARE = {Sector.SCHOOL: 0.62, Sector.HOSPITAL: 0.6, Sector.VILLAGE: 0.3, Sector.SOE: 0.35,
@@ -195,7 +195,8 @@ def city_tree() -> Node:
     S = Sector
     # 市直机关工委: agencies, 公安, 市人民医院, 国资委 enterprises.
     agencies = [
-        _unit(f"{name}机关党委", C, S.AGENCY, depts, retired="离退休干部党支部") for name, depts in CITY_AGENCIES
+        _unit(f"{name}机关党委", C, S.AGENCY, depts, retired="离退休干部党支部")
+        for name, depts in CITY_AGENCIES
     ]
     agencies.append(
         Node("市公安局党委", C, S.AGENCY, [
@@ -266,7 +267,10 @@ def city_tree() -> Node:
         Node("凤凰山街道离退休党支部", B, S.RETIRED),
     ])  # fmt: skip
     district_soe = _unit(
-        "城厢区国有资产投资有限公司党委", C, S.SOE, ["公司机关", "城建公司", "公交公司", "水务公司", "粮食购销公司"]
+        "城厢区国有资产投资有限公司党委",
+        C,
+        S.SOE,
+        ["公司机关", "城建公司", "公交公司", "水务公司", "粮食购销公司"],
     )
     changtai = Node("常太镇党委", C, S.VILLAGE, [
         Node("常太镇机关党支部", B, S.AGENCY), *_branches(CHANGTAI_VILLAGES, S.VILLAGE),
@@ -417,6 +421,7 @@ class BuildResult:
     built: bool
     organisations: int
     members: int
+    accounts: list = field(default_factory=list)
 
 
 def refresh_member_counts(path_prefix: str = "") -> None:
@@ -437,10 +442,10 @@ def refresh_member_counts(path_prefix: str = "") -> None:
 def build(seed: int = SEED) -> BuildResult:
     root = demo_root()
     if root is not None:
-        ensure_accounts(root)
+        accounts = ensure_accounts(root)
         orgs = Organisation.objects.filter(path__startswith=root.path).count()
         members = Member.objects.filter(organisation__path__startswith=root.path).count()
-        return BuildResult(root, False, orgs, members)
+        return BuildResult(root, False, orgs, members, accounts)
 
     rng = random.Random(seed)
     people = People(rng)
@@ -495,8 +500,7 @@ def build(seed: int = SEED) -> BuildResult:
         obj=root,
         extra={"organisations": organisations, "members": total, "seed": seed},
     )
-    ensure_accounts(root)
-    return BuildResult(root, True, organisations, total)
+    return BuildResult(root, True, organisations, total, ensure_accounts(root))
 
 
 class ResetRefused(Exception):

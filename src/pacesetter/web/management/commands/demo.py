@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "建立演示数据（示范市：300多个党组织、5000多名党员、各角色演示账号）；已存在时只确保账号可用"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset", action="store_true", help="先删除已有的演示数据和演示账号，再重新建立"
-        )
+        parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据和演示账号，再重新建立")
 
     def handle(self, *args, reset=False, **options):
         started = time.perf_counter()
@@ -27,7 +25,6 @@ class Command(BaseCommand):
             result = demo.build()
         except LookupError as exc:
             raise CommandError(str(exc)) from None
-        rows = demo.ensure_accounts(result.root) if not result.built else None
         if result.built:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -40,8 +37,6 @@ class Command(BaseCommand):
                 f"演示数据“{result.root.name}”已存在（{result.organisations} 个党组织，"
                 f"{result.members} 名党员），未重复建立；已确认演示账号可用"
             )
-        if rows is None:
-            rows = demo.ensure_accounts(result.root)
         self.stdout.write("")
         self.stdout.write("演示账号（密码仅供演示，切勿用于正式环境）：")
-        self.stdout.write(demo.accounts_table(rows))
+        self.stdout.write(demo.accounts_table(result.accounts))

@@ -1,0 +1,123 @@
+"""The demo city: size, valid data, consistent counters, working accounts, idempotent, resettable."""
+
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from pacesetter.core.models import AuditEntry
+from pacesetter.orgs.enums import OrgType, Role
+from pacesetter.orgs.models import Liaison, Member, Organisation, RoleGrant
+from pacesetter.orgs.selectors import member_list_for
+from pacesetter.orgs.validation import check_id_number, check_phone
+from pacesetter.web import demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_demo(*args) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def fingerprint() -> str:
+    rows = Member.objects.order_by("id_number").values_list(
+        "id_number", "name", "organisation__path", "post", "phone"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def test_demo_builds_a_believable_city(client):
+    output = run_demo()
+
+    assert Organisation.objects.count() >= 300
+    assert Member.objects.count() >= 5000
+    # Branches are leaves; every non-root organisation has a parent one level up with a prefix path.
+    assert not Organisation.objects.filter(org_type=OrgType.BRANCH, children__isnull=False).exists()
+    for org in Organisation.objects.select_related("parent").exclude(depth=0):
+        assert org.path.startswith(org.parent.path) and org.depth == org.parent.depth + 1
+        assert len(org.path) == 4 * (org.depth + 1)
+    for number, birth, joined, phone, gender in Member.objects.values_list(
+        "id_number", "birth_date", "joined_on", "phone", "gender"
+    ):
+        assert check_id_number(number, birth) is None, number
+        assert int(number[16]) % 2 == (1 if gender == "M" else 0)
+        assert check_phone(phone) is None and len(phone) == 11
+        assert 1940 <= birth.year <= 2000
+        assert joined > birth.replace(year=birth.year + 18, day=min(birth.day, 28))
+    assert Member.objects.exclude(ethnicity="汉族").exists()
+    assert Member.objects.filter(ethnicity="汉族").count() > 0.85 * Member.objects.count()
+
+    # member_count holds the active members attached directly to each organisation.
+    actual = dict(Member.objects.filter(is_active=True).values_list("organisation").annotate(n=Count("id")))
+    for pk, count in Organisation.objects.values_list("pk", "member_count"):
+        assert count == actual.get(pk, 0)
+    assert Organisation.objects.aggregate(s=Sum("member_count"))["s"] == Member.objects.count()
+
+    assert AuditEntry.objects.filter(action="demo.build").count() == 1
+    for acc in demo.ACCOUNTS:
+        assert acc.username in output
+        assert client.login(username=acc.username, password=demo.DEMO_PASSWORD), acc.username
+        client.logout()
+        grant = RoleGrant.objects.get(user__username=acc.username, revoked_at__isnull=True)
+        assert grant.role == acc.role and grant.organisation.name == acc.scope
+        assert grant.user.first_name
+
+
+def test_demo_accounts_have_the_right_scope():
+    run_demo()
+    users = {
+        u.username: u
+        for u in demo.get_user_model().objects.filter(username__in=["cx_secretary", "leader", "member"])
+    }
+    visible = member_list_for(users["cx_secretary"])
+    assert visible.filter(organisation__name="城厢区实验小学党支部").exists()
+    assert not visible.filter(
+        organisation__path__startswith=Organisation.objects.get(name="和林镇党委").path
+    ).exists()
+    assert 3 <= Liaison.objects.filter(leader=users["leader"]).count() <= 5
+    member = Member.objects.get(user=users["member"])
+    assert member.organisation.name == "城厢区实验小学党支部"
+    assert users["member"].first_name == member.name
+    assert RoleGrant.objects.filter(
+        user=users["member"], role=Role.MEMBER, organisation=member.organisation
+    ).exists()
+
+
+def test_demo_twice_does_not_duplicate(client):
+    run_demo()
+    counts = (
+        Organisation.objects.count(),
+        Member.objects.count(),
+        RoleGrant.objects.count(),
+        Liaison.objects.count(),
+    )
+    before = fingerprint()
+    output = run_demo()
+    assert "已存在" in output and "demo12345" in output
+    assert (
+        Organisation.objects.count(),
+        Member.objects.count(),
+        RoleGrant.objects.count(),
+        Liaison.objects.count(),
+    ) == counts
+    assert fingerprint() == before
+    assert AuditEntry.objects.filter(action="demo.build").count() == 1
+    assert client.login(username="office", password=demo.DEMO_PASSWORD)
+
+
+def test_demo_reset_rebuilds_the_same_city():
+    run_demo()
+    before = fingerprint()
+    run_demo("--reset")
+    assert fingerprint() == before
+    assert Organisation.objects.filter(depth=0, name=demo.ROOT_NAME).count() == 1
+    assert demo.get_user_model().objects.filter(username="office").count() == 1
