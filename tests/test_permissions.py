@@ -9,17 +9,25 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver
 
 from pacesetter.core.services import token_create
-from pacesetter.orgs.enums import Role
+from pacesetter.orgs.enums import ROLE_CAPS, Role
 from pacesetter.orgs.models import ImportBatch, Liaison, RoleGrant
-from pacesetter.orgs.enums import ROLE_CAPS
 from pacesetter.policy import LOGIN, POLICY, PUBLIC, rule_for
 
 # POST-only views (require_POST) are requested with POST; everything else with GET, plus the API's
 # declared write methods.
 POST_ONLY = {
-    "orgs:org-deactivate", "orgs:org-activate", "orgs:member-deactivate", "orgs:member-activate",
-    "orgs:grant-revoke", "orgs:liaison-remove", "orgs:import-confirm", "orgs:import-rollback",
-    "core:token-revoke", "notifications:mark-read", "logout", "set_language",
+    "orgs:org-deactivate",
+    "orgs:org-activate",
+    "orgs:member-deactivate",
+    "orgs:member-activate",
+    "orgs:grant-revoke",
+    "orgs:liaison-remove",
+    "orgs:import-confirm",
+    "orgs:import-rollback",
+    "core:token-revoke",
+    "notifications:mark-read",
+    "logout",
+    "set_language",
 }
 
 
@@ -27,7 +35,9 @@ def all_routes():
     def walk(patterns, prefix="", ns=""):
         for p in patterns:
             if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern), ns + p.namespace + ":" if p.namespace else ns)
+                yield from walk(
+                    p.url_patterns, prefix + str(p.pattern), ns + p.namespace + ":" if p.namespace else ns
+                )
             else:
                 yield ns + (p.name or ""), prefix + str(p.pattern)
 
@@ -50,7 +60,11 @@ def test_policy_names_exist():
 def _fill(pattern: str, ids: dict) -> str:
     url = "/" + pattern
     for key, value in ids.items():
-        url = url.replace(f"<int:{key}>", str(value)).replace(f"<{key}>", str(value)).replace(f"<str:{key}>", str(value))
+        url = (
+            url.replace(f"<int:{key}>", str(value))
+            .replace(f"<{key}>", str(value))
+            .replace(f"<str:{key}>", str(value))
+        )
     assert "<" not in url, url
     return url
 
@@ -59,18 +73,27 @@ def _fill(pattern: str, ids: dict) -> str:
 def test_every_route_enforces_the_policy_for_every_role(city, client_for):
     grant = RoleGrant.objects.get(user=city.secretary)
     liaison = Liaison.objects.create(leader=city.leader, organisation=city.school)
-    batch = ImportBatch.objects.create(kind="members", filename="x.xlsx", file=b"", scope=city.city,
-                                       created_by=city.office)
+    batch = ImportBatch.objects.create(
+        kind="members", filename="x.xlsx", file=b"", scope=city.city, created_by=city.office
+    )
     token, _key = token_create(actor=city.office, name="walk")
     ids_by_name = {
-        "orgs:member-detail": {"pk": city.teacher.pk}, "orgs:member-edit": {"pk": city.teacher.pk},
-        "orgs:member-deactivate": {"pk": city.teacher.pk}, "orgs:member-activate": {"pk": city.teacher.pk},
+        "orgs:member-detail": {"pk": city.teacher.pk},
+        "orgs:member-edit": {"pk": city.teacher.pk},
+        "orgs:member-deactivate": {"pk": city.teacher.pk},
+        "orgs:member-activate": {"pk": city.teacher.pk},
         "orgs:member-account": {"pk": city.teacher.pk},
-        "orgs:grant-revoke": {"pk": grant.pk}, "orgs:liaison-remove": {"pk": liaison.pk},
+        "orgs:grant-revoke": {"pk": grant.pk},
+        "orgs:liaison-remove": {"pk": liaison.pk},
         "core:token-revoke": {"pk": token.pk},
     }
-    default_ids = {"pk": city.school.pk, "org_id": city.school.pk, "member_id": city.teacher.pk,
-                   "grant_id": grant.pk, "kind": "members"}
+    default_ids = {
+        "pk": city.school.pk,
+        "org_id": city.school.pk,
+        "member_id": city.teacher.pk,
+        "grant_id": grant.pk,
+        "kind": "members",
+    }
     for prefix in ("orgs:import-",):
         for name in POLICY:
             if name.startswith(prefix):
@@ -84,7 +107,11 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
             url = _fill(pattern, {**default_ids, **ids_by_name.get(name, {})})
             for method in methods:
                 client = client_for(user)
-                kwargs = {"content_type": "application/json"} if method in ("POST", "PATCH") and "/api/" in url else {}
+                kwargs = (
+                    {"content_type": "application/json"}
+                    if method in ("POST", "PATCH") and "/api/" in url
+                    else {}
+                )
                 with transaction.atomic():  # each request starts from the same data
                     response = getattr(client, method.lower())(url, **kwargs)
                     transaction.set_rollback(True)
@@ -93,11 +120,16 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
                 if user is None and response.status_code == 302 and allowed is False:
                     assert "/accounts/login/" in response["Location"]
                 got_denied = response.status_code in denied_codes and not (
-                    response.status_code == 302 and "/accounts/login/" not in response.get("Location", ""))
+                    response.status_code == 302 and "/accounts/login/" not in response.get("Location", "")
+                )
                 if allowed and got_denied and rule_for(name, method) != PUBLIC:
-                    failures.append(f"{role_name} {method} {url} ({name}) expected allowed, got {response.status_code}")
+                    failures.append(
+                        f"{role_name} {method} {url} ({name}) expected allowed, got {response.status_code}"
+                    )
                 if not allowed and not got_denied:
-                    failures.append(f"{role_name} {method} {url} ({name}) expected denied, got {response.status_code}")
+                    failures.append(
+                        f"{role_name} {method} {url} ({name}) expected denied, got {response.status_code}"
+                    )
     assert failures == []
 
 

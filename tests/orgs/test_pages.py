@@ -24,9 +24,19 @@ def _grow(city, n):
 
 def test_list_pages_run_fixed_number_of_queries(city, client_for):
     c = client_for(city.office)
-    urls = ["/orgs/", f"/orgs/{city.district.pk}/", f"/orgs/{city.district.pk}/children/", "/members/",
-            f"/members/?org={city.district.pk}", "/orgs/?q=支部", "/roles/", "/audit/", "/api/members",
-            f"/api/orgs/{city.district.pk}/children", "/api/orgs"]
+    urls = [
+        "/orgs/",
+        f"/orgs/{city.district.pk}/",
+        f"/orgs/{city.district.pk}/children/",
+        "/members/",
+        f"/members/?org={city.district.pk}",
+        "/orgs/?q=支部",
+        "/roles/",
+        "/audit/",
+        "/api/members",
+        f"/api/orgs/{city.district.pk}/children",
+        "/api/orgs",
+    ]
     small = {u: _queries(c, u) for u in urls}
     _grow(city, 12)
     large = {u: _queries(c, u) for u in urls}
@@ -49,13 +59,17 @@ def test_search_shows_breadcrumbs(city, client_for):
 def test_org_create_page_shows_field_error_and_creates_nothing(city, client_for):
     c = client_for(city.office)
     before = Organisation.objects.count()
-    response = c.post(f"/orgs/{city.district.pk}/new/",
-                      {"name": "城厢区实验小学党支部", "org_type": "branch", "sector": "school"})
+    response = c.post(
+        f"/orgs/{city.district.pk}/new/",
+        {"name": "城厢区实验小学党支部", "org_type": "branch", "sector": "school"},
+    )
     assert response.status_code == 200
     assert "同一上级组织下已有名为“城厢区实验小学党支部”的组织" in response.content.decode()
     assert Organisation.objects.count() == before
-    response = c.post(f"/orgs/{city.district.pk}/new/", {"name": "城厢区第二中学党总支", "org_type": "general_branch",
-                                                          "sector": "school"})
+    response = c.post(
+        f"/orgs/{city.district.pk}/new/",
+        {"name": "城厢区第二中学党总支", "org_type": "general_branch", "sector": "school"},
+    )
     assert response.status_code == 302
     assert Organisation.objects.get(name="城厢区第二中学党总支").parent == city.district
 
@@ -72,10 +86,17 @@ def test_org_move_page_by_name(city, client_for):
 
 def test_member_create_page_error_names_field(city, client_for):
     c = client_for(city.secretary)
-    response = c.post(f"/orgs/{city.school.pk}/members/new/", {
-        "name": "李四", "gender": "M", "ethnicity": "汉族", "organisation": "城厢区实验小学党支部",
-        "id_number": "350102198001010000", "phone": "13800000000",
-    })
+    response = c.post(
+        f"/orgs/{city.school.pk}/members/new/",
+        {
+            "name": "李四",
+            "gender": "M",
+            "ethnicity": "汉族",
+            "organisation": "城厢区实验小学党支部",
+            "id_number": "350102198001010000",
+            "phone": "13800000000",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "身份证号校验位错误" in html
@@ -83,18 +104,30 @@ def test_member_create_page_error_names_field(city, client_for):
 
 def test_secretary_cannot_register_member_into_other_subtree(city, client_for):
     c = client_for(city.secretary)
-    response = c.post(f"/orgs/{city.school.pk}/members/new/", {
-        "name": "李四", "gender": "M", "ethnicity": "汉族", "organisation": "八一村党支部",
-        "id_number": "350102198001010000", "phone": "13800000000",
-    })
+    response = c.post(
+        f"/orgs/{city.school.pk}/members/new/",
+        {
+            "name": "李四",
+            "gender": "M",
+            "ethnicity": "汉族",
+            "organisation": "八一村党支部",
+            "id_number": "350102198001010000",
+            "phone": "13800000000",
+        },
+    )
     assert "在您的管理范围内找不到组织“八一村党支部”" in response.content.decode()
 
 
 def test_audit_page_filters_by_person_object_and_date(city, client_for):
     from pacesetter.orgs.services import org_update
 
-    org_update(actor=city.office, org=city.school, name="城厢区实验小学党总支", org_type="general_branch",
-               sector="school")
+    org_update(
+        actor=city.office,
+        org=city.school,
+        name="城厢区实验小学党总支",
+        org_type="general_branch",
+        sector="school",
+    )
     c = client_for(city.office)
     html = c.get(f"/audit/?object_type=orgs.organisation&object_id={city.school.pk}").content.decode()
     assert "org.update" in html and "城厢区实验小学党支部 → 城厢区实验小学党总支" in html

@@ -14,8 +14,13 @@ from tests.factories import make_id_number, make_member, make_org
 
 
 def test_org_create_sets_path_depth_and_audit(city):
-    org = services.org_create(actor=city.office, parent=city.town, name="永安八一村党支部",
-                              org_type=OrgType.BRANCH, sector=Sector.VILLAGE)
+    org = services.org_create(
+        actor=city.office,
+        parent=city.town,
+        name="永安八一村党支部",
+        org_type=OrgType.BRANCH,
+        sector=Sector.VILLAGE,
+    )
     assert org.path.startswith(city.town.path) and len(org.path) == len(city.town.path) + 4
     assert org.depth == 2
     entry = AuditEntry.objects.get(action="org.create", object_id=str(org.pk))
@@ -26,18 +31,29 @@ def test_org_create_sets_path_depth_and_audit(city):
 
 def test_org_create_refuses_duplicate_name_and_branch_parent(city):
     with pytest.raises(ValidationError, match="已有名为"):
-        services.org_create(actor=city.office, parent=city.district, name="城厢区实验小学党支部",
-                            org_type=OrgType.BRANCH, sector=Sector.SCHOOL)
+        services.org_create(
+            actor=city.office,
+            parent=city.district,
+            name="城厢区实验小学党支部",
+            org_type=OrgType.BRANCH,
+            sector=Sector.SCHOOL,
+        )
     with pytest.raises(ValidationError, match="党支部下不能再设下级组织"):
-        services.org_create(actor=city.office, parent=city.school, name="x", org_type=OrgType.BRANCH,
-                            sector=Sector.SCHOOL)
+        services.org_create(
+            actor=city.office, parent=city.school, name="x", org_type=OrgType.BRANCH, sector=Sector.SCHOOL
+        )
     assert Organisation.objects.count() == 5
 
 
 def test_secretary_cannot_create_org(city):
     with pytest.raises(PermissionDeniedError):
-        services.org_create(actor=city.secretary, parent=city.district, name="新支部", org_type=OrgType.BRANCH,
-                            sector=Sector.SCHOOL)
+        services.org_create(
+            actor=city.secretary,
+            parent=city.district,
+            name="新支部",
+            org_type=OrgType.BRANCH,
+            sector=Sector.SCHOOL,
+        )
 
 
 def test_org_move_rewrites_subtree_paths_and_counts(city):
@@ -76,8 +92,15 @@ def test_deactivate_refused_with_members_then_allowed(city):
 
 
 def _member_data(**kw):
-    data = dict(name="陈红", gender="F", ethnicity="汉族", birth_date=datetime.date(1985, 3, 2),
-                joined_on=datetime.date(2006, 7, 1), post="班主任", phone="13600001111")
+    data = dict(
+        name="陈红",
+        gender="F",
+        ethnicity="汉族",
+        birth_date=datetime.date(1985, 3, 2),
+        joined_on=datetime.date(2006, 7, 1),
+        post="班主任",
+        phone="13600001111",
+    )
     data["id_number"] = make_id_number(data["birth_date"])
     data.update(kw)
     return data
@@ -129,8 +152,10 @@ def test_member_duplicate_id_refused(city):
 
 
 def test_member_transfer_updates_both_counts(city):
-    data = {f: getattr(city.teacher, f) for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post",
-                                                  "phone", "id_number")}
+    data = {
+        f: getattr(city.teacher, f)
+        for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post", "phone", "id_number")
+    }
     services.member_update(actor=city.office, member=city.teacher, organisation=city.village, **data)
     city.school.refresh_from_db()
     city.village.refresh_from_db()
@@ -138,8 +163,10 @@ def test_member_transfer_updates_both_counts(city):
 
 
 def test_secretary_cannot_move_member_out_of_scope(city):
-    data = {f: getattr(city.teacher, f) for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post",
-                                                  "phone", "id_number")}
+    data = {
+        f: getattr(city.teacher, f)
+        for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post", "phone", "id_number")
+    }
     with pytest.raises(PermissionDeniedError):
         services.member_update(actor=city.secretary, member=city.teacher, organisation=city.village, **data)
     city.teacher.refresh_from_db()
@@ -160,8 +187,13 @@ def test_audit_entries_are_append_only(city):
 
 
 def test_account_for_member_links_and_grants_member_role(city, client):
-    services.account_create(actor=city.secretary, member=make_member(city.school, "赵敏"), username="zhaomin",
-                            password="good-pass-2010", full_name="赵敏")
+    services.account_create(
+        actor=city.secretary,
+        member=make_member(city.school, "赵敏"),
+        username="zhaomin",
+        password="good-pass-2010",
+        full_name="赵敏",
+    )
     m = Member.objects.get(name="赵敏")
     assert m.user.username == "zhaomin"
     assert client.login(username="zhaomin", password="good-pass-2010")
@@ -170,4 +202,6 @@ def test_account_for_member_links_and_grants_member_role(city, client):
 
 def test_account_weak_password_refused(city):
     with pytest.raises(ValidationError, match="密码"):
-        services.account_create(actor=city.office, username="x1", password="123", full_name="x", scope=city.city)
+        services.account_create(
+            actor=city.office, username="x1", password="123", full_name="x", scope=city.city
+        )

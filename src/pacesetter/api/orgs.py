@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.responses import Status
 
 from pacesetter.orgs import services
 from pacesetter.orgs.enums import Cap
@@ -34,7 +35,7 @@ def org_create(request: HttpRequest, payload: OrgIn):
     org = services.org_create(
         actor=request.user, parent=parent, name=payload.name, org_type=payload.org_type, sector=payload.sector
     )
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/orgs/{org_id}", response=OrgTreeOut, url_name="org-detail")

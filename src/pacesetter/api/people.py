@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.selectors import audit_list_for
@@ -81,7 +82,7 @@ def _member_kwargs(request, payload: MemberIn) -> dict:
 @router.post("/members", response={201: MemberOut}, url_name="member-list")
 def member_create(request: HttpRequest, payload: MemberIn):
     member = services.member_create(actor=request.user, **_member_kwargs(request, payload))
-    return 201, member_out(request.user, member)
+    return Status(201, member_out(request.user, member))
 
 
 @router.get("/members/{member_id}", response=MemberOut, url_name="member-detail")
@@ -134,7 +135,7 @@ def grant_create(request: HttpRequest, payload: GrantIn):
         raise ValidationError(f"没有名为“{payload.username}”的有效账号", field="username")
     org = org_get_for(request.user, payload.organisation_id, cap=Cap.ROLE_MANAGE)
     grant = services.role_grant(actor=request.user, user=user, role=payload.role, organisation=org)
-    return 201, grant_out(grant)
+    return Status(201, grant_out(grant))
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, url_name="grant-revoke")

@@ -126,3 +126,11 @@ def work(stop: threading.Event, poll_seconds: float = 1.0) -> None:
         run_due_sweeps()
         if run_pending(worker, limit=50) == 0:
             stop.wait(poll_seconds)
+
+
+@sweep(every_seconds=3600)
+def purge_finished_tasks(days: int = 30) -> int:
+    """Finished task rows older than `days` are removed; failed ones stay for inspection."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = Task.objects.filter(status=TaskStatus.DONE, finished_at__lt=cutoff).delete()
+    return deleted
