@@ -11,8 +11,11 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
+from pacesetter.plans.access import RULES as PLAN_RULES
+from pacesetter.records.access import RULES as RECORD_RULES
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -84,6 +87,10 @@ POLICY: dict[str, str | dict[str, str]] = {
     "api-1.0.0:grant-list": {"GET": Cap.ROLE_MANAGE, "POST": Cap.ROLE_MANAGE},
     "api-1.0.0:grant-revoke": Cap.ROLE_MANAGE,
     "api-1.0.0:audit-list": Cap.AUDIT_VIEW,
+    # Each later app declares its own rules beside its views; they are part of this one table.
+    **CAMPAIGN_RULES,
+    **PLAN_RULES,
+    **RECORD_RULES,
 }
 
 

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "pacesetter.core",
     "pacesetter.orgs",
     "pacesetter.notifications",
+    "pacesetter.campaigns",
+    "pacesetter.plans",
+    "pacesetter.records",
     "pacesetter.web",
 ]
 

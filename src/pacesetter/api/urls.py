@@ -7,8 +7,11 @@ from ninja.errors import AuthenticationError
 
 from pacesetter.core.errors import ApplicationError
 
+from .campaigns import router as campaigns_router
 from .orgs import router as orgs_router
 from .people import router as people_router
+from .plans import router as plans_router
+from .records import router as records_router
 
 
 def signed_in(request):
@@ -48,3 +51,6 @@ def not_authenticated(request, exc):
 
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
+api.add_router("/", campaigns_router)
+api.add_router("/", plans_router)
+api.add_router("/", records_router)

@@ -46,14 +46,29 @@ class Cap(models.TextChoices):
     ROLE_MANAGE = "role.manage", _("授予角色")
     IMPORT_RUN = "import.run", _("导入导出")
     AUDIT_VIEW = "audit.view", _("查看审计日志")
+    CAMPAIGN_VIEW = "campaign.view", _("查看活动安排")
+    CAMPAIGN_MANAGE = "campaign.manage", _("部署活动（阶段、步骤、标准）")
+    PLAN_WRITE = "plan.write", _("制定主题和实施方案")
+    PLAN_REVIEW = "plan.review", _("审核下级实施方案")
+    RECORD_LOG = "record.log", _("记实登记")
+    RECORD_VIEW = "record.view", _("查看记实登记")
+    PROGRESS_VIEW = "progress.view", _("查看活动进度")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(Cap.values),
-    Role.SECRETARY: frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.PERSON_MANAGE, Cap.PERSON_PII}),
-    Role.LEADER: frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW}),
-    Role.INSPECTOR: frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.AUDIT_VIEW}),
-    Role.MEMBER: frozenset({Cap.ORG_VIEW}),
+    Role.SECRETARY: frozenset({
+        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.PERSON_MANAGE, Cap.PERSON_PII, Cap.CAMPAIGN_VIEW, Cap.PLAN_WRITE,
+        Cap.PLAN_REVIEW, Cap.RECORD_LOG, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+    }),
+    Role.LEADER: frozenset({
+        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+    }),
+    Role.INSPECTOR: frozenset({
+        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.AUDIT_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+    }),
+    # A member logs their own records; what they may see of them is checked object by object.
+    Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG}),
 }
 
 # Sector names as organisation departments write them in spreadsheets.

@@ -1,0 +1,5 @@
+"""API endpoints of the campaigns app."""
+
+from ninja import Router
+
+router = Router(tags=["campaigns"])

@@ -1,0 +1,5 @@
+"""API endpoints of the records app."""
+
+from ninja import Router
+
+router = Router(tags=["records"])

@@ -1,0 +1,123 @@
+"""Is a capability open for an organisation now? One answer for every app, from step rows and extensions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pacesetter.core.errors import StateError
+from pacesetter.orgs.models import Organisation
+
+from .enums import CampaignStatus, StepCapability
+from .models import Campaign, Step, StepExtension
+
+
+@dataclass(frozen=True)
+class Window:
+    capability: str
+    is_open: bool
+    step: Step | None
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime | None  # including any extension for the organisation's subtree
+    extended: bool
+    message: str
+
+
+def _fmt(value: datetime.datetime) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d H:i")
+
+
+def campaigns_covering(org: Organisation):
+    """Active campaigns whose organisation is `org` or one of its ancestors."""
+    return Campaign.objects.filter(
+        organisation__path__in=[*org.ancestor_paths, org.path], status=CampaignStatus.ACTIVE
+    ).select_related("organisation")
+
+
+def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, at=None) -> Window:
+    """The window in which `capability` is open for `org` in `campaign`, and whether `at` falls inside it.
+
+    Several steps may carry the same capability (one per stage): the one open now wins, else the next
+    to open, else the last one closed. An extension granted on `org` or an ancestor moves the close.
+    """
+    at = at or timezone.now()
+    label = StepCapability(capability).label
+    if campaign.status != CampaignStatus.ACTIVE:
+        return Window(
+            capability,
+            False,
+            None,
+            None,
+            None,
+            False,
+            _("活动“%(c)s”当前不在进行中，不能%(what)s") % {"c": campaign.name, "what": label},
+        )
+    steps = [
+        s for s in campaign.steps.select_related("stage").order_by("opens_at") if capability in s.capabilities
+    ]
+    if not steps:
+        return Window(
+            capability,
+            False,
+            None,
+            None,
+            None,
+            False,
+            _("活动“%(c)s”没有安排开放“%(what)s”的步骤") % {"c": campaign.name, "what": label},
+        )
+    paths = [*org.ancestor_paths, org.path]
+    extensions = {
+        e.step_id: e.closes_at
+        for e in StepExtension.objects.filter(step__in=steps, organisation__path__in=paths).order_by(
+            "closes_at"
+        )
+    }
+    windows = []
+    for s in steps:
+        closes = max(s.closes_at, extensions.get(s.pk, s.closes_at))
+        windows.append((s, s.opens_at, closes, closes > s.closes_at))
+    for s, opens, closes, extended in windows:
+        if opens <= at < closes:
+            return Window(
+                capability,
+                True,
+                s,
+                opens,
+                closes,
+                extended,
+                _("“%(step)s”开放中，截止 %(end)s") % {"step": s.get_kind_display(), "end": _fmt(closes)},
+            )
+    upcoming = [w for w in windows if w[1] > at]
+    if upcoming:
+        s, opens, closes, extended = upcoming[0]
+        return Window(
+            capability,
+            False,
+            s,
+            opens,
+            closes,
+            extended,
+            _("“%(what)s”属于“%(step)s”步骤，将于 %(start)s 开放（至 %(end)s），现在还不能操作")
+            % {"what": label, "step": s.get_kind_display(), "start": _fmt(opens), "end": _fmt(closes)},
+        )
+    s, opens, closes, extended = windows[-1]
+    return Window(
+        capability,
+        False,
+        s,
+        opens,
+        closes,
+        extended,
+        _("“%(what)s”属于“%(step)s”步骤，已于 %(end)s 截止；如需补报，请联系活动办公室延期")
+        % {"what": label, "step": s.get_kind_display(), "end": _fmt(closes)},
+    )
+
+
+def require_open(*, campaign: Campaign, capability: str, org: Organisation, at=None) -> Window:
+    """Raise StateError (HTTP 409, a clear message saying when it opens or closed) unless open."""
+    window = step_window_for(campaign=campaign, capability=capability, org=org, at=at)
+    if not window.is_open:
+        raise StateError(window.message)
+    return window
