@@ -45,7 +45,18 @@ from pacesetter.orgs.models import Member, Organisation, RoleGrant, encode_segme
 from pacesetter.web.demo import People, refresh_member_counts  # noqa: E402
 
 PASSWORD = "bench12345"
-DISTRICTS = ["城厢区", "荔城区", "涵江区", "秀屿区", "仙游县", "永安县", "临江县", "青山县", "东湖区", "南岭县"]
+DISTRICTS = [
+    "城厢区",
+    "荔城区",
+    "涵江区",
+    "秀屿区",
+    "仙游县",
+    "永安县",
+    "临江县",
+    "青山县",
+    "东湖区",
+    "南岭县",
+]
 TOWN_STEMS = "和林龙桥凤凰常太青山华亭东海西岭南门北岸白沙黄石金溪玉湖梅峰桂花竹林松岭杏园荷塘"
 PLACE_STEMS = "东西南北上下前后大小新老中长高石溪岭坑洋坂湖塘林山桥头尾坪田园"
 GENERAL_KINDS = [
@@ -68,8 +79,11 @@ DIRECT_BRANCHES = [
 ]
 
 
-def log(msg, started=[time.perf_counter()]):  # noqa: B006 - a start time shared by every call
-    print(f"[{time.perf_counter() - started[0]:7.1f}s] {msg}", flush=True)
+STARTED = time.perf_counter()
+
+
+def log(msg):
+    print(f"[{time.perf_counter() - STARTED:7.1f}s] {msg}", flush=True)
 
 
 def plan_orgs(total: int, rng: random.Random) -> list[tuple]:
@@ -78,7 +92,16 @@ def plan_orgs(total: int, rng: random.Random) -> list[tuple]:
 
     def add(parent, name, org_type, sector, n_child, region):
         pid, ppath, pdepth = (parent[0], parent[3], parent[4]) if parent else (None, "", -1)
-        row = (len(rows) + 1, pid, name, ppath + encode_segment(n_child), pdepth + 1, org_type, sector, region)
+        row = (
+            len(rows) + 1,
+            pid,
+            name,
+            ppath + encode_segment(n_child),
+            pdepth + 1,
+            org_type,
+            sector,
+            region,
+        )
         rows.append(row)
         return row
 
@@ -111,7 +134,14 @@ def plan_orgs(total: int, rng: random.Random) -> list[tuple]:
     while len(rows) < total and b < max(fanouts):
         for general, fanout in zip(generals, fanouts, strict=True):
             if b < fanout and len(rows) < total:
-                add(general, f"{general[2].removesuffix('党总支').removesuffix('党委')}第{b + 1}党支部", OrgType.BRANCH, general[6], b + 1, general[7])
+                add(
+                    general,
+                    f"{general[2].removesuffix('党总支').removesuffix('党委')}第{b + 1}党支部",
+                    OrgType.BRANCH,
+                    general[6],
+                    b + 1,
+                    general[7],
+                )
         b += 1
     return rows[:total]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import NotFoundError, ValidationError
 
 from .enums import ROLE_CAPS, Cap
-from .models import SEGMENT, ImportBatch, Liaison, Member, Organisation, RoleGrant
+from .models import SEGMENT, ImportBatch, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,26 @@ def scope_paths(user, cap: str = Cap.ORG_VIEW) -> list[str]:
     return tops
 
 
+def subtree_q(prefix: str, field: str = "path") -> Q:
+    """`field` lies in the subtree rooted at `prefix`, as an index range.
+
+    Paths are fixed-width upper-case base-36, so the subtree is [prefix, prefix with its last segment
+    + 1). SQLite turns `startswith` into a case-insensitive LIKE that cannot use the index; a range can.
+    """
+    last = decode_segment(prefix[-SEGMENT:])
+    if last + 1 >= 36**SEGMENT:
+        return Q(**{f"{field}__startswith": prefix})
+    upper = prefix[:-SEGMENT] + encode_segment(last + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def scope_q(user, cap: str = Cap.ORG_VIEW, field: str = "path") -> Q:
     paths = scope_paths(user, cap)
     if not paths:
         return Q(pk__in=[])
     q = Q()
     for p in paths:
-        q |= Q(**{f"{field}__startswith": p})
+        q |= subtree_q(p, field)
     return q
 
 
@@ -116,7 +129,7 @@ def annotate_subtree_counts(orgs: list[Organisation]) -> list[Organisation]:
         length = (depth + 1) * SEGMENT
         prefix_q = Q()
         for o in group:
-            prefix_q |= Q(path__startswith=o.path)
+            prefix_q |= subtree_q(o.path)
         rows = (
             Organisation.objects.filter(prefix_q, is_active=True)
             .annotate(top=Substr("path", 1, length))
@@ -160,7 +173,7 @@ def member_list_for(
 ) -> QuerySet[Member]:
     qs = Member.objects.select_related("organisation").filter(scope_q(user, cap, field="organisation__path"))
     if org is not None:
-        qs = qs.filter(organisation__path__startswith=org.path)
+        qs = qs.filter(subtree_q(org.path, "organisation__path"))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     query = query.strip()
@@ -190,11 +203,15 @@ def member_for_user(user) -> Member | None:
 
 
 def grant_list_for(user, *, org: Organisation | None = None) -> QuerySet[RoleGrant]:
-    qs = RoleGrant.objects.select_related("user", "organisation", "user__member").filter(
-        scope_q(user, Cap.ROLE_MANAGE, field="organisation__path"), revoked_at__isnull=True
+    # user__member is prefetched, not joined: SQLite's planner, once it has statistics, scans the whole
+    # member table for a join on the mostly-empty user column.
+    qs = (
+        RoleGrant.objects.select_related("user", "organisation")
+        .prefetch_related("user__member")
+        .filter(scope_q(user, Cap.ROLE_MANAGE, field="organisation__path"), revoked_at__isnull=True)
     )
     if org is not None:
-        qs = qs.filter(organisation__path__startswith=org.path)
+        qs = qs.filter(subtree_q(org.path, "organisation__path"))
     return qs.order_by("organisation__path", "role", "user__username")
 
 

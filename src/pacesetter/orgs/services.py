@@ -12,7 +12,7 @@ from pacesetter.core.errors import PermissionDeniedError, StateError, Validation
 
 from .enums import Cap, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
-from .selectors import forget_grants, org_in_scope
+from .selectors import forget_grants, org_in_scope, subtree_q
 from .validation import check_id_number, check_phone
 
 User = get_user_model()
@@ -124,7 +124,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     old_path, new_path = org.path, _next_child_path(new_parent)
     depth_delta = new_parent.depth + 1 - org.depth
 
-    Organisation.objects.filter(path__startswith=old_path).update(
+    Organisation.objects.filter(subtree_q(old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_delta
     )
     Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
@@ -141,7 +141,7 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     if org.is_active == active:
         return org
     if not active:
-        if Organisation.objects.filter(path__startswith=org.path, is_active=True).exclude(pk=org.pk).exists():
+        if Organisation.objects.filter(subtree_q(org.path), is_active=True).exclude(pk=org.pk).exists():
             raise StateError(_("“%(org)s”还有有效的下级组织，请先撤销或移走它们") % {"org": org.name})
         if org.member_count:
             raise StateError(
