@@ -1,5 +1,298 @@
-"""API endpoints of the records app."""
+"""Activity records (记实登记): list, log, read, edit, delete; photos; meeting attendance and QR sign-in."""
 
-from ninja import Router
+import datetime
 
-router = Router(tags=["records"])
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import member_for_user, org_get_for
+from pacesetter.records import services
+from pacesetter.records.rules import can_manage_meeting
+from pacesetter.records.selectors import (
+    attendance_list,
+    meeting_roster,
+    my_record_list_for,
+    record_get_for,
+    record_list_for,
+)
+
+router = Router(tags=["记实登记 activity records"])
+
+
+class MeetingIn(Schema):
+    host: str = ""
+    recorder: str = ""
+    expected_count: int | None = None
+    actual_count: int | None = None
+    minutes: str = ""
+
+
+class MeetingOut(Schema):
+    host: str
+    recorder: str
+    expected_count: int
+    actual_count: int
+    minutes: str
+    sign_in_open: bool
+    sign_in_closes_at: datetime.datetime | None
+
+
+class RecordIn(Schema):
+    """`personal: true` logs a personal record for the caller's own member entry; else give organisation_id."""
+
+    personal: bool = False
+    organisation_id: int | None = None
+    kind: str
+    title: str
+    occurred_on: datetime.date
+    place: str = ""
+    participants: str = ""
+    content: str
+    contribution: str = ""
+    effect: str = ""
+    meeting: MeetingIn | None = None
+
+
+class RecordPatch(Schema):
+    kind: str | None = None
+    title: str | None = None
+    occurred_on: datetime.date | None = None
+    place: str | None = None
+    participants: str | None = None
+    content: str | None = None
+    contribution: str | None = None
+    effect: str | None = None
+    meeting: MeetingIn | None = None
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    content_type: str
+    size: int
+    url: str
+
+
+class RecordOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    member_id: int | None
+    member_name: str | None
+    campaign_id: int | None
+    kind: str
+    kind_label: str
+    title: str
+    occurred_on: datetime.date
+    place: str
+    participants: str
+    content: str
+    contribution: str
+    effect: str
+    logged_by: str | None
+    created_at: datetime.datetime
+    meeting: MeetingOut | None
+    photos: list[PhotoOut]
+
+
+class AttendanceIn(Schema):
+    member_id: int
+    status: str
+    reason_kind: str = ""
+    reason: str = ""
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    member_name: str
+    status: str
+    reason_kind: str
+    reason: str
+    method: str
+    signed_in_at: datetime.datetime | None
+
+
+class SignInOut(Schema):
+    already: bool
+    record_id: int
+    attendance: AttendanceOut
+
+
+def photo_out(p) -> dict:
+    return {
+        "id": p.pk,
+        "caption": p.caption,
+        "content_type": p.content_type,
+        "size": p.size,
+        "url": reverse("records:photo", args=[p.pk]),
+    }
+
+
+def record_out(r) -> dict:
+    m = r.meeting_detail
+    return {
+        "id": r.pk,
+        "organisation_id": r.organisation_id,
+        "organisation_name": r.organisation.name,
+        "member_id": r.member_id,
+        "member_name": r.member.name if r.member else None,
+        "campaign_id": r.campaign_id,
+        "kind": r.kind,
+        "kind_label": str(r.get_kind_display()),
+        "title": r.title,
+        "occurred_on": r.occurred_on,
+        "place": r.place,
+        "participants": r.participants,
+        "content": r.content,
+        "contribution": r.contribution,
+        "effect": r.effect,
+        "logged_by": (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else None,
+        "created_at": r.created_at,
+        "meeting": None
+        if m is None
+        else {
+            "host": m.host,
+            "recorder": m.recorder,
+            "expected_count": m.expected_count,
+            "actual_count": m.actual_count,
+            "minutes": m.minutes,
+            "sign_in_open": m.sign_in_is_open(),
+            "sign_in_closes_at": m.sign_in_closes_at,
+        },
+        "photos": [photo_out(p) for p in r.photos.all()],
+    }
+
+
+def attendance_out(a) -> dict:
+    return {
+        "member_id": a.member_id,
+        "member_name": a.member.name,
+        "status": a.status,
+        "reason_kind": a.reason_kind,
+        "reason": a.reason,
+        "method": a.method,
+        "signed_in_at": a.signed_in_at,
+    }
+
+
+@router.get("/records", response=list[RecordOut], url_name="record-list")
+def record_list(
+    request: HttpRequest,
+    org_id: int | None = None,
+    kind: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    scope: str | None = None,
+    mine: bool = False,
+    limit: int = Query(50, le=200),
+    offset: int = Query(0, ge=0),
+):
+    """Records the caller may see; `mine=true`: only the caller's own (personal, logged, attended)."""
+    if mine:
+        qs = my_record_list_for(request.user, kind=kind)
+    else:
+        org = org_get_for(request.user, org_id, cap=Cap.RECORD_VIEW) if org_id else None
+        qs = record_list_for(
+            request.user, org=org, kind=kind, date_from=date_from, date_to=date_to, scope=scope
+        )
+    return [record_out(r) for r in qs[offset : offset + limit]]
+
+
+def _fresh(user, pk):
+    return record_out(record_get_for(user, pk))
+
+
+@router.post("/records", response={201: RecordOut}, url_name="record-list")
+def record_create(request: HttpRequest, payload: RecordIn):
+    data = payload.dict(exclude={"personal", "organisation_id", "meeting"})
+    meeting = payload.meeting.dict() if payload.meeting else None
+    if payload.personal:
+        member = member_for_user(request.user)
+        if member is None:
+            raise ValidationError("您的账号没有关联党员信息，不能登记个人记实", field="personal")
+        record = services.record_create(actor=request.user, member=member, **data)
+    else:
+        if payload.organisation_id is None:
+            raise ValidationError(
+                "请提供 organisation_id，或以 personal=true 登记个人记实", field="organisation_id"
+            )
+        org = org_get_for(request.user, payload.organisation_id, cap=Cap.RECORD_LOG)
+        record = services.record_create(actor=request.user, organisation=org, meeting=meeting, **data)
+    return Status(201, _fresh(request.user, record.pk))
+
+
+@router.get("/records/{pk}", response=RecordOut, url_name="record-detail")
+def record_detail(request: HttpRequest, pk: int):
+    return _fresh(request.user, pk)
+
+
+@router.patch("/records/{pk}", response=RecordOut, url_name="record-detail")
+def record_update(request: HttpRequest, pk: int, payload: RecordPatch):
+    record = record_get_for(request.user, pk)
+    fields = payload.dict(exclude={"meeting"}, exclude_none=True)
+    meeting = payload.meeting.dict() if payload.meeting else None
+    services.record_update(actor=request.user, record=record, meeting=meeting, **fields)
+    return _fresh(request.user, pk)
+
+
+@router.delete("/records/{pk}", response={204: None}, url_name="record-detail")
+def record_delete(request: HttpRequest, pk: int):
+    services.record_delete(actor=request.user, record=record_get_for(request.user, pk))
+    return Status(204, None)
+
+
+@router.get("/records/{pk}/photos", response=list[PhotoOut], url_name="record-photos")
+def photo_list(request: HttpRequest, pk: int):
+    return [photo_out(p) for p in record_get_for(request.user, pk).photos.all()]
+
+
+@router.post("/records/{pk}/photos", response={201: list[PhotoOut]}, url_name="record-photos")
+def photo_upload(request: HttpRequest, pk: int, files: File[list[UploadedFile]], caption: Form[str] = ""):
+    """Multipart upload (field `files`, repeatable); all files are checked before any is stored."""
+    record = record_get_for(request.user, pk)
+    for f in files:
+        services.photo_check(f)
+    photos = [services.photo_add(actor=request.user, record=record, file=f, caption=caption) for f in files]
+    return Status(201, [photo_out(p) for p in photos])
+
+
+def _managed_meeting(request, pk):
+    record = record_get_for(request.user, pk)
+    if record.meeting_detail is None or not can_manage_meeting(request.user, record):
+        raise NotFoundError()
+    return record
+
+
+@router.get("/records/{pk}/attendance", response=list[AttendanceOut], url_name="record-attendance")
+def attendance_get(request: HttpRequest, pk: int):
+    record = _managed_meeting(request, pk)
+    return [attendance_out(a) for a in attendance_list(record.meeting_detail)]
+
+
+@router.post("/records/{pk}/attendance", response=AttendanceOut, url_name="record-attendance")
+def attendance_mark(request: HttpRequest, pk: int, payload: AttendanceIn):
+    record = _managed_meeting(request, pk)
+    member = next((m for m, _a in meeting_roster(record) if m.pk == payload.member_id), None)
+    if member is None:
+        raise ValidationError("该党员不在本次会议的名单中", field="member_id")
+    a = services.attendance_mark(
+        actor=request.user,
+        record=record,
+        member=member,
+        status=payload.status,
+        reason_kind=payload.reason_kind,
+        reason=payload.reason,
+    )
+    return attendance_out(a)
+
+
+@router.post("/records/sign-in/{pk}", response=SignInOut, url_name="record-sign-in")
+def sign_in(request: HttpRequest, pk: str):
+    """Sign in to a meeting with the token from its QR code (`pk` is the token)."""
+    a, created = services.sign_in_by_token(user=request.user, token=pk)
+    return {"already": not created, "record_id": a.meeting.record_id, "attendance": attendance_out(a)}

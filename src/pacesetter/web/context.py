@@ -12,6 +12,8 @@ MENU = [
     ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
     ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
     ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
+    ("records:record-list", _("记实登记"), "journal-check", Cap.RECORD_VIEW),
+    ("records:my-records", _("我的记实"), "person-lines-fill", Cap.RECORD_LOG),
     ("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW),
 ]
 

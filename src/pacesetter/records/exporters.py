@@ -1,0 +1,70 @@
+"""Excel export of activity records (one row per record, the main columns)."""
+
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+HEADERS = [
+    "日期",
+    "类别",
+    "标题",
+    "党组织",
+    "党员（个人记实）",
+    "地点",
+    "参加人员",
+    "主要内容",
+    "贡献",
+    "成效",
+    "主持人",
+    "记录人",
+    "应到人数",
+    "实到人数",
+    "照片数",
+    "所属活动",
+    "登记人",
+    "登记时间",
+]
+
+
+def records_workbook(records) -> bytes:
+    """`records` come from selectors.record_list_for, annotated with `photo_total`."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("记实登记")
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for h in HEADERS:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for r in records:
+        meeting = r.meeting_detail
+        ws.append(
+            [
+                r.occurred_on,
+                r.get_kind_display(),
+                r.title,
+                r.organisation.name,
+                r.member.name if r.member else "",
+                r.place,
+                r.participants,
+                r.content,
+                r.contribution,
+                r.effect,
+                meeting.host if meeting else "",
+                meeting.recorder if meeting else "",
+                meeting.expected_count if meeting else None,
+                meeting.actual_count if meeting else None,
+                r.photo_total,
+                r.campaign.name if r.campaign else "",
+                (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else "",
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,46 @@
+"""Who may log, change and run records (记实登记): predicates the services and pages share."""
+
+from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import grants_for
+
+from .models import ActivityRecord
+
+
+def can_log_org_record(user, org: Organisation) -> bool:
+    """Organisation records need 记实登记 through a secretary's or the office's grant on the org's subtree.
+
+    A member's grant also carries RECORD_LOG, but only for their own personal records, so it is left out.
+    """
+    return any(
+        g.role != Role.MEMBER and Cap.RECORD_LOG in ROLE_CAPS[g.role] and org.path.startswith(g.path)
+        for g in grants_for(user)
+    )
+
+
+def can_log_any_org_record(user) -> bool:
+    return any(g.role != Role.MEMBER and Cap.RECORD_LOG in ROLE_CAPS[g.role] for g in grants_for(user))
+
+
+def can_log_personal_record(user, member: Member) -> bool:
+    """A member logs personal records for themselves only: the Member linked to the signed-in account."""
+    return (
+        user.is_authenticated
+        and member.user_id == user.pk
+        and member.is_active
+        and any(Cap.RECORD_LOG in ROLE_CAPS[g.role] for g in grants_for(user))
+    )
+
+
+def can_edit_record(user, record: ActivityRecord) -> bool:
+    """Edit, delete and add photos: whoever may log such a record, while it is not deleted."""
+    if record.is_deleted:
+        return False
+    if record.member_id is not None:
+        return can_log_personal_record(user, record.member)
+    return can_log_org_record(user, record.organisation)
+
+
+def can_manage_meeting(user, record: ActivityRecord) -> bool:
+    """Open/close QR sign-in and mark attendance: the secretary (or office) of the meeting's organisation."""
+    return record.is_meeting and record.member_id is None and can_edit_record(user, record)

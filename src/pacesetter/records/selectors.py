@@ -1,0 +1,238 @@
+"""Reads of activity records scoped to the caller, and per-organisation counts for the progress dashboard."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Substr
+
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import SEGMENT, Member, Organisation
+from pacesetter.orgs.selectors import scope_q
+
+from .enums import MEETING_KINDS, RecordScope
+from .models import ActivityRecord, Attendance, MeetingDetail, RecordPhoto
+
+
+def _own_q(user) -> Q:
+    """Records that are the user's own: their personal records, records they logged, meetings they attended."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    attended = Attendance.objects.filter(member__user=user).values("meeting__record_id")
+    return Q(member__user=user) | Q(logged_by=user) | Q(pk__in=attended)
+
+
+def _visible_q(user) -> Q:
+    # RECORD_VIEW in scope (secretary, office, leader, inspector) sees everything logged in the subtree,
+    # personal records included; anyone sees their own.
+    return scope_q(user, Cap.RECORD_VIEW, field="organisation__path") | _own_q(user)
+
+
+def _base() -> QuerySet[ActivityRecord]:
+    return (
+        ActivityRecord.objects.filter(is_deleted=False)
+        .select_related("organisation", "member", "meeting", "logged_by", "campaign")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def record_list_for(
+    user,
+    *,
+    org: Organisation | None = None,
+    member: Member | None = None,
+    kind: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    scope: str | None = None,
+    campaign=None,
+) -> QuerySet[ActivityRecord]:
+    """Records the user may see (not deleted), newest first; `org` means that organisation's subtree.
+
+    `scope` is RecordScope.ORG (organisation records only) or RecordScope.MEMBER (personal records only).
+    Related organisation, member, meeting, logger and campaign come in the same query; photos are
+    prefetched (one more query per page).
+    """
+    qs = _base().filter(_visible_q(user)).prefetch_related("photos")
+    return _filter(
+        qs,
+        org=org,
+        member=member,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+        campaign=campaign,
+    )
+
+
+def my_record_list_for(user, *, kind: str | None = None) -> QuerySet[ActivityRecord]:
+    """'My records': the user's personal records, records they logged and meetings they attended."""
+    qs = _base().filter(_own_q(user)).prefetch_related("photos")
+    return _filter(qs, kind=kind)
+
+
+def _filter(qs, *, org=None, member=None, kind=None, date_from=None, date_to=None, scope=None, campaign=None):
+    if org is not None:
+        qs = qs.filter(organisation__path__startswith=org.path)
+    if member is not None:
+        qs = qs.filter(member=member)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if date_from:
+        qs = qs.filter(occurred_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_on__lte=date_to)
+    if scope == RecordScope.ORG:
+        qs = qs.filter(member__isnull=True)
+    elif scope == RecordScope.MEMBER:
+        qs = qs.filter(member__isnull=False)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs
+
+
+def record_export_list_for(user, *, org: Organisation | None = None, **filters) -> QuerySet[ActivityRecord]:
+    """record_list_for for the Excel export: photos counted in SQL (`photo_total`) instead of prefetched."""
+    return (
+        record_list_for(user, org=org, **filters)
+        .prefetch_related(None)
+        .annotate(photo_total=Count("photos", distinct=True))
+    )
+
+
+def record_get_for(user, pk) -> ActivityRecord:
+    """A record the user may see (not deleted), else NotFoundError (404, whether missing or out of scope)."""
+    record = _base().filter(_visible_q(user), pk=pk).first() if str(pk).isdigit() else None
+    if record is None:
+        raise NotFoundError()
+    return record
+
+
+def photo_get_for(user, pk) -> RecordPhoto:
+    """A photo of a record the user may see, else NotFoundError."""
+    photo = (
+        RecordPhoto.objects.select_related("record")
+        .filter(pk=pk, record__in=ActivityRecord.objects.filter(_visible_q(user), is_deleted=False))
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if photo is None:
+        raise NotFoundError()
+    return photo
+
+
+def attendance_list(meeting: MeetingDetail) -> list[Attendance]:
+    return list(meeting.attendances.select_related("member", "member__organisation").order_by("member__name"))
+
+
+ROSTER_LIMIT = 500
+
+
+def meeting_roster(record: ActivityRecord) -> list[tuple[Member, Attendance | None]]:
+    """Active members of the meeting's organisation subtree (at most ROSTER_LIMIT) with their attendance.
+
+    Members who were marked and have since left the roster are listed too, so no attendance row is hidden.
+    """
+    meeting = record.meeting
+    by_member = {a.member_id: a for a in attendance_list(meeting)}
+    members = list(
+        Member.objects.select_related("organisation")
+        .filter(organisation__path__startswith=record.organisation.path, is_active=True)
+        .order_by("organisation__path", "name", "id")[:ROSTER_LIMIT]
+    )
+    seen = {m.pk for m in members}
+    members += [a.member for a in by_member.values() if a.member_id not in seen]
+    return [(m, by_member.get(m.pk)) for m in members]
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    total: int = 0
+    org_records: int = 0
+    member_records: int = 0
+    meetings: int = 0
+    last_on: datetime.date | None = None
+
+
+def _counts_qs(campaign, date_from, date_to):
+    qs = ActivityRecord.objects.filter(is_deleted=False)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if date_from:
+        qs = qs.filter(occurred_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_on__lte=date_to)
+    return qs
+
+
+_AGGREGATES = {
+    "total": Count("id"),
+    "org_records": Count("id", filter=Q(member__isnull=True)),
+    "member_records": Count("id", filter=Q(member__isnull=False)),
+    "meetings": Count("id", filter=Q(kind__in=MEETING_KINDS, member__isnull=True)),
+    "last_on": Max("occurred_on"),
+}
+
+
+def _counts(row) -> RecordCounts:
+    return RecordCounts(**{k: row[k] for k in _AGGREGATES})
+
+
+def record_counts_by_org(
+    path_prefix: str,
+    *,
+    campaign=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[int, RecordCounts]:
+    """{organisation id: RecordCounts} for every organisation under `path_prefix` that has records.
+
+    Counts records logged *at* each organisation (its own and its members' personal records), not
+    subtree totals; one GROUP BY query. Organisations without records are absent (use RecordCounts()).
+    Not scoped by user: the caller passes the path of an organisation it resolved with an access check.
+    """
+    rows = (
+        _counts_qs(campaign, date_from, date_to)
+        .filter(organisation__path__startswith=path_prefix)
+        .order_by()
+        .values("organisation_id")
+        .annotate(**_AGGREGATES)
+    )
+    return {r["organisation_id"]: _counts(r) for r in rows}
+
+
+def record_counts_for_subtrees(
+    orgs: list[Organisation],
+    *,
+    campaign=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[int, RecordCounts]:
+    """{organisation id: RecordCounts} summed over each organisation's whole subtree.
+
+    One GROUP BY query per tree depth among `orgs` (children of one node are one query): within one depth
+    all paths have the same length, so the path prefix names the subtree. Every org in `orgs` is present.
+    """
+    by_depth: dict[int, list[Organisation]] = {}
+    for o in orgs:
+        by_depth.setdefault(o.depth, []).append(o)
+    result: dict[int, RecordCounts] = {}
+    for depth, group in by_depth.items():
+        prefix_q = Q()
+        for o in group:
+            prefix_q |= Q(organisation__path__startswith=o.path)
+        rows = (
+            _counts_qs(campaign, date_from, date_to)
+            .filter(prefix_q)
+            .annotate(top=Substr("organisation__path", 1, (depth + 1) * SEGMENT))
+            .order_by()
+            .values("top")
+            .annotate(**_AGGREGATES)
+        )
+        stats = {r["top"]: _counts(r) for r in rows}
+        for o in group:
+            result[o.pk] = stats.get(o.path, RecordCounts())
+    return result

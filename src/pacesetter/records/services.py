@@ -1,0 +1,503 @@
+"""Writes to activity records (记实登记): log, edit, soft-delete, photos, meeting sign-in and attendance.
+
+Each service checks permission first, validates, changes inside one transaction and writes an audit entry.
+"""
+
+import datetime
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.campaigns.enums import StepCapability
+from pacesetter.campaigns.windows import campaigns_covering, step_window_for
+from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import member_for_user
+
+from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, RecordKind, SignInMethod
+from .models import ActivityRecord, Attendance, MeetingDetail, RecordPhoto
+from .rules import can_edit_record, can_log_org_record, can_log_personal_record, can_manage_meeting
+
+RECORD_FIELDS = [
+    "organisation",
+    "member",
+    "campaign",
+    "kind",
+    "title",
+    "occurred_on",
+    "place",
+    "participants",
+    "content",
+    "contribution",
+    "effect",
+]
+EDITABLE_FIELDS = [
+    "kind",
+    "title",
+    "occurred_on",
+    "place",
+    "participants",
+    "content",
+    "contribution",
+    "effect",
+]
+MEETING_FIELDS = ["host", "recorder", "expected_count", "actual_count", "minutes"]
+TEXT_LIMIT = 10_000
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTOS_PER_RECORD = 30
+PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
+DEFAULT_SIGN_IN_MINUTES = 120
+
+
+# --- the 记实登记 window -------------------------------------------------------------------------
+
+
+def records_campaign_for(org: Organisation, *, at=None):
+    """The campaign a record logged now for `org` belongs to, after checking the 记实登记 window.
+
+    Rule: records are useful all year round. If no active campaign covers the organisation, or none of
+    the covering campaigns has a step that opens "records" (StepCapability.RECORDS), logging is allowed;
+    the record is attributed to the nearest covering campaign, or to none. If a covering campaign does
+    have a records step, logging is allowed only while that step is open for the organisation
+    (extensions included); otherwise StateError (409) says when it opens, or that it closed.
+    """
+    campaigns = list(campaigns_covering(org).order_by("-organisation__depth", "-starts_on", "-id"))
+    gated = []
+    for campaign in campaigns:
+        window = step_window_for(campaign=campaign, capability=StepCapability.RECORDS, org=org, at=at)
+        if window.is_open:
+            return campaign
+        if window.step is not None:
+            gated.append(window)
+    if gated:
+        raise StateError(gated[0].message)
+    return campaigns[0] if campaigns else None
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _text(value, field: str, label: str, *, required=False, limit=TEXT_LIMIT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
+    if len(value) > limit:
+        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
+    return value
+
+
+def _clean_record(data: dict, *, personal: bool) -> dict:
+    kind = data.get("kind")
+    if kind not in RecordKind.values:
+        raise ValidationError(_("类别无效：%(v)s") % {"v": kind}, field="kind")
+    if personal and kind in MEETING_KINDS:
+        raise ValidationError(
+            _("会议由党组织登记；个人记实请选择学习、为民服务、志愿服务或其他"), field="kind"
+        )
+    occurred_on = data.get("occurred_on")
+    if not isinstance(occurred_on, datetime.date):
+        raise ValidationError(_("请填写日期"), field="occurred_on")
+    if occurred_on > timezone.localdate():
+        raise ValidationError(_("日期不能晚于今天"), field="occurred_on")
+    return {
+        "kind": kind,
+        "occurred_on": occurred_on,
+        "title": _text(data.get("title"), "title", _("标题"), required=True, limit=200),
+        "place": _text(data.get("place"), "place", _("地点"), limit=200),
+        "participants": _text(data.get("participants"), "participants", _("参加人员")),
+        "content": _text(data.get("content"), "content", _("主要内容"), required=True),
+        "contribution": _text(data.get("contribution"), "contribution", _("贡献")),
+        "effect": _text(data.get("effect"), "effect", _("成效")),
+    }
+
+
+def _count(value, field: str, label: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("%(f)s必须是整数") % {"f": label}, field=field) from None
+    if n < 0 or n > 100_000:
+        raise ValidationError(_("%(f)s必须在 0 到 100000 之间") % {"f": label}, field=field)
+    return n
+
+
+def _clean_meeting(data: dict | None) -> dict:
+    data = data or {}
+    cleaned = {
+        "host": _text(data.get("host"), "host", _("主持人"), limit=50),
+        "recorder": _text(data.get("recorder"), "recorder", _("记录人"), limit=50),
+        "minutes": _text(data.get("minutes"), "minutes", _("会议记录"), limit=50_000),
+        "expected_count": _count(data.get("expected_count"), "expected_count", _("应到人数")),
+        "actual_count": _count(data.get("actual_count"), "actual_count", _("实到人数")),
+    }
+    return cleaned
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor,
+    organisation: Organisation | None = None,
+    member: Member | None = None,
+    meeting: dict | None = None,
+    **fields,
+) -> ActivityRecord:
+    """Log a record: a member's personal record (`member` is the actor's own Member) or an organisation's.
+
+    `fields`: kind, title, occurred_on, place, participants, content, contribution, effect.
+    `meeting` (meeting kinds only): host, recorder, expected_count (default: the organisation's active
+    member count), actual_count, minutes.
+    """
+    if member is not None:
+        if not can_log_personal_record(actor, member):
+            raise PermissionDeniedError(_("只能为本人登记个人记实"))
+        organisation = member.organisation
+    elif organisation is None:
+        raise ValidationError(_("请选择党组织"), field="organisation")
+    elif not can_log_org_record(actor, organisation):
+        raise PermissionDeniedError(_("您无权为“%(org)s”登记记实") % {"org": organisation.name})
+    if not organisation.is_active:
+        raise StateError(_("“%(org)s”已撤销，不能登记记实") % {"org": organisation.name})
+    data = _clean_record(fields, personal=member is not None)
+    meeting_data = _clean_meeting(meeting) if data["kind"] in MEETING_KINDS else None
+    campaign = records_campaign_for(organisation)
+    record = ActivityRecord.objects.create(
+        organisation=organisation, member=member, campaign=campaign, logged_by=actor, **data
+    )
+    if meeting_data is not None:
+        _meeting_create(record, meeting_data)
+    audit_log(actor=actor, action="record.create", obj=record, after=snapshot(record, RECORD_FIELDS))
+    return record
+
+
+def _meeting_create(record: ActivityRecord, data: dict) -> MeetingDetail:
+    if data["expected_count"] is None:
+        # Counted, not read from Organisation.member_count, so a stale in-memory org cannot skew it.
+        data["expected_count"] = Member.objects.filter(
+            organisation=record.organisation, is_active=True
+        ).count()
+    if data["actual_count"] is None:
+        data["actual_count"] = 0
+    return MeetingDetail.objects.create(record=record, **data)
+
+
+def _lock(record: ActivityRecord) -> ActivityRecord:
+    locked = (
+        ActivityRecord.objects.select_for_update()
+        .select_related("organisation", "member")
+        .filter(pk=record.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFoundError()
+    return locked
+
+
+def _require_edit(actor, record: ActivityRecord) -> None:
+    if record.is_deleted:
+        raise StateError(_("该记实已删除"))
+    if not can_edit_record(actor, record):
+        raise PermissionDeniedError(_("只有登记人所在范围的书记或本人可以修改该记实"))
+    records_campaign_for(record.organisation)
+
+
+@transaction.atomic
+def record_update(*, actor, record: ActivityRecord, meeting: dict | None = None, **fields) -> ActivityRecord:
+    """Change a record's fields (organisation, member and campaign stay); meeting fields for meetings."""
+    record = _lock(record)
+    _require_edit(actor, record)
+    before = snapshot(record, RECORD_FIELDS)
+    merged = {f: fields.get(f, getattr(record, f)) for f in EDITABLE_FIELDS}
+    data = _clean_record(merged, personal=record.member_id is not None)
+    for name, value in data.items():
+        setattr(record, name, value)
+    record.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
+    after = snapshot(record, RECORD_FIELDS)
+    if record.kind in MEETING_KINDS and (meeting is not None or not _has_meeting(record)):
+        detail_before, detail_after = _meeting_update(record, _clean_meeting(meeting))
+        before.update(detail_before)
+        after.update(detail_after)
+    audit_log(actor=actor, action="record.update", obj=record, before=before, after=after)
+    return record
+
+
+def _has_meeting(record) -> bool:
+    return MeetingDetail.objects.filter(record=record).exists()
+
+
+def _meeting_update(record: ActivityRecord, data: dict) -> tuple[dict, dict]:
+    detail = MeetingDetail.objects.select_for_update().filter(record=record).first()
+    if detail is None:
+        detail = _meeting_create(record, data)
+        return {}, {f"meeting.{f}": getattr(detail, f) for f in MEETING_FIELDS}
+    before = {f"meeting.{f}": getattr(detail, f) for f in MEETING_FIELDS}
+    for name in ("host", "recorder", "minutes"):
+        setattr(detail, name, data[name])
+    if data["expected_count"] is not None:
+        detail.expected_count = data["expected_count"]
+    # With attendance registered, 实到 is derived from it; otherwise the typed number stands.
+    if data["actual_count"] is not None and not detail.attendances.exists():
+        detail.actual_count = data["actual_count"]
+    detail.save()
+    return before, {f"meeting.{f}": getattr(detail, f) for f in MEETING_FIELDS}
+
+
+@transaction.atomic
+def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
+    """Soft delete: the record disappears from lists and counts but stays in the database, audited."""
+    record = _lock(record)
+    _require_edit(actor, record)
+    record.is_deleted = True
+    record.deleted_by = actor
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["is_deleted", "deleted_by", "deleted_at", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="record.delete",
+        obj=record,
+        before={"is_deleted": False},
+        after={"is_deleted": True},
+    )
+    return record
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+
+def sniff_image(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) from an image file's first bytes, or None if it is not JPEG/PNG/WebP."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg", "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", "image/png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    return None
+
+
+def photo_check(file) -> tuple[str, str]:
+    """(extension, content type) of an acceptable photo, else ValidationError; pages check all files first."""
+    name = getattr(file, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in PHOTO_EXTENSIONS:
+        raise ValidationError(_("照片只能是 JPG、PNG 或 WebP 格式"), field="photos")
+    if file.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("照片“%(n)s”超过 8 MB") % {"n": name}, field="photos")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    kind = sniff_image(head)
+    if kind is None:
+        raise ValidationError(
+            _("“%(n)s”不是有效的图片文件（只接受 JPG、PNG、WebP）") % {"n": name}, field="photos"
+        )
+    return kind
+
+
+@transaction.atomic
+def photo_add(*, actor, record: ActivityRecord, file, caption: str = "") -> RecordPhoto:
+    """Attach a photo; the file's first bytes must be JPEG, PNG or WebP (the extension alone is not trusted)."""
+    record = _lock(record)
+    _require_edit(actor, record)
+    ext, content_type = photo_check(file)
+    if record.photos.count() >= MAX_PHOTOS_PER_RECORD:
+        raise ValidationError(_("每条记实最多 %(n)d 张照片") % {"n": MAX_PHOTOS_PER_RECORD}, field="photos")
+    photo = RecordPhoto(
+        record=record,
+        content_type=content_type,
+        size=file.size,
+        caption=_text(caption, "caption", _("照片说明"), limit=200),
+        uploaded_by=actor,
+    )
+    photo.image.save(f"photo.{ext}", file, save=False)
+    stored = photo.image.name
+    try:
+        photo.save()
+        audit_log(
+            actor=actor,
+            action="record.photo_add",
+            obj=record,
+            extra={"photo": photo.pk, "size": photo.size, "type": content_type},
+        )
+    except Exception:
+        photo.image.storage.delete(stored)
+        raise
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, actor, photo: RecordPhoto) -> None:
+    record = _lock(photo.record)
+    _require_edit(actor, record)
+    stored, storage, pk = photo.image.name, photo.image.storage, photo.pk
+    photo.delete()
+    audit_log(actor=actor, action="record.photo_delete", obj=record, extra={"photo": pk})
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- meetings: QR sign-in and attendance ----------------------------------------------------------
+
+
+def _require_meeting_manager(actor, record: ActivityRecord) -> MeetingDetail:
+    if record.is_deleted:
+        raise StateError(_("该记实已删除"))
+    if not record.is_meeting or record.member_id is not None:
+        raise StateError(_("只有会议类记实才有签到和出勤登记"))
+    if not can_manage_meeting(actor, record):
+        raise PermissionDeniedError(_("只有本组织书记可以管理会议签到和出勤"))
+    detail = MeetingDetail.objects.select_for_update().filter(record=record).first()
+    if detail is None:
+        detail = _meeting_create(record, _clean_meeting(None))
+    return detail
+
+
+@transaction.atomic
+def sign_in_open(*, actor, record: ActivityRecord, minutes: int = DEFAULT_SIGN_IN_MINUTES) -> MeetingDetail:
+    """Open QR sign-in for `minutes` (1 min – 24 h); the meeting page then shows the QR code."""
+    detail = _require_meeting_manager(actor, record)
+    records_campaign_for(record.organisation)
+    if not 1 <= minutes <= 24 * 60:
+        raise ValidationError(_("签到时长必须在 1 分钟到 24 小时之间"), field="minutes")
+    detail.sign_in_open = True
+    detail.sign_in_closes_at = timezone.now() + timedelta(minutes=minutes)
+    detail.save(update_fields=["sign_in_open", "sign_in_closes_at"])
+    audit_log(
+        actor=actor,
+        action="meeting.sign_in_open",
+        obj=record,
+        after={"sign_in_open": True, "sign_in_closes_at": detail.sign_in_closes_at},
+    )
+    return detail
+
+
+@transaction.atomic
+def sign_in_close(*, actor, record: ActivityRecord) -> MeetingDetail:
+    detail = _require_meeting_manager(actor, record)
+    detail.sign_in_open = False
+    detail.sign_in_closes_at = min(detail.sign_in_closes_at or timezone.now(), timezone.now())
+    detail.save(update_fields=["sign_in_open", "sign_in_closes_at"])
+    audit_log(actor=actor, action="meeting.sign_in_close", obj=record, after={"sign_in_open": False})
+    return detail
+
+
+def _refresh_actual_count(detail: MeetingDetail) -> None:
+    counts = detail.attendances.aggregate(present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)))
+    MeetingDetail.objects.filter(pk=detail.pk).update(actual_count=counts["present"])
+    detail.actual_count = counts["present"]
+
+
+def sign_in_by_token(*, user, token: str) -> tuple[Attendance, bool]:
+    """A member scans the meeting's QR code: recorded as 出席 (method qr) once. Returns (attendance, created).
+
+    `created` is False when the member had already signed in (the page says "您已签到"). Refused when the
+    token is unknown (404), sign-in is closed (409) or the user is not a member of the meeting's
+    organisation or its subtree (403).
+    """
+    detail = (
+        MeetingDetail.objects.select_related("record", "record__organisation")
+        .filter(sign_in_token=token or "-", record__is_deleted=False)
+        .first()
+    )
+    if detail is None:
+        raise NotFoundError(_("签到码无效或会议已删除"))
+    record = detail.record
+    if not detail.sign_in_is_open():
+        raise StateError(_("“%(t)s”的签到已关闭") % {"t": record.title})
+    member = member_for_user(user)
+    if member is None or not member.is_active or not member.organisation.is_within(record.organisation):
+        raise PermissionDeniedError(
+            _("您不是“%(org)s”的党员，不能参加本次会议签到") % {"org": record.organisation.name}
+        )
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.select_for_update().filter(meeting=detail, member=member).first()
+            if attendance is not None and attendance.status == AttendanceStatus.PRESENT:
+                return attendance, False
+            created = attendance is None
+            if attendance is None:
+                attendance = Attendance(meeting=detail, member=member)
+            attendance.status = AttendanceStatus.PRESENT
+            attendance.reason_kind = ""
+            attendance.reason = ""
+            attendance.method = SignInMethod.QR
+            attendance.signed_in_at = timezone.now()
+            attendance.updated_by = user
+            attendance.save()
+            _refresh_actual_count(detail)
+            audit_log(
+                actor=user,
+                action="meeting.sign_in",
+                obj=record,
+                extra={"member": member.pk, "method": SignInMethod.QR},
+            )
+    except IntegrityError:
+        # A second scan raced the first: the unique constraint kept one row; report it as already signed in.
+        return Attendance.objects.get(meeting=detail, member=member), False
+    return attendance, created
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    actor,
+    record: ActivityRecord,
+    member: Member,
+    status: str,
+    reason_kind: str = "",
+    reason: str = "",
+) -> Attendance:
+    """The secretary registers one member's attendance by hand: 出席, or 请假/缺席 with a reason."""
+    detail = _require_meeting_manager(actor, record)
+    records_campaign_for(record.organisation)
+    if not member.organisation.is_within(record.organisation):
+        raise ValidationError(
+            _("%(m)s不是“%(org)s”的党员") % {"m": member.name, "org": record.organisation.name},
+            field="member",
+        )
+    if status not in AttendanceStatus.values:
+        raise ValidationError(_("出勤状态无效：%(v)s") % {"v": status}, field="status")
+    reason = _text(reason, "reason", _("说明"), limit=200)
+    if status == AttendanceStatus.PRESENT:
+        reason_kind, reason = "", ""
+    else:
+        if reason_kind and reason_kind not in AbsenceReason.values:
+            raise ValidationError(_("缺席原因无效：%(v)s") % {"v": reason_kind}, field="reason_kind")
+        if status == AttendanceStatus.LEAVE and not reason_kind:
+            raise ValidationError(_("请假须选择原因（请假、因公或其他）"), field="reason_kind")
+        if reason_kind == AbsenceReason.OTHER and not reason:
+            raise ValidationError(_("原因为“其他”时请填写说明"), field="reason")
+    attendance = Attendance.objects.select_for_update().filter(meeting=detail, member=member).first()
+    before = snapshot(attendance, ["status", "reason_kind", "reason", "method"]) if attendance else {}
+    if attendance is None:
+        attendance = Attendance(meeting=detail, member=member)
+    if status == AttendanceStatus.PRESENT and attendance.status != AttendanceStatus.PRESENT:
+        attendance.signed_in_at = timezone.now()
+        attendance.method = SignInMethod.MANUAL
+    elif status != AttendanceStatus.PRESENT:
+        attendance.signed_in_at = None
+        attendance.method = SignInMethod.MANUAL
+    attendance.status = status
+    attendance.reason_kind = reason_kind
+    attendance.reason = reason
+    attendance.updated_by = actor
+    attendance.save()
+    _refresh_actual_count(detail)
+    audit_log(
+        actor=actor,
+        action="meeting.attendance",
+        obj=record,
+        before=before,
+        after=snapshot(attendance, ["status", "reason_kind", "reason", "method"]),
+        extra={"member": member.pk},
+    )
+    return attendance
