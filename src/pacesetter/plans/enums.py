@@ -1,0 +1,61 @@
+"""Choices for implementation plans (实施方案) and the one table of allowed status changes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+
+
+class PlanAction(models.TextChoices):
+    SUBMIT = "submit", _("报送")
+    APPROVE = "approve", _("通过")
+    RETURN = "return", _("退回")
+    REOPEN = "reopen", _("撤销通过并退回")
+
+
+# action → {from status: to status}. plans.services._transition is the only code that changes a status.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    PlanAction.SUBMIT: {PlanStatus.DRAFT: PlanStatus.SUBMITTED, PlanStatus.RETURNED: PlanStatus.SUBMITTED},
+    PlanAction.APPROVE: {PlanStatus.SUBMITTED: PlanStatus.APPROVED},
+    PlanAction.RETURN: {PlanStatus.SUBMITTED: PlanStatus.RETURNED},
+    PlanAction.REOPEN: {PlanStatus.APPROVED: PlanStatus.RETURNED},
+}
+
+# The decisions a reviewer records; each is also the action it performs.
+DECISIONS = (PlanAction.APPROVE, PlanAction.RETURN, PlanAction.REOPEN)
+# Decisions that must say why.
+DECISIONS_NEEDING_COMMENT = (PlanAction.RETURN, PlanAction.REOPEN)
+
+# The text may be changed only in these statuses.
+EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+
+
+class PlanProgress(models.TextChoices):
+    """Where an organisation stands with its plan in a campaign (the overdue list's status column)."""
+
+    NOT_STARTED = "not_started", _("未开始")
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+    OVERDUE = "overdue", _("逾期")
+
+
+# Attachments: what may be uploaded, and how big.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    # extension → accepted leading bytes (a renamed .exe is refused)
+    "pdf": (b"%PDF",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG",),
+}

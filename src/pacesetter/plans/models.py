@@ -1,0 +1,152 @@
+"""Implementation plans (实施方案): the working text, each submitted version, decisions, attachments, reminders."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.campaigns.models import Campaign
+from pacesetter.orgs.models import Organisation
+
+from .enums import PlanAction, PlanStatus
+
+
+class Plan(models.Model):
+    """One organisation's implementation plan (实施方案) in one campaign, reviewed by its parent organisation."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="plans"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="plans"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    # Sanitised HTML (p, h2–h4, ul/ol/li, strong/em, br) — see plans.services.sanitise_body.
+    body = models.TextField(_("正文"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    current_version = models.ForeignKey(
+        "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("实施方案")
+        verbose_name_plural = _("实施方案")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organisation"], name="uniq_plan_per_campaign_org")
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return self.title or f"{self.organisation} 实施方案"
+
+
+class PlanVersion(models.Model):
+    """A snapshot of the plan as submitted; a resubmission after a return adds the next number."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("方案版本")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="uniq_plan_version_number")]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}"
+
+
+class PlanDecision(models.Model):
+    """The parent organisation's decision on one submitted version (approve, return, or reopen an approval)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decisions")
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(
+        _("审核结果"),
+        max_length=10,
+        choices=[(a.value, a.label) for a in (PlanAction.APPROVE, PlanAction.RETURN, PlanAction.REOPEN)],
+    )
+    comment = models.TextField(_("审核意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = _("审核意见")
+
+    def __str__(self):
+        return f"{self.version} · {self.get_decision_display()}"
+
+
+def attachment_path(instance: "PlanAttachment", filename: str) -> str:
+    ext = PurePosixPath(filename).suffix.lower()
+    return f"plans/{instance.plan.campaign_id}/{instance.plan.organisation_id}/{uuid.uuid4().hex}{ext}"
+
+
+class PlanAttachment(models.Model):
+    """A file attached to a plan. `version` empty: the working set; set: the copy frozen with a submission."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("方案附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class PlanReminder(models.Model):
+    """One reminder to an overdue organisation on one day; the unique day keeps it to once a day."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    recipients = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("催报记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "day"], name="uniq_plan_reminder_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.day}"

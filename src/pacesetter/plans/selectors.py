@@ -1,0 +1,258 @@
+"""Reads for plans, scoped to the caller: my plans, the review queue, the overdue list and its counts."""
+
+import datetime
+
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from pacesetter.campaigns.enums import CampaignStatus
+from pacesetter.campaigns.models import Campaign
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import SEGMENT, Organisation
+from pacesetter.orgs.selectors import org_get_for, scope_paths
+
+from .enums import PlanProgress, PlanStatus
+from .models import Plan, PlanAttachment
+from .rules import can_view_plan
+
+
+def campaign_list_for(user, *, active_only: bool = True) -> QuerySet[Campaign]:
+    """Campaigns that reach into the user's scope: run by an ancestor of, or inside, a subtree they see."""
+    q = Q()
+    for p in scope_paths(user, Cap.CAMPAIGN_VIEW):
+        ancestors = [p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)]
+        q |= Q(organisation__path__in=ancestors) | Q(organisation__path__startswith=p)
+    if not q:
+        return Campaign.objects.none()
+    qs = Campaign.objects.filter(q).select_related("organisation")
+    if active_only:
+        qs = qs.filter(status=CampaignStatus.ACTIVE)
+    return qs.order_by("-starts_on", "-id")
+
+
+def campaign_get_for(user, pk) -> Campaign:
+    campaign = (
+        campaign_list_for(user, active_only=False).filter(pk=pk).exclude(status=CampaignStatus.DRAFT).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if campaign is None:
+        raise NotFoundError()
+    return campaign
+
+
+def plan_campaigns_for_org(org: Organisation) -> QuerySet[Campaign]:
+    """Active campaigns in which `org` owes a plan: those run by one of its ancestors."""
+    return Campaign.objects.filter(
+        organisation__path__in=org.ancestor_paths, status=CampaignStatus.ACTIVE
+    ).select_related("organisation")
+
+
+def plan_for(*, campaign: Campaign, org: Organisation) -> Plan | None:
+    return (
+        Plan.objects.select_related("campaign", "organisation", "current_version")
+        .filter(campaign=campaign, organisation=org)
+        .first()
+    )
+
+
+def plan_get_for(user, pk) -> Plan:
+    plan = (
+        Plan.objects.select_related("campaign", "organisation", "current_version").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if plan is None or not can_view_plan(user, plan):
+        raise NotFoundError()
+    return plan
+
+
+def plan_history(plan: Plan) -> list:
+    """Versions, newest first, each with its decisions and frozen attachments (three queries)."""
+    return list(
+        plan.versions.select_related("submitted_by")
+        .prefetch_related("decisions__decided_by", "attachments")
+        .order_by("-number")
+    )
+
+
+def plan_last_decision(plan: Plan):
+    return plan.decisions.select_related("decided_by").order_by("-decided_at", "-id").first()
+
+
+def attachment_list(plan: Plan) -> list[PlanAttachment]:
+    """The working set of attachments (not yet frozen with a submission)."""
+    return list(plan.attachments.filter(version__isnull=True).select_related("uploaded_by"))
+
+
+def attachment_get_for(user, pk) -> PlanAttachment:
+    att = (
+        PlanAttachment.objects.select_related("plan__campaign", "plan__organisation").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if att is None or not can_view_plan(user, att.plan):
+        raise NotFoundError()
+    return att
+
+
+def my_plan_orgs(user) -> QuerySet[Organisation]:
+    """The organisations the user holds PLAN_WRITE on directly (the tops of their scope)."""
+    return Organisation.objects.filter(path__in=scope_paths(user, Cap.PLAN_WRITE), is_active=True).order_by(
+        "path"
+    )
+
+
+def plan_home_for(user) -> list[dict]:
+    """For each organisation the user writes for, each active campaign it owes a plan in, with the plan."""
+    orgs = list(my_plan_orgs(user))
+    ancestor_paths = {p for o in orgs for p in o.ancestor_paths}
+    campaigns = list(
+        Campaign.objects.filter(organisation__path__in=ancestor_paths, status=CampaignStatus.ACTIVE)
+        .select_related("organisation")
+        .order_by("-starts_on", "-id")
+    )
+    plans = {
+        (p.campaign_id, p.organisation_id): p
+        for p in Plan.objects.filter(campaign__in=campaigns, organisation__in=orgs)
+    }
+    return [
+        {"org": o, "campaign": c, "plan": plans.get((c.pk, o.pk))}
+        for o in orgs
+        for c in campaigns
+        if o.path.startswith(c.organisation.path) and o.path != c.organisation.path
+    ]
+
+
+def _reviewable_q(user, field: str = "organisation") -> Q:
+    """Plans whose organisation's parent lies in the user's PLAN_REVIEW scope (strictly below a scope top)."""
+    q = Q(pk__in=[])
+    for p in scope_paths(user, Cap.PLAN_REVIEW):
+        q |= Q(**{f"{field}__path__startswith": p, f"{field}__depth__gt": len(p) // SEGMENT - 1})
+    return q
+
+
+def review_queue_for(user, *, campaign: Campaign | None = None) -> QuerySet[Plan]:
+    """Plans submitted by organisations below the user's review scope, awaiting a decision, oldest first."""
+    qs = Plan.objects.filter(_reviewable_q(user), status=PlanStatus.SUBMITTED)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.select_related(
+        "campaign", "organisation", "organisation__parent", "current_version__submitted_by"
+    ).order_by("submitted_at", "id")
+
+
+def progress_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.PROGRESS_VIEW) -> Organisation:
+    """The subtree a progress list covers: `org_id` if given, else the user's scope inside the campaign."""
+    if org_id:
+        org = org_get_for(user, org_id, cap=cap)
+        if org.path.startswith(campaign.organisation.path):
+            return org
+        if campaign.organisation.path.startswith(org.path):
+            return campaign.organisation
+        raise NotFoundError()
+    for p in scope_paths(user, cap):
+        if p.startswith(campaign.organisation.path):
+            return Organisation.objects.get(path=p)
+        if campaign.organisation.path.startswith(p):
+            return campaign.organisation
+    raise NotFoundError()
+
+
+def _is_overdue(campaign: Campaign, today: datetime.date) -> bool:
+    return campaign.plan_deadline is not None and today > campaign.plan_deadline
+
+
+def org_progress_list(
+    *, campaign: Campaign, root: Organisation, progress: str = "", today: datetime.date | None = None
+) -> QuerySet[Organisation]:
+    """Active organisations below the campaign's own in `root`'s subtree, each annotated in SQL with
+    `plan_id`, `plan_status`, `plan_submitted_at`, `plan_is_late` and `progress` (a PlanProgress value).
+
+    One LEFT JOIN on the campaign's plans; nothing is looped over in Python, so it pages and counts
+    over tens of thousands of organisations.
+    """
+    today = today or timezone.localdate()
+    late = _is_overdue(campaign, today)
+    outstanding = Q(cplan__isnull=True) | Q(cplan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED])
+    whens = [When(outstanding, then=Value(PlanProgress.OVERDUE))] if late else []
+    whens += [When(cplan__isnull=True, then=Value(PlanProgress.NOT_STARTED))]
+    qs = (
+        Organisation.objects.filter(
+            path__startswith=root.path, is_active=True, depth__gt=campaign.organisation.depth
+        )
+        .annotate(cplan=FilteredRelation("plans", condition=Q(plans__campaign_id=campaign.pk)))
+        .annotate(
+            parent_name=F("parent__name"),
+            plan_id=F("cplan__id"),
+            plan_status=F("cplan__status"),
+            plan_submitted_at=F("cplan__submitted_at"),
+            plan_is_late=F("cplan__is_late"),
+            progress=Case(*whens, default=F("cplan__status"), output_field=CharField()),
+        )
+    )
+    if progress:
+        qs = qs.filter(progress=progress)
+    return qs.order_by("path")
+
+
+def org_progress_counts(
+    *, campaign: Campaign, root: Organisation, today: datetime.date | None = None
+) -> dict[str, int]:
+    """{PlanProgress value: count} plus "total", in one GROUP BY query."""
+    rows = (
+        org_progress_list(campaign=campaign, root=root, today=today)
+        .order_by()
+        .values("progress")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(PlanProgress.values, 0)
+    for r in rows:
+        counts[r["progress"]] = r["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def overdue_orgs(
+    *, campaign: Campaign, root: Organisation | None = None, today=None
+) -> QuerySet[Organisation]:
+    """Organisations with no plan submitted or approved after the deadline has passed (none before)."""
+    today = today or timezone.localdate()
+    if not _is_overdue(campaign, today):
+        return Organisation.objects.none()
+    return org_progress_list(
+        campaign=campaign, root=root or campaign.organisation, progress=PlanProgress.OVERDUE, today=today
+    )
+
+
+def plan_summary_rows(*, campaign: Campaign, root: Organisation) -> list[dict]:
+    """Every organisation in the subtree with its progress, theme and (submitted/approved) plan text."""
+    orgs = list(org_progress_list(campaign=campaign, root=root))
+    plan_ids = [o.plan_id for o in orgs if o.plan_status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED)]
+    plans = {p.pk: p for p in Plan.objects.filter(pk__in=plan_ids).select_related("current_version")}
+    themes = _themes(campaign, orgs)
+    return [
+        {
+            "org": o,
+            "theme": themes.get(o.pk, ""),
+            "progress": PlanProgress(o.progress),
+            "submitted_at": o.plan_submitted_at,
+            "is_late": bool(o.plan_is_late),
+            "plan": plans.get(o.plan_id),
+        }
+        for o in orgs
+    ]
+
+
+def _themes(campaign: Campaign, orgs: list[Organisation]) -> dict[int, str]:
+    """Each organisation's 争创主题 in the campaign, if the campaigns app records themes."""
+    try:
+        from pacesetter.campaigns.models import OrgTheme
+    except ImportError:  # themes live in the campaigns app, which may not have them yet
+        return {}
+    return dict(
+        OrgTheme.objects.filter(campaign=campaign, organisation__in=[o.pk for o in orgs]).values_list(
+            "organisation_id", "theme"
+        )
+    )
