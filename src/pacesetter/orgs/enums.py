@@ -53,13 +53,16 @@ class Cap(models.TextChoices):
     RECORD_LOG = "record.log", _("记实登记")
     RECORD_VIEW = "record.view", _("查看记实登记")
     PROGRESS_VIEW = "progress.view", _("查看活动进度")
+    COMMITMENT_WRITE = "commitment.write", _("设岗承诺、践诺述诺")
+    COMMITMENT_REVIEW = "commitment.review", _("审核承诺、管理评诺留言")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(Cap.values),
     Role.SECRETARY: frozenset({
         Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.PERSON_MANAGE, Cap.PERSON_PII, Cap.CAMPAIGN_VIEW, Cap.PLAN_WRITE,
-        Cap.PLAN_REVIEW, Cap.RECORD_LOG, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+        Cap.PLAN_REVIEW, Cap.RECORD_LOG, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW, Cap.COMMITMENT_WRITE,
+        Cap.COMMITMENT_REVIEW,
     }),
     Role.LEADER: frozenset({
         Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
@@ -68,7 +71,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
         Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.AUDIT_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
     }),
     # A member logs their own records; what they may see of them is checked object by object.
-    Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG}),
+    Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),
 }
 
 # Sector names as organisation departments write them in spreadsheets.

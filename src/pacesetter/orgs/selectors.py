@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import NotFoundError, ValidationError
 
 from .enums import ROLE_CAPS, Cap
-from .models import SEGMENT, ImportBatch, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
+from .models import (
+    SEGMENT,
+    ImportBatch,
+    Liaison,
+    Member,
+    Organisation,
+    RoleGrant,
+    decode_segment,
+    encode_segment,
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,10 @@
+"""Background jobs of the orgs app: validating large Excel imports with a progress bar."""
+
+from pacesetter.core.tasks import task
+
+
+@task
+def import_batch_validate_task(*, batch_id: int) -> None:
+    from .imports import import_batch_validate
+
+    import_batch_validate(batch_id)
