@@ -60,3 +60,50 @@ DEFAULT_THEMES: dict[str, str] = {
     Sector.RETIRED: "老有所为先锋",
     Sector.SOE: "兴业奉献先锋",
 }
+
+
+# The only status changes a campaign may make; campaign_transition checks this table and nothing else
+# assigns Campaign.status. closed → active is a reopening, audited like every other change.
+CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
+    CampaignStatus.DRAFT: frozenset({CampaignStatus.ACTIVE}),
+    CampaignStatus.ACTIVE: frozenset({CampaignStatus.CLOSED}),
+    CampaignStatus.CLOSED: frozenset({CampaignStatus.ACTIVE}),
+}
+
+
+class CriteriaSubject(models.TextChoices):
+    """Whom a criteria set measures: organisations (五个好) or members (五带头)."""
+
+    ORGANISATION = "org", _("党组织")
+    MEMBER = "member", _("党员")
+
+
+class GroupBody(models.TextChoices):
+    LEADING_GROUP = "group", _("领导小组")
+    OFFICE = "office", _("办公室")
+
+
+class GroupPosition(models.TextChoices):
+    HEAD = "head", _("组长")
+    DEPUTY = "deputy", _("副组长")
+    MEMBER = "member", _("成员")
+    OFFICE_HEAD = "office_head", _("办公室主任")
+    OFFICE_MEMBER = "office_member", _("办公室成员")
+
+
+# Which body (领导小组 or 办公室) each position sits in.
+POSITION_BODY: dict[str, str] = {
+    GroupPosition.HEAD: GroupBody.LEADING_GROUP,
+    GroupPosition.DEPUTY: GroupBody.LEADING_GROUP,
+    GroupPosition.MEMBER: GroupBody.LEADING_GROUP,
+    GroupPosition.OFFICE_HEAD: GroupBody.OFFICE,
+    GroupPosition.OFFICE_MEMBER: GroupBody.OFFICE,
+}
+
+
+class PairingKind(models.TextChoices):
+    """帮带机制."""
+
+    ONE_TO_ONE = "one_to_one", _("一帮一")
+    HAND_IN_HAND = "hand_in_hand", _("手拉手")
+    FIXED_CONTACT = "fixed_contact", _("定点联系")

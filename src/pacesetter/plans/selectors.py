@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from pacesetter.campaigns.enums import CampaignStatus
@@ -10,10 +11,10 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import org_get_for, scope_paths
+from pacesetter.orgs.selectors import org_get_for, scope_paths, subtree_q
 
-from .enums import PlanProgress, PlanStatus
-from .models import Plan, PlanAttachment
+from .enums import PlanAction, PlanProgress, PlanStatus
+from .models import Plan, PlanAttachment, PlanDecision
 from .rules import can_view_plan
 
 
@@ -180,7 +181,7 @@ def org_progress_list(
     whens += [When(cplan__isnull=True, then=Value(PlanProgress.NOT_STARTED))]
     qs = (
         Organisation.objects.filter(
-            path__startswith=root.path, is_active=True, depth__gt=campaign.organisation.depth
+            subtree_q(root.path), is_active=True, depth__gt=campaign.organisation.depth
         )
         .annotate(cplan=FilteredRelation("plans", condition=Q(plans__campaign_id=campaign.pk)))
         .annotate(
@@ -256,3 +257,33 @@ def _themes(campaign: Campaign, orgs: list[Organisation]) -> dict[int, str]:
             "organisation_id", "theme"
         )
     )
+
+
+def plan_progress_by_group(*, campaign: Campaign, root: Organisation, group: str) -> dict[str, dict[str, int]]:
+    """{key: {PlanProgress value: count}} over `root`'s subtree, in one GROUP BY query.
+
+    group="child": key is the path of each child of `root` (its whole subtree counted under it);
+    group="sector": key is the sector.
+    """
+    qs = org_progress_list(campaign=campaign, root=root).order_by()
+    if group == "child":
+        qs = qs.filter(depth__gt=root.depth).annotate(key=Substr("path", 1, (root.depth + 2) * SEGMENT))
+    else:
+        qs = qs.annotate(key=F("sector"))
+    result: dict[str, dict[str, int]] = {}
+    for row in qs.values("key", "progress").annotate(n=Count("id")):
+        result.setdefault(row["key"], dict.fromkeys(PlanProgress.values, 0))[row["progress"]] = row["n"]
+    return result
+
+
+def plans_approved_by_month(*, campaign: Campaign, root: Organisation) -> list[tuple[datetime.date, int]]:
+    rows = (
+        PlanDecision.objects.filter(plan__campaign=campaign, decision=PlanAction.APPROVE)
+        .filter(subtree_q(root.path, "plan__organisation__path"))
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return [(timezone.localtime(r["month"]).date() if hasattr(r["month"], "tzinfo") else r["month"], r["n"])
+            for r in rows]

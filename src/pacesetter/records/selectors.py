@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr, TruncMonth
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
-from pacesetter.orgs.selectors import scope_q
+from pacesetter.orgs.selectors import scope_q, subtree_q
 
 from .enums import MEETING_KINDS, RecordScope
 from .models import ActivityRecord, Attendance, MeetingDetail, RecordPhoto
@@ -223,7 +223,7 @@ def record_counts_for_subtrees(
     for depth, group in by_depth.items():
         prefix_q = Q()
         for o in group:
-            prefix_q |= Q(organisation__path__startswith=o.path)
+            prefix_q |= subtree_q(o.path, "organisation__path")
         rows = (
             _counts_qs(campaign, date_from, date_to)
             .filter(prefix_q)
@@ -236,3 +236,31 @@ def record_counts_for_subtrees(
         for o in group:
             result[o.pk] = stats.get(o.path, RecordCounts())
     return result
+
+
+def orgs_with_records_by_group(*, campaign, root: Organisation, group: str) -> dict[str, dict[str, int]]:
+    """{key: {"with_records": n, "total": m}} over the active organisations below `root`, in one query.
+
+    group="child": key is the path of each child of `root`; group="sector": key is the sector.
+    """
+    has_records = Exists(_counts_qs(campaign, None, None).filter(organisation=OuterRef("pk")))
+    qs = Organisation.objects.filter(subtree_q(root.path), is_active=True, depth__gt=root.depth).order_by()
+    if group == "child":
+        qs = qs.annotate(key=Substr("path", 1, (root.depth + 2) * SEGMENT))
+    else:
+        qs = qs.annotate(key=F("sector"))
+    rows = qs.values("key").annotate(with_records=Count("id", filter=has_records), total=Count("id"))
+    return {r["key"]: {"with_records": r["with_records"], "total": r["total"]} for r in rows}
+
+
+def records_by_month(*, campaign, root: Organisation) -> list[tuple[datetime.date, int]]:
+    rows = (
+        _counts_qs(campaign, None, None)
+        .filter(subtree_q(root.path, "organisation__path"))
+        .annotate(month=TruncMonth("occurred_on"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return [(r["month"], r["n"]) for r in rows]

@@ -8,6 +8,8 @@ from pacesetter.orgs.selectors import caps_for, roles_for
 
 MENU = [
     ("web:dashboard", _("工作台"), "speedometer2", None),
+    ("campaigns:campaign-list", _("活动"), "flag", Cap.CAMPAIGN_VIEW),
+    ("web:progress", _("活动进度"), "bar-chart-line", Cap.PROGRESS_VIEW),
     ("orgs:org-tree", _("组织架构"), "diagram-3", Cap.ORG_VIEW),
     ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
     ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),

@@ -7,4 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("p/orgs/<int:pk>/", views.public_org, name="public-org"),
+    path("progress/", views.progress, name="progress"),
+    path("progress.xlsx", views.progress_xlsx, name="progress-xlsx"),
+    path("orgs/<int:pk>/poster.docx", views.public_org_poster, name="public-org-poster"),
 ]

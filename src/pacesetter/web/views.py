@@ -1,12 +1,30 @@
 """Landing page, the signed-in user's work overview, health check, error pages."""
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from pacesetter.documents.qr import qr_svg
+from pacesetter.documents.word import DOCX_MIME
 from pacesetter.notifications.selectors import notification_list_for
-from pacesetter.orgs.selectors import annotate_subtree_counts, member_for_user, org_roots_for, roles_for
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import (
+    annotate_subtree_counts,
+    breadcrumbs_for,
+    member_for_user,
+    org_get_for,
+    org_roots_for,
+    roles_for,
+)
+
+from .public import poster_docx, public_org_profile
+
+
+def content_disposition(filename: str) -> str:
+    return content_disposition_header(as_attachment=True, filename=filename)
 
 
 def home(request):
@@ -43,3 +61,109 @@ def forbidden(request, exception=None):
 def not_found(request, exception=None):
     html = render(request, "web/error.html", {"status": 404, "message": _("找不到该页面，或您无权查看")})
     return HttpResponse(html.content, status=404)
+
+
+def public_org(request, pk):
+    """公开上墙: an organisation's public page, for anyone (reached from the QR code on its notice board)."""
+    org = Organisation.objects.filter(pk=pk, is_active=True).select_related("parent").first()
+    if org is None:
+        raise Http404
+    profile = public_org_profile(org)
+    url = request.build_absolute_uri(reverse("web:public-org", args=[org.pk]))
+    return render(request, "web/public_org.html", {"p": profile, "qr": qr_svg(url, scale=4), "url": url})
+
+
+def public_org_poster(request, pk):
+    org = org_get_for(request.user, pk)
+    url = request.build_absolute_uri(reverse("web:public-org", args=[org.pk]))
+    response = HttpResponse(poster_docx(public_org_profile(org), url), content_type=DOCX_MIME)
+    response["Content-Disposition"] = content_disposition(f"{org.name}-公开栏海报.docx")
+    return response
+
+
+def _progress_context(request):
+    """The campaign and organisation the dashboard is about, both access-checked."""
+    from pacesetter.campaigns.enums import CampaignStatus
+    from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+    from pacesetter.orgs.enums import Cap
+    from pacesetter.orgs.selectors import scope_paths
+
+    campaigns = list(campaign_list_for(request.user, status=CampaignStatus.ACTIVE)[:20])
+    if request.GET.get("campaign"):
+        campaign = campaign_get_for(request.user, request.GET["campaign"])
+    else:
+        campaign = campaigns[0] if campaigns else None
+    if campaign is None:
+        return {"campaigns": campaigns, "campaign": None}
+    if request.GET.get("org"):
+        org = org_get_for(request.user, request.GET["org"], cap=Cap.PROGRESS_VIEW)
+    else:
+        # The user's own top organisation, but never above the campaign's.
+        roots = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.PROGRESS_VIEW)).order_by("path")
+        org = next((r for r in roots if r.path.startswith(campaign.organisation.path)), None)
+        if org is None and any(campaign.organisation.path.startswith(r.path) for r in roots):
+            org = campaign.organisation
+        if org is None:
+            raise Http404
+    if not org.path.startswith(campaign.organisation.path):
+        raise Http404
+    return {"campaigns": campaigns, "campaign": campaign, "org": org}
+
+
+def progress(request):
+    from . import progress as p
+
+    ctx = _progress_context(request)
+    if ctx["campaign"] is None:
+        return render(request, "web/progress.html", ctx)
+    campaign, org = ctx["campaign"], ctx["org"]
+    rows = p.progress_rows(campaign=campaign, org=org, group="child")
+    sectors = p.progress_rows(campaign=campaign, org=org, group="sector")
+    crumbs = [c for c in breadcrumbs_for([org])[org.pk] if c.path.startswith(campaign.organisation.path)]
+    chart = {
+        "sectors": [s.label for s in sectors],
+        "plans_done": [s.cells["plans"].done for s in sectors],
+        "plans_in_progress": [s.cells["plans"].in_progress for s in sectors],
+        "plans_overdue": [s.cells["plans"].overdue for s in sectors],
+        "plans_not_started": [s.cells["plans"].not_started for s in sectors],
+        "records_done": [s.cells["records"].done for s in sectors],
+        **p.timeline(campaign=campaign, org=org),
+    }
+    return render(request, "web/progress.html", {
+        **ctx, "rows": rows, "totals": p.totals(rows), "steps": p.STEPS, "crumbs": crumbs, "chart": chart,
+    })
+
+
+def progress_xlsx(request):
+    from openpyxl import Workbook
+
+    from pacesetter.documents.word import XLSX_MIME
+
+    from . import progress as p
+
+    ctx = _progress_context(request)
+    if ctx["campaign"] is None:
+        raise Http404
+    campaign, org = ctx["campaign"], ctx["org"]
+    wb = Workbook(write_only=True)
+    for title, group in ((_("下级组织"), "child"), (_("按行业"), "sector")):
+        ws = wb.create_sheet(str(title))
+        ws.append([f"{campaign.name} · {org.name} · {_('活动进度')}"])
+        header = [str(_("组织")) if group == "child" else str(_("行业"))]
+        for _key, label, _legend in p.STEPS:
+            header += [f"{label}·{_('完成')}", f"{label}·{_('进行中')}", f"{label}·{_('逾期')}",
+                       f"{label}·{_('未开始')}", f"{label}·{_('完成率%')}"]
+        ws.append(header)
+        for row in p.progress_rows(campaign=campaign, org=org, group=group):
+            line = [row.label]
+            for key, _label, _legend in p.STEPS:
+                c = row.cells[key]
+                line += [c.done, c.in_progress, c.overdue, c.not_started, c.percent]
+            ws.append(line)
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_MIME)
+    response["Content-Disposition"] = content_disposition(f"{org.name}-活动进度.xlsx")
+    return response

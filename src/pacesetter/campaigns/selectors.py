@@ -1,0 +1,347 @@
+"""Reads of campaigns scoped to the caller: a campaign is visible to whoever holds campaign.view anywhere
+in the subtree it covers (or above it); its organisation pages only for organisations in the caller's scope."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
+from pacesetter.orgs.selectors import org_in_scope, scope_paths, scope_q
+
+from .enums import DEFAULT_THEMES, POSITION_BODY, CampaignStatus, GroupBody, StepCapability
+from .models import (
+    Campaign,
+    CriteriaIndicator,
+    CriteriaItem,
+    CriteriaSet,
+    GroupMember,
+    Milestone,
+    OrgTheme,
+    Pairing,
+    PairingNote,
+    Stage,
+    Step,
+    StepExtension,
+)
+from .windows import Window, step_window_for
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def _campaign_q(user, cap: str = Cap.CAMPAIGN_VIEW) -> Q:
+    """Campaigns run by an ancestor of (or the same as) a scope root, or inside a scope subtree."""
+    paths = scope_paths(user, cap)
+    if not paths:
+        return Q(pk__in=[])
+    above = {p for path in paths for p in _prefixes(path)}
+    return Q(organisation__path__in=sorted(above)) | scope_q(user, cap, field="organisation__path")
+
+
+def campaign_list_for(
+    user, *, status: str | None = None, org: Organisation | None = None
+) -> QuerySet[Campaign]:
+    """Campaigns the user may see, newest first; `org`: only those covering that organisation."""
+    qs = Campaign.objects.filter(_campaign_q(user)).select_related("organisation")
+    if status:
+        qs = qs.filter(status=status)
+    if org is not None:
+        qs = qs.filter(organisation__path__in=_prefixes(org.path))
+    return qs.order_by("-starts_on", "-id")
+
+
+def campaigns_covering_for(user, org: Organisation, *, active_only: bool = True) -> list[Campaign]:
+    """Campaigns covering `org` (run by it or an ancestor) that the user may see — for dashboards."""
+    qs = campaign_list_for(user, org=org)
+    if active_only:
+        qs = qs.filter(status=CampaignStatus.ACTIVE)
+    return list(qs)
+
+
+def campaign_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_VIEW) -> Campaign:
+    """A campaign the user may see (cap=campaign.view) or manage (cap=campaign.manage); else 404."""
+    campaign = (
+        Campaign.objects.select_related("organisation", "created_by").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if campaign is None:
+        raise NotFoundError()
+    if cap == Cap.CAMPAIGN_VIEW:
+        if not Campaign.objects.filter(_campaign_q(user), pk=campaign.pk).exists():
+            raise NotFoundError()
+    elif not org_in_scope(user, campaign.organisation, cap):
+        raise NotFoundError()
+    return campaign
+
+
+def can_manage_campaign(user, campaign: Campaign) -> bool:
+    return org_in_scope(user, campaign.organisation, Cap.CAMPAIGN_MANAGE)
+
+
+def _get_child(user, qs, pk, campaign_of, cap):
+    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFoundError()
+    campaign_get_for(user, campaign_of(obj).pk, cap=cap)
+    return obj
+
+
+def stage_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_MANAGE) -> Stage:
+    return _get_child(
+        user, Stage.objects.select_related("campaign__organisation"), pk, lambda s: s.campaign, cap
+    )
+
+
+def milestone_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_MANAGE) -> Milestone:
+    return _get_child(
+        user,
+        Milestone.objects.select_related("stage__campaign__organisation"),
+        pk,
+        lambda m: m.stage.campaign,
+        cap,
+    )
+
+
+def step_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_MANAGE) -> Step:
+    return _get_child(
+        user, Step.objects.select_related("campaign__organisation", "stage"), pk, lambda s: s.campaign, cap
+    )
+
+
+def criteria_set_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_VIEW) -> CriteriaSet:
+    return _get_child(
+        user, CriteriaSet.objects.select_related("campaign__organisation"), pk, lambda c: c.campaign, cap
+    )
+
+
+def campaign_org_get_for(user, campaign: Campaign, org_id, *, cap: str = Cap.CAMPAIGN_VIEW) -> Organisation:
+    """An organisation covered by `campaign` and inside the user's scope for `cap`; else 404."""
+    org = (
+        Organisation.objects.select_related("parent").filter(pk=org_id).first()
+        if str(org_id).isdigit()
+        else None
+    )
+    if org is None or not org.is_within(campaign.organisation) or not org_in_scope(user, org, cap):
+        raise NotFoundError()
+    return org
+
+
+def manage_root_for(user) -> Organisation | None:
+    """The top organisation the user may run campaigns for (the default for a new campaign)."""
+    paths = scope_paths(user, Cap.CAMPAIGN_MANAGE)
+    return Organisation.objects.filter(path__in=paths).order_by("depth", "path").first() if paths else None
+
+
+def home_org_for(user, campaign: Campaign) -> Organisation | None:
+    """The organisation the user acts for in this campaign: the top of their scope inside it."""
+    paths = scope_paths(user, Cap.CAMPAIGN_VIEW)
+    root = campaign.organisation.path
+    if any(root.startswith(p) for p in paths):
+        return campaign.organisation
+    inside = sorted((p for p in paths if p.startswith(root)), key=lambda p: (len(p), p))
+    if not inside:
+        return None
+    return Organisation.objects.filter(path=inside[0]).first()
+
+
+# ---------------------------------------------------------------- the campaign page
+
+
+@dataclass
+class StepState:
+    """A step as one organisation sees it: `state` open / upcoming / closed, with its own close time."""
+
+    step: Step
+    state: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime  # including an extension on the organisation or an ancestor
+    extended: bool
+    extensions: list[StepExtension]
+
+    @property
+    def capability_labels(self) -> list[str]:
+        return [str(StepCapability(c).label) for c in self.step.capabilities if c in StepCapability.values]
+
+
+def step_state(step: Step, *, extensions: list[StepExtension], org: Organisation | None, at) -> StepState:
+    """Per-step view of the same rule windows.step_window_for applies per capability."""
+    paths = set(_prefixes(org.path)) if org is not None else set()
+    mine = [e.closes_at for e in extensions if e.organisation.path in paths]
+    closes = max([step.closes_at, *mine])
+    if step.campaign.status != CampaignStatus.ACTIVE:
+        state = "inactive"
+    elif at < step.opens_at:
+        state = "upcoming"
+    elif at < closes:
+        state = "open"
+    else:
+        state = "closed"
+    return StepState(step, state, step.opens_at, closes, closes > step.closes_at, extensions)
+
+
+def campaign_stages(campaign: Campaign, *, org: Organisation | None = None, at=None) -> list[Stage]:
+    """Stages with `milestone_list` and `step_states` (open/upcoming/closed for `org`); four queries."""
+    at = at or timezone.now()
+    stages = list(
+        Stage.objects.filter(campaign=campaign)
+        .prefetch_related(
+            "milestones",
+            Prefetch(
+                "steps",
+                queryset=Step.objects.order_by("opens_at", "id").prefetch_related(
+                    Prefetch(
+                        "extensions",
+                        queryset=StepExtension.objects.select_related("organisation").order_by(
+                            "organisation__path"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .order_by("order", "starts_on")
+    )
+    for stage in stages:
+        stage.milestone_list = list(stage.milestones.all())
+        steps = list(stage.steps.all())
+        for s in steps:
+            s.campaign = campaign
+        stage.step_states = [
+            step_state(s, extensions=list(s.extensions.all()), org=org, at=at) for s in steps
+        ]
+    return stages
+
+
+def capability_windows(campaign: Campaign, org: Organisation, *, at=None) -> list[Window]:
+    """For each capability some step carries: is it open for `org` now, and the sentence saying when."""
+    carried = {c for caps in campaign.steps.values_list("capabilities", flat=True) for c in caps}
+    return [
+        step_window_for(campaign=campaign, capability=c, org=org, at=at)
+        for c in StepCapability.values
+        if c in carried
+    ]
+
+
+# ---------------------------------------------------------------- criteria
+
+
+def criteria_sets_for(campaign: Campaign) -> list[CriteriaSet]:
+    """The campaign's criteria sets with items and indicators (three queries)."""
+    return list(
+        CriteriaSet.objects.filter(campaign=campaign)
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=CriteriaItem.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("indicators", queryset=CriteriaIndicator.objects.order_by("order", "id"))
+                ),
+            )
+        )
+        .order_by("order", "id")
+    )
+
+
+def criteria_items(criteria_set: CriteriaSet) -> list[CriteriaItem]:
+    return list(criteria_set.items.prefetch_related("indicators").order_by("order", "id"))
+
+
+# ---------------------------------------------------------------- an organisation in a campaign
+
+
+@dataclass
+class ThemeView:
+    theme: str
+    carriers: list[str]
+    is_default: bool
+    row: OrgTheme | None
+
+
+def org_theme_for(campaign: Campaign, org: Organisation) -> ThemeView:
+    """The organisation's own theme, or the sector's default theme proposed (分类指导)."""
+    row = OrgTheme.objects.select_related("updated_by").filter(campaign=campaign, organisation=org).first()
+    if row is not None:
+        return ThemeView(row.theme, list(row.carriers), False, row)
+    return ThemeView(DEFAULT_THEMES.get(org.sector, ""), [], True, None)
+
+
+def group_members_for(campaign: Campaign, org: Organisation) -> dict[str, list[GroupMember]]:
+    """{"group": [...], "office": [...]} in the organisation's order."""
+    rows = list(
+        GroupMember.objects.filter(campaign=campaign, organisation=org)
+        .select_related("member")
+        .order_by("order", "id")
+    )
+    result: dict[str, list[GroupMember]] = {GroupBody.LEADING_GROUP: [], GroupBody.OFFICE: []}
+    for r in rows:
+        result[POSITION_BODY[r.position]].append(r)
+    return result
+
+
+def group_member_rows(campaign: Campaign, org: Organisation) -> list[GroupMember]:
+    return list(GroupMember.objects.filter(campaign=campaign, organisation=org).order_by("order", "id"))
+
+
+def group_member_choices(org: Organisation, *, limit: int = 500) -> list[Member]:
+    """Members the organisation may link a group row to (its own roster)."""
+    return list(Member.objects.filter(organisation=org, is_active=True).order_by("name", "id")[:limit])
+
+
+def liaison_leaders_for(org: Organisation) -> list[Liaison]:
+    """Leaders whose liaison organisation (联系点) is `org`."""
+    return list(
+        Liaison.objects.filter(organisation=org).select_related("leader").order_by("created_at", "id")
+    )
+
+
+def pairing_list_for(
+    user,
+    *,
+    campaign: Campaign,
+    org: Organisation | None = None,
+    kind: str | None = None,
+) -> QuerySet[Pairing]:
+    """Pairings in `campaign` where either side is in the user's scope; `org`: either side in its subtree."""
+    qs = Pairing.objects.filter(campaign=campaign).filter(
+        scope_q(user, Cap.CAMPAIGN_VIEW, field="helper__path")
+        | scope_q(user, Cap.CAMPAIGN_VIEW, field="helped__path")
+    )
+    if org is not None:
+        qs = qs.filter(Q(helper__path__startswith=org.path) | Q(helped__path__startswith=org.path))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("helper", "helped").order_by("-started_on", "-id")
+
+
+def pairings_of_org(user, *, campaign: Campaign, org: Organisation, limit: int = 50) -> list[Pairing]:
+    """Pairings in which `org` itself is the helper or the helped organisation."""
+    qs = pairing_list_for(user, campaign=campaign).filter(Q(helper=org) | Q(helped=org))
+    return list(qs[:limit])
+
+
+def pairing_get_for(user, pk) -> Pairing:
+    pairing = (
+        Pairing.objects.select_related("campaign__organisation", "helper", "helped").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if pairing is None or not (
+        org_in_scope(user, pairing.helper, Cap.CAMPAIGN_VIEW)
+        or org_in_scope(user, pairing.helped, Cap.CAMPAIGN_VIEW)
+    ):
+        raise NotFoundError()
+    return pairing
+
+
+def can_note_pairing(user, pairing: Pairing) -> bool:
+    return org_in_scope(user, pairing.helper, Cap.PLAN_WRITE) or org_in_scope(
+        user, pairing.helped, Cap.PLAN_WRITE
+    )
+
+
+def pairing_notes(pairing: Pairing) -> QuerySet[PairingNote]:
+    return pairing.notes.select_related("author").order_by("-date", "-id")

@@ -1,0 +1,103 @@
+"""The progress dashboard: per step, how far the organisations below one node have come.
+
+Each step's figures come from its own app's selector, computed in SQL and grouped by the child
+subtree (or by sector); this module only lines them up. Query count does not grow with the number of
+organisations: one aggregate per step and grouping.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.campaigns.models import Campaign
+from pacesetter.orgs.enums import Sector
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import annotate_subtree_counts
+from pacesetter.plans.enums import PlanProgress
+from pacesetter.plans.selectors import plan_progress_by_group, plans_approved_by_month
+from pacesetter.records.selectors import orgs_with_records_by_group, records_by_month
+
+
+@dataclass
+class Cell:
+    """One step's standing for a set of organisations: done / in progress / overdue / not started."""
+
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    not_started: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.overdue + self.not_started
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    org: Organisation | None = None
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+STEPS = [
+    ("plans", _("实施方案"), _("已通过 / 已报送或修改中 / 逾期 / 未开始")),
+    ("records", _("记实登记"), _("有记实的组织 / — / — / 尚无记实")),
+]
+
+
+def _plan_cell(counts: dict[str, int] | None) -> Cell:
+    c = counts or {}
+    return Cell(
+        done=c.get(PlanProgress.APPROVED, 0),
+        in_progress=c.get(PlanProgress.SUBMITTED, 0) + c.get(PlanProgress.RETURNED, 0) + c.get(PlanProgress.DRAFT, 0),
+        overdue=c.get(PlanProgress.OVERDUE, 0),
+        not_started=c.get(PlanProgress.NOT_STARTED, 0),
+    )
+
+
+def _record_cell(counts: dict[str, int] | None) -> Cell:
+    c = counts or {"with_records": 0, "total": 0}
+    return Cell(done=c["with_records"], not_started=c["total"] - c["with_records"])
+
+
+def progress_rows(*, campaign: Campaign, org: Organisation, group: str) -> list[Row]:
+    """Rows per child of `org` (group="child") or per sector (group="sector"), each with a Cell per step."""
+    plans = plan_progress_by_group(campaign=campaign, root=org, group=group)
+    records = orgs_with_records_by_group(campaign=campaign, root=org, group=group)
+    if group == "child":
+        children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
+        rows = [Row(key=c.path, label=c.name, org=c) for c in children]
+    else:
+        rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in plans or value in records]
+    for row in rows:
+        row.cells = {"plans": _plan_cell(plans.get(row.key)), "records": _record_cell(records.get(row.key))}
+    return rows
+
+
+def totals(rows: list[Row]) -> dict[str, Cell]:
+    result = {key: Cell() for key, _label, _legend in STEPS}
+    for row in rows:
+        for key, cell in row.cells.items():
+            t = result[key]
+            t.done += cell.done
+            t.in_progress += cell.in_progress
+            t.overdue += cell.overdue
+            t.not_started += cell.not_started
+    return result
+
+
+def timeline(*, campaign: Campaign, org: Organisation) -> dict:
+    """Monthly series for the chart: plans approved and records logged in `org`'s subtree."""
+    plans = dict(plans_approved_by_month(campaign=campaign, root=org))
+    records = dict(records_by_month(campaign=campaign, root=org))
+    months = sorted(set(plans) | set(records))
+    return {
+        "months": [m.strftime("%Y-%m") for m in months],
+        "plans": [plans.get(m, 0) for m in months],
+        "records": [records.get(m, 0) for m in months],
+    }

@@ -1,0 +1,73 @@
+"""The progress dashboard: counts per child subtree and per sector, drill-down, Excel, bounded queries."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from pacesetter.campaigns.enums import CampaignStatus
+from pacesetter.campaigns.models import Campaign
+from pacesetter.orgs.enums import OrgType, Sector
+from pacesetter.plans.enums import PlanStatus
+from pacesetter.plans.models import Plan
+from pacesetter.records.models import ActivityRecord
+from tests.factories import make_org
+
+
+@pytest.fixture
+def campaign(city):
+    c = Campaign.objects.create(name="2010—2012年创先争优活动", organisation=city.city, status=CampaignStatus.ACTIVE,
+                                starts_on=datetime.date(2010, 4, 1), ends_on=datetime.date(2030, 7, 1),
+                                plan_deadline=datetime.date(2010, 6, 1))
+    Plan.objects.create(campaign=c, organisation=city.school, title="方案", status=PlanStatus.APPROVED,
+                        decided_at=timezone.now())
+    ActivityRecord.objects.create(organisation=city.school, campaign=c, kind="study", title="学习十七届四中全会精神",
+                                  occurred_on=datetime.date(2010, 6, 8), logged_by=city.secretary)
+    return c
+
+
+def test_root_dashboard_counts_per_child(city, campaign, client_for):
+    html = client_for(city.office).get(f"/progress/?campaign={campaign.pk}").content.decode()
+    # Below the city: district, school, town, village; only the school's plan is approved, the rest overdue.
+    assert '<b data-testid="total-plans-done">1</b>' in html
+    assert '<b data-testid="total-plans-overdue">3</b>' in html
+    district_row = html.split(f'data-testid="progress-row-{city.district.pk}"')[1].split("</tr>")[0]
+    assert '<td class="text-end" data-testid="cell-plans">1/2</td>' in district_row
+    assert '<td class="text-end" data-testid="cell-records">1/2</td>' in district_row
+    town_row = html.split(f'data-testid="progress-row-{city.town.pk}"')[1].split("</tr>")[0]
+    assert '<td class="text-end" data-testid="cell-plans">0/2</td>' in town_row
+
+
+def test_drill_down_and_scope(city, campaign, client_for):
+    html = client_for(city.secretary).get(f"/progress/?campaign={campaign.pk}").content.decode()
+    assert '<span data-testid="progress-org">城厢区委</span>' in html
+    assert client_for(city.secretary).get(f"/progress/?campaign={campaign.pk}&org={city.town.pk}").status_code == 404
+    assert client_for(city.member_user).get("/progress/").status_code == 403
+
+
+def test_dashboard_queries_do_not_grow_with_organisations(city, campaign, client_for):
+    c = client_for(city.office)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/progress/?campaign={campaign.pk}").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(8):
+        make_org(f"和林镇第{i}村党支部", city.town, OrgType.BRANCH, Sector.VILLAGE)
+    assert count() == before
+
+
+def test_excel_export(city, campaign, client_for):
+    response = client_for(city.office).get(f"/progress.xlsx?campaign={campaign.pk}")
+    wb = load_workbook(io.BytesIO(response.content))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:6] == ("组织", "实施方案·完成", "实施方案·进行中", "实施方案·逾期", "实施方案·未开始", "实施方案·完成率%")
+    assert rows[2][:5] == ("城厢区委", 1, 0, 1, 0)
+    sectors = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
+    assert sectors["学校"][1] == 1

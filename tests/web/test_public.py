@@ -1,0 +1,58 @@
+"""The public page of an organisation (公开上墙) and its QR poster."""
+
+import datetime
+import io
+
+from django.utils import timezone
+from docx import Document
+
+from pacesetter.campaigns.enums import CampaignStatus
+from pacesetter.campaigns.models import Campaign, GroupMember, OrgTheme
+from pacesetter.plans.enums import PlanStatus
+from pacesetter.plans.models import Plan
+
+
+def _campaign(city):
+    return Campaign.objects.create(name="2010—2012年创先争优活动", organisation=city.city, status=CampaignStatus.ACTIVE,
+                                   starts_on=datetime.date(2010, 4, 1), ends_on=datetime.date(2012, 7, 1))
+
+
+def test_public_page_shows_default_theme_until_org_sets_one(city, client):
+    _campaign(city)
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "爱岗敬业先锋" in html and "建议主题" in html
+    assert "实施方案尚未经上级审核通过" in html
+
+
+def test_public_page_shows_published_things_only(city, client):
+    c = _campaign(city)
+    OrgTheme.objects.create(campaign=c, organisation=city.school, theme="教书育人当先锋", carriers=["党员示范课", "结对帮扶"])
+    GroupMember.objects.create(campaign=c, organisation=city.school, name="黄丽萍", position="leader")
+    plan = Plan.objects.create(campaign=c, organisation=city.school, title="实验小学创先争优实施方案",
+                               body="<p>一、指导思想</p>", status=PlanStatus.SUBMITTED)
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "教书育人当先锋" in html and "党员示范课" in html and "黄丽萍" in html
+    assert "实验小学创先争优实施方案" not in html  # submitted, not yet approved
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED, decided_at=timezone.now())
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "实验小学创先争优实施方案" in html and "一、指导思想" in html
+    assert "<svg" in html  # the QR code to this page
+
+
+def test_public_page_of_inactive_org_is_404(city, client):
+    city.school.is_active = False
+    city.school.save()
+    assert client.get(f"/p/orgs/{city.school.pk}/").status_code == 404
+
+
+def test_poster_is_a4_docx_with_qr(city, client_for):
+    _campaign(city)
+    response = client_for(city.secretary).get(f"/orgs/{city.school.pk}/poster.docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "城厢区实验小学党支部" in text and "爱岗敬业先锋" in text and f"/p/orgs/{city.school.pk}/" in text
+    assert len(doc.inline_shapes) == 1
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert client_for(city.town_secretary).get(f"/orgs/{city.school.pk}/poster.docx").status_code == 404
