@@ -15,8 +15,13 @@ def test_sign_in_wrong_password_then_right(page, live_server, bcity):
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     nav = page.locator("#mainnav")
-    for label in ("组织架构", "党员", "角色授权", "导入导出", "审计日志"):
-        expect(nav.get_by_role("link", name=label)).to_be_visible()
+    expect(nav.get_by_role("link", name="审计日志")).to_be_visible()
+    nav.get_by_role("button", name="组织与党员").click()
+    for label in ("组织架构", "党员", "角色授权", "导入导出"):
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    nav.get_by_role("button", name="活动").click()
+    for label in ("活动部署", "活动进度", "实施方案", "方案审核", "记实登记"):
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
 
 
 def test_member_sees_only_own_navigation(page, live_server, bcity, sign_in):

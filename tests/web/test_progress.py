@@ -20,13 +20,29 @@ from tests.factories import make_org
 
 @pytest.fixture
 def campaign(city):
-    c = Campaign.objects.create(name="2010—2012年创先争优活动", organisation=city.city, status=CampaignStatus.ACTIVE,
-                                starts_on=datetime.date(2010, 4, 1), ends_on=datetime.date(2030, 7, 1),
-                                plan_deadline=datetime.date(2010, 6, 1))
-    Plan.objects.create(campaign=c, organisation=city.school, title="方案", status=PlanStatus.APPROVED,
-                        decided_at=timezone.now())
-    ActivityRecord.objects.create(organisation=city.school, campaign=c, kind="study", title="学习十七届四中全会精神",
-                                  occurred_on=datetime.date(2010, 6, 8), logged_by=city.secretary)
+    c = Campaign.objects.create(
+        name="2010—2012年创先争优活动",
+        organisation=city.city,
+        status=CampaignStatus.ACTIVE,
+        starts_on=datetime.date(2010, 4, 1),
+        ends_on=datetime.date(2030, 7, 1),
+        plan_deadline=datetime.date(2010, 6, 1),
+    )
+    Plan.objects.create(
+        campaign=c,
+        organisation=city.school,
+        title="方案",
+        status=PlanStatus.APPROVED,
+        decided_at=timezone.now(),
+    )
+    ActivityRecord.objects.create(
+        organisation=city.school,
+        campaign=c,
+        kind="study",
+        title="学习十七届四中全会精神",
+        occurred_on=datetime.date(2010, 6, 8),
+        logged_by=city.secretary,
+    )
     return c
 
 
@@ -45,7 +61,10 @@ def test_root_dashboard_counts_per_child(city, campaign, client_for):
 def test_drill_down_and_scope(city, campaign, client_for):
     html = client_for(city.secretary).get(f"/progress/?campaign={campaign.pk}").content.decode()
     assert '<span data-testid="progress-org">城厢区委</span>' in html
-    assert client_for(city.secretary).get(f"/progress/?campaign={campaign.pk}&org={city.town.pk}").status_code == 404
+    assert (
+        client_for(city.secretary).get(f"/progress/?campaign={campaign.pk}&org={city.town.pk}").status_code
+        == 404
+    )
     assert client_for(city.member_user).get("/progress/").status_code == 403
 
 
@@ -67,7 +86,14 @@ def test_excel_export(city, campaign, client_for):
     response = client_for(city.office).get(f"/progress.xlsx?campaign={campaign.pk}")
     wb = load_workbook(io.BytesIO(response.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    assert rows[1][:6] == ("组织", "实施方案·完成", "实施方案·进行中", "实施方案·逾期", "实施方案·未开始", "实施方案·完成率%")
+    assert rows[1][:6] == (
+        "组织",
+        "实施方案·完成",
+        "实施方案·进行中",
+        "实施方案·逾期",
+        "实施方案·未开始",
+        "实施方案·完成率%",
+    )
     assert rows[2][:5] == ("城厢区委", 1, 0, 1, 0)
     sectors = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
     assert sectors["学校"][1] == 1

@@ -13,8 +13,13 @@ from pacesetter.plans.models import Plan
 
 
 def _campaign(city):
-    return Campaign.objects.create(name="2010—2012年创先争优活动", organisation=city.city, status=CampaignStatus.ACTIVE,
-                                   starts_on=datetime.date(2010, 4, 1), ends_on=datetime.date(2012, 7, 1))
+    return Campaign.objects.create(
+        name="2010—2012年创先争优活动",
+        organisation=city.city,
+        status=CampaignStatus.ACTIVE,
+        starts_on=datetime.date(2010, 4, 1),
+        ends_on=datetime.date(2012, 7, 1),
+    )
 
 
 def test_public_page_shows_default_theme_until_org_sets_one(city, client):
@@ -26,10 +31,17 @@ def test_public_page_shows_default_theme_until_org_sets_one(city, client):
 
 def test_public_page_shows_published_things_only(city, client):
     c = _campaign(city)
-    OrgTheme.objects.create(campaign=c, organisation=city.school, theme="教书育人当先锋", carriers=["党员示范课", "结对帮扶"])
-    GroupMember.objects.create(campaign=c, organisation=city.school, name="黄丽萍", position="leader")
-    plan = Plan.objects.create(campaign=c, organisation=city.school, title="实验小学创先争优实施方案",
-                               body="<p>一、指导思想</p>", status=PlanStatus.SUBMITTED)
+    OrgTheme.objects.create(
+        campaign=c, organisation=city.school, theme="教书育人当先锋", carriers=["党员示范课", "结对帮扶"]
+    )
+    GroupMember.objects.create(campaign=c, organisation=city.school, name="黄丽萍", position="head")
+    plan = Plan.objects.create(
+        campaign=c,
+        organisation=city.school,
+        title="实验小学创先争优实施方案",
+        body="<p>一、指导思想</p>",
+        status=PlanStatus.SUBMITTED,
+    )
     html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
     assert "教书育人当先锋" in html and "党员示范课" in html and "黄丽萍" in html
     assert "实验小学创先争优实施方案" not in html  # submitted, not yet approved

@@ -6,20 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.selectors import caps_for, roles_for
 
+# (group label, icon, [(url name, label, icon, capability or None)]): a group with one visible entry is a
+# plain link, with more a dropdown. What shows mirrors the access policy.
 MENU = [
-    ("web:dashboard", _("工作台"), "speedometer2", None),
-    ("campaigns:campaign-list", _("活动"), "flag", Cap.CAMPAIGN_VIEW),
-    ("web:progress", _("活动进度"), "bar-chart-line", Cap.PROGRESS_VIEW),
-    ("orgs:org-tree", _("组织架构"), "diagram-3", Cap.ORG_VIEW),
-    ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
-    ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
-    ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
-    ("plans:plan-home", _("实施方案"), "file-earmark-text", Cap.PLAN_WRITE),
-    ("plans:review-queue", _("方案审核"), "clipboard-check", Cap.PLAN_REVIEW),
-    ("plans:overdue", _("报送情况"), "hourglass-split", Cap.PROGRESS_VIEW),
-    ("records:record-list", _("记实登记"), "journal-check", Cap.RECORD_VIEW),
-    ("records:my-records", _("我的记实"), "person-lines-fill", Cap.RECORD_LOG),
-    ("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW),
+    (_("工作台"), "speedometer2", [("web:dashboard", _("工作台"), "speedometer2", None)]),
+    (
+        _("活动"),
+        "flag",
+        [
+            ("campaigns:campaign-list", _("活动部署"), "flag", Cap.CAMPAIGN_VIEW),
+            ("web:progress", _("活动进度"), "bar-chart-line", Cap.PROGRESS_VIEW),
+            ("plans:plan-home", _("实施方案"), "file-earmark-text", Cap.PLAN_WRITE),
+            ("plans:review-queue", _("方案审核"), "clipboard-check", Cap.PLAN_REVIEW),
+            ("plans:overdue", _("报送情况"), "hourglass-split", Cap.PROGRESS_VIEW),
+            ("records:record-list", _("记实登记"), "journal-check", Cap.RECORD_VIEW),
+            ("records:my-records", _("我的记实"), "person-lines-fill", Cap.RECORD_LOG),
+        ],
+    ),
+    (
+        _("组织与党员"),
+        "diagram-3",
+        [
+            ("orgs:org-tree", _("组织架构"), "diagram-3", Cap.ORG_VIEW),
+            ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
+            ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
+            ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
+        ],
+    ),
+    (_("审计日志"), "journal-text", [("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW)]),
 ]
 
 
@@ -29,12 +43,23 @@ def navigation(request):
         return {}
     caps = caps_for(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = [
-        {"url": reverse(name), "label": label, "icon": icon, "active": current == name}
-        for name, label, icon, cap in MENU
-        if cap is None or cap in caps
-    ]
+    groups = []
+    for group_label, group_icon, entries in MENU:
+        items = [
+            {"url": reverse(name), "label": label, "icon": icon, "active": current == name}
+            for name, label, icon, cap in entries
+            if cap is None or cap in caps
+        ]
+        if items:
+            groups.append(
+                {
+                    "label": group_label,
+                    "icon": group_icon,
+                    "items": items,
+                    "active": any(i["active"] for i in items),
+                }
+            )
     role_labels = [str(label) for value, label in Role.choices if value in roles_for(user)]
     from pacesetter.notifications.selectors import unread_count_for
 
-    return {"nav_items": items, "nav_roles": role_labels, "nav_unread": unread_count_for(user)}
+    return {"nav_groups": groups, "nav_roles": role_labels, "nav_unread": unread_count_for(user)}

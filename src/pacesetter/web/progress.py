@@ -54,7 +54,9 @@ def _plan_cell(counts: dict[str, int] | None) -> Cell:
     c = counts or {}
     return Cell(
         done=c.get(PlanProgress.APPROVED, 0),
-        in_progress=c.get(PlanProgress.SUBMITTED, 0) + c.get(PlanProgress.RETURNED, 0) + c.get(PlanProgress.DRAFT, 0),
+        in_progress=c.get(PlanProgress.SUBMITTED, 0)
+        + c.get(PlanProgress.RETURNED, 0)
+        + c.get(PlanProgress.DRAFT, 0),
         overdue=c.get(PlanProgress.OVERDUE, 0),
         not_started=c.get(PlanProgress.NOT_STARTED, 0),
     )
@@ -73,7 +75,11 @@ def progress_rows(*, campaign: Campaign, org: Organisation, group: str) -> list[
         children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
         rows = [Row(key=c.path, label=c.name, org=c) for c in children]
     else:
-        rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in plans or value in records]
+        rows = [
+            Row(key=value, label=str(label))
+            for value, label in Sector.choices
+            if value in plans or value in records
+        ]
     for row in rows:
         row.cells = {"plans": _plan_cell(plans.get(row.key)), "records": _record_cell(records.get(row.key))}
     return rows

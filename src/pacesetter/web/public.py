@@ -38,7 +38,9 @@ def public_org_profile(org: Organisation) -> PublicProfile:
         profile.theme, profile.carriers = theme.theme, list(theme.carriers or [])
     else:
         profile.theme, profile.theme_is_default = DEFAULT_THEMES.get(org.sector, ""), True
-    profile.group = list(GroupMember.objects.filter(campaign=campaign, organisation=org).order_by("order", "id"))
+    profile.group = list(
+        GroupMember.objects.filter(campaign=campaign, organisation=org).order_by("order", "id")
+    )
     from pacesetter.plans.enums import PlanStatus
     from pacesetter.plans.models import Plan
 
@@ -62,11 +64,17 @@ def poster_docx(profile: PublicProfile, url: str) -> bytes:
     add_title(doc, f"{profile.org.name}", 26)
     add_title(doc, "创先争优活动公开栏", 22)
     if profile.theme:
-        add_paragraph(doc, f"争创主题：{profile.theme}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        add_paragraph(
+            doc, f"争创主题：{profile.theme}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True
+        )
     if profile.carriers:
-        add_paragraph(doc, "活动载体：" + "；".join(profile.carriers), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add_paragraph(
+            doc, "活动载体：" + "；".join(profile.carriers), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
     add_picture_png(doc, qr_png(url, scale=10), 80)
-    add_paragraph(doc, "扫一扫，查看我们的争创主题、实施方案和公开承诺", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
+        doc, "扫一扫，查看我们的争创主题、实施方案和公开承诺", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     add_paragraph(doc, "欢迎群众监督、评议", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(doc, url, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     return to_bytes(doc)

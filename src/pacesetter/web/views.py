@@ -99,7 +99,9 @@ def _progress_context(request):
         org = org_get_for(request.user, request.GET["org"], cap=Cap.PROGRESS_VIEW)
     else:
         # The user's own top organisation, but never above the campaign's.
-        roots = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.PROGRESS_VIEW)).order_by("path")
+        roots = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.PROGRESS_VIEW)).order_by(
+            "path"
+        )
         org = next((r for r in roots if r.path.startswith(campaign.organisation.path)), None)
         if org is None and any(campaign.organisation.path.startswith(r.path) for r in roots):
             org = campaign.organisation
@@ -129,9 +131,18 @@ def progress(request):
         "records_done": [s.cells["records"].done for s in sectors],
         **p.timeline(campaign=campaign, org=org),
     }
-    return render(request, "web/progress.html", {
-        **ctx, "rows": rows, "totals": p.totals(rows), "steps": p.STEPS, "crumbs": crumbs, "chart": chart,
-    })
+    return render(
+        request,
+        "web/progress.html",
+        {
+            **ctx,
+            "rows": rows,
+            "totals": p.totals(rows),
+            "steps": p.STEPS,
+            "crumbs": crumbs,
+            "chart": chart,
+        },
+    )
 
 
 def progress_xlsx(request):
@@ -151,8 +162,13 @@ def progress_xlsx(request):
         ws.append([f"{campaign.name} · {org.name} · {_('活动进度')}"])
         header = [str(_("组织")) if group == "child" else str(_("行业"))]
         for _key, label, _legend in p.STEPS:
-            header += [f"{label}·{_('完成')}", f"{label}·{_('进行中')}", f"{label}·{_('逾期')}",
-                       f"{label}·{_('未开始')}", f"{label}·{_('完成率%')}"]
+            header += [
+                f"{label}·{_('完成')}",
+                f"{label}·{_('进行中')}",
+                f"{label}·{_('逾期')}",
+                f"{label}·{_('未开始')}",
+                f"{label}·{_('完成率%')}",
+            ]
         ws.append(header)
         for row in p.progress_rows(campaign=campaign, org=org, group=group):
             line = [row.label]

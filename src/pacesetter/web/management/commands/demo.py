@@ -37,6 +37,10 @@ class Command(BaseCommand):
                 f"演示数据“{result.root.name}”已存在（{result.organisations} 个党组织，"
                 f"{result.members} 名党员），未重复建立；已确认演示账号可用"
             )
+        from pacesetter.web.demo_campaign import ensure_campaign
+
+        campaign = ensure_campaign(result.root)
+        self.stdout.write(f"演示活动：{campaign.name}（实施方案、争创主题、记实登记已有示例数据）")
         self.stdout.write("")
         self.stdout.write("演示账号（密码仅供演示，切勿用于正式环境）：")
         self.stdout.write(demo.accounts_table(result.accounts))

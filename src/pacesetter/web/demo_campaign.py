@@ -1,0 +1,231 @@
+"""The demo campaign: a running 创先争优 campaign over the demo city, with work at every stage of progress.
+
+Dates are relative to the day the demo is built, so its windows are open when someone tries it. Plans and
+themes go through the services (so versions, decisions and audit entries are real); activity records are
+bulk-inserted, as a year of logging would have left them.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from pacesetter.campaigns import services as campaign_services
+from pacesetter.campaigns.enums import DEFAULT_THEMES, CampaignStatus, StepKind
+from pacesetter.campaigns.models import Campaign, Step
+from pacesetter.orgs.enums import OrgType
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import subtree_q
+from pacesetter.plans import services as plan_services
+from pacesetter.plans.enums import PlanAction
+from pacesetter.records.models import ActivityRecord
+
+CAMPAIGN_NAME = "深入开展创先争优活动（演示）"
+CARRIERS = [
+    "党员先锋岗",
+    "党员责任区",
+    "党员示范岗",
+    "结对帮扶",
+    "一线工作法",
+    "便民服务代办点",
+    "党员志愿服务队",
+    "“三诺一评”公开承诺",
+    "主题党日",
+    "党员议事会",
+]
+RECORD_TITLES = [
+    ("study", "学习贯彻党的十七届四中全会精神"),
+    ("mobilisation", "创先争优活动动员大会"),
+    ("theme_day", "主题党日：走访慰问困难群众"),
+    ("service", "开展“党员先锋岗”挂牌服务"),
+    ("volunteer", "党员志愿服务队清理卫生死角"),
+    ("party_lecture", "书记讲党课：争做优秀共产党员"),
+    ("branch_assembly", "支部党员大会：讨论公开承诺事项"),
+    ("study", "学习杨善洲同志先进事迹"),
+    ("service", "为群众代办社保、医保手续"),
+]
+PLAN_BODY = (
+    "<h2>一、指导思想</h2><p>以邓小平理论和“三个代表”重要思想为指导，深入贯彻落实科学发展观，"
+    "围绕推动科学发展、促进社会和谐、服务人民群众、加强基层组织的总体要求，深入开展创先争优活动。</p>"
+    "<h2>二、目标要求</h2><p>创建“五个好”先进基层党组织，争做“五带头”优秀共产党员。</p>"
+    "<h2>三、方法步骤</h2><ol><li>动员部署</li><li>公开承诺</li><li>积极争创</li><li>领导点评</li>"
+    "<li>群众评议</li></ol><h2>四、组织领导</h2><p>成立创先争优活动领导小组，书记为第一责任人。</p>"
+)
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=timezone.get_current_timezone())
+
+
+@transaction.atomic
+def ensure_campaign(root: Organisation, seed: int = 2010) -> Campaign:
+    """Build the demo campaign under `root` once; later runs return the existing one untouched."""
+    existing = Campaign.objects.filter(organisation=root, name=CAMPAIGN_NAME).first()
+    if existing is not None:
+        return existing
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["office", "cx_secretary", "town_secretary", "school_secretary"]
+        )
+    }
+    office = users["office"]
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    campaign = campaign_services.campaign_create(
+        actor=office,
+        organisation=root,
+        name=CAMPAIGN_NAME,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=400),
+        plan_deadline=today + datetime.timedelta(days=10),
+        description="分两个阶段：第一阶段动员部署、公开承诺、积极争创；第二阶段领导点评、群众评议、组织考核、评选表彰。",
+    )
+    first = campaign_services.stage_create(
+        actor=office,
+        campaign=campaign,
+        name="第一阶段：动员部署、公开承诺、积极争创",
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=200),
+    )
+    second = campaign_services.stage_create(
+        actor=office,
+        campaign=campaign,
+        name="第二阶段：领导点评、群众评议、评选表彰",
+        starts_on=today + datetime.timedelta(days=201),
+        ends_on=today + datetime.timedelta(days=400),
+    )
+    campaign_services.milestone_create(
+        actor=office, stage=first, name="实施方案报送截止", date=today + datetime.timedelta(days=10)
+    )
+    campaign_services.milestone_create(
+        actor=office, stage=second, name="“七一”表彰", date=today + datetime.timedelta(days=380)
+    )
+    for stage in (first, second):
+        campaign_services.steps_lay_out_defaults(actor=office, stage=stage)
+    # In the first stage mobilisation, commitments and striving are open now, one after another as in
+    # the speeches (方案 6月1日前报, 承诺 then 践诺), the rest later.
+    windows = {
+        StepKind.MOBILISE: (-30, 20),
+        StepKind.COMMIT: (-20, 60),
+        StepKind.STRIVE: (-20, 190),
+        StepKind.REVIEW: (60, 120),
+        StepKind.EVALUATE: (120, 170),
+        StepKind.ASSESS: (170, 185),
+        StepKind.COMMEND: (185, 200),
+    }
+    for step in Step.objects.filter(stage=first):
+        start, end = windows[step.kind]
+        campaign_services.step_update(
+            actor=office,
+            step=step,
+            opens_at=_at(today + datetime.timedelta(days=start)),
+            closes_at=_at(today + datetime.timedelta(days=end)),
+            capabilities=step.capabilities,
+        )
+    campaign = campaign_services.campaign_transition(
+        actor=office, campaign=campaign, to_status=CampaignStatus.ACTIVE
+    )
+    # Announce the steps already open without a flood of demo notifications.
+    Step.objects.filter(campaign=campaign, opens_at__lte=timezone.now()).update(
+        opened_announced_at=timezone.now()
+    )
+
+    _themes_and_plans(campaign, root, users, rng, today)
+    _records(campaign, root, rng, today, office)
+    return campaign
+
+
+def _themes_and_plans(campaign, root, users, rng, today):
+    office = users["office"]
+    writers = [
+        (users["cx_secretary"], Organisation.objects.get(subtree_q(root.path), name="城厢区委")),
+        (users["town_secretary"], Organisation.objects.get(subtree_q(root.path), name="和林镇党委")),
+    ]
+    for secretary, area in writers:
+        orgs = list(
+            Organisation.objects.filter(subtree_q(area.path), is_active=True)
+            .exclude(pk=area.pk)
+            .order_by("path")
+        )
+        for i, org in enumerate(orgs):
+            if i % 3 == 2:
+                continue  # a third have not started: they show as "not started" on the dashboard
+            theme = DEFAULT_THEMES.get(org.sector, "创先争优先锋")
+            campaign_services.org_theme_set(
+                actor=secretary,
+                campaign=campaign,
+                organisation=org,
+                theme=rng.choice([theme, f"争当{theme}", f"{org.name[:4]}{theme}"])[:100],
+                carriers=rng.sample(CARRIERS, 3),
+            )
+            if org.org_type != OrgType.BRANCH and i % 4 == 0:
+                campaign_services.group_members_replace(
+                    actor=secretary,
+                    campaign=campaign,
+                    organisation=org,
+                    rows=_group_rows(org),
+                )
+            plan = plan_services.plan_save(
+                actor=secretary,
+                campaign=campaign,
+                org=org,
+                title=f"{org.name}深入开展创先争优活动实施方案",
+                body=PLAN_BODY,
+            )
+            if i % 5 == 4:
+                continue  # draft
+            plan_services.plan_submit(actor=secretary, plan=plan)
+            if i % 5 == 3:
+                continue  # awaiting review
+            if i % 7 == 1:
+                plan_services.plan_decide(
+                    actor=office,
+                    plan=plan,
+                    decision=PlanAction.RETURN,
+                    comment="请结合本单位实际细化活动载体，明确时间节点和责任人。",
+                )
+                continue
+            plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。")
+    return today
+
+
+def _group_rows(org):
+    members = list(Member.objects.filter(organisation__in=org.children.all(), is_active=True)[:4])
+    positions = ["head", "deputy", "member", "office_head"]
+    return [
+        {"name": m.name, "position": p, "unit": m.post, "member_id": m.pk}
+        for m, p in zip(members, positions, strict=False)
+    ]
+
+
+def _records(campaign, root, rng, today, office):
+    branches = list(
+        Organisation.objects.filter(subtree_q(root.path), org_type=OrgType.BRANCH, is_active=True).order_by(
+            "path"
+        )
+    )
+    rows = []
+    for org in branches:
+        if rng.random() < 0.35:
+            continue
+        for _i in range(rng.randint(1, 4)):
+            kind, title = rng.choice(RECORD_TITLES)
+            rows.append(
+                ActivityRecord(
+                    organisation=org,
+                    campaign=campaign,
+                    kind=kind,
+                    title=title,
+                    occurred_on=today - datetime.timedelta(days=rng.randint(0, 28)),
+                    place=f"{org.name}党员活动室",
+                    participants="全体党员",
+                    content=f"{title}。",
+                    contribution="党员带头，群众参与。",
+                    effect="群众满意。",
+                    logged_by=office,
+                )
+            )
+    ActivityRecord.objects.bulk_create(rows, batch_size=500)
