@@ -6,6 +6,7 @@ from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, Que
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
+from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.errors import NotFoundError
@@ -19,26 +20,14 @@ from .rules import can_view_plan
 
 
 def campaign_list_for(user, *, active_only: bool = True) -> QuerySet[Campaign]:
-    """Campaigns that reach into the user's scope: run by an ancestor of, or inside, a subtree they see."""
-    q = Q()
-    for p in scope_paths(user, Cap.CAMPAIGN_VIEW):
-        ancestors = [p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)]
-        q |= Q(organisation__path__in=ancestors) | Q(organisation__path__startswith=p)
-    if not q:
-        return Campaign.objects.none()
-    qs = Campaign.objects.filter(q).select_related("organisation")
-    if active_only:
-        qs = qs.filter(status=CampaignStatus.ACTIVE)
-    return qs.order_by("-starts_on", "-id")
+    """Campaigns that reach into the user's scope (the campaigns app's rule), active ones by default."""
+    return campaigns_selectors.campaign_list_for(user, status=CampaignStatus.ACTIVE if active_only else None)
 
 
 def campaign_get_for(user, pk) -> Campaign:
-    campaign = (
-        campaign_list_for(user, active_only=False).filter(pk=pk).exclude(status=CampaignStatus.DRAFT).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if campaign is None:
+    """A campaign the user may see that has started (plans are not written for a draft campaign)."""
+    campaign = campaigns_selectors.campaign_get_for(user, pk)
+    if campaign.status == CampaignStatus.DRAFT:
         raise NotFoundError()
     return campaign
 
