@@ -91,6 +91,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     "api-1.0.0:grant-list": {"GET": Cap.ROLE_MANAGE, "POST": Cap.ROLE_MANAGE},
     "api-1.0.0:grant-revoke": Cap.ROLE_MANAGE,
     "api-1.0.0:audit-list": Cap.AUDIT_VIEW,
+    "api-1.0.0:progress": Cap.PROGRESS_VIEW,
     # Each later app declares its own rules beside its views; they are part of this one table.
     **CAMPAIGN_RULES,
     **PLAN_RULES,

@@ -97,3 +97,26 @@ def test_excel_export(city, campaign, client_for):
     assert rows[2][:5] == ("城厢区委", 1, 0, 1, 0)
     sectors = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
     assert sectors["学校"][1] == 1
+
+
+def test_progress_api_matches_page(city, campaign, client):
+    from pacesetter.core.services import token_create
+
+    _t, key = token_create(actor=city.office, name="t")
+    data = client.get(f"/api/progress?campaign_id={campaign.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert data["org_name"] == "示范市委"
+    assert data["totals"]["plans"] == {
+        "done": 1,
+        "in_progress": 0,
+        "overdue": 3,
+        "not_started": 0,
+        "total": 4,
+        "percent": 25,
+    }
+    district = next(r for r in data["children"] if r["org_id"] == city.district.pk)
+    assert district["cells"]["records"]["done"] == 1
+    _t, key = token_create(actor=city.secretary, name="t")
+    r = client.get(
+        f"/api/progress?campaign_id={campaign.pk}&org_id={city.town.pk}", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert r.status_code == 404

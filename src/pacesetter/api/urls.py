@@ -11,6 +11,7 @@ from .campaigns import router as campaigns_router
 from .orgs import router as orgs_router
 from .people import router as people_router
 from .plans import router as plans_router
+from .progress import router as progress_router
 from .records import router as records_router
 
 
@@ -54,3 +55,4 @@ api.add_router("/", people_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", plans_router)
 api.add_router("/", records_router)
+api.add_router("/", progress_router)

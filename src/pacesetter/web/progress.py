@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
-from pacesetter.orgs.enums import Sector
+from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import annotate_subtree_counts
+from pacesetter.orgs.selectors import annotate_subtree_counts, org_get_for, scope_paths
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import plan_progress_by_group, plans_approved_by_month
 from pacesetter.records.selectors import orgs_with_records_by_group, records_by_month
@@ -48,6 +51,28 @@ STEPS = [
     ("plans", _("实施方案"), _("已通过 / 已报送或修改中 / 逾期 / 未开始")),
     ("records", _("记实登记"), _("有记实的组织 / — / — / 尚无记实")),
 ]
+
+
+def progress_scope(
+    user, campaign_id=None, org_id=None
+) -> tuple[list[Campaign], Campaign | None, Organisation | None]:
+    """The campaigns the user can follow, the chosen one (default: the newest) and the organisation
+    whose subtree the dashboard covers (default: the user's own top organisation, never above the
+    campaign's). Out-of-scope ids raise NotFoundError."""
+    campaigns = list(campaign_list_for(user, status=CampaignStatus.ACTIVE)[:20])
+    campaign = campaign_get_for(user, campaign_id) if campaign_id else (campaigns[0] if campaigns else None)
+    if campaign is None:
+        return campaigns, None, None
+    if org_id:
+        org = org_get_for(user, org_id, cap=Cap.PROGRESS_VIEW)
+    else:
+        roots = Organisation.objects.filter(path__in=scope_paths(user, Cap.PROGRESS_VIEW)).order_by("path")
+        org = next((r for r in roots if r.path.startswith(campaign.organisation.path)), None)
+        if org is None and any(campaign.organisation.path.startswith(r.path) for r in roots):
+            org = campaign.organisation
+    if org is None or not org.path.startswith(campaign.organisation.path):
+        raise NotFoundError()
+    return campaigns, campaign, org
 
 
 def _plan_cell(counts: dict[str, int] | None) -> Cell:

@@ -82,33 +82,11 @@ def public_org_poster(request, pk):
 
 
 def _progress_context(request):
-    """The campaign and organisation the dashboard is about, both access-checked."""
-    from pacesetter.campaigns.enums import CampaignStatus
-    from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
-    from pacesetter.orgs.enums import Cap
-    from pacesetter.orgs.selectors import scope_paths
+    from . import progress as p
 
-    campaigns = list(campaign_list_for(request.user, status=CampaignStatus.ACTIVE)[:20])
-    if request.GET.get("campaign"):
-        campaign = campaign_get_for(request.user, request.GET["campaign"])
-    else:
-        campaign = campaigns[0] if campaigns else None
-    if campaign is None:
-        return {"campaigns": campaigns, "campaign": None}
-    if request.GET.get("org"):
-        org = org_get_for(request.user, request.GET["org"], cap=Cap.PROGRESS_VIEW)
-    else:
-        # The user's own top organisation, but never above the campaign's.
-        roots = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.PROGRESS_VIEW)).order_by(
-            "path"
-        )
-        org = next((r for r in roots if r.path.startswith(campaign.organisation.path)), None)
-        if org is None and any(campaign.organisation.path.startswith(r.path) for r in roots):
-            org = campaign.organisation
-        if org is None:
-            raise Http404
-    if not org.path.startswith(campaign.organisation.path):
-        raise Http404
+    campaigns, campaign, org = p.progress_scope(
+        request.user, request.GET.get("campaign"), request.GET.get("org")
+    )
     return {"campaigns": campaigns, "campaign": campaign, "org": org}
 
 
