@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
+from pacesetter.commitments.access import RULES as COMMITMENT_RULES
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
@@ -96,6 +97,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **CAMPAIGN_RULES,
     **PLAN_RULES,
     **RECORD_RULES,
+    **COMMITMENT_RULES,
 }
 
 

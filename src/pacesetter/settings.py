@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pacesetter.campaigns",
     "pacesetter.plans",
     "pacesetter.records",
+    "pacesetter.commitments",
     "pacesetter.web",
 ]
 
@@ -162,6 +163,10 @@ DEFAULT_FROM_EMAIL = os.getenv("PACESETTER_FROM_EMAIL", "pacesetter@localhost")
 TASKS_INLINE = envbool("PACESETTER_TASKS_INLINE", "false")
 # An import larger than this many rows is validated by the worker, with a progress bar.
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
+
+# Commitments: owners are reminded this many days before a deadline; public ratings per address per hour.
+COMMITMENT_REMIND_DAYS = envint("PACESETTER_COMMITMENT_REMIND_DAYS", "7")
+COMMITMENT_PUBLIC_RATINGS_PER_HOUR = envint("PACESETTER_COMMITMENT_PUBLIC_RATINGS_PER_HOUR", "20")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True

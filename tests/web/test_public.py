@@ -68,3 +68,35 @@ def test_poster_is_a4_docx_with_qr(city, client_for):
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert client_for(city.town_secretary).get(f"/orgs/{city.school.pk}/poster.docx").status_code == 404
+
+
+def test_public_page_lists_published_commitments_with_rollup_rule(city, client):
+    from pacesetter.campaigns.models import CriteriaItem, CriteriaSet
+    from pacesetter.commitments.models import Commitment
+
+    c = _campaign(city)
+    cs = CriteriaSet.objects.create(campaign=c, name="五个好", subject="org")
+    item = CriteriaItem.objects.create(criteria_set=cs, name="工作业绩好", weight=100)
+    common = dict(
+        campaign=c,
+        kind="org",
+        organisation=city.school,
+        criteria_item=item,
+        target="每周一次",
+        deadline=datetime.date(2030, 1, 1),
+        responsible="黄丽萍",
+    )
+    Commitment.objects.create(
+        title="为留守儿童开设课后辅导班",
+        status="published",
+        progress=60,
+        published_at=timezone.now(),
+        **common,
+    )
+    Commitment.objects.create(title="还在起草的承诺", status="draft", **common)
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "为留守儿童开设课后辅导班" in html and "60%" in html
+    assert "还在起草的承诺" not in html
+    assert (
+        'data-testid="public-rollup"' in html and "0%" in html
+    )  # the stated rule is shown beside the figure

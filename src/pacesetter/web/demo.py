@@ -519,6 +519,9 @@ def reset() -> int:
     deleted = 0
     try:
         if root is not None:
+            from .demo_campaign import remove_campaign
+
+            remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)
             Liaison.objects.filter(organisation__in=subtree).delete()
             RoleGrant.objects.filter(organisation__in=subtree).delete()
@@ -526,7 +529,12 @@ def reset() -> int:
             max_depth = max(subtree.values_list("depth", flat=True))
             for depth in range(max_depth, root.depth - 1, -1):
                 deleted += subtree.filter(depth=depth).delete()[1].get("orgs.Organisation", 0)
-        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
+        # Demo accounts that acted are named in the append-only audit log, so they are kept (their grants
+        # went with the organisations) and set up again by the build.
+        from pacesetter.core.models import AuditEntry
+
+        acted = AuditEntry.objects.filter(actor__isnull=False).values("actor_id")
+        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).exclude(pk__in=acted).delete()
     except ProtectedError as exc:
         raise ResetRefused(
             f"演示数据已被其他记录引用，无法安全删除（例如 {next(iter(exc.protected_objects), '')}）"

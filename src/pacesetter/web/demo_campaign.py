@@ -229,3 +229,14 @@ def _records(campaign, root, rng, today, office):
                 )
             )
     ActivityRecord.objects.bulk_create(rows, batch_size=500)
+
+
+def remove_campaign(root: Organisation) -> None:
+    """Delete the demo campaign with what it produced (plans, records, commitments), for `demo --reset`."""
+    for campaign in Campaign.objects.filter(organisation=root, name=CAMPAIGN_NAME):
+        ActivityRecord.objects.filter(campaign=campaign).delete()
+        from pacesetter.plans.models import Plan
+
+        Plan.objects.filter(campaign=campaign).update(current_version=None)
+        Plan.objects.filter(campaign=campaign).delete()
+        campaign.delete()

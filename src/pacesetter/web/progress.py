@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.commitments.selectors import commitment_stats_by_subtree
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
@@ -50,6 +51,7 @@ class Row:
 STEPS = [
     ("plans", _("实施方案"), _("已通过 / 已报送或修改中 / 逾期 / 未开始")),
     ("records", _("记实登记"), _("有记实的组织 / — / — / 尚无记实")),
+    ("commitments", _("公开承诺"), _("承诺件数：已述诺 / 践诺中 / 逾期 / 未公开")),
 ]
 
 
@@ -105,13 +107,32 @@ def progress_rows(*, campaign: Campaign, org: Organisation, group: str) -> list[
             for value, label in Sector.choices
             if value in plans or value in records
         ]
+    commitments = {}
+    if group == "child":
+        commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
     for row in rows:
         row.cells = {"plans": _plan_cell(plans.get(row.key)), "records": _record_cell(records.get(row.key))}
+        if group == "child":
+            row.cells["commitments"] = _commitment_cell(commitments.get(row.key))
     return rows
+
+
+def _commitment_cell(stats) -> Cell:
+    """Commitments (not organisations): reported, published and under way, overdue, not yet public."""
+    if stats is None:
+        return Cell()
+    under_way = max(stats.published - stats.fulfilled - stats.overdue, 0)
+    return Cell(
+        done=stats.fulfilled,
+        in_progress=under_way,
+        overdue=stats.overdue,
+        not_started=max(stats.drafted - stats.published, 0),
+    )
 
 
 def totals(rows: list[Row]) -> dict[str, Cell]:
     result = {key: Cell() for key, _label, _legend in STEPS}
+    # Rows carry only the steps their grouping can compute (commitments are counted per child only).
     for row in rows:
         for key, cell in row.cells.items():
             t = result[key]

@@ -26,6 +26,7 @@ class PublicProfile:
     plan_summary: str = ""
     plan_approved_at = None
     commitments: list = field(default_factory=list)
+    rollup: object = None
 
 
 def public_org_profile(org: Organisation) -> PublicProfile:
@@ -50,6 +51,10 @@ def public_org_profile(org: Organisation) -> PublicProfile:
         profile.plan_title = plan.title
         profile.plan_summary = text[:300] + ("…" if len(text) > 300 else "")
         profile.plan_approved_at = plan.decided_at
+    from pacesetter.commitments.selectors import org_progress, published_commitments_for_org
+
+    profile.commitments = published_commitments_for_org(org, campaign=campaign)
+    profile.rollup = org_progress(org, campaign=campaign)
     return profile
 
 

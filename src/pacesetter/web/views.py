@@ -151,8 +151,8 @@ def progress_xlsx(request):
         for row in p.progress_rows(campaign=campaign, org=org, group=group):
             line = [row.label]
             for key, _label, _legend in p.STEPS:
-                c = row.cells[key]
-                line += [c.done, c.in_progress, c.overdue, c.not_started, c.percent]
+                c = row.cells.get(key)
+                line += [c.done, c.in_progress, c.overdue, c.not_started, c.percent] if c else [None] * 5
             ws.append(line)
     import io
 

@@ -1,0 +1,222 @@
+"""Documents of commitments: 承诺书 (.docx, GB/T 9704 layout), the wall as Excel, an A4 poster with a QR code."""
+
+import io
+
+import segno
+from django.utils import timezone
+from django.utils.formats import date_format
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+TABLE_SIZE = Pt(12)
+
+
+def _font(target, name: str, size=None, bold=None) -> None:
+    """Latin and East Asian font on a run or style (Word takes Chinese glyphs from w:eastAsia)."""
+    target.font.name = name
+    if size is not None:
+        target.font.size = size
+    if bold is not None:
+        target.font.bold = bold
+    rpr = target.element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _new_document() -> Document:
+    """A4, margins top 37 / bottom 35 / left 28 / right 26 mm, body 仿宋_GB2312 三号 on a 28 pt line."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    _font(normal, BODY_FONT, BODY_SIZE)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = fmt.space_after = Pt(0)
+    return doc
+
+
+def _title(doc, text: str) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing = Pt(36)
+    p.paragraph_format.space_after = Pt(14)
+    _font(p.add_run(text), TITLE_FONT, TITLE_SIZE)
+
+
+def _para(doc, text: str, *, font: str = BODY_FONT, indent=True, align=None, size=BODY_SIZE):
+    p = doc.add_paragraph()
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(32)  # two characters
+    if align is not None:
+        p.alignment = align
+    _font(p.add_run(text), font, size)
+    return p
+
+
+def _signature(doc, lines: list[str]) -> None:
+    doc.add_paragraph()
+    for text in [*lines, date_format(timezone.localdate(), "Y年n月j日")]:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.right_indent = Pt(64)
+        _font(p.add_run(text), BODY_FONT, BODY_SIZE)
+
+
+def _bytes(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _table(doc, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, TABLE_SIZE)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_SIZE)
+
+
+def _items(doc, commitments) -> None:
+    for n, c in enumerate(commitments, 1):
+        p = _para(doc, f"{n}. {c.title}", font=HEADING_FONT)
+        p.paragraph_format.space_before = Pt(6)
+        _para(
+            doc,
+            f"对照标准：{c.criteria_item.name}；量化目标：{c.target}；完成时限：{c.deadline:%Y年%m月%d日}；"
+            f"责任人：{c.responsible}。",
+        )
+        if c.content:
+            _para(doc, c.content)
+
+
+def org_pledge_docx(*, org, campaign, commitments) -> bytes:
+    """承诺书 of an organisation: its 实事 against 五个好, each with target, deadline and responsible people."""
+    doc = _new_document()
+    title = f"{org.name}公开承诺书"
+    doc.core_properties.title = title
+    _title(doc, title)
+    _para(
+        doc,
+        f"为深入开展{campaign.name}，按照“五个好”的要求，{org.name}向全体党员和群众郑重承诺，"
+        f"在{campaign.ends_on:%Y年%m月%d日}前办好以下实事，接受党员群众监督：",
+    )
+    if commitments:
+        _items(doc, commitments)
+    else:
+        _para(doc, "（尚无已公开的承诺事项）")
+    _signature(doc, [org.name])
+    return _bytes(doc)
+
+
+def member_pledge_docx(*, member, campaign, post, commitments) -> bytes:
+    """承诺书 of a member: their post (设岗) and personal commitments against 五带头."""
+    doc = _new_document()
+    title = "共产党员公开承诺书"
+    doc.core_properties.title = f"{member.name}{title}"
+    _title(doc, title)
+    _table(
+        doc,
+        ("姓名", "所在党组织", "岗位"),
+        [(member.name, member.organisation.name, post.title if post else "")],
+    )
+    if post and post.duties:
+        _para(doc, f"岗位职责：{post.duties}")
+    _para(doc, f"在{campaign.name}中，我立足本职岗位，按照“五带头”的要求，郑重承诺：")
+    if commitments:
+        _items(doc, commitments)
+    else:
+        _para(doc, "（尚无已公开的承诺事项）")
+    _signature(doc, [f"承诺人：{member.name}"])
+    return _bytes(doc)
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
+def qr_svg(url: str) -> str:
+    """Inline SVG of a QR code; segno writes the markup itself from the URL (no user text interpolated)."""
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
+
+
+def poster_docx(*, commitment, url: str) -> bytes:
+    """An A4 poster (示诺) of one commitment with a QR code to its public page."""
+    doc = _new_document()
+    doc.core_properties.title = f"公开承诺 {commitment.title}"
+    _title(doc, "公 开 承 诺")
+    _para(doc, commitment.owner_name, font=HEADING_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.add_paragraph()
+    _para(doc, commitment.title, font=TITLE_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(18))
+    _para(doc, f"对照标准：{commitment.criteria_item.name}")
+    _para(doc, f"量化目标：{commitment.target}")
+    _para(doc, f"完成时限：{commitment.deadline:%Y年%m月%d日}")
+    _para(doc, f"责任人：{commitment.responsible}")
+    if commitment.content:
+        _para(doc, commitment.content)
+    doc.add_paragraph()
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run().add_picture(io.BytesIO(qr_png(url)), width=Mm(50))
+    _para(doc, "扫码查看践诺进度、参与评诺", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, url, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10))
+    return _bytes(doc)
+
+
+def wall_xlsx(*, root, commitments) -> bytes:
+    """The public commitments of a subtree as a spreadsheet, written row by row (write-only workbook)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("公开承诺")
+    ws.append([f"{root.name} · 公开承诺一览"])
+    ws.append(
+        [
+            "组织",
+            "承诺人",
+            "类别",
+            "对照标准",
+            "承诺事项",
+            "量化目标",
+            "完成时限",
+            "责任人",
+            "状态",
+            "进度（%）",
+            "逾期",
+        ]
+    )
+    for c in commitments:
+        ws.append(
+            [
+                c.organisation.name,
+                c.owner_name,
+                str(c.get_kind_display()),
+                c.criteria_item.name,
+                c.title,
+                c.target,
+                c.deadline,
+                c.responsible,
+                str(c.get_status_display()),
+                c.progress,
+                "是" if c.overdue_at else "",
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

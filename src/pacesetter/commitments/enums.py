@@ -1,0 +1,127 @@
+"""Choices for public commitments (公开承诺) and the one table of allowed status changes, with who and when."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.campaigns.enums import StepCapability
+
+
+class CommitmentKind(models.TextChoices):
+    ORGANISATION = "org", _("组织承诺")
+    MEMBER = "member", _("党员承诺")
+
+
+class CommitmentStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核")
+    PUBLISHED = "published", _("已公开（践诺中）")
+    REPORTED = "reported", _("已述诺")
+    CLOSED = "closed", _("已办结")
+
+
+class CommitmentAction(models.TextChoices):
+    SUBMIT = "submit", _("报送")
+    WITHDRAW = "withdraw", _("撤回")
+    REVISE = "revise", _("重新修改")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回")
+    PUBLISH = "publish", _("公开（示诺）")
+    REPORT = "report", _("述诺")
+    CLOSE = "close", _("办结")
+
+
+class Party(models.TextChoices):
+    """Who someone is *to one commitment* (not a site role): the one who promised, or the one who reviews."""
+
+    OWNER = "owner", _("承诺人")
+    REVIEWER = "reviewer", _("审核组织（上级党组织书记或活动办公室）")
+
+
+@dataclass(frozen=True)
+class Transition:
+    target: str
+    parties: frozenset[str]
+    window: str | None  # the campaign step capability that must be open, or None
+    needs_comment: bool = False
+
+
+S, A, P = CommitmentStatus, CommitmentAction, Party
+_OWNER, _REVIEWER, _BOTH = frozenset({P.OWNER}), frozenset({P.REVIEWER}), frozenset({P.OWNER, P.REVIEWER})
+_COMMIT, _FULFIL = StepCapability.COMMITMENTS, StepCapability.FULFILMENT
+
+# (from status, action) → where it leads, who may do it, which window must be open.
+# commitments.services._transition is the only code that changes Commitment.status, and it reads only this.
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (S.DRAFT, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),
+    (S.RETURNED, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),
+    (S.SUBMITTED, A.WITHDRAW): Transition(S.DRAFT, _OWNER, _COMMIT),
+    (S.RETURNED, A.REVISE): Transition(S.DRAFT, _OWNER, _COMMIT),
+    (S.SUBMITTED, A.APPROVE): Transition(S.APPROVED, _REVIEWER, _COMMIT),
+    (S.SUBMITTED, A.RETURN): Transition(S.RETURNED, _REVIEWER, _COMMIT, needs_comment=True),
+    (S.APPROVED, A.PUBLISH): Transition(S.PUBLISHED, _BOTH, _COMMIT),
+    (S.PUBLISHED, A.REPORT): Transition(S.REPORTED, _OWNER, _FULFIL),
+    # Closing after the report is the reviewer's acknowledgement; it is not tied to a step window.
+    (S.REPORTED, A.CLOSE): Transition(S.CLOSED, _REVIEWER, None),
+}
+
+# Which parties may perform an action in some state (a caller with none of them is refused as such).
+ACTION_PARTIES: dict[str, frozenset[str]] = {}
+for (_state, _action), _t in TRANSITIONS.items():
+    ACTION_PARTIES[_action] = ACTION_PARTIES.get(_action, frozenset()) | _t.parties
+
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# States in which a commitment is public (示诺 done): on the wall, open to 评诺.
+PUBLIC_STATES = frozenset({S.PUBLISHED, S.REPORTED, S.CLOSED})
+# States in which 评诺 is accepted.
+RATEABLE_STATES = frozenset({S.PUBLISHED, S.REPORTED})
+# States in which 履诺 progress may be posted.
+PROGRESS_STATES = frozenset({S.PUBLISHED})
+FULFILLED_STATES = frozenset({S.REPORTED, S.CLOSED})
+
+# The roll-up rule, stated once and shown next to every rolled-up figure.
+ROLLUP_RULE = _(
+    "进度按各项组织承诺（实事）最新填报进度的算术平均计算：各项权重相等，尚未填报进度的按 0% 计；"
+    "只计已公开的组织承诺，党员个人承诺单列。"
+)
+SATISFACTION_RULE = _("满意率 =（满意 + 基本满意）÷ 评价总数；不足 %(n)d 条评价时不计算满意率。")
+SATISFACTION_MIN_RATINGS = 3
+
+
+class RatingLevel(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class RatingSource(models.TextChoices):
+    MEMBER = "member", _("党员")
+    PUBLIC = "public", _("群众")
+
+
+class Moderation(models.TextChoices):
+    NONE = "none", _("无留言")
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已公开")
+    REJECTED = "rejected", _("不予公开")
+
+
+# Attachments to progress updates: extension → accepted leading bytes (a renamed file is refused).
+ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
+ATTACHMENTS_PER_UPDATE = 9
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "webp": ("image/webp", (b"RIFF",)),
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+# 承诺书 lists approved commitments (printed for 示诺) and everything after.
+APPROVED_AND_PUBLIC = frozenset({S.APPROVED, *PUBLIC_STATES})
