@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pacesetter.plans",
     "pacesetter.records",
     "pacesetter.commitments",
+    "pacesetter.evaluations",
     "pacesetter.web",
 ]
 

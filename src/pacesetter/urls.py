@@ -14,6 +14,8 @@ urlpatterns = [
     path("records/", include("pacesetter.records.urls")),
     path("commitments/", include("pacesetter.commitments.urls")),
     path("wall/", include("pacesetter.commitments.public_urls")),
+    path("evaluations/", include("pacesetter.evaluations.urls")),
+    path("e/", include("pacesetter.evaluations.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -9,6 +9,7 @@ from pacesetter.core.errors import ApplicationError
 
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
+from .evaluations import router as evaluations_router
 from .orgs import router as orgs_router
 from .people import router as people_router
 from .plans import router as plans_router
@@ -57,4 +58,5 @@ api.add_router("/", campaigns_router)
 api.add_router("/", plans_router)
 api.add_router("/", records_router)
 api.add_router("/", progress_router)
+api.add_router("/", evaluations_router)
 api.add_router("/", commitments_router)

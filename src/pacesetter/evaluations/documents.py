@@ -1,0 +1,285 @@
+"""Files of a round: ballot-code slips (.docx with QR codes), results (.xlsx), 评议结果通报 (.docx) and
+the public ballot file (JSON lines sorted by receipt). All figures come from results.round_results."""
+
+import io
+import json
+from collections.abc import Iterator
+
+import segno
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .codes import code_display
+from .enums import Channel
+from .models import Ballot, BallotSheet, Round
+from .results import TOTAL, RoundResults
+from .selectors import ballot_form
+
+SLIPS_PER_ROW = 2
+SLIP_ROWS_PER_PAGE = 4
+
+
+def _east_asian(doc, font="宋体", size=11):
+    style = doc.styles["Normal"]
+    style.font.name = font
+    style.font.size = Pt(size)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+
+
+def ballot_url(code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/e/{code_display(code)}/"
+
+
+def slips_docx(round_: Round, group_name: str, codes: list[str]) -> bytes:
+    """Eight slips per A4 page, each with the round, the rater group, a QR code, the URL and the code."""
+    doc = Document()
+    _east_asian(doc, size=10)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.2))
+    per_page = SLIPS_PER_ROW * SLIP_ROWS_PER_PAGE
+    for start in range(0, len(codes), per_page):
+        if start:
+            doc.add_page_break()
+        chunk = codes[start : start + per_page]
+        rows = (len(chunk) + SLIPS_PER_ROW - 1) // SLIPS_PER_ROW
+        table = doc.add_table(rows=rows, cols=SLIPS_PER_ROW)
+        table.style = "Table Grid"
+        for i, code in enumerate(chunk):
+            cell = table.cell(i // SLIPS_PER_ROW, i % SLIPS_PER_ROW)
+            cell.width = Cm(9.3)
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = p.add_run(round_.name)
+            run.bold = True
+            cell.add_paragraph(f"评议人类别：{group_name}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+            png = io.BytesIO()
+            segno.make(ballot_url(code), error="m").save(png, kind="png", scale=4, border=1)
+            png.seek(0)
+            qp = cell.add_paragraph()
+            qp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            qp.add_run().add_picture(png, width=Cm(3.2))
+            cp = cell.add_paragraph()
+            cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            crun = cp.add_run(f"评议码：{code_display(code)}")
+            crun.bold = True
+            crun.font.size = Pt(12)
+            up = cell.add_paragraph(f"手机扫码，或打开 {settings.SITE_URL.rstrip('/')}/e/ 输入评议码")
+            up.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            up.runs[0].font.size = Pt(8)
+            note = cell.add_paragraph("本码仅可使用一次，投票不记名")
+            note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            note.runs[0].font.size = Pt(8)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _pct(v):
+    return round(v, 1) if v is not None else None
+
+
+def results_workbook(results: RoundResults) -> bytes:
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    ws = wb.create_sheet("评议结果")
+    head = [
+        "同类排名",
+        "评议对象",
+        "行业",
+        "样本数",
+        "综合得分",
+        "满意度(%)",
+        "网上份数",
+        "网上得分",
+        "纸质份数",
+        "纸质得分",
+        "合计份数",
+        "合计得分",
+        "样本不足（权重已重新分配）",
+        "满意度过低",
+    ]
+    ws.append(head)
+    for t in results.targets:
+        web, paper, total = t.by_channel[Channel.WEB], t.by_channel[Channel.PAPER], t.by_channel[TOTAL]
+        ws.append(
+            [
+                f"{t.rank}/{t.rank_of}" if t.rank else "",
+                t.name,
+                t.sector,
+                t.sample,
+                _pct(t.score),
+                _pct(t.satisfaction),
+                web.ballots,
+                _pct(web.score),
+                paper.ballots,
+                _pct(paper.score),
+                total.ballots,
+                _pct(total.score),
+                "、".join(t.dropped_groups),
+                "满意度过低 — 需分析原因、整改提高" if t.low_satisfaction else "",
+            ]
+        )
+    detail = wb.create_sheet("分项明细")
+    option_labels = [o.label for o in results.options]
+    detail.append(
+        [
+            "评议对象",
+            "评议主体",
+            "权重(%)",
+            "实际权重(%)",
+            "份数",
+            "评议内容",
+            "平均分",
+            "满意度(%)",
+            *option_labels,
+            "不了解",
+        ]
+    )
+    for t in results.targets:
+        for g in t.groups:
+            if not g.shown:
+                detail.append(
+                    [t.name, g.name, g.weight, 0, g.ballots, f"样本不足（少于 {results.k} 份，不单独显示）"]
+                )
+                continue
+            for q in g.questions:
+                detail.append(
+                    [
+                        t.name,
+                        g.name,
+                        g.weight,
+                        _pct(g.effective_weight),
+                        g.ballots,
+                        q.text,
+                        _pct(q.mean),
+                        _pct(q.satisfaction),
+                        *[q.distribution[o.score] for o in results.options],
+                        q.dont_know,
+                    ]
+                )
+    part = wb.create_sheet("参与情况")
+    part.append(["评议主体", "方式", "权重(%)", "发放/应参评", "已参评", "参与率(%)"])
+    for p in results.participation:
+        part.append([p.name, p.mode, p.weight, p.issued, p.took_part, _pct(p.rate)])
+    for sheet in (ws, detail, part):
+        sheet.freeze_panes = "A2"
+    del bold
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def report_docx(results: RoundResults) -> bytes:
+    """评议结果通报 in the GB/T 9704 spirit: title in 方正小标宋, body in 仿宋_GB2312."""
+    round_ = results.round
+    doc = Document()
+    _east_asian(doc, "仿宋_GB2312", 14)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"关于{round_.name}结果的通报")
+    run.font.size = Pt(22)
+    run.font.name = "方正小标宋简体"
+    run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
+    doc.add_paragraph(
+        f"根据创先争优活动安排，{round_.organisation.name}组织开展了{round_.get_kind_display()}。"
+        f"本次评议共收回有效测评表 {round_.ballot_count} 份。各评议主体少于 {results.k} 份的，"
+        "不单独统计，其权重按比例分配给其他评议主体。现将结果通报如下："
+    )
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["排名", "评议对象", "样本数", "综合得分", "满意度(%)", "说明"], strict=True
+    ):
+        cell.text = text
+    for t in sorted(results.targets, key=lambda t: (t.sector, t.rank or 10**6)):
+        cells = table.add_row().cells
+        cells[0].text = f"{t.rank}/{t.rank_of}" if t.rank else "—"
+        cells[1].text = t.name
+        cells[2].text = str(t.sample)
+        cells[3].text = f"{t.score:.1f}" if t.score is not None else "样本不足"
+        cells[4].text = f"{t.satisfaction:.1f}" if t.satisfaction is not None else "—"
+        notes = []
+        if t.dropped_groups:
+            notes.append("样本不足：" + "、".join(t.dropped_groups))
+        if t.low_satisfaction:
+            notes.append("满意度过低 — 需分析原因、整改提高")
+        cells[5].text = "；".join(notes)
+    low = [t for t in results.targets if t.low_satisfaction]
+    if low:
+        doc.add_paragraph(
+            "满意度低于 "
+            + str(round_.satisfaction_threshold)
+            + "% 的单位："
+            + "、".join(t.name for t in low)
+            + "。请上述单位认真分析原因，制定整改措施，限期报送整改情况。"
+        )
+    if round_.digest:
+        doc.add_paragraph(f"全部回执汇总摘要（SHA-256）：{round_.digest}")
+    sign = doc.add_paragraph(f"{round_.organisation.name}\n{timezone.localdate():%Y年%m月%d日}")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def ballot_file_lines(round_: Round) -> Iterator[str]:
+    """The public ballot file: a header line, then one line per sheet in receipt order.
+
+    A rater group with fewer than k sheets is shown as "*" so that tiny groups cannot be read off the file.
+    """
+    form = ballot_form(round_)
+    sizes = dict(
+        BallotSheet.objects.filter(round=round_)
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    header = {
+        "type": "round",
+        "round": round_.pk,
+        "name": round_.name,
+        "k": round_.k_min,
+        "digest": round_.digest,
+        "sheets": round_.ballot_count,
+        "scale": {str(o.score): o.label for o in form.options},
+        "dont_know": None,
+        "questions": [[q.position, q.text, q.weight] for q in form.questions],
+        "targets": [[t.id, t.name, t.sector] for t in form.targets],
+        "groups": [[g.id, g.name, g.weight] for g in form.groups],
+    }
+    yield json.dumps(header, ensure_ascii=False) + "\n"
+    columns = [f"a{q.position}" for q in form.questions]
+    rows = (
+        Ballot.objects.filter(round=round_)
+        .order_by("sheet__receipt", "target_id")
+        .values_list(
+            "sheet__receipt", "sheet__nonce", "sheet__group_id", "sheet__channel", "target_id", *columns
+        )
+        .iterator(chunk_size=5000)
+    )
+    current, line = None, None
+    for receipt, nonce, group_id, channel, target_id, *answers in rows:
+        if receipt != current:
+            if line is not None:
+                yield json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+            current = receipt
+            line = {
+                "receipt": receipt,
+                "nonce": nonce,
+                "group": group_id if sizes.get(group_id, 0) >= round_.k_min else "*",
+                "channel": channel,
+                "round": round_.pk,
+                "ballots": [],
+            }
+        line["ballots"].append([target_id, list(answers)])
+    if line is not None:
+        yield json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"

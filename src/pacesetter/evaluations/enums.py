@@ -1,0 +1,96 @@
+"""Choices for evaluation rounds (评议), answer scales, rater groups and ballot channels; the round state table."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundKind(models.TextChoices):
+    PUBLIC_REVIEW = "public_review", _("群众评议")
+    DEMOCRATIC = "democratic", _("民主测评")
+    SATISFACTION = "satisfaction", _("满意度调查")
+    ASSESSMENT = "assessment", _("组织考核")
+
+
+class Subject(models.TextChoices):
+    ORGANISATION = "org", _("党组织")
+    MEMBER = "member", _("党员")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    TRIAL = "trial", _("试运行")
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+# The only allowed status changes. closed → open is a re-opening: an audited office action.
+ROUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    RoundStatus.DRAFT: frozenset({RoundStatus.TRIAL, RoundStatus.OPEN}),
+    RoundStatus.TRIAL: frozenset({RoundStatus.DRAFT, RoundStatus.OPEN}),
+    RoundStatus.OPEN: frozenset({RoundStatus.CLOSED}),
+    RoundStatus.CLOSED: frozenset({RoundStatus.OPEN}),
+}
+
+
+class GroupKind(models.TextChoices):
+    LEADERS = "leaders", _("领导班子")
+    MEMBERS = "members", _("党员")
+    DEPUTIES = "deputies", _("党代表、人大代表和服务对象")
+    PUBLIC = "public", _("群众")
+
+
+class GroupMode(models.TextChoices):
+    CODES = "codes", _("一次性评议码")
+    MEMBERS = "members", _("党员登录评议")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网上")
+    PAPER = "paper", _("纸质")
+    ASSISTED = "assisted", _("协助录入")
+
+
+class Scale(models.TextChoices):
+    SATISFACTION = "satisfaction", _("满意 / 基本满意 / 不满意")
+    GRADE4 = "grade4", _("好 / 较好 / 一般 / 差")
+
+
+@dataclass(frozen=True)
+class Option:
+    score: int  # points out of 100, stored in the ballot column
+    label: str
+    positive: bool  # counts toward the satisfaction rate
+
+
+# 不了解 (don't know) is stored as NULL and left out of every mean and rate.
+SCALE_OPTIONS: dict[str, tuple[Option, ...]] = {
+    Scale.SATISFACTION: (
+        Option(100, "满意", True),
+        Option(60, "基本满意", True),
+        Option(0, "不满意", False),
+    ),
+    Scale.GRADE4: (
+        Option(100, "好", True),
+        Option(80, "较好", True),
+        Option(60, "一般", False),
+        Option(0, "差", False),
+    ),
+}
+DONT_KNOW = "不了解"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("待整改说明")
+    ANSWERED = "answered", _("已报送整改措施")
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    QUALIFIED = "qualified", _("合格")
+    BASIC = "basic", _("基本合格")
+    UNQUALIFIED = "unqualified", _("不合格")
+
+
+DEFAULT_GRADE_THRESHOLDS = {"excellent": 90, "qualified": 75, "basic": 60}

@@ -1,0 +1,148 @@
+"""Forms for setting up a round, generating codes and answering a low-satisfaction case; ballot parsing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.campaigns.models import CriteriaSet
+from pacesetter.orgs.selectors import scope_paths
+
+from .enums import GroupKind, GroupMode, RoundKind, Scale
+from .rules import MANAGE_CAP
+
+DEFAULT_GROUPS = [
+    ("领导班子", GroupKind.LEADERS, 30, GroupMode.CODES),
+    ("党员", GroupKind.MEMBERS, 40, GroupMode.MEMBERS),
+    ("党代表和服务对象", GroupKind.DEPUTIES, 20, GroupMode.CODES),
+    ("群众", GroupKind.PUBLIC, 10, GroupMode.CODES),
+]
+GROUP_ROWS = 5
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
+
+
+def criteria_sets_for(user):
+    """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
+    paths = set()
+    for p in scope_paths(user, MANAGE_CAP):
+        paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    return CriteriaSet.objects.select_related("campaign").filter(campaign__organisation__path__in=paths)
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("评议名称"), max_length=200)
+    organisation = forms.CharField(label=_("组织单位"), help_text=_("评议在该组织及其下级范围内进行"))
+    kind = forms.ChoiceField(label=_("评议类型"), choices=RoundKind.choices)
+    target_mode = forms.ChoiceField(
+        label=_("评议对象"),
+        choices=[("orgs", _("下级党组织")), ("members", _("本组织党员"))],
+        widget=forms.RadioSelect,
+        initial="orgs",
+    )
+    criteria_set = forms.ModelChoiceField(
+        label=_("评价标准"),
+        queryset=CriteriaSet.objects.none(),
+        required=False,
+        empty_label=_("不用标准项：只评总体满意度"),
+    )
+    scale = forms.ChoiceField(label=_("答案选项"), choices=Scale.choices)
+    opens_at = forms.DateTimeField(label=_("开始时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    closes_at = forms.DateTimeField(label=_("截止时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    k_min = forms.IntegerField(
+        label=_("最少样本数 k"),
+        min_value=3,
+        initial=5,
+        help_text=_("某类评议人少于 k 份时不单独显示，权重重新分配"),
+    )
+    satisfaction_threshold = forms.IntegerField(
+        label=_("满意度警戒线（%）"), min_value=0, max_value=100, initial=60
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria_set"].queryset = criteria_sets_for(user) if user else CriteriaSet.objects.none()
+        for name, field in self.fields.items():
+            if name == "target_mode":
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        for i in range(1, GROUP_ROWS + 1):
+            default = (
+                DEFAULT_GROUPS[i - 1]
+                if i <= len(DEFAULT_GROUPS)
+                else ("", GroupKind.PUBLIC, "", GroupMode.CODES)
+            )
+            self.initial.setdefault(f"g{i}_name", default[0])
+            self.initial.setdefault(f"g{i}_kind", default[1])
+            self.initial.setdefault(f"g{i}_weight", default[2])
+            self.initial.setdefault(f"g{i}_mode", default[3])
+
+    def group_rows(self):
+        """Rows for the template: (index, name, kind, weight, mode) from the POST or the defaults."""
+        src = self.data if self.is_bound else self.initial
+        return [
+            {
+                "i": i,
+                "name": src.get(f"g{i}_name", ""),
+                "kind": src.get(f"g{i}_kind", ""),
+                "weight": src.get(f"g{i}_weight", ""),
+                "mode": src.get(f"g{i}_mode", ""),
+            }
+            for i in range(1, GROUP_ROWS + 1)
+        ]
+
+    def groups(self) -> list[dict]:
+        return [
+            {"name": r["name"], "kind": r["kind"], "weight": r["weight"], "mode": r["mode"]}
+            for r in self.group_rows()
+            if (r["name"] or "").strip()
+        ]
+
+
+class CodesForm(forms.Form):
+    group = forms.IntegerField(widget=forms.HiddenInput)
+    count = forms.IntegerField(label=_("数量"), min_value=1, max_value=5000, initial=50)
+
+
+class CaseAnswerForm(forms.Form):
+    analysis = forms.CharField(
+        label=_("原因分析"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+    )
+    measures = forms.CharField(
+        label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+    )
+
+
+def answers_from_post(data, form, targets) -> dict:
+    """{target_id: {position: score | "dk"}} from radio inputs named t<target>_q<position>; blanks left out."""
+    answers: dict = {}
+    for t in targets:
+        row = {}
+        for q in form.questions:
+            value = data.get(f"t{t.id}_q{q.position}", "")
+            if value != "":
+                row[q.position] = value
+        answers[t.id] = row
+    return answers
+
+
+def ballot_rows(form, targets, data=None, missing=frozenset()) -> list[dict]:
+    """What the ballot template draws: per target, per question, the options and what was chosen."""
+    data = data or {}
+    options = [(str(o.score), o.label) for o in form.options] + [("dk", "不了解")]
+    rows = []
+    for t in targets:
+        questions = []
+        for q in form.questions:
+            name = f"t{t.id}_q{q.position}"
+            questions.append(
+                {
+                    "name": name,
+                    "text": q.text,
+                    "hint": q.hint,
+                    "selected": data.get(name, ""),
+                    "missing": name in missing,
+                    "options": options,
+                }
+            )
+        rows.append({"target": t, "questions": questions})
+    return rows

@@ -1,0 +1,259 @@
+"""The one aggregation of a round's ballots, used by every page, export, API answer and grade.
+
+SQL does the counting: one GROUP BY (target, group, channel) over the ballot table with one
+COUNT … FILTER per question × answer option. Everything else (means, rates, weights) is arithmetic on
+those few hundred numbers, stated here once:
+
+- a question's mean is over the answers given; 不了解 (NULL) is left out of the mean and the rate;
+- satisfaction rate = answers in the positive options (满意 + 基本满意, or 好 + 较好) / answers given;
+- a rater group's score = the question means weighted by the question weights;
+- a rater group counts for a target only with at least k ballots for it ("样本不足" otherwise); the
+  weights of the groups that count are renormalised to 100 % and the page names the groups left out;
+- the overall score and satisfaction are the group figures weighted by those renormalised weights;
+- the same rule is applied to each channel (web / paper / assisted) and to all of them together;
+- ranking is among targets of the same sector that have a score, with the sample size beside it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from pacesetter.orgs.selectors import subtree_q
+
+from .enums import SCALE_OPTIONS, Channel, GroupMode
+from .models import Ballot, BallotCode, MemberParticipation, Round
+from .selectors import ballot_form
+
+TOTAL = "total"
+CHANNELS = (Channel.WEB, Channel.PAPER, Channel.ASSISTED)
+
+
+@dataclass
+class QuestionStat:
+    position: int
+    text: str
+    answered: int
+    dont_know: int
+    mean: float | None
+    distribution: dict[int, int]  # score → count
+    positive: int
+
+    @property
+    def satisfaction(self) -> float | None:
+        return 100.0 * self.positive / self.answered if self.answered else None
+
+
+@dataclass
+class GroupStat:
+    group_id: int
+    name: str
+    weight: int
+    ballots: int
+    shown: bool  # at least k ballots
+    effective_weight: float = 0.0  # after renormalisation, in percent
+    score: float | None = None
+    satisfaction: float | None = None
+    questions: list[QuestionStat] = field(default_factory=list)
+
+
+@dataclass
+class ChannelFigures:
+    ballots: int
+    score: float | None
+    satisfaction: float | None
+
+
+@dataclass
+class TargetResult:
+    target_id: int
+    name: str
+    sector: str
+    organisation_id: int | None
+    member_id: int | None
+    sample: int
+    groups: list[GroupStat]
+    score: float | None
+    satisfaction: float | None
+    dropped_groups: list[str]
+    by_channel: dict[str, ChannelFigures]
+    low_satisfaction: bool = False
+    rank: int | None = None
+    rank_of: int = 0
+
+
+@dataclass
+class GroupParticipation:
+    group_id: int
+    name: str
+    mode: str
+    weight: int
+    issued: int  # codes issued, or members eligible
+    took_part: int  # codes spent, or members who took part
+
+    @property
+    def rate(self) -> float | None:
+        return 100.0 * self.took_part / self.issued if self.issued else None
+
+
+@dataclass
+class RoundResults:
+    round: Round
+    k: int
+    scale: str
+    questions: list[tuple[int, str, int]]  # position, text, weight
+    options: tuple
+    participation: list[GroupParticipation]
+    targets: list[TargetResult]
+    sheets: int = 0
+
+    @property
+    def any_dropped(self) -> bool:
+        return any(t.dropped_groups for t in self.targets)
+
+
+def _aggregate_rows(round_: Round, form) -> list[dict]:
+    aggregates = {"n": Count("id")}
+    for q in form.questions:
+        for o in SCALE_OPTIONS[form.scale]:
+            aggregates[f"d{q.position}_{o.score}"] = Count("id", filter=Q(**{f"a{q.position}": o.score}))
+    return list(
+        Ballot.objects.filter(round_id=round_.pk)
+        .values("target_id", "group_id", "channel")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _group_stat(group, rows: list[dict], form, k: int) -> GroupStat:
+    n = sum(r["n"] for r in rows)
+    stat = GroupStat(group.id, group.name, group.weight, n, n >= k)
+    if not stat.shown:
+        return stat
+    options = SCALE_OPTIONS[form.scale]
+    weighted, weights, pos_total, ans_total = 0.0, 0, 0, 0
+    for q in form.questions:
+        dist = {o.score: sum(r[f"d{q.position}_{o.score}"] for r in rows) for o in options}
+        answered = sum(dist.values())
+        positive = sum(dist[o.score] for o in options if o.positive)
+        mean = sum(s * c for s, c in dist.items()) / answered if answered else None
+        stat.questions.append(QuestionStat(q.position, q.text, answered, n - answered, mean, dist, positive))
+        if mean is not None:
+            weighted += q.weight * mean
+            weights += q.weight
+        pos_total += positive
+        ans_total += answered
+    stat.score = weighted / weights if weights else None
+    stat.satisfaction = 100.0 * pos_total / ans_total if ans_total else None
+    return stat
+
+
+def _combine(groups: list[GroupStat]) -> tuple[float | None, float | None, list[str]]:
+    counted = [g for g in groups if g.shown and g.score is not None]
+    dropped = [g.name for g in groups if g not in counted]
+    total_weight = sum(g.weight for g in counted)
+    if not counted or not total_weight:
+        return None, None, dropped
+    for g in counted:
+        g.effective_weight = 100.0 * g.weight / total_weight
+    score = sum(g.weight * g.score for g in counted) / total_weight
+    sat_groups = [g for g in counted if g.satisfaction is not None]
+    sat_weight = sum(g.weight for g in sat_groups)
+    satisfaction = sum(g.weight * g.satisfaction for g in sat_groups) / sat_weight if sat_weight else None
+    return score, satisfaction, dropped
+
+
+def _participation(round_: Round, form) -> list[GroupParticipation]:
+    codes = {
+        r["group_id"]: r
+        for r in BallotCode.objects.filter(round_id=round_.pk)
+        .values("group_id")
+        .annotate(issued=Count("id"), spent=Count("id", filter=Q(spent=True)))
+        .order_by()
+    }
+    result = []
+    member_groups = [g for g in form.groups if g.mode == GroupMode.MEMBERS]
+    voters: dict[int, int] = {}
+    eligible = 0
+    if member_groups:
+        from pacesetter.orgs.models import Member
+
+        voters = {
+            r["group_id"]: r["v"]
+            for r in MemberParticipation.objects.filter(round_id=round_.pk)
+            .values("group_id")
+            .annotate(v=Count("voter", distinct=True))
+            .order_by()
+        }
+        eligible = Member.objects.filter(
+            subtree_q(round_.organisation.path, "organisation__path"), is_active=True, user__isnull=False
+        ).count()
+    for g in form.groups:
+        if g.mode == GroupMode.MEMBERS:
+            result.append(GroupParticipation(g.id, g.name, g.mode, g.weight, eligible, voters.get(g.id, 0)))
+        else:
+            c = codes.get(g.id, {"issued": 0, "spent": 0})
+            result.append(GroupParticipation(g.id, g.name, g.mode, g.weight, c["issued"], c["spent"]))
+    return result
+
+
+def round_results(round_: Round) -> RoundResults:
+    """Every figure of a round, respecting k. Four queries whatever the number of ballots."""
+    form = ballot_form(round_)
+    k = round_.k_min
+    rows = _aggregate_rows(round_, form)
+    by_target: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        by_target[r["target_id"]][r["group_id"]].append(r)
+    targets = []
+    for t in form.targets:
+        cells = by_target.get(t.id, {})
+        groups = [_group_stat(g, cells.get(g.id, []), form, k) for g in form.groups]
+        score, satisfaction, dropped = _combine(groups)
+        by_channel = {}
+        for ch in (*CHANNELS, TOTAL):
+            ch_groups = [
+                _group_stat(g, [r for r in cells.get(g.id, []) if ch == TOTAL or r["channel"] == ch], form, k)
+                for g in form.groups
+            ]
+            ch_score, ch_sat, _dropped = _combine(ch_groups)
+            by_channel[ch] = ChannelFigures(sum(g.ballots for g in ch_groups), ch_score, ch_sat)
+        targets.append(
+            TargetResult(
+                target_id=t.id,
+                name=t.name,
+                sector=t.sector,
+                organisation_id=t.organisation_id,
+                member_id=t.member_id,
+                sample=sum(g.ballots for g in groups),
+                groups=groups,
+                score=score,
+                satisfaction=satisfaction,
+                dropped_groups=dropped,
+                by_channel=by_channel,
+                low_satisfaction=satisfaction is not None and satisfaction < round_.satisfaction_threshold,
+            )
+        )
+    _rank(targets)
+    return RoundResults(
+        round=round_,
+        k=k,
+        scale=form.scale,
+        questions=[(q.position, q.text, q.weight) for q in form.questions],
+        options=SCALE_OPTIONS[form.scale],
+        participation=_participation(round_, form),
+        targets=targets,
+        sheets=round_.ballot_count,
+    )
+
+
+def _rank(targets: list[TargetResult]) -> None:
+    by_sector: dict[str, list[TargetResult]] = defaultdict(list)
+    for t in targets:
+        if t.score is not None:
+            by_sector[t.sector].append(t)
+    for peers in by_sector.values():
+        peers.sort(key=lambda t: -t.score)
+        for i, t in enumerate(peers):
+            t.rank = i + 1 if i == 0 or peers[i - 1].score != t.score else peers[i - 1].rank
+            t.rank_of = len(peers)

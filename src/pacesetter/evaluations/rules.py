@@ -1,0 +1,30 @@
+"""Who may do what with an evaluation round (scope: the subtree of the round's organisation)."""
+
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import org_in_scope
+
+# Setting up and running rounds uses plan.write ("runs the campaign in an organisation": secretaries and
+# the office); re-opening a closed round is the office's (campaign.manage).
+MANAGE_CAP = Cap.PLAN_WRITE
+REOPEN_CAP = Cap.CAMPAIGN_MANAGE
+VIEW_CAP = Cap.PROGRESS_VIEW
+
+
+def can_manage_round(user, round_) -> bool:
+    return org_in_scope(user, round_.organisation, MANAGE_CAP)
+
+
+def can_reopen_round(user, round_) -> bool:
+    return org_in_scope(user, round_.organisation, REOPEN_CAP)
+
+
+def can_view_round(user, round_) -> bool:
+    return org_in_scope(user, round_.organisation, VIEW_CAP)
+
+
+def can_enter_paper_ballots(user, round_) -> bool:
+    return org_in_scope(user, round_.organisation, MANAGE_CAP)
+
+
+def can_answer_case(user, case) -> bool:
+    return org_in_scope(user, case.organisation, MANAGE_CAP)

@@ -1,0 +1,744 @@
+"""Writes for evaluations: set up and run rounds, generate codes, cast ballots, close, publish, rectify.
+
+Casting is the hot path (a meeting of 300 people scanning at once): one read of the code with its round,
+then ONE transaction that spends the code with a conditional UPDATE (rowcount must be 1) and inserts the
+sheet and its ballots. Nothing in it names the rater.
+"""
+
+import datetime
+import hashlib
+import json
+import secrets
+import time
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.campaigns.models import Campaign, CriteriaSet
+from pacesetter.core.audit import audit_log
+from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.notifications.services import notify
+from pacesetter.orgs.enums import Role
+from pacesetter.orgs.models import Member, Organisation, RoleGrant
+
+from . import codes as codebook
+from .enums import (
+    ROUND_TRANSITIONS,
+    CaseStatus,
+    Channel,
+    Grade,
+    GroupKind,
+    GroupMode,
+    RoundKind,
+    RoundStatus,
+    Scale,
+    Subject,
+)
+from .errors import (
+    AlreadyVotedError,
+    BallotIncompleteError,
+    CodeSpentError,
+    CodeUnknownError,
+    RateLimitedError,
+    RoundNotOpenError,
+    RoundStateError,
+)
+from .models import (
+    K_MIN_FLOOR,
+    MAX_QUESTIONS,
+    Ballot,
+    BallotCode,
+    BallotSheet,
+    CodeAttempt,
+    LowSatisfactionCase,
+    MemberGrade,
+    MemberParticipation,
+    RaterGroup,
+    Round,
+    RoundQuestion,
+    RoundTarget,
+)
+from .rules import can_answer_case, can_enter_paper_ballots, can_manage_round, can_reopen_round
+from .selectors import BallotForm, ballot_form, member_group_for, member_may_vote, round_accepts_ballots
+
+MAX_CODES_PER_BATCH = 5000
+# Failed code entries allowed per client address per window. Only failures count: a meeting of 300
+# people behind one Wi-Fi address must not lock itself out, while guessing (59-bit codes) stays hopeless.
+MAX_FAILED_CODES = 20
+ATTEMPT_WINDOW_SECONDS = 600
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise PermissionDeniedError()
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def _clean_groups(groups: list[dict]) -> list[dict]:
+    if not groups:
+        raise ValidationError(_("请至少设置一个评议主体（评议人类别）"), field="groups")
+    cleaned, names = [], set()
+    for i, g in enumerate(groups, 1):
+        name = (g.get("name") or "").strip()
+        if not name:
+            raise ValidationError(_("第 %(i)d 个评议主体没有名称") % {"i": i}, field="groups")
+        if name in names:
+            raise ValidationError(_("评议主体“%(n)s”重复") % {"n": name}, field="groups")
+        names.add(name)
+        try:
+            weight = int(g.get("weight"))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("评议主体“%(n)s”的权重必须是整数") % {"n": name}, field="groups"
+            ) from None
+        if not 0 < weight <= 100:
+            raise ValidationError(_("评议主体“%(n)s”的权重应在 1–100 之间") % {"n": name}, field="groups")
+        kind = g.get("kind") or GroupKind.PUBLIC
+        mode = g.get("mode") or GroupMode.CODES
+        if kind not in GroupKind.values or mode not in GroupMode.values:
+            raise ValidationError(_("评议主体“%(n)s”的类别或参评方式无效") % {"n": name}, field="groups")
+        cleaned.append({"name": name, "weight": weight, "kind": kind, "mode": mode, "order": i})
+    total = sum(g["weight"] for g in cleaned)
+    if total != 100:
+        raise ValidationError(
+            _("各评议主体的权重合计必须为 100%%，现在是 %(t)d%%") % {"t": total}, field="groups"
+        )
+    return cleaned
+
+
+def _questions_from(criteria_set: CriteriaSet | None, scale: str) -> list[dict]:
+    if criteria_set is None:
+        return [{"text": _("总体满意度"), "hint": "", "weight": 100}]
+    items = list(criteria_set.items.prefetch_related("indicators").order_by("order", "id"))
+    if not items:
+        raise ValidationError(_("评价标准“%(n)s”没有标准项") % {"n": criteria_set.name}, field="criteria_set")
+    if len(items) > MAX_QUESTIONS:
+        raise ValidationError(_("一次评议最多 %(n)d 项内容") % {"n": MAX_QUESTIONS}, field="criteria_set")
+    return [
+        {
+            "text": it.name,
+            "hint": "、".join(ind.name for ind in it.indicators.all()) or it.description,
+            "weight": it.weight,
+        }
+        for it in items
+    ]
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    scale: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    groups: list[dict],
+    target_orgs: list[Organisation] | None = None,
+    target_members: list[Member] | None = None,
+    campaign: Campaign | None = None,
+    criteria_set: CriteriaSet | None = None,
+    k_min: int = 5,
+    satisfaction_threshold: int = 60,
+    grade_thresholds: dict | None = None,
+) -> Round:
+    """Create a round in draft with frozen copies of the questions, its targets and rater groups."""
+    _require(actor is None or can_manage_round(actor, Round(organisation=organisation)))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("请填写评议名称"), field="name")
+    if kind not in RoundKind.values:
+        raise ValidationError(_("评议类型无效"), field="kind")
+    if scale not in Scale.values:
+        raise ValidationError(_("答案选项无效"), field="scale")
+    if not opens_at or not closes_at or closes_at <= opens_at:
+        raise ValidationError(_("截止时间必须晚于开始时间"), field="closes_at")
+    if k_min is None or int(k_min) < K_MIN_FLOOR:
+        raise ValidationError(
+            _("最少样本数 k 不能小于 %(n)d（太小的组会暴露个人意见）") % {"n": K_MIN_FLOOR}, field="k_min"
+        )
+    if not 0 <= int(satisfaction_threshold) <= 100:
+        raise ValidationError(_("满意度警戒线应在 0–100 之间"), field="satisfaction_threshold")
+    if criteria_set is not None:
+        if campaign is None:
+            campaign = criteria_set.campaign
+        if criteria_set.campaign_id != campaign.pk:
+            raise ValidationError(_("评价标准不属于所选活动"), field="criteria_set")
+    if campaign is not None and not organisation.path.startswith(campaign.organisation.path):
+        raise ValidationError(_("该组织不在活动“%(c)s”的范围内") % {"c": campaign.name}, field="campaign")
+    cleaned_groups = _clean_groups(groups)
+    if target_members:
+        subject = Subject.MEMBER
+        if criteria_set is not None and criteria_set.subject != "member":
+            raise ValidationError(_("评议党员应使用针对党员的评价标准（如五带头）"), field="criteria_set")
+        targets = [
+            RoundTarget(member=m, name=m.name, sector=m.organisation.sector, order=i)
+            for i, m in enumerate(target_members)
+            if m.organisation.path.startswith(organisation.path)
+        ]
+    else:
+        subject = Subject.ORGANISATION
+        if criteria_set is not None and criteria_set.subject != "org":
+            raise ValidationError(_("评议党组织应使用针对党组织的评价标准（如五个好）"), field="criteria_set")
+        targets = [
+            RoundTarget(organisation=o, name=o.name, sector=o.sector, order=i)
+            for i, o in enumerate(target_orgs or [])
+            if o.path.startswith(organisation.path)
+        ]
+    if not targets:
+        raise ValidationError(_("请选择至少一个评议对象（须在本组织范围内）"), field="targets")
+    if kind == RoundKind.ASSESSMENT and subject != Subject.MEMBER:
+        raise ValidationError(_("组织考核的对象是党员"), field="kind")
+    questions = _questions_from(criteria_set, scale)
+    round_ = Round.objects.create(
+        name=name,
+        organisation=organisation,
+        campaign=campaign,
+        criteria_set=criteria_set,
+        kind=kind,
+        subject=subject,
+        scale=scale,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        k_min=int(k_min),
+        satisfaction_threshold=int(satisfaction_threshold),
+        grade_thresholds=grade_thresholds or Round._meta.get_field("grade_thresholds").get_default(),
+        created_by=actor,
+    )
+    RoundQuestion.objects.bulk_create(
+        [RoundQuestion(round=round_, position=i, **q) for i, q in enumerate(questions, 1)]
+    )
+    for t in targets:
+        t.round = round_
+    RoundTarget.objects.bulk_create(targets)
+    RaterGroup.objects.bulk_create([RaterGroup(round=round_, **g) for g in cleaned_groups])
+    audit_log(
+        actor=actor,
+        action="evaluation.round.create",
+        obj=round_,
+        scope_path=organisation.path,
+        after={"name": name, "kind": kind, "status": round_.status},
+        extra={"targets": len(targets), "groups": [f"{g['name']} {g['weight']}%" for g in cleaned_groups]},
+    )
+    return round_
+
+
+@transaction.atomic
+def round_questions_set(*, actor, round_: Round, questions: list[dict]) -> Round:
+    """Replace the questions; refused once the first real ballot has arrived (frozen) or after close."""
+    _require(can_manage_round(actor, round_))
+    locked = Round.objects.select_for_update().filter(pk=round_.pk).values_list("questions_locked", "status")
+    is_locked, status = locked.get()
+    if is_locked or status == RoundStatus.CLOSED:
+        raise RoundStateError(_("已有正式选票，评议内容和答案选项已冻结，不能修改"))
+    if not questions or len(questions) > MAX_QUESTIONS:
+        raise ValidationError(_("评议内容应有 1–%(n)d 项") % {"n": MAX_QUESTIONS}, field="questions")
+    before = list(round_.questions.values_list("text", flat=True))
+    round_.questions.all().delete()
+    RoundQuestion.objects.bulk_create(
+        [
+            RoundQuestion(
+                round=round_,
+                position=i,
+                text=q["text"].strip(),
+                hint=q.get("hint", ""),
+                weight=q.get("weight", 100),
+            )
+            for i, q in enumerate(questions, 1)
+        ]
+    )
+    Round.objects.filter(pk=round_.pk).update(version=F("version") + 1)
+    round_.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="evaluation.round.questions",
+        obj=round_,
+        scope_path=round_.organisation.path,
+        before={"questions": before},
+        after={"questions": [q["text"] for q in questions]},
+    )
+    return round_
+
+
+# ---------------------------------------------------------------- status
+
+
+def _discard_trial(round_: Round) -> int:
+    """Test ballots and test participation go; codes used in the trial become unspent again."""
+    n = BallotSheet.objects.filter(round=round_).count()
+    Ballot.objects.filter(round=round_).delete()
+    BallotSheet.objects.filter(round=round_).delete()
+    MemberParticipation.objects.filter(round=round_).delete()
+    BallotCode.objects.filter(round=round_, spent=True).update(spent=False, channel="")
+    return n
+
+
+@transaction.atomic
+def round_transition(*, actor, round_: Round, to_status: str) -> Round:
+    """Change a round's status along ROUND_TRANSITIONS (compare-and-set), with the side effects of each step."""
+    if round_.status == RoundStatus.CLOSED and to_status == RoundStatus.OPEN:
+        _require(can_reopen_round(actor, round_))
+    else:
+        _require(can_manage_round(actor, round_))
+    current = round_.status
+    if to_status not in ROUND_TRANSITIONS.get(current, frozenset()):
+        raise RoundStateError(
+            _("评议“%(n)s”当前为“%(a)s”，不能改为“%(b)s”")
+            % {"n": round_.name, "a": RoundStatus(current).label, "b": RoundStatus(to_status).label}
+        )
+    now = timezone.now()
+    fields: dict = {"status": to_status}
+    extra: dict = {}
+    if to_status == RoundStatus.OPEN and current in (RoundStatus.DRAFT, RoundStatus.TRIAL):
+        extra["discarded_trial_sheets"] = _discard_trial(round_)
+    if to_status == RoundStatus.CLOSED:
+        digest, count = receipts_digest(round_)
+        fields.update(digest=digest, ballot_count=count, closed_at=now)
+        extra.update(digest=digest, ballots=count)
+    if current == RoundStatus.CLOSED:
+        fields.update(digest="", closed_at=None, published=False)
+    changed = Round.objects.filter(pk=round_.pk, status=current).update(**fields)
+    if not changed:
+        raise RoundStateError(_("评议状态已被他人修改，请刷新后重试"))
+    for k, v in fields.items():
+        setattr(round_, k, v)
+    if to_status == RoundStatus.CLOSED:
+        extra["low_satisfaction"] = _flag_low_satisfaction(round_)
+        if round_.kind == RoundKind.ASSESSMENT:
+            extra["grades"] = _grade_members(round_)
+    audit_log(
+        actor=actor,
+        action="evaluation.round.reopen" if current == RoundStatus.CLOSED else "evaluation.round.status",
+        obj=round_,
+        scope_path=round_.organisation.path,
+        before={"status": current},
+        after={"status": to_status},
+        extra=extra,
+    )
+    return round_
+
+
+def receipts_digest(round_: Round) -> tuple[str, int]:
+    """sha256 over the round's receipts, sorted, one per line: reveals nothing about order of casting."""
+    h = hashlib.sha256()
+    n = 0
+    for receipt in (
+        BallotSheet.objects.filter(round=round_)
+        .order_by("receipt")
+        .values_list("receipt", flat=True)
+        .iterator(chunk_size=5000)
+    ):
+        h.update(receipt.encode() + b"\n")
+        n += 1
+    return h.hexdigest(), n
+
+
+@transaction.atomic
+def round_publish(*, actor, round_: Round, published: bool = True) -> Round:
+    _require(can_manage_round(actor, round_))
+    if round_.status != RoundStatus.CLOSED:
+        raise RoundStateError(_("评议结束后才能公开结果"))
+    Round.objects.filter(pk=round_.pk).update(published=published)
+    round_.published = published
+    audit_log(
+        actor=actor,
+        action="evaluation.round.publish" if published else "evaluation.round.unpublish",
+        obj=round_,
+        scope_path=round_.organisation.path,
+        after={"published": published},
+    )
+    return round_
+
+
+def _flag_low_satisfaction(round_: Round) -> int:
+    """Open a rectification case for every organisation target below the threshold; notify its secretaries."""
+    from .results import round_results
+
+    if round_.is_member_subject:
+        return 0
+    results = round_results(round_)
+    flagged = [t for t in results.targets if t.low_satisfaction]
+    existing = set(LowSatisfactionCase.objects.filter(round=round_).values_list("target_id", flat=True))
+    cases = [
+        LowSatisfactionCase(
+            round=round_,
+            target_id=t.target_id,
+            organisation_id=t.organisation_id,
+            satisfaction=Decimal(str(round(t.satisfaction, 1))),
+        )
+        for t in flagged
+        if t.target_id not in existing
+    ]
+    LowSatisfactionCase.objects.bulk_create(cases)
+    if cases:
+        org_ids = [c.organisation_id for c in cases]
+        secretaries = {
+            g.user
+            for g in RoleGrant.objects.select_related("user").filter(
+                organisation_id__in=org_ids, role=Role.SECRETARY, revoked_at__isnull=True
+            )
+        }
+        notify(
+            recipients=secretaries,
+            title=_("满意度过低 — 需分析原因、整改提高：%(n)s") % {"n": round_.name},
+            body=_("请在“评议整改”中报送原因分析和整改措施。"),
+            url="/evaluations/cases/",
+        )
+    return len(cases)
+
+
+def grade_for(score: float | None, thresholds: dict) -> str:
+    if score is None:
+        return ""
+    if score >= thresholds.get("excellent", 90):
+        return Grade.EXCELLENT
+    if score >= thresholds.get("qualified", 75):
+        return Grade.QUALIFIED
+    if score >= thresholds.get("basic", 60):
+        return Grade.BASIC
+    return Grade.UNQUALIFIED
+
+
+def _grade_members(round_: Round) -> int:
+    """组织考核: a grade per member from the round's weighted score, stored for commendation."""
+    from .results import round_results
+
+    results = round_results(round_)
+    MemberGrade.objects.filter(round=round_).delete()
+    rows = [
+        MemberGrade(
+            round=round_,
+            member_id=t.member_id,
+            score=Decimal(str(round(t.score, 1))) if t.score is not None else None,
+            grade=grade_for(t.score, round_.grade_thresholds or {}),
+            sample=t.sample,
+        )
+        for t in results.targets
+        if t.member_id is not None
+    ]
+    MemberGrade.objects.bulk_create(rows)
+    return len(rows)
+
+
+# ---------------------------------------------------------------- codes
+
+
+@transaction.atomic
+def codes_generate(*, actor, round_: Round, group: RaterGroup, count: int) -> list[str]:
+    """N fresh codes for a code group; the clear codes are returned once (for the slips) and never stored."""
+    _require(can_manage_round(actor, round_))
+    if group.round_id != round_.pk or group.mode != GroupMode.CODES:
+        raise ValidationError(_("该评议主体不使用评议码"), field="group")
+    if round_.status == RoundStatus.CLOSED:
+        raise RoundStateError(_("评议已结束，不能再生成评议码"))
+    if not 1 <= int(count) <= MAX_CODES_PER_BATCH:
+        raise ValidationError(_("每次可生成 1–%(n)d 个评议码") % {"n": MAX_CODES_PER_BATCH}, field="count")
+    batch = (
+        BallotCode.objects.filter(round=round_, group=group)
+        .order_by("-batch")
+        .values_list("batch", flat=True)
+        .first()
+        or 0
+    ) + 1
+    clear = set()
+    while len(clear) < int(count):
+        clear.add(codebook.code_generate())
+    clear_list = sorted(clear)
+    BallotCode.objects.bulk_create(
+        [
+            BallotCode(round=round_, group=group, code_hash=codebook.code_hash(c), batch=batch)
+            for c in clear_list
+        ]
+    )
+    audit_log(
+        actor=actor,
+        action="evaluation.codes.generate",
+        obj=round_,
+        scope_path=round_.organisation.path,
+        extra={"group": group.name, "count": len(clear_list), "batch": batch},
+    )
+    return clear_list
+
+
+# ---------------------------------------------------------------- rate limit
+
+
+def _client_key(client: str | None) -> str:
+    return hashlib.sha256(f"pacesetter-client:{client or '-'}".encode()).hexdigest()
+
+
+def code_attempts_check(client: str | None) -> None:
+    window = int(time.time()) // ATTEMPT_WINDOW_SECONDS
+    # [:1], not .first(): first() adds ORDER BY id, and PostgreSQL may then walk the primary key.
+    failures = next(
+        iter(
+            CodeAttempt.objects.filter(client=_client_key(client), window=window).values_list(
+                "failures", flat=True
+            )[:1]
+        ),
+        None,
+    )
+    if failures is not None and failures >= MAX_FAILED_CODES:
+        raise RateLimitedError()
+
+
+def code_attempt_failed(client: str | None) -> None:
+    """Count a failed entry in the database, shared by every worker (update, else insert; a race retries)."""
+    key, window = _client_key(client), int(time.time()) // ATTEMPT_WINDOW_SECONDS
+    for _i in range(2):
+        if CodeAttempt.objects.filter(client=key, window=window).update(failures=F("failures") + 1):
+            return
+        try:
+            with transaction.atomic():
+                CodeAttempt.objects.create(client=key, window=window, failures=1)
+            return
+        except IntegrityError:
+            continue
+
+
+# ---------------------------------------------------------------- casting
+
+
+def canonical_content(round_id: int, ballots: list[tuple[int, list[int | None]]]) -> str:
+    """The hashed ballot content: round and, per target in id order, the answers in question order."""
+    return json.dumps(
+        {"round": round_id, "ballots": [[t, answers] for t, answers in sorted(ballots)]},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def receipt_for(nonce: str, content: str) -> str:
+    return hashlib.sha256((nonce + content).encode()).hexdigest()
+
+
+def _clean_answers(form: BallotForm, answers: dict, targets) -> list[tuple[int, list[int | None]]]:
+    """Every target × question answered (an option or 不了解 = None); else 422 naming what is missing."""
+    allowed = form.allowed_scores
+    missing, invalid, rows = [], [], []
+    answers = {str(k): v for k, v in (answers or {}).items()}
+    for t in targets:
+        given = answers.get(str(t.id))
+        given = {str(k): v for k, v in given.items()} if isinstance(given, dict) else {}
+        row: list[int | None] = []
+        for q in form.questions:
+            key = str(q.position)
+            if key not in given or given[key] == "":
+                missing.append({"field": f"t{t.id}_q{q.position}", "message": f"{t.name} · {q.text}"})
+                row.append(None)
+                continue
+            value = given[key]
+            if value is None or value == "dk":
+                row.append(None)
+                continue
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                value = -1
+            if value not in allowed:
+                invalid.append({"field": f"t{t.id}_q{q.position}", "message": f"{t.name} · {q.text}"})
+            row.append(value)
+        rows.append((t.id, row))
+    if missing:
+        raise BallotIncompleteError(
+            _("以下 %(n)d 项未填写（可选“不了解”），未保存任何内容：%(items)s")
+            % {"n": len(missing), "items": "；".join(m["message"] for m in missing[:20])},
+            details=missing,
+        )
+    if invalid:
+        raise ValidationError(
+            _("以下各项的选择无效：%(items)s") % {"items": "；".join(m["message"] for m in invalid[:20])},
+            details=invalid,
+        )
+    return rows
+
+
+def _store_sheet(
+    *, round_: Round, form: BallotForm, group_id: int, channel: str, rows, entered_by=None
+) -> BallotSheet:
+    nonce = secrets.token_hex(16)
+    receipt = receipt_for(nonce, canonical_content(round_.pk, rows))
+    sheet = BallotSheet(
+        round_id=round_.pk,
+        group_id=group_id,
+        channel=channel,
+        entered_by=entered_by,
+        nonce=nonce,
+        receipt=receipt,
+    )
+    sheet.save(force_insert=True)
+    ballots = []
+    for target_id, row in rows:
+        b = Ballot(sheet=sheet, round_id=round_.pk, group_id=group_id, target_id=target_id, channel=channel)
+        for q, value in zip(form.questions, row, strict=True):
+            setattr(b, f"a{q.position}", value)
+        ballots.append(b)
+    Ballot.objects.bulk_create(ballots)
+    return sheet
+
+
+def _freeze_on_first_ballot(round_: Round) -> None:
+    """Questions and the campaign's criteria set freeze when the first real (non-trial) ballot arrives."""
+    if round_.questions_locked or round_.status != RoundStatus.OPEN:
+        return
+    if Round.objects.filter(pk=round_.pk, questions_locked=False).update(questions_locked=True):
+        round_.questions_locked = True
+        if round_.criteria_set_id:
+            from pacesetter.campaigns.services import criteria_set_lock
+
+            criteria_set_lock(
+                actor=None,
+                criteria_set=CriteriaSet.objects.select_related("campaign__organisation").get(
+                    pk=round_.criteria_set_id
+                ),
+            )
+
+
+def code_lookup(code_text: str, *, client: str | None = None) -> tuple[BallotCode, Round]:
+    """The code and its round, with the rate limit; unknown codes count as failures for this client."""
+    code_attempts_check(client)
+    code = codebook.code_normalise(code_text)
+    found = None
+    if codebook.code_is_well_formed(code):
+        found = next(
+            iter(
+                BallotCode.objects.select_related("round", "round__organisation").filter(
+                    code_hash=codebook.code_hash(code)
+                )[:1]
+            ),
+            None,
+        )
+    if found is None:
+        code_attempt_failed(client)
+        raise CodeUnknownError()
+    return found, found.round
+
+
+def ballot_cast_code(
+    *,
+    code: str,
+    answers: dict,
+    channel: str = Channel.WEB,
+    entered_by=None,
+    client: str | None = None,
+    round_: Round | None = None,
+) -> str:
+    """Cast one sheet with a one-time code; returns the receipt. Spent, unknown or closed codes refuse."""
+    found, code_round = code_lookup(code, client=client)
+    if round_ is not None and code_round.pk != round_.pk:
+        code_attempt_failed(client)
+        raise CodeUnknownError(_("该评议码不属于本次评议"))
+    round_ = code_round
+    if found.spent:
+        raise CodeSpentError()
+    if not round_accepts_ballots(round_):
+        raise RoundNotOpenError(_round_closed_message(round_))
+    form = ballot_form(round_)
+    rows = _clean_answers(form, answers, form.targets)
+    with transaction.atomic():
+        spent = BallotCode.objects.filter(code_hash=found.code_hash, spent=False, round_id=round_.pk).update(
+            spent=True, channel=channel
+        )
+        if spent != 1:
+            raise CodeSpentError()
+        sheet = _store_sheet(
+            round_=round_,
+            form=form,
+            group_id=found.group_id,
+            channel=channel,
+            rows=rows,
+            entered_by=entered_by,
+        )
+        _freeze_on_first_ballot(round_)
+    return sheet.receipt
+
+
+def _round_closed_message(round_: Round) -> str:
+    if round_.status == RoundStatus.CLOSED:
+        return _("评议“%(n)s”已结束，不再接受投票") % {"n": round_.name}
+    if round_.status == RoundStatus.DRAFT:
+        return _("评议“%(n)s”尚未开始") % {"n": round_.name}
+    local = timezone.localtime(round_.opens_at if timezone.now() < round_.opens_at else round_.closes_at)
+    if timezone.now() < round_.opens_at:
+        return _("评议“%(n)s”将于 %(t)s 开始") % {"n": round_.name, "t": f"{local:%Y-%m-%d %H:%M}"}
+    return _("评议“%(n)s”已于 %(t)s 截止") % {"n": round_.name, "t": f"{local:%Y-%m-%d %H:%M}"}
+
+
+def ballot_enter_paper(*, actor, round_: Round, code: str, answers: dict) -> str:
+    """A clerk types in a paper sheet (纸质测评表) for the code printed on its slip; channel=paper."""
+    _require(can_enter_paper_ballots(actor, round_))
+    receipt = ballot_cast_code(
+        code=code,
+        answers=answers,
+        channel=Channel.PAPER,
+        entered_by=actor,
+        client=f"user:{actor.pk}",
+        round_=round_,
+    )
+    return receipt
+
+
+def ballot_cast_member(*, actor, round_: Round, answers: dict) -> str:
+    """A signed-in member evaluates the peers they have not yet rated (never themselves), one sheet."""
+    member = member_may_vote(actor, round_)
+    if member is None:
+        raise PermissionDeniedError(_("您不在本次评议的参评党员范围内"))
+    if not round_accepts_ballots(round_):
+        raise RoundNotOpenError(_round_closed_message(round_))
+    group = member_group_for(round_)
+    form = ballot_form(round_)
+    done = set(
+        MemberParticipation.objects.filter(round=round_, voter=actor).values_list("target_id", flat=True)
+    )
+    targets = [t for t in form.targets if t.id not in done and t.member_id != member.pk]
+    if not targets:
+        raise AlreadyVotedError()
+    rows = _clean_answers(form, answers, targets)
+    try:
+        with transaction.atomic():
+            # The unique constraint, not the check above, is what makes a second ballot fail.
+            MemberParticipation.objects.bulk_create(
+                [
+                    MemberParticipation(round=round_, group_id=group.id, voter=actor, target_id=t.id)
+                    for t in targets
+                ]
+            )
+            sheet = _store_sheet(round_=round_, form=form, group_id=group.id, channel=Channel.WEB, rows=rows)
+            _freeze_on_first_ballot(round_)
+    except IntegrityError:
+        raise AlreadyVotedError() from None
+    return sheet.receipt
+
+
+# ---------------------------------------------------------------- rectification
+
+
+@transaction.atomic
+def case_answer(*, actor, case: LowSatisfactionCase, analysis: str, measures: str) -> LowSatisfactionCase:
+    """The organisation's answer to a low-satisfaction flag: cause analysis and rectification measures."""
+    _require(can_answer_case(actor, case))
+    analysis, measures = (analysis or "").strip(), (measures or "").strip()
+    if len(analysis) < 10:
+        raise ValidationError(_("请认真分析原因（至少 10 个字）"), field="analysis")
+    if len(measures) < 10:
+        raise ValidationError(_("请写明整改措施（至少 10 个字）"), field="measures")
+    before = {"status": case.status, "analysis": case.analysis, "measures": case.measures}
+    case.analysis, case.measures = analysis, measures
+    case.status = CaseStatus.ANSWERED
+    case.answered_by, case.answered_at = actor, timezone.now()
+    case.save(update_fields=["analysis", "measures", "status", "answered_by", "answered_at"])
+    audit_log(
+        actor=actor,
+        action="evaluation.case.answer",
+        obj=case,
+        scope_path=case.organisation.path,
+        before=before,
+        after={"status": case.status, "analysis": analysis, "measures": measures},
+    )
+    return case

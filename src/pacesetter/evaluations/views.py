@@ -1,0 +1,279 @@
+"""Signed-in pages for evaluations: set up and run rounds, codes, paper entry, results, peer ballots, cases."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.paging import paginate
+from pacesetter.orgs.models import Member
+from pacesetter.orgs.selectors import org_resolve_for, subtree_q
+from pacesetter.orgs.views import _form_error
+
+from . import services
+from .documents import report_docx, results_workbook, slips_docx
+from .enums import ROUND_TRANSITIONS, GroupMode, RoundStatus
+from .forms import CaseAnswerForm, CodesForm, RoundForm, answers_from_post, ballot_rows
+from .models import RaterGroup
+from .results import round_results
+from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round
+from .selectors import (
+    ballot_form,
+    case_get_for,
+    case_list_for,
+    member_may_vote,
+    member_pending_targets,
+    member_round_list_for,
+    round_get_for,
+    round_list_for,
+    targets_in_subtree,
+)
+
+PER_PAGE = 20
+
+
+def round_list(request):
+    page = paginate(request, round_list_for(request.user, status=request.GET.get("status") or None), PER_PAGE)
+    from pacesetter.orgs.selectors import has_cap
+
+    return render(
+        request,
+        "evaluations/round_list.html",
+        {"page": page, "can_create": has_cap(request.user, MANAGE_CAP), "statuses": RoundStatus.choices},
+    )
+
+
+def round_create(request):
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = org_resolve_for(request.user, data["organisation"], cap=MANAGE_CAP)
+            targets = {}
+            if data["target_mode"] == "members":
+                targets["target_members"] = list(
+                    Member.objects.select_related("organisation")
+                    .filter(subtree_q(org.path, "organisation__path"), is_active=True)
+                    .order_by("organisation__path", "name", "id")[:2000]
+                )
+            else:
+                targets["target_orgs"] = list(targets_in_subtree(org)[:2000])
+            round_ = services.round_create(
+                actor=request.user,
+                organisation=org,
+                name=data["name"],
+                kind=data["kind"],
+                scale=data["scale"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                groups=form.groups(),
+                criteria_set=data["criteria_set"],
+                k_min=data["k_min"],
+                satisfaction_threshold=data["satisfaction_threshold"],
+                **targets,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已新建评议“%(n)s”（草稿）") % {"n": round_.name})
+            return redirect("evaluations:round-detail", round_.pk)
+    from .enums import GroupKind
+
+    return render(
+        request,
+        "evaluations/round_form.html",
+        {"form": form, "group_kinds": GroupKind.choices, "group_modes": GroupMode.choices},
+    )
+
+
+def round_detail(request, pk):
+    round_ = round_get_for(request.user, pk)
+    form = ballot_form(round_)
+    groups = list(
+        RaterGroup.objects.filter(round=round_)
+        .annotate(issued=Count("codes"), spent=Count("codes", filter=Q(codes__spent=True)))
+        .order_by("order", "id")
+    )
+    return render(
+        request,
+        "evaluations/round_detail.html",
+        {
+            "round": round_,
+            "form": form,
+            "groups": groups,
+            "can_manage": can_manage_round(request.user, round_),
+            "can_reopen": can_reopen_round(request.user, round_),
+            "transitions": [(s, RoundStatus(s).label) for s in sorted(ROUND_TRANSITIONS[round_.status])],
+            "codes_form": CodesForm(),
+        },
+    )
+
+
+@require_POST
+def round_transition(request, pk):
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    to_status = request.POST.get("to", "")
+    if to_status not in RoundStatus.values:
+        raise NotFoundError()
+    services.round_transition(actor=request.user, round_=round_, to_status=to_status)
+    messages.success(request, _("评议状态已改为“%(s)s”") % {"s": RoundStatus(to_status).label})
+    return redirect("evaluations:round-detail", round_.pk)
+
+
+@require_POST
+def round_publish(request, pk):
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    published = request.POST.get("published", "1") == "1"
+    services.round_publish(actor=request.user, round_=round_, published=published)
+    messages.success(request, _("评议结果已公开") if published else _("已撤回公开"))
+    return redirect("evaluations:round-results", round_.pk)
+
+
+@require_POST
+def round_codes(request, pk):
+    """Generate codes and return the slips: the only time the clear codes are ever shown."""
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    form = CodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写 1–5000 之间的数量"))
+        return redirect("evaluations:round-detail", round_.pk)
+    group = RaterGroup.objects.filter(round=round_, pk=form.cleaned_data["group"]).first()
+    if group is None:
+        raise NotFoundError()
+    codes = services.codes_generate(
+        actor=request.user, round_=round_, group=group, count=form.cleaned_data["count"]
+    )
+    response = HttpResponse(
+        slips_docx(round_, group.name, codes),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ballot-codes-{round_.pk}-{group.pk}.docx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def round_paper(request, pk):
+    """纸质测评表: a clerk types in one paper sheet for the code printed on its slip."""
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    if not can_enter_paper_ballots(request.user, round_):
+        raise NotFoundError()
+    form = ballot_form(round_)
+    errors, receipt, status, missing = [], None, 200, set()
+    if request.method == "POST":
+        try:
+            receipt = services.ballot_enter_paper(
+                actor=request.user,
+                round_=round_,
+                code=request.POST.get("code", ""),
+                answers=answers_from_post(request.POST, form, form.targets),
+            )
+        except ApplicationError as exc:
+            errors, status = [str(exc.message)], exc.status
+            missing = {d.get("field") for d in exc.details}
+        else:
+            messages.success(request, _("已录入一份纸质测评表，回执：%(r)s") % {"r": receipt})
+            return redirect("evaluations:round-paper", round_.pk)
+    return render(
+        request,
+        "evaluations/paper_entry.html",
+        {
+            "round": round_,
+            "rows": ballot_rows(form, form.targets, request.POST, missing),
+            "errors": errors,
+            "code": request.POST.get("code", ""),
+        },
+        status=status,
+    )
+
+
+def round_results_page(request, pk):
+    round_ = round_get_for(request.user, pk)
+    return render(
+        request,
+        "evaluations/round_results.html",
+        {
+            "round": round_,
+            "results": round_results(round_),
+            "can_manage": can_manage_round(request.user, round_),
+            "public": False,
+        },
+    )
+
+
+def round_export(request, pk):
+    round_ = round_get_for(request.user, pk)
+    response = HttpResponse(
+        results_workbook(round_results(round_)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-results.xlsx"'
+    return response
+
+
+def round_report(request, pk):
+    round_ = round_get_for(request.user, pk)
+    response = HttpResponse(
+        report_docx(round_results(round_)),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-report.docx"'
+    return response
+
+
+def my_rounds(request):
+    return render(request, "evaluations/my_rounds.html", {"rounds": member_round_list_for(request.user)})
+
+
+def peer_ballot(request, pk):
+    """党员互评: a signed-in member rates the peers they have not yet rated, never themselves."""
+    round_ = next((r for r in member_round_list_for(request.user) if str(r.pk) == str(pk)), None)
+    member = member_may_vote(request.user, round_) if round_ is not None else None
+    if member is None:
+        raise NotFoundError(_("没有可参加的评议，或评议不在投票时间内"))
+    form = ballot_form(round_)
+    targets = member_pending_targets(request.user, round_, member)
+    errors, receipt, status, missing = [], None, 200, set()
+    if request.method == "POST":
+        try:
+            receipt = services.ballot_cast_member(
+                actor=request.user, round_=round_, answers=answers_from_post(request.POST, form, targets)
+            )
+        except ApplicationError as exc:
+            errors, status = [str(exc.message)], exc.status
+            missing = {d.get("field") for d in exc.details}
+    if receipt:
+        return render(
+            request,
+            "evaluations/receipt.html",
+            {"round": round_, "receipt": receipt, "public": False, "trial": False},
+        )
+    return render(
+        request,
+        "evaluations/peer_ballot.html",
+        {"round": round_, "rows": ballot_rows(form, targets, request.POST, missing), "errors": errors},
+        status=status,
+    )
+
+
+def case_list(request):
+    page = paginate(request, case_list_for(request.user), PER_PAGE)
+    return render(request, "evaluations/case_list.html", {"page": page})
+
+
+def case_answer(request, pk):
+    case = case_get_for(request.user, pk)
+    form = CaseAnswerForm(
+        request.POST or None, initial={"analysis": case.analysis, "measures": case.measures}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_answer(actor=request.user, case=case, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已报送原因分析和整改措施"))
+            return redirect("evaluations:case-list")
+    return render(request, "evaluations/case_answer.html", {"case": case, "form": form})

@@ -1,0 +1,87 @@
+"""Evaluations in Chromium: a public rater on a phone, a member evaluating peers, the office publishing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pacesetter.evaluations import services
+from pacesetter.evaluations.enums import RoundStatus
+from tests.evaluations.helpers import answers, codes, make_round
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fill_all(page, option_index=0):
+    questions = page.get_by_test_id("question")
+    for i in range(questions.count()):
+        questions.nth(i).locator("label").nth(option_index).click()
+
+
+def test_public_rater_casts_on_phone_and_verifies_receipt(phone, live_server, bcity):
+    round_ = make_round(bcity, k_min=3)
+    [code] = codes(bcity, round_, n=1)
+    phone.goto(f"{live_server.url}/e/")
+    phone.fill("#code", code.lower())
+    phone.get_by_role("button", name="打开测评表").click()
+    expect(phone.get_by_test_id("ballot-title")).to_have_text("2011年度群众评议")
+    expect(phone.get_by_test_id("ballot-target")).to_have_count(4)
+    # leave the last question blank: the page names it and keeps the other answers
+    questions = phone.get_by_test_id("question")
+    for i in range(questions.count() - 1):
+        questions.nth(i).locator("label").first.click()
+    phone.get_by_test_id("ballot-submit").click()
+    expect(phone.get_by_test_id("ballot-error")).to_contain_text("八一村党支部 · 总体满意度")
+    expect(questions.nth(0).locator("input").first).to_be_checked()
+    phone.get_by_test_id("question").last.get_by_text("不了解").click()
+    phone.get_by_test_id("ballot-submit").click()
+    expect(phone.get_by_test_id("ballot-done")).to_be_visible()
+    receipt = phone.get_by_test_id("receipt").inner_text().strip()
+    assert len(receipt) == 64
+    assert code not in phone.content()
+    # the same code again
+    phone.goto(f"{live_server.url}/e/{code}/")
+    expect(phone.get_by_test_id("code-error")).to_contain_text("已使用")
+    # later, after the round closes, the rater checks the receipt on the public page
+    services.round_transition(actor=bcity.office, round_=round_, to_status=RoundStatus.CLOSED)
+    phone.goto(f"{live_server.url}/e/check/")
+    phone.fill("input[name=receipt]", receipt)
+    phone.get_by_test_id("receipt-submit").click()
+    expect(phone.get_by_test_id("receipt-result")).to_contain_text("已计入")
+    round_.refresh_from_db()
+    expect(phone.get_by_test_id("digest")).to_have_text(round_.digest)
+
+
+def test_member_evaluates_peers(page, live_server, bcity, sign_in):
+    from tests.factories import make_member
+
+    colleague = make_member(bcity.school, "张老师")
+    round_ = make_round(bcity, members=True, name="党员互评", extra_members=[colleague])
+    sign_in(page, "member")
+    page.goto(f"{live_server.url}/evaluations/mine/")
+    page.get_by_test_id(f"peer-{round_.pk}").click()
+    targets = page.get_by_test_id("ballot-target")
+    expect(targets).to_have_count(2)
+    expect(page.get_by_test_id("ballot-form")).not_to_contain_text("林老师")
+    _fill_all(page)
+    page.get_by_test_id("ballot-submit").click()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+    page.goto(f"{live_server.url}/evaluations/{round_.pk}/peer/")
+    expect(page.get_by_test_id("all-done")).to_be_visible()
+
+
+def test_office_publishes_results_and_small_group_shows_insufficient(page, live_server, bcity, sign_in):
+    round_ = make_round(bcity, k_min=3)
+    for code in codes(bcity, round_, "群众", 3):
+        services.ballot_cast_code(code=code, answers=answers(round_, 100))
+    services.ballot_cast_code(code=codes(bcity, round_, "代表", 1)[0], answers=answers(round_, 0))
+    sign_in(page, "office")
+    page.goto(f"{live_server.url}/evaluations/{round_.pk}/")
+    page.get_by_test_id("to-closed").click()
+    expect(page.get_by_test_id("round-status")).to_have_text("已结束")
+    page.get_by_test_id("results-link").click()
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("published")).to_be_visible()
+    page.goto(f"{live_server.url}/e/results/{round_.pk}/")
+    first = page.get_by_test_id("target-row").first
+    expect(first).to_contain_text("100.0")
+    expect(first.get_by_test_id("dropped")).to_contain_text("党员、代表")
+    expect(page.get_by_test_id("insufficient").first).to_contain_text("样本不足")

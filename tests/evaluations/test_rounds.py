@@ -1,0 +1,165 @@
+"""Setting up and running rounds: validation, the status table (allowed and forbidden), trial, freeze, scope."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from pacesetter.campaigns.models import CriteriaSet
+from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.core.models import AuditEntry
+from pacesetter.evaluations import services
+from pacesetter.evaluations.enums import ROUND_TRANSITIONS, RoundStatus
+from pacesetter.evaluations.errors import RoundStateError
+from pacesetter.evaluations.models import BallotCode, BallotSheet, Round
+from pacesetter.evaluations.selectors import ballot_form
+
+from .helpers import GROUPS, answers, codes, make_campaign, make_round
+
+ALL = list(RoundStatus.values)
+
+
+def _at(city, status):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    if status != RoundStatus.DRAFT:
+        Round.objects.filter(pk=r.pk).update(status=status)
+        r.refresh_from_db()
+    return r
+
+
+@pytest.mark.parametrize("src", ALL)
+@pytest.mark.parametrize("dst", ALL)
+def test_transition_table(city, src, dst):
+    r = _at(city, src)
+    if dst in ROUND_TRANSITIONS[src]:
+        services.round_transition(actor=city.office, round_=r, to_status=dst)
+        assert Round.objects.get(pk=r.pk).status == dst
+    else:
+        with pytest.raises(RoundStateError):
+            services.round_transition(actor=city.office, round_=r, to_status=dst)
+        assert Round.objects.get(pk=r.pk).status == src
+
+
+def test_reopen_is_the_office_s_and_audited(city):
+    r = make_round(city)
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    # the secretary may run rounds in the district, but this one belongs to the city; build one there
+    d = services.round_create(
+        actor=city.secretary,
+        organisation=city.district,
+        name="区评议",
+        kind="public_review",
+        scale="satisfaction",
+        opens_at=timezone.now() - datetime.timedelta(hours=1),
+        closes_at=timezone.now() + datetime.timedelta(days=1),
+        groups=GROUPS,
+        target_orgs=[city.school],
+        k_min=3,
+    )
+    services.round_transition(actor=city.secretary, round_=d, to_status=RoundStatus.OPEN)
+    services.round_transition(actor=city.secretary, round_=d, to_status=RoundStatus.CLOSED)
+    with pytest.raises(PermissionDeniedError):
+        services.round_transition(actor=city.secretary, round_=d, to_status=RoundStatus.OPEN)
+    services.round_transition(actor=city.office, round_=d, to_status=RoundStatus.OPEN)
+    assert AuditEntry.objects.filter(action="evaluation.round.reopen", object_id=str(d.pk)).count() == 1
+
+
+def test_create_refuses_bad_weights_k_and_scope(city):
+    bad = [{**g, "weight": 20} for g in GROUPS]
+    with pytest.raises(ValidationError, match="合计必须为 100%，现在是 80%"):
+        make_round(city, groups=bad)
+    with pytest.raises(ValidationError, match="不能小于 3"):
+        make_round(city, k_min=2)
+    with pytest.raises(PermissionDeniedError):
+        services.round_create(
+            actor=city.town_secretary,
+            organisation=city.district,
+            name="x",
+            kind="public_review",
+            scale="satisfaction",
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            groups=GROUPS,
+            target_orgs=[city.school],
+        )
+    assert Round.objects.count() == 0
+
+
+def test_k_never_below_three_in_the_database(city):
+    from django.db import IntegrityError, transaction
+
+    r = make_round(city)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Round.objects.filter(pk=r.pk).update(k_min=2)
+
+
+def test_questions_are_copied_from_the_criteria_set(city):
+    campaign = make_campaign(city)
+    cset = CriteriaSet.objects.get(campaign=campaign, subject="org")
+    r = make_round(city, criteria=cset)
+    form = ballot_form(r)
+    assert [q.text for q in form.questions] == list(cset.items.values_list("name", flat=True))
+    assert [q.text for q in form.questions][0] == "领导班子好"
+
+
+def test_questions_freeze_at_first_real_ballot_and_lock_criteria(city):
+    campaign = make_campaign(city)
+    cset = CriteriaSet.objects.get(campaign=campaign, subject="org")
+    r = make_round(city, criteria=cset)
+    services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "总体评价", "weight": 100}])
+    assert [q.text for q in ballot_form(r).questions] == ["总体评价"]
+    [code] = codes(city, r, n=1)
+    services.ballot_cast_code(code=code, answers=answers(r))
+    r.refresh_from_db()
+    assert r.questions_locked
+    assert CriteriaSet.objects.get(pk=cset.pk).locked
+    with pytest.raises(RoundStateError, match="冻结"):
+        services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "改题", "weight": 100}])
+
+
+def test_trial_ballots_do_not_freeze_and_are_discarded_on_opening(city):
+    r = make_round(city, status=RoundStatus.TRIAL)
+    [code] = codes(city, r, n=1)
+    services.ballot_cast_code(code=code, answers=answers(r))
+    r.refresh_from_db()
+    assert BallotSheet.objects.filter(round=r).count() == 1 and not r.questions_locked
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.OPEN)
+    assert BallotSheet.objects.filter(round=r).count() == 0
+    assert not BallotCode.objects.get().spent
+    services.ballot_cast_code(code=code, answers=answers(r))  # the code works for real now
+    assert BallotSheet.objects.filter(round=r).count() == 1
+
+
+def test_closed_round_is_immutable(city):
+    r = make_round(city)
+    [code] = codes(city, r, n=1)
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    with pytest.raises(RoundStateError):
+        services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "x"}])
+    with pytest.raises(RoundStateError):
+        codes(city, r, n=1)
+    with pytest.raises(services.RoundNotOpenError):
+        services.ballot_cast_code(code=code, answers=answers(r))
+
+
+def test_codes_only_hashes_are_stored(city):
+    r = make_round(city)
+    clear = codes(city, r, n=20)
+    stored = set(BallotCode.objects.values_list("code_hash", flat=True))
+    assert not set(clear) & stored and len(stored) == 20
+    from pacesetter.evaluations.codes import code_hash
+
+    assert {code_hash(c) for c in clear} == stored
+
+
+def test_secretary_of_other_subtree_cannot_manage(city):
+    r = make_round(city)
+    for user in (city.secretary, city.town_secretary, city.leader, city.member_user):
+        with pytest.raises(PermissionDeniedError):
+            services.round_transition(actor=user, round_=r, to_status=RoundStatus.CLOSED)
+        with pytest.raises(PermissionDeniedError):
+            codes_for(user, r)
+
+
+def codes_for(user, r):
+    return services.codes_generate(actor=user, round_=r, group=r.groups.get(name="群众"), count=1)
