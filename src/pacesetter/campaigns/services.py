@@ -174,7 +174,7 @@ def campaign_update(
     description: str = "",
 ) -> Campaign:
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
-    campaign = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
     before = snapshot(campaign, CAMPAIGN_FIELDS)
     data = _clean_campaign(name, starts_on, ends_on, plan_deadline, requirement, description)
     for key, value in data.items():
@@ -204,7 +204,7 @@ def campaign_transition(*, actor, campaign: Campaign, to_status: str, reason: st
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     if to_status not in CampaignStatus.values:
         raise ValidationError(_("无效的活动状态：%(s)s") % {"s": to_status}, field="status")
-    campaign = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
     current = campaign.status
     if to_status not in CAMPAIGN_TRANSITIONS.get(current, frozenset()):
         raise StateError(
@@ -275,7 +275,7 @@ def stage_update(
     campaign = stage.campaign
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
-    stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    stage = Stage.objects.select_for_update(of=("self",)).get(pk=stage.pk)
     before = snapshot(stage, STAGE_FIELDS)
     stage.name, stage.starts_on, stage.ends_on = _clean_stage(campaign, name, starts_on, ends_on)
     stage.save(update_fields=["name", "starts_on", "ends_on"])
@@ -442,7 +442,7 @@ def step_update(
     _require_not_closed(campaign)
     _clean_window(opens_at, closes_at)
     caps = _clean_capabilities(capabilities)
-    step = Step.objects.select_for_update().get(pk=step.pk)
+    step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
     before = snapshot(step, STEP_FIELDS)
     now = timezone.now()
     step.opens_at, step.closes_at, step.capabilities = opens_at, closes_at, caps
@@ -700,7 +700,7 @@ def criteria_set_update(
     campaign = criteria_set.campaign
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
-    cset = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    cset = CriteriaSet.objects.select_for_update(of=("self",)).get(pk=criteria_set.pk)
     _require_unlocked(cset)
     cleaned = _clean_items(items)
     before = {"name": cset.name, "items": _items_snapshot(cset)}
@@ -770,7 +770,7 @@ def org_theme_set(
     _require_not_closed(campaign)
     theme = _text(theme, field="theme", label=_("争创主题"), max_length=100)
     carriers = clean_carriers(carriers)
-    row = OrgTheme.objects.select_for_update().filter(campaign=campaign, organisation=organisation).first()
+    row = OrgTheme.objects.select_for_update(of=("self",)).filter(campaign=campaign, organisation=organisation).first()
     before = {"theme": row.theme, "carriers": row.carriers} if row else None
     if row is None:
         row = OrgTheme(campaign=campaign, organisation=organisation)

@@ -141,7 +141,7 @@ def post_set(*, actor, campaign: Campaign, member: Member, title: str, duties: s
     require_open(campaign=campaign, capability=StepCapability.COMMITMENTS, org=member.organisation)
     title = _text(title, "title", _("岗位名称"), limit=100)
     duties = _text(duties, "duties", _("岗位职责"), required=False)
-    post = Post.objects.select_for_update().filter(campaign=campaign, member=member).first()
+    post = Post.objects.select_for_update(of=("self",)).filter(campaign=campaign, member=member).first()
     before = snapshot(post, ["title", "duties"]) if post else {}
     if post is None:
         post = Post(campaign=campaign, member=member)
@@ -216,7 +216,7 @@ def commitment_create(
 
 def _lock(commitment: Commitment) -> Commitment:
     locked = (
-        Commitment.objects.select_for_update()
+        Commitment.objects.select_for_update(of=("self",))
         .select_related("organisation", "member", "campaign", "member__organisation")
         .filter(pk=commitment.pk)
         .first()
@@ -526,7 +526,7 @@ def rating_submit_public(
 def rating_moderate(*, actor, rating: Rating, approve: bool) -> Rating:
     """The secretary publishes or rejects one public comment (the rating itself always counts)."""
     r = (
-        Rating.objects.select_for_update()
+        Rating.objects.select_for_update(of=("self",))
         .select_related("commitment__organisation")
         .filter(pk=rating.pk)
         .first()

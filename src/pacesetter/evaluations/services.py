@@ -233,7 +233,7 @@ def round_create(
 def round_questions_set(*, actor, round_: Round, questions: list[dict]) -> Round:
     """Replace the questions; refused once the first real ballot has arrived (frozen) or after close."""
     _require(can_manage_round(actor, round_))
-    locked = Round.objects.select_for_update().filter(pk=round_.pk).values_list("questions_locked", "status")
+    locked = Round.objects.select_for_update(of=("self",)).filter(pk=round_.pk).values_list("questions_locked", "status")
     is_locked, status = locked.get()
     if is_locked or status == RoundStatus.CLOSED:
         raise RoundStateError(_("已有正式选票，评议内容和答案选项已冻结，不能修改"))

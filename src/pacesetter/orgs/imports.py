@@ -1241,7 +1241,7 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         raise PermissionDeniedError(_("您无权在该范围内导入"))
     refusal = None
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("scope").get(pk=batch.pk)
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("scope").get(pk=batch.pk)
         if batch.status != ImportStatus.READY:
             raise StateError(_("该批次当前状态为“%(s)s”，不能确认导入") % {"s": batch.get_status_display()})
         rows = batch.rows
@@ -1309,7 +1309,7 @@ def import_batch_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
     if not org_in_scope(actor, batch.scope, Cap.IMPORT_RUN):
         raise PermissionDeniedError(_("您无权在该范围内撤销导入"))
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("scope").get(pk=batch.pk)
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("scope").get(pk=batch.pk)
         if batch.status != ImportStatus.CONFIRMED:
             raise StateError(_("只有已导入的批次可以撤销"))
         if not import_batch_can_rollback(batch):

@@ -89,7 +89,7 @@ def org_create(*, actor, parent: Organisation | None, name: str, org_type: str, 
 @transaction.atomic
 def org_update(*, actor, org: Organisation, name: str, org_type: str, sector: str) -> Organisation:
     _require(actor, org, Cap.ORG_MANAGE)
-    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    org = Organisation.objects.select_for_update(of=("self",)).get(pk=org.pk)
     before = snapshot(org, ORG_FIELDS)
     name = _clean_org_fields(name, org_type, sector)
     if Organisation.objects.filter(parent_id=org.parent_id, name=name).exclude(pk=org.pk).exists():
@@ -107,7 +107,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     """Move `org` with its whole subtree under `new_parent` by rewriting the path prefix in one UPDATE."""
     _require(actor, org, Cap.ORG_MANAGE)
     _require(actor, new_parent, Cap.ORG_MANAGE)
-    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    org = Organisation.objects.select_for_update(of=("self",)).get(pk=org.pk)
     if org.parent_id is None:
         raise ValidationError(_("顶级组织不能移动"), field="parent")
     if new_parent.path.startswith(org.path):
@@ -137,7 +137,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
 def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     """Deactivate (撤销) or reactivate an organisation; nothing is deleted."""
     _require(actor, org, Cap.ORG_MANAGE)
-    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    org = Organisation.objects.select_for_update(of=("self",)).get(pk=org.pk)
     if org.is_active == active:
         return org
     if not active:
@@ -237,7 +237,7 @@ def member_create(*, actor, organisation: Organisation, **data) -> Member:
 def member_update(*, actor, member: Member, organisation: Organisation, **data) -> Member:
     _require(actor, member.organisation, Cap.PERSON_MANAGE)
     _require(actor, organisation, Cap.PERSON_MANAGE)
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     before = snapshot(member, MEMBER_FIELDS)
     data = _clean_member(data)
     if Member.objects.filter(id_number=data["id_number"]).exclude(pk=member.pk).exists():
@@ -261,7 +261,7 @@ def member_update(*, actor, member: Member, organisation: Organisation, **data) 
 @transaction.atomic
 def member_set_active(*, actor, member: Member, active: bool) -> Member:
     _require(actor, member.organisation, Cap.PERSON_MANAGE)
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if member.is_active == active:
         return member
     before = snapshot(member, MEMBER_FIELDS)

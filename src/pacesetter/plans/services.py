@@ -99,7 +99,7 @@ def plan_save(*, actor, campaign: Campaign, org: Organisation, title: str, body:
     if len(body) > BODY_MAX:
         raise ValidationError(_("方案正文过长"), field="body")
     now = timezone.now()
-    plan = Plan.objects.select_for_update().filter(campaign=campaign, organisation=org).first()
+    plan = Plan.objects.select_for_update(of=("self",)).filter(campaign=campaign, organisation=org).first()
     if plan is None:
         plan = Plan.objects.create(
             campaign=campaign,
@@ -139,7 +139,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
     Only while the campaign's PLANS step is open for the organisation (windows.require_open says why not);
     after the office's plan_deadline it is still accepted while the window is open, flagged 逾期报送.
     """
-    plan = Plan.objects.select_for_update().select_related("campaign", "organisation").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("campaign", "organisation").get(pk=plan.pk)
     _require_write(actor, plan.organisation)
     _require_plan_org(plan.campaign, plan.organisation)
     _require_transition(plan, PlanAction.SUBMIT)
@@ -213,7 +213,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
 def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanDecision:
     """审核: the parent organisation approves or returns the submitted version (or reopens an approval)."""
     plan = (
-        Plan.objects.select_for_update()
+        Plan.objects.select_for_update(of=("self",))
         .select_related("campaign", "organisation", "current_version")
         .get(pk=plan.pk)
     )
@@ -284,7 +284,7 @@ def _check_upload(upload) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
-    plan = Plan.objects.select_for_update().select_related("organisation", "campaign").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation", "campaign").get(pk=plan.pk)
     _require_write(actor, plan.organisation)
     if plan.status not in EDITABLE:
         raise StateError(_("方案已%(s)s，不能再添加附件") % {"s": PlanStatus(plan.status).label})
@@ -299,7 +299,7 @@ def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
 @transaction.atomic
 def attachment_remove(*, actor, attachment: PlanAttachment) -> None:
     """Remove from the working set; the stored file stays while a submitted version refers to it."""
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=attachment.plan_id)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=attachment.plan_id)
     _require_write(actor, plan.organisation)
     if attachment.version_id is not None:
         raise StateError(_("已随方案报送的附件不能删除"))

@@ -192,7 +192,7 @@ def _meeting_create(record: ActivityRecord, data: dict) -> MeetingDetail:
 
 def _lock(record: ActivityRecord) -> ActivityRecord:
     locked = (
-        ActivityRecord.objects.select_for_update()
+        ActivityRecord.objects.select_for_update(of=("self",))
         .select_related("organisation", "member")
         .filter(pk=record.pk)
         .first()
@@ -235,7 +235,7 @@ def _has_meeting(record) -> bool:
 
 
 def _meeting_update(record: ActivityRecord, data: dict) -> tuple[dict, dict]:
-    detail = MeetingDetail.objects.select_for_update().filter(record=record).first()
+    detail = MeetingDetail.objects.select_for_update(of=("self",)).filter(record=record).first()
     if detail is None:
         detail = _meeting_create(record, data)
         return {}, {f"meeting.{f}": getattr(detail, f) for f in MEETING_FIELDS}
@@ -355,7 +355,7 @@ def _require_meeting_manager(actor, record: ActivityRecord) -> MeetingDetail:
         raise StateError(_("只有会议类记实才有签到和出勤登记"))
     if not can_manage_meeting(actor, record):
         raise PermissionDeniedError(_("只有本组织书记可以管理会议签到和出勤"))
-    detail = MeetingDetail.objects.select_for_update().filter(record=record).first()
+    detail = MeetingDetail.objects.select_for_update(of=("self",)).filter(record=record).first()
     if detail is None:
         detail = _meeting_create(record, _clean_meeting(None))
     return detail
@@ -420,7 +420,7 @@ def sign_in_by_token(*, user, token: str) -> tuple[Attendance, bool]:
         )
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.select_for_update().filter(meeting=detail, member=member).first()
+            attendance = Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
             if attendance is not None and attendance.status == AttendanceStatus.PRESENT:
                 return attendance, False
             created = attendance is None
@@ -476,7 +476,7 @@ def attendance_mark(
             raise ValidationError(_("请假须选择原因（请假、因公或其他）"), field="reason_kind")
         if reason_kind == AbsenceReason.OTHER and not reason:
             raise ValidationError(_("原因为“其他”时请填写说明"), field="reason")
-    attendance = Attendance.objects.select_for_update().filter(meeting=detail, member=member).first()
+    attendance = Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
     before = snapshot(attendance, ["status", "reason_kind", "reason", "method"]) if attendance else {}
     if attendance is None:
         attendance = Attendance(meeting=detail, member=member)
