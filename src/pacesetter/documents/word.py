@@ -7,9 +7,9 @@ East Asian font must be set through w:eastAsia or Word falls back to a Latin fon
 import io
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt, RGBColor
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -17,11 +17,12 @@ HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
 
 
-def set_font(run_or_style, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+def set_font(run_or_style, name: str, size_pt=None, bold: bool | None = None) -> None:
+    """Latin and East Asian font of a run or style; `size_pt` in points or as a docx Length."""
     font = run_or_style.font
     font.name = name
     if size_pt is not None:
-        font.size = Pt(size_pt)
+        font.size = size_pt if isinstance(size_pt, Length) else Pt(size_pt)
     if bold is not None:
         font.bold = bold
     element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
@@ -91,3 +92,69 @@ def to_bytes(doc) -> bytes:
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---- GB/T 9704 parts of an official notice (通报): 版头 and 版记 -------------------------------------
+
+RED = "FF0000"
+
+
+def _border(paragraph, edge: str, color: str = RED, size_eighths: int = 12) -> None:
+    """A rule above or below a paragraph (w:pBdr), the way the 版头 separator and 版记 lines are drawn."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = ppr.makeelement(qn("w:pBdr"), {})
+        ppr.append(borders)
+    line = borders.makeelement(
+        qn(f"w:{edge}"),
+        {qn("w:val"): "single", qn("w:sz"): str(size_eighths), qn("w:space"): "1", qn("w:color"): color},
+    )
+    borders.append(line)
+
+
+def add_issuer_mark(doc, issuer: str, size_pt: float = 36):
+    """发文机关标志: the issuing body's name, red, centred, 方正小标宋简体."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing = Pt(size_pt + 12)
+    p.paragraph_format.space_after = Pt(24)
+    run = p.add_run(issuer)
+    set_font(run, TITLE_FONT, size_pt)
+    run.font.color.rgb = RGBColor.from_string(RED)
+    return p
+
+
+def add_doc_number(doc, number: str):
+    """发文字号, centred under the mark, with the red separator line (版头中的分隔线) below it."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(28)
+    set_font(p.add_run(number), BODY_FONT, 16)
+    _border(p, "bottom", RED, 16)
+    return p
+
+
+def add_signature_date(doc, text: str):
+    """成文日期, right-aligned, four characters in from the right margin."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.right_indent = Pt(64)
+    p.paragraph_format.space_before = Pt(28)
+    set_font(p.add_run(text), BODY_FONT, 16)
+    return p
+
+
+def add_imprint(doc, issuer: str, issued_on: str):
+    """版记: 印发机关 left, 印发日期 right (“…印发”), 14 pt, between a thick first and last line."""
+    p = doc.add_paragraph()
+    p.paragraph_format.space_before = Pt(56)
+    p.paragraph_format.left_indent = Pt(14)
+    p.paragraph_format.right_indent = Pt(14)
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin - Pt(28)
+    p.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    set_font(p.add_run(f"{issuer}\t{issued_on}印发"), BODY_FONT, 14)
+    _border(p, "top", "000000", 8)
+    _border(p, "bottom", "000000", 8)
+    return p

@@ -4,12 +4,14 @@ import io
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from openpyxl import Workbook
+
+from pacesetter.documents.word import add_title as _title
+from pacesetter.documents.word import new_document as _new_document
+from pacesetter.documents.word import set_font as _font
 
 from .enums import PlanProgress
 from .html import parse_blocks
@@ -20,40 +22,6 @@ HEADING_FONTS = {"h2": "黑体", "h3": "楷体_GB2312", "h4": BODY_FONT}
 SUBTITLE_FONT = "楷体_GB2312"
 BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
-
-
-def _font(target, name: str, size=None, bold=None) -> None:
-    """Set Latin and East Asian font on a run or style (Word reads Chinese text from w:eastAsia)."""
-    target.font.name = name
-    if size is not None:
-        target.font.size = size
-    if bold is not None:
-        target.font.bold = bold
-    rpr = target.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _new_document() -> Document:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    _font(normal, BODY_FONT, BODY_SIZE)
-    fmt = normal.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28)
-    fmt.space_before = fmt.space_after = Pt(0)
-    return doc
-
-
-def _title(doc, text: str) -> None:
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.line_spacing = Pt(36)
-    p.paragraph_format.space_after = Pt(14)
-    _font(p.add_run(text), TITLE_FONT, TITLE_SIZE)
 
 
 def _centred(doc, text: str, font: str = SUBTITLE_FONT) -> None:
