@@ -18,6 +18,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
 from pacesetter.records.access import RULES as RECORD_RULES
+from pacesetter.supervision.access import RULES as SUPERVISION_RULES
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -100,6 +101,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **RECORD_RULES,
     **COMMITMENT_RULES,
     **EVALUATION_RULES,
+    **SUPERVISION_RULES,
 }
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pacesetter.records",
     "pacesetter.commitments",
     "pacesetter.evaluations",
+    "pacesetter.supervision",
     "pacesetter.web",
 ]
 
@@ -166,6 +167,9 @@ TASKS_INLINE = envbool("PACESETTER_TASKS_INLINE", "false")
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
 
 # Commitments: owners are reminded this many days before a deadline; public ratings per address per hour.
+# 领导点评: each liaison organisation at least every half year; "due" shows this many days ahead.
+REVIEW_INTERVAL_DAYS = envint("PACESETTER_REVIEW_INTERVAL_DAYS", "182")
+REVIEW_DUE_SOON_DAYS = envint("PACESETTER_REVIEW_DUE_SOON_DAYS", "30")
 COMMITMENT_REMIND_DAYS = envint("PACESETTER_COMMITMENT_REMIND_DAYS", "7")
 COMMITMENT_PUBLIC_RATINGS_PER_HOUR = envint("PACESETTER_COMMITMENT_PUBLIC_RATINGS_PER_HOUR", "20")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("wall/", include("pacesetter.commitments.public_urls")),
     path("evaluations/", include("pacesetter.evaluations.urls")),
     path("e/", include("pacesetter.evaluations.public_urls")),
+    path("supervision/", include("pacesetter.supervision.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

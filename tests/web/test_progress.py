@@ -120,3 +120,49 @@ def test_progress_api_matches_page(city, campaign, client):
         f"/api/progress?campaign_id={campaign.pk}&org_id={city.town.pk}", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert r.status_code == 404
+
+
+def test_dashboard_and_public_page_show_reviews_and_overdue_rectification(city, campaign, client_for, client):
+    from pacesetter.orgs.models import Liaison
+    from pacesetter.supervision import services as sup
+
+    from pacesetter.campaigns.models import Stage, Step
+
+    stage = Stage.objects.create(
+        campaign=campaign,
+        name="第一阶段",
+        starts_on=datetime.date(2010, 4, 1),
+        ends_on=datetime.date(2030, 7, 1),
+    )
+    Step.objects.create(
+        campaign=campaign,
+        stage=stage,
+        kind="review",
+        capabilities=["reviews"],
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=60),
+    )
+    Liaison.objects.create(leader=city.leader, organisation=city.school)
+    review = sup.review_file(
+        actor=city.leader,
+        org=city.school,
+        achievements="党员先锋岗挂牌到位",
+        problems="记实登记不够经常",
+        direction="每月至少一次主题党日",
+        rating="good",
+    )
+    sup.review_publish(actor=city.leader, review=review)
+    sup.rectification_issue(
+        actor=city.leader,
+        problem="记实登记不够经常",
+        measures_required="补齐记录",
+        working_days=3,
+        review=review,
+    )
+    sup.rectification_escalate_overdue(now=timezone.now() + datetime.timedelta(days=30))
+    html = client_for(city.office).get(f"/progress/?campaign={campaign.pk}").content.decode()
+    district_row = html.split(f'data-testid="progress-row-{city.district.pk}"')[1].split("</tr>")[0]
+    assert 'data-testid="cell-rectifications">1/1</td>' in district_row
+    assert "整改逾期 1" in html
+    public = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "党员先锋岗挂牌到位" in public and "每月至少一次主题党日" in public

@@ -15,6 +15,7 @@ from .people import router as people_router
 from .plans import router as plans_router
 from .progress import router as progress_router
 from .records import router as records_router
+from .supervision import router as supervision_router
 
 
 def signed_in(request):
@@ -60,3 +61,4 @@ api.add_router("/", records_router)
 api.add_router("/", progress_router)
 api.add_router("/", evaluations_router)
 api.add_router("/", commitments_router)
+api.add_router("/", supervision_router)

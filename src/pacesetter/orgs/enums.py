@@ -55,6 +55,9 @@ class Cap(models.TextChoices):
     PROGRESS_VIEW = "progress.view", _("查看活动进度")
     COMMITMENT_WRITE = "commitment.write", _("设岗承诺、践诺述诺")
     COMMITMENT_REVIEW = "commitment.review", _("审核承诺、管理评诺留言")
+    REVIEW_WRITE = "review.write", _("领导点评联系点")
+    SUPERVISION_RESPOND = "supervision.respond", _("答复点评、落实整改")
+    SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -62,13 +65,14 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset({
         Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.PERSON_MANAGE, Cap.PERSON_PII, Cap.CAMPAIGN_VIEW, Cap.PLAN_WRITE,
         Cap.PLAN_REVIEW, Cap.RECORD_LOG, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW, Cap.COMMITMENT_WRITE,
-        Cap.COMMITMENT_REVIEW,
+        Cap.COMMITMENT_REVIEW, Cap.SUPERVISION_RESPOND,
     }),
     Role.LEADER: frozenset({
-        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW, Cap.REVIEW_WRITE,
     }),
     Role.INSPECTOR: frozenset({
         Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.AUDIT_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
+        Cap.SUPERVISION_MANAGE,
     }),
     # A member logs their own records; what they may see of them is checked object by object.
     Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),

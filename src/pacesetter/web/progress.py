@@ -20,6 +20,7 @@ from pacesetter.orgs.selectors import annotate_subtree_counts, org_get_for, scop
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import plan_progress_by_group, plans_approved_by_month
 from pacesetter.records.selectors import orgs_with_records_by_group, records_by_month
+from pacesetter.supervision.selectors import SupervisionStats, supervision_stats_by_subtree
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Row:
     label: str
     org: Organisation | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
+    # Leader reviews due / overdue and rectification orders open / overdue in the subtree (per child only).
+    supervision: SupervisionStats | None = None
 
 
 STEPS = [
@@ -107,13 +110,15 @@ def progress_rows(*, campaign: Campaign, org: Organisation, group: str) -> list[
             for value, label in Sector.choices
             if value in plans or value in records
         ]
-    commitments = {}
+    commitments, supervision = {}, {}
     if group == "child":
         commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
+        supervision = supervision_stats_by_subtree([r.org for r in rows])
     for row in rows:
         row.cells = {"plans": _plan_cell(plans.get(row.key)), "records": _record_cell(records.get(row.key))}
         if group == "child":
             row.cells["commitments"] = _commitment_cell(commitments.get(row.key))
+            row.supervision = supervision.get(row.org.pk, SupervisionStats())
     return rows
 
 
@@ -141,6 +146,16 @@ def totals(rows: list[Row]) -> dict[str, Cell]:
             t.overdue += cell.overdue
             t.not_started += cell.not_started
     return result
+
+
+def supervision_totals(rows: list[Row]) -> SupervisionStats:
+    stats = [r.supervision for r in rows if r.supervision is not None]
+    return SupervisionStats(
+        reviews_due=sum(s.reviews_due for s in stats),
+        reviews_overdue=sum(s.reviews_overdue for s in stats),
+        rectifications_open=sum(s.rectifications_open for s in stats),
+        rectifications_overdue=sum(s.rectifications_overdue for s in stats),
+    )
 
 
 def timeline(*, campaign: Campaign, org: Organisation) -> dict:

@@ -27,6 +27,7 @@ class PublicProfile:
     plan_approved_at = None
     commitments: list = field(default_factory=list)
     rollup: object = None
+    reviews: list = field(default_factory=list)
 
 
 def public_org_profile(org: Organisation) -> PublicProfile:
@@ -55,6 +56,9 @@ def public_org_profile(org: Organisation) -> PublicProfile:
 
     profile.commitments = published_commitments_for_org(org, campaign=campaign)
     profile.rollup = org_progress(org, campaign=campaign)
+    from pacesetter.supervision.selectors import published_reviews_for_org
+
+    profile.reviews = published_reviews_for_org(org, limit=5)
     return profile
 
 

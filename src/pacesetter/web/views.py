@@ -119,6 +119,7 @@ def progress(request):
             "steps": p.STEPS,
             "crumbs": crumbs,
             "chart": chart,
+            "supervision": p.supervision_totals(rows),
         },
     )
 

@@ -1,0 +1,507 @@
+"""Leader review (领导点评) and supervision (督查, 随机抽查, 整改, 通报) endpoints: the pages' services and selectors."""
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from pacesetter.campaigns.selectors import campaign_get_for
+from pacesetter.core.errors import ValidationError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import org_get_for
+from pacesetter.supervision import services
+from pacesetter.supervision.selectors import (
+    draw_get_public,
+    draw_list_for,
+    finding_get_for,
+    inspection_get_for,
+    inspection_list_for,
+    liaison_status_list_for,
+    low_case_get_for,
+    notice_get_for,
+    notice_list_for,
+    rectification_get_for,
+    rectification_list_for,
+    review_get_for,
+    review_items,
+    review_list_for,
+    team_get_for,
+    team_list_for,
+)
+
+router = Router(tags=["领导点评与督查 supervision"])
+LIMIT = 200
+
+
+class LiaisonOut(Schema):
+    leader_id: int
+    organisation_id: int
+    organisation_name: str
+    last_reviewed_at: datetime.datetime | None
+    due_on: datetime.date
+    state: str
+
+
+class ReviewItemOut(Schema):
+    commitment_id: int
+    title: str
+    progress: int
+    remark: str
+    flagged: bool
+
+
+class ReviewOut(Schema):
+    id: int
+    organisation_id: int
+    leader_id: int
+    rating: str
+    status: str
+    achievements: str
+    problems: str
+    direction: str
+    response: str
+    reviewed_at: datetime.datetime
+    published_at: datetime.datetime | None
+
+
+class ReviewDetailOut(ReviewOut):
+    items: list[ReviewItemOut]
+
+
+class ReviewRemarkIn(Schema):
+    commitment_id: int
+    remark: str = ""
+    flagged: bool = False
+
+
+class ReviewIn(Schema):
+    organisation_id: int
+    achievements: str
+    problems: str
+    direction: str
+    rating: str
+    remarks: list[ReviewRemarkIn] = []
+
+
+class TextIn(Schema):
+    text: str
+
+
+class PublishIn(Schema):
+    publish: bool = True
+
+
+class RectificationOut(Schema):
+    id: int
+    organisation_id: int
+    source: str
+    problem: str
+    measures_required: str
+    working_days: int
+    deadline: datetime.date
+    status: str
+    overdue: bool
+    overdue_at: datetime.datetime | None
+    escalated_at: datetime.datetime | None
+
+
+class RectificationIn(Schema):
+    review_id: int | None = None
+    finding_id: int | None = None
+    low_case_id: int | None = None
+    problem: str
+    measures_required: str
+    working_days: int
+
+
+class VerifyIn(Schema):
+    decision: str
+    note: str = ""
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    organisation_id: int
+    member_ids: list[int]
+
+
+class TeamIn(Schema):
+    organisation_id: int
+    name: str
+    member_ids: list[int]
+
+
+class InspectionOut(Schema):
+    id: int
+    organisation_id: int
+    team_id: int | None
+    method: str
+    planned_on: datetime.date
+    subject: str
+    status: str
+    record: str
+    findings: list[dict]
+
+
+class InspectionIn(Schema):
+    organisation_id: int
+    method: str
+    planned_on: datetime.date
+    subject: str
+    team_id: int | None = None
+    draw_id: int | None = None
+
+
+class FileIn(Schema):
+    record: str
+    findings: list[str] = []
+
+
+class DrawOut(Schema):
+    id: int
+    title: str
+    organisation_id: int
+    filters: dict
+    public_value: str
+    seed: str
+    algorithm: str
+    candidates: list[list]
+    candidate_digest: str
+    n: int
+    chosen_ids: list[int]
+    created_at: datetime.datetime
+
+
+class DrawIn(Schema):
+    organisation_id: int
+    title: str
+    n: int
+    sector: str = ""
+    org_type: str = ""
+    flags: list[str] = []
+    campaign_id: int | None = None
+    public_value: str = ""
+
+
+class NoticeOut(Schema):
+    id: int
+    organisation_id: int
+    doc_number: str
+    issuer_name: str
+    title: str
+    addressees: str
+    body: str
+    signed_on: datetime.date
+    status: str
+
+
+class NoticeIn(Schema):
+    organisation_id: int
+    campaign_id: int | None = None
+    issuer_name: str = ""
+    number_prefix: str = "创先争优办"
+
+
+class NoticePatch(Schema):
+    issuer_name: str | None = None
+    title: str | None = None
+    addressees: str | None = None
+    body: str | None = None
+    signed_on: datetime.date | None = None
+    number: int | None = None
+
+
+def _review(r, items=None) -> dict:
+    data = {k: getattr(r, k) for k in ReviewOut.model_fields if k not in ("id",)} | {"id": r.pk}
+    if items is not None:
+        data["items"] = [
+            {
+                "commitment_id": i.commitment_id,
+                "title": i.title,
+                "progress": i.progress,
+                "remark": i.remark,
+                "flagged": i.flagged,
+            }
+            for i in items
+        ]
+    return data
+
+
+def _order(o) -> dict:
+    return {k: getattr(o, k) for k in RectificationOut.model_fields if k not in ("overdue",)} | {
+        "overdue": o.is_overdue()
+    }
+
+
+def _inspection(i) -> dict:
+    return {
+        **{k: getattr(i, k) for k in InspectionOut.model_fields if k != "findings"},
+        "findings": [{"id": f.pk, "description": f.description} for f in i.findings.all()],
+    }
+
+
+def _draw(d) -> dict:
+    return {k: getattr(d, k) for k in DrawOut.model_fields}
+
+
+def _notice(n) -> dict:
+    return {k: getattr(n, k) for k in NoticeOut.model_fields}
+
+
+@router.get("/supervision/liaisons", response=list[LiaisonOut], url_name="sup-liaison-list")
+def liaison_list(request: HttpRequest, mine: bool = False, state: str = ""):
+    """Liaison organisations (联系点) with their review due date and state (ok / due / overdue)."""
+    return [
+        {
+            "leader_id": r.liaison.leader_id,
+            "organisation_id": r.organisation.pk,
+            "organisation_name": r.organisation.name,
+            "last_reviewed_at": r.last_reviewed_at,
+            "due_on": r.due_on,
+            "state": r.state,
+        }
+        for r in liaison_status_list_for(request.user, mine=mine, state=state)
+    ]
+
+
+@router.get("/supervision/reviews", response=list[ReviewOut], url_name="sup-review-list")
+def review_list(request: HttpRequest, org_id: int | None = None, status: str = "", rating: str = ""):
+    org = org_get_for(request.user, org_id, cap=Cap.PROGRESS_VIEW) if org_id else None
+    return [_review(r) for r in review_list_for(request.user, org=org, status=status, rating=rating)[:LIMIT]]
+
+
+@router.post("/supervision/reviews", response={201: ReviewDetailOut}, url_name="sup-review-list")
+def review_create(request: HttpRequest, payload: ReviewIn):
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.REVIEW_WRITE)
+    review = services.review_file(
+        actor=request.user,
+        org=org,
+        achievements=payload.achievements,
+        problems=payload.problems,
+        direction=payload.direction,
+        rating=payload.rating,
+        remarks={r.commitment_id: (r.remark, r.flagged) for r in payload.remarks},
+    )
+    return Status(201, _review(review, review_items(review)))
+
+
+@router.get("/supervision/reviews/{pk}", response=ReviewDetailOut, url_name="sup-review-detail")
+def review_detail(request: HttpRequest, pk: int):
+    review = review_get_for(request.user, pk)
+    return _review(review, review_items(review))
+
+
+@router.post("/supervision/reviews/{pk}/respond", response=ReviewOut, url_name="sup-review-respond")
+def review_respond(request: HttpRequest, pk: int, payload: TextIn):
+    return _review(
+        services.review_respond(
+            actor=request.user, review=review_get_for(request.user, pk), response=payload.text
+        )
+    )
+
+
+@router.post("/supervision/reviews/{pk}/publish", response=ReviewOut, url_name="sup-review-publish")
+def review_publish(request: HttpRequest, pk: int, payload: PublishIn):
+    review = review_get_for(request.user, pk)
+    return _review(services.review_publish(actor=request.user, review=review, publish=payload.publish))
+
+
+@router.get("/supervision/rectifications", response=list[RectificationOut], url_name="sup-rectification-list")
+def rectification_list(
+    request: HttpRequest,
+    org_id: int | None = None,
+    status: str = "",
+    source: str = "",
+    overdue: bool | None = None,
+):
+    org = org_get_for(request.user, org_id, cap=Cap.PROGRESS_VIEW) if org_id else None
+    qs = rectification_list_for(request.user, org=org, status=status, source=source, overdue=overdue)
+    return [_order(o) for o in qs[:LIMIT]]
+
+
+@router.post(
+    "/supervision/rectifications", response={201: RectificationOut}, url_name="sup-rectification-list"
+)
+def rectification_create(request: HttpRequest, payload: RectificationIn):
+    origin = {}
+    if payload.review_id:
+        origin["review"] = review_get_for(request.user, payload.review_id)
+    if payload.finding_id:
+        origin["finding"] = finding_get_for(request.user, payload.finding_id)
+    if payload.low_case_id:
+        origin["low_case"] = low_case_get_for(request.user, payload.low_case_id)
+    order = services.rectification_issue(
+        actor=request.user,
+        problem=payload.problem,
+        measures_required=payload.measures_required,
+        working_days=payload.working_days,
+        **origin,
+    )
+    return Status(201, _order(order))
+
+
+@router.get(
+    "/supervision/rectifications/{pk}", response=RectificationOut, url_name="sup-rectification-detail"
+)
+def rectification_detail(request: HttpRequest, pk: int):
+    return _order(rectification_get_for(request.user, pk))
+
+
+@router.post(
+    "/supervision/rectifications/{pk}/report", response=RectificationOut, url_name="sup-rectification-report"
+)
+def rectification_report(request: HttpRequest, pk: int, payload: TextIn):
+    """Report measures taken (evidence files are uploaded on the page)."""
+    order = rectification_get_for(request.user, pk)
+    services.rectification_report(actor=request.user, rectification=order, measures_taken=payload.text)
+    return _order(rectification_get_for(request.user, pk))
+
+
+@router.post(
+    "/supervision/rectifications/{pk}/verify", response=RectificationOut, url_name="sup-rectification-verify"
+)
+def rectification_verify(request: HttpRequest, pk: int, payload: VerifyIn):
+    order = rectification_get_for(request.user, pk)
+    return _order(
+        services.rectification_verify(
+            actor=request.user, rectification=order, decision=payload.decision, note=payload.note
+        )
+    )
+
+
+@router.get("/supervision/teams", response=list[TeamOut], url_name="sup-team-list")
+def team_list(request: HttpRequest):
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "organisation_id": t.organisation_id,
+            "member_ids": [m.pk for m in t.members.all()],
+        }
+        for t in team_list_for(request.user)[:LIMIT]
+    ]
+
+
+@router.post("/supervision/teams", response={201: TeamOut}, url_name="sup-team-list")
+def team_create(request: HttpRequest, payload: TeamIn):
+    from django.contrib.auth import get_user_model
+
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.CAMPAIGN_MANAGE)
+    members = list(get_user_model().objects.filter(pk__in=payload.member_ids))
+    if len(members) != len(set(payload.member_ids)):
+        raise ValidationError("成员不存在", field="member_ids")
+    team = services.team_create(actor=request.user, org=org, name=payload.name, members=members)
+    out = {"id": team.pk, "name": team.name, "organisation_id": org.pk, "member_ids": [m.pk for m in members]}
+    return Status(201, out)
+
+
+@router.get("/supervision/inspections", response=list[InspectionOut], url_name="sup-inspection-list")
+def inspection_list(request: HttpRequest, org_id: int | None = None, method: str = "", status: str = ""):
+    org = org_get_for(request.user, org_id, cap=Cap.PROGRESS_VIEW) if org_id else None
+    qs = inspection_list_for(request.user, org=org, method=method, status=status).prefetch_related("findings")
+    return [_inspection(i) for i in qs[:LIMIT]]
+
+
+@router.post("/supervision/inspections", response={201: InspectionOut}, url_name="sup-inspection-list")
+def inspection_create(request: HttpRequest, payload: InspectionIn):
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.CAMPAIGN_MANAGE)
+    inspection = services.inspection_plan(
+        actor=request.user,
+        org=org,
+        method=payload.method,
+        planned_on=payload.planned_on,
+        subject=payload.subject,
+        team=team_get_for(request.user, payload.team_id) if payload.team_id else None,
+        draw=draw_get_public(payload.draw_id) if payload.draw_id else None,
+    )
+    return Status(201, _inspection(inspection))
+
+
+@router.get("/supervision/inspections/{pk}", response=InspectionOut, url_name="sup-inspection-detail")
+def inspection_detail(request: HttpRequest, pk: int):
+    return _inspection(inspection_get_for(request.user, pk))
+
+
+@router.post("/supervision/inspections/{pk}/file", response=InspectionOut, url_name="sup-inspection-file")
+def inspection_file(request: HttpRequest, pk: int, payload: FileIn):
+    inspection = inspection_get_for(request.user, pk)
+    services.inspection_file(
+        actor=request.user, inspection=inspection, record=payload.record, findings=payload.findings
+    )
+    return _inspection(inspection_get_for(request.user, pk))
+
+
+@router.post("/supervision/inspections/{pk}/findings", response={201: dict}, url_name="sup-finding-add")
+def finding_add(request: HttpRequest, pk: int, payload: TextIn):
+    finding = services.finding_add(
+        actor=request.user, inspection=inspection_get_for(request.user, pk), description=payload.text
+    )
+    return Status(201, {"id": finding.pk, "description": finding.description})
+
+
+@router.get("/supervision/draws", response=list[DrawOut], url_name="sup-draw-list")
+def draw_list(request: HttpRequest):
+    return [_draw(d) for d in draw_list_for(request.user).defer(None)[:LIMIT]]
+
+
+@router.post("/supervision/draws", response={201: DrawOut}, url_name="sup-draw-list")
+def draw_create(request: HttpRequest, payload: DrawIn):
+    root = org_get_for(request.user, payload.organisation_id, cap=Cap.CAMPAIGN_MANAGE)
+    campaign = campaign_get_for(request.user, payload.campaign_id) if payload.campaign_id else None
+    draw = services.draw_create(
+        actor=request.user,
+        root=root,
+        n=payload.n,
+        title=payload.title,
+        sector=payload.sector,
+        org_type=payload.org_type,
+        flags=payload.flags,
+        campaign=campaign,
+        public_value=payload.public_value,
+    )
+    return Status(201, _draw(draw))
+
+
+@router.get("/supervision/draws/{pk}", response=DrawOut, url_name="sup-draw-detail", auth=None)
+def draw_detail(request: HttpRequest, pk: int):
+    """Public: a draw's seed, candidate list and result, to re-run it (see supervision/draws.py)."""
+    return _draw(draw_get_public(pk))
+
+
+@router.get("/supervision/notices", response=list[NoticeOut], url_name="sup-notice-list")
+def notice_list(request: HttpRequest, status: str = "", year: int | None = None):
+    return [_notice(n) for n in notice_list_for(request.user, status=status, year=year)[:LIMIT]]
+
+
+@router.post("/supervision/notices", response={201: NoticeOut}, url_name="sup-notice-list")
+def notice_create(request: HttpRequest, payload: NoticeIn):
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.CAMPAIGN_MANAGE)
+    campaign = campaign_get_for(request.user, payload.campaign_id) if payload.campaign_id else None
+    notice = services.notice_compose(
+        actor=request.user,
+        org=org,
+        campaign=campaign,
+        issuer_name=payload.issuer_name,
+        number_prefix=payload.number_prefix,
+    )
+    return Status(201, _notice(notice))
+
+
+@router.get("/supervision/notices/{pk}", response=NoticeOut, url_name="sup-notice-detail")
+def notice_detail(request: HttpRequest, pk: int):
+    return _notice(notice_get_for(request.user, pk))
+
+
+@router.patch("/supervision/notices/{pk}", response=NoticeOut, url_name="sup-notice-detail")
+def notice_update(request: HttpRequest, pk: int, payload: NoticePatch):
+    fields = {k: v for k, v in payload.dict().items() if v is not None}
+    return _notice(
+        services.notice_update(actor=request.user, notice=notice_get_for(request.user, pk), **fields)
+    )
+
+
+@router.post("/supervision/notices/{pk}/issue", response=NoticeOut, url_name="sup-notice-issue")
+def notice_issue(request: HttpRequest, pk: int):
+    return _notice(services.notice_issue(actor=request.user, notice=notice_get_for(request.user, pk)))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "pacesetter.supervision"
+    label = "supervision"
+    verbose_name = "领导点评与督促检查"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,373 @@
+"""Leader reviews (领导点评), inspections (督查), spot-check draws (随机抽查), rectification orders (整改) and
+circulated notices (通报).
+
+Statuses change only through the services' transition functions (tables in enums.py), each with an audit row.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.orgs.models import Organisation
+
+from .enums import (
+    OPEN_RECTIFICATION,
+    InspectionStatus,
+    Method,
+    NoticeStatus,
+    Rating,
+    RectificationStatus,
+    ReviewStatus,
+    Source,
+)
+
+
+class Review(models.Model):
+    """领导点评: a leader's half-yearly review of a liaison organisation (联系点)."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("被点评组织"), on_delete=models.PROTECT, related_name="leader_reviews"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    achievements = models.TextField(_("肯定成绩"))
+    problems = models.TextField(_("指出问题"))
+    direction = models.TextField(_("努力方向"))
+    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.FILED
+    )
+    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
+    response = models.TextField(_("组织答复"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("领导点评")
+        indexes = [
+            models.Index(fields=["leader", "organisation", "-reviewed_at"], name="review_liaison_idx"),
+            models.Index(fields=["organisation", "-published_at"], name="review_public_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} 点评 {self.reviewed_at:%Y-%m-%d}"
+
+
+class ReviewItem(models.Model):
+    """One published commitment checked in a review: its progress when reviewed and the leader's remark."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="items")
+    commitment = models.ForeignKey("commitments.Commitment", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("承诺事项"), max_length=200)
+    progress = models.PositiveSmallIntegerField(_("点评时进度（%）"))
+    deadline = models.DateField(_("完成时限"))
+    remark = models.TextField(_("点评意见"), blank=True)
+    flagged = models.BooleanField(_("存在问题"), default=False)
+
+    class Meta:
+        ordering = ["review", "id"]
+        verbose_name = _("承诺检查")
+
+    def __str__(self):
+        return self.title
+
+
+class InspectionTeam(models.Model):
+    """督查小组: inspectors the office sends out; acts within `organisation`'s subtree."""
+
+    name = models.CharField(_("小组名称"), max_length=100)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组建单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("成员"), related_name="inspection_teams"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("督查小组")
+
+    def __str__(self):
+        return self.name
+
+
+class SpotCheckDraw(models.Model):
+    """随机抽查: N organisations drawn reproducibly from a filtered, canonically ordered candidate list.
+
+    Anyone can re-run it: chosen = the n candidate ids with the smallest sha256(f"{seed}:{id}") (see draws.py).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("抽查范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    filters = models.JSONField(_("筛选条件"), default=dict)
+    public_value = models.CharField(_("公开随机值"), max_length=200, blank=True)
+    seed = models.CharField(_("种子"), max_length=64)
+    algorithm = models.CharField(max_length=20, default="sha256-rank-v1")
+    candidates = models.JSONField(default=list)  # [[id, path, name], ...] ordered by path
+    candidate_digest = models.CharField(_("候选名单摘要"), max_length=64)
+    n = models.PositiveIntegerField(_("抽取数量"))
+    chosen_ids = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("随机抽查")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def candidate_ids(self) -> list[int]:
+        return [c[0] for c in self.candidates]
+
+
+class Inspection(models.Model):
+    """One planned inspection of an organisation; 明察暗访 stays hidden from the organisation until filed."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("被检查组织"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    team = models.ForeignKey(
+        InspectionTeam,
+        verbose_name=_("督查小组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    method = models.CharField(_("方式"), max_length=12, choices=Method.choices)
+    draw = models.ForeignKey(
+        SpotCheckDraw, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
+    )
+    planned_on = models.DateField(_("计划日期"))
+    subject = models.CharField(_("督查内容"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
+    )
+    record = models.TextField(_("督查记录"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        verbose_name = _("督查")
+        indexes = [models.Index(fields=["organisation", "status"], name="inspection_org_idx")]
+
+    def __str__(self):
+        return f"{self.get_method_display()} · {self.organisation}"
+
+    @property
+    def is_unannounced(self) -> bool:
+        return self.method == Method.UNANNOUNCED
+
+
+class Finding(models.Model):
+    """A problem found in an inspection (督查发现); may lead to a rectification order."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    description = models.TextField(_("发现的问题"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["inspection", "id"]
+        verbose_name = _("督查发现")
+
+    def __str__(self):
+        return self.description[:50]
+
+
+class Rectification(models.Model):
+    """限期整改: an order to an organisation to fix a problem within a number of working days.
+
+    `overdue_at` is set once (by the sweep, or on a late close) and never cleared; `escalated_at` records
+    the one escalation to the parent organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("责任组织"), on_delete=models.PROTECT, related_name="rectifications"
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
+    )
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
+    )
+    low_case = models.ForeignKey(
+        "evaluations.LowSatisfactionCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    problem = models.TextField(_("存在问题"))
+    measures_required = models.TextField(_("整改要求"))
+    working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"))
+    deadline = models.DateField(_("整改期限"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RectificationStatus.choices, default=RectificationStatus.IN_PROGRESS
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("上报上级时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("整改通知")
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="rect_deadline_idx"),
+            models.Index(fields=["organisation", "status"], name="rect_org_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="review", review__isnull=False)
+                | Q(source="finding", finding__isnull=False)
+                | Q(source="low_satisfaction", low_case__isnull=False),
+                name="rect_source_has_origin",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} 整改 #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_RECTIFICATION
+
+    def is_overdue(self, today=None) -> bool:
+        if self.overdue_at is not None:
+            return True
+        return self.is_open and (today or timezone.localdate()) > self.deadline
+
+
+class RectificationEvent(models.Model):
+    """One status change of an order (from, to, who, why): its append-only history."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.rectification_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class RectificationReport(models.Model):
+    """The organisation's report of measures taken (整改情况报告), with evidence."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="reports")
+    measures_taken = models.TextField(_("整改措施及成效"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reported_at", "id"]
+
+    def __str__(self):
+        return f"{self.rectification_id} report {self.reported_at:%Y-%m-%d}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    ext = PurePosixPath(filename).suffix.lower()
+    return f"supervision/{instance.report.rectification_id}/{uuid.uuid4().hex}{ext}"
+
+
+class Evidence(models.Model):
+    """A file backing a rectification report; served only through the access-checked download view."""
+
+    report = models.ForeignKey(RectificationReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Notice(models.Model):
+    """通报: a circulated notice composed from live data, edited, then issued as a page and a Word file."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("发文范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issuer_name = models.CharField(_("发文机关"), max_length=100)
+    number_prefix = models.CharField(_("机关代字"), max_length=30, default="创先争优办")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveIntegerField(_("发文顺序号"))
+    title = models.CharField(_("标题"), max_length=200)
+    addressees = models.CharField(_("主送机关"), max_length=300)
+    body = models.TextField(_("正文"))
+    signed_on = models.DateField(_("成文日期"))
+    status = models.CharField(
+        _("状态"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number_prefix", "year", "number"], name="uniq_notice_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def doc_number(self) -> str:
+        """发文字号, e.g. 创先争优办〔2026〕5号 (GB/T 9704: 六角括号, no leading zeros)."""
+        return f"{self.number_prefix}〔{self.year}〕{self.number}号"
