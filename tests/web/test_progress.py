@@ -123,10 +123,9 @@ def test_progress_api_matches_page(city, campaign, client):
 
 
 def test_dashboard_and_public_page_show_reviews_and_overdue_rectification(city, campaign, client_for, client):
+    from pacesetter.campaigns.models import Stage, Step
     from pacesetter.orgs.models import Liaison
     from pacesetter.supervision import services as sup
-
-    from pacesetter.campaigns.models import Stage, Step
 
     stage = Stage.objects.create(
         campaign=campaign,
