@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,9 @@ from tests.factories import make_org
 @pytest.fixture
 def team(city):
     return services.team_create(actor=city.office, org=city.city, name="第一督查组", members=[city.inspector])
+
+
+_org_numbers = itertools.count(1)
 
 
 def plan(city, team, method=Method.UNANNOUNCED, org=None):
@@ -132,10 +136,16 @@ def test_draw_public_page_shows_seed_and_how_to_verify(city, client_for):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(public_value=st.text(max_size=30), n=st.integers(min_value=1, max_value=4), extra=st.integers(0, 5))
+@given(
+    public_value=st.text(
+        alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=30
+    ),
+    n=st.integers(min_value=1, max_value=4),
+    extra=st.integers(0, 5),
+)
 def test_rerunning_any_recorded_draw_returns_the_published_list(city, public_value, n, extra):
-    for i in range(extra):
-        make_org(f"支部{SpotCheckDraw.objects.count()}-{i}", city.town, OrgType.BRANCH)
+    for _i in range(extra):
+        make_org(f"支部{next(_org_numbers)}", city.town, OrgType.BRANCH)
     draw = services.draw_create(
         actor=city.office, root=city.city, n=n, title="抽查", public_value=public_value
     )
@@ -143,6 +153,12 @@ def test_rerunning_any_recorded_draw_returns_the_published_list(city, public_val
     assert draws.draw_select(stored.seed, stored.candidate_ids, stored.n) == stored.chosen_ids
     assert draws.candidate_digest(stored.candidate_ids) == stored.candidate_digest
     assert len(stored.chosen_ids) == n == len(set(stored.chosen_ids))
+
+
+def test_draw_public_value_with_nul_is_refused_clearly(city):
+    with pytest.raises(ValidationError, match="控制字符"):
+        services.draw_create(actor=city.office, root=city.city, n=1, title="抽查", public_value="2026\x00")
+    assert not SpotCheckDraw.objects.exists()
 
 
 @given(

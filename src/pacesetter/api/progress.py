@@ -60,8 +60,7 @@ def progress(request: HttpRequest, campaign_id: int | None = None, org_id: int |
         from pacesetter.core.errors import NotFoundError
 
         raise NotFoundError("您的范围内没有进行中的活动")
-    children = p.progress_rows(campaign=campaign, org=org, group="child")
-    sectors = p.progress_rows(campaign=campaign, org=org, group="sector")
+    children, sectors = p.progress_data(campaign=campaign, org=org)
     return {
         "campaign_id": campaign.pk,
         "org_id": org.pk,

@@ -58,3 +58,22 @@ class RequestContextMiddleware:
             "web/error.html", {"status": exception.status, "message": exception.message}, request
         )
         return HttpResponse(html, status=exception.status)
+
+
+class JsonNulGuardMiddleware:
+    """Refuse JSON API bodies carrying NUL characters: PostgreSQL cannot store them in text, and a clear
+    422 beats a database error. (Form posts are covered by Django's ProhibitNullCharactersValidator.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path_info.startswith("/api/")
+            and request.content_type == "application/json"
+            and (b"\\u0000" in request.body or b"\x00" in request.body)
+        ):
+            return JsonResponse(
+                {"code": "validation_error", "message": "请求中含有无法保存的控制字符（NUL），请删除后重试"}, status=422
+            )
+        return self.get_response(request)

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from pacesetter.campaigns import selectors as campaigns_selectors
@@ -248,31 +248,54 @@ def _themes(campaign: Campaign, orgs: list[Organisation]) -> dict[int, str]:
     )
 
 
-def plan_progress_by_group(*, campaign: Campaign, root: Organisation, group: str) -> dict[str, dict[str, int]]:
-    """{key: {PlanProgress value: count}} over `root`'s subtree, in one GROUP BY query.
-
-    group="child": key is the path of each child of `root` (its whole subtree counted under it);
-    group="sector": key is the sector.
-    """
-    qs = org_progress_list(campaign=campaign, root=root).order_by()
-    if group == "child":
-        qs = qs.filter(depth__gt=root.depth).annotate(key=Substr("path", 1, (root.depth + 2) * SEGMENT))
-    else:
-        qs = qs.annotate(key=F("sector"))
-    result: dict[str, dict[str, int]] = {}
-    for row in qs.values("key", "progress").annotate(n=Count("id")):
-        result.setdefault(row["key"], dict.fromkeys(PlanProgress.values, 0))[row["progress"]] = row["n"]
+def plan_progress_counts(*, campaign: Campaign, root: Organisation) -> dict[tuple[str, str], dict[str, int]]:
+    """{(child path, sector): {PlanProgress value: count}} for the organisations below `root`, each counted
+    under the child of `root` whose subtree holds it — one GROUP BY query, split by child or by sector in
+    Python (a few hundred rows at most, whatever the number of organisations)."""
+    qs = (
+        org_progress_list(campaign=campaign, root=root)
+        .filter(depth__gt=root.depth)
+        .order_by()
+        .annotate(child=Substr("path", 1, (root.depth + 2) * SEGMENT))
+    )
+    result: dict[tuple[str, str], dict[str, int]] = {}
+    for row in qs.values("child", "sector", "progress").annotate(n=Count("id")):
+        counts = result.setdefault((row["child"], row["sector"]), dict.fromkeys(PlanProgress.values, 0))
+        counts[row["progress"]] = row["n"]
     return result
 
 
-def plans_approved_by_month(*, campaign: Campaign, root: Organisation) -> list[tuple[datetime.date, int]]:
-    rows = (
+def plans_approved_by_month(
+    *, campaign: Campaign, root: Organisation, months: int = 24
+) -> list[tuple[datetime.date, int]]:
+    """Approvals per calendar month (Asia/Shanghai) of the campaign, up to `months` recent months, in one
+    query of conditional counts (truncating each row's timestamp is a per-row function call on SQLite)."""
+    today = timezone.localdate()
+    first = max(campaign.starts_on.replace(day=1), _add_months(today.replace(day=1), -(months - 1)))
+    starts = []
+    while first <= today:
+        starts.append(first)
+        first = _add_months(first, 1)
+    if not starts:
+        return []
+    tz = timezone.get_current_timezone()
+    edges = [
+        datetime.datetime.combine(d, datetime.time.min, tzinfo=tz)
+        for d in [*starts, _add_months(starts[-1], 1)]
+    ]
+    counts = (
         PlanDecision.objects.filter(plan__campaign=campaign, decision=PlanAction.APPROVE)
         .filter(subtree_q(root.path, "plan__organisation__path"))
-        .annotate(month=TruncMonth("decided_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
+        .aggregate(
+            **{
+                f"m{i}": Count("id", filter=Q(decided_at__gte=edges[i], decided_at__lt=edges[i + 1]))
+                for i in range(len(starts))
+            }
+        )
     )
-    return [(timezone.localtime(r["month"]).date() if hasattr(r["month"], "tzinfo") else r["month"], r["n"])
-            for r in rows]
+    return [(d, counts[f"m{i}"]) for i, d in enumerate(starts) if counts[f"m{i}"]]
+
+
+def _add_months(day: datetime.date, n: int) -> datetime.date:
+    month = day.month - 1 + n
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)

@@ -65,6 +65,11 @@ class ActivityRecord(models.Model):
             models.Index(fields=["organisation", "is_deleted", "occurred_on"]),
             models.Index(fields=["member", "is_deleted", "occurred_on"]),
             models.Index(fields=["campaign", "is_deleted"]),
+            # Covers the dashboard's "has records in this campaign" and records-per-day counts.
+            models.Index(
+                fields=["organisation", "campaign", "is_deleted", "occurred_on"],
+                name="record_org_campaign_idx",
+            ),
         ]
 
     def __str__(self):

@@ -3,8 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
@@ -238,29 +238,31 @@ def record_counts_for_subtrees(
     return result
 
 
-def orgs_with_records_by_group(*, campaign, root: Organisation, group: str) -> dict[str, dict[str, int]]:
-    """{key: {"with_records": n, "total": m}} over the active organisations below `root`, in one query.
-
-    group="child": key is the path of each child of `root`; group="sector": key is the sector.
-    """
+def orgs_with_records_counts(*, campaign, root: Organisation) -> dict[tuple[str, str], dict[str, int]]:
+    """{(child path, sector): {"with_records": n, "total": m}} over the active organisations below `root`,
+    each counted under the child of `root` whose subtree holds it, in one GROUP BY query."""
     has_records = Exists(_counts_qs(campaign, None, None).filter(organisation=OuterRef("pk")))
-    qs = Organisation.objects.filter(subtree_q(root.path), is_active=True, depth__gt=root.depth).order_by()
-    if group == "child":
-        qs = qs.annotate(key=Substr("path", 1, (root.depth + 2) * SEGMENT))
-    else:
-        qs = qs.annotate(key=F("sector"))
-    rows = qs.values("key").annotate(with_records=Count("id", filter=has_records), total=Count("id"))
-    return {r["key"]: {"with_records": r["with_records"], "total": r["total"]} for r in rows}
+    rows = (
+        Organisation.objects.filter(subtree_q(root.path), is_active=True, depth__gt=root.depth)
+        .order_by()
+        .annotate(child=Substr("path", 1, (root.depth + 2) * SEGMENT))
+        .values("child", "sector")
+        .annotate(with_records=Count("id", filter=has_records), total=Count("id"))
+    )
+    return {(r["child"], r["sector"]): {"with_records": r["with_records"], "total": r["total"]} for r in rows}
 
 
 def records_by_month(*, campaign, root: Organisation) -> list[tuple[datetime.date, int]]:
+    """Records per calendar month: grouped by day in SQL (no per-row date function), summed by month here."""
     rows = (
         _counts_qs(campaign, None, None)
         .filter(subtree_q(root.path, "organisation__path"))
-        .annotate(month=TruncMonth("occurred_on"))
         .order_by()
-        .values("month")
+        .values_list("occurred_on")
         .annotate(n=Count("id"))
-        .order_by("month")
     )
-    return [(r["month"], r["n"]) for r in rows]
+    months: dict[datetime.date, int] = {}
+    for day, n in rows:
+        key = day.replace(day=1)
+        months[key] = months.get(key, 0) + n
+    return sorted(months.items())

@@ -420,7 +420,11 @@ def sign_in_by_token(*, user, token: str) -> tuple[Attendance, bool]:
         )
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
+            attendance = (
+                Attendance.objects.select_for_update(of=("self",))
+                .filter(meeting=detail, member=member)
+                .first()
+            )
             if attendance is not None and attendance.status == AttendanceStatus.PRESENT:
                 return attendance, False
             created = attendance is None
@@ -476,7 +480,9 @@ def attendance_mark(
             raise ValidationError(_("请假须选择原因（请假、因公或其他）"), field="reason_kind")
         if reason_kind == AbsenceReason.OTHER and not reason:
             raise ValidationError(_("原因为“其他”时请填写说明"), field="reason")
-    attendance = Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
+    attendance = (
+        Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
+    )
     before = snapshot(attendance, ["status", "reason_kind", "reason", "method"]) if attendance else {}
     if attendance is None:
         attendance = Attendance(meeting=detail, member=member)

@@ -76,6 +76,11 @@ MAX_WORKING_DAYS = 120
 
 def _text(value: str, field: str, label: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
     value = (value or "").strip()
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL in text; say so instead of failing with a database error.
+        raise ValidationError(
+            _("%(f)s含有无法保存的控制字符（NUL），请删除后重试") % {"f": label}, field=field
+        )
     if required and not value:
         raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
     if len(value) > limit:
@@ -358,7 +363,11 @@ def rectification_report(
     *, actor, rectification: Rectification, measures_taken: str, uploads=()
 ) -> RectificationReport:
     """The organisation reports the measures taken, with evidence; the order waits for verification."""
-    order = Rectification.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=rectification.pk)
+    order = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=rectification.pk)
+    )
     if not can_respond_for(actor, order.organisation):
         raise PermissionDeniedError(_("只有责任组织可以报告整改情况"))
     measures_taken = _text(measures_taken, "measures_taken", _("整改措施及成效"))
@@ -402,7 +411,11 @@ def rectification_verify(
     *, actor, rectification: Rectification, decision: str, note: str = ""
 ) -> Rectification:
     """核查: the issuer (or the office above) closes the order, or rejects the report with reasons."""
-    order = Rectification.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=rectification.pk)
+    order = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=rectification.pk)
+    )
     if decision not in (RectificationAction.CLOSE, RectificationAction.REJECT):
         raise ValidationError(_("核查结果无效"), field="decision")
     if not can_verify_rectification(actor, order):
@@ -581,7 +594,9 @@ def inspection_plan(
 def inspection_file(*, actor, inspection: Inspection, record: str, findings: list[str] = ()) -> Inspection:
     """形成督查记录, with findings; a 明察暗访 becomes visible to the organisation from now on."""
     inspection = (
-        Inspection.objects.select_for_update(of=("self",)).select_related("organisation", "team").get(pk=inspection.pk)
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("organisation", "team")
+        .get(pk=inspection.pk)
     )
     if not can_file_inspection(actor, inspection):
         if inspection.status != InspectionStatus.PLANNED:
@@ -710,7 +725,7 @@ def draw_create(
         raise ValidationError(
             _("抽取数量应在 1 到 %(n)d 之间（候选组织 %(n)d 个）") % {"n": len(candidates)}, field="n"
         )
-    public_value = (public_value or "").strip()[:200]
+    public_value = _text(public_value, "public_value", _("公开随机数"), required=False, limit=200)
     seed = draws.seed_from_public_value(public_value)
     ids = [c[0] for c in candidates]
     draw = SpotCheckDraw.objects.create(

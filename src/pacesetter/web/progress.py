@@ -18,8 +18,8 @@ from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import annotate_subtree_counts, org_get_for, scope_paths
 from pacesetter.plans.enums import PlanProgress
-from pacesetter.plans.selectors import plan_progress_by_group, plans_approved_by_month
-from pacesetter.records.selectors import orgs_with_records_by_group, records_by_month
+from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month
+from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
 from pacesetter.supervision.selectors import SupervisionStats, supervision_stats_by_subtree
 
 
@@ -80,8 +80,8 @@ def progress_scope(
     return campaigns, campaign, org
 
 
-def _plan_cell(counts: dict[str, int] | None) -> Cell:
-    c = counts or {}
+def _plan_cell(counts: dict[str, int]) -> Cell:
+    c = counts
     return Cell(
         done=c.get(PlanProgress.APPROVED, 0),
         in_progress=c.get(PlanProgress.SUBMITTED, 0)
@@ -92,34 +92,47 @@ def _plan_cell(counts: dict[str, int] | None) -> Cell:
     )
 
 
-def _record_cell(counts: dict[str, int] | None) -> Cell:
-    c = counts or {"with_records": 0, "total": 0}
+def _record_cell(counts: dict[str, int]) -> Cell:
+    c = {"with_records": 0, "total": 0, **counts}
     return Cell(done=c["with_records"], not_started=c["total"] - c["with_records"])
 
 
-def progress_rows(*, campaign: Campaign, org: Organisation, group: str) -> list[Row]:
-    """Rows per child of `org` (group="child") or per sector (group="sector"), each with a Cell per step."""
-    plans = plan_progress_by_group(campaign=campaign, root=org, group=group)
-    records = orgs_with_records_by_group(campaign=campaign, root=org, group=group)
-    if group == "child":
-        children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
-        rows = [Row(key=c.path, label=c.name, org=c) for c in children]
-    else:
-        rows = [
-            Row(key=value, label=str(label))
-            for value, label in Sector.choices
-            if value in plans or value in records
-        ]
-    commitments, supervision = {}, {}
-    if group == "child":
-        commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
-        supervision = supervision_stats_by_subtree([r.org for r in rows])
-    for row in rows:
-        row.cells = {"plans": _plan_cell(plans.get(row.key)), "records": _record_cell(records.get(row.key))}
-        if group == "child":
-            row.cells["commitments"] = _commitment_cell(commitments.get(row.key))
-            row.supervision = supervision.get(row.org.pk, SupervisionStats())
-    return rows
+def progress_data(*, campaign: Campaign, org: Organisation) -> tuple[list[Row], list[Row]]:
+    """Rows per child of `org` and rows per sector, each with a Cell per step.
+
+    Plans and records come from one GROUP BY (child, sector) query each and are split both ways here;
+    commitments and supervision figures exist per child only.
+    """
+    plans = plan_progress_counts(campaign=campaign, root=org)
+    records = orgs_with_records_counts(campaign=campaign, root=org)
+    children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
+    child_rows = [Row(key=c.path, label=c.name, org=c) for c in children]
+    commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
+    supervision = supervision_stats_by_subtree([r.org for r in child_rows])
+    for row in child_rows:
+        row.cells = {
+            "plans": _plan_cell(_sum_where(plans, child=row.key)),
+            "records": _record_cell(_sum_where(records, child=row.key)),
+            "commitments": _commitment_cell(commitments.get(row.key)),
+        }
+        row.supervision = supervision.get(row.org.pk, SupervisionStats())
+    sectors = {sector for _child, sector in (*plans, *records)}
+    sector_rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in sectors]
+    for row in sector_rows:
+        row.cells = {
+            "plans": _plan_cell(_sum_where(plans, sector=row.key)),
+            "records": _record_cell(_sum_where(records, sector=row.key)),
+        }
+    return child_rows, sector_rows
+
+
+def _sum_where(counts: dict[tuple[str, str], dict[str, int]], *, child=None, sector=None) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for (c, s), values in counts.items():
+        if (child is None or c == child) and (sector is None or s == sector):
+            for k, v in values.items():
+                total[k] = total.get(k, 0) + v
+    return total
 
 
 def _commitment_cell(stats) -> Cell:

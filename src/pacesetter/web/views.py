@@ -97,8 +97,7 @@ def progress(request):
     if ctx["campaign"] is None:
         return render(request, "web/progress.html", ctx)
     campaign, org = ctx["campaign"], ctx["org"]
-    rows = p.progress_rows(campaign=campaign, org=org, group="child")
-    sectors = p.progress_rows(campaign=campaign, org=org, group="sector")
+    rows, sectors = p.progress_data(campaign=campaign, org=org)
     crumbs = [c for c in breadcrumbs_for([org])[org.pk] if c.path.startswith(campaign.organisation.path)]
     chart = {
         "sectors": [s.label for s in sectors],
@@ -136,7 +135,8 @@ def progress_xlsx(request):
         raise Http404
     campaign, org = ctx["campaign"], ctx["org"]
     wb = Workbook(write_only=True)
-    for title, group in ((_("下级组织"), "child"), (_("按行业"), "sector")):
+    children, sectors = p.progress_data(campaign=campaign, org=org)
+    for title, group, rows in ((_("下级组织"), "child", children), (_("按行业"), "sector", sectors)):
         ws = wb.create_sheet(str(title))
         ws.append([f"{campaign.name} · {org.name} · {_('活动进度')}"])
         header = [str(_("组织")) if group == "child" else str(_("行业"))]
@@ -149,7 +149,7 @@ def progress_xlsx(request):
                 f"{label}·{_('完成率%')}",
             ]
         ws.append(header)
-        for row in p.progress_rows(campaign=campaign, org=org, group=group):
+        for row in rows:
             line = [row.label]
             for key, _label, _legend in p.STEPS:
                 c = row.cells.get(key)
