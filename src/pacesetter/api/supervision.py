@@ -1,19 +1,26 @@
 """Leader review (领导点评) and supervision (督查, 随机抽查, 整改, 通报) endpoints: the pages' services and selectors."""
 
 import datetime
+from typing import Annotated
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.params.models import Form, FormModel
 from ninja.responses import Status
 
 from pacesetter.campaigns.selectors import campaign_get_for
-from pacesetter.core.errors import ValidationError
+from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 from pacesetter.supervision import services
 from pacesetter.supervision.selectors import (
     draw_get_public,
     draw_list_for,
+    evidence_get_for,
     finding_get_for,
     inspection_get_for,
     inspection_list_for,
@@ -23,6 +30,7 @@ from pacesetter.supervision.selectors import (
     notice_list_for,
     rectification_get_for,
     rectification_list_for,
+    rectification_reports,
     review_get_for,
     review_items,
     review_list_for,
@@ -32,6 +40,29 @@ from pacesetter.supervision.selectors import (
 
 router = Router(tags=["领导点评与督查 supervision"])
 LIMIT = 200
+
+
+class _FormOrJsonModel(FormModel):
+    """Form fields read from a multipart body, or from a JSON object when the request is JSON: an endpoint
+    that takes text (JSON) can also take files (multipart) without breaking its JSON clients."""
+
+    @classmethod
+    def get_request_data(cls, request, api, path_params):
+        if request.content_type == "application/json":
+            try:
+                data = api.parser.parse_body(request) if request.body else {}
+            except Exception as exc:
+                raise HttpError(400, "Cannot parse request body") from exc
+            return data if isinstance(data, dict) else {}
+        return super().get_request_data(request, api, path_params)
+
+
+class FormOrJson(Form):
+    _model = _FormOrJsonModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "form"  # documented as a form field (multipart together with File)
 
 
 class LiaisonOut(Schema):
@@ -152,6 +183,10 @@ class InspectionIn(Schema):
     subject: str
     team_id: int | None = None
     draw_id: int | None = None
+
+
+class CancelIn(Schema):
+    reason: str = ""
 
 
 class FileIn(Schema):
@@ -352,11 +387,62 @@ def rectification_detail(request: HttpRequest, pk: int):
 @router.post(
     "/supervision/rectifications/{pk}/report", response=RectificationOut, url_name="sup-rectification-report"
 )
-def rectification_report(request: HttpRequest, pk: int, payload: TextIn):
-    """Report measures taken (evidence files are uploaded on the page)."""
+def rectification_report(
+    request: HttpRequest,
+    pk: int,
+    text: Annotated[str, FormOrJson(..., description="整改措施及成效")],
+    files: File[list[UploadedFile]] = None,
+):
+    """Report measures taken, with evidence: multipart/form-data with `text` and `files` (repeatable; PDF,
+    Word, Excel, JPEG or PNG, each at most 10 MB, checked by content as on the page; all are checked before
+    any is stored). A JSON body `{"text": ...}` is still accepted for a report without files."""
     order = rectification_get_for(request.user, pk)
-    services.rectification_report(actor=request.user, rectification=order, measures_taken=payload.text)
+    services.rectification_report(
+        actor=request.user, rectification=order, measures_taken=text, uploads=list(files or [])
+    )
     return _order(rectification_get_for(request.user, pk))
+
+
+class EvidenceOut(Schema):
+    id: int
+    report_id: int
+    original_name: str
+    size: int
+    uploaded_at: datetime.datetime
+    url: str
+
+
+@router.get(
+    "/supervision/rectifications/{pk}/evidence",
+    response=list[EvidenceOut],
+    url_name="sup-rectification-evidence",
+)
+def rectification_evidence(request: HttpRequest, pk: int):
+    """The evidence files of every report on an order, with their download URLs."""
+    order = rectification_get_for(request.user, pk)
+    return [
+        {
+            "id": ev.pk,
+            "report_id": report.pk,
+            "original_name": ev.original_name,
+            "size": ev.size,
+            "uploaded_at": ev.uploaded_at,
+            "url": reverse("api-1.0.0:sup-evidence-download", args=[ev.pk]),
+        }
+        for report in rectification_reports(order)
+        for ev in report.evidence.all()
+    ]
+
+
+@router.get("/supervision/evidence/{pk}", url_name="sup-evidence-download")
+def evidence_download(request: HttpRequest, pk: int):
+    """Download one evidence file (404 unless the order is visible to the caller, as on the page)."""
+    ev = evidence_get_for(request.user, pk)
+    try:
+        handle = ev.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFoundError(_("附件文件已丢失，请联系管理员")) from exc
+    return FileResponse(handle, as_attachment=True, filename=ev.original_name)
 
 
 @router.post(
@@ -429,6 +515,16 @@ def inspection_file(request: HttpRequest, pk: int, payload: FileIn):
     inspection = inspection_get_for(request.user, pk)
     services.inspection_file(
         actor=request.user, inspection=inspection, record=payload.record, findings=payload.findings
+    )
+    return _inspection(inspection_get_for(request.user, pk))
+
+
+@router.post("/supervision/inspections/{pk}/cancel", response=InspectionOut, url_name="sup-inspection-cancel")
+def inspection_cancel(request: HttpRequest, pk: int, payload: CancelIn | None = None):
+    """Call off a planned inspection (the office above, or a member of its team), with an optional reason."""
+    inspection = inspection_get_for(request.user, pk)
+    services.inspection_cancel(
+        actor=request.user, inspection=inspection, reason=payload.reason if payload else ""
     )
     return _inspection(inspection_get_for(request.user, pk))
 

@@ -148,6 +148,12 @@ class FileInspectionForm(_Styled):
     )
 
 
+class CancelInspectionForm(_Styled):
+    reason = forms.CharField(
+        label=_("取消原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class FindingForm(_Styled):
     description = forms.CharField(label=_("发现的问题"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -41,9 +41,8 @@ def can_verify_rectification(user, rectification) -> bool:
     return rectification.issued_by_id == user.pk or is_office_over(user, rectification.organisation)
 
 
-def can_file_inspection(user, inspection) -> bool:
-    if inspection.status != InspectionStatus.PLANNED:
-        return False
+def can_act_on_inspection(user, inspection) -> bool:
+    """The office above the inspected organisation, or an inspector on the inspection's team."""
     if is_office_over(user, inspection.organisation):
         return True
     return (
@@ -51,3 +50,12 @@ def can_file_inspection(user, inspection) -> bool:
         and inspection.team_id is not None
         and inspection.team.members.filter(pk=user.pk).exists()
     )
+
+
+def can_file_inspection(user, inspection) -> bool:
+    return inspection.status == InspectionStatus.PLANNED and can_act_on_inspection(user, inspection)
+
+
+def can_cancel_inspection(user, inspection) -> bool:
+    """Whoever may file a planned inspection may call it off instead."""
+    return inspection.status == InspectionStatus.PLANNED and can_act_on_inspection(user, inspection)

@@ -59,6 +59,7 @@ from .models import (
     SpotCheckDraw,
 )
 from .rules import (
+    can_act_on_inspection,
     can_file_inspection,
     can_order_from_review,
     can_publish_review,
@@ -630,9 +631,16 @@ def inspection_file(*, actor, inspection: Inspection, record: str, findings: lis
 
 
 @transaction.atomic
-def inspection_cancel(*, actor, inspection: Inspection) -> Inspection:
-    if not is_office_over(actor, inspection.organisation):
-        raise PermissionDeniedError(_("只有活动办公室可以取消督查"))
+def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Inspection:
+    """取消督查: only a planned inspection; the team (and, unless unannounced, the organisation) is told."""
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("organisation", "team")
+        .get(pk=inspection.pk)
+    )
+    if not can_act_on_inspection(actor, inspection):
+        raise PermissionDeniedError(_("只有督查小组成员或活动办公室可以取消督查"))
+    reason = _text(reason, "reason", _("取消原因"), required=False, limit=500)
     before = _cas(
         Inspection, inspection, INSPECTION_TRANSITIONS, InspectionAction.CANCEL, InspectionAction.CANCEL.label
     )
@@ -642,6 +650,17 @@ def inspection_cancel(*, actor, inspection: Inspection) -> Inspection:
         obj=inspection,
         before={"status": before},
         after={"status": inspection.status},
+        extra={"reason": reason},
+    )
+    recipients = list(inspection.team.members.all()) if inspection.team_id else []
+    if inspection.method != Method.UNANNOUNCED:
+        recipients += _secretaries_and_office(inspection.organisation)
+    notify(
+        recipients=list({u.pk: u for u in recipients if u.pk != actor.pk}.values()),
+        title=_("督查已取消：%(org)s（%(m)s）")
+        % {"org": inspection.organisation.name, "m": inspection.get_method_display()},
+        body=reason or inspection.subject,
+        url=reverse("supervision:inspection-detail", args=[inspection.pk]),
     )
     return inspection
 

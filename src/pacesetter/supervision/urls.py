@@ -23,6 +23,7 @@ urlpatterns = [
     path("inspections/new/", views.inspection_create, name="inspection-create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
     path("inspections/<int:pk>/file/", views.inspection_file, name="inspection-file"),
+    path("inspections/<int:pk>/cancel/", views.inspection_cancel, name="inspection-cancel"),
     path("inspections/<int:pk>/findings/", views.finding_add, name="finding-add"),
     path("findings/<int:pk>/rectify/", views.finding_rectify, name="finding-rectify"),
     path("low-cases/<int:pk>/rectify/", views.case_rectify, name="case-rectify"),

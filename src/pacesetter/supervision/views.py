@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.commitments.selectors import published_commitments_for_org
-from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, StateError
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
@@ -24,6 +24,7 @@ from pacesetter.orgs.views import _form_error
 from . import documents, draws, services
 from .enums import InspectionStatus, NoticeStatus, RectificationStatus, ReviewDue, ReviewStatus
 from .forms import (
+    CancelInspectionForm,
     DrawForm,
     FileInspectionForm,
     FindingForm,
@@ -41,6 +42,7 @@ from .forms import (
     VerifyForm,
 )
 from .rules import (
+    can_cancel_inspection,
     can_file_inspection,
     can_order_from_review,
     can_publish_review,
@@ -520,10 +522,12 @@ def _inspection_context(request, inspection, **forms) -> dict:
         "inspection": inspection,
         "findings": list(inspection.findings.prefetch_related("rectifications")),
         "can_file": can_file_inspection(request.user, inspection),
+        "can_cancel": can_cancel_inspection(request.user, inspection),
         "can_supervise": can_supervise(request.user, inspection.organisation),
         "filed": inspection.status == InspectionStatus.FILED,
         "file_form": forms.get("file_form") or FileInspectionForm(),
         "finding_form": forms.get("finding_form") or FindingForm(),
+        "cancel_form": forms.get("cancel_form") or CancelInspectionForm(),
         "rectify_form": RectificationForm(),
     }
 
@@ -556,6 +560,33 @@ def inspection_file(request, pk):
         request,
         "supervision/inspection_detail.html",
         _inspection_context(request, inspection, file_form=form),
+        status=422,
+    )
+
+
+@require_POST
+def inspection_cancel(request, pk):
+    inspection = inspection_get_for(request.user, pk)
+    form = CancelInspectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inspection_cancel(
+                actor=request.user, inspection=inspection, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDeniedError:
+            raise
+        except StateError as exc:  # already filed or cancelled: the form is no longer shown
+            messages.error(request, exc.message)
+            return redirect("supervision:inspection-detail", inspection.pk)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已取消督查"))
+            return redirect("supervision:inspection-detail", inspection.pk)
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        _inspection_context(request, inspection, cancel_form=form),
         status=422,
     )
 
