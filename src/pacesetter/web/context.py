@@ -19,6 +19,14 @@ MENU = [
             ("plans:plan-home", _("实施方案"), "file-earmark-text", Cap.PLAN_WRITE),
             ("plans:review-queue", _("方案审核"), "clipboard-check", Cap.PLAN_REVIEW),
             ("plans:overdue", _("报送情况"), "hourglass-split", Cap.PROGRESS_VIEW),
+            ("records:record-list", _("记实登记"), "journal-check", Cap.RECORD_VIEW),
+            ("records:my-records", _("我的记实"), "person-lines-fill", Cap.RECORD_LOG),
+        ],
+    ),
+    (
+        _("承诺评议"),
+        "megaphone",
+        [
             ("commitments:commitment-list", _("公开承诺"), "megaphone", Cap.COMMITMENT_WRITE),
             ("commitments:review-queue", _("承诺审核"), "check2-square", Cap.COMMITMENT_REVIEW),
             ("commitments:moderation-queue", _("评诺留言审核"), "chat-square-text", Cap.COMMITMENT_REVIEW),
@@ -26,8 +34,18 @@ MENU = [
             ("evaluations:round-list", _("群众评议"), "ui-checks", Cap.PROGRESS_VIEW),
             ("evaluations:my-rounds", _("我的评议"), "person-check", None),
             ("evaluations:case-list", _("满意度整改"), "tools", Cap.PLAN_WRITE),
-            ("records:record-list", _("记实登记"), "journal-check", Cap.RECORD_VIEW),
-            ("records:my-records", _("我的记实"), "person-lines-fill", Cap.RECORD_LOG),
+        ],
+    ),
+    (
+        _("点评督查"),
+        "binoculars",
+        [
+            ("supervision:liaison-list", _("联系点点评"), "chat-quote", Cap.REVIEW_WRITE),
+            ("supervision:review-list", _("领导点评"), "chat-left-text", Cap.PROGRESS_VIEW),
+            ("supervision:rectification-list", _("限期整改"), "exclamation-triangle", Cap.PROGRESS_VIEW),
+            ("supervision:inspection-list", _("督查检查"), "clipboard-data", Cap.PROGRESS_VIEW),
+            ("supervision:draw-list", _("随机抽查"), "shuffle", Cap.SUPERVISION_MANAGE),
+            ("supervision:notice-list", _("通报"), "megaphone-fill", Cap.ORG_VIEW),
         ],
     ),
     (
