@@ -121,3 +121,28 @@ def test_demo_reset_rebuilds_the_same_city():
     assert fingerprint() == before
     assert Organisation.objects.filter(depth=0, name=demo.ROOT_NAME).count() == 1
     assert demo.get_user_model().objects.filter(username="office").count() == 1
+
+
+def test_demo_campaign_has_work_in_every_step(client):
+    from pacesetter.campaigns.models import Campaign
+    from pacesetter.commitments.models import Commitment
+    from pacesetter.evaluations.models import Round
+    from pacesetter.plans.models import Plan
+    from pacesetter.records.models import ActivityRecord
+
+    out = run_demo()
+    campaign = Campaign.objects.get(name__endswith="（演示）")
+    assert campaign.status == "active"
+    assert set(Plan.objects.filter(campaign=campaign).values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "approved",
+    }
+    assert ActivityRecord.objects.filter(campaign=campaign).count() > 100
+    assert Commitment.objects.filter(campaign=campaign, status="published").count() >= 12
+    assert Commitment.objects.first().title in client.get("/wall/").content.decode()
+    round_ = Round.objects.get(name__endswith="（演示）")
+    assert round_.status == "open"
+    code = out.split("输入：")[1].split("、")[0].strip()
+    assert client.get(f"/e/{code}/").status_code == 200

@@ -233,10 +233,140 @@ def _records(campaign, root, rng, today, office):
 
 def remove_campaign(root: Organisation) -> None:
     """Delete the demo campaign with what it produced (plans, records, commitments), for `demo --reset`."""
+    from pacesetter.commitments.models import Commitment, CommitmentEvent, Post
+    from pacesetter.evaluations.models import Round
+
     for campaign in Campaign.objects.filter(organisation=root, name=CAMPAIGN_NAME):
+        Round.objects.filter(campaign=campaign).delete()
+        CommitmentEvent.objects.filter(commitment__campaign=campaign).delete()
+        Commitment.objects.filter(campaign=campaign).delete()
+        Post.objects.filter(campaign=campaign).delete()
         ActivityRecord.objects.filter(campaign=campaign).delete()
         from pacesetter.plans.models import Plan
 
         Plan.objects.filter(campaign=campaign).update(current_version=None)
         Plan.objects.filter(campaign=campaign).delete()
         campaign.delete()
+
+
+ORG_DEEDS = [
+    ("为辖区留守儿童开设“四点半课堂”", "每周开课 3 次，全年不少于 120 次"),
+    ("党员结对帮扶困难家庭", "每名党员至少联系 1 户，每月走访 1 次"),
+    ("设立党员先锋岗，推行首问责任制", "群众来办事一次性告知，满意率 95% 以上"),
+    ("开展“便民服务进社区”活动", "每季度组织 1 次义诊、法律咨询、家电维修"),
+]
+MEMBER_DEEDS = [
+    ("带头学习提高：读好一本书、写好一篇心得", "全年读书 6 本，撰写心得 4 篇"),
+    ("带头服务群众：每月为学生家庭义务辅导一次", "全年不少于 12 次"),
+]
+
+
+def ensure_commitments(campaign: Campaign, root: Organisation) -> int:
+    """Published commitments with progress, so the public wall and organisation pages have content."""
+    from pacesetter.campaigns.models import CriteriaItem
+    from pacesetter.commitments import services as commit
+    from pacesetter.commitments.models import Commitment
+
+    if Commitment.objects.filter(campaign=campaign).exists():
+        return 0
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["office", "cx_secretary", "school_secretary", "member"]
+        )
+    }
+    org_items = list(
+        CriteriaItem.objects.filter(criteria_set__campaign=campaign, criteria_set__subject="org")
+    )
+    member_items = list(
+        CriteriaItem.objects.filter(criteria_set__campaign=campaign, criteria_set__subject="member")
+    )
+    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    deadline = timezone.localdate() + datetime.timedelta(days=150)
+    count = 0
+    branches = Organisation.objects.filter(subtree_q(area.path), org_type=OrgType.BRANCH, is_active=True)
+    for i, org in enumerate(branches.order_by("path")[:12]):
+        title, target = ORG_DEEDS[i % len(ORG_DEEDS)]
+        c = commit.commitment_create(
+            actor=users["cx_secretary"],
+            campaign=campaign,
+            organisation=org,
+            criteria_item=org_items[i % len(org_items)],
+            title=title,
+            target=target,
+            deadline=deadline,
+            responsible="支部书记",
+            content=title,
+        )
+        commit.commitment_transition(actor=users["cx_secretary"], commitment=c, action="submit")
+        commit.commitment_transition(actor=users["office"], commitment=c, action="approve")
+        c = commit.commitment_transition(actor=users["office"], commitment=c, action="publish")
+        if i % 3:
+            commit.progress_add(
+                actor=users["cx_secretary"],
+                commitment=c,
+                percent=20 * (i % 4 + 1),
+                text="按计划推进，群众反映良好。",
+            )
+        count += 1
+    member = Member.objects.filter(user=users["member"]).first()
+    if member is not None:
+        commit.post_set(
+            actor=users["member"],
+            campaign=campaign,
+            member=member,
+            title=member.post or "教师",
+            duties="教书育人，服务学生和家长",
+        )
+        for j, (title, target) in enumerate(MEMBER_DEEDS):
+            c = commit.commitment_create(
+                actor=users["member"],
+                campaign=campaign,
+                member=member,
+                criteria_item=member_items[j % len(member_items)],
+                title=title,
+                target=target,
+                deadline=deadline,
+                responsible=member.name,
+                content=title,
+            )
+            commit.commitment_transition(actor=users["member"], commitment=c, action="submit")
+            commit.commitment_transition(actor=users["school_secretary"], commitment=c, action="approve")
+            commit.commitment_transition(actor=users["member"], commitment=c, action="publish")
+            count += 1
+    return count
+
+
+def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
+    """An open public evaluation of the 和林镇 villages with a few printed codes for trying the ballot."""
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.models import RaterGroup, Round
+
+    name = "和林镇村党组织群众满意度测评（演示）"
+    if Round.objects.filter(name=name).exists():
+        return []
+    office = get_user_model().objects.get(username="office")
+    town = Organisation.objects.get(subtree_q(root.path), name="和林镇党委")
+    targets = list(
+        Organisation.objects.filter(parent=town, sector="village", is_active=True).order_by("path")[:6]
+    )
+    now = timezone.now()
+    round_ = ev.round_create(
+        actor=office,
+        organisation=town,
+        name=name,
+        kind=RoundKind.SATISFACTION,
+        scale=Scale.SATISFACTION,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=60),
+        campaign=campaign,
+        groups=[
+            {"name": "党代表、人大代表", "kind": GroupKind.DEPUTIES, "weight": 40, "mode": GroupMode.CODES},
+            {"name": "群众", "kind": GroupKind.PUBLIC, "weight": 60, "mode": GroupMode.CODES},
+        ],
+        target_orgs=targets,
+    )
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
+    public = RaterGroup.objects.get(round=round_, name="群众")
+    return ev.codes_generate(actor=office, round_=round_, group=public, count=5)

@@ -37,10 +37,21 @@ class Command(BaseCommand):
                 f"演示数据“{result.root.name}”已存在（{result.organisations} 个党组织，"
                 f"{result.members} 名党员），未重复建立；已确认演示账号可用"
             )
-        from pacesetter.web.demo_campaign import ensure_campaign
+        from pacesetter.web.demo_campaign import ensure_campaign, ensure_commitments, ensure_evaluation
 
         campaign = ensure_campaign(result.root)
-        self.stdout.write(f"演示活动：{campaign.name}（实施方案、争创主题、记实登记已有示例数据）")
+        ensure_commitments(campaign, result.root)
+        codes = ensure_evaluation(campaign, result.root)
+        self.stdout.write(f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据）")
+        if codes:
+            self.stdout.write(
+                "群众满意度测评（演示）的一次性评议码，手机打开 http://127.0.0.1:8000/e/ 输入："
+                + "、".join(codes)
+            )
+        else:
+            self.stdout.write(
+                "群众满意度测评（演示）已存在；更多评议码请用 office 账号在“承诺评议 → 群众评议”中生成"
+            )
         self.stdout.write("")
         self.stdout.write("演示账号（密码仅供演示，切勿用于正式环境）：")
         self.stdout.write(demo.accounts_table(result.accounts))
