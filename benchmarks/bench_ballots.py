@@ -7,8 +7,9 @@ the database `ps_bench_ballots` afresh, then in ONE run:
 
 1. a round with 5 organisation targets × 5 questions (五个好) and 4 rater groups; one sheet = 1 sheet row
    + 5 ballot rows; a fresh batch of one-time codes for every load run;
-2. gunicorn, 2 sync workers, serving the real public endpoint POST /api/ballots (django-ninja: rate-limit
-   check, code lookup, conditional UPDATE spending the code, sheet + ballots insert, in one transaction);
+2. gunicorn, 2 sync workers, serving the real public endpoint POST /api/ballots (django-ninja; one
+   transaction: a conditional UPDATE … RETURNING that spends the code and checks the round's window and the
+   client's rate limit, then the sheet + ballots INSERT; refusals are diagnosed only on the failure path);
 3. gunicorn, 2 sync workers, serving benchmarks/bare_ballot_wsgi.py: no framework, no validation, the same
    sheet + ballot INSERTs with psycopg in one transaction;
 4. wrk (2 threads, Lua script posting a different code per request) at 16 and 64 connections;
