@@ -85,3 +85,32 @@ def test_office_publishes_results_and_small_group_shows_insufficient(page, live_
     expect(first).to_contain_text("100.0")
     expect(first.get_by_test_id("dropped")).to_contain_text("党员、代表")
     expect(page.get_by_test_id("insufficient").first).to_contain_text("样本不足")
+
+
+def test_office_edits_questions_then_a_clerk_enters_an_assisted_ballot(page, live_server, bcity, sign_in):
+    round_ = make_round(bcity, k_min=3, status=RoundStatus.DRAFT)
+    [code] = codes(bcity, round_, n=1)
+    sign_in(page, "office")
+    page.goto(f"{live_server.url}/evaluations/{round_.pk}/")
+    page.get_by_test_id("questions-link").click()
+    page.get_by_test_id("q1-text").fill("服务群众")
+    page.get_by_test_id("q2-text").fill("作风建设")
+    page.get_by_test_id("q2-weight").fill("很重要")
+    page.get_by_test_id("questions-save").click()
+    expect(page.get_by_test_id("questions-error")).to_contain_text("第 2 项“作风建设”的权重必须是整数")
+    page.get_by_test_id("q2-weight").fill("40")
+    page.get_by_test_id("questions-save").click()
+    expect(page.locator("ol.small li")).to_have_count(2)
+    page.get_by_test_id("to-open").click()
+    expect(page.get_by_test_id("round-status")).to_have_text("进行中")
+    page.get_by_test_id("paper-link").click()
+    page.get_by_test_id("channel-assisted").check()
+    page.fill("#code", code)
+    _fill_all(page, 1)
+    page.get_by_test_id("paper-submit").click()
+    expect(page.locator(".alert-success")).to_contain_text("已协助录入一份测评表")
+    expect(page.get_by_test_id("channel-assisted")).to_be_checked()
+    from pacesetter.evaluations.models import BallotSheet
+
+    sheet = BallotSheet.objects.get()
+    assert (sheet.channel, sheet.entered_by.username) == ("assisted", "office")

@@ -3,13 +3,15 @@
 from dataclasses import asdict
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.core.middleware import client_ip
 from pacesetter.evaluations import services
 from pacesetter.evaluations.errors import CodeSpentError, RoundNotOpenError
 from pacesetter.evaluations.models import BallotSheet
+from pacesetter.evaluations.paper_import import MAX_BYTES, paper_import
 from pacesetter.evaluations.results import round_results
 from pacesetter.evaluations.selectors import ballot_form, round_accepts_ballots, round_get_for, round_list_for
 
@@ -31,6 +33,19 @@ class AnswersIn(Schema):
 class PaperIn(Schema):
     code: str
     answers: Answers
+    # "paper" (纸质测评表 typed in by a clerk) or "assisted" (a clerk fills it in for a rater who is present)
+    channel: str = "paper"
+
+
+class QuestionIn(Schema):
+    text: str
+    hint: str = ""
+    weight: int = 100
+
+
+class QuestionsIn(Schema):
+    questions: list[QuestionIn]
+    scale: str | None = None
 
 
 class ReceiptOut(Schema):
@@ -226,6 +241,47 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
 def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
     round_ = round_get_for(request.user, pk, cap="plan.write")
     receipt = services.ballot_enter_paper(
-        actor=request.user, round_=round_, code=payload.code, answers=payload.answers
+        actor=request.user, round_=round_, code=payload.code, answers=payload.answers, channel=payload.channel
     )
     return Status(201, {"receipt": receipt})
+
+
+@router.put("/evaluations/rounds/{pk}/questions", response=list[QuestionOut], url_name="eval-round-questions")
+def questions_put(request: HttpRequest, pk: int, payload: QuestionsIn):
+    """Replace what is asked (and optionally the scale) until the first real ballot freezes it (then 409)."""
+    round_ = round_get_for(request.user, pk, cap="plan.write")
+    round_ = services.round_questions_set(
+        actor=request.user,
+        round_=round_,
+        questions=[q.dict() for q in payload.questions],
+        scale=payload.scale,
+    )
+    return [
+        {"position": q.position, "text": q.text, "hint": q.hint, "weight": q.weight}
+        for q in round_.questions.order_by("position")
+    ]
+
+
+class PaperImportErrorOut(Schema):
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+
+class PaperImportOut(Schema):
+    ok: bool
+    sheets: int
+    errors: list[PaperImportErrorOut]
+
+
+@router.post(
+    "/evaluations/rounds/{pk}/paper-import",
+    response={201: PaperImportOut, 422: PaperImportOut},
+    url_name="eval-paper-import",
+)
+def paper_import_post(request: HttpRequest, pk: int, file: File[UploadedFile]):
+    """Multipart field `file`: a filled paper-ballot template. 201 all sheets stored; 422 none, with the report."""
+    round_ = round_get_for(request.user, pk, cap="plan.write")
+    report = paper_import(actor=request.user, round_=round_, content=file.read(MAX_BYTES + 1))
+    return Status(201 if report.ok else 422, asdict(report))

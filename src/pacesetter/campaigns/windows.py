@@ -36,6 +36,31 @@ def campaigns_covering(org: Organisation):
     ).select_related("organisation")
 
 
+def capability_windows(*, campaign: Campaign, capability: str, org: Organisation) -> list[tuple]:
+    """(step, opens, closes, extended) for every step of `campaign` carrying `capability`, by opening time.
+
+    `closes` includes an extension granted on `org` or an ancestor. Whatever the campaign's status: this
+    is the schedule, not whether it is open.
+    """
+    steps = [
+        s for s in campaign.steps.select_related("stage").order_by("opens_at") if capability in s.capabilities
+    ]
+    if not steps:
+        return []
+    paths = [*org.ancestor_paths, org.path]
+    extensions = {
+        e.step_id: e.closes_at
+        for e in StepExtension.objects.filter(step__in=steps, organisation__path__in=paths).order_by(
+            "closes_at"
+        )
+    }
+    windows = []
+    for s in steps:
+        closes = max(s.closes_at, extensions.get(s.pk, s.closes_at))
+        windows.append((s, s.opens_at, closes, closes > s.closes_at))
+    return windows
+
+
 def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, at=None) -> Window:
     """The window in which `capability` is open for `org` in `campaign`, and whether `at` falls inside it.
 
@@ -54,10 +79,8 @@ def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, a
             False,
             _("活动“%(c)s”当前不在进行中，不能%(what)s") % {"c": campaign.name, "what": label},
         )
-    steps = [
-        s for s in campaign.steps.select_related("stage").order_by("opens_at") if capability in s.capabilities
-    ]
-    if not steps:
+    windows = capability_windows(campaign=campaign, capability=capability, org=org)
+    if not windows:
         return Window(
             capability,
             False,
@@ -67,17 +90,6 @@ def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, a
             False,
             _("活动“%(c)s”没有安排开放“%(what)s”的步骤") % {"c": campaign.name, "what": label},
         )
-    paths = [*org.ancestor_paths, org.path]
-    extensions = {
-        e.step_id: e.closes_at
-        for e in StepExtension.objects.filter(step__in=steps, organisation__path__in=paths).order_by(
-            "closes_at"
-        )
-    }
-    windows = []
-    for s in steps:
-        closes = max(s.closes_at, extensions.get(s.pk, s.closes_at))
-        windows.append((s, s.opens_at, closes, closes > s.closes_at))
     for s, opens, closes, extended in windows:
         if opens <= at < closes:
             return Window(

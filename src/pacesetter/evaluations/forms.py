@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.campaigns.models import CriteriaSet
+from pacesetter.campaigns.models import Campaign, CriteriaSet
 from pacesetter.orgs.selectors import scope_paths
 
 from .enums import GroupKind, GroupMode, RoundKind, Scale
@@ -28,6 +28,14 @@ def criteria_sets_for(user):
     return CriteriaSet.objects.select_related("campaign").filter(campaign__organisation__path__in=paths)
 
 
+def campaigns_for(user):
+    """Campaigns run by an organisation in the user's scope or above it, newest first."""
+    paths = set()
+    for p in scope_paths(user, MANAGE_CAP):
+        paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    return Campaign.objects.filter(organisation__path__in=paths).order_by("-starts_on", "-id")
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("评议名称"), max_length=200)
     organisation = forms.CharField(label=_("组织单位"), help_text=_("评议在该组织及其下级范围内进行"))
@@ -38,6 +46,15 @@ class RoundForm(forms.Form):
         widget=forms.RadioSelect,
         initial="orgs",
     )
+    campaign = forms.ModelChoiceField(
+        label=_("所属活动"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("不属于某项活动"),
+        help_text=_(
+            "属于活动的评议须在活动“群众评议”（组织考核为“组织考核”）步骤的时间内；时间留空即取该步骤的时间"
+        ),
+    )
     criteria_set = forms.ModelChoiceField(
         label=_("评价标准"),
         queryset=CriteriaSet.objects.none(),
@@ -45,8 +62,12 @@ class RoundForm(forms.Form):
         empty_label=_("不用标准项：只评总体满意度"),
     )
     scale = forms.ChoiceField(label=_("答案选项"), choices=Scale.choices)
-    opens_at = forms.DateTimeField(label=_("开始时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
-    closes_at = forms.DateTimeField(label=_("截止时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"], required=False
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"], required=False
+    )
     k_min = forms.IntegerField(
         label=_("最少样本数 k"),
         min_value=3,
@@ -60,6 +81,8 @@ class RoundForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criteria_set"].queryset = criteria_sets_for(user) if user else CriteriaSet.objects.none()
+        if user:
+            self.fields["campaign"].queryset = campaigns_for(user)
         for name, field in self.fields.items():
             if name == "target_mode":
                 continue
@@ -75,6 +98,15 @@ class RoundForm(forms.Form):
             self.initial.setdefault(f"g{i}_kind", default[1])
             self.initial.setdefault(f"g{i}_weight", default[2])
             self.initial.setdefault(f"g{i}_mode", default[3])
+
+    def clean(self):
+        data = super().clean()
+        cset, campaign = data.get("criteria_set"), data.get("campaign")
+        if cset is not None and campaign is not None and cset.campaign_id != campaign.pk:
+            self.add_error("criteria_set", _("评价标准不属于所选活动"))
+        if not (campaign or cset) and not (data.get("opens_at") and data.get("closes_at")):
+            self.add_error("opens_at", _("请填写开始和截止时间（属于活动的评议可留空，取活动步骤的时间）"))
+        return data
 
     def group_rows(self):
         """Rows for the template: (index, name, kind, weight, mode) from the POST or the defaults."""
@@ -145,4 +177,20 @@ def ballot_rows(form, targets, data=None, missing=frozenset()) -> list[dict]:
                 }
             )
         rows.append({"target": t, "questions": questions})
+    return rows
+
+
+def question_rows(data, current: list[dict]) -> list[dict]:
+    """Rows for the question editor: the posted values, else the current questions, padded to the maximum."""
+    from .models import MAX_QUESTIONS
+
+    rows = []
+    for i in range(1, MAX_QUESTIONS + 1):
+        if data is not None:
+            row = {k: data.get(f"q{i}_{k}", "") for k in ("text", "hint", "weight")}
+        elif i <= len(current):
+            row = dict(current[i - 1])
+        else:
+            row = {"text": "", "hint": "", "weight": ""}
+        rows.append({"i": i, **row})
     return rows

@@ -131,6 +131,61 @@ def _questions_from(criteria_set: CriteriaSet | None, scale: str) -> list[dict]:
     ]
 
 
+def round_capability(kind: str) -> str:
+    """The campaign step capability a round of this kind belongs to: 组织考核 or 群众评议."""
+    from pacesetter.campaigns.enums import StepCapability
+
+    return StepCapability.ASSESSMENT if kind == RoundKind.ASSESSMENT else StepCapability.BALLOTS
+
+
+def _fmt_local(value: datetime.datetime) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+def require_in_step_window(
+    *, campaign: Campaign, organisation: Organisation, kind: str, opens_at, closes_at
+) -> None:
+    """A round of a campaign runs inside the campaign's 群众评议 (or 组织考核) step, extensions included.
+
+    A campaign that schedules no such step sets no limit. The error names the step and its dates.
+    """
+    from pacesetter.campaigns.windows import capability_windows
+
+    windows = capability_windows(campaign=campaign, capability=round_capability(kind), org=organisation)
+    if not windows or any(opens <= opens_at and closes_at <= closes for _s, opens, closes, _e in windows):
+        return
+    spans = "；".join(
+        _("%(stage)s“%(step)s” %(a)s 至 %(b)s")
+        % {
+            "stage": s.stage.name,
+            "step": s.get_kind_display(),
+            "a": _fmt_local(opens),
+            "b": _fmt_local(closes),
+        }
+        for s, opens, closes, _e in windows
+    )
+    raise ValidationError(
+        _(
+            "评议时间必须在活动“%(c)s”安排的步骤时间内：%(spans)s。请调整开始和截止时间，或请活动办公室调整步骤时间"
+        )
+        % {"c": campaign.name, "spans": spans},
+        field="opens_at",
+    )
+
+
+def default_window(*, campaign: Campaign, organisation: Organisation, kind: str):
+    """(opens, closes) of the campaign's step for this kind that has not closed yet, else None."""
+    from pacesetter.campaigns.windows import capability_windows
+
+    now = timezone.now()
+    for _s, opens, closes, _e in capability_windows(
+        campaign=campaign, capability=round_capability(kind), org=organisation
+    ):
+        if closes > now:
+            return opens, closes
+    return None
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -174,6 +229,10 @@ def round_create(
             raise ValidationError(_("评价标准不属于所选活动"), field="criteria_set")
     if campaign is not None and not organisation.path.startswith(campaign.organisation.path):
         raise ValidationError(_("该组织不在活动“%(c)s”的范围内") % {"c": campaign.name}, field="campaign")
+    if campaign is not None:
+        require_in_step_window(
+            campaign=campaign, organisation=organisation, kind=kind, opens_at=opens_at, closes_at=closes_at
+        )
     cleaned_groups = _clean_groups(groups)
     if target_members:
         subject = Subject.MEMBER
@@ -231,39 +290,82 @@ def round_create(
     return round_
 
 
+def _clean_questions(questions: list[dict]) -> list[dict]:
+    """Text 1–200 characters, a relative weight 1–100, at most MAX_QUESTIONS; errors name the row."""
+    # Numbered as given (an editor's blank rows are skipped but keep the numbering the user sees).
+    rows = [
+        (i, q)
+        for i, q in enumerate(questions or [], 1)
+        if (q.get("text") or "").strip() or (q.get("hint") or "").strip()
+    ]
+    if not rows:
+        raise ValidationError(_("请至少填写一项评议内容"), field="questions")
+    if len(rows) > MAX_QUESTIONS:
+        raise ValidationError(_("评议内容最多 %(n)d 项") % {"n": MAX_QUESTIONS}, field="questions")
+    cleaned, seen = [], set()
+    for i, q in rows:
+        text = (q.get("text") or "").strip()
+        if not text:
+            raise ValidationError(_("第 %(i)d 项只有说明，没有评议内容") % {"i": i}, field=f"q{i}_text")
+        if len(text) > 200:
+            raise ValidationError(_("第 %(i)d 项评议内容超过 200 字") % {"i": i}, field=f"q{i}_text")
+        if text in seen:
+            raise ValidationError(_("评议内容“%(t)s”重复") % {"t": text}, field=f"q{i}_text")
+        seen.add(text)
+        raw = q.get("weight")
+        try:
+            weight = int(raw) if raw not in (None, "") else 100
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("第 %(i)d 项“%(t)s”的权重必须是整数") % {"i": i, "t": text}, field=f"q{i}_weight"
+            ) from None
+        if not 1 <= weight <= 100:
+            raise ValidationError(
+                _("第 %(i)d 项“%(t)s”的权重应在 1–100 之间") % {"i": i, "t": text}, field=f"q{i}_weight"
+            )
+        cleaned.append({"text": text, "hint": (q.get("hint") or "").strip(), "weight": weight})
+    return cleaned
+
+
 @transaction.atomic
-def round_questions_set(*, actor, round_: Round, questions: list[dict]) -> Round:
-    """Replace the questions; refused once the first real ballot has arrived (frozen) or after close."""
+def round_questions_set(*, actor, round_: Round, questions: list[dict], scale: str | None = None) -> Round:
+    """Replace the questions (and optionally the answer scale) until the first real ballot freezes them.
+
+    Refused once frozen or after close. In trial mode the test ballots no longer fit the new questions,
+    so they are discarded (and their codes made usable again), as they would be on opening.
+    """
     _require(can_manage_round(actor, round_))
-    locked = Round.objects.select_for_update(of=("self",)).filter(pk=round_.pk).values_list("questions_locked", "status")
-    is_locked, status = locked.get()
+    is_locked, status, old_scale = (
+        Round.objects.select_for_update(of=("self",))
+        .filter(pk=round_.pk)
+        .values_list("questions_locked", "status", "scale")
+        .get()
+    )
     if is_locked or status == RoundStatus.CLOSED:
         raise RoundStateError(_("已有正式选票，评议内容和答案选项已冻结，不能修改"))
-    if not questions or len(questions) > MAX_QUESTIONS:
-        raise ValidationError(_("评议内容应有 1–%(n)d 项") % {"n": MAX_QUESTIONS}, field="questions")
-    before = list(round_.questions.values_list("text", flat=True))
+    scale = scale or old_scale
+    if scale not in Scale.values:
+        raise ValidationError(_("答案选项无效"), field="scale")
+    cleaned = _clean_questions(questions)
+    before = [
+        {"text": t, "weight": w}
+        for t, w in round_.questions.order_by("position").values_list("text", "weight")
+    ]
+    discarded = _discard_trial(round_) if status == RoundStatus.TRIAL else 0
     round_.questions.all().delete()
     RoundQuestion.objects.bulk_create(
-        [
-            RoundQuestion(
-                round=round_,
-                position=i,
-                text=q["text"].strip(),
-                hint=q.get("hint", ""),
-                weight=q.get("weight", 100),
-            )
-            for i, q in enumerate(questions, 1)
-        ]
+        [RoundQuestion(round=round_, position=i, **q) for i, q in enumerate(cleaned, 1)]
     )
-    Round.objects.filter(pk=round_.pk).update(version=F("version") + 1)
+    Round.objects.filter(pk=round_.pk).update(version=F("version") + 1, scale=scale)
     round_.refresh_from_db()
     audit_log(
         actor=actor,
         action="evaluation.round.questions",
         obj=round_,
         scope_path=round_.organisation.path,
-        before={"questions": before},
-        after={"questions": [q["text"] for q in questions]},
+        before={"questions": before, "scale": old_scale},
+        after={"questions": [{"text": q["text"], "weight": q["weight"]} for q in cleaned], "scale": scale},
+        extra={"discarded_trial_sheets": discarded} if discarded else None,
     )
     return round_
 
@@ -298,6 +400,14 @@ def round_transition(*, actor, round_: Round, to_status: str) -> Round:
     fields: dict = {"status": to_status}
     extra: dict = {}
     if to_status == RoundStatus.OPEN and current in (RoundStatus.DRAFT, RoundStatus.TRIAL):
+        if round_.campaign_id:  # the campaign's steps may have moved since the round was set up
+            require_in_step_window(
+                campaign=Campaign.objects.get(pk=round_.campaign_id),
+                organisation=round_.organisation,
+                kind=round_.kind,
+                opens_at=round_.opens_at,
+                closes_at=round_.closes_at,
+            )
         extra["discarded_trial_sheets"] = _discard_trial(round_)
     if to_status == RoundStatus.CLOSED:
         digest, count = receipts_digest(round_)
@@ -678,9 +788,7 @@ def _spend_sql(vendor: str, with_round: bool) -> str:
     q = connection.ops.quote_name
     code_t, attempt_t, round_t = q(BallotCode._meta.db_table), q(CodeAttempt._meta.db_table), q(_ROUND_TABLE)
     window_ok = "(r.status = %s OR (r.status = %s AND r.opens_at <= %s AND r.closes_at > %s))"
-    not_limited = (
-        f"NOT EXISTS (SELECT 1 FROM {attempt_t} a WHERE a.client = %s AND a.{q('window')} = %s AND a.failures >= %s)"
-    )
+    not_limited = f"NOT EXISTS (SELECT 1 FROM {attempt_t} a WHERE a.client = %s AND a.{q('window')} = %s AND a.failures >= %s)"
     # SQLite's RETURNING cannot see a table alias: there the code table is named in full.
     c = "c" if vendor == "postgresql" else code_t
     code_ok = f"{c}.code_hash = %s AND {c}.spent = %s" + (f" AND {c}.round_id = %s" if with_round else "")
@@ -696,7 +804,9 @@ def _spend_sql(vendor: str, with_round: bool) -> str:
         f" WHERE {code_ok} AND EXISTS (SELECT 1 FROM {round_t} r WHERE r.id = {c}.round_id AND {window_ok})"
         f" AND {not_limited}"
         " RETURNING round_id, group_id, "
-        + ", ".join(f"(SELECT r.{q(col)} FROM {round_t} r WHERE r.id = {c}.round_id)" for col in _ROUND_COLUMNS)
+        + ", ".join(
+            f"(SELECT r.{q(col)} FROM {round_t} r WHERE r.id = {c}.round_id)" for col in _ROUND_COLUMNS
+        )
     )
 
 
@@ -742,7 +852,15 @@ def ballot_cast_code(
         params = [True, channel, code_hash, False]
         if round_ is not None:
             params.append(round_.pk)
-        params += [RoundStatus.TRIAL, RoundStatus.OPEN, now, now, _client_key(client), window, MAX_FAILED_CODES]
+        params += [
+            RoundStatus.TRIAL,
+            RoundStatus.OPEN,
+            now,
+            now,
+            _client_key(client),
+            window,
+            MAX_FAILED_CODES,
+        ]
         with transaction.atomic():
             with connection.cursor() as cur:
                 cur.execute(sql, params)
@@ -790,13 +908,24 @@ def _round_closed_message(round_: Round) -> str:
     return _("评议“%(n)s”已于 %(t)s 截止") % {"n": round_.name, "t": f"{local:%Y-%m-%d %H:%M}"}
 
 
-def ballot_enter_paper(*, actor, round_: Round, code: str, answers: dict) -> str:
-    """A clerk types in a paper sheet (纸质测评表) for the code printed on its slip; channel=paper."""
+ENTERED_CHANNELS = (Channel.PAPER, Channel.ASSISTED)
+
+
+def ballot_enter_paper(
+    *, actor, round_: Round, code: str, answers: dict, channel: str = Channel.PAPER
+) -> str:
+    """A clerk enters a sheet for the code on a slip; the clerk is recorded as `entered_by`.
+
+    channel=paper: a 纸质测评表 filled in by the rater and typed in later; channel=assisted: the clerk fills
+    it in for a rater who is present and cannot use a phone (an elderly villager, say), as they answer.
+    """
     _require(can_enter_paper_ballots(actor, round_))
+    if channel not in ENTERED_CHANNELS:
+        raise ValidationError(_("录入方式只能是“纸质”或“协助录入”"), field="channel")
     receipt = ballot_cast_code(
         code=code,
         answers=answers,
-        channel=Channel.PAPER,
+        channel=channel,
         entered_by=actor,
         client=f"user:{actor.pk}",
         round_=round_,
@@ -829,7 +958,9 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> str:
                     for t in targets
                 ]
             )
-            receipt = _store_sheet(round_=round_, form=form, group_id=group.id, channel=Channel.WEB, rows=rows)
+            receipt = _store_sheet(
+                round_=round_, form=form, group_id=group.id, channel=Channel.WEB, rows=rows
+            )
             _freeze_on_first_ballot(round_)
     except IntegrityError:
         raise AlreadyVotedError() from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "evaluations"
 urlpatterns = [
@@ -11,10 +11,13 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_answer, name="case-answer"),
     path("<int:pk>/", views.round_detail, name="round-detail"),
     path("<int:pk>/results/", views.round_results_page, name="round-results"),
+    path("<int:pk>/questions/", views.round_questions, name="round-questions"),
     path("<int:pk>/status/", views.round_transition, name="round-transition"),
     path("<int:pk>/publish/", views.round_publish, name="round-publish"),
     path("<int:pk>/codes/", views.round_codes, name="round-codes"),
     path("<int:pk>/paper/", views.round_paper, name="round-paper"),
+    path("<int:pk>/paper/template.xlsx", paper_views.paper_template, name="round-paper-template"),
+    path("<int:pk>/paper/upload/", paper_views.paper_upload, name="round-paper-upload"),
     path("<int:pk>/results.xlsx", views.round_export, name="round-export"),
     path("<int:pk>/report.docx", views.round_report, name="round-report"),
     path("<int:pk>/peer/", views.peer_ballot, name="peer-ballot"),

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_resolve_for, subtree_q
@@ -15,8 +16,8 @@ from pacesetter.orgs.views import _form_error
 
 from . import services
 from .documents import report_docx, results_workbook, slips_docx
-from .enums import ROUND_TRANSITIONS, GroupMode, RoundStatus
-from .forms import CaseAnswerForm, CodesForm, RoundForm, answers_from_post, ballot_rows
+from .enums import ROUND_TRANSITIONS, Channel, GroupMode, RoundStatus, Scale
+from .forms import CaseAnswerForm, CodesForm, RoundForm, answers_from_post, ballot_rows, question_rows
 from .models import RaterGroup
 from .results import round_results
 from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round
@@ -61,14 +62,25 @@ def round_create(request):
                 )
             else:
                 targets["target_orgs"] = list(targets_in_subtree(org)[:2000])
+            campaign = data["campaign"] or (data["criteria_set"].campaign if data["criteria_set"] else None)
+            opens_at, closes_at = data["opens_at"], data["closes_at"]
+            if campaign is not None and not (opens_at and closes_at):
+                window = services.default_window(campaign=campaign, organisation=org, kind=data["kind"])
+                if window is None:
+                    raise ValidationError(
+                        _("活动“%(c)s”没有尚未结束的评议步骤，请填写开始和截止时间") % {"c": campaign.name},
+                        field="opens_at",
+                    )
+                opens_at, closes_at = opens_at or window[0], closes_at or window[1]
             round_ = services.round_create(
                 actor=request.user,
                 organisation=org,
                 name=data["name"],
                 kind=data["kind"],
                 scale=data["scale"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
+                opens_at=opens_at,
+                closes_at=closes_at,
+                campaign=campaign,
                 groups=form.groups(),
                 criteria_set=data["criteria_set"],
                 k_min=data["k_min"],
@@ -109,6 +121,47 @@ def round_detail(request, pk):
             "transitions": [(s, RoundStatus(s).label) for s in sorted(ROUND_TRANSITIONS[round_.status])],
             "codes_form": CodesForm(),
         },
+    )
+
+
+def round_questions(request, pk):
+    """Edit what is asked (and the answer scale) until the first real ballot freezes it."""
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    if round_.questions_locked or round_.status == RoundStatus.CLOSED:
+        messages.error(request, _("已有正式选票，评议内容和答案选项已冻结，不能修改"))
+        return redirect("evaluations:round-detail", round_.pk)
+    current = [
+        {"text": q.text, "hint": q.hint, "weight": q.weight} for q in round_.questions.order_by("position")
+    ]
+    rows = question_rows(request.POST if request.method == "POST" else None, current)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            services.round_questions_set(
+                actor=request.user,
+                round_=round_,
+                questions=[{k: r[k] for k in ("text", "hint", "weight")} for r in rows],
+                scale=request.POST.get("scale") or None,
+            )
+        except ApplicationError as exc:
+            error, status = exc, exc.status
+            for r in rows:  # the service names the row as the user sees it: q<row>_<text|weight>
+                if exc.field in (f"q{r['i']}_text", f"q{r['i']}_weight"):
+                    r["bad"] = exc.field.split("_", 1)[1]
+        else:
+            messages.success(request, _("评议内容已保存"))
+            return redirect("evaluations:round-detail", round_.pk)
+    return render(
+        request,
+        "evaluations/round_questions.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "scales": Scale.choices,
+            "scale": request.POST.get("scale", round_.scale),
+            "error": error,
+        },
+        status=status,
     )
 
 
@@ -156,12 +209,13 @@ def round_codes(request, pk):
 
 
 def round_paper(request, pk):
-    """纸质测评表: a clerk types in one paper sheet for the code printed on its slip."""
+    """纸质测评表 typed in by a clerk, or a ballot filled in with a rater who is present (协助录入)."""
     round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
     if not can_enter_paper_ballots(request.user, round_):
         raise NotFoundError()
     form = ballot_form(round_)
     errors, receipt, status, missing = [], None, 200, set()
+    channel = request.POST.get("channel") or request.GET.get("channel") or Channel.PAPER
     if request.method == "POST":
         try:
             receipt = services.ballot_enter_paper(
@@ -169,13 +223,19 @@ def round_paper(request, pk):
                 round_=round_,
                 code=request.POST.get("code", ""),
                 answers=answers_from_post(request.POST, form, form.targets),
+                channel=channel,
             )
         except ApplicationError as exc:
             errors, status = [str(exc.message)], exc.status
             missing = {d.get("field") for d in exc.details}
         else:
-            messages.success(request, _("已录入一份纸质测评表，回执：%(r)s") % {"r": receipt})
-            return redirect("evaluations:round-paper", round_.pk)
+            if channel == Channel.ASSISTED:
+                messages.success(
+                    request, _("已协助录入一份测评表，回执：%(r)s（可告知评议人，用于核对）") % {"r": receipt}
+                )
+            else:
+                messages.success(request, _("已录入一份纸质测评表，回执：%(r)s") % {"r": receipt})
+            return redirect(f"{reverse('evaluations:round-paper', args=[round_.pk])}?channel={channel}")
     return render(
         request,
         "evaluations/paper_entry.html",
@@ -184,6 +244,8 @@ def round_paper(request, pk):
             "rows": ballot_rows(form, form.targets, request.POST, missing),
             "errors": errors,
             "code": request.POST.get("code", ""),
+            "channel": channel,
+            "channels": [(c, Channel(c).label) for c in services.ENTERED_CHANNELS],
         },
         status=status,
     )

@@ -106,13 +106,14 @@ def ensure_campaign(root: Organisation, seed: int = 2010) -> Campaign:
     for stage in (first, second):
         campaign_services.steps_lay_out_defaults(actor=office, stage=stage)
     # In the first stage mobilisation, commitments and striving are open now, one after another as in
-    # the speeches (方案 6月1日前报, 承诺 then 践诺), the rest later.
+    # the speeches (方案 6月1日前报, 承诺 then 践诺); 群众评议 is open too (the speeches have satisfaction
+    # surveys during the year, and the demo's open evaluation must lie inside this step); the rest later.
     windows = {
         StepKind.MOBILISE: (-30, 20),
         StepKind.COMMIT: (-20, 60),
         StepKind.STRIVE: (-20, 190),
         StepKind.REVIEW: (60, 120),
-        StepKind.EVALUATE: (120, 170),
+        StepKind.EVALUATE: (-5, 170),
         StepKind.ASSESS: (170, 185),
         StepKind.COMMEND: (185, 200),
     }

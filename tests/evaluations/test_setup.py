@@ -1,0 +1,261 @@
+"""Setting a round up: editing its questions until they freeze, the assisted channel, the campaign's step window."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from pacesetter.campaigns.enums import StepKind
+from pacesetter.campaigns.models import Step
+from pacesetter.campaigns.services import stage_create, step_update, steps_lay_out_defaults
+from pacesetter.core.errors import ValidationError
+from pacesetter.core.models import AuditEntry
+from pacesetter.evaluations import services
+from pacesetter.evaluations.enums import RoundStatus
+from pacesetter.evaluations.errors import CodeSpentError
+from pacesetter.evaluations.models import BallotCode, BallotSheet, Round
+from pacesetter.evaluations.selectors import ballot_form
+
+from .helpers import GROUPS, answers, codes, make_campaign, make_round
+
+
+def _questions_post(rows, scale="satisfaction"):
+    data = {"scale": scale}
+    for i, (text, weight) in enumerate(rows, 1):
+        data[f"q{i}_text"], data[f"q{i}_weight"] = text, weight
+    return data
+
+
+# ---------------------------------------------------------------- questions
+
+
+def test_office_edits_questions_and_scale_on_the_page(city, client_for):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    c = client_for(city.office)
+    page = c.get(f"/evaluations/{r.pk}/questions/")
+    assert page.status_code == 200 and "总体满意度" in page.content.decode()
+    post = _questions_post([("服务群众", "60"), ("", ""), ("廉洁自律", "40")], scale="grade4")
+    resp = c.post(f"/evaluations/{r.pk}/questions/", post)
+    assert resp.status_code == 302
+    r.refresh_from_db()
+    form = ballot_form(r)
+    assert [(q.position, q.text, q.weight) for q in form.questions] == [
+        (1, "服务群众", 60),
+        (2, "廉洁自律", 40),
+    ]
+    assert r.scale == "grade4" and [o.label for o in form.options] == ["好", "较好", "一般", "差"]
+    entry = AuditEntry.objects.filter(action="evaluation.round.questions").get()
+    assert entry.changes["scale"] == ["satisfaction", "grade4"]
+    assert entry.changes["questions"][1][1] == {"text": "廉洁自律", "weight": 40}
+
+
+def test_bad_question_rows_are_named_and_change_nothing(city, client_for):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    c = client_for(city.office)
+    resp = c.post(
+        f"/evaluations/{r.pk}/questions/", _questions_post([("服务群众", "60"), ("", ""), ("廉洁", "百")])
+    )
+    assert resp.status_code == 422
+    body = resp.content.decode()
+    assert "第 3 项“廉洁”的权重必须是整数" in body
+    assert 'name="q3_weight" value="百"' in body and "is-invalid" in body
+    assert list(r.questions.values_list("text", flat=True)) == ["总体满意度"]
+    resp = c.post(f"/evaluations/{r.pk}/questions/", _questions_post([("同一项", "50"), ("同一项", "50")]))
+    assert resp.status_code == 422 and "评议内容“同一项”重复" in resp.content.decode()
+    resp = c.post(f"/evaluations/{r.pk}/questions/", _questions_post([]))
+    assert resp.status_code == 422 and "请至少填写一项评议内容" in resp.content.decode()
+    assert not AuditEntry.objects.filter(action="evaluation.round.questions").exists()
+
+
+def test_questions_freeze_at_first_ballot_on_page_and_api(city, client_for):
+    r = make_round(city)
+    c = client_for(city.office)
+    resp = c.put(
+        f"/api/evaluations/rounds/{r.pk}/questions",
+        {"questions": [{"text": "服务群众", "weight": 70}, {"text": "作风建设", "weight": 30}]},
+        content_type="application/json",
+    )
+    assert resp.status_code == 200 and [q["text"] for q in resp.json()] == ["服务群众", "作风建设"]
+    [code] = codes(city, r, n=1)
+    services.ballot_cast_code(code=code, answers=answers(r))
+    resp = c.put(
+        f"/api/evaluations/rounds/{r.pk}/questions",
+        {"questions": [{"text": "改题"}]},
+        content_type="application/json",
+    )
+    assert resp.status_code == 409 and "冻结" in resp.json()["message"]
+    page = c.get(f"/evaluations/{r.pk}/questions/", follow=True)
+    assert "冻结" in page.content.decode()
+    assert "questions-link" not in c.get(f"/evaluations/{r.pk}/").content.decode()
+    assert list(r.questions.values_list("text", flat=True)) == ["服务群众", "作风建设"]
+
+
+def test_changing_questions_in_trial_discards_test_ballots(city):
+    r = make_round(city, status=RoundStatus.TRIAL)
+    [code] = codes(city, r, n=1)
+    services.ballot_cast_code(code=code, answers=answers(r))
+    services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "新题"}])
+    assert BallotSheet.objects.filter(round=r).count() == 0 and not BallotCode.objects.get().spent
+
+
+def test_only_managers_in_scope_edit_questions(city, client_for):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    assert client_for(city.town_secretary).get(f"/evaluations/{r.pk}/questions/").status_code == 404
+    resp = client_for(city.town_secretary).put(
+        f"/api/evaluations/rounds/{r.pk}/questions",
+        {"questions": [{"text": "x"}]},
+        content_type="application/json",
+    )
+    assert resp.status_code == 404
+    assert client_for(city.member_user).get(f"/evaluations/{r.pk}/questions/").status_code == 403
+
+
+# ---------------------------------------------------------------- assisted channel
+
+
+def test_assisted_entry_on_the_page_records_channel_and_clerk(city, client_for):
+    r = make_round(city)
+    [code, other] = codes(city, r, n=2)
+    c = client_for(city.office)
+    assert "channel-assisted" in c.get(f"/evaluations/{r.pk}/paper/").content.decode()
+    form = ballot_form(r)
+    data = {f"t{t.id}_q{q.position}": "100" for t in form.targets for q in form.questions}
+    resp = c.post(f"/evaluations/{r.pk}/paper/", {**data, "code": code, "channel": "assisted"})
+    assert resp.status_code == 302 and resp["Location"].endswith("?channel=assisted")
+    sheet = BallotSheet.objects.get()
+    assert sheet.channel == "assisted" and sheet.entered_by == city.office
+    assert BallotCode.objects.get(spent=True).channel == "assisted"
+    # the same code cannot be used again, whatever the channel
+    with pytest.raises(CodeSpentError):
+        services.ballot_cast_code(code=code, answers=answers(r))
+    resp = c.post(f"/evaluations/{r.pk}/paper/", {**data, "code": other, "channel": "web"})
+    assert resp.status_code == 422 and "录入方式只能是" in resp.content.decode()
+    assert BallotSheet.objects.count() == 1
+
+
+def test_assisted_entry_through_the_api(city, client_for):
+    r = make_round(city)
+    [code] = codes(city, r, n=1)
+    resp = client_for(city.office).post(
+        f"/api/evaluations/rounds/{r.pk}/paper",
+        {"code": code, "answers": answers(r), "channel": "assisted"},
+        content_type="application/json",
+    )
+    assert resp.status_code == 201
+    assert BallotSheet.objects.get().channel == "assisted"
+    from pacesetter.evaluations.results import round_results
+
+    target = round_results(r).targets[0]
+    assert target.by_channel["assisted"].ballots == 1 and target.by_channel["web"].ballots == 0
+
+
+# ---------------------------------------------------------------- the campaign's step window
+
+
+def _campaign_with_steps(city, evaluate_days=(10, 40)):
+    """An active-looking schedule: one stage, seven steps, 群众评议 from day a to day b from now."""
+    campaign = make_campaign(city)
+    today = timezone.localdate()
+    stage = stage_create(
+        actor=city.office,
+        campaign=campaign,
+        name="第一阶段",
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today + datetime.timedelta(days=200),
+    )
+    steps_lay_out_defaults(actor=city.office, stage=stage)
+    step = Step.objects.get(stage=stage, kind=StepKind.EVALUATE)
+    now = timezone.now().replace(second=0, microsecond=0)
+    a, b = evaluate_days
+    step_update(
+        actor=city.office,
+        step=step,
+        opens_at=now + datetime.timedelta(days=a),
+        closes_at=now + datetime.timedelta(days=b),
+        capabilities=step.capabilities,
+    )
+    return campaign, Step.objects.get(pk=step.pk)
+
+
+def _create(city, campaign, opens_at, closes_at):
+    return services.round_create(
+        actor=city.office,
+        organisation=city.city,
+        name="年度群众评议",
+        kind="public_review",
+        scale="satisfaction",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        groups=GROUPS,
+        campaign=campaign,
+        target_orgs=[city.school, city.village],
+    )
+
+
+def test_round_of_a_campaign_must_lie_inside_the_evaluation_step(city):
+    campaign, step = _campaign_with_steps(city)
+    with pytest.raises(ValidationError, match="评议时间必须在活动“创先争优活动”安排的步骤时间内") as exc:
+        _create(city, campaign, step.opens_at - datetime.timedelta(days=1), step.closes_at)
+    assert "群众评议" in str(exc.value.message) and exc.value.field == "opens_at"
+    with pytest.raises(ValidationError):
+        _create(city, campaign, step.opens_at, step.closes_at + datetime.timedelta(hours=1))
+    assert not Round.objects.exists()
+    r = _create(city, campaign, step.opens_at, step.closes_at)
+    assert r.campaign == campaign
+    # the office moves the step: the round can no longer be opened until its dates fit again
+    step_update(
+        actor=city.office,
+        step=step,
+        opens_at=step.opens_at + datetime.timedelta(days=5),
+        closes_at=step.closes_at,
+        capabilities=step.capabilities,
+    )
+    with pytest.raises(ValidationError, match="评议时间必须在"):
+        services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.OPEN)
+    assert Round.objects.get(pk=r.pk).status == RoundStatus.DRAFT
+
+
+def test_a_campaign_without_an_evaluation_step_sets_no_limit(city):
+    campaign = make_campaign(city)
+    now = timezone.now()
+    r = _create(city, campaign, now, now + datetime.timedelta(days=3))
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.OPEN)
+
+
+def test_form_takes_the_step_window_when_dates_are_left_blank(city, client_for):
+    campaign, step = _campaign_with_steps(city)
+    data = {
+        "name": "示范市群众评议",
+        "organisation": "示范市委",
+        "kind": "public_review",
+        "target_mode": "orgs",
+        "campaign": str(campaign.pk),
+        "scale": "satisfaction",
+        "opens_at": "",
+        "closes_at": "",
+        "k_min": "5",
+        "satisfaction_threshold": "60",
+    }
+    for i, g in enumerate(GROUPS, 1):
+        data.update(
+            {
+                f"g{i}_name": g["name"],
+                f"g{i}_kind": g["kind"],
+                f"g{i}_weight": g["weight"],
+                f"g{i}_mode": g["mode"],
+            }
+        )
+    c = client_for(city.office)
+    resp = c.post("/evaluations/new/", data)
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    r = Round.objects.get()
+    assert (r.campaign, r.opens_at, r.closes_at) == (campaign, step.opens_at, step.closes_at)
+    # dates outside the step: the form says which step and when, and nothing is created
+    data.update(name="第二次", opens_at="2001-01-01T08:00", closes_at="2001-01-05T08:00")
+    resp = c.post("/evaluations/new/", data)
+    assert resp.status_code == 200 and "评议时间必须在活动" in resp.content.decode()
+    assert Round.objects.count() == 1
+    # no campaign and no dates: asked for the dates
+    data.update(campaign="", opens_at="", closes_at="")
+    resp = c.post("/evaluations/new/", data)
+    assert "请填写开始和截止时间" in resp.content.decode() and Round.objects.count() == 1
