@@ -259,3 +259,179 @@ def test_form_takes_the_step_window_when_dates_are_left_blank(city, client_for):
     data.update(campaign="", opens_at="", closes_at="")
     resp = c.post("/evaluations/new/", data)
     assert "请填写开始和截止时间" in resp.content.decode() and Round.objects.count() == 1
+
+
+# ---------------------------------------------------------------- running a round through the API
+
+
+def _api(c, method, url, data=None):
+    return getattr(c, method)(url, data or {}, content_type="application/json")
+
+
+def test_round_set_up_and_run_through_the_api(city, client_for):
+    c = client_for(city.office)
+    body = {
+        "name": "API 群众评议",
+        "organisation_id": city.district.pk,
+        "kind": "public_review",
+        "opens_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(),
+        "closes_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
+        "k_min": 3,
+        "groups": [{"name": "群众", "weight": 60}, {"name": "代表", "kind": "deputies", "weight": 30}],
+    }
+    resp = _api(c, "post", "/api/evaluations/rounds", body)
+    assert resp.status_code == 422 and "现在是 90%" in resp.json()["message"]
+    body["groups"][1]["weight"] = 40
+    resp = _api(c, "post", "/api/evaluations/rounds", body)
+    assert resp.status_code == 201, resp.json()
+    data = resp.json()
+    assert data["status"] == "draft" and [t["name"] for t in data["targets"]] == ["城厢区实验小学党支部"]
+    pk, public = data["id"], data["groups"][0]["id"]
+    resp = _api(c, "post", f"/api/evaluations/rounds/{pk}/codes", {"group_id": public, "count": 3})
+    assert resp.status_code == 201 and resp["Cache-Control"] == "no-store"
+    issued = resp.json()["codes"]
+    assert len(issued) == 3 and not BallotCode.objects.filter(code_hash__in=issued).exists()  # hashes only
+    assert _api(c, "post", f"/api/evaluations/rounds/{pk}/status", {"to": "closed"}).status_code == 409
+    assert _api(c, "post", f"/api/evaluations/rounds/{pk}/status", {"to": "open"}).json()["status"] == "open"
+    r = Round.objects.get(pk=pk)
+    for code in issued:
+        resp = _api(client_for(None), "post", "/api/ballots", {"code": code, "answers": answers(r, 0)})
+        assert resp.status_code == 201
+    detail = c.get(f"/api/evaluations/rounds/{pk}").json()
+    assert detail["groups"][0]["issued"] == 3 and detail["groups"][0]["spent"] == 3
+    assert _api(c, "post", f"/api/evaluations/rounds/{pk}/publish", {}).status_code == 409  # not closed yet
+    assert (
+        _api(c, "post", f"/api/evaluations/rounds/{pk}/status", {"to": "closed"}).json()["status"] == "closed"
+    )
+    assert _api(c, "post", f"/api/evaluations/rounds/{pk}/publish", {}).json()["published"] is True
+    # all three raters were dissatisfied: the school has a case to answer, through the API too
+    cases = client_for(city.secretary).get("/api/evaluations/cases").json()
+    assert [(x["organisation_name"], x["status"]) for x in cases] == [("城厢区实验小学党支部", "open")]
+    resp = _api(
+        client_for(city.secretary),
+        "post",
+        f"/api/evaluations/cases/{cases[0]['id']}/answer",
+        {"analysis": "短", "measures": "x"},
+    )
+    assert resp.status_code == 422 and resp.json()["field"] == "analysis"
+    resp = _api(
+        client_for(city.secretary),
+        "post",
+        f"/api/evaluations/cases/{cases[0]['id']}/answer",
+        {
+            "analysis": "服务窗口时间与群众上班时间冲突，反映渠道不畅。",
+            "measures": "周末开放服务窗口，设立意见箱并每周回复。",
+        },
+    )
+    assert resp.status_code == 200 and resp.json()["status"] == "answered"
+    assert client_for(city.town_secretary).get("/api/evaluations/cases").json() == []
+
+
+def test_api_set_up_refuses_what_is_out_of_scope(city, client_for):
+    c = client_for(city.town_secretary)
+    body = {
+        "name": "越权",
+        "organisation_id": city.district.pk,
+        "kind": "public_review",
+        "groups": [{"name": "群众", "weight": 100}],
+    }
+    assert _api(c, "post", "/api/evaluations/rounds", body).status_code == 404
+    r = make_round(city, status=RoundStatus.DRAFT)
+    assert _api(c, "post", f"/api/evaluations/rounds/{r.pk}/status", {"to": "open"}).status_code == 404
+    assert (
+        _api(c, "post", f"/api/evaluations/rounds/{r.pk}/codes", {"group_id": 1, "count": 1}).status_code
+        == 404
+    )
+    assert c.get(f"/api/evaluations/rounds/{r.pk}").status_code == 404
+    # a round of a campaign without dates and without an evaluation step: told to give the dates
+    body.update(organisation_id=city.town.pk, campaign_id=make_campaign(city).pk)
+    resp = _api(c, "post", "/api/evaluations/rounds", body)
+    assert resp.status_code == 422 and "请填写开始和截止时间" in resp.json()["message"]
+
+
+def test_assessment_grades_through_the_api(city, client_for):
+    r = make_round(
+        city, members=True, kind="assessment", name="年度考核", groups=[GROUPS[1] | {"weight": 100}]
+    )
+    assert client_for(city.office).get(f"/api/evaluations/rounds/{r.pk}/grades").json() == []
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    grades = client_for(city.office).get(f"/api/evaluations/rounds/{r.pk}/grades").json()
+    assert {g["name"] for g in grades} == {city.teacher.name, city.farmer.name}
+    assert all(g["score"] is None and g["grade"] == "" for g in grades)  # nobody voted
+
+
+# ---------------------------------------------------------------- 组织考核 grades: thresholds and where they show
+
+
+def test_grade_thresholds_are_checked_and_used(city, client_for):
+    from openpyxl import load_workbook
+
+    from pacesetter.campaigns.models import CriteriaSet
+
+    with pytest.raises(ValidationError, match="分数线须依次降低：优秀 70 > 合格 75"):
+        make_round(city, members=True, kind="assessment", grade_thresholds={"excellent": 70})
+    with pytest.raises(ValidationError, match="“基本合格”分数线应在 0–100 之间"):
+        make_round(city, members=True, kind="assessment", grade_thresholds={"basic": -1})
+    cset = CriteriaSet.objects.get(campaign=make_campaign(city), subject="member")
+    r = make_round(
+        city,
+        criteria=cset,
+        members=True,
+        kind="assessment",
+        scale="grade4",
+        grade_thresholds={"excellent": 95, "qualified": 70, "basic": 50},
+    )
+    form = ballot_form(r)
+    teacher, farmer = form.targets  # 100 points and 80 points: 优秀 / 合格 under the default lines
+    for code in codes(city, r, "领导班子", 3):
+        services.ballot_cast_code(
+            code=code,
+            answers={
+                str(teacher.id): {str(q.position): 100 for q in form.questions},
+                str(farmer.id): {str(q.position): 80 for q in form.questions},
+            },
+        )
+    c = client_for(city.office)
+    page = c.get(f"/evaluations/{r.pk}/results/").content.decode()
+    assert "综合得分 ≥ 95 为优秀" in page and "（暂定）" in page
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    grades = {g["name"]: g["grade_label"] for g in c.get(f"/api/evaluations/rounds/{r.pk}/grades").json()}
+    assert grades == {city.teacher.name: "优秀", city.farmer.name: "合格"}
+    page = c.get(f"/evaluations/{r.pk}/results/").content.decode()
+    assert "（暂定）" not in page and page.count('data-testid="grade"') == 2
+    ws = load_workbook(__import__("io").BytesIO(c.get(f"/evaluations/{r.pk}/results.xlsx").content))[
+        "评议结果"
+    ]
+    head = [cell.value for cell in ws[1]]
+    assert head[-1] == "考核等次" and "协助录入份数" in head
+    assert {row[1]: row[-1] for row in ws.iter_rows(min_row=2, values_only=True)} == {
+        city.teacher.name: "优秀",
+        city.farmer.name: "合格",
+    }
+
+
+def test_round_form_takes_grade_lines(city, client_for):
+    data = {
+        "name": "党员年度考核",
+        "organisation": "城厢区实验小学党支部",
+        "kind": "assessment",
+        "target_mode": "members",
+        "scale": "grade4",
+        "opens_at": "2030-01-01T08:00",
+        "closes_at": "2030-01-10T18:00",
+        "k_min": "3",
+        "satisfaction_threshold": "60",
+        "grade_excellent": "85",
+        "grade_qualified": "85",
+        "grade_basic": "60",
+        "g1_name": "党员",
+        "g1_kind": "members",
+        "g1_weight": "100",
+        "g1_mode": "members",
+    }
+    c = client_for(city.office)
+    resp = c.post("/evaluations/new/", data)
+    assert resp.status_code == 200 and "分数线须依次降低" in resp.content.decode()
+    data["grade_qualified"] = "72"
+    assert c.post("/evaluations/new/", data).status_code == 302
+    assert Round.objects.get().grade_thresholds == {"excellent": 85, "qualified": 72, "basic": 60}

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .codes import code_display
-from .enums import Channel
+from .enums import Channel, RoundKind
 from .models import Ballot, BallotSheet, Round
 from .results import TOTAL, RoundResults
 from .selectors import ballot_form
@@ -102,14 +102,20 @@ def results_workbook(results: RoundResults) -> bytes:
         "网上得分",
         "纸质份数",
         "纸质得分",
+        "协助录入份数",
+        "协助录入得分",
         "合计份数",
         "合计得分",
         "样本不足（权重已重新分配）",
         "满意度过低",
     ]
+    assessment = results.round.kind == RoundKind.ASSESSMENT
+    if assessment:
+        head.append("考核等次")
     ws.append(head)
     for t in results.targets:
         web, paper, total = t.by_channel[Channel.WEB], t.by_channel[Channel.PAPER], t.by_channel[TOTAL]
+        assisted = t.by_channel[Channel.ASSISTED]
         ws.append(
             [
                 f"{t.rank}/{t.rank_of}" if t.rank else "",
@@ -122,10 +128,13 @@ def results_workbook(results: RoundResults) -> bytes:
                 _pct(web.score),
                 paper.ballots,
                 _pct(paper.score),
+                assisted.ballots,
+                _pct(assisted.score),
                 total.ballots,
                 _pct(total.score),
                 "、".join(t.dropped_groups),
                 "满意度过低 — 需分析原因、整改提高" if t.low_satisfaction else "",
+                *([t.get_grade_display()] if assessment else []),
             ]
         )
     detail = wb.create_sheet("分项明细")
@@ -207,7 +216,7 @@ def report_docx(results: RoundResults) -> bytes:
         cells[2].text = str(t.sample)
         cells[3].text = f"{t.score:.1f}" if t.score is not None else "样本不足"
         cells[4].text = f"{t.satisfaction:.1f}" if t.satisfaction is not None else "—"
-        notes = []
+        notes = [f"考核等次：{t.get_grade_display()}"] if t.grade else []
         if t.dropped_groups:
             notes.append("样本不足：" + "、".join(t.dropped_groups))
         if t.low_satisfaction:

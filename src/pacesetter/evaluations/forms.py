@@ -77,6 +77,20 @@ class RoundForm(forms.Form):
     satisfaction_threshold = forms.IntegerField(
         label=_("满意度警戒线（%）"), min_value=0, max_value=100, initial=60
     )
+    grade_excellent = forms.IntegerField(
+        label=_("组织考核：优秀分数线"), min_value=0, max_value=100, initial=90, required=False
+    )
+    grade_qualified = forms.IntegerField(
+        label=_("组织考核：合格分数线"), min_value=0, max_value=100, initial=75, required=False
+    )
+    grade_basic = forms.IntegerField(
+        label=_("组织考核：基本合格分数线"),
+        min_value=0,
+        max_value=100,
+        initial=60,
+        required=False,
+        help_text=_("综合得分（百分制）达到分数线即为该等次，低于基本合格线为不合格；只用于组织考核"),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +121,10 @@ class RoundForm(forms.Form):
         if not (campaign or cset) and not (data.get("opens_at") and data.get("closes_at")):
             self.add_error("opens_at", _("请填写开始和截止时间（属于活动的评议可留空，取活动步骤的时间）"))
         return data
+
+    def grade_thresholds(self) -> dict:
+        data = self.cleaned_data
+        return {k: data.get(f"grade_{k}") for k in ("excellent", "qualified", "basic")}
 
     def group_rows(self):
         """Rows for the template: (index, name, kind, weight, mode) from the POST or the defaults."""

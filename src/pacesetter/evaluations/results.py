@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 
 from pacesetter.orgs.selectors import subtree_q
 
-from .enums import SCALE_OPTIONS, Channel, GroupMode
+from .enums import SCALE_OPTIONS, Channel, Grade, GroupMode, RoundKind
 from .models import Ballot, BallotCode, MemberParticipation, Round
 from .selectors import ballot_form
 
@@ -80,6 +80,10 @@ class TargetResult:
     low_satisfaction: bool = False
     rank: int | None = None
     rank_of: int = 0
+    grade: str = ""  # 组织考核 only: 优秀/合格/基本合格/不合格 from the score and the round's thresholds
+
+    def get_grade_display(self) -> str:
+        return str(Grade(self.grade).label) if self.grade else ""
 
 
 @dataclass
@@ -232,6 +236,9 @@ def round_results(round_: Round) -> RoundResults:
                 dropped_groups=dropped,
                 by_channel=by_channel,
                 low_satisfaction=satisfaction is not None and satisfaction < round_.satisfaction_threshold,
+                grade=grade_for(score, round_.grade_thresholds or {})
+                if round_.kind == RoundKind.ASSESSMENT
+                else "",
             )
         )
     _rank(targets)
@@ -245,6 +252,19 @@ def round_results(round_: Round) -> RoundResults:
         targets=targets,
         sheets=round_.ballot_count,
     )
+
+
+def grade_for(score: float | None, thresholds: dict) -> str:
+    """优秀 / 合格 / 基本合格 / 不合格 by the round's score thresholds; no score (too few ballots), no grade."""
+    if score is None:
+        return ""
+    if score >= thresholds.get("excellent", 90):
+        return Grade.EXCELLENT
+    if score >= thresholds.get("qualified", 75):
+        return Grade.QUALIFIED
+    if score >= thresholds.get("basic", 60):
+        return Grade.BASIC
+    return Grade.UNQUALIFIED
 
 
 def _rank(targets: list[TargetResult]) -> None:

@@ -28,10 +28,10 @@ from pacesetter.orgs.models import Member, Organisation, RoleGrant
 
 from . import codes as codebook
 from .enums import (
+    DEFAULT_GRADE_THRESHOLDS,
     ROUND_TRANSITIONS,
     CaseStatus,
     Channel,
-    Grade,
     GroupKind,
     GroupMode,
     RoundKind,
@@ -131,6 +131,30 @@ def _questions_from(criteria_set: CriteriaSet | None, scale: str) -> list[dict]:
     ]
 
 
+def _clean_thresholds(thresholds: dict | None) -> dict:
+    """优秀 > 合格 > 基本合格 score lines, each 0–100; missing ones take the defaults."""
+    cleaned = dict(DEFAULT_GRADE_THRESHOLDS)
+    labels = {"excellent": _("优秀"), "qualified": _("合格"), "basic": _("基本合格")}
+    for key, label in labels.items():
+        value = (thresholds or {}).get(key)
+        if value in (None, ""):
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("“%(g)s”分数线必须是整数") % {"g": label}, field=f"grade_{key}") from None
+        if not 0 <= value <= 100:
+            raise ValidationError(_("“%(g)s”分数线应在 0–100 之间") % {"g": label}, field=f"grade_{key}")
+        cleaned[key] = value
+    if not cleaned["excellent"] > cleaned["qualified"] > cleaned["basic"]:
+        raise ValidationError(
+            _("分数线须依次降低：优秀 %(e)d > 合格 %(q)d > 基本合格 %(b)d")
+            % {"e": cleaned["excellent"], "q": cleaned["qualified"], "b": cleaned["basic"]},
+            field="grade_qualified",
+        )
+    return cleaned
+
+
 def round_capability(kind: str) -> str:
     """The campaign step capability a round of this kind belongs to: 组织考核 or 群众评议."""
     from pacesetter.campaigns.enums import StepCapability
@@ -222,6 +246,7 @@ def round_create(
         )
     if not 0 <= int(satisfaction_threshold) <= 100:
         raise ValidationError(_("满意度警戒线应在 0–100 之间"), field="satisfaction_threshold")
+    grade_thresholds = _clean_thresholds(grade_thresholds)
     if criteria_set is not None:
         if campaign is None:
             campaign = criteria_set.campaign
@@ -269,7 +294,7 @@ def round_create(
         closes_at=closes_at,
         k_min=int(k_min),
         satisfaction_threshold=int(satisfaction_threshold),
-        grade_thresholds=grade_thresholds or Round._meta.get_field("grade_thresholds").get_default(),
+        grade_thresholds=grade_thresholds,
         created_by=actor,
     )
     RoundQuestion.objects.bulk_create(
@@ -325,6 +350,71 @@ def _clean_questions(questions: list[dict]) -> list[dict]:
             )
         cleaned.append({"text": text, "hint": (q.get("hint") or "").strip(), "weight": weight})
     return cleaned
+
+
+MAX_TARGETS = 2000
+
+
+def round_set_up(
+    *,
+    actor,
+    organisation: Organisation,
+    target_mode: str,
+    campaign: Campaign | None = None,
+    criteria_set: CriteriaSet | None = None,
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    **fields,
+) -> Round:
+    """round_create over a whole subtree, as the page and the API set rounds up.
+
+    target_mode "orgs": every active organisation below `organisation`; "members": every active member in
+    its subtree. A round of a campaign may leave its dates out: it then takes the campaign's step window.
+    """
+    from pacesetter.orgs.selectors import subtree_q
+
+    from .selectors import targets_in_subtree
+
+    if target_mode not in ("orgs", "members"):
+        raise ValidationError(_("评议对象只能是“下级党组织”或“本组织党员”"), field="target_mode")
+    if campaign is None and criteria_set is not None:
+        campaign = criteria_set.campaign
+    if campaign is not None and not (opens_at and closes_at):
+        window = default_window(campaign=campaign, organisation=organisation, kind=fields.get("kind", ""))
+        if window is None:
+            raise ValidationError(
+                _("活动“%(c)s”没有尚未结束的评议步骤，请填写开始和截止时间") % {"c": campaign.name},
+                field="opens_at",
+            )
+        opens_at, closes_at = opens_at or window[0], closes_at or window[1]
+    if not (opens_at and closes_at):
+        raise ValidationError(_("请填写开始和截止时间"), field="opens_at")
+    if target_mode == "members":
+        targets = {
+            "target_members": list(
+                Member.objects.select_related("organisation")
+                .filter(subtree_q(organisation.path, "organisation__path"), is_active=True)
+                .order_by("organisation__path", "name", "id")[: MAX_TARGETS + 1]
+            )
+        }
+        count = len(targets["target_members"])
+    else:
+        targets = {"target_orgs": list(targets_in_subtree(organisation)[: MAX_TARGETS + 1])}
+        count = len(targets["target_orgs"])
+    if count > MAX_TARGETS:
+        raise ValidationError(
+            _("评议对象超过 %(n)d 个，请在下一级组织分别组织评议") % {"n": MAX_TARGETS}, field="organisation"
+        )
+    return round_create(
+        actor=actor,
+        organisation=organisation,
+        campaign=campaign,
+        criteria_set=criteria_set,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        **targets,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -505,18 +595,6 @@ def _flag_low_satisfaction(round_: Round) -> int:
     return len(cases)
 
 
-def grade_for(score: float | None, thresholds: dict) -> str:
-    if score is None:
-        return ""
-    if score >= thresholds.get("excellent", 90):
-        return Grade.EXCELLENT
-    if score >= thresholds.get("qualified", 75):
-        return Grade.QUALIFIED
-    if score >= thresholds.get("basic", 60):
-        return Grade.BASIC
-    return Grade.UNQUALIFIED
-
-
 def _grade_members(round_: Round) -> int:
     """组织考核: a grade per member from the round's weighted score, stored for commendation."""
     from .results import round_results
@@ -528,7 +606,7 @@ def _grade_members(round_: Round) -> int:
             round=round_,
             member_id=t.member_id,
             score=Decimal(str(round(t.score, 1))) if t.score is not None else None,
-            grade=grade_for(t.score, round_.grade_thresholds or {}),
+            grade=t.grade,
             sample=t.sample,
         )
         for t in results.targets

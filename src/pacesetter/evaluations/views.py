@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
+from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.paging import paginate
-from pacesetter.orgs.models import Member
-from pacesetter.orgs.selectors import org_resolve_for, subtree_q
+from pacesetter.orgs.selectors import org_resolve_for
 from pacesetter.orgs.views import _form_error
 
 from . import services
@@ -30,7 +29,6 @@ from .selectors import (
     member_round_list_for,
     round_get_for,
     round_list_for,
-    targets_in_subtree,
 )
 
 PER_PAGE = 20
@@ -53,39 +51,21 @@ def round_create(request):
         data = form.cleaned_data
         try:
             org = org_resolve_for(request.user, data["organisation"], cap=MANAGE_CAP)
-            targets = {}
-            if data["target_mode"] == "members":
-                targets["target_members"] = list(
-                    Member.objects.select_related("organisation")
-                    .filter(subtree_q(org.path, "organisation__path"), is_active=True)
-                    .order_by("organisation__path", "name", "id")[:2000]
-                )
-            else:
-                targets["target_orgs"] = list(targets_in_subtree(org)[:2000])
-            campaign = data["campaign"] or (data["criteria_set"].campaign if data["criteria_set"] else None)
-            opens_at, closes_at = data["opens_at"], data["closes_at"]
-            if campaign is not None and not (opens_at and closes_at):
-                window = services.default_window(campaign=campaign, organisation=org, kind=data["kind"])
-                if window is None:
-                    raise ValidationError(
-                        _("活动“%(c)s”没有尚未结束的评议步骤，请填写开始和截止时间") % {"c": campaign.name},
-                        field="opens_at",
-                    )
-                opens_at, closes_at = opens_at or window[0], closes_at or window[1]
-            round_ = services.round_create(
+            round_ = services.round_set_up(
                 actor=request.user,
                 organisation=org,
+                target_mode=data["target_mode"],
+                campaign=data["campaign"],
+                criteria_set=data["criteria_set"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
                 name=data["name"],
                 kind=data["kind"],
                 scale=data["scale"],
-                opens_at=opens_at,
-                closes_at=closes_at,
-                campaign=campaign,
                 groups=form.groups(),
-                criteria_set=data["criteria_set"],
                 k_min=data["k_min"],
                 satisfaction_threshold=data["satisfaction_threshold"],
-                **targets,
+                grade_thresholds=form.grade_thresholds(),
             )
         except ApplicationError as exc:
             _form_error(form, exc)
