@@ -5,6 +5,8 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from pacesetter.api.urls import api
 
 urlpatterns = [
+    # First: the public ballot endpoint is the busiest URL, and Django tries patterns in order.
+    path("api/", api.urls),
     path("", include("pacesetter.web.urls")),
     path("", include("pacesetter.orgs.urls")),
     path("", include("pacesetter.core.urls")),
@@ -23,7 +25,6 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/", api.urls),
 ]
 
 handler403 = "pacesetter.web.views.forbidden"

@@ -53,12 +53,13 @@ def not_authenticated(request, exc):
     )
 
 
+# Evaluations first: POST /api/ballots is the busiest route (a meeting casting at once).
+api.add_router("/", evaluations_router)
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", plans_router)
 api.add_router("/", records_router)
 api.add_router("/", progress_router)
-api.add_router("/", evaluations_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
