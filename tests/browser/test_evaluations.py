@@ -114,3 +114,44 @@ def test_office_edits_questions_then_a_clerk_enters_an_assisted_ballot(page, liv
 
     sheet = BallotSheet.objects.get()
     assert (sheet.channel, sheet.entered_by.username) == ("assisted", "office")
+
+
+def test_clerk_downloads_the_template_and_uploads_a_stack_of_paper_ballots(
+    page, live_server, bcity, sign_in, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from pacesetter.evaluations.models import BallotSheet
+
+    round_ = make_round(bcity, k_min=3)
+    issued = codes(bcity, round_, n=3)
+    sign_in(page, "office")
+    page.goto(f"{live_server.url}/evaluations/{round_.pk}/paper/")
+    page.get_by_test_id("paper-batch-link").get_by_role("link", name="上传").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("paper-template-link").click()
+    path = tmp_path / "template.xlsx"
+    download.value.save_as(path)
+    wb = load_workbook(path)
+    ws = wb["纸质测评表"]
+    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value]
+    first = rows[1]  # rows[0] is the header
+    n_targets = 4
+    for block, code in enumerate(issued):
+        for row in range(first + block * n_targets, first + (block + 1) * n_targets):
+            ws.cell(row=row, column=1, value=code)
+            ws.cell(row=row, column=3, value="满意")
+    ws.cell(row=first + n_targets, column=3, value="很满意")  # the second sheet's first answer: not an option
+    wb.save(path)
+    page.get_by_test_id("paper-upload-file").set_input_files(str(path))
+    page.get_by_test_id("paper-upload-submit").click()
+    expect(page.get_by_test_id("paper-upload-refused")).to_be_visible()
+    expect(page.get_by_test_id("paper-upload-report")).to_contain_text("很满意")
+    expect(page.get_by_test_id("paper-upload-report")).to_contain_text(str(first + n_targets))
+    assert BallotSheet.objects.count() == 0
+    ws.cell(row=first + n_targets, column=3, value="基本满意")
+    wb.save(path)
+    page.get_by_test_id("paper-upload-file").set_input_files(str(path))
+    page.get_by_test_id("paper-upload-submit").click()
+    expect(page.locator(".alert-success")).to_contain_text("已录入 3 份纸质测评表")
+    assert BallotSheet.objects.filter(channel="paper").count() == 3
