@@ -435,3 +435,21 @@ def test_round_form_takes_grade_lines(city, client_for):
     data["grade_qualified"] = "72"
     assert c.post("/evaluations/new/", data).status_code == 302
     assert Round.objects.get().grade_thresholds == {"excellent": 85, "qualified": 72, "basic": 60}
+
+
+def test_results_page_draws_satisfaction_against_the_threshold(city, client_for):
+    import json
+    import re
+
+    r = make_round(city, k_min=3)
+    for code in codes(city, r, n=3):
+        services.ballot_cast_code(code=code, answers=answers(r, 0))
+    page = client_for(city.office).get(f"/evaluations/{r.pk}/results/").content.decode()
+    data = json.loads(re.search(r'id="results-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert data["threshold"] == 60 and len(data["names"]) == 4
+    assert data["satisfaction"] == [0.0] * 4 and data["low"] == [True] * 4
+    from pacesetter.evaluations.results import round_results
+
+    results = round_results(r)
+    results.CHART_MAX_TARGETS = 3  # too many bars to read: no chart, the table stays
+    assert results.chart is None
