@@ -87,7 +87,7 @@ def test_office_publishes_results_and_small_group_shows_insufficient(page, live_
     expect(page.get_by_test_id("insufficient").first).to_contain_text("样本不足")
 
 
-def test_office_edits_questions_then_a_clerk_enters_an_assisted_ballot(page, live_server, bcity, sign_in):
+def test_office_edits_questions_moves_the_deadline_then_a_clerk_enters_an_assisted_ballot(page, live_server, bcity, sign_in):
     round_ = make_round(bcity, k_min=3, status=RoundStatus.DRAFT)
     [code] = codes(bcity, round_, n=1)
     sign_in(page, "office")
@@ -103,6 +103,14 @@ def test_office_edits_questions_then_a_clerk_enters_an_assisted_ballot(page, liv
     expect(page.locator("ol.small li")).to_have_count(2)
     page.get_by_test_id("to-open").click()
     expect(page.get_by_test_id("round-status")).to_have_text("进行中")
+    # the meeting runs late: the deadline moves (only the deadline can, now that it is open)
+    page.get_by_test_id("edit-link").click()
+    expect(page.get_by_test_id("open-only")).to_be_visible()
+    expect(page.locator("#id_name")).to_be_disabled()
+    page.fill("#id_closes_at", "2099-12-31T18:00")
+    page.get_by_test_id("round-edit-save").click()
+    expect(page.locator(".alert-success")).to_contain_text("评议设置已保存")
+    expect(page.get_by_text("2099-12-31 18:00")).to_be_visible()
     page.get_by_test_id("paper-link").click()
     page.get_by_test_id("channel-assisted").check()
     page.fill("#code", code)

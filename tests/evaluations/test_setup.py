@@ -453,3 +453,103 @@ def test_results_page_draws_satisfaction_against_the_threshold(city, client_for)
     results = round_results(r)
     results.CHART_MAX_TARGETS = 3  # too many bars to read: no chart, the table stays
     assert results.chart is None
+
+
+# ---------------------------------------------------------------- correcting a round's settings
+
+
+def _edit_post(r, **over):
+    from django.utils import timezone as tz
+
+    data = {
+        "name": r.name,
+        "opens_at": f"{tz.localtime(r.opens_at):%Y-%m-%dT%H:%M}",
+        "closes_at": f"{tz.localtime(r.closes_at):%Y-%m-%dT%H:%M}",
+        "k_min": r.k_min,
+        "satisfaction_threshold": r.satisfaction_threshold,
+        "grade_excellent": 90,
+        "grade_qualified": 75,
+        "grade_basic": 60,
+    }
+    for g in r.groups.all():
+        data[f"w{g.pk}"] = g.weight
+    data.update(over)
+    return data
+
+
+def test_draft_round_settings_and_weights_are_corrected_on_the_page(city, client_for):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    c = client_for(city.office)
+    assert c.get(f"/evaluations/{r.pk}/edit/").status_code == 200
+    leaders, members, deputies, public = r.groups.order_by("order")
+    bad = _edit_post(r, k_min=7, **{f"w{public.pk}": 20})
+    resp = c.post(f"/evaluations/{r.pk}/edit/", bad)
+    assert resp.status_code == 422 and "现在是 110%" in resp.content.decode()
+    r.refresh_from_db()
+    assert r.k_min == 3 and public.__class__.objects.get(pk=public.pk).weight == 10
+    good = _edit_post(
+        r, name="2011年度群众评议（更正）", k_min=7, **{f"w{public.pk}": 20, f"w{deputies.pk}": 10}
+    )
+    assert c.post(f"/evaluations/{r.pk}/edit/", good).status_code == 302
+    r.refresh_from_db()
+    assert (r.name, r.k_min) == ("2011年度群众评议（更正）", 7)
+    assert dict(r.groups.values_list("name", "weight")) == {
+        "领导班子": 30,
+        "党员": 40,
+        "代表": 10,
+        "群众": 20,
+    }
+    entry = AuditEntry.objects.get(action="evaluation.round.update")
+    assert entry.changes["k_min"] == [3, 7] and entry.changes["weight:群众"] == [10, 20]
+    assert ballot_form(r).group(public.pk).weight == 20  # the cached form saw the change
+
+
+def test_open_round_only_moves_its_deadline(city, client_for):
+    r = make_round(city)
+    c = client_for(city.office)
+    page = c.get(f"/evaluations/{r.pk}/edit/").content.decode()
+    assert 'data-testid="open-only"' in page
+    later = r.closes_at + datetime.timedelta(days=3)
+    post = _edit_post(r, name="改名无效", k_min=9, closes_at=f"{timezone.localtime(later):%Y-%m-%dT%H:%M}")
+    assert c.post(f"/evaluations/{r.pk}/edit/", post).status_code == 302
+    r.refresh_from_db()
+    assert (
+        r.closes_at == later.replace(second=0, microsecond=0)
+        and r.name == "2011年度群众评议"
+        and r.k_min == 3
+    )
+    resp = c.patch(f"/api/evaluations/rounds/{r.pk}", {"k_min": 9}, content_type="application/json")
+    assert resp.status_code == 409 and "只能修改截止时间" in resp.json()["message"]
+    past = (timezone.now() - datetime.timedelta(minutes=5)).isoformat()
+    resp = c.patch(f"/api/evaluations/rounds/{r.pk}", {"closes_at": past}, content_type="application/json")
+    assert resp.status_code == 422 and resp.json()["field"] == "closes_at"
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    resp = c.patch(
+        f"/api/evaluations/rounds/{r.pk}", {"closes_at": later.isoformat()}, content_type="application/json"
+    )
+    assert resp.status_code == 409
+    assert c.get(f"/evaluations/{r.pk}/edit/").status_code == 302
+
+
+def test_moving_a_campaign_round_outside_its_step_is_refused(city):
+    campaign, step = _campaign_with_steps(city)
+    r = _create(city, campaign, step.opens_at, step.closes_at - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="评议时间必须在"):
+        services.round_update(
+            actor=city.office, round_=r, closes_at=step.closes_at + datetime.timedelta(days=1)
+        )
+    services.round_update(actor=city.office, round_=r, closes_at=step.closes_at)
+    assert Round.objects.get(pk=r.pk).closes_at == step.closes_at
+
+
+def test_only_managers_in_scope_edit_a_round(city, client_for):
+    r = make_round(city, status=RoundStatus.DRAFT)
+    assert client_for(city.town_secretary).get(f"/evaluations/{r.pk}/edit/").status_code == 404
+    resp = client_for(city.town_secretary).patch(
+        f"/api/evaluations/rounds/{r.pk}", {"k_min": 9}, content_type="application/json"
+    )
+    assert resp.status_code == 404
+    assert client_for(city.leader).patch(
+        f"/api/evaluations/rounds/{r.pk}", {"k_min": 9}, content_type="application/json"
+    ).status_code in (403, 404)
+    assert Round.objects.get(pk=r.pk).k_min == 3

@@ -331,6 +331,25 @@ def round_detail(request: HttpRequest, pk: int):
     return round_detail_out(round_get_for(request.user, pk))
 
 
+class RoundPatchIn(Schema):
+    name: str | None = None
+    opens_at: datetime.datetime | None = None
+    closes_at: datetime.datetime | None = None
+    k_min: int | None = None
+    satisfaction_threshold: int | None = None
+    grade_thresholds: dict[str, int] | None = None
+    weights: dict[int, int] | None = None  # rater group id → weight; the weights must still add up to 100
+
+
+@router.patch("/evaluations/rounds/{pk}", response=RoundDetailOut, url_name="eval-round-detail")
+def round_patch(request: HttpRequest, pk: int, payload: RoundPatchIn):
+    """Correct a round's settings before it opens; once open only closes_at may change (409 otherwise)."""
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    data = payload.dict(exclude_unset=True)
+    weights = data.pop("weights", None)
+    return round_detail_out(services.round_update(actor=request.user, round_=round_, weights=weights, **data))
+
+
 @router.post("/evaluations/rounds/{pk}/status", response=RoundOut, url_name="eval-round-status")
 def round_status(request: HttpRequest, pk: int, payload: StatusIn):
     """draft → trial/open, trial → draft/open, open → closed; closed → open is the office's audited re-opening."""

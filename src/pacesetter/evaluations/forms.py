@@ -1,6 +1,7 @@
 """Forms for setting up a round, generating codes and answering a low-satisfaction case; ballot parsing."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, CriteriaSet
@@ -146,6 +147,48 @@ class RoundForm(forms.Form):
             for r in self.group_rows()
             if (r["name"] or "").strip()
         ]
+
+
+class RoundEditForm(forms.Form):
+    """A round's settings; once it is open only the deadline stays editable (the rest is shown disabled)."""
+
+    name = forms.CharField(label=_("评议名称"), max_length=200)
+    opens_at = forms.DateTimeField(label=_("开始时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    closes_at = forms.DateTimeField(label=_("截止时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    k_min = forms.IntegerField(label=_("最少样本数 k"), min_value=3)
+    satisfaction_threshold = forms.IntegerField(label=_("满意度警戒线（%）"), min_value=0, max_value=100)
+    grade_excellent = forms.IntegerField(label=_("组织考核：优秀分数线"), min_value=0, max_value=100)
+    grade_qualified = forms.IntegerField(label=_("组织考核：合格分数线"), min_value=0, max_value=100)
+    grade_basic = forms.IntegerField(label=_("组织考核：基本合格分数线"), min_value=0, max_value=100)
+
+    def __init__(self, *args, round_, **kwargs):
+        thresholds = round_.grade_thresholds or {}
+        initial = {
+            "name": round_.name,
+            "opens_at": timezone.localtime(round_.opens_at),
+            "closes_at": timezone.localtime(round_.closes_at),
+            "k_min": round_.k_min,
+            "satisfaction_threshold": round_.satisfaction_threshold,
+            **{f"grade_{k}": thresholds.get(k) for k in ("excellent", "qualified", "basic")},
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.open_only = round_.status == "open"
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-control")
+            if self.open_only and name != "closes_at":
+                field.disabled = True  # Django then ignores what is posted for it
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        fields = (
+            ("closes_at",)
+            if self.open_only
+            else ("name", "opens_at", "closes_at", "k_min", "satisfaction_threshold")
+        )
+        changes = {k: data[k] for k in fields}
+        if not self.open_only:
+            changes["grade_thresholds"] = {k: data[f"grade_{k}"] for k in ("excellent", "qualified", "basic")}
+        return changes
 
 
 class CodesForm(forms.Form):

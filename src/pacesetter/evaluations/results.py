@@ -123,7 +123,7 @@ class RoundResults:
         drawn = [t for t in self.targets if t.satisfaction is not None or t.score is not None]
         if not drawn or len(drawn) > self.CHART_MAX_TARGETS:
             return None
-        drawn.sort(key=lambda t: (t.satisfaction if t.satisfaction is not None else -1))
+        drawn.sort(key=lambda t: t.satisfaction if t.satisfaction is not None else -1)
         return {
             "names": [t.name for t in drawn],
             "satisfaction": [round(t.satisfaction, 1) if t.satisfaction is not None else None for t in drawn],

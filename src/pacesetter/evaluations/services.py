@@ -316,6 +316,105 @@ def round_create(
     return round_
 
 
+ROUND_SETTINGS = ("name", "opens_at", "closes_at", "k_min", "satisfaction_threshold", "grade_thresholds")
+
+
+@transaction.atomic
+def round_update(*, actor, round_: Round, weights: dict | None = None, **changes) -> Round:
+    """Correct a round's settings before it opens; once open, only move its deadline (延期); closed: nothing.
+
+    `changes` may name ROUND_SETTINGS; `weights` maps rater group id → weight (the groups themselves stay,
+    since codes belong to them). Checked like round_create (window, step window of the campaign, k, lines).
+    """
+    _require(can_manage_round(actor, round_))
+    unknown = set(changes) - set(ROUND_SETTINGS)
+    if unknown:
+        raise ValidationError(
+            _("不能修改：%(f)s") % {"f": "、".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
+    current = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation", "campaign")
+        .get(pk=round_.pk)
+    )
+    changes = {k: v for k, v in changes.items() if v is not None and v != getattr(current, k)}
+    groups = list(RaterGroup.objects.filter(round=current).order_by("order", "id"))
+    new_weights = {}
+    if weights:
+        by_id = {g.pk: g for g in groups}
+        if set(map(int, weights)) - set(by_id):
+            raise ValidationError(_("该评议没有这个评议主体"), field="weights")
+        new_weights = {int(k): v for k, v in weights.items() if by_id[int(k)].weight != _int_or(v)}
+    if not changes and not new_weights:
+        return current
+    if current.status == RoundStatus.CLOSED:
+        raise RoundStateError(_("评议已结束，不能修改；如需重新开放，请联系活动办公室"))
+    if current.status == RoundStatus.OPEN and (set(changes) - {"closes_at"} or new_weights):
+        raise RoundStateError(_("评议已开始，只能修改截止时间（延期或提前结束）"))
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise ValidationError(_("请填写评议名称"), field="name")
+    opens_at = changes.get("opens_at", current.opens_at)
+    closes_at = changes.get("closes_at", current.closes_at)
+    if closes_at <= opens_at:
+        raise ValidationError(_("截止时间必须晚于开始时间"), field="closes_at")
+    if current.status == RoundStatus.OPEN and closes_at <= timezone.now():
+        raise ValidationError(_("截止时间不能早于现在；要立即结束，请点“改为已结束”"), field="closes_at")
+    if "k_min" in changes and int(changes["k_min"]) < K_MIN_FLOOR:
+        raise ValidationError(
+            _("最少样本数 k 不能小于 %(n)d（太小的组会暴露个人意见）") % {"n": K_MIN_FLOOR}, field="k_min"
+        )
+    if "satisfaction_threshold" in changes and not 0 <= int(changes["satisfaction_threshold"]) <= 100:
+        raise ValidationError(_("满意度警戒线应在 0–100 之间"), field="satisfaction_threshold")
+    if "grade_thresholds" in changes:
+        changes["grade_thresholds"] = _clean_thresholds(changes["grade_thresholds"])
+        if changes["grade_thresholds"] == current.grade_thresholds:
+            del changes["grade_thresholds"]
+    if new_weights:
+        cleaned = _clean_groups(
+            [
+                {"name": g.name, "kind": g.kind, "mode": g.mode, "weight": new_weights.get(g.pk, g.weight)}
+                for g in groups
+            ]
+        )
+        new_weights = {
+            g.pk: c["weight"] for g, c in zip(groups, cleaned, strict=True) if g.weight != c["weight"]
+        }
+        for group_id, weight in new_weights.items():
+            RaterGroup.objects.filter(pk=group_id).update(weight=weight)
+    if current.campaign_id and ({"opens_at", "closes_at"} & set(changes)):
+        require_in_step_window(
+            campaign=current.campaign,
+            organisation=current.organisation,
+            kind=current.kind,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+    before = {k: getattr(current, k) for k in changes}
+    before.update({f"weight:{g.name}": g.weight for g in groups if g.pk in new_weights})
+    Round.objects.filter(pk=current.pk).update(**changes, version=F("version") + 1)
+    current.refresh_from_db()
+    after = {k: getattr(current, k) for k in changes}
+    after.update({f"weight:{g.name}": new_weights[g.pk] for g in groups if g.pk in new_weights})
+    audit_log(
+        actor=actor,
+        action="evaluation.round.update",
+        obj=current,
+        scope_path=current.organisation.path,
+        before=before,
+        after=after,
+    )
+    return current
+
+
+def _int_or(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def _clean_questions(questions: list[dict]) -> list[dict]:
     """Text 1–200 characters, a relative weight 1–100, at most MAX_QUESTIONS; errors name the row."""
     # Numbered as given (an editor's blank rows are skipped but keep the numbering the user sees).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round-detail"),
     path("<int:pk>/results/", views.round_results_page, name="round-results"),
     path("<int:pk>/questions/", views.round_questions, name="round-questions"),
+    path("<int:pk>/edit/", views.round_edit, name="round-edit"),
     path("<int:pk>/status/", views.round_transition, name="round-transition"),
     path("<int:pk>/publish/", views.round_publish, name="round-publish"),
     path("<int:pk>/codes/", views.round_codes, name="round-codes"),

@@ -16,7 +16,15 @@ from pacesetter.orgs.views import _form_error
 from . import services
 from .documents import report_docx, results_workbook, slips_docx
 from .enums import ROUND_TRANSITIONS, Channel, GroupMode, RoundStatus, Scale
-from .forms import CaseAnswerForm, CodesForm, RoundForm, answers_from_post, ballot_rows, question_rows
+from .forms import (
+    CaseAnswerForm,
+    CodesForm,
+    RoundEditForm,
+    RoundForm,
+    answers_from_post,
+    ballot_rows,
+    question_rows,
+)
 from .models import RaterGroup
 from .results import round_results
 from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round
@@ -101,6 +109,33 @@ def round_detail(request, pk):
             "transitions": [(s, RoundStatus(s).label) for s in sorted(ROUND_TRANSITIONS[round_.status])],
             "codes_form": CodesForm(),
         },
+    )
+
+
+def round_edit(request, pk):
+    """Correct a round's settings before it opens; once open, move its deadline."""
+    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    if round_.status == RoundStatus.CLOSED:
+        messages.error(request, _("评议已结束，不能修改；如需重新开放，请联系活动办公室"))
+        return redirect("evaluations:round-detail", round_.pk)
+    form = RoundEditForm(request.POST or None, round_=round_)
+    groups = list(RaterGroup.objects.filter(round=round_).order_by("order", "id"))
+    for g in groups:
+        g.posted = request.POST.get(f"w{g.pk}", g.weight) if request.method == "POST" else g.weight
+    if request.method == "POST" and form.is_valid():
+        weights = None if form.open_only else {g.pk: g.posted for g in groups}
+        try:
+            services.round_update(actor=request.user, round_=round_, weights=weights, **form.changes())
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("评议设置已保存"))
+            return redirect("evaluations:round-detail", round_.pk)
+    return render(
+        request,
+        "evaluations/round_edit.html",
+        {"round": round_, "form": form, "groups": groups},
+        status=422 if form.errors else 200,
     )
 
 
