@@ -87,7 +87,9 @@ def test_office_publishes_results_and_small_group_shows_insufficient(page, live_
     expect(page.get_by_test_id("insufficient").first).to_contain_text("样本不足")
 
 
-def test_office_edits_questions_moves_the_deadline_then_a_clerk_enters_an_assisted_ballot(page, live_server, bcity, sign_in):
+def test_office_edits_questions_moves_the_deadline_then_a_clerk_enters_an_assisted_ballot(
+    page, live_server, bcity, sign_in
+):
     round_ = make_round(bcity, k_min=3, status=RoundStatus.DRAFT)
     [code] = codes(bcity, round_, n=1)
     sign_in(page, "office")
