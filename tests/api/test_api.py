@@ -139,7 +139,10 @@ def test_audit_api_masks_pii(city, api):
 
 
 def test_nul_character_in_json_is_refused_before_the_database(city, api):
-    r = api(city.office).json("post", "/api/orgs", {"parent_id": city.town.pk, "name": "坏\x00名字",
-                                                    "org_type": "branch", "sector": "village"})
+    r = api(city.office).json(
+        "post",
+        "/api/orgs",
+        {"parent_id": city.town.pk, "name": "坏\x00名字", "org_type": "branch", "sector": "village"},
+    )
     assert r.status_code == 422 and "控制字符" in r.json()["message"]
     assert not Organisation.objects.filter(name__startswith="坏").exists()

@@ -16,10 +16,34 @@ def _roster(path, *, bad: bool):
     ws = wb.active
     ws.append(["城厢区实验小学党员花名册"])  # a title row, as departments make them
     ws.append(HEAD)
-    ws.append(["陈红", "女", "汉族", "1985-03-02", "2006-07-01", "城厢区实验小学党支部", "班主任", "13600001111",
-               make_id_number(datetime.date(1985, 3, 2)), ""])
-    ws.append(["刘洋", "男", "回族", "1990/5/17", "2012年6月", "城厢区实验小学党支部", "教师", "13600002222",
-               "35010219900517001" if bad else make_id_number(datetime.date(1990, 5, 17)), "调入"])
+    ws.append(
+        [
+            "陈红",
+            "女",
+            "汉族",
+            "1985-03-02",
+            "2006-07-01",
+            "城厢区实验小学党支部",
+            "班主任",
+            "13600001111",
+            make_id_number(datetime.date(1985, 3, 2)),
+            "",
+        ]
+    )
+    ws.append(
+        [
+            "刘洋",
+            "男",
+            "回族",
+            "1990/5/17",
+            "2012年6月",
+            "城厢区实验小学党支部",
+            "教师",
+            "13600002222",
+            "35010219900517001" if bad else make_id_number(datetime.date(1990, 5, 17)),
+            "调入",
+        ]
+    )
     wb.save(path)
 
 
@@ -34,7 +58,9 @@ def test_import_roster_bad_row_then_fixed(page, live_server, bcity, sign_in, tmp
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("身份证号")
     expect(errors).to_contain_text("35010219900517001")
-    expect(page.get_by_test_id("import-error").first).to_contain_text("4")  # Excel row 4 (title + heading above)
+    expect(page.get_by_test_id("import-error").first).to_contain_text(
+        "4"
+    )  # Excel row 4 (title + heading above)
     expect(page.get_by_test_id("count-rejected")).to_have_text("1")
     expect(page.get_by_test_id("confirm-button")).to_have_count(0)
     assert not Member.objects.filter(name__in=["陈红", "刘洋"]).exists()
@@ -49,5 +75,8 @@ def test_import_roster_bad_row_then_fixed(page, live_server, bcity, sign_in, tmp
     expect(page.get_by_test_id("import-ignored")).to_contain_text("备注")
     page.get_by_test_id("confirm-button").click()
     expect(page.get_by_test_id("rollback-button")).to_be_visible()
-    assert set(Member.objects.filter(name__in=["陈红", "刘洋"]).values_list("name", flat=True)) == {"陈红", "刘洋"}
+    assert set(Member.objects.filter(name__in=["陈红", "刘洋"]).values_list("name", flat=True)) == {
+        "陈红",
+        "刘洋",
+    }
     assert Member.objects.get(name="刘洋").ethnicity == "回族"

@@ -174,7 +174,9 @@ def campaign_update(
     description: str = "",
 ) -> Campaign:
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
+    )
     before = snapshot(campaign, CAMPAIGN_FIELDS)
     data = _clean_campaign(name, starts_on, ends_on, plan_deadline, requirement, description)
     for key, value in data.items():
@@ -204,7 +206,9 @@ def campaign_transition(*, actor, campaign: Campaign, to_status: str, reason: st
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     if to_status not in CampaignStatus.values:
         raise ValidationError(_("无效的活动状态：%(s)s") % {"s": to_status}, field="status")
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
+    )
     current = campaign.status
     if to_status not in CAMPAIGN_TRANSITIONS.get(current, frozenset()):
         raise StateError(
@@ -770,7 +774,11 @@ def org_theme_set(
     _require_not_closed(campaign)
     theme = _text(theme, field="theme", label=_("争创主题"), max_length=100)
     carriers = clean_carriers(carriers)
-    row = OrgTheme.objects.select_for_update(of=("self",)).filter(campaign=campaign, organisation=organisation).first()
+    row = (
+        OrgTheme.objects.select_for_update(of=("self",))
+        .filter(campaign=campaign, organisation=organisation)
+        .first()
+    )
     before = {"theme": row.theme, "carriers": row.carriers} if row else None
     if row is None:
         row = OrgTheme(campaign=campaign, organisation=organisation)

@@ -62,18 +62,44 @@ class Cap(models.TextChoices):
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(Cap.values),
-    Role.SECRETARY: frozenset({
-        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.PERSON_MANAGE, Cap.PERSON_PII, Cap.CAMPAIGN_VIEW, Cap.PLAN_WRITE,
-        Cap.PLAN_REVIEW, Cap.RECORD_LOG, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW, Cap.COMMITMENT_WRITE,
-        Cap.COMMITMENT_REVIEW, Cap.SUPERVISION_RESPOND,
-    }),
-    Role.LEADER: frozenset({
-        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW, Cap.REVIEW_WRITE,
-    }),
-    Role.INSPECTOR: frozenset({
-        Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.AUDIT_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_VIEW, Cap.PROGRESS_VIEW,
-        Cap.SUPERVISION_MANAGE,
-    }),
+    Role.SECRETARY: frozenset(
+        {
+            Cap.ORG_VIEW,
+            Cap.PERSON_VIEW,
+            Cap.PERSON_MANAGE,
+            Cap.PERSON_PII,
+            Cap.CAMPAIGN_VIEW,
+            Cap.PLAN_WRITE,
+            Cap.PLAN_REVIEW,
+            Cap.RECORD_LOG,
+            Cap.RECORD_VIEW,
+            Cap.PROGRESS_VIEW,
+            Cap.COMMITMENT_WRITE,
+            Cap.COMMITMENT_REVIEW,
+            Cap.SUPERVISION_RESPOND,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {
+            Cap.ORG_VIEW,
+            Cap.PERSON_VIEW,
+            Cap.CAMPAIGN_VIEW,
+            Cap.RECORD_VIEW,
+            Cap.PROGRESS_VIEW,
+            Cap.REVIEW_WRITE,
+        }
+    ),
+    Role.INSPECTOR: frozenset(
+        {
+            Cap.ORG_VIEW,
+            Cap.PERSON_VIEW,
+            Cap.AUDIT_VIEW,
+            Cap.CAMPAIGN_VIEW,
+            Cap.RECORD_VIEW,
+            Cap.PROGRESS_VIEW,
+            Cap.SUPERVISION_MANAGE,
+        }
+    ),
     # A member logs their own records; what they may see of them is checked object by object.
     Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),
 }

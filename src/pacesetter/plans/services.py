@@ -139,7 +139,11 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
     Only while the campaign's PLANS step is open for the organisation (windows.require_open says why not);
     after the office's plan_deadline it is still accepted while the window is open, flagged 逾期报送.
     """
-    plan = Plan.objects.select_for_update(of=("self",)).select_related("campaign", "organisation").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organisation")
+        .get(pk=plan.pk)
+    )
     _require_write(actor, plan.organisation)
     _require_plan_org(plan.campaign, plan.organisation)
     _require_transition(plan, PlanAction.SUBMIT)
@@ -284,7 +288,11 @@ def _check_upload(upload) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
-    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation", "campaign").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("organisation", "campaign")
+        .get(pk=plan.pk)
+    )
     _require_write(actor, plan.organisation)
     if plan.status not in EDITABLE:
         raise StateError(_("方案已%(s)s，不能再添加附件") % {"s": PlanStatus(plan.status).label})
@@ -299,7 +307,9 @@ def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
 @transaction.atomic
 def attachment_remove(*, actor, attachment: PlanAttachment) -> None:
     """Remove from the working set; the stored file stays while a submitted version refers to it."""
-    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=attachment.plan_id)
+    plan = (
+        Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=attachment.plan_id)
+    )
     _require_write(actor, plan.organisation)
     if attachment.version_id is not None:
         raise StateError(_("已随方案报送的附件不能删除"))
