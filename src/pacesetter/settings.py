@@ -16,12 +16,15 @@ def envbool(name: str, default: str) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def envint(name: str, default: str) -> int:
+def envint(name: str, default: str, *, minimum: int | None = None) -> int:
     value = os.getenv(name, default)
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -46,6 +49,9 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.getenv("PACESETTER_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 SITE_URL = os.getenv("PACESETTER_SITE_URL", "http://127.0.0.1:8000")
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For. With 0 the header
+# is ignored: a client can write anything into it, and per-address limits must not trust that.
+TRUSTED_PROXIES = envint("PACESETTER_TRUSTED_PROXIES", "0", minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

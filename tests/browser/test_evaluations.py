@@ -63,7 +63,14 @@ def test_member_evaluates_peers(page, live_server, bcity, sign_in):
     expect(page.get_by_test_id("ballot-form")).not_to_contain_text("林老师")
     _fill_all(page)
     page.get_by_test_id("ballot-submit").click()
-    expect(page.get_by_test_id("receipt")).to_be_visible()
+    # one sheet, so one receipt, per peer: a sheet "for everyone but me" would name its rater
+    receipts = page.get_by_test_id("receipt")
+    expect(receipts).to_have_count(2)
+    expect(page.get_by_role("row").filter(has_text="张老师")).to_have_count(1)
+    first = receipts.first.inner_text().strip()
+    page.get_by_test_id("receipt-check").first.click()
+    expect(page.get_by_test_id("receipt-result")).to_contain_text("已收到")
+    assert first not in page.url
     page.goto(f"{live_server.url}/evaluations/{round_.pk}/peer/")
     expect(page.get_by_test_id("all-done")).to_be_visible()
 

@@ -1,7 +1,8 @@
 """Anonymity by construction: the ballot tables carry no person, code, time or order-revealing key."""
 
+import pytest
 from django.conf import settings
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 
 from pacesetter.evaluations.models import (
     Ballot,
@@ -76,3 +77,21 @@ def test_codes_are_long_and_unambiguous():
     assert all(codes.code_is_well_formed(c) for c in generated)
     c = next(iter(generated))
     assert codes.code_normalise(codes.code_display(c).lower()) == c
+
+
+def test_sqlite_ballot_tables_have_no_rowid(db):
+    """An ordinary SQLite table numbers rows in insertion order (rowid): an order-revealing key.
+
+    Migration 0003 rebuilt both tables WITHOUT ROWID (stored in random-UUID order); a later migration that
+    remakes either table would silently drop the clause, and this test would then fail.
+    """
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL tables have no rowid")
+    with connection.cursor() as cursor:
+        for model in BALLOT_TABLES:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [model._meta.db_table]
+            )
+            assert cursor.fetchone()[0].endswith("WITHOUT ROWID"), model.__name__
+            with pytest.raises(OperationalError, match="rowid"):
+                cursor.execute(f"SELECT rowid FROM {model._meta.db_table}")

@@ -1,11 +1,13 @@
 """Casting ballots: by code (web and API), paper entry, signed-in peer evaluation; every refusal."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.utils import timezone
 
 from pacesetter.core.errors import PermissionDeniedError
+from pacesetter.core.models import AuditEntry
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import Channel, RoundStatus
 from pacesetter.evaluations.errors import (
@@ -18,7 +20,8 @@ from pacesetter.evaluations.errors import (
 )
 from pacesetter.evaluations.models import Ballot, BallotCode, BallotSheet, MemberParticipation
 from pacesetter.evaluations.selectors import ballot_form
-from tests.factories import make_member
+from pacesetter.orgs.enums import Role
+from tests.factories import make_member, make_user
 
 from .helpers import answers, codes, make_round
 
@@ -129,6 +132,14 @@ def test_paper_entry_records_clerk_and_spends_once_across_channels(city, round_)
     with pytest.raises(CodeSpentError):
         services.ballot_enter_paper(actor=city.office, round_=round_, code=c2, answers=answers(round_))
     assert BallotSheet.objects.count() == 2
+    # the clerk's entry is audited once (the refused one is not), with neither the code nor the receipt
+    [entry] = AuditEntry.objects.filter(action="evaluation.paper.enter")
+    assert (entry.actor, entry.object_id, entry.changes) == (
+        city.office,
+        str(round_.pk),
+        {"_": {"channel": "paper"}},
+    )
+    assert c1 not in str(entry.changes) and sheet.receipt not in str(entry.changes)
 
 
 def test_paper_entry_needs_scope(city, round_):
@@ -152,15 +163,34 @@ def test_member_peer_evaluation_one_per_target_never_self(city):
     mine = next(t for t in form.targets if t.member_id == city.teacher.pk)
     full = answers(round_, 100)
     full.pop(str(mine.id))
-    services.ballot_cast_member(actor=city.member_user, round_=round_, answers=full)
+    receipts = services.ballot_cast_member(actor=city.member_user, round_=round_, answers=full)
     rated = set(
         MemberParticipation.objects.filter(voter=city.member_user).values_list("target_id", flat=True)
     )
     assert mine.id not in rated and len(rated) == 2
-    assert BallotSheet.objects.get().entered_by is None
+    # One sheet per peer, each with its own receipt, none entered by a clerk.
+    assert [name for name, _r in receipts] == ["王大伯", "张老师"]
+    assert {r for _n, r in receipts} == set(BallotSheet.objects.values_list("receipt", flat=True))
+    assert list(BallotSheet.objects.values_list("entered_by", flat=True)) == [None, None]
     with pytest.raises(AlreadyVotedError):
         services.ballot_cast_member(actor=city.member_user, round_=round_, answers=full)
-    assert BallotSheet.objects.count() == 1
+    assert BallotSheet.objects.count() == 2
+
+
+def test_peer_sheets_do_not_name_their_rater_by_the_target_left_out(city):
+    """A sheet covering "everyone but me" would name its rater; each peer ballot is a sheet of its own."""
+    colleague = make_member(city.school, "张老师")
+    colleague.user = make_user("zhang", Role.MEMBER, city.school)
+    colleague.save(update_fields=["user"])
+    round_ = make_round(city, members=True, extra_members=[colleague])
+    form = ballot_form(round_)
+    for user, member in ((city.member_user, city.teacher), (colleague.user, colleague)):
+        mine = next(t for t in form.targets if t.member_id == member.pk)
+        full = answers(round_, 100)
+        full.pop(str(mine.id))
+        services.ballot_cast_member(actor=user, round_=round_, answers=full)
+    per_sheet = Counter(Ballot.objects.values_list("sheet_id", flat=True))
+    assert sorted(per_sheet.values()) == [1, 1, 1, 1]
 
 
 def test_participation_unique_constraint_is_in_the_database(city):
@@ -216,6 +246,8 @@ def test_api_peer_and_paper(city, client_for):
         f"/api/evaluations/rounds/{round_.pk}/peer", {"answers": full}, content_type="application/json"
     )
     assert r.status_code == 201
+    assert [x["target"] for x in r.json()["receipts"]] == ["王大伯"]
+    assert r.json()["receipts"][0]["receipt"] == BallotSheet.objects.get().receipt
     r = c.post(
         f"/api/evaluations/rounds/{round_.pk}/peer", {"answers": full}, content_type="application/json"
     )

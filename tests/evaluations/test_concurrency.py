@@ -149,3 +149,48 @@ def test_the_same_paper_file_uploaded_twice_at_once_is_stored_once(request, tmp_
     assert outcomes[0][1]["sheets"] == 30 and not outcomes[1][1]["ok"]
     assert BallotSheet.objects.filter(round=round_).count() == 30
     assert BallotCode.objects.filter(round=round_, spent=True).count() == 30
+
+
+def _post_json(url: str, body: bytes) -> tuple[int, dict]:
+    """POST, retrying only connections the test server refused before answering (see above)."""
+    for _attempt in range(5):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+        except (ConnectionResetError, urllib.error.URLError):
+            time.sleep(0.05)
+    return 0, {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_while_ballots_arrive_leaves_every_stored_sheet_in_the_digest(request, tmp_path):
+    """A sheet is either in the digest and the count published at close, or refused as "not open"."""
+    if _reran_with_file_sqlite(request, tmp_path):
+        return
+    from pacesetter.evaluations import services
+    from pacesetter.evaluations.enums import RoundStatus
+    from tests.factories import City
+
+    live_server = request.getfixturevalue("live_server")
+    city = City()
+    round_ = make_round(city)
+    batch = codes(city, round_, "群众", 240)
+    url = f"{live_server.url}/api/ballots"
+    body = {c: json.dumps({"code": c, "answers": answers(round_, 60)}).encode() for c in batch}
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = [pool.submit(_post_json, url, body[c]) for c in batch]
+        deadline = time.monotonic() + 60
+        while BallotSheet.objects.filter(round=round_).count() < 30 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        services.round_transition(actor=city.office, round_=round_, to_status=RoundStatus.CLOSED)
+        outcomes = [f.result() for f in futures]
+    round_.refresh_from_db()
+    stored = BallotSheet.objects.filter(round=round_).count()
+    accepted = [b["receipt"] for s, b in outcomes if s == 201]
+    assert 30 <= stored < 240 and len(accepted) == stored
+    assert round_.ballot_count == stored
+    assert round_.digest == services.receipts_digest(round_)[0]
+    assert {b.get("code") for s, b in outcomes if s != 201} == {"round_not_open"}

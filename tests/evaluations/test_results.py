@@ -41,7 +41,10 @@ def expected(round_):
         group_scores, group_sats = {}, {}
         for g in form.groups:
             ballots = rows[(t.id, g.id)]
-            if len(ballots) < round_.k_min:
+            answering = [
+                b for b in ballots if any(getattr(b, f"a{q.position}") is not None for q in form.questions)
+            ]
+            if len(answering) < round_.k_min:
                 continue
             num, den, pos, ans = 0.0, 0, 0, 0
             for q in form.questions:
@@ -78,7 +81,54 @@ def busy_round(city):
                 )
             else:
                 services.ballot_cast_code(code=code, answers=random_answers(r, rng))
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
     return r
+
+
+def test_open_round_is_sealed_participation_only(city):
+    r = make_round(city, k_min=3)
+    for code in codes(city, r, "群众", 3):
+        services.ballot_cast_code(code=code, answers=answers(r, 100))
+    results = round_results(r)
+    assert results.sealed and results.targets == []
+    assert {p.name: p.took_part for p in results.participation}["群众"] == 3
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
+    results = round_results(r)
+    assert not results.sealed and [t.score for t in results.targets] == [100.0] * 4
+
+
+def test_ballots_of_nothing_but_dont_know_give_no_cover_under_k(city):
+    """Two all-不了解 sheets beside one real one are not three ballots: the one answer would stand alone."""
+    r = make_round(city, k_min=3)
+    form = ballot_form(r)
+    all_dk = {(t.id, q.position) for t in form.targets for q in form.questions}
+    for i, code in enumerate(codes(city, r, "群众", 3)):
+        services.ballot_cast_code(code=code, answers=answers(r, 0, dont_know=all_dk if i else ()))
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
+    g = next(g for g in round_results(r).targets[0].groups if g.name == "群众")
+    assert (g.ballots, g.answering, g.shown, g.score) == (3, 1, False, None)
+
+
+def test_channel_split_never_gives_away_a_few_paper_ballots(city):
+    """Total minus web must not reveal one paper sheet: the group leaves every channel's figure."""
+    r = make_round(city, k_min=3)
+    web, paper = codes(city, r, "群众", 4), codes(city, r, "领导班子", 3)
+    for code in web[:3]:
+        services.ballot_cast_code(code=code, answers=answers(r, 100))
+    services.ballot_enter_paper(actor=city.office, round_=r, code=web[3], answers=answers(r, 0))
+    for code in paper:
+        services.ballot_enter_paper(actor=city.office, round_=r, code=code, answers=answers(r, 60))
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
+    t = round_results(r).targets[0]
+    assert t.by_channel[TOTAL].score == pytest.approx((30 * 60 + 10 * 75) / 40)
+    # 群众 has 3 web + 1 paper: out of both channel figures; 领导班子 (3 paper) alone makes the paper one
+    assert t.by_channel["web"].score is None and t.by_channel["web"].withheld == ["群众"]
+    assert t.by_channel["paper"].score == pytest.approx(60.0)
+    assert (t.by_channel["web"].ballots, t.by_channel["paper"].ballots) == (3, 4)
 
 
 def test_totals_match_recomputation_from_raw_ballots(busy_round):
@@ -111,6 +161,11 @@ def test_group_under_k_is_hidden_and_its_weight_redistributed(busy_round):
     assert t.by_channel["paper"].score == pytest.approx(
         round_results_channel_group(busy_round, t.target_id, "群众", "paper")
     )
+    # 领导班子 has 4 web and 2 paper ballots: under k on paper, so it leaves the web figure too
+    assert t.by_channel["web"].withheld == ["领导班子"]
+    assert t.by_channel["web"].score == pytest.approx(
+        round_results_channel_group(busy_round, t.target_id, "群众", "web")
+    )
 
 
 def round_results_channel_group(r, target_id, group_name, channel):
@@ -135,17 +190,19 @@ def test_dont_know_is_excluded_from_means(city):
     r = make_round(city, k_min=3)
     form = ballot_form(r)
     first = form.targets[0].id
-    for i, code in enumerate(codes(city, r, "群众", 4)):
+    for i, code in enumerate(codes(city, r, "群众", 5)):
         services.ballot_cast_code(
-            code=code, answers=answers(r, 100 if i < 2 else 0, dont_know={(first, 1)} if i >= 2 else ())
+            code=code, answers=answers(r, 100 if i < 3 else 0, dont_know={(first, 1)} if i >= 3 else ())
         )
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
     results = round_results(r)
     t = next(t for t in results.targets if t.target_id == first)
     q = next(g for g in t.groups if g.name == "群众").questions[0]
-    assert (q.answered, q.dont_know, q.mean, q.satisfaction) == (2, 2, 100.0, 100.0)
-    assert q.distribution == {100: 2, 60: 0, 0: 0}
+    assert (q.answered, q.dont_know, q.mean, q.satisfaction) == (3, 2, 100.0, 100.0)
+    assert q.distribution == {100: 3, 60: 0, 0: 0}
     other = next(t for t in results.targets if t.target_id != first)
-    assert other.score == pytest.approx(50.0) and other.satisfaction == pytest.approx(50.0)
+    assert other.score == pytest.approx(60.0) and other.satisfaction == pytest.approx(60.0)
 
 
 def test_participation_per_group(busy_round):
@@ -186,6 +243,21 @@ def test_low_satisfaction_flags_cases_that_the_secretary_answers(city):
         measures="延长服务时间，每月走访",
     )
     assert LowSatisfactionCase.objects.get().status == CaseStatus.ANSWERED
+
+
+def test_low_satisfaction_of_a_member_goes_to_the_secretary_of_the_member_s_organisation(city):
+    r = make_round(city, k_min=3, members=True, groups=[{"name": "群众", "kind": "public", "weight": 100}])
+    form = ballot_form(r)
+    farmer = next(t for t in form.targets if t.member_id == city.farmer.pk)
+    for code in codes(city, r, "群众", 3):
+        a = answers(r, 100)
+        a[str(farmer.id)] = {"1": 0}
+        services.ballot_cast_code(code=code, answers=a)
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    case = LowSatisfactionCase.objects.get()
+    assert (case.target.name, case.organisation, case.satisfaction) == ("王大伯", city.village, 0)
+    with pytest.raises(PermissionDeniedError):  # the school's secretary answers for the school only
+        services.case_answer(actor=city.secretary, case=case, analysis="x" * 12, measures="y" * 12)
 
 
 def test_assessment_round_grades_members(city):

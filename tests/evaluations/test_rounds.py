@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from pacesetter.campaigns.models import CriteriaSet
+from pacesetter.core.context import current_ip
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.models import AuditEntry
 from pacesetter.evaluations import services
@@ -70,6 +71,14 @@ def test_create_refuses_bad_weights_k_and_scope(city):
         make_round(city, groups=bad)
     with pytest.raises(ValidationError, match="不能小于 3"):
         make_round(city, k_min=2)
+    with pytest.raises(ValidationError, match="不能大于 1000"):  # past it, a smallint overflows: a 500
+        make_round(city, k_min=40000)
+    two_member_groups = [
+        {**GROUPS[1], "name": "党员甲", "weight": 50},
+        {**GROUPS[1], "name": "党员乙", "weight": 50},
+    ]
+    with pytest.raises(ValidationError, match="只能有一个“党员登录评议”的评议主体（“党员乙”是第二个）"):
+        make_round(city, groups=two_member_groups)
     with pytest.raises(PermissionDeniedError):
         services.round_create(
             actor=city.town_secretary,
@@ -109,10 +118,16 @@ def test_questions_freeze_at_first_real_ballot_and_lock_criteria(city):
     services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "总体评价", "weight": 100}])
     assert [q.text for q in ballot_form(r).questions] == ["总体评价"]
     [code] = codes(city, r, n=1)
-    services.ballot_cast_code(code=code, answers=answers(r))
+    token = current_ip.set("203.0.113.77")  # as the middleware sets it for a public request
+    try:
+        services.ballot_cast_code(code=code, answers=answers(r), client="203.0.113.77")
+    finally:
+        current_ip.reset(token)
     r.refresh_from_db()
     assert r.questions_locked
     assert CriteriaSet.objects.get(pk=cset.pk).locked
+    # the lock is the system's act: the address of the rater whose ballot froze it is not beside it
+    assert AuditEntry.objects.get(action="criteria.lock").ip_address is None
     with pytest.raises(RoundStateError, match="冻结"):
         services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "改题", "weight": 100}])
 

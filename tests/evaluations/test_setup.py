@@ -145,6 +145,9 @@ def test_assisted_entry_through_the_api(city, client_for):
     assert BallotSheet.objects.get().channel == "assisted"
     from pacesetter.evaluations.results import round_results
 
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    r.refresh_from_db()
+
     target = round_results(r).targets[0]
     assert target.by_channel["assisted"].ballots == 1 and target.by_channel["web"].ballots == 0
 
@@ -393,11 +396,13 @@ def test_grade_thresholds_are_checked_and_used(city, client_for):
         )
     c = client_for(city.office)
     page = c.get(f"/evaluations/{r.pk}/results/").content.decode()
-    assert "综合得分 ≥ 95 为优秀" in page and "（暂定）" in page
+    assert 'data-testid="sealed"' in page and 'data-testid="grade"' not in page
+    assert c.get(f"/evaluations/{r.pk}/results.xlsx").status_code == 302  # nothing to export yet
     services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
     grades = {g["name"]: g["grade_label"] for g in c.get(f"/api/evaluations/rounds/{r.pk}/grades").json()}
     assert grades == {city.teacher.name: "优秀", city.farmer.name: "合格"}
     page = c.get(f"/evaluations/{r.pk}/results/").content.decode()
+    assert "综合得分 ≥ 95 为优秀" in page
     assert "（暂定）" not in page and page.count('data-testid="grade"') == 2
     ws = load_workbook(__import__("io").BytesIO(c.get(f"/evaluations/{r.pk}/results.xlsx").content))[
         "评议结果"
@@ -444,6 +449,7 @@ def test_results_page_draws_satisfaction_against_the_threshold(city, client_for)
     r = make_round(city, k_min=3)
     for code in codes(city, r, n=3):
         services.ballot_cast_code(code=code, answers=answers(r, 0))
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
     page = client_for(city.office).get(f"/evaluations/{r.pk}/results/").content.decode()
     data = json.loads(re.search(r'id="results-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert data["threshold"] == 60 and len(data["names"]) == 4

@@ -2,15 +2,19 @@
 
 import hashlib
 import json
+import random
+from collections import defaultdict
 
 import pytest
 
+from pacesetter.campaigns.models import CriteriaSet
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import RoundStatus
-from pacesetter.evaluations.models import BallotSheet
+from pacesetter.evaluations.models import BallotSheet, RaterGroup
 from pacesetter.evaluations.results import round_results
+from pacesetter.evaluations.selectors import ballot_form
 
-from .helpers import answers, codes, make_round
+from .helpers import answers, codes, make_campaign, make_round
 
 
 @pytest.fixture
@@ -32,27 +36,130 @@ def test_digest_is_over_sorted_receipts(closed_round):
     assert r.digest == hashlib.sha256("".join(x + "\n" for x in sorted(receipts)).encode()).hexdigest()
 
 
-def test_ballot_file_verifies_and_recomputes(closed_round, client):
-    r, receipts = closed_round
+def _file(client, r):
     response = client.get(f"/e/results/{r.pk}/ballots.jsonl")
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode().splitlines()
-    header, sheets = json.loads(lines[0]), [json.loads(x) for x in lines[1:]]
+    return json.loads(lines[0]), [json.loads(x) for x in lines[1:]]
+
+
+def recompute(header, sheets, channel=None):
+    """Every target's (score, satisfaction) from the public file alone, by the rule printed on /e/check/."""
+    weights_q = {p: w for p, _t, w in header["questions"]}
+    weights_g = {g: w for g, _n, w in header["groups"]}
+    positive = {int(s) for s, label in header["scale"].items() if label in ("满意", "基本满意", "好", "较好")}
+    cells = defaultdict(list)
+    for s in sheets:
+        if channel is not None and s["channel"] != channel:
+            continue
+        for target, row in s["ballots"]:
+            if row != "*" and any(a is not None for a in row):
+                cells[(target, s["group"])].append(row)
+    out = {}
+    for target, _name, _sector in header["targets"]:
+        per_group = {}
+        for g in weights_g:
+            rows = cells[(target, g)]
+            if len(rows) < header["k"]:
+                continue
+            num = den = pos = ans = 0
+            for i, p in enumerate(weights_q):
+                vals = [row[i] for row in rows if row[i] is not None]
+                if vals:
+                    num, den = num + weights_q[p] * sum(vals) / len(vals), den + weights_q[p]
+                pos, ans = pos + sum(v in positive for v in vals), ans + len(vals)
+            per_group[g] = (num / den, 100 * pos / ans)
+        total = sum(weights_g[g] for g in per_group)
+        out[target] = (
+            (
+                sum(weights_g[g] * sc for g, (sc, _s) in per_group.items()) / total,
+                sum(weights_g[g] * sa for g, (_sc, sa) in per_group.items()) / total,
+            )
+            if total
+            else (None, None)
+        )
+    return out
+
+
+def assert_same(got: dict, want: dict):
+    assert got.keys() == want.keys()
+    for key, pair in want.items():
+        assert [None if v is None else pytest.approx(v) for v in pair] == list(got[key]), key
+
+
+def test_ballot_file_verifies_and_recomputes(closed_round, client, city):
+    r, receipts = closed_round
+    services.round_publish(actor=city.office, round_=r)
+    header, sheets = _file(client, r)
     assert header["digest"] == r.digest and header["sheets"] == 5
     assert [s["receipt"] for s in sheets] == sorted(receipts)
-    for s in sheets:
+    verifiable = [s for s in sheets if all(b[1] != "*" for b in s["ballots"])]
+    for s in verifiable:
         content = json.dumps(
             {"round": s["round"], "ballots": s["ballots"]}, separators=(",", ":"), ensure_ascii=False
         )
         assert hashlib.sha256((s["nonce"] + content).encode()).hexdigest() == s["receipt"]
     digest = hashlib.sha256("".join(s["receipt"] + "\n" for s in sheets).encode()).hexdigest()
     assert digest == r.digest
-    # the single 代表 sheet is under k: its group is withheld in the file
-    assert sorted(str(s["group"]) for s in sheets).count("*") == 1
-    # recompute one target's score from the file (only 群众 has ≥ k sheets)
-    target = header["targets"][0][0]
-    vals = [b[1][0] for s in sheets if s["group"] != "*" for b in s["ballots"] if b[0] == target]
-    assert round_results(r).targets[0].score == pytest.approx(sum(vals) / len(vals))
+    # the single 代表 sheet is under k: its answers are withheld, it still counts in the digest
+    [hidden] = [s for s in sheets if s not in verifiable]
+    assert hidden["group"] == RaterGroup.objects.get(round=r, name="代表").pk
+    assert {b[1] for b in hidden["ballots"]} == {"*"}
+    results = {t.target_id: (t.score, t.satisfaction) for t in round_results(r).targets}
+    assert_same(recompute(header, sheets), results)
+
+
+def test_every_figure_recomputes_from_the_file_with_paper_and_dont_know(city, client):
+    """Random sheets over four groups and three channels: the file gives back every total and channel figure."""
+    cset = CriteriaSet.objects.get(campaign=make_campaign(city), subject="org")
+    r = make_round(city, k_min=3, criteria=cset, scale="grade4")
+    form = ballot_form(r)
+    rng = random.Random(11)
+    scores = [o.score for o in form.options]
+
+    def rand():  # 五个好: five questions, one answer in ten 不了解
+        return {
+            str(t.id): {
+                str(q.position): None if rng.random() < 0.1 else rng.choice(scores) for q in form.questions
+            }
+            for t in form.targets
+        }
+
+    for name, web, paper, assisted in (("领导班子", 5, 3, 0), ("代表", 4, 1, 0), ("群众", 9, 0, 2)):
+        group_codes = codes(city, r, name, web + paper + assisted)
+        for code in group_codes[:web]:
+            services.ballot_cast_code(code=code, answers=rand())
+        for code in group_codes[web : web + paper]:
+            services.ballot_enter_paper(actor=city.office, round_=r, code=code, answers=rand())
+        for code in group_codes[web + paper :]:
+            services.ballot_enter_paper(
+                actor=city.office, round_=r, code=code, answers=rand(), channel="assisted"
+            )
+    services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
+    services.round_publish(actor=city.office, round_=r)
+    r.refresh_from_db()
+    header, sheets = _file(client, r)
+    results = round_results(r)
+    # 代表 has one paper sheet and 群众 two assisted ones: both leave the channel split, and the file hides
+    # their sheets' channels; 领导班子 (5 web, 3 paper) stays in it
+    assert results.channel_withheld == ["代表", "群众"]
+    assert {
+        s["channel"] for s in sheets if s["group"] != RaterGroup.objects.get(round=r, name="领导班子").pk
+    } == {"*"}
+    assert_same(recompute(header, sheets), {t.target_id: (t.score, t.satisfaction) for t in results.targets})
+    for ch in ("web", "paper", "assisted"):
+        assert_same(
+            recompute(header, sheets, ch),
+            {t.target_id: (t.by_channel[ch].score, t.by_channel[ch].satisfaction) for t in results.targets},
+        )
+    assert any(t.by_channel["paper"].score is not None for t in results.targets)
+
+
+def test_ballot_file_is_public_only_once_results_are(closed_round, client, city):
+    r, _receipts = closed_round
+    assert client.get(f"/e/results/{r.pk}/ballots.jsonl").status_code == 404
+    services.round_publish(actor=city.office, round_=r)
+    assert client.get(f"/e/results/{r.pk}/ballots.jsonl").status_code == 200
 
 
 def test_receipt_check_page(closed_round, client):

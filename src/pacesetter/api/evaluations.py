@@ -67,6 +67,16 @@ class ReceiptOut(Schema):
     receipt: str
 
 
+class PeerReceiptOut(Schema):
+    target: str
+    receipt: str
+
+
+class PeerReceiptsOut(Schema):
+    # One receipt per peer: each peer's ballot is a sheet of its own (see services.ballot_cast_member).
+    receipts: list[PeerReceiptOut]
+
+
 class OptionOut(Schema):
     score: int | None
     label: str
@@ -431,6 +441,8 @@ def results_out(results) -> dict:
     return {
         "round_id": results.round.pk,
         "k": results.k,
+        # An open round is sealed: participation only, no target figures until it closes.
+        "sealed": results.sealed,
         "questions": [{"position": p, "text": t, "weight": w} for p, t, w in results.questions],
         "options": [{"score": o.score, "label": o.label, "positive": o.positive} for o in results.options],
         "participation": [
@@ -463,6 +475,7 @@ def results_out(results) -> dict:
                         "weight": g.weight,
                         "effective_weight": g.effective_weight,
                         "ballots": g.ballots,
+                        "answering": g.answering,
                         "shown": g.shown,
                         "score": g.score,
                         "satisfaction": g.satisfaction,
@@ -491,7 +504,7 @@ def round_results_get(request: HttpRequest, pk: int):
     return results_out(round_results(round_get_for(request.user, pk)))
 
 
-@router.post("/evaluations/rounds/{pk}/peer", response={201: ReceiptOut}, url_name="eval-peer-cast")
+@router.post("/evaluations/rounds/{pk}/peer", response={201: PeerReceiptsOut}, url_name="eval-peer-cast")
 def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
     """A signed-in member evaluates the peers they have not yet rated (never themselves)."""
     from pacesetter.evaluations.models import Round
@@ -501,8 +514,8 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
         from pacesetter.core.errors import NotFoundError
 
         raise NotFoundError()
-    receipt = services.ballot_cast_member(actor=request.user, round_=round_, answers=payload.answers)
-    return Status(201, {"receipt": receipt})
+    receipts = services.ballot_cast_member(actor=request.user, round_=round_, answers=payload.answers)
+    return Status(201, {"receipts": [{"target": name, "receipt": r} for name, r in receipts]})
 
 
 @router.post("/evaluations/rounds/{pk}/paper", response={201: ReceiptOut}, url_name="eval-paper-cast")

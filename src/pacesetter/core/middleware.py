@@ -1,5 +1,6 @@
 """Bearer-token sign-in for API clients, the client address for audit entries, and domain errors as pages."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,9 +32,18 @@ class TokenAuthenticationMiddleware:
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy, PACESETTER deployments set X-Forwarded-For at the proxy; take the first hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    """The address the request came from, as seen by the outermost of settings.TRUSTED_PROXIES proxies.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so only the last TRUSTED_PROXIES entries were
+    written by us; anything to their left is whatever the client sent, and trusting it would let anyone
+    slip past the per-address limits (code guessing, public ratings) with a made-up header.
+    """
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:
@@ -74,6 +84,7 @@ class JsonNulGuardMiddleware:
             and (b"\\u0000" in request.body or b"\x00" in request.body)
         ):
             return JsonResponse(
-                {"code": "validation_error", "message": "请求中含有无法保存的控制字符（NUL），请删除后重试"}, status=422
+                {"code": "validation_error", "message": "请求中含有无法保存的控制字符（NUL），请删除后重试"},
+                status=422,
             )
         return self.get_response(request)

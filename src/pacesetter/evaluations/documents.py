@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import segno
 from django.conf import settings
-from django.db.models import Count
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -18,8 +17,8 @@ from openpyxl.styles import Font
 
 from .codes import code_display
 from .enums import Channel, RoundKind
-from .models import Ballot, BallotSheet, Round
-from .results import TOTAL, RoundResults
+from .models import Ballot, Round
+from .results import TOTAL, RoundResults, round_results
 from .selectors import ballot_form
 
 SLIPS_PER_ROW = 2
@@ -243,15 +242,16 @@ def report_docx(results: RoundResults) -> bytes:
 def ballot_file_lines(round_: Round) -> Iterator[str]:
     """The public ballot file: a header line, then one line per sheet in receipt order.
 
-    A rater group with fewer than k sheets is shown as "*" so that tiny groups cannot be read off the file.
+    It hides exactly what the results page hides (one rule, from results.round_results): the answers
+    of a target × rater group cell under k become "*" (such a sheet is still in the digest, but its
+    receipt cannot be recomputed from the file), and a sheet's channel becomes "*" when its group is
+    left out of the channel split. Every figure the results page shows can be
+    recomputed from the rest.
     """
+    results = round_results(round_)
     form = ballot_form(round_)
-    sizes = dict(
-        BallotSheet.objects.filter(round=round_)
-        .values("group_id")
-        .annotate(n=Count("id"))
-        .values_list("group_id", "n")
-    )
+    hidden_cells = {(t.target_id, g.group_id) for t in results.targets for g in t.groups if not g.shown}
+    hidden_channel = {g.id for g in form.groups if g.name in results.channel_withheld}
     header = {
         "type": "round",
         "round": round_.pk,
@@ -261,6 +261,7 @@ def ballot_file_lines(round_: Round) -> Iterator[str]:
         "sheets": round_.ballot_count,
         "scale": {str(o.score): o.label for o in form.options},
         "dont_know": None,
+        "hidden": "*",
         "questions": [[q.position, q.text, q.weight] for q in form.questions],
         "targets": [[t.id, t.name, t.sector] for t in form.targets],
         "groups": [[g.id, g.name, g.weight] for g in form.groups],
@@ -284,11 +285,11 @@ def ballot_file_lines(round_: Round) -> Iterator[str]:
             line = {
                 "receipt": receipt,
                 "nonce": nonce,
-                "group": group_id if sizes.get(group_id, 0) >= round_.k_min else "*",
-                "channel": channel,
+                "group": group_id,
+                "channel": "*" if group_id in hidden_channel else channel,
                 "round": round_.pk,
                 "ballots": [],
             }
-        line["ballots"].append([target_id, list(answers)])
+        line["ballots"].append([target_id, "*" if (target_id, group_id) in hidden_cells else list(answers)])
     if line is not None:
         yield json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"

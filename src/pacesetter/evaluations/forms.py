@@ -8,6 +8,7 @@ from pacesetter.campaigns.models import Campaign, CriteriaSet
 from pacesetter.orgs.selectors import scope_paths
 
 from .enums import GroupKind, GroupMode, RoundKind, Scale
+from .models import K_MAX, K_MIN_FLOOR
 from .rules import MANAGE_CAP
 
 DEFAULT_GROUPS = [
@@ -71,7 +72,8 @@ class RoundForm(forms.Form):
     )
     k_min = forms.IntegerField(
         label=_("最少样本数 k"),
-        min_value=3,
+        min_value=K_MIN_FLOOR,
+        max_value=K_MAX,
         initial=5,
         help_text=_("某类评议人少于 k 份时不单独显示，权重重新分配"),
     )
@@ -155,7 +157,7 @@ class RoundEditForm(forms.Form):
     name = forms.CharField(label=_("评议名称"), max_length=200)
     opens_at = forms.DateTimeField(label=_("开始时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("截止时间"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
-    k_min = forms.IntegerField(label=_("最少样本数 k"), min_value=3)
+    k_min = forms.IntegerField(label=_("最少样本数 k"), min_value=K_MIN_FLOOR, max_value=K_MAX)
     satisfaction_threshold = forms.IntegerField(label=_("满意度警戒线（%）"), min_value=0, max_value=100)
     grade_excellent = forms.IntegerField(label=_("组织考核：优秀分数线"), min_value=0, max_value=100)
     grade_qualified = forms.IntegerField(label=_("组织考核：合格分数线"), min_value=0, max_value=100)

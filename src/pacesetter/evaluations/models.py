@@ -33,6 +33,7 @@ from .enums import (
 # results are one GROUP BY over one table, without joins.
 MAX_QUESTIONS = 12
 K_MIN_FLOOR = 3
+K_MAX = 1000
 
 
 def _default_thresholds():

@@ -1,4 +1,12 @@
-"""Public pages (no account): the ballot opened by code, receipts, published results, the ballot file."""
+"""Public pages (no account): the ballot opened by code, receipts, published results, the ballot file.
+
+The receipt is published beside the ballot's answers, so nothing may tie it to the code or to the rater's
+address and time. It never travels in a URL (access logs keep those): after a cast it is handed to the check
+page in a short-lived signed cookie, and checking a receipt is a POST. Pages under /e/ send only the site's
+origin as a Referer, never their own address, which may carry a code.
+"""
+
+from functools import wraps
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +26,53 @@ from .models import BallotSheet
 from .results import round_results as compute_results
 from .selectors import (
     ballot_form,
-    closed_round_get,
     public_round_get,
     public_round_list,
     round_accepts_ballots,
 )
 
+RECEIPT_COOKIE = "ballot_receipt"
+RECEIPT_COOKIE_SALT = "pacesetter.evaluations.receipt"
+RECEIPT_COOKIE_SECONDS = 600
+# Not "no-referrer": under it browsers send `Origin: null` with a same-origin form POST, and Django's CSRF
+# check then refuses the ballot, the receipt check and the language switch. "strict-origin" sends only
+# `https://host/`, which carries no code either.
+REFERRER_POLICY = "strict-origin"
 
+
+def referrer_origin_only(view):
+    """Set the Referrer-Policy on every response the view returns, refusals included."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = REFERRER_POLICY
+        return response
+
+    return wrapped
+
+
+def _receipt_hand_over(request, response, receipt: str) -> None:
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        receipt,
+        salt=RECEIPT_COOKIE_SALT,
+        max_age=RECEIPT_COOKIE_SECONDS,
+        path=reverse("ballots:receipt-check"),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _receipt_handed_over(request) -> str:
+    """The receipt of the ballot this browser has just cast, or "" (no cookie, expired or tampered with)."""
+    return request.get_signed_cookie(
+        RECEIPT_COOKIE, default="", salt=RECEIPT_COOKIE_SALT, max_age=RECEIPT_COOKIE_SECONDS
+    )
+
+
+@referrer_origin_only
 def entry(request):
     """Type a code (when the QR cannot be scanned)."""
     if request.GET.get("code"):
@@ -34,6 +82,7 @@ def entry(request):
     return render(request, "evaluations/public/entry.html", {"error": None})
 
 
+@referrer_origin_only
 @never_cache
 def ballot(request, pk):
     """The mobile ballot: targets × questions, one submit; after casting, only the receipt is shown."""
@@ -62,8 +111,11 @@ def ballot(request, pk):
             errors, status = [str(exc.message)], exc.status
             missing = {d.get("field") for d in exc.details}
         else:
-            # Redirect so that no page after the cast carries the code, not even in its own URL.
-            return redirect(f"{reverse('ballots:receipt-check')}?receipt={receipt}&cast=1")
+            # Redirect so that no page after the cast carries the code, not even in its own URL;
+            # the receipt goes in a cookie so that no URL carries it either.
+            response = redirect(f"{reverse('ballots:receipt-check')}?cast=1")
+            _receipt_hand_over(request, response, receipt)
+            return response
     context = {
         "round": round_,
         "rows": ballot_rows(form, form.targets, request.POST, missing),
@@ -75,9 +127,19 @@ def ballot(request, pk):
     return render(request, "evaluations/public/ballot.html", context, status=status)
 
 
+@referrer_origin_only
+@never_cache
 def receipt_check(request):
-    """Anyone enters a receipt: is it counted? Also explains how to recompute totals from the ballot file."""
-    receipt = (request.GET.get("receipt") or "").strip().lower()
+    """Anyone enters a receipt: is it counted? Also explains how to recompute totals from the ballot file.
+
+    Right after a cast (`?cast=1`) the receipt comes from the hand-over cookie, shown once and then dropped.
+    """
+    from_cast = request.method == "GET" and bool(request.GET.get("cast"))
+    if from_cast:
+        receipt = _receipt_handed_over(request)
+    else:
+        receipt = (request.POST if request.method == "POST" else request.GET).get("receipt") or ""
+    receipt = receipt.strip().lower()
     sheet, checked = None, False
     if receipt:
         checked = True
@@ -87,7 +149,7 @@ def receipt_check(request):
                 .filter(receipt=receipt)
                 .first()
             )
-    return render(
+    response = render(
         request,
         "evaluations/public/receipt_check.html",
         {
@@ -95,16 +157,21 @@ def receipt_check(request):
             "sheet": sheet,
             "checked": checked,
             "round": sheet.round if sheet else None,
-            "just_cast": bool(sheet and request.GET.get("cast")),
+            "just_cast": bool(sheet and from_cast),
         },
     )
+    if RECEIPT_COOKIE in request.COOKIES:
+        response.delete_cookie(RECEIPT_COOKIE, path=reverse("ballots:receipt-check"), samesite="Lax")
+    return response
 
 
+@referrer_origin_only
 def round_list(request):
     rounds = list(public_round_list().order_by("-closed_at", "-id")[:50])
     return render(request, "evaluations/public/round_list.html", {"rounds": rounds})
 
 
+@referrer_origin_only
 def round_results(request, pk):
     round_ = public_round_get(pk)
     return render(
@@ -114,8 +181,9 @@ def round_results(request, pk):
     )
 
 
+@referrer_origin_only
 def ballot_file(request, pk):
-    round_ = closed_round_get(pk)
+    round_ = public_round_get(pk)  # the file gives back every figure: public once the results are
     response = StreamingHttpResponse(
         ballot_file_lines(round_), content_type="application/x-ndjson; charset=utf-8"
     )

@@ -7,10 +7,16 @@ those few hundred numbers, stated here once:
 - a question's mean is over the answers given; 不了解 (NULL) is left out of the mean and the rate;
 - satisfaction rate = answers in the positive options (满意 + 基本满意, or 好 + 较好) / answers given;
 - a rater group's score = the question means weighted by the question weights;
-- a rater group counts for a target only with at least k ballots for it ("样本不足" otherwise); the
-  weights of the groups that count are renormalised to 100 % and the page names the groups left out;
+- a rater group counts for a target only with at least k ballots for it that answer something (a sheet
+  of nothing but 不了解 adds no figure, so it adds no cover either; "样本不足" otherwise); the weights of
+  the groups that count are renormalised to 100 % and the page names the groups left out;
 - the overall score and satisfaction are the group figures weighted by those renormalised weights;
-- the same rule is applied to each channel (web / paper / assisted) and to all of them together;
+- the same rule is applied to each channel (web / paper / assisted) and to all of them together; and
+  a group whose ballots for some target fall under k in some channel is left out of every channel's
+  figure (kept in the total), since "total minus web" would otherwise give away the few paper
+  ballots (complementary suppression);
+- while a round is open its figures are sealed (participation only): watching them move as one more
+  ballot comes in would tell what that ballot said;
 - ranking is among targets of the same sector that have a score, with the sample size beside it.
 """
 
@@ -21,7 +27,7 @@ from django.db.models import Count, Q
 
 from pacesetter.orgs.selectors import subtree_q
 
-from .enums import SCALE_OPTIONS, Channel, Grade, GroupMode, RoundKind
+from .enums import SCALE_OPTIONS, Channel, Grade, GroupMode, RoundKind, RoundStatus
 from .models import Ballot, BallotCode, MemberParticipation, Round
 from .selectors import ballot_form
 
@@ -50,7 +56,8 @@ class GroupStat:
     name: str
     weight: int
     ballots: int
-    shown: bool  # at least k ballots
+    answering: int  # ballots that answer at least one question (not all 不了解): what k counts
+    shown: bool  # at least k answering ballots
     effective_weight: float = 0.0  # after renormalisation, in percent
     score: float | None = None
     satisfaction: float | None = None
@@ -62,6 +69,7 @@ class ChannelFigures:
     ballots: int
     score: float | None
     satisfaction: float | None
+    withheld: list[str] = field(default_factory=list)  # groups left out of the channel split (see above)
 
 
 @dataclass
@@ -110,6 +118,12 @@ class RoundResults:
     participation: list[GroupParticipation]
     targets: list[TargetResult]
     sheets: int = 0
+    sealed: bool = False  # an open round: participation only, no figures until it closes
+
+    @property
+    def channel_withheld(self) -> list[str]:
+        """Groups left out of the channel split (the same for every target), for the note under the table."""
+        return self.targets[0].by_channel[Channel.WEB].withheld if self.targets else []
 
     @property
     def any_dropped(self) -> bool:
@@ -134,7 +148,10 @@ class RoundResults:
 
 
 def _aggregate_rows(round_: Round, form) -> list[dict]:
-    aggregates = {"n": Count("id")}
+    answers_something = Q()
+    for q in form.questions:
+        answers_something |= Q(**{f"a{q.position}__isnull": False})
+    aggregates = {"n": Count("id"), "m": Count("id", filter=answers_something)}
     for q in form.questions:
         for o in SCALE_OPTIONS[form.scale]:
             aggregates[f"d{q.position}_{o.score}"] = Count("id", filter=Q(**{f"a{q.position}": o.score}))
@@ -146,9 +163,9 @@ def _aggregate_rows(round_: Round, form) -> list[dict]:
     )
 
 
-def _group_stat(group, rows: list[dict], form, k: int) -> GroupStat:
-    n = sum(r["n"] for r in rows)
-    stat = GroupStat(group.id, group.name, group.weight, n, n >= k)
+def _group_stat(group, rows: list[dict], form, k: int, *, withhold: bool = False) -> GroupStat:
+    n, m = sum(r["n"] for r in rows), sum(r["m"] for r in rows)
+    stat = GroupStat(group.id, group.name, group.weight, n, m, m >= k and not withhold)
     if not stat.shown:
         return stat
     options = SCALE_OPTIONS[form.scale]
@@ -218,27 +235,72 @@ def _participation(round_: Round, form) -> list[GroupParticipation]:
     return result
 
 
+def _withheld_from_channels(form, by_target, totals, k: int) -> set[int]:
+    """Groups left out of the channel split: shown in some target's total with 0 < n < k in a channel.
+
+    Decided per group for the whole round, not per target, because a sheet has one channel for all its
+    targets: the ballot file can then hide a sheet's channel exactly when the results page does.
+    """
+    return {
+        stat.group_id
+        for t in form.targets
+        for stat in totals[t.id]
+        if stat.shown
+        for ch in CHANNELS
+        if 0 < sum(r["m"] for r in by_target.get(t.id, {}).get(stat.group_id, []) if r["channel"] == ch) < k
+    }
+
+
 def round_results(round_: Round) -> RoundResults:
-    """Every figure of a round, respecting k. Four queries whatever the number of ballots."""
+    """Every figure of a round, respecting k. Four queries whatever the number of ballots.
+
+    An open round is sealed: its participation only, no target figures (see the module docstring).
+    """
     form = ballot_form(round_)
     k = round_.k_min
+    if round_.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        return RoundResults(
+            round=round_,
+            k=k,
+            scale=form.scale,
+            questions=[(q.position, q.text, q.weight) for q in form.questions],
+            options=SCALE_OPTIONS[form.scale],
+            participation=_participation(round_, form),
+            targets=[],
+            sheets=round_.ballot_count,
+            sealed=True,
+        )
     rows = _aggregate_rows(round_, form)
     by_target: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         by_target[r["target_id"]][r["group_id"]].append(r)
+    totals = {
+        t.id: [_group_stat(g, by_target.get(t.id, {}).get(g.id, []), form, k) for g in form.groups]
+        for t in form.targets
+    }
+    withheld = _withheld_from_channels(form, by_target, totals, k)
+    withheld_names = [g.name for g in form.groups if g.id in withheld]
     targets = []
     for t in form.targets:
         cells = by_target.get(t.id, {})
-        groups = [_group_stat(g, cells.get(g.id, []), form, k) for g in form.groups]
+        groups = totals[t.id]
         score, satisfaction, dropped = _combine(groups)
         by_channel = {}
         for ch in (*CHANNELS, TOTAL):
             ch_groups = [
-                _group_stat(g, [r for r in cells.get(g.id, []) if ch == TOTAL or r["channel"] == ch], form, k)
+                _group_stat(
+                    g,
+                    [r for r in cells.get(g.id, []) if ch == TOTAL or r["channel"] == ch],
+                    form,
+                    k,
+                    withhold=ch != TOTAL and g.id in withheld,
+                )
                 for g in form.groups
             ]
             ch_score, ch_sat, _dropped = _combine(ch_groups)
-            by_channel[ch] = ChannelFigures(sum(g.ballots for g in ch_groups), ch_score, ch_sat)
+            by_channel[ch] = ChannelFigures(
+                sum(g.ballots for g in ch_groups), ch_score, ch_sat, [] if ch == TOTAL else withheld_names
+            )
         targets.append(
             TargetResult(
                 target_id=t.id,

@@ -183,18 +183,6 @@ def public_round_get(pk) -> Round:
     return found
 
 
-def closed_round_get(pk) -> Round:
-    """A closed round's receipts and ballot file are public whether or not its results are published."""
-    found = (
-        Round.objects.select_related("organisation").filter(pk=pk, status=RoundStatus.CLOSED).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFoundError()
-    return found
-
-
 def targets_in_subtree(org) -> QuerySet:
     from pacesetter.orgs.models import Organisation
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign, CriteriaSet
 from pacesetter.core.audit import audit_log
+from pacesetter.core.context import current_ip
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -50,6 +51,7 @@ from .errors import (
     RoundStateError,
 )
 from .models import (
+    K_MAX,
     K_MIN_FLOOR,
     MAX_QUESTIONS,
     Ballot,
@@ -105,6 +107,10 @@ def _clean_groups(groups: list[dict]) -> list[dict]:
         mode = g.get("mode") or GroupMode.CODES
         if kind not in GroupKind.values or mode not in GroupMode.values:
             raise ValidationError(_("评议主体“%(n)s”的类别或参评方式无效") % {"n": name}, field="groups")
+        if mode == GroupMode.MEMBERS and any(c["mode"] == GroupMode.MEMBERS for c in cleaned):
+            raise ValidationError(
+                _("只能有一个“党员登录评议”的评议主体（“%(n)s”是第二个）") % {"n": name}, field="groups"
+            )
         cleaned.append({"name": name, "weight": weight, "kind": kind, "mode": mode, "order": i})
     total = sum(g["weight"] for g in cleaned)
     if total != 100:
@@ -154,6 +160,19 @@ def _clean_thresholds(thresholds: dict | None) -> dict:
             field="grade_qualified",
         )
     return cleaned
+
+
+def _check_k(k_min) -> None:
+    try:
+        k = int(k_min)
+    except (TypeError, ValueError):
+        raise ValidationError(_("最少样本数 k 必须是整数"), field="k_min") from None
+    if k < K_MIN_FLOOR:
+        raise ValidationError(
+            _("最少样本数 k 不能小于 %(n)d（太小的组会暴露个人意见）") % {"n": K_MIN_FLOOR}, field="k_min"
+        )
+    if k > K_MAX:
+        raise ValidationError(_("最少样本数 k 不能大于 %(n)d") % {"n": K_MAX}, field="k_min")
 
 
 def round_capability(kind: str) -> str:
@@ -241,10 +260,7 @@ def round_create(
         raise ValidationError(_("答案选项无效"), field="scale")
     if not opens_at or not closes_at or closes_at <= opens_at:
         raise ValidationError(_("截止时间必须晚于开始时间"), field="closes_at")
-    if k_min is None or int(k_min) < K_MIN_FLOOR:
-        raise ValidationError(
-            _("最少样本数 k 不能小于 %(n)d（太小的组会暴露个人意见）") % {"n": K_MIN_FLOOR}, field="k_min"
-        )
+    _check_k(k_min)
     if not 0 <= int(satisfaction_threshold) <= 100:
         raise ValidationError(_("满意度警戒线应在 0–100 之间"), field="satisfaction_threshold")
     grade_thresholds = _clean_thresholds(grade_thresholds)
@@ -361,10 +377,8 @@ def round_update(*, actor, round_: Round, weights: dict | None = None, **changes
         raise ValidationError(_("截止时间必须晚于开始时间"), field="closes_at")
     if current.status == RoundStatus.OPEN and closes_at <= timezone.now():
         raise ValidationError(_("截止时间不能早于现在；要立即结束，请点“改为已结束”"), field="closes_at")
-    if "k_min" in changes and int(changes["k_min"]) < K_MIN_FLOOR:
-        raise ValidationError(
-            _("最少样本数 k 不能小于 %(n)d（太小的组会暴露个人意见）") % {"n": K_MIN_FLOOR}, field="k_min"
-        )
+    if "k_min" in changes:
+        _check_k(changes["k_min"])
     if "satisfaction_threshold" in changes and not 0 <= int(changes["satisfaction_threshold"]) <= 100:
         raise ValidationError(_("满意度警戒线应在 0–100 之间"), field="satisfaction_threshold")
     if "grade_thresholds" in changes:
@@ -600,6 +614,7 @@ def round_transition(*, actor, round_: Round, to_status: str) -> Round:
             )
         extra["discarded_trial_sheets"] = _discard_trial(round_)
     if to_status == RoundStatus.CLOSED:
+        _close_lock()
         digest, count = receipts_digest(round_)
         fields.update(digest=digest, ballot_count=count, closed_at=now)
         extra.update(digest=digest, ballots=count)
@@ -659,13 +674,20 @@ def round_publish(*, actor, round_: Round, published: bool = True) -> Round:
 
 
 def _flag_low_satisfaction(round_: Round) -> int:
-    """Open a rectification case for every organisation target below the threshold; notify its secretaries."""
+    """Open a rectification case for every target below the threshold; notify the secretaries who answer.
+
+    An organisation answers for itself; a member's case goes to the secretary of the member's organisation.
+    """
     from .results import round_results
 
-    if round_.is_member_subject:
-        return 0
     results = round_results(round_)
     flagged = [t for t in results.targets if t.low_satisfaction]
+    if round_.is_member_subject and flagged:
+        org_of = dict(
+            Member.objects.filter(pk__in=[t.member_id for t in flagged]).values_list("pk", "organisation_id")
+        )
+        for t in flagged:
+            t.organisation_id = org_of[t.member_id]
     existing = set(LowSatisfactionCase.objects.filter(round=round_).values_list("target_id", flat=True))
     cases = [
         LowSatisfactionCase(
@@ -946,12 +968,18 @@ def _freeze_on_first_ballot(round_: Round) -> None:
         if round_.criteria_set_id:
             from pacesetter.campaigns.services import criteria_set_lock
 
-            criteria_set_lock(
-                actor=None,
-                criteria_set=CriteriaSet.objects.select_related("campaign__organisation").get(
-                    pk=round_.criteria_set_id
-                ),
-            )
+            # The audit entry is the system's act; the address of the rater whose ballot froze the
+            # questions must not be written next to it (it would date and locate one ballot).
+            token = current_ip.set(None)
+            try:
+                criteria_set_lock(
+                    actor=None,
+                    criteria_set=CriteriaSet.objects.select_related("campaign__organisation").get(
+                        pk=round_.criteria_set_id
+                    ),
+                )
+            finally:
+                current_ip.reset(token)
 
 
 def code_lookup(code_text: str, *, client: str | None = None) -> tuple[BallotCode, Round]:
@@ -1041,6 +1069,7 @@ def ballot_cast_code(
     entered_by=None,
     client: str | None = None,
     round_: Round | None = None,
+    audit_actor=None,
 ) -> str:
     """Cast one sheet with a one-time code; returns the receipt. Spent, unknown or closed codes refuse.
 
@@ -1095,6 +1124,16 @@ def ballot_cast_code(
                     entered_by=entered_by,
                 )
                 _freeze_on_first_ballot(cast_round)
+                if audit_actor is not None:
+                    # A clerk's entry is their act: who, when, which round and channel. Not the code
+                    # and not the receipt, which would tie this moment to one published sheet.
+                    audit_log(
+                        actor=audit_actor,
+                        action="evaluation.paper.enter",
+                        obj=round_,
+                        scope_path=round_.organisation.path,
+                        extra={"channel": channel},
+                    )
                 return receipt
             if spent:  # code_hash is unique: more than one row cannot happen
                 raise CodeSpentError()
@@ -1149,12 +1188,18 @@ def ballot_enter_paper(
         entered_by=actor,
         client=f"user:{actor.pk}",
         round_=round_,
+        audit_actor=actor,
     )
     return receipt
 
 
-def ballot_cast_member(*, actor, round_: Round, answers: dict) -> str:
-    """A signed-in member evaluates the peers they have not yet rated (never themselves), one sheet."""
+def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str, str]]:
+    """A signed-in member evaluates the peers they have not yet rated (never themselves).
+
+    Returns (target name, receipt) per target. Each target's ballot is a sheet of its own: a sheet
+    covering "everyone but one" would name its rater by the one it leaves out, in the database and in
+    the public ballot file alike.
+    """
     member = member_may_vote(actor, round_)
     if member is None:
         raise PermissionDeniedError(_("您不在本次评议的参评党员范围内"))
@@ -1169,8 +1214,10 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> str:
     if not targets:
         raise AlreadyVotedError()
     rows = _clean_answers(form, answers, targets)
+    names = {t.id: t.name for t in targets}
     try:
         with transaction.atomic():
+            _require_still_accepting(round_)
             # The unique constraint, not the check above, is what makes a second ballot fail.
             MemberParticipation.objects.bulk_create(
                 [
@@ -1178,13 +1225,52 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> str:
                     for t in targets
                 ]
             )
-            receipt = _store_sheet(
-                round_=round_, form=form, group_id=group.id, channel=Channel.WEB, rows=rows
-            )
+            receipts = [
+                (
+                    names[target_id],
+                    _store_sheet(
+                        round_=round_,
+                        form=form,
+                        group_id=group.id,
+                        channel=Channel.WEB,
+                        rows=[(target_id, row)],
+                    ),
+                )
+                for target_id, row in rows
+            ]
             _freeze_on_first_ballot(round_)
     except IntegrityError:
         raise AlreadyVotedError() from None
-    return receipt
+    return receipts
+
+
+def _require_still_accepting(round_: Round) -> None:
+    """Inside a cast's transaction: the round still accepts ballots (closing may have begun meanwhile).
+
+    On PostgreSQL the sheet table is first taken in ROW EXCLUSIVE mode, which waits while a close holds
+    it in SHARE mode (see _close_lock); the status read after that sees the close. SQLite's IMMEDIATE
+    transactions already hold the one write lock here.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {connection.ops.quote_name(_SHEET_TABLE)} IN ROW EXCLUSIVE MODE")
+    current = Round.objects.only("status", "opens_at", "closes_at", "name").get(pk=round_.pk)
+    if not round_accepts_ballots(current):
+        raise RoundNotOpenError(_round_closed_message(current))
+
+
+def _close_lock() -> None:
+    """Closing waits for casts in flight to commit and holds new ones until the digest is written.
+
+    A code cast takes the code table (its UPDATE) and a member cast the sheet table (ROW EXCLUSIVE)
+    before reading the round's status; SHARE mode on both conflicts with those, so every sheet is
+    either in the digest or refused as "closed". Only PostgreSQL needs it: on SQLite the close's
+    IMMEDIATE transaction already excludes every other writer.
+    """
+    if connection.vendor == "postgresql":
+        q = connection.ops.quote_name
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {q(BallotCode._meta.db_table)}, {q(_SHEET_TABLE)} IN SHARE MODE")
 
 
 # ---------------------------------------------------------------- rectification

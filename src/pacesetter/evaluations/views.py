@@ -280,10 +280,19 @@ def round_results_page(request, pk):
     )
 
 
+def _sealed(request, results) -> bool:
+    if results.sealed:
+        messages.error(request, _("评议进行中，结果在评议结束后才能导出"))
+    return results.sealed
+
+
 def round_export(request, pk):
     round_ = round_get_for(request.user, pk)
+    results = round_results(round_)
+    if _sealed(request, results):
+        return redirect("evaluations:round-results", round_.pk)
     response = HttpResponse(
-        results_workbook(round_results(round_)),
+        results_workbook(results),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-results.xlsx"'
@@ -292,8 +301,11 @@ def round_export(request, pk):
 
 def round_report(request, pk):
     round_ = round_get_for(request.user, pk)
+    results = round_results(round_)
+    if _sealed(request, results):
+        return redirect("evaluations:round-results", round_.pk)
     response = HttpResponse(
-        report_docx(round_results(round_)),
+        report_docx(results),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-report.docx"'
@@ -312,20 +324,20 @@ def peer_ballot(request, pk):
         raise NotFoundError(_("没有可参加的评议，或评议不在投票时间内"))
     form = ballot_form(round_)
     targets = member_pending_targets(request.user, round_, member)
-    errors, receipt, status, missing = [], None, 200, set()
+    errors, receipts, status, missing = [], None, 200, set()
     if request.method == "POST":
         try:
-            receipt = services.ballot_cast_member(
+            receipts = services.ballot_cast_member(
                 actor=request.user, round_=round_, answers=answers_from_post(request.POST, form, targets)
             )
         except ApplicationError as exc:
             errors, status = [str(exc.message)], exc.status
             missing = {d.get("field") for d in exc.details}
-    if receipt:
+    if receipts:
         return render(
             request,
             "evaluations/receipt.html",
-            {"round": round_, "receipt": receipt, "public": False, "trial": False},
+            {"round": round_, "receipts": receipts, "public": False, "trial": round_.status == "trial"},
         )
     return render(
         request,
