@@ -178,3 +178,29 @@ def test_secretary_of_other_subtree_cannot_manage(city):
 
 def codes_for(user, r):
     return services.codes_generate(actor=user, round_=r, group=r.groups.get(name="群众"), count=1)
+
+
+def test_rounds_close_themselves_at_the_deadline(city):
+    """The worker's sweep closes an open round past its deadline: digest, count and an audit entry by 系统."""
+    from pacesetter.core.tasks import run_due_sweeps
+    from pacesetter.evaluations.tasks import close_due_rounds
+
+    due, running = make_round(city, name="已到期"), make_round(city, name="进行中")
+    for code in codes(city, due, n=3):
+        services.ballot_cast_code(code=code, answers=answers(due))
+    later = timezone.now() + datetime.timedelta(days=8)  # past `due`'s deadline only
+    Round.objects.filter(pk=running.pk).update(closes_at=later + datetime.timedelta(days=1))
+    assert close_due_rounds(now=later) == 1
+    due.refresh_from_db()
+    running.refresh_from_db()
+    assert (due.status, due.ballot_count) == (RoundStatus.CLOSED, 3)
+    assert due.digest == services.receipts_digest(due)[0]
+    assert running.status == RoundStatus.OPEN
+    [entry] = [
+        e
+        for e in AuditEntry.objects.filter(action="evaluation.round.status", object_id=str(due.pk))
+        if e.changes["status"] == ["open", "closed"]
+    ]
+    assert (entry.actor, entry.actor_name, entry.changes["_"]["auto"]) == (None, "系统", True)
+    assert close_due_rounds(now=later) == 0  # idempotent
+    assert "pacesetter.evaluations.tasks.close_due_rounds" in run_due_sweeps()

@@ -594,6 +594,30 @@ def round_transition(*, actor, round_: Round, to_status: str) -> Round:
         _require(can_reopen_round(actor, round_))
     else:
         _require(can_manage_round(actor, round_))
+    return _transition(actor=actor, round_=round_, to_status=to_status)
+
+
+def rounds_close_due(*, now=None) -> int:
+    """Close every open round whose deadline has passed, as the system (the worker's sweep).
+
+    Closing is what publishes the digest, flags low satisfaction and files grades: it must not wait for
+    somebody to remember to press the button. Each round is closed in its own transaction.
+    """
+    now = now or timezone.now()
+    closed = 0
+    for round_ in Round.objects.select_related("organisation").filter(
+        status=RoundStatus.OPEN, closes_at__lte=now
+    ):
+        try:
+            with transaction.atomic():
+                _transition(actor=None, round_=round_, to_status=RoundStatus.CLOSED, extra={"auto": True})
+        except RoundStateError:
+            continue  # closed by someone else meanwhile
+        closed += 1
+    return closed
+
+
+def _transition(*, actor, round_: Round, to_status: str, extra: dict | None = None) -> Round:
     current = round_.status
     if to_status not in ROUND_TRANSITIONS.get(current, frozenset()):
         raise RoundStateError(
@@ -602,7 +626,7 @@ def round_transition(*, actor, round_: Round, to_status: str) -> Round:
         )
     now = timezone.now()
     fields: dict = {"status": to_status}
-    extra: dict = {}
+    extra = dict(extra or {})
     if to_status == RoundStatus.OPEN and current in (RoundStatus.DRAFT, RoundStatus.TRIAL):
         if round_.campaign_id:  # the campaign's steps may have moved since the round was set up
             require_in_step_window(
