@@ -78,6 +78,9 @@ def main(argv=None) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
+    if command in ("demo", "serve", "worker") and ("-h" in rest or "--help" in rest):
+        print(USAGE)  # never start a server (or build the demo) when asked how to
+        return 0
     if command == "manage":
         _manage(rest)
         return 0

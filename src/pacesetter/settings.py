@@ -48,7 +48,8 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.getenv("PACESETTER_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-SITE_URL = os.getenv("PACESETTER_SITE_URL", "http://127.0.0.1:8000")
+# The public address printed on ballot slips; empty: the address the clerk's request came in at.
+SITE_URL = os.getenv("PACESETTER_SITE_URL", "")
 # How many reverse proxies stand in front of the app, each appending to X-Forwarded-For. With 0 the header
 # is ignored: a client can write anything into it, and per-address limits must not trust that.
 TRUSTED_PROXIES = envint("PACESETTER_TRUSTED_PROXIES", "0", minimum=0)

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.test import override_settings
 from docx import Document
 from openpyxl import load_workbook
 
@@ -71,6 +72,13 @@ def test_code_slips_docx_has_qr_codes(city, client_for):
     shown = re.findall(r"评议码：([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", text)
     assert len(shown) == 9 and BallotCode.objects.filter(group=grp).count() == 9
     assert len(doc.inline_shapes) == 9
+    # the address printed is the one the clerk reached the site at, unless the deployment names one
+    assert text.count("手机扫码，或打开 http://testserver/e/ 输入评议码") == 9
+    with override_settings(SITE_URL="https://cxzy.example.gov.cn/"):
+        again = client_for(city.office).post(f"/evaluations/{r.pk}/codes/", {"group": grp.pk, "count": 1})
+    assert "打开 https://cxzy.example.gov.cn/e/ 输入评议码" in "\n".join(
+        p.text for t in Document(io.BytesIO(again.content)).tables for c in t._cells for p in c.paragraphs
+    )
     # each code opens a ballot
     code = shown[0]
     page = client_for(None).get(f"/e/{code}/")

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 
 import segno
-from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -32,12 +31,15 @@ def _east_asian(doc, font="宋体", size=11):
     style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
 
 
-def ballot_url(code: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/e/{code_display(code)}/"
+def ballot_url(code: str, site: str) -> str:
+    return f"{site.rstrip('/')}/e/{code_display(code)}/"
 
 
-def slips_docx(round_: Round, group_name: str, codes: list[str]) -> bytes:
-    """Eight slips per A4 page, each with the round, the rater group, a QR code, the URL and the code."""
+def slips_docx(round_: Round, group_name: str, codes: list[str], *, site: str) -> bytes:
+    """Eight slips per A4 page, each with the round, the rater group, a QR code, the URL and the code.
+
+    `site` is the address raters reach the site at (PACESETTER_SITE_URL, else the address of the request).
+    """
     doc = Document()
     _east_asian(doc, size=10)
     section = doc.sections[0]
@@ -61,7 +63,7 @@ def slips_docx(round_: Round, group_name: str, codes: list[str]) -> bytes:
             run.bold = True
             cell.add_paragraph(f"评议人类别：{group_name}").alignment = WD_ALIGN_PARAGRAPH.CENTER
             png = io.BytesIO()
-            segno.make(ballot_url(code), error="m").save(png, kind="png", scale=4, border=1)
+            segno.make(ballot_url(code, site), error="m").save(png, kind="png", scale=4, border=1)
             png.seek(0)
             qp = cell.add_paragraph()
             qp.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -71,7 +73,7 @@ def slips_docx(round_: Round, group_name: str, codes: list[str]) -> bytes:
             crun = cp.add_run(f"评议码：{code_display(code)}")
             crun.bold = True
             crun.font.size = Pt(12)
-            up = cell.add_paragraph(f"手机扫码，或打开 {settings.SITE_URL.rstrip('/')}/e/ 输入评议码")
+            up = cell.add_paragraph(f"手机扫码，或打开 {site.rstrip('/')}/e/ 输入评议码")
             up.alignment = WD_ALIGN_PARAGRAPH.CENTER
             up.runs[0].font.size = Pt(8)
             note = cell.add_paragraph("本码仅可使用一次，投票不记名")

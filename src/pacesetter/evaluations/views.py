@@ -1,5 +1,6 @@
 """Signed-in pages for evaluations: set up and run rounds, codes, paper entry, results, peer ballots, cases."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -215,7 +216,8 @@ def round_codes(request, pk):
         actor=request.user, round_=round_, group=group, count=form.cleaned_data["count"]
     )
     response = HttpResponse(
-        slips_docx(round_, group.name, codes),
+        # The printed address is the one the clerk reached the site at, unless the deployment names one.
+        slips_docx(round_, group.name, codes, site=settings.SITE_URL or request.build_absolute_uri("/")),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="ballot-codes-{round_.pk}-{group.pk}.docx"'
