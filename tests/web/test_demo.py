@@ -142,7 +142,20 @@ def test_demo_campaign_has_work_in_every_step(client):
     assert ActivityRecord.objects.filter(campaign=campaign).count() > 100
     assert Commitment.objects.filter(campaign=campaign, status="published").count() >= 12
     assert Commitment.objects.first().title in client.get("/wall/").content.decode()
-    round_ = Round.objects.get(name__endswith="（演示）")
-    assert round_.status == "open"
-    code = out.split("输入：")[1].split("、")[0].strip()
+    rounds = dict(Round.objects.values_list("name", "status"))
+    assert rounds == {
+        "和林镇村党组织群众满意度测评（演示）": "open",
+        "城厢区实验小学党支部党员互评（演示）": "open",
+        "城厢区基层党组织群众评议（演示，已结束）": "closed",
+    }
+    code = out.split("输入（默认 http://127.0.0.1:8000/e/）：")[1].split("、")[0].strip()
     assert client.get(f"/e/{code}/").status_code == 200
+    # the finished one is public: results with a group under k, a unit flagged, its ballot file
+    closed = Round.objects.get(status="closed")
+    page = client.get(f"/e/results/{closed.pk}/").content.decode()
+    assert page.count('data-testid="target-row"') == 8 and "样本不足" in page and "满意度过低" in page
+    assert closed.low_cases.count() == 1 and closed.ballot_count == 39
+    assert client.get(f"/e/results/{closed.pk}/ballots.jsonl").status_code == 200
+    # the demo member account has peers to rate
+    assert client.login(username="member", password="demo12345")
+    assert "党员互评（演示）" in client.get("/evaluations/mine/").content.decode()

@@ -371,3 +371,110 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     public = RaterGroup.objects.get(round=round_, name="群众")
     return ev.codes_generate(actor=office, round_=round_, group=public, count=5)
+
+
+def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
+    """A finished 群众评议 of 城厢区 branches: ballots on the web and on paper, a group under k, one unit
+    below the satisfaction line (so a rectification case exists), results published. True if built now."""
+    from pacesetter.campaigns.models import CriteriaSet
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.models import RaterGroup, Round
+    from pacesetter.evaluations.selectors import ballot_form
+
+    name = "城厢区基层党组织群众评议（演示，已结束）"
+    if Round.objects.filter(name=name).exists():
+        return False
+    office = get_user_model().objects.get(username="office")
+    district = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    targets = list(
+        Organisation.objects.filter(
+            subtree_q(district.path), org_type=OrgType.BRANCH, is_active=True
+        ).order_by("path")[:8]
+    )
+    now = timezone.now()
+    round_ = ev.round_create(
+        actor=office,
+        organisation=district,
+        name=name,
+        kind=RoundKind.PUBLIC_REVIEW,
+        scale=Scale.GRADE4,
+        opens_at=now - datetime.timedelta(days=4),
+        closes_at=now + datetime.timedelta(hours=1),
+        campaign=campaign,
+        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
+        groups=[
+            {"name": "领导班子", "kind": GroupKind.LEADERS, "weight": 30, "mode": GroupMode.CODES},
+            {"name": "党代表、人大代表", "kind": GroupKind.DEPUTIES, "weight": 20, "mode": GroupMode.CODES},
+            {"name": "服务对象和群众", "kind": GroupKind.PUBLIC, "weight": 50, "mode": GroupMode.CODES},
+        ],
+        target_orgs=targets,
+    )
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
+    form = ballot_form(round_)
+    rng = random.Random(2011)
+    weak = form.targets[-1].id  # this one's service recipients are not satisfied
+
+    def sheet(group_name):
+        good, poor = [100, 100, 80, 80, 60], [80, 60, 60, 0, 0]
+        return {
+            str(t.id): {
+                str(q.position): (
+                    None
+                    if rng.random() < 0.06
+                    else rng.choice(poor if t.id == weak and group_name != "领导班子" else good)
+                )
+                for q in form.questions
+            }
+            for t in form.targets
+        }
+
+    # 党代表 has 3 sheets, under k = 5: shown as 样本不足 and its weight shared out.
+    for group_name, web, paper in (("领导班子", 6, 0), ("党代表、人大代表", 3, 0), ("服务对象和群众", 24, 6)):
+        group = RaterGroup.objects.get(round=round_, name=group_name)
+        codes = ev.codes_generate(actor=office, round_=round_, group=group, count=web + paper)
+        for code in codes[:web]:
+            ev.ballot_cast_code(code=code, answers=sheet(group_name))
+        for code in codes[web:]:
+            ev.ballot_enter_paper(actor=office, round_=round_, code=code, answers=sheet(group_name))
+    round_.refresh_from_db()
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.CLOSED)
+    ev.round_publish(actor=office, round_=round_)
+    return True
+
+
+def ensure_peer_evaluation(campaign: Campaign, root: Organisation) -> bool:
+    """An open 民主测评 (党员互评, 五带头) in 城厢区实验小学党支部, where the demo `member` account rates peers."""
+    from pacesetter.campaigns.models import CriteriaSet
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.models import Round
+
+    name = "城厢区实验小学党支部党员互评（演示）"
+    if Round.objects.filter(name=name).exists():
+        return False
+    office = get_user_model().objects.get(username="office")
+    branch = Organisation.objects.get(subtree_q(root.path), name="城厢区实验小学党支部")
+    now = timezone.now()
+    round_ = ev.round_create(
+        actor=office,
+        organisation=branch,
+        name=name,
+        kind=RoundKind.DEMOCRATIC,
+        scale=Scale.GRADE4,
+        opens_at=now - datetime.timedelta(hours=2),
+        closes_at=now + datetime.timedelta(days=30),
+        campaign=campaign,
+        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="member"),
+        groups=[
+            {"name": "党员互评", "kind": GroupKind.MEMBERS, "weight": 70, "mode": GroupMode.MEMBERS},
+            {"name": "支部委员会", "kind": GroupKind.LEADERS, "weight": 30, "mode": GroupMode.CODES},
+        ],
+        target_members=list(
+            Member.objects.select_related("organisation")
+            .filter(organisation=branch, is_active=True)
+            .order_by("name", "id")[:12]
+        ),
+    )
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
+    return True

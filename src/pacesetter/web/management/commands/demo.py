@@ -37,15 +37,26 @@ class Command(BaseCommand):
                 f"演示数据“{result.root.name}”已存在（{result.organisations} 个党组织，"
                 f"{result.members} 名党员），未重复建立；已确认演示账号可用"
             )
-        from pacesetter.web.demo_campaign import ensure_campaign, ensure_commitments, ensure_evaluation
+        from pacesetter.web.demo_campaign import (
+            ensure_campaign,
+            ensure_closed_evaluation,
+            ensure_commitments,
+            ensure_evaluation,
+            ensure_peer_evaluation,
+        )
 
         campaign = ensure_campaign(result.root)
         ensure_commitments(campaign, result.root)
         codes = ensure_evaluation(campaign, result.root)
-        self.stdout.write(f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据）")
+        ensure_closed_evaluation(campaign, result.root)
+        ensure_peer_evaluation(campaign, result.root)
+        self.stdout.write(
+            f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
+            "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评）"
+        )
         if codes:
             self.stdout.write(
-                "群众满意度测评（演示）的一次性评议码，手机打开 http://127.0.0.1:8000/e/ 输入："
+                "群众满意度测评（演示）的一次性评议码，手机打开本站 /e/ 输入（默认 http://127.0.0.1:8000/e/）："
                 + "、".join(codes)
             )
         else:
