@@ -59,19 +59,7 @@ def test_500_concurrent_submissions_spend_each_code_once(request, tmp_path):
     url = f"{live_server.url}/api/ballots"
 
     def submit(code):
-        # The test server's listen backlog is small: a connection it refuses (reset before any response)
-        # is tried again. A request the server did process cannot be retried into a second ballot: it
-        # would answer "already used", and the counts below would be off.
-        for _attempt in range(5):
-            req = urllib.request.Request(url, data=body[code], headers={"Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(req, timeout=60) as r:
-                    return r.status, json.loads(r.read())
-            except urllib.error.HTTPError as e:
-                return e.code, json.loads(e.read() or b"{}")
-            except (ConnectionResetError, urllib.error.URLError):
-                time.sleep(0.05)
-        return 0, {}
+        return _post_json(url, body[code])
 
     jobs = [c for c in batch for _ in range(5)]
     with ThreadPoolExecutor(max_workers=32) as pool:
@@ -152,7 +140,12 @@ def test_the_same_paper_file_uploaded_twice_at_once_is_stored_once(request, tmp_
 
 
 def _post_json(url: str, body: bytes) -> tuple[int, dict]:
-    """POST, retrying only connections the test server refused before answering (see above)."""
+    """POST JSON and return (status, answer).
+
+    The test server's listen backlog is small: a connection it refuses (reset before any response) is tried
+    again. A request the server did process cannot be retried into a second ballot: it would answer
+    "already used", and the counts in the tests would be off.
+    """
     for _attempt in range(5):
         req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
         try:

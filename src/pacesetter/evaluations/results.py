@@ -258,18 +258,21 @@ def round_results(round_: Round) -> RoundResults:
     """
     form = ballot_form(round_)
     k = round_.k_min
-    if round_.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
-        return RoundResults(
-            round=round_,
-            k=k,
-            scale=form.scale,
-            questions=[(q.position, q.text, q.weight) for q in form.questions],
-            options=SCALE_OPTIONS[form.scale],
-            participation=_participation(round_, form),
-            targets=[],
-            sheets=round_.ballot_count,
-            sealed=True,
-        )
+    sealed = round_.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
+    return RoundResults(
+        round=round_,
+        k=k,
+        scale=form.scale,
+        questions=[(q.position, q.text, q.weight) for q in form.questions],
+        options=SCALE_OPTIONS[form.scale],
+        participation=_participation(round_, form),
+        targets=[] if sealed else _target_results(round_, form, k),
+        sheets=round_.ballot_count,
+        sealed=sealed,
+    )
+
+
+def _target_results(round_: Round, form, k: int) -> list[TargetResult]:
     rows = _aggregate_rows(round_, form)
     by_target: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -321,16 +324,7 @@ def round_results(round_: Round) -> RoundResults:
             )
         )
     _rank(targets)
-    return RoundResults(
-        round=round_,
-        k=k,
-        scale=form.scale,
-        questions=[(q.position, q.text, q.weight) for q in form.questions],
-        options=SCALE_OPTIONS[form.scale],
-        participation=_participation(round_, form),
-        targets=targets,
-        sheets=round_.ballot_count,
-    )
+    return targets
 
 
 def grade_for(score: float | None, thresholds: dict) -> str:
