@@ -48,6 +48,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.getenv("PACESETTER_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+CSRF_FAILURE_VIEW = "pacesetter.web.csrf.csrf_failure"
 # The public address printed on ballot slips; empty: the address the clerk's request came in at.
 SITE_URL = os.getenv("PACESETTER_SITE_URL", "")
 # How many reverse proxies stand in front of the app, each appending to X-Forwarded-For. With 0 the header

@@ -17,7 +17,8 @@ from pacesetter.core.errors import ApplicationError
 from pacesetter.core.middleware import client_ip
 
 from . import services
-from .codes import code_normalise
+from .codes import LENGTH as CODE_LENGTH
+from .codes import code_display, code_normalise
 from .documents import ballot_file_lines
 from .enums import RoundStatus
 from .errors import CodeSpentError, RoundNotOpenError
@@ -79,7 +80,7 @@ def entry(request):
         code = code_normalise(request.GET["code"])
         if code:
             return redirect("ballots:ballot", code)
-    return render(request, "evaluations/public/entry.html", {"error": None})
+    return render(request, "evaluations/public/entry.html", {"error": None, "code": ""})
 
 
 @referrer_origin_only
@@ -94,8 +95,16 @@ def ballot(request, pk):
         if not round_accepts_ballots(round_):
             raise RoundNotOpenError(services._round_closed_message(round_))
     except ApplicationError as exc:
+        # Back in the box as typed (normalised), so a one-letter slip is fixed without retyping all 12.
+        typed = code_normalise(pk)
         return render(
-            request, "evaluations/public/entry.html", {"error": str(exc.message)}, status=exc.status
+            request,
+            "evaluations/public/entry.html",
+            {
+                "error": str(exc.message),
+                "code": code_display(typed) if len(typed) == CODE_LENGTH else typed,
+            },
+            status=exc.status,
         )
     form = ballot_form(round_)
     group = form.group(code.group_id)
@@ -176,7 +185,7 @@ def round_results(request, pk):
     round_ = public_round_get(pk)
     return render(
         request,
-        "evaluations/round_results.html",
+        "evaluations/public/round_results.html",
         {"round": round_, "results": compute_results(round_), "public": True, "can_manage": False},
     )
 
