@@ -38,6 +38,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     "password_change": LOGIN,
     "password_change_done": LOGIN,
     "javascript-catalog": PUBLIC,
+    "favicon": PUBLIC,
     # Organisation tree
     "orgs:org-tree": Cap.ORG_VIEW,
     "orgs:org-children": Cap.ORG_VIEW,

@@ -201,3 +201,8 @@ def test_receipt_page_download_button_and_rows(rf):
     )
     assert rows == receipts
     assert html.count('data-testid="receipt-check"') == 2
+
+
+def test_favicon_ico_redirects_to_the_svg(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 301 and resp["Location"].endswith("/favicon.svg")
