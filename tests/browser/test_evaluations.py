@@ -172,3 +172,80 @@ def test_clerk_downloads_the_template_and_uploads_a_stack_of_paper_ballots(
     page.get_by_test_id("paper-upload-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("已录入 3 份纸质测评表")
     assert BallotSheet.objects.filter(channel="paper").count() == 3
+
+
+def test_member_on_phone_taps_finger_sized_answers_and_downloads_all_receipts(
+    phone, live_server, bcity, sign_in, tmp_path
+):
+    from tests.factories import make_member
+
+    colleague = make_member(bcity.school, "张老师")
+    round_ = make_round(bcity, members=True, name="党员互评", extra_members=[colleague])
+    sign_in(phone, "member")
+    phone.goto(f"{live_server.url}/evaluations/{round_.pk}/peer/")
+    answers_ = phone.get_by_test_id("question").first.locator("label")
+    expect(answers_).to_have_text(["满意", "基本满意", "不满意", "不了解"])
+    assert min(answers_.nth(i).bounding_box()["height"] for i in range(4)) >= 44
+    _fill_all(phone)
+    phone.get_by_test_id("ballot-submit").click()
+    expect(phone.get_by_test_id("receipt")).to_have_count(2)
+    rows = phone.locator("tr[data-receipt-row]")
+    shown = [
+        (
+            rows.nth(i).locator("td").first.inner_text().strip(),
+            rows.nth(i).get_by_test_id("receipt").inner_text(),
+        )
+        for i in range(2)
+    ]
+    assert sorted(name for name, _ in shown) == ["张老师", "王大伯"]
+    with phone.expect_download() as download:
+        phone.get_by_test_id("receipt-download").click()
+    assert download.value.suggested_filename == "党员互评-投票回执.txt"
+    path = tmp_path / "receipts.txt"
+    download.value.save_as(path)
+    expected = "\ufeff" + "".join(f"{name}\t{receipt.strip()}\r\n" for name, receipt in shown)
+    assert path.read_bytes() == expected.encode()
+
+
+@pytest.fixture(autouse=True)
+def dialogs(request):
+    """The round page asks (confirm()) before changing a round's status: press OK, keep what was asked."""
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    for name in ("page", "phone"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).on("dialog", accept)
+    return asked
+
+
+def test_office_downloads_slips_sees_the_count_then_closes_after_confirming(
+    page, live_server, bcity, sign_in, dialogs
+):
+    round_ = make_round(bcity, k_min=3)
+    crowd = round_.groups.get(name="群众")
+    sign_in(page, "office")
+    page.goto(f"{live_server.url}/evaluations/{round_.pk}/")
+    with page.expect_download() as download:
+        page.get_by_test_id(f"codes-{crowd.pk}").click()
+    assert download.value.suggested_filename == f"ballot-codes-{round_.pk}-{crowd.pk}.docx"
+    expect(page.get_by_test_id(f"codes-status-{crowd.pk}")).to_have_text(
+        "纸条已生成，正在下载……页面稍后刷新，显示新的发放数量。"
+    )
+    # the page reloads by itself: the new codes are counted and the message says what was made
+    expect(page.locator(".alert-success")).to_contain_text("已为“群众”生成 50 个评议码", timeout=5_000)
+    expect(page.get_by_test_id("group-table").get_by_role("row").filter(has_text="群众")).to_contain_text(
+        "0 / 50"
+    )
+    for code in codes(bcity, round_, "群众", 3):
+        services.ballot_cast_code(code=code, answers=answers(round_, 100))
+    page.get_by_test_id("to-closed").click()
+    expect(page.get_by_test_id("round-status")).to_have_text("已结束")
+    assert dialogs == ["结束后不能再投票，将公布回执汇总摘要并标出满意度过低的对象。确定结束？"]
+    expect(page.get_by_test_id("closed-info")).to_contain_text("回执汇总摘要共含 3 份回执")
+    page.get_by_test_id("results-link").click()
+    expect(page.get_by_test_id("sector-row")).to_have_text(["机关", "学校", "村(居)"])
+    expect(page.get_by_test_id("target-row").nth(0)).to_contain_text("城厢区委")

@@ -1,18 +1,19 @@
 """Reads for evaluations, scoped to the caller; the cached ballot form of a round."""
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import member_for_user, scope_q, subtree_q
+from pacesetter.orgs.enums import Cap, Sector
+from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
 from .enums import SCALE_OPTIONS, GroupMode, RoundStatus
-from .models import LowSatisfactionCase, MemberParticipation, Round, RoundTarget
-from .rules import VIEW_CAP
+from .models import LowSatisfactionCase, MemberParticipation, RaterGroup, Round, RoundTarget
+from .rules import MANAGE_CAP, VIEW_CAP
 
 
 def round_list_for(user, *, cap: str = VIEW_CAP, status: str | None = None) -> QuerySet[Round]:
@@ -130,23 +131,67 @@ def member_may_vote(user, round_: Round):
     return member
 
 
+def _member_rounds(member) -> QuerySet[Round]:
+    """Open or trial rounds run by the member's organisation or one above it, with a member group."""
+    paths = [*member.organisation.ancestor_paths, member.organisation.path]
+    return (
+        Round.objects.select_related("organisation")
+        .filter(
+            Exists(RaterGroup.objects.filter(round=OuterRef("pk"), mode=GroupMode.MEMBERS)),
+            organisation__path__in=paths,
+            status__in=[RoundStatus.OPEN, RoundStatus.TRIAL],
+        )
+        .order_by("closes_at", "id")
+    )
+
+
 def member_round_list_for(user) -> list[Round]:
     """Rounds accepting ballots in which the user may evaluate as a signed-in member."""
     member = member_for_user(user)
     if member is None:
         return []
-    paths = [*member.organisation.ancestor_paths, member.organisation.path]
-    rounds = (
-        Round.objects.select_related("organisation")
-        .filter(
-            organisation__path__in=paths,
-            status__in=[RoundStatus.OPEN, RoundStatus.TRIAL],
-            groups__mode=GroupMode.MEMBERS,
+    return [r for r in _member_rounds(member) if round_accepts_ballots(r)]
+
+
+@dataclass(frozen=True)
+class MemberRound:
+    """A round the member may take part in, and how far they have got with it."""
+
+    round: Round
+    peers: int  # targets the member rates: every target but themselves
+    rated: int
+
+    @property
+    def left(self) -> int:
+        return max(self.peers - self.rated, 0)
+
+
+def member_round_progress_for(user, *, member=None) -> list[MemberRound]:
+    """member_round_list_for with the peers each round still waits for: two queries, three without `member`.
+
+    Pass `member` when the caller has already loaded the user's Member row. An inactive member may not
+    vote (member_may_vote), so nothing waits for them.
+    """
+    member = member or member_for_user(user)
+    if member is None or not member.is_active:
+        return []
+    rounds = [
+        r
+        for r in _member_rounds(member).annotate(
+            n_targets=Count("targets"), n_self=Count("targets", filter=Q(targets__member=member))
         )
-        .distinct()
-        .order_by("closes_at", "id")
+        if round_accepts_ballots(r)
+    ]
+    if not rounds:
+        return []
+    rated = dict(
+        MemberParticipation.objects.filter(voter=user, round__in=[r.pk for r in rounds])
+        .values("round")
+        .annotate(n=Count("id"))
+        .values_list("round", "n")
+        .order_by()
     )
-    return [r for r in rounds if round_accepts_ballots(r)]
+    return [MemberRound(r, r.n_targets - r.n_self, rated.get(r.pk, 0)) for r in rounds]
 
 
 def member_pending_targets(user, round_: Round, member) -> list[FormTarget]:
@@ -159,7 +204,7 @@ def member_pending_targets(user, round_: Round, member) -> list[FormTarget]:
 
 def case_list_for(user) -> QuerySet[LowSatisfactionCase]:
     return (
-        LowSatisfactionCase.objects.select_related("round", "organisation", "target")
+        LowSatisfactionCase.objects.select_related("round__organisation", "organisation", "target")
         .filter(scope_q(user, Cap.PLAN_WRITE, field="organisation__path"))
         .order_by("status", "-created_at", "-id")
     )
@@ -189,3 +234,29 @@ def targets_in_subtree(org) -> QuerySet:
     return (
         Organisation.objects.filter(subtree_q(org.path), is_active=True).exclude(pk=org.pk).order_by("path")
     )
+
+
+def result_targets_by_sector(targets: list) -> list:
+    """Result rows grouped by sector (in the order of `Sector`), best rank first, unranked last.
+
+    Ranks are within a sector (同类排名), so rows in target order read as 5/6, 6/6, 2/6…
+    """
+    order = {code: i for i, code in enumerate(Sector.values)}
+    return sorted(
+        targets,
+        key=lambda t: (order.get(t.sector, len(order)), t.sector, t.rank is None, t.rank or 0),
+    )
+
+
+def round_organisation_options_for(user, *, limit: int = 500) -> list[str]:
+    """Names a new round's organising unit may be typed as: active organisations the user manages.
+
+    A name shared by several of them is offered as "上级名称/名称", the form org_resolve_for accepts.
+    """
+    rows = list(
+        org_list_for(user, cap=MANAGE_CAP, include_inactive=False)
+        .order_by("depth", "path")
+        .values_list("name", "parent__name")[:limit]
+    )
+    seen = Counter(name for name, _parent in rows)
+    return [f"{parent}/{name}" if seen[name] > 1 and parent else name for name, parent in rows]

@@ -1,5 +1,8 @@
 """Signed-in pages for evaluations: set up and run rounds, codes, paper entry, results, peer ballots, cases."""
 
+import re
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -7,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.paging import paginate
+from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.selectors import org_resolve_for
 from pacesetter.orgs.views import _form_error
 
@@ -28,7 +33,7 @@ from .forms import (
 )
 from .models import RaterGroup
 from .results import round_results
-from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round
+from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round, can_view_round
 from .selectors import (
     ballot_form,
     case_get_for,
@@ -36,11 +41,38 @@ from .selectors import (
     member_may_vote,
     member_pending_targets,
     member_round_list_for,
+    member_round_progress_for,
+    result_targets_by_sector,
     round_get_for,
     round_list_for,
+    round_organisation_options_for,
 )
 
 PER_PAGE = 20
+CODES_COOKIE = "codes_download"
+CODES_TOKEN = re.compile(r"[A-Za-z0-9]{8,32}")
+
+# What each status button does, asked before it is done: (from, to) → the question.
+TRANSITION_CONFIRM = {
+    (RoundStatus.DRAFT, RoundStatus.TRIAL): gettext_lazy(
+        "试运行期间可以用评议码和党员账号试投，试投的票不计入结果。确定开始试运行？"
+    ),
+    (RoundStatus.DRAFT, RoundStatus.OPEN): gettext_lazy(
+        "开始后评议人即可正式投票；收到第一份正式选票后，评议内容和答案选项不能再修改。确定开始评议？"
+    ),
+    (RoundStatus.TRIAL, RoundStatus.OPEN): gettext_lazy(
+        "正式开始时全部试投的票清除、评议码恢复可用；收到第一份正式选票后，评议内容和答案选项不能再修改。确定正式开始？"
+    ),
+    (RoundStatus.TRIAL, RoundStatus.DRAFT): gettext_lazy(
+        "改回草稿后不能再试投，可以继续修改设置。确定改回草稿？"
+    ),
+    (RoundStatus.OPEN, RoundStatus.CLOSED): gettext_lazy(
+        "结束后不能再投票，将公布回执汇总摘要并标出满意度过低的对象。确定结束？"
+    ),
+    (RoundStatus.CLOSED, RoundStatus.OPEN): gettext_lazy(
+        "重新开放后回执汇总摘要作废、结果撤回公开，评议人可以继续投票。确定重新开放？"
+    ),
+}
 
 
 def round_list(request):
@@ -86,7 +118,12 @@ def round_create(request):
     return render(
         request,
         "evaluations/round_form.html",
-        {"form": form, "group_kinds": GroupKind.choices, "group_modes": GroupMode.choices},
+        {
+            "form": form,
+            "group_kinds": GroupKind.choices,
+            "group_modes": GroupMode.choices,
+            "org_options": round_organisation_options_for(request.user),
+        },
     )
 
 
@@ -107,8 +144,12 @@ def round_detail(request, pk):
             "groups": groups,
             "can_manage": can_manage_round(request.user, round_),
             "can_reopen": can_reopen_round(request.user, round_),
-            "transitions": [(s, RoundStatus(s).label) for s in sorted(ROUND_TRANSITIONS[round_.status])],
+            "transitions": [
+                (s, RoundStatus(s).label, TRANSITION_CONFIRM.get((round_.status, s), ""))
+                for s in sorted(ROUND_TRANSITIONS[round_.status])
+            ],
             "codes_form": CodesForm(),
+            "codes_cookie": CODES_COOKIE,
         },
     )
 
@@ -222,6 +263,16 @@ def round_codes(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="ballot-codes-{round_.pk}-{group.pk}.docx"'
     response["Cache-Control"] = "no-store"
+    # The page stays put under a download; its script waits for this cookie, then reloads to show the
+    # new counts (and this message). Without the script the message shows on the next page.
+    token = request.POST.get("download_token", "")
+    if CODES_TOKEN.fullmatch(token):
+        response.set_cookie(CODES_COOKIE, token, max_age=120, samesite="Lax")
+    messages.success(
+        request,
+        _("已为“%(g)s”生成 %(n)d 个评议码；纸条只在这一次下载中提供，请妥善保管")
+        % {"g": group.name, "n": len(codes)},
+    )
     return response
 
 
@@ -270,12 +321,14 @@ def round_paper(request, pk):
 
 def round_results_page(request, pk):
     round_ = round_get_for(request.user, pk)
+    results = round_results(round_)
     return render(
         request,
         "evaluations/round_results.html",
         {
             "round": round_,
-            "results": round_results(round_),
+            "results": replace(results, targets=result_targets_by_sector(results.targets)),
+            "sector_labels": dict(Sector.choices),
             "can_manage": can_manage_round(request.user, round_),
             "public": False,
         },
@@ -315,7 +368,7 @@ def round_report(request, pk):
 
 
 def my_rounds(request):
-    return render(request, "evaluations/my_rounds.html", {"rounds": member_round_list_for(request.user)})
+    return render(request, "evaluations/my_rounds.html", {"rounds": member_round_progress_for(request.user)})
 
 
 def peer_ballot(request, pk):
@@ -351,7 +404,9 @@ def peer_ballot(request, pk):
 
 def case_list(request):
     page = paginate(request, case_list_for(request.user), PER_PAGE)
-    return render(request, "evaluations/case_list.html", {"page": page})
+    # A case is scoped to its unit; the round may be run above what the user may view.
+    viewable = {c.round_id for c in page if can_view_round(request.user, c.round)}
+    return render(request, "evaluations/case_list.html", {"page": page, "viewable_rounds": viewable})
 
 
 def case_answer(request, pk):

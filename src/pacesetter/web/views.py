@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.documents.qr import qr_svg
 from pacesetter.documents.word import DOCX_MIME
+from pacesetter.evaluations.selectors import member_round_progress_for
 from pacesetter.notifications.selectors import notification_list_for
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import (
@@ -35,14 +36,17 @@ def home(request):
 
 def dashboard(request):
     roots = annotate_subtree_counts(list(org_roots_for(request.user)))
+    member = member_for_user(request.user)
+    rounds = member_round_progress_for(request.user, member=member) if member else []
     return render(
         request,
         "web/dashboard.html",
         {
             "roots": roots,
-            "member": member_for_user(request.user),
+            "member": member,
             "roles": roles_for(request.user),
             "notifications": list(notification_list_for(request.user)[:5]),
+            "rounds_to_take": [m for m in rounds if m.left],
         },
     )
 
