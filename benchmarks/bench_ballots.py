@@ -215,7 +215,7 @@ def load(port, path, codes_file, tail, conns, duration):
     return parse_wrk(out), out
 
 
-def bench_cast(duration):
+def bench_cast(duration, workers=2):
     from pacesetter.evaluations import services
     from pacesetter.evaluations.models import BallotSheet, RaterGroup
 
@@ -224,8 +224,8 @@ def bench_cast(duration):
     group = RaterGroup.objects.get(round=r, name="群众")
     results = {}
     ENV["BENCH_ROUND"], ENV["BENCH_GROUP"] = str(r.pk), str(group.pk)
-    real = gunicorn("pacesetter.wsgi:application", 8101)
-    bare = gunicorn("bare_ballot_wsgi:application", 8102)
+    real = gunicorn("pacesetter.wsgi:application", 8101, workers)
+    bare = gunicorn("bare_ballot_wsgi:application", 8102, workers)
     try:
         for conns in (16, 64):
             # enough fresh codes that no request of this run reuses one (each code is valid exactly once)
@@ -316,10 +316,11 @@ def main():
         "--duration", type=int, default=10, help="seconds per load point; 0 skips the cast benchmark"
     )
     ap.add_argument("--ballots", type=int, default=1_000_000)
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, the same for both servers")
     args = ap.parse_args()
     setup_db()
     django_setup()
-    cast = bench_cast(args.duration) if args.duration else None
+    cast = bench_cast(args.duration, args.workers) if args.duration else None
     agg = bench_aggregate(args.ballots) if args.ballots else None
     print(json.dumps({"cast": cast, "aggregate": agg}, indent=2))
 
