@@ -260,3 +260,15 @@ def test_api_peer_and_paper(city, client_for):
     )
     assert r.status_code == 201
     assert BallotSheet.objects.filter(channel="paper", entered_by=city.office).count() == 1
+
+
+def test_a_long_list_of_missing_answers_says_how_many_it_leaves_out(city):
+    extra = [make_member(city.school, f"党员{i}") for i in range(23)]
+    round_ = make_round(city, members=True, extra_members=extra)
+    [code] = codes(city, round_, n=1)
+    with pytest.raises(BallotIncompleteError) as refused:
+        services.ballot_cast_code(code=code, answers={})
+    message = str(refused.value.message)
+    assert message.startswith("以下 25 项未填写（可选“不了解”），未保存任何内容：林老师 · 总体满意度；")
+    assert message.endswith("……等 25 项（已在表中标出）") and message.count("；") == 19
+    assert len(refused.value.details) == 25 and not BallotSheet.objects.exists()

@@ -884,15 +884,23 @@ def _clean_answers(form: BallotForm, answers: dict, targets) -> list[tuple[int, 
     if missing:
         raise BallotIncompleteError(
             _("以下 %(n)d 项未填写（可选“不了解”），未保存任何内容：%(items)s")
-            % {"n": len(missing), "items": "；".join(m["message"] for m in missing[:20])},
+            % {"n": len(missing), "items": _first_items(missing)},
             details=missing,
         )
     if invalid:
         raise ValidationError(
-            _("以下各项的选择无效：%(items)s") % {"items": "；".join(m["message"] for m in invalid[:20])},
+            _("以下各项的选择无效：%(items)s") % {"items": _first_items(invalid)},
             details=invalid,
         )
     return rows
+
+
+def _first_items(problems: list[dict], shown: int = 20) -> str:
+    """The first items by name; past `shown`, say how many more (each is also marked on the page)."""
+    text = "；".join(p["message"] for p in problems[:shown])
+    if len(problems) > shown:
+        text += _("……等 %(n)d 项（已在表中标出）") % {"n": len(problems)}
+    return text
 
 
 def _store_sheet(
