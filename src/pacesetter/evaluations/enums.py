@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class RoundKind(models.TextChoices):
@@ -79,6 +80,18 @@ SCALE_OPTIONS: dict[str, tuple[Option, ...]] = {
     ),
 }
 DONT_KNOW = "不了解"
+# The labels stay Chinese in the data (ballot file, Excel); pages translate them with {% translate label %},
+# which makemessages cannot see: these marks keep them in the catalog.
+_CATALOG = (
+    gettext_noop("满意"),
+    gettext_noop("基本满意"),
+    gettext_noop("不满意"),
+    gettext_noop("好"),
+    gettext_noop("较好"),
+    gettext_noop("一般"),
+    gettext_noop("差"),
+    gettext_noop("不了解"),
+)
 
 
 class CaseStatus(models.TextChoices):
