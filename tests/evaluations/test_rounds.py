@@ -12,7 +12,7 @@ from pacesetter.core.models import AuditEntry
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import ROUND_TRANSITIONS, RoundStatus
 from pacesetter.evaluations.errors import RoundStateError
-from pacesetter.evaluations.models import BallotCode, BallotSheet, Round
+from pacesetter.evaluations.models import BallotCode, BallotSheet, MemberParticipation, Round
 from pacesetter.evaluations.selectors import ballot_form
 
 from .helpers import GROUPS, answers, codes, make_campaign, make_round
@@ -204,3 +204,20 @@ def test_rounds_close_themselves_at_the_deadline(city):
     assert (entry.actor, entry.actor_name, entry.changes["_"]["auto"]) == (None, "系统", True)
     assert close_due_rounds(now=later) == 0  # idempotent
     assert "pacesetter.evaluations.tasks.close_due_rounds" in run_due_sweeps()
+
+
+def test_a_sheet_checked_against_questions_changed_meanwhile_is_refused_whole(city):
+    """The first ballots and a clerk's edit of the questions race: the sheet of the old questions loses."""
+    from tests.factories import make_member
+
+    colleague = make_member(city.school, "张老师")
+    r = make_round(city, members=True, extra_members=[colleague])
+    stale = Round.objects.get(pk=r.pk)  # what the member's page was built from
+    full = answers(stale)
+    full.pop(str(next(t for t in ballot_form(stale).targets if t.member_id == city.teacher.pk).id))
+    services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "总体评价", "weight": 100}])
+    with pytest.raises(RoundStateError, match="评议内容刚刚修改过"):
+        services.ballot_cast_member(actor=city.member_user, round_=stale, answers=full)
+    assert not BallotSheet.objects.exists() and not MemberParticipation.objects.exists()
+    r.refresh_from_db()
+    assert not r.questions_locked

@@ -992,26 +992,38 @@ def _pg_store_sql(n_questions: int) -> str:
 
 
 def _freeze_on_first_ballot(round_: Round) -> None:
-    """Questions and the campaign's criteria set freeze when the first real (non-trial) ballot arrives."""
+    """Questions and the campaign's criteria set freeze when the first real (non-trial) ballot arrives.
+
+    Runs inside the cast's transaction. The UPDATE matches only the version of the questions the sheet was
+    checked against: if a clerk changed them meanwhile (round_questions_set holds the round's row and bumps
+    the version), the sheet was filled in against questions that no longer exist, and it is refused.
+    """
     if round_.questions_locked or round_.status != RoundStatus.OPEN:
         return
-    if Round.objects.filter(pk=round_.pk, questions_locked=False).update(questions_locked=True):
-        round_.questions_locked = True
-        if round_.criteria_set_id:
-            from pacesetter.campaigns.services import criteria_set_lock
+    frozen = Round.objects.filter(pk=round_.pk, questions_locked=False, version=round_.version).update(
+        questions_locked=True
+    )
+    if not frozen:
+        if not Round.objects.filter(pk=round_.pk, questions_locked=True, version=round_.version).exists():
+            raise RoundStateError(_("评议内容刚刚修改过，请刷新页面后重新填写"))
+        round_.questions_locked = True  # another first ballot froze the same questions
+        return
+    round_.questions_locked = True
+    if round_.criteria_set_id:
+        from pacesetter.campaigns.services import criteria_set_lock
 
-            # The audit entry is the system's act; the address of the rater whose ballot froze the
-            # questions must not be written next to it (it would date and locate one ballot).
-            token = current_ip.set(None)
-            try:
-                criteria_set_lock(
-                    actor=None,
-                    criteria_set=CriteriaSet.objects.select_related("campaign__organisation").get(
-                        pk=round_.criteria_set_id
-                    ),
-                )
-            finally:
-                current_ip.reset(token)
+        # The audit entry is the system's act; the address of the rater whose ballot froze the
+        # questions must not be written next to it (it would date and locate one ballot).
+        token = current_ip.set(None)
+        try:
+            criteria_set_lock(
+                actor=None,
+                criteria_set=CriteriaSet.objects.select_related("campaign__organisation").get(
+                    pk=round_.criteria_set_id
+                ),
+            )
+        finally:
+            current_ip.reset(token)
 
 
 def code_lookup(code_text: str, *, client: str | None = None) -> tuple[BallotCode, Round]:
