@@ -231,8 +231,12 @@ def test_api_cast_public_and_errors(city, round_, client):
     r = client.post("/api/ballots", {"code": c2, "answers": half}, content_type="application/json")
     assert r.status_code == 422 and r.json()["code"] == "ballot_incomplete"
     assert r.json()["details"][0]["message"] == "八一村党支部 · 总体满意度"
-    check = client.get("/api/ballots/receipt", {"receipt": BallotSheet.objects.get().receipt}).json()
+    receipt = BallotSheet.objects.get().receipt
+    check = client.post("/api/ballots/receipt", {"receipt": receipt}, content_type="application/json").json()
     assert check == {"found": True, "round_id": round_.pk, "round_closed": False, "digest": ""}
+    assert client.get("/api/ballots/receipt", {"receipt": receipt}).json() == check  # old clients
+    missing = client.post("/api/ballots/receipt", {"receipt": "0" * 64}, content_type="application/json")
+    assert missing.json() == {"found": False, "round_id": None, "round_closed": False, "digest": ""}
 
 
 def test_api_peer_and_paper(city, client_for):

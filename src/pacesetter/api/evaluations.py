@@ -152,17 +152,33 @@ def ballot_cast(request: HttpRequest, payload: CastIn):
     return Status(201, {"receipt": receipt})
 
 
-@router.get("/ballots/receipt", response=ReceiptCheckOut, auth=None, url_name="eval-receipt-check")
-def receipt_check(request: HttpRequest, receipt: str = ""):
+class ReceiptIn(Schema):
+    receipt: str
+
+
+def _receipt_status(receipt: str) -> dict:
+    receipt = receipt.strip().lower()
     sheet = (
-        BallotSheet.objects.select_related("round").filter(receipt=receipt.strip().lower()).first()
-        if len(receipt.strip()) == 64
+        BallotSheet.objects.select_related("round").filter(receipt=receipt).first()
+        if len(receipt) == 64
         else None
     )
     if sheet is None:
         return {"found": False}
     closed = sheet.round.status == "closed"
     return {"found": True, "round_id": sheet.round_id, "round_closed": closed, "digest": sheet.round.digest}
+
+
+@router.post("/ballots/receipt", response=ReceiptCheckOut, auth=None, url_name="eval-receipt-check")
+def receipt_check(request: HttpRequest, payload: ReceiptIn):
+    """Is this receipt counted? POST keeps the receipt out of URLs, and so out of every access log."""
+    return _receipt_status(payload.receipt)
+
+
+@router.get("/ballots/receipt", response=ReceiptCheckOut, auth=None, url_name="eval-receipt-check")
+def receipt_check_get(request: HttpRequest, receipt: str = ""):
+    """The same check for old clients; prefer POST (a receipt in a query string lands in proxy logs)."""
+    return _receipt_status(receipt)
 
 
 @router.get("/evaluations/rounds", response=list[RoundOut], url_name="eval-round-list")
