@@ -3,6 +3,9 @@
 import io
 import json
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 from pacesetter import wsgi
 from pacesetter.evaluations.models import BallotSheet
 
@@ -28,7 +31,17 @@ def call(method, path, body=b"", **headers):
     def start_response(status, response_headers, exc_info=None):
         seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
 
-    content = b"".join(wsgi.application(environ, start_response))
+    # As Django's test client does: the test's transaction must outlive the request, so the handler may not
+    # close the database connection at the end of it (on PostgreSQL that would end the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = wsgi.application(environ, start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return seen["status"], seen["headers"], content
 
 
