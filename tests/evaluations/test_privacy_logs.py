@@ -110,19 +110,3 @@ def test_gunicorn_access_log_format_has_no_query_and_no_referer():
     for atom in ("%(r)s", "%(q)s", "%(f)s"):
         assert atom not in ACCESS_LOG_FORMAT
     assert args[args.index("-b") + 1] == "127.0.0.1:8123"
-
-
-def test_member_receipt_page_checks_by_post_not_by_link(rf):
-    from django.template.loader import render_to_string
-
-    request = rf.get("/evaluations/1/peer/")
-    receipts = [("王大伯", "ab" * 32), ("张老师", "cd" * 32)]
-    html = render_to_string(
-        "evaluations/receipt.html",
-        {"round": {"name": "党员互评"}, "receipts": receipts, "public": False, "trial": False},
-        request,
-    )
-    assert "?receipt=" not in html
-    assert re.findall(r'<form method="post" action="([^"]+)">', html) == ["/e/check/", "/e/check/"]
-    for _name, receipt in receipts:
-        assert f'<input type="hidden" name="receipt" value="{receipt}">' in html

@@ -179,7 +179,9 @@ def test_favicon_linked_on_every_base_and_served(city, client, client_for):
     assert b"".join(resp.streaming_content) == found.read_bytes()
 
 
-def test_receipt_page_download_button_and_rows(rf):
+def test_receipt_page_download_button_rows_and_checks_by_post(rf):
+    """The peer receipt page: one row per peer, a download of them all, and checks that POST (no receipt
+    in any URL, so in no access log)."""
     request = rf.get("/evaluations/1/peer/")
     receipts = [("王大伯", "ab" * 32), ("张老师", "cd" * 32)]
     html = render_to_string(
@@ -201,6 +203,10 @@ def test_receipt_page_download_button_and_rows(rf):
     )
     assert rows == receipts
     assert html.count('data-testid="receipt-check"') == 2
+    assert "?receipt=" not in html
+    assert re.findall(r'<form method="post" action="([^"]+)">', html) == ["/e/check/", "/e/check/"]
+    for _name, receipt in receipts:
+        assert f'<input type="hidden" name="receipt" value="{receipt}">' in html
 
 
 def test_favicon_ico_redirects_to_the_svg(client):

@@ -6,7 +6,6 @@ page in a short-lived signed cookie, and checking a receipt is a POST. Pages und
 origin as a Referer, never their own address, which may carry a code.
 """
 
-from dataclasses import replace
 from functools import wraps
 
 from django.http import StreamingHttpResponse
@@ -16,7 +15,6 @@ from django.views.decorators.cache import never_cache
 
 from pacesetter.core.errors import ApplicationError
 from pacesetter.core.middleware import client_ip
-from pacesetter.orgs.enums import Sector
 
 from . import services
 from .codes import LENGTH as CODE_LENGTH
@@ -26,12 +24,11 @@ from .enums import RoundStatus
 from .errors import CodeSpentError, RoundNotOpenError
 from .forms import answers_from_post, ballot_rows
 from .models import BallotSheet
-from .results import round_results as compute_results
+from .results import results_page
 from .selectors import (
     ballot_form,
     public_round_get,
     public_round_list,
-    result_targets_by_sector,
     round_accepts_ballots,
 )
 
@@ -186,14 +183,12 @@ def round_list(request):
 @referrer_origin_only
 def round_results(request, pk):
     round_ = public_round_get(pk)
-    results = compute_results(round_)
     return render(
         request,
         "evaluations/public/round_results.html",
         {
             "round": round_,
-            "results": replace(results, targets=result_targets_by_sector(results.targets)),
-            "sector_labels": dict(Sector.choices),
+            **results_page(round_),
             "public": True,
             "can_manage": False,
         },

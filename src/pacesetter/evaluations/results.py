@@ -350,3 +350,22 @@ def _rank(targets: list[TargetResult]) -> None:
         for i, t in enumerate(peers):
             t.rank = i + 1 if i == 0 or peers[i - 1].score != t.score else peers[i - 1].rank
             t.rank_of = len(peers)
+
+
+def results_page(round_: Round) -> dict:
+    """What the results page (office and public alike) shows: the results with rows grouped by sector
+    (in the order of `Sector`), best rank first, unranked last, and the sector names for the headings.
+
+    Ranks are within a sector (同类排名): in target order the rows would read 5/6, 6/6, 2/6…
+    """
+    from dataclasses import replace
+
+    from pacesetter.orgs.enums import Sector
+
+    results = round_results(round_)
+    order = {code: i for i, code in enumerate(Sector.values)}
+    rows = sorted(
+        results.targets,
+        key=lambda t: (order.get(t.sector, len(order)), t.sector, t.rank is None, t.rank or 0),
+    )
+    return {"results": replace(results, targets=rows), "sector_labels": dict(Sector.choices)}

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap, Sector
+from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
 from .enums import SCALE_OPTIONS, GroupMode, RoundStatus
@@ -233,18 +233,6 @@ def targets_in_subtree(org) -> QuerySet:
 
     return (
         Organisation.objects.filter(subtree_q(org.path), is_active=True).exclude(pk=org.pk).order_by("path")
-    )
-
-
-def result_targets_by_sector(targets: list) -> list:
-    """Result rows grouped by sector (in the order of `Sector`), best rank first, unranked last.
-
-    Ranks are within a sector (同类排名), so rows in target order read as 5/6, 6/6, 2/6…
-    """
-    order = {code: i for i, code in enumerate(Sector.values)}
-    return sorted(
-        targets,
-        key=lambda t: (order.get(t.sector, len(order)), t.sector, t.rank is None, t.rank or 0),
     )
 
 

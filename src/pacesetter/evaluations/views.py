@@ -1,7 +1,6 @@
 """Signed-in pages for evaluations: set up and run rounds, codes, paper entry, results, peer ballots, cases."""
 
 import re
-from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.paging import paginate
-from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.selectors import org_resolve_for
 from pacesetter.orgs.views import _form_error
 
@@ -32,7 +30,7 @@ from .forms import (
     question_rows,
 )
 from .models import RaterGroup
-from .results import round_results
+from .results import results_page, round_results
 from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round, can_view_round
 from .selectors import (
     ballot_form,
@@ -42,7 +40,6 @@ from .selectors import (
     member_pending_targets,
     member_round_list_for,
     member_round_progress_for,
-    result_targets_by_sector,
     round_get_for,
     round_list_for,
     round_organisation_options_for,
@@ -321,14 +318,12 @@ def round_paper(request, pk):
 
 def round_results_page(request, pk):
     round_ = round_get_for(request.user, pk)
-    results = round_results(round_)
     return render(
         request,
         "evaluations/round_results.html",
         {
             "round": round_,
-            "results": replace(results, targets=result_targets_by_sector(results.targets)),
-            "sector_labels": dict(Sector.choices),
+            **results_page(round_),
             "can_manage": can_manage_round(request.user, round_),
             "public": False,
         },
