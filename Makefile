@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ASSETS := src/pacesetter/web/assets/vendor
 export PACESETTER_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-fast test-browser install assets lint messages clean serve
+.PHONY: demo test test-fast test-browser install assets lint typecheck messages clean serve
 
 $(BIN)/pacesetter: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ test-browser: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
+
+typecheck: install
+	$(BIN)/mypy
 
 messages: install
 	cd src/pacesetter && ../../$(BIN)/django-admin makemessages -l en --no-obsolete && ../../$(BIN)/django-admin compilemessages -l en

@@ -24,7 +24,7 @@ POST_ONLY = {
     "orgs:liaison-remove",
     "orgs:import-confirm",
     "orgs:import-rollback",
-    "core:token-revoke",
+    "web:token-revoke",
     "notifications:mark-read",
     "logout",
     "set_language",
@@ -85,7 +85,7 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
         "orgs:member-account": {"pk": city.teacher.pk},
         "orgs:grant-revoke": {"pk": grant.pk},
         "orgs:liaison-remove": {"pk": liaison.pk},
-        "core:token-revoke": {"pk": token.pk},
+        "web:token-revoke": {"pk": token.pk},
     }
     default_ids = {
         "pk": city.school.pk,

@@ -13,15 +13,13 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
+from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
 from pacesetter.records.access import RULES as RECORD_RULES
 from pacesetter.supervision.access import RULES as SUPERVISION_RULES
-
-PUBLIC = "public"
-LOGIN = "login"
 
 POLICY: dict[str, str | dict[str, str]] = {
     # Site and account
@@ -74,9 +72,9 @@ POLICY: dict[str, str | dict[str, str]] = {
     "orgs:import-template": Cap.IMPORT_RUN,
     "orgs:export": Cap.IMPORT_RUN,
     # Audit, tokens, inbox
-    "core:audit-list": Cap.AUDIT_VIEW,
-    "core:token-list": LOGIN,
-    "core:token-revoke": LOGIN,
+    "web:audit-list": Cap.AUDIT_VIEW,
+    "web:token-list": LOGIN,
+    "web:token-revoke": LOGIN,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)

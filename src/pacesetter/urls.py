@@ -11,7 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("pacesetter.web.urls")),
     path("", include("pacesetter.orgs.urls")),
-    path("", include("pacesetter.core.urls")),
     path("inbox/", include("pacesetter.notifications.urls")),
     path("campaigns/", include("pacesetter.campaigns.urls")),
     path("plans/", include("pacesetter.plans.urls")),

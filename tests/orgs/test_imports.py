@@ -400,7 +400,7 @@ def test_confirm_failure_midway_rolls_back_everything(city, monkeypatch):
     def boom(_ids):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "member_counts_refresh", boom)
+    monkeypatch.setattr(imports.apply, "member_counts_refresh", boom)
     before = counts()
     with pytest.raises(RuntimeError):
         imports.import_batch_confirm(actor=city.office, batch=batch)

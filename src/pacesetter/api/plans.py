@@ -13,9 +13,9 @@ from pacesetter.plans import services
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import (
     campaign_get_for,
-    campaign_list_for,
     org_progress_counts,
     org_progress_list,
+    plan_campaign_list_for,
     plan_campaigns_for_org,
     plan_for,
     plan_get_for,
@@ -187,7 +187,7 @@ def plan_progress(
     if campaign_id is not None:
         campaign = campaign_get_for(request.user, campaign_id)
     else:
-        campaign = campaign_list_for(request.user).exclude(plan_deadline__isnull=True).first()
+        campaign = plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True).first()
         if campaign is None:
             raise NotFoundError("没有设置了报送截止日期的进行中活动")
     root = progress_root_for(request.user, campaign, org_id)

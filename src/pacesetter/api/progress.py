@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from pacesetter.web import progress as p
+from pacesetter.progress import selectors as p
 
 router = Router(tags=["活动进度 progress"])
 

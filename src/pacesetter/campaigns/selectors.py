@@ -55,14 +55,6 @@ def campaign_list_for(
     return qs.order_by("-starts_on", "-id")
 
 
-def campaigns_covering_for(user, org: Organisation, *, active_only: bool = True) -> list[Campaign]:
-    """Campaigns covering `org` (run by it or an ancestor) that the user may see — for dashboards."""
-    qs = campaign_list_for(user, org=org)
-    if active_only:
-        qs = qs.filter(status=CampaignStatus.ACTIVE)
-    return list(qs)
-
-
 def campaign_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_VIEW) -> Campaign:
     """A campaign the user may see (cap=campaign.view) or manage (cap=campaign.manage); else 404."""
     campaign = (

@@ -4,10 +4,8 @@
 who may see a public commitment); "public" pages show only published commitments.
 """
 
+from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.orgs.enums import Cap
-
-LOGIN = "login"  # pacesetter.policy.LOGIN (not imported: policy imports this module)
-PUBLIC = "public"
 
 RULES: dict = {
     "commitments:commitment-list": LOGIN,

@@ -17,7 +17,7 @@ class ApplicationError(Exception):
         super().__init__(str(self.message))
 
     def as_dict(self) -> dict:
-        data = {"code": self.code, "message": str(self.message)}
+        data: dict[str, object] = {"code": self.code, "message": str(self.message)}
         if self.field:
             data["field"] = self.field
         if self.details:

@@ -60,12 +60,6 @@ def add_title(doc, text: str, size_pt: float = 22):
     return p
 
 
-def add_heading(doc, text: str, level: int = 1):
-    p = doc.add_paragraph()
-    set_font(p.add_run(text), HEADING_FONT if level == 1 else SUBHEADING_FONT, 16)
-    return p
-
-
 def add_paragraph(doc, text: str, *, indent: bool = True, align=None, bold: bool = False):
     p = doc.add_paragraph()
     if indent:

@@ -6,10 +6,8 @@ the office). Member peer evaluation is open to any signed-in user and checked ag
 The public pages are reached with a ballot code, a receipt or a published round.
 """
 
+from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.orgs.enums import Cap
-
-LOGIN = "login"  # pacesetter.policy.LOGIN (not imported: policy imports this module)
-PUBLIC = "public"
 
 RULES: dict = {
     "evaluations:round-list": Cap.PROGRESS_VIEW,

@@ -33,6 +33,10 @@ def decode_segment(s: str) -> int:
 class Organisation(models.Model):
     """A Party organisation (党组织): 党委, 党总支 or 党支部, placed in the tree by `path`."""
 
+    # Set by orgs.selectors.annotate_subtree_counts on the rows it is given (not database fields).
+    subtree_members: int
+    subtree_orgs: int
+
     name = models.CharField(_("组织名称"), max_length=120)
     parent = models.ForeignKey(
         "self",

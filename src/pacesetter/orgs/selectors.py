@@ -144,15 +144,15 @@ def annotate_subtree_counts(orgs: list[Organisation]) -> list[Organisation]:
             .annotate(top=Substr("path", 1, length))
             .values("top")
             .annotate(
-                members=Coalesce(Sum("member_count"), 0, output_field=IntegerField()),
-                orgs=Count("id"),
+                member_total=Coalesce(Sum("member_count"), 0, output_field=IntegerField()),
+                org_total=Count("id"),
             )
         )
         stats = {r["top"]: r for r in rows}
         for o in group:
-            r = stats.get(o.path, {"members": 0, "orgs": 1})
-            o.subtree_members = r["members"]
-            o.subtree_orgs = r["orgs"] - 1 if o.is_active else r["orgs"]
+            r = stats.get(o.path, {"member_total": 0, "org_total": 1})
+            o.subtree_members = r["member_total"]
+            o.subtree_orgs = r["org_total"] - 1 if o.is_active else r["org_total"]
     return orgs
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.orgs.forms import BootstrapMixin
 
-from .enums import DECISIONS, PlanAction, PlanProgress
+from .enums import DECISIONS, PlanAction
 
 
 class PlanForm(BootstrapMixin, forms.Form):
@@ -28,10 +28,4 @@ class DecisionForm(BootstrapMixin, forms.Form):
 class AttachmentForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("附件"), help_text=_("pdf、doc、docx、xls、xlsx、jpg、png 文件，每个不超过 10 MB")
-    )
-
-
-class ProgressFilterForm(forms.Form):
-    progress = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *PlanProgress.choices]
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.enums import CampaignStatus
-from pacesetter.campaigns.models import Campaign
+from pacesetter.campaigns.models import Campaign, OrgTheme
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
@@ -19,7 +19,7 @@ from .models import Plan, PlanAttachment, PlanDecision
 from .rules import can_view_plan
 
 
-def campaign_list_for(user, *, active_only: bool = True) -> QuerySet[Campaign]:
+def plan_campaign_list_for(user, *, active_only: bool = True) -> QuerySet[Campaign]:
     """Campaigns that reach into the user's scope (the campaigns app's rule), active ones by default."""
     return campaigns_selectors.campaign_list_for(user, status=CampaignStatus.ACTIVE if active_only else None)
 
@@ -236,11 +236,7 @@ def plan_summary_rows(*, campaign: Campaign, root: Organisation) -> list[dict]:
 
 
 def _themes(campaign: Campaign, orgs: list[Organisation]) -> dict[int, str]:
-    """Each organisation's 争创主题 in the campaign, if the campaigns app records themes."""
-    try:
-        from pacesetter.campaigns.models import OrgTheme
-    except ImportError:  # themes live in the campaigns app, which may not have them yet
-        return {}
+    """Each organisation's 争创主题 in the campaign."""
     return dict(
         OrgTheme.objects.filter(campaign=campaign, organisation__in=[o.pk for o in orgs]).values_list(
             "organisation_id", "theme"

@@ -25,9 +25,9 @@ from .selectors import (
     attachment_get_for,
     attachment_list,
     campaign_get_for,
-    campaign_list_for,
     org_progress_counts,
     org_progress_list,
+    plan_campaign_list_for,
     plan_campaigns_for_org,
     plan_for,
     plan_get_for,
@@ -229,12 +229,14 @@ def review_queue(request):
     return render(
         request,
         "plans/review_queue.html",
-        {"page": page, "campaign": campaign, "campaigns": campaign_list_for(request.user)},
+        {"page": page, "campaign": campaign, "campaigns": plan_campaign_list_for(request.user)},
     )
 
 
 def _progress_params(request):
-    campaign = _campaign_param(request, campaign_list_for(request.user).exclude(plan_deadline__isnull=True))
+    campaign = _campaign_param(
+        request, plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True)
+    )
     if campaign is None:
         return None, None
     return campaign, progress_root_for(request.user, campaign, request.GET.get("org"))
@@ -260,7 +262,7 @@ def overdue(request):
         "plans/overdue.html",
         {
             "campaign": campaign,
-            "campaigns": campaign_list_for(request.user).exclude(plan_deadline__isnull=True),
+            "campaigns": plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True),
             "root": root,
             "progress": progress,
             "counts": counts,
@@ -302,7 +304,7 @@ def overdue_remind(request):
 
 
 def summary_docx(request):
-    campaign = _campaign_param(request, campaign_list_for(request.user))
+    campaign = _campaign_param(request, plan_campaign_list_for(request.user))
     if campaign is None:
         raise NotFoundError(_("没有进行中的活动"))
     root = progress_root_for(request.user, campaign, request.GET.get("org"), cap=Cap.PLAN_REVIEW)

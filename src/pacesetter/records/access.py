@@ -4,9 +4,8 @@
 meetings of their organisation; everyone else needs record.view in the record's scope (the selectors).
 """
 
+from pacesetter.core.access import LOGIN
 from pacesetter.orgs.enums import Cap
-
-LOGIN = "login"  # pacesetter.policy.LOGIN (not imported: policy imports this module)
 
 RULES: dict = {
     "records:record-list": Cap.RECORD_VIEW,

@@ -6,9 +6,8 @@ a leader reviews only their liaison organisations (联系点); the reviewed orga
 records and findings (supervision.manage); the issuer or the office verifies rectification.
 """
 
+from pacesetter.core.access import PUBLIC
 from pacesetter.orgs.enums import Cap
-
-PUBLIC = "public"  # pacesetter.policy.PUBLIC (not imported: policy imports this module)
 
 RULES: dict = {
     "supervision:home": Cap.PROGRESS_VIEW,

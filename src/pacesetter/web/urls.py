@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", account_views.audit_list, name="audit-list"),
+    path("tokens/", account_views.token_list, name="token-list"),
+    path("tokens/<int:pk>/revoke/", account_views.token_revoke_view, name="token-revoke"),
     path("p/orgs/<int:pk>/", views.public_org, name="public-org"),
     path("progress/", views.progress, name="progress"),
     path("progress.xlsx", views.progress_xlsx, name="progress-xlsx"),

@@ -86,7 +86,7 @@ def public_org_poster(request, pk):
 
 
 def _progress_context(request):
-    from . import progress as p
+    from pacesetter.progress import selectors as p
 
     campaigns, campaign, org = p.progress_scope(
         request.user, request.GET.get("campaign"), request.GET.get("org")
@@ -95,7 +95,7 @@ def _progress_context(request):
 
 
 def progress(request):
-    from . import progress as p
+    from pacesetter.progress import selectors as p
 
     ctx = _progress_context(request)
     if ctx["campaign"] is None:
@@ -131,8 +131,7 @@ def progress_xlsx(request):
     from openpyxl import Workbook
 
     from pacesetter.documents.word import XLSX_MIME
-
-    from . import progress as p
+    from pacesetter.progress import selectors as p
 
     ctx = _progress_context(request)
     if ctx["campaign"] is None:

@@ -68,6 +68,7 @@ def progress_scope(
     campaign = campaign_get_for(user, campaign_id) if campaign_id else (campaigns[0] if campaigns else None)
     if campaign is None:
         return campaigns, None, None
+    org: Organisation | None
     if org_id:
         org = org_get_for(user, org_id, cap=Cap.PROGRESS_VIEW)
     else:
@@ -108,14 +109,14 @@ def progress_data(*, campaign: Campaign, org: Organisation) -> tuple[list[Row], 
     children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
     child_rows = [Row(key=c.path, label=c.name, org=c) for c in children]
     commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
-    supervision = supervision_stats_by_subtree([r.org for r in child_rows])
-    for row in child_rows:
+    supervision = supervision_stats_by_subtree(children)
+    for row, child in zip(child_rows, children, strict=True):
         row.cells = {
             "plans": _plan_cell(_sum_where(plans, child=row.key)),
             "records": _record_cell(_sum_where(records, child=row.key)),
             "commitments": _commitment_cell(commitments.get(row.key)),
         }
-        row.supervision = supervision.get(row.org.pk, SupervisionStats())
+        row.supervision = supervision.get(child.pk, SupervisionStats())
     sectors = {sector for _child, sector in (*plans, *records)}
     sector_rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in sectors]
     for row in sector_rows:

@@ -1,4 +1,4 @@
-"""Audit log and API token pages."""
+"""Audit log and API token pages (pages live in web: core knows no organisation scope)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -6,13 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
+from pacesetter.core.forms import AuditFilterForm
+from pacesetter.core.paging import paginate
+from pacesetter.core.selectors import audit_list_for, token_list_for
+from pacesetter.core.services import token_create, token_revoke
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import scope_paths
-
-from .forms import AuditFilterForm
-from .paging import paginate
-from .selectors import audit_list_for, token_list_for
-from .services import token_create, token_revoke
 
 
 def audit_list(request):
@@ -21,7 +20,7 @@ def audit_list(request):
     entries = audit_list_for(
         scope_paths(request.user, Cap.AUDIT_VIEW), **{k: v for k, v in filters.items() if v}
     )
-    return render(request, "core/audit_list.html", {"form": form, "page": paginate(request, entries)})
+    return render(request, "web/audit_list.html", {"form": form, "page": paginate(request, entries)})
 
 
 def token_list(request):
@@ -32,7 +31,7 @@ def token_list(request):
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return render(
-        request, "core/token_list.html", {"tokens": token_list_for(request.user), "new_key": new_key}
+        request, "web/token_list.html", {"tokens": token_list_for(request.user), "new_key": new_key}
     )
 
 
@@ -40,4 +39,4 @@ def token_list(request):
 def token_revoke_view(request, pk):
     token_revoke(actor=request.user, token_id=pk)
     messages.success(request, _("令牌已撤销"))
-    return redirect("core:token-list")
+    return redirect("web:token-list")
