@@ -43,8 +43,8 @@ def test_progress_update_sets_latest_percent_and_keeps_attachments(city, camp):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("a.exe", b"MZ", "附件“a.exe”的类型不受支持（可上传 JPG、PNG、WebP 图片或 PDF、Word、Excel 文件）"),
-        ("fake.png", b"GIF89a" + b"\x00" * 20, "附件“fake.png”的内容与扩展名不符"),
+        ("a.exe", b"MZ", "不支持“a.exe”的文件类型，只能上传 JPG、PNG、WebP、PDF、Word、Excel 文件"),
+        ("fake.png", b"GIF89a" + b"\x00" * 20, "“fake.png”的内容与扩展名 .png 不符，请上传原始文件"),
     ],
 )
 def test_progress_attachment_type_checked(city, camp, name, data, message):
@@ -70,7 +70,7 @@ def test_progress_attachment_size_checked(city, camp, monkeypatch):
             text="x",
             files=[SimpleUploadedFile("a.png", PNG)],
         )
-    assert str(exc.value.message) == "附件“a.png”超过 8 MB"
+    assert str(exc.value.message) == f"“a.png”大小为 {len(PNG)} 字节，超过 10 字节 的限制"
 
 
 def test_progress_percent_bounds_party_and_state(city, camp):

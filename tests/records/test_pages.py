@@ -46,7 +46,7 @@ def test_fake_image_rejected_and_nothing_stored(city, client_for):
     data["photos"] = [SimpleUploadedFile("x.jpg", b"<html>not an image</html>", content_type="image/jpeg")]
     r = c.post("/records/new/", data)
     assert r.status_code == 200
-    assert "不是有效的图片文件" in r.content.decode()
+    assert "“x.jpg”的内容与扩展名 .jpg 不符，请上传原始文件" in r.content.decode()
     assert ActivityRecord.objects.count() == 0 and RecordPhoto.objects.count() == 0
 
 

@@ -152,7 +152,7 @@ def test_text_file_renamed_jpg_is_rejected(city, personal_record):
     fake = SimpleUploadedFile("photo.jpg", b"just some text, not an image\n" * 10, content_type="image/jpeg")
     with pytest.raises(ValidationError) as exc:
         services.photo_add(actor=city.member_user, record=personal_record, file=fake)
-    assert "不是有效的图片" in str(exc.value.message)
+    assert str(exc.value.message) == "“photo.jpg”的内容与扩展名 .jpg 不符，请上传原始文件"
     assert RecordPhoto.objects.count() == 0
 
 

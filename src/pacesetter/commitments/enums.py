@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import StepCapability
+from pacesetter.core.uploads import IMAGE_CONTENT_TYPES, IMAGES
 
 
 class CommitmentKind(models.TextChoices):
@@ -112,16 +113,8 @@ class Moderation(models.TextChoices):
 # Attachments to progress updates: extension → accepted leading bytes (a renamed file is refused).
 ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
 ATTACHMENTS_PER_UPDATE = 9
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "webp": ("image/webp", (b"RIFF",)),
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+ATTACHMENT_TYPES = IMAGES | {"pdf", "docx", "xlsx"}  # checked by core.uploads.check_upload
+IMAGE_TYPES = IMAGE_CONTENT_TYPES
 
 # 承诺书 lists approved commitments (printed for 示诺) and everything after.
 APPROVED_AND_PUBLIC = frozenset({S.APPROVED, *PUBLIC_STATES})

@@ -20,6 +20,7 @@ from pacesetter.campaigns.models import Campaign, CriteriaItem
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
@@ -367,23 +368,8 @@ def commitment_report(*, actor, commitment: Commitment, text: str) -> Commitment
 
 def check_attachment(file) -> tuple[str, str]:
     """(extension, content type) of an acceptable attachment, or ValidationError saying what is wrong."""
-    name = getattr(file, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("附件“%(n)s”的类型不受支持（可上传 JPG、PNG、WebP 图片或 PDF、Word、Excel 文件）")
-            % {"n": name},
-            field="files",
-        )
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("附件“%(n)s”超过 8 MB") % {"n": name}, field="files")
-    content_type, heads = ATTACHMENT_TYPES[ext]
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if not any(head.startswith(h) for h in heads) or (ext == "webp" and head[8:12] != b"WEBP"):
-        raise ValidationError(_("附件“%(n)s”的内容与扩展名不符") % {"n": name}, field="files")
-    return ext, content_type
+    checked = check_upload(file, allowed=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES, field="files")
+    return checked.ext, checked.content_type
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.uploads import DOCUMENTS
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -48,14 +50,4 @@ class PlanProgress(models.TextChoices):
 
 # Attachments: what may be uploaded, and how big.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
-    # extension → accepted leading bytes (a renamed .exe is refused)
-    "pdf": (b"%PDF",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG",),
-}
+ATTACHMENT_TYPES = DOCUMENTS | {"jpg", "jpeg", "png"}  # checked by core.uploads.check_upload

@@ -15,6 +15,7 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation, RoleGrant
@@ -258,34 +259,6 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
     return row
 
 
-def _check_upload(upload) -> str:
-    name = (getattr(upload, "name", "") or "").strip()
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = ", ".join(sorted({"pdf", "doc", "docx", "xls", "xlsx", "jpg", "png"}))
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("不支持“%(name)s”的文件类型，只能上传 %(types)s 文件") % {"name": name, "types": allowed},
-            field="file",
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s”大小为 %(size).1f MB，超过 %(max)d MB 的限制")
-            % {"name": name, "size": upload.size / 1024 / 1024, "max": ATTACHMENT_MAX_BYTES // 1024 // 1024},
-            field="file",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s”是空文件") % {"name": name}, field="file")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_TYPES[ext]):
-        raise ValidationError(
-            _("“%(name)s”的内容与扩展名 .%(ext)s 不符，请上传原始文件") % {"name": name, "ext": ext},
-            field="file",
-        )
-    return name[-255:]
-
-
 @transaction.atomic
 def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
     plan = (
@@ -296,7 +269,7 @@ def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
     _require_write(actor, plan.organisation)
     if plan.status not in EDITABLE:
         raise StateError(_("方案已%(s)s，不能再添加附件") % {"s": PlanStatus(plan.status).label})
-    name = _check_upload(upload)
+    name = check_upload(upload, allowed=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES).name
     att = PlanAttachment(plan=plan, original_name=name, size=upload.size, uploaded_by=actor)
     att.file.save(name, upload, save=False)
     att.save()

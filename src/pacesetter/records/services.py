@@ -15,6 +15,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.uploads import IMAGES, check_upload
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import member_for_user
 
@@ -49,7 +50,6 @@ MEETING_FIELDS = ["host", "recorder", "expected_count", "actual_count", "minutes
 TEXT_LIMIT = 10_000
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS_PER_RECORD = 30
-PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
 DEFAULT_SIGN_IN_MINUTES = 120
 
 
@@ -273,34 +273,12 @@ def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
 # --- photos --------------------------------------------------------------------------------------
 
 
-def sniff_image(head: bytes) -> tuple[str, str] | None:
-    """(extension, content type) from an image file's first bytes, or None if it is not JPEG/PNG/WebP."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg", "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png", "image/png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    return None
-
-
 def photo_check(file) -> tuple[str, str]:
     """(extension, content type) of an acceptable photo, else ValidationError; pages check all files first."""
-    name = getattr(file, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in PHOTO_EXTENSIONS:
-        raise ValidationError(_("照片只能是 JPG、PNG 或 WebP 格式"), field="photos")
-    if file.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("照片“%(n)s”超过 8 MB") % {"n": name}, field="photos")
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    kind = sniff_image(head)
-    if kind is None:
-        raise ValidationError(
-            _("“%(n)s”不是有效的图片文件（只接受 JPG、PNG、WebP）") % {"n": name}, field="photos"
-        )
-    return kind
+    checked = check_upload(
+        file, allowed=IMAGES, max_bytes=MAX_PHOTO_BYTES, field="photos", images_by_content=True
+    )
+    return checked.ext, checked.content_type
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.uploads import DOCUMENTS
+
 
 class Rating(models.TextChoices):
     GOOD = "good", _("好")
@@ -113,13 +115,4 @@ class DrawFilter(models.TextChoices):
 
 # Evidence for rectification reports: what may be uploaded, and how big (extension → leading bytes).
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG",),
-}
+EVIDENCE_TYPES = DOCUMENTS | {"jpg", "jpeg", "png"}  # checked by core.uploads.check_upload

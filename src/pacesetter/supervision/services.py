@@ -17,6 +17,7 @@ from pacesetter.campaigns.windows import campaigns_covering, require_open, step_
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import add_working_days
 from pacesetter.evaluations.models import LowSatisfactionCase
 from pacesetter.notifications.services import notify
@@ -332,33 +333,6 @@ def rectification_issue(
     return order
 
 
-def _check_upload(upload) -> str:
-    name = (getattr(upload, "name", "") or "").strip()
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationError(
-            _("不支持“%(name)s”的文件类型，只能上传 %(types)s 文件")
-            % {"name": name, "types": ", ".join(sorted(EVIDENCE_TYPES))},
-            field="files",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s”是空文件") % {"name": name}, field="files")
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s”超过 %(max)d MB 的限制") % {"name": name, "max": EVIDENCE_MAX_BYTES // 1024 // 1024},
-            field="files",
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(EVIDENCE_TYPES[ext]):
-        raise ValidationError(
-            _("“%(name)s”的内容与扩展名 .%(ext)s 不符，请上传原始文件") % {"name": name, "ext": ext},
-            field="files",
-        )
-    return name[-255:]
-
-
 @transaction.atomic
 def rectification_report(
     *, actor, rectification: Rectification, measures_taken: str, uploads=()
@@ -372,7 +346,10 @@ def rectification_report(
     if not can_respond_for(actor, order.organisation):
         raise PermissionDeniedError(_("只有责任组织可以报告整改情况"))
     measures_taken = _text(measures_taken, "measures_taken", _("整改措施及成效"))
-    names = [_check_upload(u) for u in uploads]
+    names = [
+        check_upload(u, allowed=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES, field="files").name
+        for u in uploads
+    ]
     now = timezone.now()
     before = _cas(
         Rectification,
