@@ -27,7 +27,6 @@ from .models import (
     Step,
     StepExtension,
 )
-from .windows import Window, step_window_for
 
 
 def _prefixes(path: str) -> list[str]:
@@ -207,16 +206,6 @@ def campaign_stages(campaign: Campaign, *, org: Organisation | None = None, at=N
             step_state(s, extensions=list(s.extensions.all()), org=org, at=at) for s in steps
         ]
     return stages
-
-
-def capability_windows(campaign: Campaign, org: Organisation, *, at=None) -> list[Window]:
-    """For each capability some step carries: is it open for `org` now, and the sentence saying when."""
-    carried = {c for caps in campaign.steps.values_list("capabilities", flat=True) for c in caps}
-    return [
-        step_window_for(campaign=campaign, capability=c, org=org, at=at)
-        for c in StepCapability.values
-        if c in carried
-    ]
 
 
 # ---------------------------------------------------------------- criteria

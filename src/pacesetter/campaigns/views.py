@@ -31,6 +31,7 @@ from .forms import (
     TransitionForm,
     split_list,
 )
+from .windows import windows_for
 
 
 def _formset_error(formset, exc: ApplicationError) -> None:
@@ -351,7 +352,7 @@ def campaign_org(request, pk, org_id):
             "group": selectors.group_members_for(campaign, org),
             "pairings": pairings,
             "liaisons": selectors.liaison_leaders_for(org),
-            "windows": selectors.capability_windows(campaign, org),
+            "windows": windows_for(campaign, org),
             "can_write": can_write,
         },
     )

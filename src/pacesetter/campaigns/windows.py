@@ -30,13 +30,26 @@ def _fmt(value: datetime.datetime) -> str:
 
 
 def campaigns_covering(org: Organisation):
-    """Active campaigns whose organisation is `org` or one of its ancestors."""
-    return Campaign.objects.filter(
-        organisation__path__in=[*org.ancestor_paths, org.path], status=CampaignStatus.ACTIVE
-    ).select_related("organisation")
+    """Active campaigns whose organisation is `org` or one of its ancestors, nearest first.
+
+    The one order every caller uses to choose "the campaign for this organisation": the campaign run
+    closest to it (deepest organisation), then the one that started last, then the newest row.
+    """
+    return (
+        Campaign.objects.filter(
+            organisation__path__in=[*org.ancestor_paths, org.path], status=CampaignStatus.ACTIVE
+        )
+        .select_related("organisation")
+        .order_by("-organisation__depth", "-starts_on", "-id")
+    )
 
 
-def capability_windows(*, campaign: Campaign, capability: str, org: Organisation) -> list[tuple]:
+def campaign_nearest(org: Organisation) -> Campaign | None:
+    """The campaign for this organisation: the first of `campaigns_covering`."""
+    return campaigns_covering(org).first()
+
+
+def capability_schedule(*, campaign: Campaign, capability: str, org: Organisation) -> list[tuple]:
     """(step, opens, closes, extended) for every step of `campaign` carrying `capability`, by opening time.
 
     `closes` includes an extension granted on `org` or an ancestor. Whatever the campaign's status: this
@@ -79,7 +92,7 @@ def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, a
             False,
             _("活动“%(c)s”当前不在进行中，不能%(what)s") % {"c": campaign.name, "what": label},
         )
-    windows = capability_windows(campaign=campaign, capability=capability, org=org)
+    windows = capability_schedule(campaign=campaign, capability=capability, org=org)
     if not windows:
         return Window(
             capability,
@@ -133,3 +146,13 @@ def require_open(*, campaign: Campaign, capability: str, org: Organisation, at=N
     if not window.is_open:
         raise StateError(window.message)
     return window
+
+
+def windows_for(campaign: Campaign, org: Organisation, *, at=None) -> list[Window]:
+    """For each capability some step carries: is it open for `org` now, and the sentence saying when."""
+    carried = {c for caps in campaign.steps.values_list("capabilities", flat=True) for c in caps}
+    return [
+        step_window_for(campaign=campaign, capability=c, org=org, at=at)
+        for c in StepCapability.values
+        if c in carried
+    ]

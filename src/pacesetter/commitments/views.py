@@ -55,7 +55,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def _campaign_for(request, org: Organisation):
     """The campaign asked for (?campaign=) among the active ones covering `org`, else the nearest one."""
-    campaigns = list(campaigns_covering(org).order_by("-organisation__depth", "-starts_on", "-id"))
+    campaigns = list(campaigns_covering(org))
     wanted = request.POST.get("campaign") or request.GET.get("campaign")
     for c in campaigns:
         if str(c.pk) == wanted:

@@ -193,9 +193,9 @@ def require_in_step_window(
 
     A campaign that schedules no such step sets no limit. The error names the step and its dates.
     """
-    from pacesetter.campaigns.windows import capability_windows
+    from pacesetter.campaigns.windows import capability_schedule
 
-    windows = capability_windows(campaign=campaign, capability=round_capability(kind), org=organisation)
+    windows = capability_schedule(campaign=campaign, capability=round_capability(kind), org=organisation)
     if not windows or any(opens <= opens_at and closes_at <= closes for _s, opens, closes, _e in windows):
         return
     spans = "；".join(
@@ -219,10 +219,10 @@ def require_in_step_window(
 
 def default_window(*, campaign: Campaign, organisation: Organisation, kind: str):
     """(opens, closes) of the campaign's step for this kind that has not closed yet, else None."""
-    from pacesetter.campaigns.windows import capability_windows
+    from pacesetter.campaigns.windows import capability_schedule
 
     now = timezone.now()
-    for _s, opens, closes, _e in capability_windows(
+    for _s, opens, closes, _e in capability_schedule(
         campaign=campaign, capability=round_capability(kind), org=organisation
     ):
         if closes > now:

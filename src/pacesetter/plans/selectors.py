@@ -9,6 +9,7 @@ from django.utils import timezone
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign, OrgTheme
+from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
@@ -33,10 +34,8 @@ def campaign_get_for(user, pk) -> Campaign:
 
 
 def plan_campaigns_for_org(org: Organisation) -> QuerySet[Campaign]:
-    """Active campaigns in which `org` owes a plan: those run by one of its ancestors."""
-    return Campaign.objects.filter(
-        organisation__path__in=org.ancestor_paths, status=CampaignStatus.ACTIVE
-    ).select_related("organisation")
+    """Active campaigns in which `org` owes a plan: those run by one of its ancestors, nearest first."""
+    return campaigns_covering(org).exclude(organisation=org)
 
 
 def plan_for(*, campaign: Campaign, org: Organisation) -> Plan | None:

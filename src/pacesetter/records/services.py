@@ -65,7 +65,7 @@ def records_campaign_for(org: Organisation, *, at=None):
     have a records step, logging is allowed only while that step is open for the organisation
     (extensions included); otherwise StateError (409) says when it opens, or that it closed.
     """
-    campaigns = list(campaigns_covering(org).order_by("-organisation__depth", "-starts_on", "-id"))
+    campaigns = list(campaigns_covering(org))
     gated = []
     for campaign in campaigns:
         window = step_window_for(campaign=campaign, capability=StepCapability.RECORDS, org=org, at=at)

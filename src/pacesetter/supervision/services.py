@@ -120,7 +120,7 @@ def review_campaign_for(org: Organisation, *, at=None) -> Campaign | None:
     """The campaign a review is filed in: if active campaigns cover the organisation, one whose 领导点评
     (REVIEWS) window is open — none open refuses with the window's message; no campaign covering it: None
     (the half-yearly review is a standing duty and may be filed at any time)."""
-    campaigns = list(campaigns_covering(org).order_by("-pk"))
+    campaigns = list(campaigns_covering(org))
     if not campaigns:
         return None
     for c in campaigns:

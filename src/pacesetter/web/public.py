@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from pacesetter.campaigns.enums import DEFAULT_THEMES
 from pacesetter.campaigns.models import Campaign, GroupMember, OrgTheme
-from pacesetter.campaigns.windows import campaigns_covering
+from pacesetter.campaigns.windows import campaign_nearest
 from pacesetter.orgs.models import Organisation
 
 
@@ -31,7 +31,7 @@ class PublicProfile:
 
 
 def public_org_profile(org: Organisation) -> PublicProfile:
-    campaign = campaigns_covering(org).order_by("-starts_on", "-id").first()
+    campaign = campaign_nearest(org)
     profile = PublicProfile(org=org, campaign=campaign)
     if campaign is None:
         return profile
