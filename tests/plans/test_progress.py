@@ -167,3 +167,28 @@ def test_reminder_bulk_insert_query_count(late_campaign, city, django_assert_max
         make_user(f"sec{i}", Role.SECRETARY, org)
     with django_assert_max_num_queries(12):
         assert services.plan_remind_overdue(actor=None, campaign=late_campaign) == 24
+
+
+def test_dashboard_and_plan_lists_cover_the_same_subtree(campaign, city):
+    """One answer to "which subtree": the progress dashboard agrees with the plans lists, fallback included."""
+    from pacesetter.core.errors import NotFoundError
+    from pacesetter.progress.selectors import progress_scope
+
+    cases = [
+        (city.office, None),
+        (city.office, city.city.pk),
+        (city.secretary, None),
+        (city.town_secretary, city.village.pk),
+        (city.town_secretary, city.school.pk),
+    ]
+    district_campaign = make_campaign(city.district)
+    assert progress_root_for(city.office, district_campaign, city.city.pk) == city.district
+    assert progress_scope(city.office, district_campaign.pk, city.city.pk)[2] == city.district
+    for user, org_id in cases:
+        try:
+            expected = progress_root_for(user, campaign, org_id)
+        except NotFoundError:
+            with pytest.raises(NotFoundError):
+                progress_scope(user, campaign.pk, org_id)
+        else:
+            assert progress_scope(user, campaign.pk, org_id)[2] == expected

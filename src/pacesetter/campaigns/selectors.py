@@ -10,7 +10,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
-from pacesetter.orgs.selectors import org_in_scope, scope_paths, scope_q
+from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_paths, scope_q
 
 from .enums import DEFAULT_THEMES, POSITION_BODY, CampaignStatus, GroupBody, StepCapability
 from .models import (
@@ -206,6 +206,29 @@ def campaign_stages(campaign: Campaign, *, org: Organisation | None = None, at=N
             step_state(s, extensions=list(s.extensions.all()), org=org, at=at) for s in steps
         ]
     return stages
+
+
+def campaign_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.PROGRESS_VIEW) -> Organisation:
+    """The subtree a progress page of `campaign` covers — one answer for the dashboard, plans and the API.
+
+    `org_id` given: that organisation if it is in the user's scope (else 404) and inside the campaign; an
+    organisation above the campaign's falls back to the campaign's own; one beside it is 404.
+    Not given: the user's first scope root (by path) inside the campaign, else the campaign's organisation
+    when the user's scope covers it, else 404.
+    """
+    if org_id:
+        org = org_get_for(user, org_id, cap=cap)
+        if org.path.startswith(campaign.organisation.path):
+            return org
+        if campaign.organisation.path.startswith(org.path):
+            return campaign.organisation
+        raise NotFoundError()
+    for p in sorted(scope_paths(user, cap)):
+        if p.startswith(campaign.organisation.path):
+            return Organisation.objects.get(path=p)
+        if campaign.organisation.path.startswith(p):
+            return campaign.organisation
+    raise NotFoundError()
 
 
 # ---------------------------------------------------------------- criteria

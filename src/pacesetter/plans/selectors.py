@@ -13,7 +13,7 @@ from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import org_get_for, scope_paths, subtree_q
+from pacesetter.orgs.selectors import scope_paths, subtree_q
 
 from .enums import PlanAction, PlanProgress, PlanStatus
 from .models import Plan, PlanAttachment, PlanDecision
@@ -133,20 +133,8 @@ def review_queue_for(user, *, campaign: Campaign | None = None) -> QuerySet[Plan
 
 
 def progress_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.PROGRESS_VIEW) -> Organisation:
-    """The subtree a progress list covers: `org_id` if given, else the user's scope inside the campaign."""
-    if org_id:
-        org = org_get_for(user, org_id, cap=cap)
-        if org.path.startswith(campaign.organisation.path):
-            return org
-        if campaign.organisation.path.startswith(org.path):
-            return campaign.organisation
-        raise NotFoundError()
-    for p in scope_paths(user, cap):
-        if p.startswith(campaign.organisation.path):
-            return Organisation.objects.get(path=p)
-        if campaign.organisation.path.startswith(p):
-            return campaign.organisation
-    raise NotFoundError()
+    """The subtree a plans progress list covers: the one answer of campaigns.selectors.campaign_root_for."""
+    return campaigns_selectors.campaign_root_for(user, campaign, org_id, cap=cap)
 
 
 def _is_overdue(campaign: Campaign, today: datetime.date) -> bool:

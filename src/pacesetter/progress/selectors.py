@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
-from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for, campaign_root_for
 from pacesetter.commitments.selectors import commitment_stats_by_subtree
-from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import annotate_subtree_counts, org_get_for, scope_paths
+from pacesetter.orgs.selectors import annotate_subtree_counts
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month
 from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
@@ -68,17 +67,7 @@ def progress_scope(
     campaign = campaign_get_for(user, campaign_id) if campaign_id else (campaigns[0] if campaigns else None)
     if campaign is None:
         return campaigns, None, None
-    org: Organisation | None
-    if org_id:
-        org = org_get_for(user, org_id, cap=Cap.PROGRESS_VIEW)
-    else:
-        roots = Organisation.objects.filter(path__in=scope_paths(user, Cap.PROGRESS_VIEW)).order_by("path")
-        org = next((r for r in roots if r.path.startswith(campaign.organisation.path)), None)
-        if org is None and any(campaign.organisation.path.startswith(r.path) for r in roots):
-            org = campaign.organisation
-    if org is None or not org.path.startswith(campaign.organisation.path):
-        raise NotFoundError()
-    return campaigns, campaign, org
+    return campaigns, campaign, campaign_root_for(user, campaign, org_id, cap=Cap.PROGRESS_VIEW)
 
 
 def _plan_cell(counts: dict[str, int]) -> Cell:
