@@ -32,6 +32,8 @@ RULES: dict = {
     "wall:wall": PUBLIC,
     "wall:commitment": PUBLIC,
     "wall:rate": PUBLIC,
+    "wall:rate-code": PUBLIC,
+    "wall:slip": PUBLIC,
     "wall:org": PUBLIC,
     "wall:attachment": PUBLIC,
     # JSON API

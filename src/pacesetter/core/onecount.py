@@ -233,5 +233,21 @@ def slip_redeem(*, code: str, subject: str, org=None) -> str:
     return key
 
 
+def slip_organisation_id(code: str) -> int:
+    """The organisation a slip was handed out by (for the address printed on it); unknown -> ValidationError."""
+    clear = codebook.code_normalise(code)
+    org_id = (
+        Slip.objects.filter(code_hash=_slip_hash(clear))
+        .values_list("sheet__organisation_id", flat=True)
+        .first()
+        if codebook.code_is_well_formed(clear)
+        else None
+    )
+    if org_id is None:
+        raise ValidationError(_("评价凭条码无效，请核对后重新输入"), field="slip")
+    return org_id
+
+
 def slip_display(code: str) -> str:
-    return codebook.code_display(code)
+    """A slip code as printed, in groups of four (any spacing, dashes or case accepted)."""
+    return codebook.code_display(codebook.code_normalise(code))
