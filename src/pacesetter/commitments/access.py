@@ -50,4 +50,6 @@ RULES: dict = {
     "api-1.0.0:rating-moderate": Cap.COMMITMENT_REVIEW,
     "api-1.0.0:commitment-stats": Cap.PROGRESS_VIEW,
     "api-1.0.0:commitment-wall": PUBLIC,
+    "api-1.0.0:wall-phone-code": PUBLIC,
+    "api-1.0.0:wall-ratings": PUBLIC,
 }
