@@ -28,6 +28,7 @@ RULES: dict = {
     "commitments:member-pledge-docx": LOGIN,
     "commitments:wall-xlsx": Cap.ORG_VIEW,
     "commitments:stats": Cap.PROGRESS_VIEW,
+    "commitments:slip-sheet": Cap.COMMITMENT_REVIEW,
     # The public commitment wall (示诺): no sign-in, published commitments only.
     "wall:wall": PUBLIC,
     "wall:commitment": PUBLIC,
