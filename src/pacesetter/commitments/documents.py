@@ -227,7 +227,7 @@ def slips_docx(*, org, codes: list[str], site: str) -> bytes:
         for i, code in enumerate(chunk):
             cell = table.cell(i // SLIPS_PER_ROW, i % SLIPS_PER_ROW)
             cell.width = Mm(90)
-            line(cell.paragraphs[0], "评价凭条", HEADING_FONT, Pt(12))
+            line(cell.paragraphs[0], "评价凭条", HEADING_FONT, Pt(12)).paragraph_format.space_before = Pt(6)
             line(cell.add_paragraph(), org.name, size=Pt(10.5))
             qp = cell.add_paragraph()
             qp.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -236,5 +236,6 @@ def slips_docx(*, org, codes: list[str], site: str) -> bytes:
             qp.add_run().add_picture(io.BytesIO(qr_png(slip_url(code, site), scale=4)), width=Mm(28))
             line(cell.add_paragraph(), f"凭条码：{slip_display(code)}", HEADING_FONT, Pt(12))
             line(cell.add_paragraph(), f"手机扫码，或打开 {address} 输入凭条码", size=Pt(8))
-            line(cell.add_paragraph(), "本组织每项公开承诺可凭此条评价一次，不记名", size=Pt(8))
+            note = line(cell.add_paragraph(), "本组织每项公开承诺可凭此条评价一次，不记名", size=Pt(8))
+            note.paragraph_format.space_after = Pt(6)
     return _bytes(doc)
