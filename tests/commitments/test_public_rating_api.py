@@ -24,6 +24,7 @@ def published(city, camp):
 @pytest.fixture
 def texts(settings):
     settings.PACESETTER_SMS_BACKEND = "pacesetter.notifications.sms.LocmemBackend"
+    settings.ONECOUNT_RESEND_SECONDS = 0
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
@@ -43,7 +44,9 @@ def test_api_phone_code_then_rating_counts_once(published, texts):
     assert r.status_code == 201
     body = r.json()
     assert (body["verification"], body["counted"], body["moderation"]) == ("phone", True, "none")
-    r = _post(Client(), f"{base}/phone-code", {"phone": PHONE})
+    assert _post(Client(), f"{base}/phone-code", {"phone": PHONE}).status_code == 202
+    code = re.search(r"\d{6}", texts[-1][1]).group(0)
+    r = _post(Client(), f"{base}/ratings", {"level": "unsatisfied", "phone": PHONE, "code": code})
     assert r.status_code == 409
     assert r.json()["message"] == "该手机号已经评价过这项承诺，每人只能评价一次"
     r = _post(Client(), f"{base}/ratings", {"level": "basic"})

@@ -501,12 +501,12 @@ def rating_subject(commitment: Commitment) -> str:
 
 
 def rating_phone_code_send(*, commitment: Commitment, phone: str, ip: str | None) -> str:
-    """Text a confirmation code to a citizen who wants to rate; refused at once (no text) when that
-    phone has already rated this commitment. Returns the phone masked for the page."""
+    """Text a confirmation code to a citizen who wants to rate; returns the phone masked for the page.
+
+    Whether this phone has rated is told only after its code is confirmed (rating_submit_public): told
+    here, anyone who knows a number could find out what its owner rated."""
     _check_rateable(commitment)
     phone = onecount.normalise_phone(phone)
-    if onecount.has_counted(subject=rating_subject(commitment), person_key=onecount.phone_key(phone)):
-        raise StateError(_("该手机号已经评价过这项承诺，每人只能评价一次"), field="phone")
     onecount.phone_code_send(phone=phone, client_ip=ip, purpose=RATE_PURPOSE)
     return mask_phone(phone)
 

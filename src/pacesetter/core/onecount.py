@@ -41,7 +41,6 @@ from .models import OneCount, PhoneCode, Slip, SlipSheet, TextQuota
 
 PHONE_RE = re.compile(r"1[3-9]\d{9}")
 CODE_RE = re.compile(r"\d{6}")
-RESEND_SECONDS = 60
 MAX_SLIPS_PER_SHEET = 500
 SLIP_PREFIX = "slip:"
 
@@ -68,7 +67,9 @@ def phone_key(phone: str) -> str:
 
 
 def _address_key(client_ip: str | None) -> str:
-    return "addr:" + hashlib.sha256(f"pacesetter-onecount:{client_ip or '-'}".encode()).hexdigest()
+    # Keyed like the phone: a bare hash of an IPv4 address is reversed by trying all of them.
+    digest = salted_hmac("pacesetter.onecount.address", client_ip or "-", algorithm="sha256").hexdigest()
+    return "addr:" + digest
 
 
 def _code_hash(key: str, purpose: str, code: str) -> str:
@@ -88,7 +89,8 @@ def _take_quota(key: str, day, limit: int) -> bool:
 
 def phone_code_send(*, phone: str, client_ip: str | None, purpose: str) -> None:
     """Text a 6-digit code to `phone`. At most ONECOUNT_TEXTS_PER_PHONE_PER_DAY texts per phone and
-    ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY per client address a day, and one a minute per phone."""
+    ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY per client address a day, and one per ONECOUNT_RESEND_SECONDS
+    per phone."""
     phone = normalise_phone(phone)
     key = phone_key(phone)
     now = timezone.now()
@@ -97,8 +99,9 @@ def phone_code_send(*, phone: str, client_ip: str | None, purpose: str) -> None:
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:1]
     )
-    if latest and (now - latest[0]).total_seconds() < RESEND_SECONDS:
-        wait = RESEND_SECONDS - int((now - latest[0]).total_seconds())
+    resend = settings.ONECOUNT_RESEND_SECONDS
+    if latest and (now - latest[0]).total_seconds() < resend:
+        wait = resend - int((now - latest[0]).total_seconds())
         raise RateLimitedError(_("验证码已发送，请 %(s)d 秒后再重新获取") % {"s": max(wait, 1)})
     day = timezone.localdate(now)
     code = f"{secrets.randbelow(10**6):06d}"
