@@ -169,6 +169,14 @@ if os.getenv("PACESETTER_SMTP_HOST"):
     EMAIL_HOST_PASSWORD = os.getenv("PACESETTER_SMTP_PASSWORD", "")
     EMAIL_USE_TLS = envbool("PACESETTER_SMTP_TLS", "true")
 DEFAULT_FROM_EMAIL = os.getenv("PACESETTER_FROM_EMAIL", "pacesetter@localhost")
+# Text messages (短信): the console backend prints them; the notifications issue adds real providers.
+PACESETTER_SMS_BACKEND = os.getenv("PACESETTER_SMS_BACKEND", "pacesetter.notifications.sms.ConsoleBackend")
+# One person, one count: texts per phone and per client address per day; tries per code; code lifetime.
+ONECOUNT_TEXTS_PER_PHONE_PER_DAY = envint("PACESETTER_ONECOUNT_TEXTS_PER_PHONE_PER_DAY", "5", minimum=1)
+ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY = envint("PACESETTER_ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY", "10", minimum=1)
+ONECOUNT_CODE_TRIES = envint("PACESETTER_ONECOUNT_CODE_TRIES", "5", minimum=1)
+ONECOUNT_CODE_MINUTES = envint("PACESETTER_ONECOUNT_CODE_MINUTES", "10", minimum=1)
+ONECOUNT_RESEND_SECONDS = envint("PACESETTER_ONECOUNT_RESEND_SECONDS", "60", minimum=0)
 
 # Background work: the database is the queue. Tests may run tasks inline.
 TASKS_INLINE = envbool("PACESETTER_TASKS_INLINE", "false")

@@ -73,8 +73,9 @@ def test_member_commitment_lifecycle_on_a_phone(bcity, browser, phone, page, liv
     p.check("input[name=level][value=satisfied]")
     p.fill("textarea[name=comment]", "孩子进步很大")
     p.click("[data-testid=rate]")
-    p.wait_for_selector("text=感谢您的评价！您的留言经审核后公开。")
-    assert p.locator("[data-testid=already-rated]").count() == 1
+    p.wait_for_selector("text=不计入满意率。您的留言经审核后公开。")
+    # not verified by a phone or a slip: shown apart, not counted
+    assert "另有 1 条未验证的评价" in p.inner_text("[data-testid=unverified]")
     assert "孩子进步很大" not in p.inner_text("[data-testid=comments]")  # held for moderation
     public.close()
     r = Rating.objects.get()

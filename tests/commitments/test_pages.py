@@ -187,7 +187,9 @@ def test_stats_by_subtree_in_sql(city, camp, django_assert_num_queries):
     org_commitment(city, camp, title="草稿")
     services.progress_add(actor=city.school_secretary, commitment=a, percent=50, text="过半")
     for i, level in enumerate(["satisfied", "basic", "unsatisfied"]):
-        services.rating_submit_public(commitment=a, level=level, device=f"{i:032d}", ip="1.2.3.4")
+        services.rating_submit_public(commitment=a, level=level, device="", ip="1.2.3.4", person_key=f"p{i}")
+    # an unverified rating is not counted
+    services.rating_submit_public(commitment=a, level="unsatisfied", device="u" * 32, ip="1.2.3.4")
     with django_assert_num_queries(3):
         rows = selectors.commitment_stats_by_subtree(camp, city.city)
     by_name = {r.org.name: r for r in rows}

@@ -73,9 +73,11 @@ def test_public_rating_once_per_device_and_comment_moderated(city, published):
     assert r.ip_hash and "10.0.0.1" not in r.ip_hash
     with pytest.raises(StateError) as exc:
         services.rating_submit_public(commitment=published, level="basic", device=DEVICE, ip="10.0.0.2")
-    assert str(exc.value.message) == "本设备已经评价过这项承诺"
+    assert str(exc.value.message) == "本设备已经提交过未验证的评价；验证手机号或使用评价凭条后可再评价"
     assert selectors.visible_comments(published) == []
-    assert selectors.rating_summary(published).satisfied == 1  # the rating counts before moderation
+    # unverified: kept and shown apart, not counted
+    s = selectors.rating_summary(published)
+    assert (s.satisfied, s.total, s.unverified) == (0, 0, 1)
     assert list(selectors.moderation_queue_for(city.secretary)) == [r]
     assert list(selectors.moderation_queue_for(city.town_secretary)) == []
     with pytest.raises(PermissionDeniedError):
@@ -99,7 +101,7 @@ def test_rejected_comment_stays_hidden_and_nothing_is_hidden_by_count(city, publ
     assert [x.comment for x in selectors.visible_comments(published)] == ["意见1"]
     assert selectors.moderation_queue_for(city.secretary).count() == 3  # still waiting, none auto-hidden
     s = selectors.rating_summary(published)
-    assert (s.unsatisfied, s.total, s.rate) == (5, 5, 0)
+    assert (s.unsatisfied, s.total, s.rate, s.unverified) == (0, 0, None, 5)
 
 
 def test_public_rate_limit_per_address_is_stored_in_the_database(city, published, settings):
@@ -114,8 +116,13 @@ def test_public_rate_limit_per_address_is_stored_in_the_database(city, published
 
 
 def test_satisfaction_rate_needs_minimum_ratings(city, published):
-    services.rating_submit_public(commitment=published, level="satisfied", device="a" * 32, ip="1.1.1.1")
-    services.rating_submit_public(commitment=published, level="basic", device="b" * 32, ip="1.1.1.1")
+    def rate(level, person):
+        services.rating_submit_public(
+            commitment=published, level=level, device="", ip="1.1.1.1", person_key=person
+        )
+
+    rate("satisfied", "a")
+    rate("basic", "b")
     assert selectors.rating_summary(published).rate is None
-    services.rating_submit_public(commitment=published, level="unsatisfied", device="c" * 32, ip="1.1.1.1")
+    rate("unsatisfied", "c")
     assert selectors.rating_summary(published).rate == 67

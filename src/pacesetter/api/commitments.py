@@ -1,6 +1,7 @@
 """Public commitments (公开承诺): the same operations as the pages, through the same services and selectors."""
 
 import datetime
+import secrets
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from pacesetter.campaigns.selectors import campaign_get_for
 from pacesetter.commitments import selectors, services
 from pacesetter.commitments.enums import CommitmentAction
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
@@ -349,6 +351,92 @@ def stats(request: HttpRequest, campaign_id: int, org_id: int):
         }
         for s in selectors.commitment_stats_by_subtree(campaign, org)
     ]
+
+
+class PublicPhoneIn(Schema):
+    phone: str
+
+
+class PublicPhoneOut(Schema):
+    sent_to: str
+
+
+class PublicRatingIn(Schema):
+    """A citizen's 评诺. It counts once per person with `slip` (a printed slip's code) or `phone` and the
+    `code` texted to it by POST /wall/{pk}/phone-code; without either it is kept as unverified."""
+
+    level: str
+    comment: str = ""
+    phone: str = ""
+    code: str = ""
+    slip: str = ""
+
+
+class PublicRatingOut(Schema):
+    id: int
+    level: str
+    comment: str
+    moderation: str
+    verification: str
+    counted: bool
+
+
+class PublicRatingSummaryOut(Schema):
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    satisfaction_rate: int | None
+    unverified: int
+
+
+@router.post("/wall/{pk}/phone-code", response={202: PublicPhoneOut}, url_name="wall-phone-code", auth=None)
+def wall_phone_code(request: HttpRequest, pk: int, data: PublicPhoneIn):
+    """Text a code to a phone before rating a published commitment. 409 when that phone has rated it,
+    422 for a malformed phone, 429 past the daily limits per phone and per address."""
+    c = selectors.public_commitment_get(pk)
+    masked = services.rating_phone_code_send(commitment=c, phone=data.phone, ip=client_ip(request))
+    return Status(202, {"sent_to": masked})
+
+
+@router.get("/wall/{pk}/ratings", response=PublicRatingSummaryOut, url_name="wall-ratings", auth=None)
+def wall_ratings(request: HttpRequest, pk: int):
+    """Counted ratings by level, the satisfaction rate (None under the minimum) and the unverified count."""
+    s = selectors.rating_summary(selectors.public_commitment_get(pk))
+    return {
+        "satisfied": s.satisfied,
+        "basic": s.basic,
+        "unsatisfied": s.unsatisfied,
+        "satisfaction_rate": s.rate,
+        "unverified": s.unverified,
+    }
+
+
+@router.post("/wall/{pk}/ratings", response={201: PublicRatingOut}, url_name="wall-ratings", auth=None)
+def wall_rate(request: HttpRequest, pk: int, data: PublicRatingIn):
+    """Rate a published commitment as a member of the public. 409 when this phone or slip has rated it."""
+    c = selectors.public_commitment_get(pk)
+    r = services.rating_submit_public(
+        commitment=c,
+        level=data.level,
+        comment=data.comment,
+        # A client without the page's device cookie is limited per address only; unverified, it never counts.
+        device=request.COOKIES.get("ps_device", "") or secrets.token_hex(16),
+        ip=client_ip(request),
+        phone=data.phone,
+        code=data.code,
+        slip=data.slip,
+    )
+    return Status(
+        201,
+        {
+            "id": r.pk,
+            "level": r.level,
+            "comment": r.comment,
+            "moderation": r.moderation,
+            "verification": r.verification,
+            "counted": r.counted,
+        },
+    )
 
 
 @router.get("/wall", response=list[CommitmentOut], url_name="commitment-wall", auth=None)

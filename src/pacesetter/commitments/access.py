@@ -26,10 +26,13 @@ RULES: dict = {
     "commitments:member-pledge-docx": LOGIN,
     "commitments:wall-xlsx": Cap.ORG_VIEW,
     "commitments:stats": Cap.PROGRESS_VIEW,
+    "commitments:slip-sheet": Cap.COMMITMENT_REVIEW,
     # The public commitment wall (示诺): no sign-in, published commitments only.
     "wall:wall": PUBLIC,
     "wall:commitment": PUBLIC,
     "wall:rate": PUBLIC,
+    "wall:rate-code": PUBLIC,
+    "wall:slip": PUBLIC,
     "wall:org": PUBLIC,
     "wall:attachment": PUBLIC,
     # JSON API
@@ -46,4 +49,6 @@ RULES: dict = {
     "api-1.0.0:rating-moderate": Cap.COMMITMENT_REVIEW,
     "api-1.0.0:commitment-stats": Cap.PROGRESS_VIEW,
     "api-1.0.0:commitment-wall": PUBLIC,
+    "api-1.0.0:wall-phone-code": PUBLIC,
+    "api-1.0.0:wall-ratings": PUBLIC,
 }

@@ -6,10 +6,11 @@ import segno
 from django.utils import timezone
 from django.utils.formats import date_format
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
+from pacesetter.core.onecount import slip_display
 from pacesetter.documents.word import add_title as _title
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
@@ -187,3 +188,54 @@ def wall_xlsx(*, root, commitments) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+SLIPS_PER_ROW = 2
+SLIP_ROWS_PER_PAGE = 4
+SLIP_TEXT_SIZE = Pt(10.5)
+
+
+def slip_url(code: str, site: str) -> str:
+    return f"{site.rstrip('/')}/wall/slip/?code={code}"
+
+
+def slips_docx(*, org, codes: list[str], site: str) -> bytes:
+    """评价凭条: eight slips per A4 page (GB/T 9704 page and fonts), each with the organisation, a QR code
+    that opens its public commitments with the code filled in, the address and the code to type."""
+    doc = _new_document()
+    section = doc.sections[0]
+    # Slips are cut apart: narrower margins than a 公文 so eight fit a page.
+    section.top_margin = section.bottom_margin = Mm(12)
+    section.left_margin = section.right_margin = Mm(12)
+    per_page = SLIPS_PER_ROW * SLIP_ROWS_PER_PAGE
+    address = f"{site.rstrip('/')}/wall/slip/"
+
+    def line(p, text, font=BODY_FONT, size=SLIP_TEXT_SIZE, bold=None):
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.first_line_indent = Pt(0)
+        _font(p.add_run(text), font, size, bold=bold)
+        return p
+
+    for start in range(0, len(codes), per_page):
+        if start:
+            doc.add_page_break()
+        chunk = codes[start : start + per_page]
+        table = doc.add_table(rows=(len(chunk) + SLIPS_PER_ROW - 1) // SLIPS_PER_ROW, cols=SLIPS_PER_ROW)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for i, code in enumerate(chunk):
+            cell = table.cell(i // SLIPS_PER_ROW, i % SLIPS_PER_ROW)
+            cell.width = Mm(90)
+            line(cell.paragraphs[0], "评价凭条", HEADING_FONT, Pt(12)).paragraph_format.space_before = Pt(6)
+            line(cell.add_paragraph(), org.name, size=Pt(10.5))
+            qp = cell.add_paragraph()
+            qp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            qp.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            qp.paragraph_format.first_line_indent = Pt(0)
+            qp.add_run().add_picture(io.BytesIO(qr_png(slip_url(code, site), scale=4)), width=Mm(28))
+            line(cell.add_paragraph(), f"凭条码：{slip_display(code)}", HEADING_FONT, Pt(12))
+            line(cell.add_paragraph(), f"手机扫码，或打开 {address} 输入凭条码", size=Pt(8))
+            note = line(cell.add_paragraph(), "本组织每项公开承诺可凭此条评价一次，不记名", size=Pt(8))
+            note.paragraph_format.space_after = Pt(6)
+    return _bytes(doc)

@@ -103,6 +103,15 @@ class RatingSource(models.TextChoices):
     PUBLIC = "public", _("群众")
 
 
+class RatingVerification(models.TextChoices):
+    """How a rating is known to be one person's (一人一票); only verified ratings count in the rate."""
+
+    NONE = "none", _("未验证")
+    PHONE = "phone", _("手机验证")
+    SLIP = "slip", _("评价凭条")
+    MEMBER = "member", _("党员账号")
+
+
 class Moderation(models.TextChoices):
     NONE = "none", _("无留言")
     PENDING = "pending", _("待审核")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.orgs.models import Member, Organisation
 
-from .enums import CommitmentKind, CommitmentStatus, Moderation, RatingLevel, RatingSource
+from .enums import CommitmentKind, CommitmentStatus, Moderation, RatingLevel, RatingSource, RatingVerification
 
 
 class Post(models.Model):
@@ -213,7 +213,9 @@ class FulfilmentReport(models.Model):
 
 class Rating(models.Model):
     """One evaluation (评诺) of a commitment: by a signed-in member (one per member, enforced by the
-    database) or by the public (one per device cookie, and an IP rate limit counted from these rows).
+    database) or by the public. A public rating counts only when verified — a confirmed phone or a printed
+    slip, once per person through core.onecount.count_once; an unverified one (one per device cookie) is
+    kept and shown apart as 未验证 but not counted. An IP rate limit is counted from these rows.
 
     Public comments show only after the secretary approves them (`moderation`); nothing is hidden by count.
     """
@@ -225,6 +227,9 @@ class Rating(models.Model):
     # Salted hash of the client address (for the rate limit), never the address itself.
     ip_hash = models.CharField(max_length=64, blank=True)
     level = models.CharField(_("评价"), max_length=12, choices=RatingLevel.choices)
+    verification = models.CharField(
+        _("验证方式"), max_length=10, choices=RatingVerification.choices, default=RatingVerification.NONE
+    )
     comment = models.CharField(_("意见建议"), max_length=500, blank=True)
     moderation = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.NONE)
     moderated_by = models.ForeignKey(
@@ -243,7 +248,14 @@ class Rating(models.Model):
                 name="uniq_rating_per_member",
             ),
             models.UniqueConstraint(
-                fields=["commitment", "device"], condition=~Q(device=""), name="uniq_rating_per_device"
+                fields=["commitment", "device"],
+                condition=~Q(device="") & Q(verification=RatingVerification.NONE),
+                name="uniq_unverified_rating_per_device",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=RatingSource.MEMBER, verification=RatingVerification.MEMBER)
+                | (Q(source=RatingSource.PUBLIC) & ~Q(verification=RatingVerification.MEMBER)),
+                name="rating_verification_source",
             ),
             models.CheckConstraint(
                 condition=Q(source=RatingSource.MEMBER, member__isnull=False)
@@ -258,3 +270,7 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.commitment_id} {self.level}"
+
+    @property
+    def counted(self) -> bool:
+        return self.verification != RatingVerification.NONE

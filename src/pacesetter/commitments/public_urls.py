@@ -9,6 +9,8 @@ urlpatterns = [
     path("", public_views.wall, name="wall"),
     path("c/<int:pk>/", public_views.commitment, name="commitment"),
     path("c/<int:pk>/rate/", public_views.rate, name="rate"),
+    path("c/<int:pk>/rate/code/", public_views.rate_code, name="rate-code"),
+    path("slip/", public_views.slip, name="slip"),
     path("org/<int:pk>/", public_views.org, name="org"),
     path("files/<int:pk>/", public_views.attachment, name="attachment"),
 ]

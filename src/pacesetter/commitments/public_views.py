@@ -10,15 +10,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate
+from pacesetter.core.pii import mask_phone
 from pacesetter.orgs.models import Organisation
 
 from . import documents, selectors, services
 from .enums import RATEABLE_STATES
 from .forms import RatingForm, WallFilterForm
-from .models import ProgressAttachment, Rating
+from .models import ProgressAttachment
 from .rules import can_view_commitment
 
 PER_PAGE = 20
@@ -58,11 +60,24 @@ def wall(request):
     )
 
 
-def commitment(request, pk):
-    c = selectors.public_commitment_get(pk)
+RATE_SESSION = "onecount_rate"  # {"key": phone key, "masked": "138****5678"} of the phone confirmed here
+SLIP_SESSION = "onecount_slip"  # the slip code scanned from a printed slip, to pre-fill the rating form
+
+
+def _confirmed(request) -> dict:
+    value = request.session.get(RATE_SESSION)
+    return value if isinstance(value, dict) and value.get("key") else {}
+
+
+def _commitment_page(request, c, *, values=None, code_sent_to="", status=200):
+    """The commitment's page; `values` keeps what the citizen typed when the page answers a POST."""
     url = request.build_absolute_uri(reverse("wall:commitment", args=[c.pk]))
-    device = _device(request)
-    already = bool(device) and Rating.objects.filter(commitment=c, device=device).exists()
+    confirmed = _confirmed(request)
+    subject = services.rating_subject(c)
+    already = bool(confirmed) and onecount.has_counted(subject=subject, person_key=confirmed["key"])
+    values = dict(values or {})
+    values.setdefault("slip", request.session.get(SLIP_SESSION, ""))
+    rateable = c.status in RATEABLE_STATES and not already
     response = render(
         request,
         "commitments/public/commitment.html",
@@ -72,35 +87,97 @@ def commitment(request, pk):
             "report": getattr(c, "report", None),
             "summary": selectors.rating_summary(c),
             "comments": selectors.visible_comments(c),
-            "rating_form": RatingForm() if c.status in RATEABLE_STATES and not already else None,
+            "rating_form": RatingForm() if rateable else None,
             "already_rated": already,
+            "confirmed": confirmed.get("masked", ""),
+            "values": values,
+            "code_sent_to": code_sent_to,
             "qr_svg": mark_safe(documents.qr_svg(url)),  # noqa: S308
             "url": url,
             "overdue": selectors.is_overdue_now(c),
         },
+        status=status,
     )
     return _remember_device(request, response)
+
+
+def _typed(request) -> dict:
+    """What the citizen typed, to show again (never the texted code)."""
+    return {k: request.POST.get(k, "")[:500] for k in ("level", "comment", "phone", "slip")}
+
+
+def commitment(request, pk):
+    return _commitment_page(request, selectors.public_commitment_get(pk))
+
+
+@require_POST
+def rate_code(request, pk):
+    """获取验证码: text a code to the phone typed in the rating form, then show the form again."""
+    c = selectors.public_commitment_get(pk)
+    values = _typed(request)
+    try:
+        masked = services.rating_phone_code_send(commitment=c, phone=values["phone"], ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _commitment_page(request, c, values=values, status=exc.status)
+    messages.success(request, _("验证码已发送至 %(p)s，请在下方输入") % {"p": masked})
+    return _commitment_page(request, c, values=values, code_sent_to=masked)
 
 
 @require_POST
 def rate(request, pk):
     c = selectors.public_commitment_get(pk)
     form = RatingForm(request.POST)
+    values = _typed(request)
     if not form.is_valid():
         messages.error(request, _("请选择满意、基本满意或不满意"))
+        return _commitment_page(request, c, values=values, status=422)
+    confirmed = _confirmed(request)
+    try:
+        r = services.rating_submit_public(
+            commitment=c,
+            device=_device(request),
+            ip=client_ip(request),
+            phone=request.POST.get("phone", ""),
+            code=request.POST.get("code", ""),
+            slip=request.POST.get("slip", ""),
+            person_key=confirmed.get("key", ""),
+            **form.cleaned_data,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _commitment_page(request, c, values=values, status=exc.status)
+    if r.person_key:
+        request.session[RATE_SESSION] = {
+            "key": r.person_key,
+            "masked": mask_phone(onecount.normalise_phone(request.POST["phone"]))
+            if request.POST.get("phone")
+            else confirmed.get("masked", ""),
+        }
+    if r.counted:
+        text = _("感谢您的评价！")
     else:
+        text = _("感谢您的评价！未经手机或评价凭条验证的评价单独列出，不计入满意率。")
+    if r.comment:
+        text += _("您的留言经审核后公开。")
+    messages.success(request, text)
+    return _remember_device(request, redirect("wall:commitment", c.pk))
+
+
+def slip(request):
+    """The address printed on a slip (评价凭条): remembers the slip's code in this browser and opens the
+    organisation's commitments; the code is checked when it is used."""
+    code = request.GET.get("code", "")
+    if code:
         try:
-            r = services.rating_submit_public(
-                commitment=c, device=_device(request), ip=client_ip(request), **form.cleaned_data
-            )
+            org_pk = onecount.slip_organisation_id(code)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request,
-                _("感谢您的评价！您的留言经审核后公开。") if r.comment else _("感谢您的评价！"),
-            )
-    return _remember_device(request, redirect("wall:commitment", c.pk))
+            request.session[SLIP_SESSION] = onecount.slip_display(code)
+            messages.success(request, _("已记下您的评价凭条，请选择要评价的承诺"))
+            return redirect("wall:org", org_pk)
+    return render(request, "commitments/public/slip.html", {"code": code[:40]})
 
 
 def org(request, pk):

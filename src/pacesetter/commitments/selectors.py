@@ -21,6 +21,7 @@ from .enums import (
     CommitmentStatus,
     Moderation,
     RatingLevel,
+    RatingVerification,
 )
 from .models import Commitment, CommitmentEvent, Post, Rating
 from .rules import can_view_commitment, org_write_paths
@@ -222,9 +223,12 @@ def org_progress(org: Organisation, *, campaign=None) -> RollUp:
 
 @dataclass(frozen=True)
 class RatingSummary:
+    """Counted ratings (members' and verified public ones) by level; unverified ones only as a number."""
+
     satisfied: int
     basic: int
     unsatisfied: int
+    unverified: int = 0
 
     @property
     def total(self) -> int:
@@ -243,10 +247,12 @@ class RatingSummary:
 
 
 def rating_summary(commitment: Commitment) -> RatingSummary:
+    counted = ~Q(verification=RatingVerification.NONE)
     row = commitment.ratings.aggregate(
-        satisfied=Count("id", filter=Q(level=RatingLevel.SATISFIED)),
-        basic=Count("id", filter=Q(level=RatingLevel.BASIC)),
-        unsatisfied=Count("id", filter=Q(level=RatingLevel.UNSATISFIED)),
+        satisfied=Count("id", filter=counted & Q(level=RatingLevel.SATISFIED)),
+        basic=Count("id", filter=counted & Q(level=RatingLevel.BASIC)),
+        unsatisfied=Count("id", filter=counted & Q(level=RatingLevel.UNSATISFIED)),
+        unverified=Count("id", filter=Q(verification=RatingVerification.NONE)),
     )
     return RatingSummary(**row)
 
@@ -333,6 +339,7 @@ def commitment_stats_by_subtree(campaign, parent_org: Organisation) -> list[Subt
             subtree_q(parent_org.path, "commitment__organisation__path"), commitment__campaign=campaign
         )
         .exclude(commitment__organisation__path=parent_org.path)
+        .exclude(verification=RatingVerification.NONE)
         .annotate(top=Substr("commitment__organisation__path", 1, length))
         .values("top")
         .annotate(

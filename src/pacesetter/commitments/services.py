@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.enums import CriteriaSubject, StepCapability
 from pacesetter.campaigns.models import Campaign, CriteriaItem
 from pacesetter.campaigns.windows import require_open
+from pacesetter.core import onecount
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.pii import mask_phone
 from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -42,6 +44,7 @@ from .enums import (
     Party,
     RatingLevel,
     RatingSource,
+    RatingVerification,
 )
 from .models import (
     Commitment,
@@ -459,6 +462,7 @@ def rating_submit_member(*, actor, commitment: Commitment, level: str, comment: 
             r = Rating.objects.create(
                 commitment=commitment,
                 source=RatingSource.MEMBER,
+                verification=RatingVerification.MEMBER,
                 member=member,
                 level=level,
                 comment=comment,
@@ -474,27 +478,84 @@ def ip_digest(ip: str | None) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{ip or '-'}".encode()).hexdigest()
 
 
+RATE_PURPOSE = "rate"
+
+
+def rating_subject(commitment: Commitment) -> str:
+    """The one-person-one-count subject of rating this commitment (core.onecount)."""
+    return f"commitment-rating:{commitment.pk}"
+
+
+def rating_phone_code_send(*, commitment: Commitment, phone: str, ip: str | None) -> str:
+    """Text a confirmation code to a citizen who wants to rate; returns the phone masked for the page.
+
+    Whether this phone has rated is told only after its code is confirmed (rating_submit_public): told
+    here, anyone who knows a number could find out what its owner rated."""
+    _check_rateable(commitment)
+    phone = onecount.normalise_phone(phone)
+    onecount.phone_code_send(phone=phone, client_ip=ip, purpose=RATE_PURPOSE)
+    return mask_phone(phone)
+
+
 def rating_submit_public(
-    *, commitment: Commitment, level: str, comment: str = "", device: str, ip: str | None, now=None
+    *,
+    commitment: Commitment,
+    level: str,
+    comment: str = "",
+    device: str,
+    ip: str | None,
+    phone: str = "",
+    code: str = "",
+    slip: str = "",
+    person_key: str = "",
+    now=None,
 ) -> Rating:
-    """A member of the public rates a published commitment: one rating per device (a cookie, unique in the
-    database) and at most COMMITMENT_PUBLIC_RATINGS_PER_HOUR per address per hour (counted from stored rows,
-    so every worker sees the same limit). A comment is held for moderation before it shows."""
+    """A member of the public rates a published commitment. It counts once per person (一人一票): with a
+    printed slip of the commitment's organisation (`slip`), a phone and the code texted to it (`phone`,
+    `code`), or a phone key confirmed earlier in the same session (`person_key`). Without any of them the
+    rating is kept as unverified (one per device cookie) and not counted in the satisfaction rate.
+    At most COMMITMENT_PUBLIC_RATINGS_PER_HOUR ratings per address per hour (counted from stored rows,
+    so every worker sees the same limit). A comment is held for moderation before it shows.
+
+    The returned rating carries `person_key` (the confirmed phone's key, or "") for the session.
+    """
     now = now or timezone.now()
     _check_rateable(commitment)
     level, comment = _clean_rating(level, comment)
     device = (device or "").strip()[:64]
-    if len(device) < 16:
-        raise ValidationError(_("请允许浏览器保存 Cookie 后再评价"))
+    subject = rating_subject(commitment)
+    slip, phone, code = (slip or "").strip(), (phone or "").strip(), (code or "").strip()
+    if slip:
+        key = onecount.slip_redeem(code=slip, subject=subject, org=commitment.organisation)
+        verification = RatingVerification.SLIP
+    elif phone or code:
+        if not phone:
+            raise ValidationError(_("请输入手机号码并获取验证码"), field="phone")
+        # Outside the transaction below: a wrong try must stay counted against the code.
+        key = onecount.phone_code_confirm(phone=phone, code=code, purpose=RATE_PURPOSE)
+        verification = RatingVerification.PHONE
+    elif person_key:
+        key, verification = person_key, RatingVerification.PHONE
+    else:
+        key, verification = "", RatingVerification.NONE
+        if len(device) < 16:
+            raise ValidationError(_("请允许浏览器保存 Cookie 后再评价"))
     digest = ip_digest(ip)
     try:
         with transaction.atomic():
             recent = Rating.objects.filter(ip_hash=digest, created_at__gte=now - timedelta(hours=1)).count()
             if recent >= public_ratings_per_hour():
                 raise StateError(_("该网络提交的评价过于频繁，请一小时后再试"))
+            if key and not onecount.count_once(subject=subject, person_key=key):
+                raise StateError(
+                    _("这张评价凭条已经评价过这项承诺，每张凭条只能评价一次")
+                    if verification == RatingVerification.SLIP
+                    else _("该手机号已经评价过这项承诺，每人只能评价一次")
+                )
             r = Rating.objects.create(
                 commitment=commitment,
                 source=RatingSource.PUBLIC,
+                verification=verification,
                 device=device,
                 ip_hash=digest,
                 level=level,
@@ -502,9 +563,15 @@ def rating_submit_public(
                 moderation=Moderation.PENDING if comment else Moderation.NONE,
                 created_at=now,
             )
-            audit_log(actor=None, action="commitment.rate_public", obj=commitment, extra={"level": level})
+            audit_log(
+                actor=None,
+                action="commitment.rate_public",
+                obj=commitment,
+                extra={"level": level, "verification": verification},
+            )
     except IntegrityError:
-        raise StateError(_("本设备已经评价过这项承诺")) from None
+        raise StateError(_("本设备已经提交过未验证的评价；验证手机号或使用评价凭条后可再评价")) from None
+    r.person_key = key if verification == RatingVerification.PHONE else ""
     return r
 
 

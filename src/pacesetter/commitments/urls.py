@@ -21,5 +21,6 @@ urlpatterns = [
     path("orgs/<int:pk>/pledge.docx", views.org_pledge_docx, name="org-pledge-docx"),
     path("orgs/<int:pk>/wall.xlsx", views.wall_xlsx, name="wall-xlsx"),
     path("orgs/<int:pk>/stats/", views.stats, name="stats"),
+    path("orgs/<int:pk>/slips/", views.slip_sheet, name="slip-sheet"),
     path("members/<int:member_id>/pledge.docx", views.member_pledge_docx, name="member-pledge-docx"),
 ]

@@ -1,5 +1,6 @@
 """Pages for commitments (公开承诺) inside the platform: 设岗, drafting, review, 履诺, 述诺, moderation, documents."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
+from pacesetter.core import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
-from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import member_for_user, member_get_for, org_get_for
+from pacesetter.orgs.selectors import grants_for, member_for_user, member_get_for, org_get_for
 from pacesetter.orgs.views import _form_error
 
 from . import documents, selectors, services
@@ -350,7 +353,12 @@ def unreported_list(request):
 
 def moderation_queue(request):
     page = paginate(request, selectors.moderation_queue_for(request.user), PER_PAGE)
-    return render(request, "commitments/moderation_queue.html", {"page": page})
+    # The organisations the user's own grants are on: where they print 评价凭条.
+    slip_orgs = Organisation.objects.filter(
+        pk__in={g.org_id for g in grants_for(request.user) if Cap.COMMITMENT_REVIEW in ROLE_CAPS[g.role]},
+        is_active=True,
+    ).order_by("path")
+    return render(request, "commitments/moderation_queue.html", {"page": page, "slip_orgs": slip_orgs})
 
 
 @require_POST
@@ -428,5 +436,32 @@ def stats(request, pk):
             "rows": rows,
             "rule": ROLLUP_RULE,
             "own": selectors.org_progress(org, campaign=campaign) if campaign else None,
+            "can_slips": onecount.can_create_slips(request.user, org),
         },
+    )
+
+
+def slip_sheet(request, pk):
+    """评价凭条: the organisation's secretary (or the office) prints a sheet of one-time slips to hand out,
+    one per citizen; each is good for one rating of every published commitment of the organisation."""
+    org = org_get_for(request.user, pk, cap=Cap.COMMITMENT_REVIEW)
+    if request.method == "POST":
+        try:
+            sheet = onecount.slip_sheet_create(actor=request.user, org=org, count=request.POST.get("count"))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            site = settings.SITE_URL or request.build_absolute_uri("/")
+            response = _download(
+                documents.slips_docx(org=org, codes=sheet.codes, site=site),
+                f"{org.name}评价凭条-{sheet.pk}.docx",
+                DOCX,
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    sheets = list(SlipSheet.objects.filter(organisation=org).select_related("created_by")[:50])
+    return render(
+        request,
+        "commitments/slip_sheet.html",
+        {"org": org, "sheets": sheets, "max": onecount.MAX_SLIPS_PER_SHEET},
     )

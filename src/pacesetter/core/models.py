@@ -130,3 +130,82 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ---------------------------------------------------------------- one person, one count (core/onecount.py)
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code texted to a phone to confirm it; only the phone's key and the code's hash are kept."""
+
+    phone_key = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=40)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_key", "purpose", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TextQuota(models.Model):
+    """Texts sent per key (a phone's key or a hashed client address) per day; one row, counted up in place."""
+
+    key = models.CharField(max_length=80)
+    day = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="uniq_text_quota_per_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.sent}"
+
+
+class OneCount(models.Model):
+    """ "This person counted on this subject": the database refuses a second row (一人一票)."""
+
+    subject = models.CharField(max_length=80)
+    person_key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "person_key"], name="uniq_onecount_subject_person")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.person_key[:12]}"
+
+
+class SlipSheet(models.Model):
+    """A printed sheet of one-time slips (评价凭条) an organisation hands out, one per citizen."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("评价凭条")
+
+    def __str__(self):
+        return f"{self.organisation_id} × {self.count}"
+
+
+class Slip(models.Model):
+    """One slip: the code is stored only as a hash, like ballot codes (the code carries ~59 random bits)."""
+
+    sheet = models.ForeignKey(SlipSheet, on_delete=models.CASCADE, related_name="slips")
+    code_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return f"slip:{self.pk}"

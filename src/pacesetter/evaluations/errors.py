@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.errors import ApplicationError, StateError, ValidationError
+from pacesetter.core.errors import RateLimitedError as CoreRateLimitedError
+from pacesetter.core.errors import StateError, ValidationError
 
 
 class CodeUnknownError(ValidationError):
@@ -30,9 +31,7 @@ class BallotIncompleteError(ValidationError):
     default_message = _("测评表未填写完整，未保存任何内容")
 
 
-class RateLimitedError(ApplicationError):
-    code = "rate_limited"
-    status = 429
+class RateLimitedError(CoreRateLimitedError):
     default_message = _("评议码输错次数过多，请 10 分钟后再试")
 
 

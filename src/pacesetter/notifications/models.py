@@ -23,3 +23,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TextMessage(models.Model):
+    """One text message (短信) handed to the gateway: the phone only masked, never the text of a code."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    phone_masked = models.CharField(_("手机号"), max_length=20)
+    kind = models.CharField(_("类型"), max_length=40, blank=True)
+    backend = models.CharField(max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("短信")
+
+    def __str__(self):
+        return f"{self.phone_masked} {self.kind} {self.status}"
