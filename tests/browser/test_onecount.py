@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from pacesetter import onecount
 from pacesetter.commitments.enums import CommitmentStatus as S
 from pacesetter.commitments.enums import RatingVerification
 from pacesetter.commitments.models import Rating
-from pacesetter.core import onecount
 from pacesetter.notifications import sms
 from tests.commitments.conftest import advance, make_campaign, org_commitment
 

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from pacesetter import onecount
 from pacesetter.commitments.enums import CommitmentStatus as S
 from pacesetter.commitments.models import Rating
-from pacesetter.core import onecount
 from pacesetter.core.models import OneCount
 
 INNER = "PACESETTER_ONECOUNT_CONCURRENCY_INNER"

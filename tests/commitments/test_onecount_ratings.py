@@ -5,11 +5,11 @@ import re
 
 import pytest
 
+from pacesetter import onecount
 from pacesetter.commitments import selectors, services
 from pacesetter.commitments.enums import CommitmentStatus as S
 from pacesetter.commitments.enums import RatingVerification
 from pacesetter.commitments.models import Rating
-from pacesetter.core import onecount
 from pacesetter.core.errors import StateError, ValidationError
 from pacesetter.core.models import OneCount
 from pacesetter.notifications import sms

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.test import Client
 
+from pacesetter import onecount
 from pacesetter.commitments.enums import CommitmentStatus as S
-from pacesetter.core import onecount
 from pacesetter.notifications import sms
 
 from .conftest import advance, org_commitment

@@ -5,10 +5,10 @@ import re
 import pytest
 from django.test import Client
 
+from pacesetter import onecount
 from pacesetter.commitments.enums import CommitmentStatus as S
 from pacesetter.commitments.enums import RatingVerification
 from pacesetter.commitments.models import Rating
-from pacesetter.core import onecount
 from pacesetter.notifications import sms
 
 from .conftest import advance, org_commitment

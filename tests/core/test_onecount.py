@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from pacesetter.core import onecount
+from pacesetter import onecount
 from pacesetter.core.errors import (
     PermissionDeniedError,
     RateLimitedError,

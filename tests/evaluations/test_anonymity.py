@@ -67,7 +67,7 @@ def test_participation_side_has_no_link_to_ballots(db):
 def test_codes_are_long_and_unambiguous():
     import math
 
-    from pacesetter.evaluations import codes
+    from pacesetter.core import codes
 
     assert codes.LENGTH >= 10
     assert not set("01OIL") & set(codes.ALPHABET)

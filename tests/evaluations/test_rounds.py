@@ -162,7 +162,7 @@ def test_codes_only_hashes_are_stored(city):
     clear = codes(city, r, n=20)
     stored = set(BallotCode.objects.values_list("code_hash", flat=True))
     assert not set(clear) & stored and len(stored) == 20
-    from pacesetter.evaluations.codes import code_hash
+    from pacesetter.core.codes import code_hash
 
     assert {code_hash(c) for c in clear} == stored
 

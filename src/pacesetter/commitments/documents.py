@@ -10,10 +10,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
-from pacesetter.core.onecount import slip_display
 from pacesetter.documents.word import add_title as _title
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
+from pacesetter.onecount import slip_display
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

@@ -214,7 +214,7 @@ class FulfilmentReport(models.Model):
 class Rating(models.Model):
     """One evaluation (评诺) of a commitment: by a signed-in member (one per member, enforced by the
     database) or by the public. A public rating counts only when verified — a confirmed phone or a printed
-    slip, once per person through core.onecount.count_once; an unverified one (one per device cookie) is
+    slip, once per person through pacesetter.onecount.count_once; an unverified one (one per device cookie) is
     kept and shown apart as 未验证 but not counted. An IP rate limit is counted from these rows.
 
     Public comments show only after the secretary approves them (`moderation`); nothing is hidden by count.

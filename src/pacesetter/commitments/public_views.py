@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core import onecount
+from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacesetter import onecount
 from pacesetter.campaigns.enums import CriteriaSubject, StepCapability
 from pacesetter.campaigns.models import Campaign, CriteriaItem
 from pacesetter.campaigns.windows import require_open
-from pacesetter.core import onecount
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import mask_phone
@@ -482,7 +482,7 @@ RATE_PURPOSE = "rate"
 
 
 def rating_subject(commitment: Commitment) -> str:
-    """The one-person-one-count subject of rating this commitment (core.onecount)."""
+    """The one-person-one-count subject of rating this commitment (pacesetter.onecount)."""
     return f"commitment-rating:{commitment.pk}"
 
 

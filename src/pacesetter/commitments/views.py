@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter import onecount
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
-from pacesetter.core import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate

@@ -132,7 +132,7 @@ class SweepRun(models.Model):
         return self.name
 
 
-# ---------------------------------------------------------------- one person, one count (core/onecount.py)
+# ---------------------------------------------------------------- one person, one count (onecount.py)
 
 
 class PhoneCode(models.Model):
@@ -185,6 +185,8 @@ class OneCount(models.Model):
 
 class SlipSheet(models.Model):
     """A printed sheet of one-time slips (评价凭条) an organisation hands out, one per citizen."""
+
+    codes: list[str]  # the clear codes, set on the sheet slip_sheet_create returns (never stored)
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(

@@ -14,7 +14,8 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .codes import code_display
+from pacesetter.core.codes import code_display
+
 from .enums import Channel, RoundKind
 from .models import Ballot, Round
 from .results import TOTAL, RoundResults, round_results

@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
 
-from . import codes as codebook
 from . import services
 from .enums import DONT_KNOW, Channel
 from .errors import RateLimitedError

@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from pacesetter.core.codes import LENGTH as CODE_LENGTH
+from pacesetter.core.codes import code_display, code_normalise
 from pacesetter.core.errors import ApplicationError
 from pacesetter.core.middleware import client_ip
 
 from . import services
-from .codes import LENGTH as CODE_LENGTH
-from .codes import code_display, code_normalise
 from .documents import ballot_file_lines
 from .enums import RoundStatus
 from .errors import CodeSpentError, RoundNotOpenError

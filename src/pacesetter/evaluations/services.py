@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign, CriteriaSet
+from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
 from pacesetter.core.context import current_ip
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
@@ -28,7 +29,6 @@ from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, Organisation, RoleGrant
 
-from . import codes as codebook
 from .enums import (
     DEFAULT_GRADE_THRESHOLDS,
     ROUND_TRANSITIONS,

@@ -1,4 +1,4 @@
-"""One-time ballot codes: 12 characters from a 31-letter alphabet without look-alikes (≈ 59 bits).
+"""One-time codes (ballot codes, rating slips): 12 characters from a 31-letter alphabet without look-alikes (≈ 59 bits).
 
 Only a hash is stored. The hash needs no per-code salt: the code itself carries 59 random bits, so
 guessing the hash input is as hard as guessing the code.

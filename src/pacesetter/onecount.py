@@ -30,14 +30,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from pacesetter.evaluations import codes as codebook
+from pacesetter.core import codes as codebook
+from pacesetter.core.audit import audit_log
+from pacesetter.core.errors import PermissionDeniedError, RateLimitedError, StateError, ValidationError
+from pacesetter.core.models import OneCount, PhoneCode, Slip, SlipSheet, TextQuota
 from pacesetter.notifications.sms import send_text
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope
-
-from .audit import audit_log
-from .errors import PermissionDeniedError, RateLimitedError, StateError, ValidationError
-from .models import OneCount, PhoneCode, Slip, SlipSheet, TextQuota
 
 PHONE_RE = re.compile(r"1[3-9]\d{9}")
 CODE_RE = re.compile(r"\d{6}")
