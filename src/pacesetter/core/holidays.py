@@ -9,11 +9,22 @@ from django.utils.translation import gettext as _
 from pacesetter.orgs.enums import Role
 
 from .errors import ValidationError
-from .models import HolidayDay, HolidayKind
+from .models import HolidayDay, HolidayKind, HolidaySource
 
 KIND_WORDS = {"休": HolidayKind.OFF, "班": HolidayKind.WORK}
 LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s+(\S)\s*(.*)$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# chinesecalendar names its holidays in English.
+PACKAGE_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 
 
 @dataclass(frozen=True)
@@ -85,4 +96,21 @@ def notice_text(days) -> str:
 
 
 def holiday_days_of(year: int) -> list[HolidayDay]:
-    return list(HolidayDay.objects.filter(date__year=year).order_by("date"))
+    """The year's rows; without rows, the installed package's schedule as unsaved rows (source: package)."""
+    from chinese_calendar import constants as package
+
+    from .workdays import package_year
+
+    rows = list(HolidayDay.objects.filter(date__year=year).order_by("date"))
+    if rows:
+        return rows
+    names = package.holidays | package.workdays
+    return [
+        HolidayDay(
+            date=d,
+            kind=HolidayKind.WORK if work else HolidayKind.OFF,
+            note=PACKAGE_NAMES.get(names[d], names[d])[:60],
+            source=HolidaySource.PACKAGE,
+        )
+        for d, work in sorted((package_year(year) or {}).items())
+    ]

@@ -3,16 +3,34 @@
 The schedule lives in the table `core.HolidayDay`: seeded from chinese_calendar (pip `chinesecalendar`) for
 the years the package knew when the migration ran, and filled in by the office from the State Council's
 notice for later years (it comes out each November; the office's rows replace the package's for a year).
-For a year with no row at all the fallback is Monday–Friday, so a deadline far in the future is still
-computable, and `deadline_after` reports which years were counted that way: such a deadline may move by a
+A year with no row is read from the installed package if it knows the year (a newer release, or a table
+emptied by a test flush); for a year neither knows the fallback is Monday–Friday, so a deadline far in the
+future is still computable, and `deadline_after` reports which years were counted that way: such a deadline may move by a
 few days once the schedule is known, which is why deadlines are stored as dates when an order is issued and
 recomputed once when the office fills in the year (supervision/holidays.py).
 """
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 
+from chinese_calendar import constants as package
 from django.utils.translation import gettext as _
+
+
+@cache
+def package_years() -> frozenset[int]:
+    """Years the installed chinesecalendar release has the State Council's schedule for."""
+    return frozenset(d.year for d in package.holidays)
+
+
+def package_year(year: int) -> dict[datetime.date, bool] | None:
+    """{date: is working day} of the package's special days in `year`, or None when it has no data."""
+    if year not in package_years():
+        return None
+    return {d: False for d in package.holidays if d.year == year} | {
+        d: True for d in package.workdays if d.year == year
+    }
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,7 @@ class Calendar:
             from .models import HolidayDay, HolidayKind
 
             rows = HolidayDay.objects.filter(date__year=year).values_list("date", "kind")
-            self._years[year] = {d: kind == HolidayKind.WORK for d, kind in rows} or None
+            self._years[year] = {d: kind == HolidayKind.WORK for d, kind in rows} or package_year(year)
         return self._years[year]
 
     def is_known(self, year: int) -> bool:
