@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,49 @@ def test_restore_into_data_directory_with_files_is_refused(sqlite_site, tmp_path
         not (tmp_path / "data" / "pacesetter.sqlite3").exists()
         or _sqlite_rows(tmp_path / "data" / "pacesetter.sqlite3") == {}
     )
+
+
+WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=20, isolation_level=None)
+i = 0
+while True:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO core_sweeprun (name) VALUES (?)", (f"w{i}a",))
+    conn.execute("INSERT INTO core_sweeprun (name) VALUES (?)", (f"w{i}b",))
+    conn.execute("COMMIT")
+    i += 1
+    if i == 20:
+        open(sys.argv[2], "w").close()  # writing has started
+"""
+
+
+def test_backup_while_another_process_writes_is_one_consistent_instant(sqlite_site, tmp_path):
+    root, env = sqlite_site
+    db = root / "data" / "pacesetter.sqlite3"
+    started = tmp_path / "started"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(started)])  # noqa: S603
+    try:
+        for _ in range(600):
+            if started.exists() or writer.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert started.exists()
+        _run(["backup", str(tmp_path / "busy.tar.gz")], env)
+    finally:
+        writer.kill()
+        writer.wait()
+    _run(["restore", str(tmp_path / "busy.tar.gz")], _env(tmp_path / "data"))
+
+    with sqlite3.connect(tmp_path / "data" / "pacesetter.sqlite3") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        names = {r[0] for r in conn.execute("SELECT name FROM core_sweeprun WHERE name LIKE 'w%'")}
+    assert len(names) >= 40
+    # Every writer transaction is in the copy whole or not at all.
+    assert {n[:-1] for n in names if n.endswith("a")} == {n[:-1] for n in names if n.endswith("b")}
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM core_sweeprun WHERE name LIKE 'w%'")
 
 
 def _rewrite_manifest(source: Path, target: Path, change) -> None:
