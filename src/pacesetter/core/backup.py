@@ -179,7 +179,7 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
     except KeyError:
         raise BackupError("这不是 Pacesetter 备份文件（缺少 manifest.json）") from None
     manifest = json.loads(member.read().decode())
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"不认识的备份格式版本：{manifest.get('format')}")
     return manifest
 
@@ -217,8 +217,19 @@ def restore(archive: Path) -> dict:
         raise BackupError(f"找不到备份文件：{archive}")
     engine = conn.settings_dict["ENGINE"]
     media_root = Path(settings.MEDIA_ROOT)
+    try:
+        return _restore_from(archive, conn, engine, media_root, settings)
+    except (tarfile.TarError, EOFError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"备份文件已损坏或不完整：{exc}") from exc
+
+
+def _restore_from(archive: Path, conn, engine: str, media_root: Path, settings) -> dict:
     with tarfile.open(archive, "r:gz") as tar:
         manifest = read_manifest(tar)
+        names = set(tar.getnames())
+        lacking = sorted({"secret_key", manifest["database"]} - names)
+        if lacking:
+            raise BackupError("备份文件不完整，缺少：" + "、".join(lacking))
         if manifest["engine"] != engine:
             raise BackupError(
                 f"备份来自 {manifest['engine']} 数据库，当前配置的是 {engine}：只能恢复到同一种数据库"

@@ -5,9 +5,9 @@ the years the package knew when the migration ran, and filled in by the office f
 notice for later years (it comes out each November; the office's rows replace the package's for a year).
 A year with no row is read from the installed package if it knows the year (a newer release, or a table
 emptied by a test flush); for a year neither knows the fallback is Monday–Friday, so a deadline far in the
-future is still computable, and `deadline_after` reports which years were counted that way: such a deadline may move by a
-few days once the schedule is known, which is why deadlines are stored as dates when an order is issued and
-recomputed once when the office fills in the year (supervision/holidays.py).
+future is still computable, and `deadline_after` reports which years were counted that way. Such a deadline
+may move by a few days once the schedule is known, which is why deadlines are stored as dates when an order
+is issued and recomputed once when the office fills in the year (supervision/holidays.py).
 """
 
 import datetime

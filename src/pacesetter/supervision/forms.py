@@ -75,6 +75,7 @@ class RectificationForm(_Styled):
 class HolidayYearForm(_Styled):
     text = forms.CharField(
         label=_("节假日安排"),
+        max_length=20000,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         help_text=_("每行一天：日期后写“休”（放假）或“班”（调休上班），可加说明，例如“2027-01-01 休 元旦”"),
     )
