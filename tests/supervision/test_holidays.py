@@ -14,7 +14,7 @@ from pacesetter.notifications.models import Notification
 from pacesetter.supervision import holidays, services
 from pacesetter.supervision.enums import RectificationStatus as RS
 from pacesetter.supervision.models import Rectification, RectificationEvent
-from pacesetter.supervision.tasks import escalate_overdue_rectifications
+from pacesetter.supervision.tasks import escalate_overdue_rectifications, recompute_provisional_deadlines
 from tests.factories import make_user
 from tests.supervision.test_reviews import file_review
 
@@ -136,6 +136,25 @@ def test_closed_orders_are_not_recomputed(sup):
     assert order.status == RS.CLOSED
     assert order.deadline == dt.date(2027, 1, 1)
     assert order.deadline_note == ""
+
+
+def test_sweep_recomputes_once_a_newer_package_knows_the_year(sup, monkeypatch):
+    from pacesetter.core import workdays
+
+    order = issue(sup)
+    assert recompute_provisional_deadlines() == 0  # 2027 still unknown: nothing to do
+
+    real = workdays.package_year
+    monkeypatch.setattr(
+        workdays, "package_year", lambda year: {dt.date(2027, 1, 1): False} if year == 2027 else real(year)
+    )
+    assert recompute_provisional_deadlines() == 1
+    assert recompute_provisional_deadlines() == 0
+
+    order.refresh_from_db()
+    assert (order.deadline, order.deadline_provisional) == (dt.date(2027, 1, 4), False)
+    entry = AuditEntry.objects.get(action="rectification.deadline_recompute", object_id=str(order.pk))
+    assert entry.actor_name == "系统"
 
 
 def test_bad_line_is_refused_by_number_and_nothing_changes(sup):

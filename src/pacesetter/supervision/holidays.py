@@ -53,10 +53,13 @@ def holiday_year_publish(*, actor, year, text: str | None = None, days=None) -> 
     year = check_year(year)
     lines: list[HolidayLine] = parse_notice(text, year) if days is None else list(days)
     rows = holiday_year_replace(actor=actor, year=year, days=lines)
-    return PublishResult(year, rows, _recompute_provisional(actor=actor))
+    return PublishResult(year, rows, rectification_deadlines_recompute(actor=actor))
 
 
-def _recompute_provisional(*, actor) -> list[Rectification]:
+@transaction.atomic
+def rectification_deadlines_recompute(*, actor=None) -> list[Rectification]:
+    """Recompute the open provisional orders whose years are all known now (after the office's import, or by
+    the sweep when a newer chinesecalendar release knows the year); the others wait."""
     orders = list(
         Rectification.objects.select_for_update(of=("self",))
         .select_related("organisation")
