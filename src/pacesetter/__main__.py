@@ -1,3 +1,5 @@
+import sys
+
 from pacesetter.cli import main
 
-main()
+sys.exit(main())

@@ -2,7 +2,18 @@ import datetime as dt
 
 import pytest
 
-from pacesetter.core.workdays import add_working_days, is_working_day, working_days_between
+from pacesetter.core.models import HolidayDay, HolidayKind, HolidaySource
+from pacesetter.core.workdays import (
+    add_working_days,
+    deadline_after,
+    holidays_unknown_message,
+    is_working_day,
+    working_days_between,
+    year_is_known,
+)
+
+# The schedule is read from the holiday table, seeded from chinesecalendar by a migration.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
@@ -70,3 +81,47 @@ def test_years_without_calendar_data_fall_back_to_monday_to_friday():
     assert is_working_day(dt.date(2035, 1, 1)) is True  # a Monday; no holiday data for 2035
     assert is_working_day(dt.date(2035, 1, 6)) is False  # a Saturday
     assert add_working_days(dt.date(2035, 1, 5), 1) == dt.date(2035, 1, 8)
+
+
+def test_deadline_after_reports_a_year_without_schedule():
+    # 2026-12-04 + 20 working days: Mon–Fri only through December and into 2027, which is not known yet.
+    result = deadline_after(dt.date(2026, 12, 4), 20)
+    assert result.day == dt.date(2027, 1, 1)
+    assert result.unknown_years == (2027,)
+    assert result.holidays_known is False
+    assert year_is_known(2026) is True
+    assert year_is_known(2027) is False
+
+
+def test_deadline_after_a_known_year_reports_nothing_unknown():
+    result = deadline_after(dt.date(2025, 1, 24), 5)
+    assert result.day == dt.date(2025, 2, 7)
+    assert result.unknown_years == ()
+    assert result.holidays_known is True
+
+
+def test_office_rows_for_a_year_make_it_known_and_count():
+    HolidayDay.objects.create(
+        date=dt.date(2027, 1, 1), kind=HolidayKind.OFF, note="元旦", source=HolidaySource.OFFICE
+    )
+    HolidayDay.objects.create(
+        date=dt.date(2027, 2, 7), kind=HolidayKind.WORK, note="春节调休", source=HolidaySource.OFFICE
+    )
+    result = deadline_after(dt.date(2026, 12, 4), 20)
+    assert result.day == dt.date(2027, 1, 4)
+    assert result.unknown_years == ()
+    assert is_working_day(dt.date(2027, 2, 7)) is True  # a Sunday made a working day
+    assert is_working_day(dt.date(2027, 1, 1)) is False
+
+
+def test_holidays_unknown_message_names_the_years():
+    assert holidays_unknown_message([2028, 2027]) == (
+        "2027、2028年节假日安排尚未公布，期限暂按周末计算，公布后将重新计算并通知"
+    )
+
+
+def test_a_year_without_rows_is_read_from_the_package():
+    HolidayDay.objects.filter(date__year=2025).delete()
+    assert year_is_known(2025) is True
+    assert deadline_after(dt.date(2025, 1, 24), 5).day == dt.date(2025, 2, 7)
+    assert deadline_after(dt.date(2025, 1, 24), 5).unknown_years == ()

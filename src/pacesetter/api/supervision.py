@@ -1,7 +1,7 @@
 """Leader review (领导点评) and supervision (督查, 随机抽查, 整改, 通报) endpoints: the pages' services and selectors."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -14,9 +14,11 @@ from ninja.responses import Status
 
 from pacesetter.campaigns.selectors import campaign_get_for
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.holidays import HolidayLine, check_year, holiday_days_of
+from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
-from pacesetter.supervision import services
+from pacesetter.supervision import holidays, services
 from pacesetter.supervision.selectors import (
     draw_get_public,
     draw_list_for,
@@ -131,6 +133,10 @@ class RectificationOut(Schema):
     measures_required: str
     working_days: int
     deadline: datetime.date
+    # True while the deadline was counted on weekends only (the year's holidays not yet published);
+    # deadline_note is then the plain sentence saying so, else "".
+    deadline_provisional: bool
+    deadline_note: str
     status: str
     overdue: bool
     overdue_at: datetime.datetime | None
@@ -601,3 +607,74 @@ def notice_update(request: HttpRequest, pk: int, payload: NoticePatch):
 @router.post("/supervision/notices/{pk}/issue", response=NoticeOut, url_name="sup-notice-issue")
 def notice_issue(request: HttpRequest, pk: int):
     return _notice(services.notice_issue(actor=request.user, notice=notice_get_for(request.user, pk)))
+
+
+# ---------------------------------------------------------------- holidays (节假日安排)
+
+
+class HolidayDayIn(Schema):
+    date: datetime.date
+    kind: Literal["off", "work"]
+    note: str = ""
+
+
+class HolidayDayOut(Schema):
+    date: datetime.date
+    kind: str
+    note: str
+    source: str
+
+
+class HolidayYearIn(Schema):
+    """The whole year, replacing what is there: `days`, or `text` in the import format (`2027-01-01 休`)."""
+
+    days: list[HolidayDayIn] | None = None
+    text: str | None = None
+
+
+class ProvisionalDeadlineOut(Schema):
+    id: int
+    organisation_id: int
+    deadline: datetime.date
+
+
+class HolidayYearOut(Schema):
+    year: int
+    known: bool
+    message: str
+    days: list[HolidayDayOut]
+    provisional_rectifications: list[ProvisionalDeadlineOut]
+    recomputed_rectifications: list[int] = []
+
+
+def _holiday_year(user, year: int, recomputed=()) -> dict:
+    days = holiday_days_of(year)
+    return {
+        "year": year,
+        "known": bool(days),
+        "message": "" if days else holidays_unknown_message([year]),
+        "days": [{"date": d.date, "kind": d.kind, "note": d.note, "source": d.source} for d in days],
+        "provisional_rectifications": [
+            {"id": o.pk, "organisation_id": o.organisation_id, "deadline": o.deadline}
+            for o in holidays.provisional_rectifications_for(user)[:LIMIT]
+        ],
+        "recomputed_rectifications": [o.pk for o in recomputed],
+    }
+
+
+@router.get("/supervision/holidays", response=HolidayYearOut, url_name="sup-holiday-year")
+def holiday_year_get(request: HttpRequest, year: int):
+    return _holiday_year(request.user, check_year(year))
+
+
+@router.put("/supervision/holidays", response=HolidayYearOut, url_name="sup-holiday-year")
+def holiday_year_put(request: HttpRequest, year: int, payload: HolidayYearIn):
+    if (payload.days is None) == (payload.text is None):
+        raise ValidationError(_("请提供 days（日期列表）或 text（每行一天）其中之一"))
+    days = (
+        None
+        if payload.days is None
+        else [HolidayLine(d.date, d.kind, d.note.strip()[:60]) for d in payload.days]
+    )
+    result = holidays.holiday_year_publish(actor=request.user, year=year, text=payload.text, days=days)
+    return _holiday_year(request.user, result.year, result.recomputed)

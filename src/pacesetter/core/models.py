@@ -211,3 +211,32 @@ class Slip(models.Model):
 
     def __str__(self):
         return f"slip:{self.pk}"
+
+
+class HolidayKind(models.TextChoices):
+    OFF = "off", _("休")
+    WORK = "work", _("班")
+
+
+class HolidaySource(models.TextChoices):
+    PACKAGE = "package", _("日历包")
+    OFFICE = "office", _("活动办公室")
+
+
+class HolidayDay(models.Model):
+    """One day of the State Council's yearly schedule (节假日安排): a day off (休) or an adjusted working day
+    (班, 调休). Days not listed follow Monday–Friday. A year with no row at all is not yet known: deadlines
+    in it are counted on weekends only and say so (core/workdays.py)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=4, choices=HolidayKind.choices)
+    note = models.CharField(_("说明"), max_length=60, blank=True)
+    source = models.CharField(_("来源"), max_length=8, choices=HolidaySource.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日安排")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

@@ -1,11 +1,12 @@
-"""Writes owned by core: API tokens for machine clients."""
+"""Writes owned by core: API tokens for machine clients, the holiday table."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .errors import NotFoundError, ValidationError
-from .models import ApiToken
+from .models import ApiToken, HolidayDay, HolidaySource
 
 
 @transaction.atomic
@@ -29,3 +30,40 @@ def token_revoke(*, actor, token_id: int) -> None:
         raise NotFoundError()
     audit_log(actor=actor, action="token.revoke", obj=token)
     token.delete()
+
+
+@transaction.atomic
+def holiday_year_replace(*, actor, year: int, days) -> list[HolidayDay]:
+    """The office sets a year's schedule: its rows replace every row of that year (the package's too).
+
+    Who may is the caller's check (supervision.holidays.holiday_year_publish): core knows no roles."""
+    from .holidays import check_year
+
+    year = check_year(year)
+    days = list(days)
+    if not days:
+        raise ValidationError(_("请至少填写一天（例如“%(y)d-01-01 休”）") % {"y": year}, field="text")
+    if any(d.date.year != year for d in days):
+        raise ValidationError(_("所有日期都应在 %(y)d 年") % {"y": year}, field="text")
+    if len({d.date for d in days}) != len(days):
+        raise ValidationError(_("同一日期只能出现一次"), field="text")
+    before = list(
+        HolidayDay.objects.filter(date__year=year).order_by("date").values_list("date", "kind", "source")
+    )
+    HolidayDay.objects.filter(date__year=year).delete()
+    now = timezone.now()
+    rows = HolidayDay.objects.bulk_create(
+        HolidayDay(date=d.date, kind=d.kind, note=d.note, source=HolidaySource.OFFICE, updated_at=now)
+        for d in sorted(days, key=lambda d: d.date)
+    )
+    audit_log(
+        actor=actor,
+        action="holiday.year_replace",
+        object_type="core.holidayday",
+        object_id=year,
+        object_repr=_("%(y)d年节假日安排") % {"y": year},
+        before={"days": [f"{d:%Y-%m-%d} {k}" for d, k, _s in before]},
+        after={"days": [f"{r.date:%Y-%m-%d} {r.kind}" for r in rows]},
+        extra={"year": year, "was_known": bool(before), "previous_source": sorted({s for *_x, s in before})},
+    )
+    return rows

@@ -36,6 +36,7 @@ RULES: dict = {
     "supervision:draw-list": Cap.SUPERVISION_MANAGE,
     "supervision:draw-create": Cap.CAMPAIGN_MANAGE,
     "supervision:draw-public": PUBLIC,
+    "supervision:holiday-year": Cap.CAMPAIGN_MANAGE,  # editing: an office on a top-level organisation (service)
     "supervision:notice-list": Cap.ORG_VIEW,
     "supervision:notice-create": Cap.CAMPAIGN_MANAGE,
     "supervision:notice-detail": Cap.ORG_VIEW,
@@ -50,6 +51,7 @@ RULES: dict = {
     "api-1.0.0:sup-review-publish": Cap.REVIEW_WRITE,
     "api-1.0.0:sup-rectification-list": {"GET": Cap.PROGRESS_VIEW, "POST": Cap.PROGRESS_VIEW},
     "api-1.0.0:sup-rectification-detail": Cap.PROGRESS_VIEW,
+    "api-1.0.0:sup-holiday-year": Cap.CAMPAIGN_MANAGE,
     "api-1.0.0:sup-rectification-report": Cap.SUPERVISION_RESPOND,
     "api-1.0.0:sup-rectification-verify": Cap.PROGRESS_VIEW,
     "api-1.0.0:sup-rectification-evidence": Cap.PROGRESS_VIEW,

@@ -68,7 +68,16 @@ class RectificationForm(_Styled):
         min_value=1,
         max_value=120,
         initial=10,
-        help_text=_("按国家法定节假日和调休安排计算工作日"),
+        help_text=_("按节假日安排表（国家法定节假日和调休）计算工作日；尚未公布安排的年度暂按周末计算"),
+    )
+
+
+class HolidayYearForm(_Styled):
+    text = forms.CharField(
+        label=_("节假日安排"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=_("每行一天：日期后写“休”（放假）或“班”（调休上班），可加说明，例如“2027-01-01 休 元旦”"),
     )
 
 

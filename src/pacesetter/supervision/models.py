@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.models import Organisation
 
 from .enums import (
@@ -229,6 +230,9 @@ class Rectification(models.Model):
     measures_required = models.TextField(_("整改要求"))
     working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"))
     deadline = models.DateField(_("整改期限"))
+    # Counted Monday–Friday through a year whose holiday schedule was not yet published; recomputed once when
+    # the office enters that year (supervision/holidays.py), then cleared.
+    deadline_provisional = models.BooleanField(_("期限暂按周末计算"), default=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=RectificationStatus.choices, default=RectificationStatus.IN_PROGRESS
     )
@@ -261,6 +265,13 @@ class Rectification(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_RECTIFICATION
+
+    @property
+    def deadline_note(self) -> str:
+        """The plain warning shown with a deadline counted without the year's holidays ("" otherwise)."""
+        if not (self.deadline_provisional and self.is_open):
+            return ""
+        return holidays_unknown_message([self.deadline.year])
 
     def is_overdue(self, today=None) -> bool:
         if self.overdue_at is not None:

@@ -18,7 +18,7 @@ from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import check_upload
-from pacesetter.core.workdays import add_working_days
+from pacesetter.core.workdays import deadline_after
 from pacesetter.evaluations.models import LowSatisfactionCase
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -302,6 +302,7 @@ def rectification_issue(
             _("整改时限应在 1 到 %(n)d 个工作日之间") % {"n": MAX_WORKING_DAYS}, field="working_days"
         )
     now = now or timezone.now()
+    deadline = deadline_after(timezone.localdate(now), working_days)
     order = Rectification.objects.create(
         organisation=org,
         source=source,
@@ -311,7 +312,8 @@ def rectification_issue(
         problem=_text(problem, "problem", _("存在问题")),
         measures_required=_text(measures_required, "measures_required", _("整改要求")),
         working_days=working_days,
-        deadline=add_working_days(timezone.localdate(now), working_days),
+        deadline=deadline.day,
+        deadline_provisional=not deadline.holidays_known,
         issued_by=actor,
         issued_at=now,
         updated_at=now,
@@ -322,12 +324,12 @@ def rectification_issue(
         action="rectification.issue",
         obj=order,
         after={"status": order.status, "deadline": order.deadline, "source": source},
-        extra={"working_days": working_days},
+        extra={"working_days": working_days, "unknown_holiday_years": list(deadline.unknown_years)},
     )
     notify(
         recipients=_secretaries_and_office(org),
         title=_("整改通知：请于%(d)s前完成整改") % {"d": date_format(order.deadline, "Y年n月j日")},
-        body=order.problem[:200],
+        body="\n".join(filter(None, [order.deadline_note, order.problem[:200]])),
         url=reverse("supervision:rectification-detail", args=[order.pk]),
     )
     return order

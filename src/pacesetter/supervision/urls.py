@@ -30,6 +30,7 @@ urlpatterns = [
     path("draws/", views.draw_list, name="draw-list"),
     path("draws/new/", views.draw_create, name="draw-create"),
     path("draws/<int:pk>/", views.draw_public, name="draw-public"),
+    path("holidays/", views.holiday_year, name="holiday-year"),
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/new/", views.notice_create, name="notice-create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),

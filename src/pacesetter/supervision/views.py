@@ -15,19 +15,22 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, StateError
+from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
+from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for, org_resolve_for
 from pacesetter.orgs.views import _form_error
 
-from . import documents, draws, services
+from . import documents, draws, holidays, services
 from .enums import InspectionStatus, NoticeStatus, RectificationStatus, ReviewDue, ReviewStatus
 from .forms import (
     CancelInspectionForm,
     DrawForm,
     FileInspectionForm,
     FindingForm,
+    HolidayYearForm,
     InspectionFilter,
     InspectionForm,
     NoticeComposeForm,
@@ -829,3 +832,51 @@ def notice_issue(request, pk):
 def notice_docx(request, pk):
     notice = notice_get_for(request.user, pk)
     return _download(documents.notice_docx(notice), f"{notice.doc_number}{notice.title}.docx", DOCX_MIME)
+
+
+def holiday_year(request):
+    """节假日安排: the office views a year's schedule, pastes the State Council's notice, and sees the open
+    orders whose deadline was counted on weekends only."""
+    try:
+        year = check_year(request.GET.get("year") or timezone.localdate().year + 1)
+    except ApplicationError:
+        year = timezone.localdate().year + 1
+    can_edit = holidays.can_manage_holidays(request.user)
+    form = HolidayYearForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDeniedError(_("只有市级活动办公室可以维护节假日安排"))
+        if form.is_valid():
+            try:
+                result = holidays.holiday_year_publish(
+                    actor=request.user, year=year, text=form.cleaned_data["text"]
+                )
+            except PermissionDeniedError:
+                raise
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限")
+                    % {"y": year, "n": len(result.days), "m": len(result.recomputed)},
+                )
+                return redirect(f"{request.path}?year={year}")
+    days = holiday_days_of(year)
+    if request.method != "POST":
+        form = HolidayYearForm(initial={"text": notice_text(days)})
+    return render(
+        request,
+        "supervision/holiday_year.html",
+        {
+            "year": year,
+            "days": days,
+            "known": bool(days),
+            "unknown_message": holidays_unknown_message([year]),
+            "sources": sorted({d.get_source_display() for d in days}),
+            "form": form,
+            "can_edit": can_edit,
+            "provisional": holidays.provisional_rectifications_for(request.user)[:200],
+        },
+        status=422 if request.method == "POST" else 200,
+    )

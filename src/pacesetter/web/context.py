@@ -46,6 +46,7 @@ MENU = [
             ("supervision:inspection-list", _("督查检查"), "clipboard-data", Cap.PROGRESS_VIEW),
             ("supervision:draw-list", _("随机抽查"), "shuffle", Cap.SUPERVISION_MANAGE),
             ("supervision:notice-list", _("通报"), "megaphone-fill", Cap.ORG_VIEW),
+            ("supervision:holiday-year", _("节假日安排"), "calendar-event", Cap.CAMPAIGN_MANAGE),
         ],
     ),
     (
