@@ -77,6 +77,8 @@ POLICY: dict[str, str | dict[str, str]] = {
     "core:audit-list": Cap.AUDIT_VIEW,
     "core:token-list": LOGIN,
     "core:token-revoke": LOGIN,
+    "core:lockout-list": Cap.ROLE_MANAGE,
+    "core:lockout-lift": Cap.ROLE_MANAGE,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)

@@ -1,9 +1,10 @@
-"""Reads of the audit log (filtered, scoped by organisation path) and of the user's own API tokens."""
+"""Reads of the audit log (filtered, scoped by organisation path), the user's own API tokens, and lockouts."""
 
 import datetime
 
 from django.db.models import Q, QuerySet
 
+from .lockouts import Lock, lock_list
 from .models import ApiToken, AuditEntry
 
 
@@ -44,3 +45,28 @@ def audit_list_for(
 
 def token_list_for(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def lockout_list_for(user) -> list[Lock]:
+    """Sign-in locks in force that `user` may lift: accounts of members in their role-management scope;
+    accounts with no member record and blocked addresses only for an office whose scope includes a root
+    (as for audit entries tied to no organisation)."""
+    from pacesetter.orgs.enums import Cap
+    from pacesetter.orgs.models import SEGMENT, Member
+    from pacesetter.orgs.selectors import scope_paths
+
+    paths = scope_paths(user, Cap.ROLE_MANAGE)
+    if not paths:
+        return []
+    locks = lock_list()
+    root = any(len(p) <= SEGMENT for p in paths)
+    names = {lock.username for lock in locks if lock.username}
+    member_paths = dict(
+        Member.objects.filter(user__username__in=names).values_list("user__username", "organisation__path")
+    )
+
+    def visible(lock: Lock) -> bool:
+        path = member_paths.get(lock.username)
+        return root if path is None else any(path.startswith(p) for p in paths)
+
+    return [lock for lock in locks if visible(lock)]

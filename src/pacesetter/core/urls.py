@@ -7,4 +7,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token-revoke"),
+    path("lockouts/", views.lockout_list, name="lockout-list"),
+    path("lockouts/lift/", views.lockout_lift_view, name="lockout-lift"),
 ]

@@ -1,4 +1,4 @@
-"""Audit log and API token pages."""
+"""Audit log, API token and sign-in lockout pages."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,8 +11,8 @@ from pacesetter.orgs.selectors import scope_paths
 
 from .forms import AuditFilterForm
 from .paging import paginate
-from .selectors import audit_list_for, token_list_for
-from .services import token_create, token_revoke
+from .selectors import audit_list_for, lockout_list_for, token_list_for
+from .services import lockout_lift, token_create, token_revoke
 
 
 def audit_list(request):
@@ -41,3 +41,19 @@ def token_revoke_view(request, pk):
     token_revoke(actor=request.user, token_id=pk)
     messages.success(request, _("令牌已撤销"))
     return redirect("core:token-list")
+
+
+def lockout_list(request):
+    return render(request, "core/lockout_list.html", {"locks": lockout_list_for(request.user)})
+
+
+@require_POST
+def lockout_lift_view(request):
+    lockout_lift(
+        actor=request.user,
+        kind=request.POST.get("kind", ""),
+        username=request.POST.get("username", ""),
+        ip_address=request.POST.get("ip_address", ""),
+    )
+    messages.success(request, _("已解除锁定"))
+    return redirect("core:lockout-list")

@@ -1,0 +1,244 @@
+"""Lockouts against password and API-token guessing, on top of django-axes' failure records.
+
+django-axes records every failed sign-in (one `AccessAttempt` row per account, address and browser,
+counting failures) and refuses a locked request before any password is checked. It knows one failure
+limit and one cool-off; our rule has two tiers, so this handler answers "locked?" itself:
+
+- 5 failures for one account from one address within 15 minutes lock that pair for 15 minutes after
+  the last failure (an attacker elsewhere does not lock the real user out);
+- 20 failures for one account from any addresses within 30 minutes lock the account for 30 minutes;
+- bad API tokens from one address (rows with no account) block that address for 15 minutes.
+
+Figures come from settings (LOCKOUT_*). Every lock ends by itself; the office lifts one earlier with
+`lockout_lift`. The address is always `client_ip` (trusted proxies only), never a header the client
+wrote. Each new lock and each lift writes an audit entry.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .audit import audit_log
+from .middleware import client_ip
+
+TOKEN_PATH = "/api/"
+
+
+def _pair_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.LOCKOUT_PAIR_MINUTES)
+
+
+def _account_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.LOCKOUT_ACCOUNT_MINUTES)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """One lock in force: `kind` is "pair" (account from one address), "account" or "token" (address)."""
+
+    kind: str
+    username: str
+    ip_address: str
+    failures: int
+    until: datetime.datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.username}:{self.ip_address}"
+
+
+def _sum_since(qs, since) -> tuple[int, datetime.datetime | None]:
+    row = qs.filter(attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    return row["n"] or 0, row["last"]
+
+
+def locks_for(username: str, ip_address: str | None, *, now=None) -> list[Lock]:
+    """The locks in force against `username` signing in from `ip_address` (none, one or both tiers)."""
+    now = now or timezone.now()
+    rows = AccessAttempt.objects.filter(username=username)
+    found = []
+    n, last = _sum_since(rows.filter(ip_address=ip_address), now - _pair_window())
+    if n >= settings.LOCKOUT_PAIR_FAILURES:
+        found.append(Lock("pair", username, ip_address or "", n, last + _pair_window()))
+    n, last = _sum_since(rows, now - _account_window())
+    if n >= settings.LOCKOUT_ACCOUNT_FAILURES:
+        found.append(Lock("account", username, "", n, last + _account_window()))
+    return found
+
+
+def lock_for(username: str | None, ip_address: str | None, *, now=None) -> Lock | None:
+    """The lock that refuses `username` from `ip_address` now; the later-ending one if both tiers hold."""
+    locks = locks_for(username, ip_address, now=now) if username else []
+    return max(locks, key=lambda lock: lock.until) if locks else None
+
+
+def token_lock_for(ip_address: str | None, *, now=None) -> Lock | None:
+    now = now or timezone.now()
+    rows = AccessAttempt.objects.filter(username__isnull=True, ip_address=ip_address)
+    n, last = _sum_since(rows, now - _pair_window())
+    if n >= settings.LOCKOUT_TOKEN_FAILURES:
+        return Lock("token", "", ip_address or "", n, last + _pair_window())
+    return None
+
+
+def _audit_lock(lock: Lock) -> None:
+    audit_log(
+        actor=None,
+        action="auth.lockout",
+        object_type="auth.lockout",
+        object_id=lock.username or lock.ip_address,
+        object_repr=lock.username or lock.ip_address,
+        extra={"kind": lock.kind, "ip": lock.ip_address, "failures": lock.failures, "until": lock.until},
+        scope_path=scope_path_of(lock.username),
+    )
+
+
+def scope_path_of(username: str) -> str:
+    if not username:
+        return ""
+    from pacesetter.orgs.models import Member
+
+    path = Member.objects.filter(user__username=username).values_list("organisation__path", flat=True).first()
+    return path or ""
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """axes' database handler with our two-tier rule (see the module docstring)."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        # AXES_FAILURE_LIMIT is 1: "failures" here means "a lock holds", so axes' own checks follow our rule.
+        username = get_client_username(request, credentials)
+        return 1 if lock_for(username, request.axes_ip_address, now=request.axes_attempt_time) else 0
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        # A success clears only its own pair: the account's count from other addresses (someone else
+        # guessing) must not be wiped by the real user signing in.
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
+        return count
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        was_locked = bool(getattr(request, "axes_locked_out", False))
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and not was_locked and getattr(request, "axes_locked_out", False):
+            lock = lock_for(get_client_username(request, credentials), request.axes_ip_address)
+            if lock is not None:
+                _audit_lock(lock)
+
+
+def lockout_message(lock: Lock) -> str:
+    until = timezone.localtime(lock.until)
+    minutes = max(1, -(-int((lock.until - timezone.now()).total_seconds()) // 60))
+    when = (
+        date_format(until, "H:i") if until.date() == timezone.localdate() else date_format(until, "Y-m-d H:i")
+    )
+    if lock.kind == "token":
+        return _(
+            "来自该地址的无效 API 令牌过多，已暂停受理。请在 %(time)s（约 %(minutes)s 分钟后）再试。"
+        ) % {
+            "time": when,
+            "minutes": minutes,
+        }
+    return _(
+        "登录失败次数过多，该账号已暂时锁定。请在 %(time)s（约 %(minutes)s 分钟后）再试；"
+        "如需提前解锁，请联系活动办公室。"
+    ) % {"time": when, "minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What axes sends a locked-out sign-in: the login page again, with when to try again."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    lock = lock_for(get_client_username(request, credentials), client_ip(request))
+    message = lockout_message(lock) if lock else _("登录失败次数过多，请稍后再试。")
+    form = AuthenticationForm(request, data=request.POST or None)
+    context = {"form": form, "lockout_message": message, "next": request.POST.get("next", "")}
+    return render(request, "registration/login.html", context, status=429)
+
+
+# API tokens -----------------------------------------------------------------------------------------------
+
+
+def token_refusal(request) -> JsonResponse | None:
+    """A 429 for an address that sent too many bad tokens lately, else None."""
+    lock = token_lock_for(client_ip(request))
+    if lock is None:
+        return None
+    response = JsonResponse({"code": "too_many_requests", "message": lockout_message(lock)}, status=429)
+    response["Retry-After"] = str(max(1, int((lock.until - timezone.now()).total_seconds())))
+    return response
+
+
+def token_failure_record(request) -> None:
+    """Count one bad token from the request's address (an axes row with no account)."""
+    ip = client_ip(request)
+    now = timezone.now()
+    with transaction.atomic():
+        attempt = (
+            AccessAttempt.objects.select_for_update()
+            .filter(username__isnull=True, ip_address=ip, attempt_time__gte=now - _pair_window())
+            .first()
+        )
+        if attempt is None:
+            AccessAttempt.objects.filter(username__isnull=True, ip_address=ip).delete()
+            AccessAttempt.objects.create(
+                username=None,
+                ip_address=ip,
+                user_agent=request.headers.get("User-Agent", "")[:255],
+                http_accept=request.headers.get("Accept", "")[:1025],
+                path_info=request.path_info[:255],
+                get_data="",
+                post_data="",
+                failures_since_start=1,
+            )
+        else:
+            AccessAttempt.objects.filter(pk=attempt.pk).update(
+                failures_since_start=attempt.failures_since_start + 1, attempt_time=now
+            )
+        lock = token_lock_for(ip, now=now)
+        if lock is not None and lock.failures == settings.LOCKOUT_TOKEN_FAILURES:
+            _audit_lock(lock)
+
+
+def lock_list(*, now=None) -> list[Lock]:
+    """Every lock in force, latest-ending first (the caller filters by scope)."""
+    now = now or timezone.now()
+    since = now - max(_pair_window(), _account_window())
+    pairs = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .values_list("username", "ip_address")
+        .distinct()
+        .order_by("username", "ip_address")
+    )
+    locks: dict[str, Lock] = {}
+    for username, ip in pairs:
+        found = locks_for(username, ip, now=now) if username else [token_lock_for(ip, now=now)]
+        locks.update((lock.key, lock) for lock in found if lock is not None)
+    return sorted(locks.values(), key=lambda lock: lock.until, reverse=True)
+
+
+def lock_clear(lock: Lock) -> None:
+    """Delete the failure records behind `lock`, so counting starts afresh."""
+    rows = AccessAttempt.objects.all()
+    if lock.kind == "pair":
+        rows = rows.filter(username=lock.username, ip_address=lock.ip_address)
+    elif lock.kind == "account":
+        rows = rows.filter(username=lock.username)
+    else:
+        rows = rows.filter(username__isnull=True, ip_address=lock.ip_address)
+    rows.delete()
