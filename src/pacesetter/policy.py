@@ -37,6 +37,8 @@ POLICY: dict[str, str | dict[str, str]] = {
     "set_language": PUBLIC,
     "password_change": LOGIN,
     "password_change_done": LOGIN,
+    "otp-setup": LOGIN,
+    "otp-verify": LOGIN,
     "javascript-catalog": PUBLIC,
     "favicon": PUBLIC,
     # Organisation tree

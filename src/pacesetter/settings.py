@@ -81,18 +81,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pacesetter.core.middleware.TokenAuthenticationMiddleware",
     "pacesetter.core.middleware.JsonNulGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pacesetter.core.middleware.RequestContextMiddleware",
+    "pacesetter.core.otp.SecondFactorMiddleware",
     "pacesetter.policy.PolicyMiddleware",
     # Last, as axes asks: it turns a login refused for a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -142,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # django-axes first: it refuses a locked-out account or address before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "pacesetter.core.lockouts.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -213,9 +216,16 @@ AXES_CLIENT_IP_CALLABLE = "pacesetter.core.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "pacesetter.core.lockouts.lockout_response"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are not a log we keep; failures and lockouts are
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the windows above slide over these
 
 # Second factor (TOTP, django-otp) for the roles listed here, e.g. "office,secretary"; empty: off.
 OTP_ROLES = frozenset(r.strip() for r in os.getenv("PACESETTER_OTP_ROLES", "").split(",") if r.strip())
+_unknown_roles = OTP_ROLES - {"office", "secretary", "leader", "inspector", "member"}
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        f"PACESETTER_OTP_ROLES names unknown roles: {', '.join(sorted(_unknown_roles))}; "
+        "use office, secretary, leader, inspector, member"
+    )
 OTP_TOTP_ISSUER = os.getenv("PACESETTER_OTP_ISSUER", "创先争优")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

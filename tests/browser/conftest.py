@@ -38,13 +38,33 @@ def browser():
         browser.close()
 
 
+def watch_csp(page) -> list[str]:
+    """Chromium reports a Content-Security-Policy refusal (an inline script or handler, eval) on the console;
+    collect those so the test fails at teardown: every page must work under the policy."""
+    violations: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
+def fail_on_csp(violations: list[str]) -> None:
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = watch_csp(page)
     yield page
     context.close()
+    fail_on_csp(violations)
 
 
 @pytest.fixture
@@ -54,8 +74,10 @@ def phone(browser):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = watch_csp(page)
     yield page
     context.close()
+    fail_on_csp(violations)
 
 
 @pytest.fixture

@@ -88,3 +88,9 @@ def test_check_deploy_without_https_warns_about_cookies(tmp_path):
 
     assert result.returncode == 1
     assert "security.W012" in result.stderr + result.stdout
+
+
+def test_otp_roles_setting_with_an_unknown_role_is_refused(tmp_path):
+    result = run(["-c", "import pacesetter.settings"], tmp_path, PACESETTER_OTP_ROLES="office,admin")
+    assert result.returncode == 1
+    assert "PACESETTER_OTP_ROLES names unknown roles: admin;" in result.stderr

@@ -1,14 +1,17 @@
 """Lockouts against password and API-token guessing, on top of django-axes' failure records.
 
-django-axes records every failed sign-in (one `AccessAttempt` row per account, address and browser,
-counting failures) and refuses a locked request before any password is checked. It knows one failure
-limit and one cool-off; our rule has two tiers, so this handler answers "locked?" itself:
+django-axes records every failed sign-in (AXES_ENABLE_ACCESS_FAILURE_LOG: one `AccessFailureLog` row
+per failure, with its time) and refuses a locked request before any password is checked. It knows one
+failure limit and one cool-off; our rule has two tiers, so this handler answers "locked?" itself from
+those rows, in true sliding windows:
 
-- 5 failures for one account from one address within 15 minutes lock that pair for 15 minutes after
-  the last failure (an attacker elsewhere does not lock the real user out);
+- 5 failures for one account from one address within 15 minutes lock that pair for 15 minutes from
+  the failure that reached 5 (an attacker elsewhere does not lock the real user out);
 - 20 failures for one account from any addresses within 30 minutes lock the account for 30 minutes;
-- bad API tokens from one address (rows with no account) block that address for 15 minutes.
+- 10 bad API tokens from one address within 15 minutes (rows with no account) block it for 15 minutes.
 
+Failures during a lock are not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off), so a lock
+ends when announced.
 Figures come from settings (LOCKOUT_*). Every lock ends by itself; the office lifts one earlier with
 `lockout_lift`. The address is always `client_ip` (trusted proxies only), never a header the client
 wrote. Each new lock and each lift writes an audit entry.
@@ -17,12 +20,11 @@ wrote. Each new lock and each lift writes an audit entry.
 import datetime
 from dataclasses import dataclass
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,8 +33,6 @@ from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .middleware import client_ip
-
-TOKEN_PATH = "/api/"
 
 
 def _pair_window() -> datetime.timedelta:
@@ -58,24 +58,40 @@ class Lock:
         return f"{self.kind}:{self.username}:{self.ip_address}"
 
 
-def _sum_since(qs, since) -> tuple[int, datetime.datetime | None]:
-    row = qs.filter(attempt_time__gte=since).aggregate(
-        n=Sum("failures_since_start"), last=Max("attempt_time")
+def _lock_from(times: list[datetime.datetime], limit: int, window: datetime.timedelta, now) -> tuple:
+    """(until, failures) of the lock that `times` (ascending) put in force now, or (None, 0).
+
+    A failure that is the `limit`-th within `window` locks for `window` from that failure."""
+    for i in range(len(times) - 1, limit - 2, -1):
+        if times[i] + window <= now:
+            break
+        first = i - limit + 1
+        if times[i] - times[first] <= window:
+            return times[i] + window, sum(1 for t in times[: i + 1] if t >= times[i] - window)
+    return None, 0
+
+
+def _times(rows, window: datetime.timedelta, now) -> list[datetime.datetime]:
+    since = now - 2 * window
+    return list(
+        rows.filter(attempt_time__gte=since).order_by("attempt_time").values_list("attempt_time", flat=True)
     )
-    return row["n"] or 0, row["last"]
 
 
 def locks_for(username: str, ip_address: str | None, *, now=None) -> list[Lock]:
     """The locks in force against `username` signing in from `ip_address` (none, one or both tiers)."""
     now = now or timezone.now()
-    rows = AccessAttempt.objects.filter(username=username)
+    rows = AccessFailureLog.objects.filter(username=username)
     found = []
-    n, last = _sum_since(rows.filter(ip_address=ip_address), now - _pair_window())
-    if n >= settings.LOCKOUT_PAIR_FAILURES:
-        found.append(Lock("pair", username, ip_address or "", n, last + _pair_window()))
-    n, last = _sum_since(rows, now - _account_window())
-    if n >= settings.LOCKOUT_ACCOUNT_FAILURES:
-        found.append(Lock("account", username, "", n, last + _account_window()))
+    pair, account = _pair_window(), _account_window()
+    until, n = _lock_from(
+        _times(rows.filter(ip_address=ip_address), pair, now), settings.LOCKOUT_PAIR_FAILURES, pair, now
+    )
+    if until:
+        found.append(Lock("pair", username, ip_address or "", n, until))
+    until, n = _lock_from(_times(rows, account, now), settings.LOCKOUT_ACCOUNT_FAILURES, account, now)
+    if until:
+        found.append(Lock("account", username, "", n, until))
     return found
 
 
@@ -87,11 +103,11 @@ def lock_for(username: str | None, ip_address: str | None, *, now=None) -> Lock 
 
 def token_lock_for(ip_address: str | None, *, now=None) -> Lock | None:
     now = now or timezone.now()
-    rows = AccessAttempt.objects.filter(username__isnull=True, ip_address=ip_address)
-    n, last = _sum_since(rows, now - _pair_window())
-    if n >= settings.LOCKOUT_TOKEN_FAILURES:
-        return Lock("token", "", ip_address or "", n, last + _pair_window())
-    return None
+    rows = AccessFailureLog.objects.filter(username__isnull=True, ip_address=ip_address)
+    until, n = _lock_from(
+        _times(rows, _pair_window(), now), settings.LOCKOUT_TOKEN_FAILURES, _pair_window(), now
+    )
+    return Lock("token", "", ip_address or "", n, until) if until else None
 
 
 def _audit_lock(lock: Lock) -> None:
@@ -115,6 +131,17 @@ def scope_path_of(username: str) -> str:
     return path or ""
 
 
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' gate, first of AUTHENTICATION_BACKENDS. A check of a password with no request (a management
+    command, the test client's login()) has no client address to count or lock; axes would refuse it
+    outright, we let the next backend answer. Every sign-in over HTTP passes its request."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """axes' database handler with our two-tier rule (see the module docstring)."""
 
@@ -123,22 +150,35 @@ class LockoutHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         return 1 if lock_for(username, request.axes_ip_address, now=request.axes_attempt_time) else 0
 
+    def remove_out_of_limit_failure_logs(self, *, username: str, limit=None) -> int:
+        # axes trims a user's failure log past a count, from the newest end (its default ordering): an
+        # attacker past that count would have each new failure deleted at once and never be locked. We
+        # keep every row the windows need and drop only those older than twice the longest window.
+        cutoff = timezone.now() - 2 * max(_pair_window(), _account_window())
+        count, _ = AccessFailureLog.objects.filter(username=username, attempt_time__lt=cutoff).delete()
+        return count
+
     def reset_user_attempts(self, request, credentials=None) -> int:
-        # A success clears only its own pair: the account's count from other addresses (someone else
-        # guessing) must not be wiped by the real user signing in.
+        # A success clears only its own pair: the account's failures from other addresses (someone else
+        # guessing) must not be wiped by the real user signing in. Past locks stay in the audit log.
         username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(
-            username=username, ip_address=request.axes_ip_address
-        ).delete()
+        pair = {"username": username, "ip_address": request.axes_ip_address}
+        AccessAttempt.objects.filter(**pair).delete()
+        count, _ = AccessFailureLog.objects.filter(**pair).delete()
         return count
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         was_locked = bool(getattr(request, "axes_locked_out", False))
         super().user_login_failed(sender, credentials, request, **kwargs)
-        if request is not None and not was_locked and getattr(request, "axes_locked_out", False):
-            lock = lock_for(get_client_username(request, credentials), request.axes_ip_address)
-            if lock is not None:
-                _audit_lock(lock)
+        if request is None or was_locked:
+            return
+        # axes writes the failure row after its own "locked?" check, so the failure that reaches the
+        # limit is judged here: it already gets the lockout page, and the new lock its audit entry.
+        lock = lock_for(get_client_username(request, credentials), request.axes_ip_address)
+        if lock is not None:
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            _audit_lock(lock)
 
 
 def lockout_message(lock: Lock) -> str:
@@ -185,42 +225,30 @@ def token_refusal(request) -> JsonResponse | None:
 
 
 def token_failure_record(request) -> None:
-    """Count one bad token from the request's address (an axes row with no account)."""
+    """Record one bad token from the request's address (an axes failure row with no account)."""
     ip = client_ip(request)
     now = timezone.now()
-    with transaction.atomic():
-        attempt = (
-            AccessAttempt.objects.select_for_update()
-            .filter(username__isnull=True, ip_address=ip, attempt_time__gte=now - _pair_window())
-            .first()
-        )
-        if attempt is None:
-            AccessAttempt.objects.filter(username__isnull=True, ip_address=ip).delete()
-            AccessAttempt.objects.create(
-                username=None,
-                ip_address=ip,
-                user_agent=request.headers.get("User-Agent", "")[:255],
-                http_accept=request.headers.get("Accept", "")[:1025],
-                path_info=request.path_info[:255],
-                get_data="",
-                post_data="",
-                failures_since_start=1,
-            )
-        else:
-            AccessAttempt.objects.filter(pk=attempt.pk).update(
-                failures_since_start=attempt.failures_since_start + 1, attempt_time=now
-            )
-        lock = token_lock_for(ip, now=now)
-        if lock is not None and lock.failures == settings.LOCKOUT_TOKEN_FAILURES:
-            _audit_lock(lock)
+    AccessFailureLog.objects.filter(
+        username__isnull=True, ip_address=ip, attempt_time__lt=now - 2 * _pair_window()
+    ).delete()
+    AccessFailureLog.objects.create(
+        username=None,
+        ip_address=ip,
+        user_agent=request.headers.get("User-Agent", "")[:255],
+        http_accept=request.headers.get("Accept", "")[:1025],
+        path_info=request.path_info[:255],
+    )
+    lock = token_lock_for(ip, now=now)
+    if lock is not None:  # refused requests are not recorded: this failure started the lock
+        _audit_lock(lock)
 
 
 def lock_list(*, now=None) -> list[Lock]:
     """Every lock in force, latest-ending first (the caller filters by scope)."""
     now = now or timezone.now()
-    since = now - max(_pair_window(), _account_window())
+    since = now - 2 * max(_pair_window(), _account_window())
     pairs = (
-        AccessAttempt.objects.filter(attempt_time__gte=since)
+        AccessFailureLog.objects.filter(attempt_time__gte=since)
         .values_list("username", "ip_address")
         .distinct()
         .order_by("username", "ip_address")
@@ -234,11 +262,11 @@ def lock_list(*, now=None) -> list[Lock]:
 
 def lock_clear(lock: Lock) -> None:
     """Delete the failure records behind `lock`, so counting starts afresh."""
-    rows = AccessAttempt.objects.all()
     if lock.kind == "pair":
-        rows = rows.filter(username=lock.username, ip_address=lock.ip_address)
+        match = {"username": lock.username, "ip_address": lock.ip_address}
     elif lock.kind == "account":
-        rows = rows.filter(username=lock.username)
+        match = {"username": lock.username}
     else:
-        rows = rows.filter(username__isnull=True, ip_address=lock.ip_address)
-    rows.delete()
+        match = {"username__isnull": True, "ip_address": lock.ip_address}
+    AccessAttempt.objects.filter(**match).delete()
+    AccessFailureLog.objects.filter(**match).delete()

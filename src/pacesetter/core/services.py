@@ -1,7 +1,8 @@
-"""Writes owned by core: API tokens for machine clients, lifting sign-in lockouts."""
+"""Writes owned by core: API tokens for machine clients, lifting sign-in lockouts, second-factor devices."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_log
 from .errors import NotFoundError, ValidationError
@@ -56,3 +57,40 @@ def lockout_lift(*, actor, kind: str, username: str = "", ip_address: str = "") 
         extra={"kind": lock.kind, "ip": lock.ip_address, "failures": lock.failures, "until": lock.until},
         scope_path=scope_path_of(lock.username),
     )
+
+
+def otp_device_confirm(*, actor, token: str) -> TOTPDevice:
+    """Confirm the actor's new authenticator app with a code it shows; from now on sign-in asks for one.
+
+    The code is checked outside the transaction: django-otp counts a wrong code (throttling), and a
+    rollback must not undo that count."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
+    if device is None:
+        raise NotFoundError(_("请重新打开设置页面扫描二维码"))
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError(_("验证码不正确或已过期，请输入手机上当前显示的 6 位数字"), field="token")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        audit_log(
+            actor=actor,
+            action="auth.otp-setup",
+            object_type="auth.otp",
+            object_id=actor.pk,
+            object_repr=str(actor),
+        )
+    return device
+
+
+def otp_device_verify(*, actor, token: str) -> TOTPDevice:
+    """Check a code against the actor's confirmed device (django-otp throttles repeated wrong codes)."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=True).order_by("pk").first()
+    if device is None:
+        raise NotFoundError(_("您还没有设置动态验证码"))
+    allowed, _data = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(_("验证码输错次数过多，请稍等片刻再输入"), field="token")
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError(_("验证码不正确或已过期，请输入手机上当前显示的 6 位数字"), field="token")
+    return device
