@@ -38,20 +38,31 @@ def browser():
         browser.close()
 
 
-def watch_csp(page) -> list[str]:
-    """Chromium reports a Content-Security-Policy refusal (an inline script or handler, eval) on the console;
-    collect those so the test fails at teardown: every page must work under the policy."""
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every page a browser test opens must work under the Content-Security-Policy: Chromium reports a
+    refused inline script, handler or eval on the console, in any context the test makes; such a report
+    fails the test at teardown. (A test that provokes one on purpose empties the list.)"""
     violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
 
-    def on_console(message):
-        if "Content Security Policy" in message.text:
-            violations.append(f"{page.url}: {message.text}")
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
 
-    page.on("console", on_console)
-    return violations
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                violations.append(f"{message.page.url if message.page else ''}: {message.text}")
 
+        context.on("console", on_console)
+        return context
 
-def fail_on_csp(violations: list[str]) -> None:
+    browser.new_context = watched_context
+    yield violations
+    del browser.new_context
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
@@ -61,10 +72,8 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    violations = watch_csp(page)
     yield page
     context.close()
-    fail_on_csp(violations)
 
 
 @pytest.fixture
@@ -74,10 +83,8 @@ def phone(browser):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
-    violations = watch_csp(page)
     yield page
     context.close()
-    fail_on_csp(violations)
 
 
 @pytest.fixture
