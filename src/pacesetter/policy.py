@@ -6,15 +6,19 @@ selectors' business (scope: the subtree their role is granted on). A URL name mi
 is refused for everyone (fail closed), and the permission test fails until a rule is written.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
 from pacesetter.core.access import LOGIN, PUBLIC
+from pacesetter.core.otp import confirmed_device
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
+from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
@@ -35,6 +39,8 @@ POLICY: dict[str, str | dict[str, str]] = {
     "set_language": PUBLIC,
     "password_change": LOGIN,
     "password_change_done": LOGIN,
+    "otp-setup": LOGIN,
+    "otp-verify": LOGIN,
     "javascript-catalog": PUBLIC,
     "favicon": PUBLIC,
     # Organisation tree
@@ -75,6 +81,8 @@ POLICY: dict[str, str | dict[str, str]] = {
     "web:audit-list": Cap.AUDIT_VIEW,
     "web:token-list": LOGIN,
     "web:token-revoke": LOGIN,
+    "web:lockout-list": Cap.ROLE_MANAGE,
+    "web:lockout-lift": Cap.ROLE_MANAGE,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)
@@ -158,3 +166,33 @@ class PolicyMiddleware:
         return HttpResponseForbidden(
             render_to_string("web/error.html", {"status": 403, "message": message}, request)
         )
+
+
+# Pages an unverified user still needs: the second-factor pages themselves and leaving.
+OTP_EXEMPT = {"otp-setup", "otp-verify", "logout", "set_language", "javascript-catalog", "favicon"}
+
+
+class SecondFactorMiddleware:
+    """Sends a signed-in user whose role needs a second factor, and who has not given it in this session,
+    to the setup or verify page (API token clients are machines: their token was made by a verified user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if getattr(request, "auth_via_token", False) or not otp_required(user) or user.is_verified():
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name in OTP_EXEMPT or name.startswith("static") or rule_for(name, request.method) == PUBLIC:
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"code": "second_factor_required", "message": _("请先在网页上完成动态验证码验证")}, status=401
+            )
+        target = "otp-verify" if confirmed_device(user) else "otp-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

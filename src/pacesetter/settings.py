@@ -1,5 +1,6 @@
 """Settings for Pacesetter, read from the environment (one file for every deployment)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pacesetter.core",
     "pacesetter.orgs",
     "pacesetter.notifications",
@@ -77,19 +81,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pacesetter.core.middleware.TokenAuthenticationMiddleware",
     "pacesetter.core.middleware.JsonNulGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pacesetter.core.middleware.RequestContextMiddleware",
+    "pacesetter.policy.SecondFactorMiddleware",
     "pacesetter.policy.PolicyMiddleware",
+    # Last, as axes asks: it turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pacesetter.urls"
@@ -133,6 +142,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "pacesetter.core.lockouts.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -190,10 +204,73 @@ REVIEW_DUE_SOON_DAYS = envint("PACESETTER_REVIEW_DUE_SOON_DAYS", "30")
 COMMITMENT_REMIND_DAYS = envint("PACESETTER_COMMITMENT_REMIND_DAYS", "7")
 COMMITMENT_PUBLIC_RATINGS_PER_HOUR = envint("PACESETTER_COMMITMENT_PUBLIC_RATINGS_PER_HOUR", "20")
 
+# Password guessing (django-axes, with our rules in core/lockouts.py): 5 failures for one account from one
+# address within 15 minutes lock that pair for 15 minutes; 20 from any address lock the account for 30.
+# Locks always end by themselves; the office can lift one earlier. The address is our trusted-proxy one.
+LOCKOUT_PAIR_FAILURES = envint("PACESETTER_LOCKOUT_PAIR_FAILURES", "5", minimum=1)
+LOCKOUT_PAIR_MINUTES = envint("PACESETTER_LOCKOUT_PAIR_MINUTES", "15", minimum=1)
+LOCKOUT_ACCOUNT_FAILURES = envint("PACESETTER_LOCKOUT_ACCOUNT_FAILURES", "20", minimum=1)
+LOCKOUT_ACCOUNT_MINUTES = envint("PACESETTER_LOCKOUT_ACCOUNT_MINUTES", "30", minimum=1)
+# Bad API tokens from one address: this many within the pair window block that address for that long.
+LOCKOUT_TOKEN_FAILURES = envint("PACESETTER_LOCKOUT_TOKEN_FAILURES", "10", minimum=1)
+AXES_ENABLED = envbool("PACESETTER_LOCKOUT", "true")
+AXES_HANDLER = "pacesetter.orgs.accounts.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = 1  # LockoutHandler.get_failures answers 1 when either rule holds, else 0
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=max(LOCKOUT_PAIR_MINUTES, LOCKOUT_ACCOUNT_MINUTES))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends at the time we announce
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "pacesetter.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "pacesetter.core.lockouts.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are not a log we keep; failures and lockouts are
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the windows above slide over these
+
+# Second factor (TOTP, django-otp) for the roles listed here, e.g. "office,secretary"; empty: off.
+OTP_ROLES = frozenset(r.strip() for r in os.getenv("PACESETTER_OTP_ROLES", "").split(",") if r.strip())
+_unknown_roles = OTP_ROLES - {"office", "secretary", "leader", "inspector", "member"}
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        f"PACESETTER_OTP_ROLES names unknown roles: {', '.join(sorted(_unknown_roles))}; "
+        "use office, secretary, leader, inspector, member"
+    )
+OTP_TOTP_ISSUER = os.getenv("PACESETTER_OTP_ISSUER", "创先争优")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Behind HTTPS (set PACESETTER_HTTPS=true in production): cookies only over TLS, HSTS, and plain HTTP
+# redirected. The proxy's X-Forwarded-Proto is believed only when a trusted proxy is configured.
+HTTPS = envbool("PACESETTER_HTTPS", "false")
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+    SECURE_HSTS_SECONDS = envint("PACESETTER_HSTS_SECONDS", "31536000", minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PACESETTER_HSTS_SUBDOMAINS", "true")
+    SECURE_HSTS_PRELOAD = envbool("PACESETTER_HSTS_PRELOAD", "true")
+    if TRUSTED_PROXIES > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts only from our own files, so an injected <script> or
+# onclick does nothing. Styles allow inline attributes: templates and ECharts set style="…".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

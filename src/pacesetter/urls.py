@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from pacesetter.api.urls import api
+from pacesetter.web import account_views
 
 urlpatterns = [
     # First: the public ballot endpoint is the busiest URL, and Django tries patterns in order.
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/otp/setup/", account_views.otp_setup, name="otp-setup"),
+    path("accounts/otp/verify/", account_views.otp_verify, name="otp-verify"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Browsers ask for /favicon.ico whatever the pages link to.

@@ -38,6 +38,35 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every page a browser test opens must work under the Content-Security-Policy: Chromium reports a
+    refused inline script, handler or eval on the console, in any context the test makes; such a report
+    fails the test at teardown. (A test that provokes one on purpose empties the list.)"""
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+        context.on("console", on_console)
+        return context
+
+    browser.new_context = watched_context
+    yield violations
+    del browser.new_context
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

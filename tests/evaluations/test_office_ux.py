@@ -30,7 +30,7 @@ ROW = re.compile(
 def _confirms(body: str) -> dict[str, str]:
     """to-<status> button → the question its form asks before submitting."""
     forms = re.findall(
-        r"""<form method="post" action="[^"]*/status/" onsubmit="return confirm\('([^']+)'\)">"""
+        r"""<form method="post" action="[^"]*/status/" data-confirm="([^"]+)">"""
         r""".*?data-testid="to-(\w+)\"""",
         body,
         re.S,
@@ -278,6 +278,8 @@ def test_round_form_datalist_qualifies_a_shared_name_with_its_parent(city, clien
 
 def test_round_form_grade_lines_toggle_with_kind(city, client_for):
     body = client_for(city.office).get("/evaluations/new/").content.decode()
-    assert 'kind.value === "assessment"' in body
+    # The toggling script is a static file (the CSP forbids inline script); the page names the fields.
+    assert '<script src="/static/js/round-form.js"></script>' in body
+    assert 'data-grades="id_grade_excellent,id_grade_qualified,id_grade_basic" data-flagged="false"' in body
     for name in ("grade_excellent", "grade_qualified", "grade_basic"):
         assert f'name="{name}"' in body  # still in the form: shown by the script, or by an error

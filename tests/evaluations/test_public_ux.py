@@ -121,7 +121,7 @@ def test_csrf_failure_page_plain_and_mobile(db):
         "请返回上一页，刷新页面后再提交一次。",
     ]
     assert re.findall(r'<a href="([^"]+)" class="btn [^"]+"[^>]*>([^<]+)</a>', body) == [
-        ("javascript:history.back()", "返回上一页"),
+        ("#", "返回上一页"),
         ("/", "首页"),
     ]
     assert "CSRF verification failed" not in body

@@ -20,8 +20,15 @@ class TokenAuthenticationMiddleware:
         header = request.headers.get("Authorization", "")
         request.auth_via_token = False
         if request.path_info.startswith("/api/") and header.startswith("Bearer "):
+            from .lockouts import token_failure_record, token_refusal
+
+            # An address that sent many bad tokens lately is refused before the token is even looked up.
+            refusal = token_refusal(request)
+            if refusal is not None:
+                return refusal
             token = ApiToken.lookup(header.removeprefix("Bearer ").strip())
             if token is None:
+                token_failure_record(request)
                 return JsonResponse({"code": "invalid_token", "message": "API 令牌无效或已撤销"}, status=401)
             request.user = token.user
             request.auth_via_token = True

@@ -1,4 +1,4 @@
-"""Reads of the audit log (filtered, scoped by organisation path) and of the user's own API tokens."""
+"""Reads of the audit log (filtered, scoped by organisation path), the user's own API tokens, and lockouts."""
 
 import datetime
 

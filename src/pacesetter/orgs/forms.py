@@ -39,7 +39,7 @@ class OrgNameField(forms.CharField):
                 "hx-get": "/orgs/?options=1",
                 "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#org-options",
-                "hx-vals": "js:{q: event.target.value}",
+                "data-org-suggest": "",  # pacesetter.js sends the typed text as ?q=
             }
         )
 

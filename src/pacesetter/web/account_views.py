@@ -1,15 +1,25 @@
-"""Audit log and API token pages (pages live in web: core knows no organisation scope)."""
+"""Audit log, API token, sign-in lockout and second-factor pages (in web: core knows no organisation scope)."""
 
+from urllib.parse import urlencode
+
+import django_otp
+import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pacesetter.core.errors import ApplicationError
 from pacesetter.core.forms import AuditFilterForm
+from pacesetter.core.otp import confirmed_device
 from pacesetter.core.paging import paginate
 from pacesetter.core.selectors import audit_list_for, token_list_for
 from pacesetter.core.services import token_create, token_revoke
+from pacesetter.orgs.accounts import lockout_lift, lockout_list_for, otp_device_confirm, otp_device_verify
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import scope_paths
 
@@ -40,3 +50,68 @@ def token_revoke_view(request, pk):
     token_revoke(actor=request.user, token_id=pk)
     messages.success(request, _("令牌已撤销"))
     return redirect("web:token-list")
+
+
+def lockout_list(request):
+    return render(request, "web/lockout_list.html", {"locks": lockout_list_for(request.user)})
+
+
+@require_POST
+def lockout_lift_view(request):
+    lockout_lift(
+        actor=request.user,
+        kind=request.POST.get("kind", ""),
+        username=request.POST.get("username", ""),
+        ip_address=request.POST.get("ip_address", ""),
+    )
+    messages.success(request, _("已解除锁定"))
+    return redirect("web:lockout-list")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/dashboard/"
+
+
+def otp_setup(request):
+    """Scan a QR code with an authenticator app, then confirm with the code it shows."""
+    if confirmed_device(request.user) is not None and not request.user.is_verified():
+        return redirect(f"{reverse('otp-verify')}?{urlencode({'next': _next_url(request)})}")
+    error = None
+    if request.method == "POST":
+        try:
+            device = otp_device_confirm(actor=request.user, token=request.POST.get("token", ""))
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            django_otp.login(request, device)
+            messages.success(request, _("动态验证码已启用，以后登录时需要输入"))
+            return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="phone", confirmed=False)
+    # segno writes the SVG itself from the otpauth URL: no user text is interpolated into markup.
+    qr = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, omitsize=True))  # noqa: S308
+    secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    context = {"qr": qr, "secret": secret, "error": error, "next": _next_url(request)}
+    return render(request, "web/otp_setup.html", context)
+
+
+def otp_verify(request):
+    """The second step of signing in: the current code from the authenticator app."""
+    if confirmed_device(request.user) is None:
+        return redirect(f"{reverse('otp-setup')}?{urlencode({'next': _next_url(request)})}")
+    error = None
+    if request.method == "POST":
+        try:
+            device = otp_device_verify(actor=request.user, token=request.POST.get("token", ""))
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            django_otp.login(request, device)
+            return redirect(_next_url(request))
+    return render(request, "web/otp_verify.html", {"error": error, "next": _next_url(request)})
