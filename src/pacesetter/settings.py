@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "pacesetter.core",
     "pacesetter.orgs",
     "pacesetter.notifications",
@@ -170,8 +172,17 @@ if os.getenv("PACESETTER_SMTP_HOST"):
     EMAIL_USE_TLS = envbool("PACESETTER_SMTP_TLS", "true")
 DEFAULT_FROM_EMAIL = os.getenv("PACESETTER_FROM_EMAIL", "pacesetter@localhost")
 
-# Background work: the database is the queue. Tests may run tasks inline.
+# Background work through Django's tasks API (the django-tasks backport of django.tasks). The database is
+# the queue (django-tasks-db) unless PACESETTER_REDIS_URL names a Redis server: then RQ (django-tasks-rq).
+# core/tasks.py adds what the database backend lacks: a lease renewed while a task runs (a task whose
+# worker died is run again once the lease ends) and retries with exponential backoff. Tests may run
+# tasks inline.
 TASKS_INLINE = envbool("PACESETTER_TASKS_INLINE", "false")
+REDIS_URL = os.getenv("PACESETTER_REDIS_URL", "")
+TASK_LEASE_SECONDS = envint("PACESETTER_TASK_LEASE_SECONDS", "60", minimum=1)
+TASK_MAX_ATTEMPTS = envint("PACESETTER_TASK_MAX_ATTEMPTS", "4", minimum=1)
+TASK_RETRY_BACKOFF_SECONDS = envint("PACESETTER_TASK_RETRY_BACKOFF_SECONDS", "30", minimum=0)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # An import larger than this many rows is validated by the worker, with a progress bar.
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
 

@@ -5,11 +5,11 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from pacesetter.core.tasks import run_due_sweeps, run_pending, work
+from pacesetter.core.tasks import reclaim_expired, run_due_sweeps, run_pending, work, worker_name
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (the database is the queue)."
+    help = "Run the background worker (django.tasks on the database, with leases and retries)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
@@ -18,8 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, poll=1.0, **options):
         if once:
             sweeps = run_due_sweeps()
-            count = run_pending()
-            self.stdout.write(f"ran {count} tasks and {len(sweeps)} sweeps")
+            reclaimed = reclaim_expired()
+            count = run_pending(worker_name(), heartbeat=True)
+            self.stdout.write(f"ran {count} tasks and {len(sweeps)} sweeps; {reclaimed} expired leases")
             return
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
