@@ -25,6 +25,7 @@ POST_ONLY = {
     "orgs:import-confirm",
     "orgs:import-rollback",
     "core:token-revoke",
+    "core:task-retry",
     "notifications:mark-read",
     "logout",
     "set_language",

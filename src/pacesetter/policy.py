@@ -77,6 +77,9 @@ POLICY: dict[str, str | dict[str, str]] = {
     "core:audit-list": Cap.AUDIT_VIEW,
     "core:token-list": LOGIN,
     "core:token-revoke": LOGIN,
+    # Background tasks: office only (the view narrows it to an office at the root of the tree)
+    "core:task-list": Cap.ROLE_MANAGE,
+    "core:task-retry": Cap.ROLE_MANAGE,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)

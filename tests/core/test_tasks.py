@@ -243,3 +243,66 @@ def test_notify_creates_inbox_rows_and_queues_email(city, django_capture_on_comm
     assert "实施方案即将到期" in html and "未读" in html
     assert notification_mark_read(user=city.secretary) == 1
     assert Notification.objects.get(recipient=city.secretary).read_at is not None
+
+
+# --- the office's page ------------------------------------------------------------------------
+
+
+def test_office_sees_failed_and_retrying_tasks_with_their_errors(city, client_for, settings):
+    settings.TASK_MAX_ATTEMPTS = 1
+    failed = tasks.enqueue(explode)
+    tasks.run_pending()
+    settings.TASK_MAX_ATTEMPTS = 3
+    retrying = tasks.enqueue(flaky, value=1)
+    tasks.enqueue(record_call, value=2, delay=timedelta(hours=1))
+    tasks.run_pending()
+    response = client_for(city.office).get("/tasks/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="task-row"') == 2
+    assert "<code>RuntimeError: boom</code>" in html and "<code>ConnectionError: smtp down</code>" in html
+    assert html.count("重新运行</button>") == 1  # only the failed one; the other retries by itself
+    assert f'action="/tasks/{failed.id}/retry/"' in html
+    assert f'action="/tasks/{retrying.id}/retry/"' not in html
+    assert "等待重试" in html and "1 / 3" in html
+
+
+def test_task_page_is_refused_to_other_roles(city, client_for):
+    for user in (city.secretary, city.leader, city.inspector, city.member_user):
+        assert client_for(user).get("/tasks/").status_code == 403
+
+
+def test_office_runs_a_failed_task_again_once_with_audit(city, client_for, settings):
+    from pacesetter.core.models import AuditEntry
+
+    settings.TASK_MAX_ATTEMPTS = 1
+    result = tasks.enqueue(flaky, value=4)
+    tasks.run_pending()
+    assert _row(result).status == TaskResultStatus.FAILED
+    c = client_for(city.office)
+    response = c.post(f"/tasks/{result.id}/retry/")
+    assert (response.status_code, response["Location"]) == (302, "/tasks/")
+    assert _row(result).status == TaskResultStatus.READY
+    entry = AuditEntry.objects.get(action="task.retry")
+    assert (entry.actor, entry.object_id) == (city.office, str(result.id))
+    again = c.post(f"/tasks/{result.id}/retry/", follow=True)
+    assert "该任务没有失败" in again.content.decode()
+    assert AuditEntry.objects.filter(action="task.retry").count() == 1
+    tasks.run_pending()
+    assert (_row(result).status, calls) == (TaskResultStatus.SUCCESSFUL, [4])
+
+
+def test_retry_of_unknown_or_malformed_task_is_404(city, client_for):
+    c = client_for(city.office)
+    assert c.post("/tasks/not-a-uuid/retry/").status_code == 404
+    assert c.post("/tasks/00000000-0000-0000-0000-000000000000/retry/").status_code == 404
+
+
+def test_task_page_is_refused_to_an_office_below_the_root(city, client_for):
+    from pacesetter.orgs.enums import Role
+    from tests.factories import make_user
+
+    school_office = make_user("school-office", Role.OFFICE, city.school)
+    response = client_for(school_office).get("/tasks/")
+    assert response.status_code == 403
+    assert "后台任务只有市级活动办公室可以查看" in response.content.decode()

@@ -1,11 +1,16 @@
-"""Writes owned by core: API tokens for machine clients."""
+"""Writes owned by core: API tokens for machine clients, and running a failed background task again."""
+
+import uuid
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from .audit import audit_log
-from .errors import NotFoundError, ValidationError
+from .errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from .models import ApiToken
+from .rules import can_manage_tasks
+from .tasks import requeue_failed, task_label
 
 
 @transaction.atomic
@@ -29,3 +34,26 @@ def token_revoke(*, actor, token_id: int) -> None:
         raise NotFoundError()
     audit_log(actor=actor, action="token.revoke", obj=token)
     token.delete()
+
+
+@transaction.atomic
+def task_retry(*, actor, result_id: str) -> None:
+    """Queue a FAILED task for one more attempt (after its cause was fixed, e.g. the mail server)."""
+    if not can_manage_tasks(actor):
+        raise PermissionDeniedError(_("后台任务只有市级活动办公室可以重新运行"))
+    try:
+        row = DBTaskResult.objects.filter(pk=uuid.UUID(str(result_id))).first()
+    except ValueError:
+        row = None
+    if row is None:
+        raise NotFoundError()
+    if not requeue_failed(row.pk):
+        raise StateError(_("该任务没有失败（可能已在重试或已完成），无需重新运行"))
+    audit_log(
+        actor=actor,
+        action="task.retry",
+        object_type="django_tasks_database.dbtaskresult",
+        object_id=row.pk,
+        object_repr=task_label(row.task_path),
+        extra={"attempts": len(row.worker_ids), "error": row.exception_class_path},
+    )

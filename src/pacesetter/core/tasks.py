@@ -47,19 +47,23 @@ LEASE_EXPIRED = "pacesetter.core.tasks.LeaseExpired"
 
 _sweeps: dict[str, tuple[Callable, int]] = {}
 _max_attempts: dict[str, int] = {}
+_labels: dict[str, str] = {}
 _discovered = False
 
 
-def task(func: Callable | None = None, *, max_attempts: int | None = None):
+def task(func: Callable | None = None, *, max_attempts: int | None = None, label: str = ""):
     """Make `func` a django.tasks Task; queue it with `enqueue(func, **kwargs)` and primitive arguments.
 
     `max_attempts` (default TASK_MAX_ATTEMPTS) counts every run: a failure and a lost lease alike.
+    `label` names the task for the office (a lazy translation).
     """
 
     def wrap(f: Callable) -> Task:
         t = django_task(f)
         if max_attempts is not None:
             _max_attempts[t.module_path] = max_attempts
+        if label:
+            _labels[t.module_path] = label
         return t
 
     return wrap(func) if func is not None else wrap
@@ -102,6 +106,11 @@ def enqueue(t: Task, *, delay: timedelta | None = None, **kwargs):
         return t.enqueue(**kwargs)
     transaction.on_commit(lambda: t.enqueue(**kwargs))
     return None
+
+
+def task_label(task_path: str) -> str:
+    _discover()
+    return str(_labels.get(task_path, task_path.rsplit(".", 1)[-1]))
 
 
 def max_attempts_of(task_path: str) -> int:
@@ -234,6 +243,15 @@ def reclaim_expired(now=None) -> int:
             log.warning("task %s (%s): %s", row.pk, row.task_path, note.strip())
             count += 1
     return count
+
+
+def requeue_failed(result_id) -> bool:
+    """FAILED → READY for one more attempt (the office's "run again"); its history of workers is kept."""
+    return bool(
+        DBTaskResult.objects.filter(pk=result_id, status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY, run_after=timezone.now(), finished_at=None
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------------

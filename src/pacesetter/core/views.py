@@ -1,4 +1,4 @@
-"""Audit log and API token pages."""
+"""Audit log, API token and background-task pages."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,8 +11,8 @@ from pacesetter.orgs.selectors import scope_paths
 
 from .forms import AuditFilterForm
 from .paging import paginate
-from .selectors import audit_list_for, token_list_for
-from .services import token_create, token_revoke
+from .selectors import audit_list_for, task_counts_for, task_problem_list_for, task_row, token_list_for
+from .services import task_retry, token_create, token_revoke
 
 
 def audit_list(request):
@@ -41,3 +41,26 @@ def token_revoke_view(request, pk):
     token_revoke(actor=request.user, token_id=pk)
     messages.success(request, _("令牌已撤销"))
     return redirect("core:token-list")
+
+
+def task_list(request):
+    """Failed background tasks with their errors, and those waiting for a retry (the office's view)."""
+    page = paginate(request, task_problem_list_for(request.user))
+    return render(
+        request,
+        "core/task_list.html",
+        {"page": page, "rows": [task_row(r) for r in page], "counts": task_counts_for(request.user)},
+    )
+
+
+@require_POST
+def task_retry_view(request, pk):
+    try:
+        task_retry(actor=request.user, result_id=pk)
+    except ApplicationError as exc:
+        if exc.status != 409:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已重新排队，后台进程会尽快运行它"))
+    return redirect("core:task-list")

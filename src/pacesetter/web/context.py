@@ -58,7 +58,14 @@ MENU = [
             ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
         ],
     ),
-    (_("审计日志"), "journal-text", [("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW)]),
+    (
+        _("审计日志"),
+        "journal-text",
+        [
+            ("core:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW),
+            ("core:task-list", _("后台任务"), "gear", Cap.ROLE_MANAGE),
+        ],
+    ),
 ]
 
 
