@@ -183,6 +183,14 @@ TASK_LEASE_SECONDS = envint("PACESETTER_TASK_LEASE_SECONDS", "60", minimum=1)
 TASK_MAX_ATTEMPTS = envint("PACESETTER_TASK_MAX_ATTEMPTS", "4", minimum=1)
 TASK_RETRY_BACKOFF_SECONDS = envint("PACESETTER_TASK_RETRY_BACKOFF_SECONDS", "30", minimum=0)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if REDIS_URL:
+    # RQ brings its own worker heartbeat and retries; core/rq.py gives each job the same attempts and
+    # backoff as the database queue. Failed jobs are kept in RQ's failed-job registry.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": envint("PACESETTER_TASK_TIMEOUT_SECONDS", "3600")}
+    }
+    TASKS = {"default": {"BACKEND": "pacesetter.core.rq.RetryingRQBackend", "QUEUES": ["default"]}}
 # An import larger than this many rows is validated by the worker, with a progress bar.
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
 

@@ -311,6 +311,18 @@ def work(stop: threading.Event, poll_seconds: float = 1.0) -> None:
             stop.wait(poll_seconds)
 
 
+def sweep_loop(stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    """Only the sweeps, for a worker whose tasks another queue (RQ) runs."""
+    _discover()
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            run_due_sweeps()
+        except OperationalError:
+            log.exception("sweeps: database unavailable, retrying")
+        stop.wait(poll_seconds)
+
+
 @sweep(every_seconds=3600)
 def purge_finished_tasks(days: int = 30) -> int:
     """Successful task rows older than `days` are removed; failed ones stay for the office to see."""

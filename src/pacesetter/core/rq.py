@@ -1,0 +1,63 @@
+"""The Redis backend (PACESETTER_REDIS_URL): django-tasks-rq, with each job given RQ's own retries.
+
+RQ already has what django-tasks-db lacks: a worker heartbeat (a job whose worker died is found as
+"abandoned" by the started-job registry's cleanup) and retries with intervals (a failed or abandoned job
+with retries left is scheduled again). django-tasks-rq does not pass a Retry when it creates a job, so
+this backend does: the same attempts and backoff as the database queue (core/tasks.py).
+"""
+
+import django_rq
+from django_tasks.base import TASK_MAX_PRIORITY, Task, TaskResult, TaskResultStatus
+from django_tasks.signals import task_enqueued
+from django_tasks.utils import get_random_id
+from django_tasks_rq.backend import Job, RQBackend, failed_callback, success_callback
+from rq.job import Callback, JobStatus, Retry
+
+from .tasks import backoff, max_attempts_of
+
+
+def retry_for(task_path: str) -> Retry | None:
+    attempts = max_attempts_of(task_path)
+    if attempts <= 1:
+        return None
+    return Retry(max=attempts - 1, interval=[int(backoff(n).total_seconds()) for n in range(1, attempts)])
+
+
+class RetryingRQBackend(RQBackend):
+    """django_tasks_rq.RQBackend whose jobs carry a Retry (the rest of enqueue is the library's)."""
+
+    def enqueue(self, task: Task, args, kwargs) -> TaskResult:
+        self.validate_task(task)
+        task_result = TaskResult(
+            task=task,
+            id=get_random_id(),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
+        )
+        queue = django_rq.get_queue(task.queue_name, job_class=Job)
+        job = queue.create_job(
+            task.module_path,
+            args=args,
+            kwargs=kwargs,
+            job_id=task_result.id,
+            status=JobStatus.SCHEDULED if task.run_after else JobStatus.QUEUED,
+            on_failure=Callback(failed_callback),
+            on_success=Callback(success_callback),
+            meta={"backend_name": self.alias},
+            retry=retry_for(task.module_path),
+        )
+        if task.run_after is None:
+            job = queue.enqueue_job(job, at_front=task.priority == TASK_MAX_PRIORITY)
+        else:
+            job = queue.schedule_job(job, task.run_after)
+        object.__setattr__(task_result, "enqueued_at", job.enqueued_at)
+        task_enqueued.send(type(self), task_result=task_result)
+        return task_result
