@@ -75,3 +75,22 @@ def test_rq_failed_task_is_scheduled_again_then_failed(rq, django_capture_on_com
     once_id = [j.id for j in rq.get_jobs()][0]
     _burst(rq)
     assert Job.fetch(once_id, connection=rq.connection).get_status() == JobStatus.FAILED
+
+
+def test_rq_failed_job_is_shown_to_the_office_and_can_run_again(
+    rq, city, client_for, django_capture_on_commit_callbacks
+):
+    from pacesetter.core.models import AuditEntry
+
+    _enqueue(django_capture_on_commit_callbacks, explode_once)
+    job_id = rq.get_jobs()[0].id
+    _burst(rq)
+    c = client_for(city.office)
+    html = c.get("/tasks/").content.decode()
+    assert html.count('data-testid="task-row"') == 1
+    assert "<code>ValueError: no retry</code>" in html and "1 / 1" in html
+    assert f'action="/tasks/{job_id}/retry/"' in html
+    response = c.post(f"/tasks/{job_id}/retry/")
+    assert (response.status_code, rq.count) == (302, 1)
+    assert AuditEntry.objects.get(action="task.retry").object_id == job_id
+    assert c.post(f"/tasks/{job_id}/retry/").status_code == 404  # no longer a failed job

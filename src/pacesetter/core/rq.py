@@ -13,7 +13,7 @@ from django_tasks.utils import get_random_id
 from django_tasks_rq.backend import Job, RQBackend, failed_callback, success_callback
 from rq.job import Callback, JobStatus, Retry
 
-from .tasks import backoff, max_attempts_of
+from .tasks import backoff, max_attempts_of, task_label
 
 
 def retry_for(task_path: str) -> Retry | None:
@@ -61,3 +61,58 @@ class RetryingRQBackend(RQBackend):
         object.__setattr__(task_result, "enqueued_at", job.enqueued_at)
         task_enqueued.send(type(self), task_result=task_result)
         return task_result
+
+
+# --------------------------------------------------------------------------------------------------
+# What the office's task page shows when the queue is RQ: RQ's failed-job registry.
+
+
+def _queue():
+    return django_rq.get_queue("default", job_class=Job)
+
+
+def failed_jobs(limit: int = 1000) -> list[Job]:
+    """Jobs that failed for good, newest first (RQ keeps them in its failed-job registry)."""
+    queue = _queue()
+    ids = queue.failed_job_registry.get_job_ids(0, limit - 1, desc=True)
+    return [job for job in Job.fetch_many(ids, connection=queue.connection) if job is not None]
+
+
+def job_counts() -> dict[str, int]:
+    queue = _queue()
+    return {
+        TaskResultStatus.READY: queue.count + queue.scheduled_job_registry.count,
+        TaskResultStatus.RUNNING: queue.started_job_registry.count,
+        TaskResultStatus.SUCCESSFUL: queue.finished_job_registry.count,
+        TaskResultStatus.FAILED: queue.failed_job_registry.count,
+    }
+
+
+def job_row(job: Job) -> dict:
+    result = job.latest_result()
+    traceback = (result.exc_string if result else "") or ""
+    lines = [line for line in traceback.splitlines() if line.strip()]
+    attempts = max_attempts_of(job.func_name)
+    return {
+        "id": job.id,
+        "label": task_label(job.func_name),
+        "path": job.func_name,
+        "failed": True,
+        "attempts": attempts - (job.retries_left or 0),
+        "max_attempts": attempts,
+        "enqueued_at": job.enqueued_at,
+        "last_attempt_at": job.started_at,
+        "next_attempt_at": None,
+        "finished_at": job.ended_at,
+        "error": lines[-1] if lines else "",
+        "traceback": traceback,
+    }
+
+
+def requeue_failed_job(job_id: str) -> str | None:
+    """Put a failed job back in the queue; returns its task path, or None if it is not a failed job."""
+    registry = _queue().failed_job_registry
+    if job_id not in registry.get_job_ids(cleanup=False):
+        return None
+    job = registry.requeue(job_id)
+    return job.func_name

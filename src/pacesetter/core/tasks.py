@@ -88,6 +88,11 @@ def uses_database(t: Task) -> bool:
     return isinstance(task_backends[t.backend], DatabaseBackend)
 
 
+def queue_is_database() -> bool:
+    """True for the embedded default (django-tasks-db), False when PACESETTER_REDIS_URL selects RQ."""
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
 def enqueue(t: Task, *, delay: timedelta | None = None, **kwargs):
     """Queue task `t` with keyword arguments; the one entry point for background work.
 
