@@ -52,6 +52,10 @@ def gunicorn_args(port: int) -> list[str]:
     ]
 
 
+def worker_args() -> list[str]:
+    return [sys.executable, "-m", "pacesetter", "worker"]
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: ask Linux to SIGTERM us if `serve` itself is killed (even by SIGKILL)."""
     try:
@@ -81,18 +85,19 @@ def serve(port: int = 8000, *, grace_seconds: float = 10) -> int:
     children: dict[str, subprocess.Popen] = {}
 
     def start(name: str, args: list[str]) -> None:
-        children[name] = subprocess.Popen(args, env=env, preexec_fn=_die_with_parent)
+        # A session of its own: on a timeout the whole group (gunicorn's workers too) is killed, and a
+        # Ctrl-C in the terminal reaches only serve, which stops the children in order.
+        children[name] = subprocess.Popen(args, env=env, preexec_fn=_die_with_parent, start_new_session=True)
 
-    worker_args = [sys.executable, "-m", "pacesetter", "worker"]
     code = 0
     try:
-        start("worker", worker_args)
+        start("worker", worker_args())
         start("web", gunicorn_args(port))
         print(f"Pacesetter 正在运行：http://127.0.0.1:{port}/  （Ctrl-C 停止）", flush=True)
         while (code := children["web"].poll()) is None:
             if children["worker"].poll() is not None:
                 print("后台任务进程已退出，正在重新启动", file=sys.stderr, flush=True)
-                start("worker", worker_args)
+                start("worker", worker_args())
             time.sleep(0.5)
     except (_Stop, KeyboardInterrupt):
         code = 0
@@ -107,7 +112,8 @@ def serve(port: int = 8000, *, grace_seconds: float = 10) -> int:
             try:
                 p.wait(timeout=grace_seconds)
             except subprocess.TimeoutExpired:
-                p.kill()  # a task cut short here is taken up again by the next worker once its lease ends
+                # A task cut short here is taken up again by the next worker once its lease ends.
+                os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

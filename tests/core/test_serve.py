@@ -108,3 +108,42 @@ def test_serve_stops_gunicorn_and_worker_on_signal(sig, data_dir):
         for pid in (children | _descendants(proc.pid)) - {proc.pid}:
             if _alive(pid):  # only our own leftovers: the test failed, do not leave them on the port
                 os.kill(pid, signal.SIGKILL)
+
+
+STUBBORN = """
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"])
+with open(sys.argv[1], "a") as f:
+    f.write(f"{os.getpid()} {child.pid}\\n")
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process tree from /proc")
+def test_serve_kills_children_that_ignore_sigterm_with_their_own_children(monkeypatch, tmp_path):
+    """Past the grace period, the whole process group of a child goes (gunicorn's workers included)."""
+    import threading
+
+    from pacesetter import cli
+
+    pids = tmp_path / "pids"
+    stub = [sys.executable, "-c", STUBBORN, str(pids)]
+    monkeypatch.setattr(cli, "worker_args", lambda: stub)
+    monkeypatch.setattr(cli, "gunicorn_args", lambda port: stub)
+
+    def stop_when_up():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (pids.exists() and len(pids.read_text().splitlines()) == 2):
+            time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop_when_up, daemon=True).start()
+    assert cli.serve(0, grace_seconds=1) == 0
+    started = [int(pid) for line in pids.read_text().splitlines() for pid in line.split()]
+    assert len(started) == 4
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(map(_alive, started)):
+        time.sleep(0.1)
+    assert [pid for pid in started if _alive(pid)] == []
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # serve put the handlers back
