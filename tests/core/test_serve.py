@@ -138,6 +138,7 @@ def test_serve_kills_children_that_ignore_sigterm_with_their_own_children(monkey
             time.sleep(0.1)
         os.kill(os.getpid(), signal.SIGTERM)
 
+    before = signal.getsignal(signal.SIGTERM)
     threading.Thread(target=stop_when_up, daemon=True).start()
     assert cli.serve(0, grace_seconds=1) == 0
     started = [int(pid) for line in pids.read_text().splitlines() for pid in line.split()]
@@ -146,4 +147,4 @@ def test_serve_kills_children_that_ignore_sigterm_with_their_own_children(monkey
     while time.monotonic() < deadline and any(map(_alive, started)):
         time.sleep(0.1)
     assert [pid for pid in started if _alive(pid)] == []
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # serve put the handlers back
+    assert signal.getsignal(signal.SIGTERM) == before  # serve put the handlers back

@@ -1,6 +1,7 @@
 """The Redis backend (PACESETTER_REDIS_URL): tasks go to RQ, each job with RQ's retries and our backoff."""
 
 import os
+import signal
 
 import pytest
 
@@ -43,7 +44,12 @@ def _enqueue(captured, t, **kwargs):
 
 
 def _burst(queue):
-    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    finally:
+        for sig, handler in handlers.items():  # RQ's worker installs its own; give pytest back its own
+            signal.signal(sig, handler)
 
 
 def test_rq_job_carries_the_attempts_and_backoff_of_the_database_queue(
