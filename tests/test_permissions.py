@@ -25,6 +25,7 @@ POST_ONLY = {
     "orgs:import-confirm",
     "orgs:import-rollback",
     "web:token-revoke",
+    "web:task-retry",
     "notifications:mark-read",
     "logout",
     "set_language",

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 USAGE = """usage: pacesetter <command> [options]
 
@@ -53,25 +54,72 @@ def gunicorn_args(port: int) -> list[str]:
     ]
 
 
-def serve(port: int = 8000) -> int:
-    """Run gunicorn and one worker process; stop both on Ctrl-C."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="pacesetter.settings")
-    worker = subprocess.Popen([sys.executable, "-m", "pacesetter", "worker"], env=env)
-    web = subprocess.Popen(gunicorn_args(port), env=env)
-    print(f"Pacesetter 正在运行：http://127.0.0.1:{port}/  （Ctrl-C 停止）", flush=True)
+def worker_args() -> list[str]:
+    return [sys.executable, "-m", "pacesetter", "worker"]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM us if `serve` itself is killed (even by SIGKILL)."""
     try:
-        return web.wait()
-    except KeyboardInterrupt:
-        return 0
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the signal handlers in serve() still stop the children
+        pass
+
+
+class _Stop(Exception):
+    """Raised in serve() by SIGTERM/SIGINT so that the children are stopped on the way out."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop(signum)
+
+
+def serve(port: int = 8000, *, grace_seconds: float = 10) -> int:
+    """Run gunicorn and one worker process until SIGTERM or SIGINT (Ctrl-C), then stop both.
+
+    Without a handler, SIGTERM ended this process alone and left gunicorn and the worker on the port.
+    A worker that dies is started again; when gunicorn exits, everything stops with its code.
+    """
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="pacesetter.settings")
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    children: dict[str, subprocess.Popen] = {}
+
+    def start(name: str, args: list[str]) -> None:
+        # A session of its own: on a timeout the whole group (gunicorn's workers too) is killed, and a
+        # Ctrl-C in the terminal reaches only serve, which stops the children in order.
+        children[name] = subprocess.Popen(args, env=env, preexec_fn=_die_with_parent, start_new_session=True)
+
+    code = 0
+    try:
+        start("worker", worker_args())
+        start("web", gunicorn_args(port))
+        print(f"Pacesetter 正在运行：http://127.0.0.1:{port}/  （Ctrl-C 停止）", flush=True)
+        while (code := children["web"].poll()) is None:
+            if children["worker"].poll() is not None:
+                print("后台任务进程已退出，正在重新启动", file=sys.stderr, flush=True)
+                start("worker", worker_args())
+            time.sleep(0.5)
+    except (_Stop, KeyboardInterrupt):
+        code = 0
     finally:
-        for p in (web, worker):
+        # Our handlers stay in place until the children are gone: a second Ctrl-C must not orphan them.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for p in children.values():
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
-        for p in (web, worker):
+        for p in children.values():
             try:
-                p.wait(timeout=10)
+                p.wait(timeout=grace_seconds)
             except subprocess.TimeoutExpired:
-                p.kill()
+                # A task cut short here is taken up again by the next worker once its lease ends.
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code
 
 
 def backup_command(rest: list[str]) -> int:

@@ -83,6 +83,9 @@ POLICY: dict[str, str | dict[str, str]] = {
     "web:token-revoke": LOGIN,
     "web:lockout-list": Cap.ROLE_MANAGE,
     "web:lockout-lift": Cap.ROLE_MANAGE,
+    # Background tasks: office only (the view narrows it to an office at the root of the tree)
+    "web:task-list": Cap.ROLE_MANAGE,
+    "web:task-retry": Cap.ROLE_MANAGE,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "pacesetter.core",
     "pacesetter.orgs",
     "pacesetter.notifications",
@@ -192,8 +194,25 @@ ONECOUNT_CODE_TRIES = envint("PACESETTER_ONECOUNT_CODE_TRIES", "5", minimum=1)
 ONECOUNT_CODE_MINUTES = envint("PACESETTER_ONECOUNT_CODE_MINUTES", "10", minimum=1)
 ONECOUNT_RESEND_SECONDS = envint("PACESETTER_ONECOUNT_RESEND_SECONDS", "60", minimum=0)
 
-# Background work: the database is the queue. Tests may run tasks inline.
+# Background work through Django's tasks API (the django-tasks backport of django.tasks). The database is
+# the queue (django-tasks-db) unless PACESETTER_REDIS_URL names a Redis server: then RQ (django-tasks-rq).
+# core/tasks.py adds what the database backend lacks: a lease renewed while a task runs (a task whose
+# worker died is run again once the lease ends) and retries with exponential backoff. Tests may run
+# tasks inline.
 TASKS_INLINE = envbool("PACESETTER_TASKS_INLINE", "false")
+REDIS_URL = os.getenv("PACESETTER_REDIS_URL", "")
+TASK_LEASE_SECONDS = envint("PACESETTER_TASK_LEASE_SECONDS", "60", minimum=1)
+TASK_MAX_ATTEMPTS = envint("PACESETTER_TASK_MAX_ATTEMPTS", "4", minimum=1)
+TASK_RETRY_BACKOFF_SECONDS = envint("PACESETTER_TASK_RETRY_BACKOFF_SECONDS", "30", minimum=0)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if REDIS_URL:
+    # RQ brings its own worker heartbeat and retries; core/rq.py gives each job the same attempts and
+    # backoff as the database queue. Failed jobs are kept in RQ's failed-job registry.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": envint("PACESETTER_TASK_TIMEOUT_SECONDS", "3600")}
+    }
+    TASKS = {"default": {"BACKEND": "pacesetter.core.rq.RetryingRQBackend", "QUEUES": ["default"]}}
 # An import larger than this many rows is validated by the worker, with a progress bar.
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
 
@@ -278,3 +297,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("PACESETTER_LOG_LEVEL", "WARNING")},
 }
+
+# Who is a site-wide administrator (the background-task pages): core asks this function, which knows the tree.
+SITE_ADMIN_CHECK = "pacesetter.orgs.accounts.is_site_office"

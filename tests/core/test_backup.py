@@ -142,7 +142,7 @@ def test_backup_archive_holds_manifest_with_schema_engine_and_time(sqlite_site):
     assert manifest["engine"] == "django.db.backends.sqlite3"
     # The site was migrated to the end: the latest applied migration of each app is this code's leaf.
     assert manifest["schema"] == dict(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
-    assert manifest["schema"]["core"] == "0004_merge_onecount_holidays"
+    assert manifest["schema"]["core"] == "0005_merge_task_queue"
     assert manifest["created"].startswith("20")
     assert {"manifest.json", "secret_key", "database.sqlite3"} <= names
     assert oct(os.stat(root / "site.tar.gz").st_mode & 0o777) == "0o600"

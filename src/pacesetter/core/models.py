@@ -93,33 +93,21 @@ class ApiToken(models.Model):
         return _hash_key(key)
 
 
-class TaskStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("运行中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
+class TaskLease(models.Model):
+    """Which worker runs a task of the database queue, and until when (django-tasks-db has no lease).
 
+    The worker renews `expires_at` while the task runs; once it has passed, the worker is taken for dead
+    and any worker puts the task back in the queue (core/tasks.py `reclaim_expired`).
+    """
 
-class Task(models.Model):
-    """A unit of background work; the worker claims it with a compare-and-set on status."""
-
-    name = models.CharField(max_length=100)
-    args = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.QUEUED)
-    run_after = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    worker = models.CharField(max_length=64, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "run_after"])]
+    result = models.OneToOneField(
+        "django_tasks_database.DBTaskResult", on_delete=models.CASCADE, primary_key=True, related_name="lease"
+    )
+    worker = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self):
-        return f"{self.name}#{self.pk} {self.status}"
+        return f"{self.result_id} @ {self.worker} until {self.expires_at:%H:%M:%S}"
 
 
 class SweepRun(models.Model):

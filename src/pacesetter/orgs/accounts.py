@@ -116,3 +116,8 @@ def otp_device_verify(*, actor, token: str) -> TOTPDevice:
     if not device.verify_token((token or "").strip()):
         raise ValidationError(_("验证码不正确或已过期，请输入手机上当前显示的 6 位数字"), field="token")
     return device
+
+
+def is_site_office(user) -> bool:
+    """An office whose role-management scope includes a top-level organisation (core.rules.is_site_admin)."""
+    return any(len(p) <= SEGMENT for p in scope_paths(user, Cap.ROLE_MANAGE))

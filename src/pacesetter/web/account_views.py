@@ -1,4 +1,4 @@
-"""Audit log, API token, sign-in lockout and second-factor pages (in web: core knows no organisation scope)."""
+"""Audit log, API token, sign-in lockout, second-factor and background-task pages (in web: core knows no organisation scope)."""
 
 from urllib.parse import urlencode
 
@@ -17,8 +17,14 @@ from pacesetter.core.errors import ApplicationError
 from pacesetter.core.forms import AuditFilterForm
 from pacesetter.core.otp import confirmed_device
 from pacesetter.core.paging import paginate
-from pacesetter.core.selectors import audit_list_for, token_list_for
-from pacesetter.core.services import token_create, token_revoke
+from pacesetter.core.selectors import (
+    audit_list_for,
+    task_counts_for,
+    task_problem_list_for,
+    task_row,
+    token_list_for,
+)
+from pacesetter.core.services import task_retry, token_create, token_revoke
 from pacesetter.orgs.accounts import lockout_lift, lockout_list_for, otp_device_confirm, otp_device_verify
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import scope_paths
@@ -115,3 +121,26 @@ def otp_verify(request):
             django_otp.login(request, device)
             return redirect(_next_url(request))
     return render(request, "web/otp_verify.html", {"error": error, "next": _next_url(request)})
+
+
+def task_list(request):
+    """Failed background tasks with their errors, and those waiting for a retry (the office's view)."""
+    page = paginate(request, task_problem_list_for(request.user))
+    return render(
+        request,
+        "web/task_list.html",
+        {"page": page, "rows": [task_row(r) for r in page], "counts": task_counts_for(request.user)},
+    )
+
+
+@require_POST
+def task_retry_view(request, pk):
+    try:
+        task_retry(actor=request.user, result_id=pk)
+    except ApplicationError as exc:
+        if exc.status != 409:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已重新排队，后台进程会尽快运行它"))
+    return redirect("web:task-list")

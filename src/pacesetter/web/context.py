@@ -58,6 +58,8 @@ MENU = [
             ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
             ("web:lockout-list", _("登录锁定"), "shield-lock", Cap.ROLE_MANAGE),
             ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
+            # The import's validation and e-mail run in the background: failures are seen here.
+            ("web:task-list", _("后台任务"), "gear", Cap.ROLE_MANAGE),
         ],
     ),
     (_("审计日志"), "journal-text", [("web:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW)]),
