@@ -240,6 +240,12 @@ def review_detail(request, pk):
     return render(request, "supervision/review_detail.html", _review_context(request, review))
 
 
+def review_docx(request, pk):
+    review = review_get_for(request.user, pk)
+    content = documents.review_docx(review, review_items(review))
+    return _download(content, f"点评意见-{review.organisation.name}.docx", DOCX_MIME)
+
+
 @require_POST
 def review_respond(request, pk):
     review = review_get_for(request.user, pk)

@@ -1,0 +1,44 @@
+"""Page defects found walking each role (issue #22): the review as Word, buttons derived from the policy,
+the liaison list's review state, and the draw page's parameters."""
+
+import io
+
+from docx import Document
+
+from pacesetter.documents.word import cn_date
+from tests.supervision.test_reviews import file_review
+
+
+def test_review_docx_downloads_from_the_review_page(sup, client_for):
+    review = file_review(sup)
+    leader = client_for(sup.leader)
+    page = leader.get(f"/supervision/reviews/{review.pk}/").content.decode()
+    assert f'href="/supervision/reviews/{review.pk}/docx/"' in page
+    response = leader.get(f"/supervision/reviews/{review.pk}/docx/")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "关于城厢区实验小学党支部创先争优活动的点评意见"
+    assert texts[1] == "城厢区实验小学党支部："
+    assert "总体评价：较好" in texts[2] and cn_date(review.reviewed_at) in texts[2]
+    for part in ("一、肯定成绩", "为民服务有成效", "二、指出问题", "台账不全", "三、努力方向", "完善制度"):
+        assert part in texts
+    assert texts[-2:] == ["点评人：leader", cn_date(review.reviewed_at)]
+    row = [c.text for c in doc.tables[0].rows[1].cells]
+    assert row == ["为辖区困难群众办实事", cn_date(sup.commitment.deadline), "40%", "【存在问题】进度偏慢"]
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    # scoped like the review page: another subtree's secretary does not get it
+    assert client_for(sup.town_secretary).get(f"/supervision/reviews/{review.pk}/docx/").status_code == 404
+
+
+def test_inspector_sees_no_buttons_to_routes_the_policy_refuses(sup, client_for):
+    inspector, office = client_for(sup.inspector), client_for(sup.office)
+    for url, create in (
+        ("/supervision/draws/", "/supervision/draws/new/"),
+        ("/supervision/teams/", "/supervision/teams/new/"),
+    ):
+        assert inspector.get(create).status_code == 403
+        assert f'href="{create}"' not in inspector.get(url).content.decode()
+        assert office.get(create).status_code == 200
+        assert f'href="{create}"' in office.get(url).content.decode()
