@@ -6,6 +6,8 @@ import io
 from docx import Document
 
 from pacesetter.documents.word import cn_date
+from pacesetter.supervision.enums import ReviewDue
+from pacesetter.supervision.selectors import liaison_status_list_for
 from tests.supervision.test_reviews import file_review
 
 
@@ -42,3 +44,15 @@ def test_inspector_sees_no_buttons_to_routes_the_policy_refuses(sup, client_for)
         assert f'href="{create}"' not in inspector.get(url).content.decode()
         assert office.get(create).status_code == 200
         assert f'href="{create}"' in office.get(url).content.decode()
+
+
+def test_liaison_list_says_reviewed_in_time_only_after_a_review(sup, client_for):
+    leader = client_for(sup.leader)
+    page = leader.get("/supervision/liaisons/").content.decode()
+    assert "尚未点评" in page and 'class="badge bg-success"' not in page
+    [row] = liaison_status_list_for(sup.leader, mine=True)
+    assert (row.last_reviewed_at, row.state) == (None, ReviewDue.PENDING)
+    file_review(sup)
+    page = leader.get("/supervision/liaisons/").content.decode()
+    assert 'class="badge bg-success">已按期点评<' in page
+    assert liaison_status_list_for(sup.leader, mine=True)[0].state == ReviewDue.OK

@@ -29,6 +29,7 @@ class ReviewDue(models.TextChoices):
     """Where a liaison organisation stands with its half-yearly review."""
 
     OK = "ok", _("已按期点评")
+    PENDING = "pending", _("尚未点评")  # linked recently, never reviewed, not yet due
     DUE = "due", _("即将到期")
     OVERDUE = "overdue", _("逾期未点评")
 

@@ -79,7 +79,12 @@ def liaison_status_list_for(
     for link in qs:
         base = link.last_reviewed_at or link.created_at
         due_at = base + _interval()
-        s = ReviewDue.OVERDUE if now > due_at else ReviewDue.DUE if now > due_at - _soon() else ReviewDue.OK
+        if now > due_at:
+            s = ReviewDue.OVERDUE
+        elif now > due_at - _soon():
+            s = ReviewDue.DUE
+        else:  # "reviewed in time" only when a review exists; a new link not yet due is merely pending
+            s = ReviewDue.OK if link.last_reviewed_at else ReviewDue.PENDING
         if state and s != state:
             continue
         rows.append(LiaisonStatus(link, link.last_reviewed_at, timezone.localdate(due_at), s))
