@@ -34,7 +34,7 @@ from .enums import (
 from .html import body_text, sanitise_body
 from .models import Plan, PlanAttachment, PlanDecision, PlanReminder, PlanVersion
 from .rules import can_review_plan, can_write_plan
-from .selectors import overdue_orgs
+from .selectors import overdue_orgs, plan_reviewers
 
 User = get_user_model()
 TITLE_MAX = 200
@@ -194,15 +194,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
         after={"status": plan.status},
         extra={"version": number, "late": is_late},
     )
-    parent = plan.organisation.parent
-    recipients = list(users_with_role_on([parent.pk], Role.SECRETARY))
-    if not recipients:
-        recipients = list(
-            users_with_role_on(
-                Organisation.objects.filter(path__in=[*parent.ancestor_paths, parent.path]).values("pk"),
-                Role.OFFICE,
-            )
-        )
+    recipients = plan_reviewers(plan)
     notify(
         recipients=recipients,
         title=_("%(org)s报送了实施方案，请审核") % {"org": plan.organisation.name},
