@@ -5,7 +5,7 @@ import datetime
 import io
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from pacesetter.commitments.enums import PUBLIC_STATES
@@ -34,9 +34,15 @@ from .selectors import supervision_stats_by_subtree
 
 def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> dict:
     """Live figures for a 通报 over `org`'s subtree; a fixed number of queries."""
-    facts: dict = {"plans": None, "overdue_plan_orgs": []}
+    facts: dict = {"plans": None, "overdue_plan_orgs": [], "lagging": []}
     if campaign is not None:
         from pacesetter.plans.selectors import org_progress_counts, overdue_orgs
+
+        # The dashboard's rule, so the draft names what the office sees marked 滞后 there.
+        from pacesetter.web.progress import lagging_children
+
+        with translation.override("zh-hans"):  # the notice is a Chinese document whatever the UI language
+            facts["lagging"] = lagging_children(campaign=campaign, org=org)
 
         facts["plans"] = org_progress_counts(campaign=campaign, root=org, today=today)
         facts["overdue_plan_orgs"] = list(
@@ -90,8 +96,13 @@ def notice_draft_text(*, org: Organisation, campaign=None, today: datetime.date)
     else:
         paras.append("（请补充典型经验做法。）")
     paras.append("三、存在的问题")
+    for child, reasons in f["lagging"]:
+        paras.append(f"{child.name}工作滞后：{'；'.join(reasons)}。")
     lagging = sorted(
-        set(f["overdue_plan_orgs"]) | set(f["overdue_rect_orgs"]) | {r.organisation.name for r in f["poor"]}
+        {child.name for child, _reasons in f["lagging"]}
+        | set(f["overdue_plan_orgs"])
+        | set(f["overdue_rect_orgs"])
+        | {r.organisation.name for r in f["poor"]}
     )
     if f["overdue_plan_orgs"]:
         paras.append(f"以下组织实施方案逾期未报：{'、'.join(f['overdue_plan_orgs'])}。")
