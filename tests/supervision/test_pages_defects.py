@@ -1,7 +1,9 @@
 """Page defects found walking each role (issue #22): the review as Word, buttons derived from the policy,
 the liaison list's review state, and the draw page's parameters."""
 
+import datetime as dt
 import io
+import re
 
 from docx import Document
 
@@ -56,3 +58,57 @@ def test_liaison_list_says_reviewed_in_time_only_after_a_review(sup, client_for)
     page = leader.get("/supervision/liaisons/").content.decode()
     assert 'class="badge bg-success">已按期点评<' in page
     assert liaison_status_list_for(sup.leader, mine=True)[0].state == ReviewDue.OK
+
+
+def test_draw_page_shows_readable_parameters(sup, client_for):
+    from pacesetter.orgs.enums import OrgType, Sector
+    from pacesetter.supervision import services
+
+    type(sup.campaign).objects.filter(pk=sup.campaign.pk).update(plan_deadline=dt.date(2026, 1, 5))
+    sup.campaign.refresh_from_db()
+    draw = services.draw_create(
+        actor=sup.office,
+        root=sup.city,
+        n=1,
+        title="三月抽查",
+        sector=Sector.SCHOOL,
+        org_type=OrgType.BRANCH,
+        flags=["overdue_plan"],
+        campaign=sup.campaign,
+    )
+    html = client_for(None).get(f"/supervision/draws/{draw.pk}/").content.decode()
+    shown = re.findall(r'data-testid="draw-parameter">([^<]*)<', html)
+    assert shown == ["学校", "党支部", "实施方案逾期未报的组织", sup.campaign.name]
+    assert "{&#x27;root&#x27;" not in html and "'sector'" not in html
+
+
+def test_arrange_spot_check_on_a_shared_name_creates_it_for_the_drawn_org(sup, client_for):
+    from pacesetter.orgs.enums import OrgType, Sector
+    from pacesetter.supervision import services
+    from pacesetter.supervision.models import Inspection
+    from tests.factories import make_org
+
+    twin = make_org("城厢区实验小学党支部", sup.town, OrgType.BRANCH, Sector.SCHOOL)
+    draw = services.draw_create(actor=sup.office, root=sup.town, n=1, title="镇抽查", sector=Sector.SCHOOL)
+    assert draw.chosen_ids == [twin.pk]
+    office = client_for(sup.office)
+    page = office.get(f"/supervision/draws/{draw.pk}/").content.decode()
+    link = re.search(r'href="(/supervision/inspections/new/\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    form = office.get(link).content.decode()
+    assert f'name="organisation" value="{twin.pk}"' in form
+    data = {
+        "draw": draw.pk,
+        "organisation": twin.pk,
+        "organisation_name": "城厢区实验小学党支部",
+        "method": "spot_check",
+        "planned_on": "2026-12-20",
+        "subject": "随机抽查",
+    }
+    response = office.post("/supervision/inspections/new/", data)
+    assert response.status_code == 302
+    assert Inspection.objects.get().organisation == twin
+    # typed by name alone, the same name is ambiguous: a clear error, nothing created
+    response = office.post("/supervision/inspections/new/", {**data, "organisation": ""})
+    assert response.status_code == 200
+    assert "有多个名为“城厢区实验小学党支部”的组织" in response.content.decode()
+    assert Inspection.objects.count() == 1

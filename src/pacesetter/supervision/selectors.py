@@ -7,13 +7,14 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation
 from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
 
-from .enums import OPEN_RECTIFICATION, InspectionStatus, Method, NoticeStatus, ReviewDue
+from .enums import OPEN_RECTIFICATION, DrawFilter, InspectionStatus, Method, NoticeStatus, ReviewDue
 from .models import (
     Evidence,
     Inspection,
@@ -244,6 +245,29 @@ def draw_list_for(user) -> QuerySet[SpotCheckDraw]:
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"))
         .defer("candidates")
     )
+
+
+def draw_parameters(draw: SpotCheckDraw) -> list[tuple[str, str]]:
+    """The draw's filters as a person reads them: [(label, value)], codes turned into their Chinese labels.
+
+    Shown on the public draw page (the stored JSON stays as it is: it is part of what can be verified).
+    """
+    from pacesetter.campaigns.models import Campaign
+
+    f = draw.filters or {}
+    every = _("全部")
+    campaign = (
+        Campaign.objects.filter(pk=f["campaign"]).values_list("name", flat=True).first()
+        if f.get("campaign")
+        else None
+    )
+    flags = [str(DrawFilter(v).label) for v in f.get("flags") or [] if v in DrawFilter.values]
+    return [
+        (_("行业"), str(Sector(f["sector"]).label) if f.get("sector") in Sector.values else every),
+        (_("组织类别"), str(OrgType(f["org_type"]).label) if f.get("org_type") in OrgType.values else every),
+        (_("其他条件"), "；".join(flags) if flags else _("无")),
+        (_("活动"), campaign or _("不限")),
+    ]
 
 
 def draw_get_public(pk) -> SpotCheckDraw:
