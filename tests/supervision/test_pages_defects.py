@@ -112,3 +112,13 @@ def test_arrange_spot_check_on_a_shared_name_creates_it_for_the_drawn_org(sup, c
     assert response.status_code == 200
     assert "有多个名为“城厢区实验小学党支部”的组织" in response.content.decode()
     assert Inspection.objects.count() == 1
+
+
+def test_rectification_history_shows_each_action_in_words(sup, client_for):
+    from pacesetter.supervision import services
+    from tests.supervision.test_rectification import issue
+
+    order = issue(sup)
+    services.rectification_report(actor=sup.secretary, rectification=order, measures_taken="已补齐台账")
+    html = client_for(sup.leader).get(f"/supervision/rectifications/{order.pk}/").content.decode()
+    assert re.findall(r'data-testid="event-action">([^<]*)<', html) == ["下达整改通知", "报告整改情况"]

@@ -76,6 +76,7 @@ class RectificationStatus(models.TextChoices):
 
 
 class RectificationAction(models.TextChoices):
+    ISSUE = "issue", _("下达整改通知")  # the first event of every order; not a transition
     REPORT = "report", _("报告整改情况")
     CLOSE = "close", _("核查通过并销号")
     REJECT = "reject", _("核查未通过，退回继续整改")
