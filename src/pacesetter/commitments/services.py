@@ -20,7 +20,7 @@ from pacesetter.campaigns.models import Campaign, CriteriaItem
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
-from pacesetter.notifications.services import notify
+from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
 from pacesetter.orgs.services import users_with_role_on
@@ -342,7 +342,10 @@ def commitment_transition(*, actor, commitment: Commitment, action: str, comment
         notify(
             recipients=_reviewer_users(c), title=_("待审核承诺：%(t)s") % {"t": c.title}, url=url, email=False
         )
-    elif action in (CommitmentAction.APPROVE, CommitmentAction.RETURN):
+    else:
+        # whoever was asked to review it has nothing left to do once it left 待审核
+        notification_resolve(url=url, recipients=_reviewer_users(c))
+    if action in (CommitmentAction.APPROVE, CommitmentAction.RETURN):
         notify(
             recipients=_owner_users(c),
             title=_("承诺“%(t)s”%(a)s") % {"t": c.title, "a": CommitmentAction(action).label},

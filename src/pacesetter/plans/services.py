@@ -15,7 +15,7 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
-from pacesetter.notifications.services import notify
+from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation, RoleGrant
 from pacesetter.orgs.selectors import org_in_scope
@@ -241,6 +241,8 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
         after={"status": plan.status},
         extra={"version": version.number, "comment": comment},
     )
+    # the other reviewers asked to act (请审核) have nothing left to do on this version
+    notification_resolve(url=reverse("plans:plan-detail", args=[plan.pk]), recipients=plan_reviewers(plan))
     notify(
         recipients=users_with_role_on([plan.organisation_id], Role.SECRETARY),
         title=_("实施方案%(d)s：%(title)s") % {"d": PlanAction(decision).label, "title": plan.title},
