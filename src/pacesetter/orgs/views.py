@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,7 +45,12 @@ def org_tree(request):
     query = request.GET.get("q", "")
     if request.GET.get("options"):
         names = org_search_for(request.user, query, limit=20) if query else []
-        html = "".join(f'<option value="{o.name}">' for o in names)
+        # "上级组织/名称" is what org_resolve_for accepts, so a picked suggestion is never ambiguous
+        html = format_html_join(
+            "",
+            '<option value="{}">',
+            (((f"{o.parent.name}/{o.name}" if o.parent_id else o.name),) for o in names),
+        )
         return HttpResponse(html)
     results = org_search_for(request.user, query)
     return render(

@@ -36,7 +36,7 @@ def plan_campaigns_for_org(org: Organisation) -> QuerySet[Campaign]:
     """Active campaigns in which `org` owes a plan: those run by one of its ancestors."""
     return Campaign.objects.filter(
         organisation__path__in=org.ancestor_paths, status=CampaignStatus.ACTIVE
-    ).select_related("organisation")
+    ).select_related("organisation__parent")
 
 
 def plan_for(*, campaign: Campaign, org: Organisation) -> Plan | None:
@@ -100,7 +100,7 @@ def plan_home_for(user) -> list[dict]:
     ancestor_paths = {p for o in orgs for p in o.ancestor_paths}
     campaigns = list(
         Campaign.objects.filter(organisation__path__in=ancestor_paths, status=CampaignStatus.ACTIVE)
-        .select_related("organisation")
+        .select_related("organisation__parent")
         .order_by("-starts_on", "-id")
     )
     plans = {

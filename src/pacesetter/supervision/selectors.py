@@ -70,7 +70,7 @@ def liaison_status_list_for(
     `REVIEW_DUE_SOON_DAYS` ahead. One query.
     """
     now = now or timezone.now()
-    qs = Liaison.objects.select_related("leader", "organisation").filter(organisation__is_active=True)
+    qs = Liaison.objects.select_related("leader", "organisation__parent").filter(organisation__is_active=True)
     if mine:
         qs = qs.filter(leader=user)
     else:
@@ -100,7 +100,7 @@ def overdue_reviews_for(user, *, now=None) -> list[LiaisonStatus]:
 def review_list_for(
     user, *, org: Organisation | None = None, status: str = "", rating: str = "", leader=None
 ) -> QuerySet[Review]:
-    qs = Review.objects.select_related("leader", "organisation").filter(
+    qs = Review.objects.select_related("leader", "organisation__parent").filter(
         Q(leader=user) | scope_q(user, Cap.PROGRESS_VIEW, field="organisation__path")
     )
     if org is not None:
@@ -148,7 +148,7 @@ def rectification_list_for(
     today: datetime.date | None = None,
 ) -> QuerySet[Rectification]:
     today = today or timezone.localdate()
-    qs = Rectification.objects.select_related("organisation", "issued_by").filter(
+    qs = Rectification.objects.select_related("organisation__parent", "issued_by").filter(
         Q(issued_by=user) | scope_q(user, Cap.PROGRESS_VIEW, field="organisation__path")
     )
     if org is not None:
@@ -199,7 +199,7 @@ def evidence_get_for(user, pk) -> Evidence:
 
 def team_list_for(user) -> QuerySet[InspectionTeam]:
     return (
-        InspectionTeam.objects.select_related("organisation")
+        InspectionTeam.objects.select_related("organisation__parent")
         .prefetch_related("members")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"))
     )
@@ -222,7 +222,7 @@ def _inspection_visible_q(user) -> Q:
 def inspection_list_for(
     user, *, org: Organisation | None = None, method: str = "", status: str = ""
 ) -> QuerySet[Inspection]:
-    qs = Inspection.objects.select_related("organisation", "team").filter(_inspection_visible_q(user))
+    qs = Inspection.objects.select_related("organisation__parent", "team").filter(_inspection_visible_q(user))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
     if method:
@@ -241,7 +241,7 @@ def inspection_get_for(user, pk) -> Inspection:
 
 def draw_list_for(user) -> QuerySet[SpotCheckDraw]:
     return (
-        SpotCheckDraw.objects.select_related("organisation", "created_by")
+        SpotCheckDraw.objects.select_related("organisation__parent", "created_by")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"))
         .defer("candidates")
     )
@@ -273,7 +273,7 @@ def draw_parameters(draw: SpotCheckDraw) -> list[tuple[str, str]]:
 def draw_get_public(pk) -> SpotCheckDraw:
     """Draws are public: the seed, candidates and result are published so anyone can verify them."""
     found = (
-        SpotCheckDraw.objects.select_related("organisation").filter(pk=pk).first()
+        SpotCheckDraw.objects.select_related("organisation__parent").filter(pk=pk).first()
         if str(pk).isdigit()
         else None
     )
@@ -396,7 +396,7 @@ def low_case_get_for(user, pk):
     from pacesetter.evaluations.models import LowSatisfactionCase
 
     found = (
-        LowSatisfactionCase.objects.select_related("organisation", "round")
+        LowSatisfactionCase.objects.select_related("organisation__parent", "round")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"), pk=pk)
         .first()
         if str(pk).isdigit()
@@ -415,4 +415,6 @@ def manage_roots_for(user, cap: str = Cap.CAMPAIGN_MANAGE, *, limit: int = 200) 
     q = Q(path__in=tops)
     for p in tops:
         q |= Q(parent__path=p)
-    return list(Organisation.objects.filter(q, is_active=True).order_by("path")[:limit])
+    return list(
+        Organisation.objects.filter(q, is_active=True).select_related("parent").order_by("path")[:limit]
+    )
