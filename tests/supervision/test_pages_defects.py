@@ -122,3 +122,10 @@ def test_rectification_history_shows_each_action_in_words(sup, client_for):
     services.rectification_report(actor=sup.secretary, rectification=order, measures_taken="已补齐台账")
     html = client_for(sup.leader).get(f"/supervision/rectifications/{order.pk}/").content.decode()
     assert re.findall(r'data-testid="event-action">([^<]*)<', html) == ["下达整改通知", "报告整改情况"]
+
+
+def test_round_list_offers_the_rectification_cases_only_to_who_may_open_them(sup, client_for):
+    for user, shown in ((sup.inspector, False), (sup.leader, False), (sup.office, True)):
+        c = client_for(user)
+        assert ('href="/evaluations/cases/"' in c.get("/evaluations/").content.decode()) is shown
+        assert (c.get("/evaluations/cases/").status_code == 200) is shown
