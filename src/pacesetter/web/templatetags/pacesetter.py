@@ -16,9 +16,10 @@ def may(request, url_name: str) -> bool:
     The rule checked is the one for GET, or for POST when the route only takes POST; scope (which objects)
     stays the view's and selectors' business.
     """
-    from pacesetter.policy import POLICY, is_allowed, rule_for
+    from pacesetter.policy import POLICY, PUBLIC, is_allowed, rule_for
 
     rule = rule_for(url_name, "GET")
     if rule is None and isinstance(POLICY.get(url_name), dict):
         rule = rule_for(url_name, "POST")
-    return is_allowed(getattr(request, "user", None), rule) if request is not None else False
+    user = getattr(request, "user", None)
+    return is_allowed(user, rule) if user is not None else rule == PUBLIC
