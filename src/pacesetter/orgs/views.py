@@ -204,6 +204,7 @@ def member_detail(request, pk, revealed=None):
             "show_pii": member.user_id == request.user.pk
             or org_in_scope(request.user, member.organisation, Cap.PERSON_PII),
             "can_manage": org_in_scope(request.user, member.organisation, Cap.PERSON_MANAGE),
+            "can_reveal": org_in_scope(request.user, member.organisation, Cap.PERSON_PII),
             "revealed": revealed or {},
         },
     )
