@@ -58,6 +58,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     "orgs:member-detail": LOGIN,  # a member may open their own record; others need person.view in scope
     "orgs:member-create": Cap.PERSON_MANAGE,
     "orgs:member-edit": Cap.PERSON_MANAGE,
+    "orgs:member-reveal": Cap.PERSON_PII,  # over the member's organisation: checked in the service
     "orgs:member-deactivate": Cap.PERSON_MANAGE,
     "orgs:member-activate": Cap.PERSON_MANAGE,
     "orgs:member-account": Cap.PERSON_MANAGE,

@@ -146,3 +146,16 @@ def test_nul_character_in_json_is_refused_before_the_database(city, api):
     )
     assert r.status_code == 422 and "控制字符" in r.json()["message"]
     assert not Organisation.objects.filter(name__startswith="坏").exists()
+
+
+def test_member_id_number_masked_by_default_and_revealed_with_audit(city, client_for):
+    from pacesetter.core.models import AuditEntry
+
+    c = client_for(city.secretary)
+    body = c.get(f"/api/members/{city.teacher.pk}").json()
+    assert body["id_number"] == city.teacher.id_number_masked and body["phone"] == "13912345678"
+    assert city.teacher.id_number not in c.get("/api/members").content.decode()
+    body = c.get(f"/api/members/{city.teacher.pk}?reveal=id_number").json()
+    assert body["id_number"] == city.teacher.id_number
+    assert AuditEntry.objects.filter(action="pii.reveal", object_id=str(city.teacher.pk)).count() == 1
+    assert client_for(city.leader).get(f"/api/members/{city.teacher.pk}?reveal=id_number").status_code == 403

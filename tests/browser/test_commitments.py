@@ -49,7 +49,8 @@ def test_member_commitment_lifecycle_on_a_phone(bcity, browser, phone, page, liv
         phone.click("[data-testid=add-progress]")
         phone.wait_for_selector(f"text=已填报进度 {percent}%")
     assert phone.inner_text("[data-testid=progress]") == "100%"
-    phone.click("[data-testid=go-report]")
+    phone.click("[data-testid=action-report]")
+    phone.check("input[name=outcome][value=fulfilled]")
     phone.fill("textarea[name=text]", "一年来坚持每周辅导，共 82 小时。")
     phone.click("[data-testid=submit-report]")
     phone.wait_for_selector("[data-testid=report]")

@@ -59,7 +59,10 @@ def test_secretary_denied_other_subtree_member_page(page, live_server, bcity, si
     sign_in(page, "secretary")
     page.goto(f"{live_server.url}/members/{bcity.teacher.pk}/")
     expect(page.get_by_test_id("member-name")).to_contain_text("林老师")
-    expect(page.get_by_test_id("id-number")).to_have_text(bcity.teacher.id_number)
+    # masked by default; the secretary reveals it on purpose (audited), the value swaps in place
+    expect(page.get_by_test_id("id-number")).to_contain_text(bcity.teacher.id_number_masked)
+    page.get_by_test_id("id-number").get_by_role("button", name="显示").click()
+    expect(page.get_by_test_id("id_number-clear")).to_have_text(bcity.teacher.id_number)
     response = page.goto(f"{live_server.url}/members/{bcity.farmer.pk}/")
     assert response.status == 404
     expect(page.get_by_test_id("error")).to_contain_text("找不到该对象，或您无权查看")

@@ -65,3 +65,18 @@ def test_sweep_notifies_with_bounded_queries(city, active, django_assert_max_num
     with django_assert_max_num_queries(12):
         announce_step_edges()
     assert Notification.objects.count() == 7
+
+
+def test_review_step_opening_notifies_the_liaison_leaders_not_the_secretaries(city, active):
+    from pacesetter.orgs.models import Liaison
+
+    Liaison.objects.create(leader=city.leader, organisation=city.school)
+    elsewhere = make_user("other_leader", Role.LEADER, make_org("邻市委"))
+    Liaison.objects.create(leader=elsewhere, organisation=elsewhere.role_grants.get().organisation)
+    stage = active.stages.first()
+    step = services.step_create(
+        actor=city.office, stage=stage, kind=StepKind.REVIEW, opens_at=at(-1), closes_at=at(1)
+    )
+    assert services.step_announce(step_id=step.pk, edge="open") is True
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["leader"]
+    assert "领导点评" in Notification.objects.get().title

@@ -280,3 +280,32 @@ def test_api_operations(city, camp, client_for):
         .json()
     )
     assert {s["organisation_name"]: s["published"] for s in stats} == {"城厢区委": 1, "和林镇党委": 0}
+
+
+def test_report_button_leads_to_the_form_and_a_fulfilled_claim_below_target_needs_confirming(
+    city, camp, client_for
+):
+    from pacesetter.commitments.models import FulfilmentReport
+    from tests.commitments.conftest import advance, member_commitment
+
+    c = advance(city, member_commitment(city, camp), S.PUBLISHED)
+    Commitment.objects.filter(pk=c.pk).update(progress=40)
+    owner = client_for(city.member_user)
+    page = owner.get(f"/commitments/{c.pk}/").content.decode()
+    assert f'href="/commitments/{c.pk}/report/" data-testid="action-report"' in page
+    assert 'name="action" value="report"' not in page  # no empty form posting 述诺 any more
+    form = owner.get(f"/commitments/{c.pk}/report/").content.decode()
+    assert "已填报的进度为 40%" in form and 'name="confirm_below_target"' in form
+    claim = {"outcome": "fulfilled", "text": "全部完成"}
+    response = owner.post(f"/commitments/{c.pk}/report/", claim)
+    assert response.status_code == 200
+    assert "填报的进度只有 40%，却选择了“承诺已兑现”" in response.content.decode()
+    c.refresh_from_db()
+    assert c.status == S.PUBLISHED and not FulfilmentReport.objects.exists()
+    response = owner.post(f"/commitments/{c.pk}/report/", {**claim, "confirm_below_target": "on"})
+    assert response.status_code == 302
+    report = FulfilmentReport.objects.get()
+    assert (report.outcome, report.progress) == ("fulfilled", 40)
+    reviewer = client_for(city.secretary).get(f"/commitments/{c.pk}/").content.decode()
+    outcome = reviewer.split('data-testid="report-outcome">')[1].split("</div>")[0]
+    assert "承诺已兑现" in outcome and "述诺时进度 40%" in outcome and "report-below-target" in outcome

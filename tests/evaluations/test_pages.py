@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
@@ -132,8 +133,28 @@ def test_results_publication_respects_k_and_exports(city, client_for):
     rows = list(wb["评议结果"].iter_rows(values_only=True))
     assert rows[1][1] == "城厢区委" and rows[1][4] == 100.0 and rows[1][3] == 4
     doc = Document(io.BytesIO(office.get(f"/evaluations/{r.pk}/report.docx").content))
-    assert "关于2011年度群众评议结果的通报" in doc.paragraphs[0].text
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "示范市委" and texts[2] == "关于2011年度群众评议结果的通报"
     assert doc.tables[0].rows[1].cells[3].text == "100.0"
+
+
+def test_report_docx_is_a_gbt9704_document_on_a4(city, client_for):
+    from docx.shared import RGBColor
+
+    from pacesetter.documents.word import cn_date
+
+    r = make_round(city)
+    office = client_for(city.office)
+    office.post(f"/evaluations/{r.pk}/status/", {"to": "closed"})
+    doc = Document(io.BytesIO(office.get(f"/evaluations/{r.pk}/report.docx").content))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert doc.paragraphs[0].runs[0].font.color.rgb == RGBColor(0xFF, 0, 0)  # 发文机关标志
+    assert 'w:color="FF0000"' in doc.paragraphs[1]._p.xml  # the red rule under it
+    texts = [p.text for p in doc.paragraphs]
+    today = cn_date(timezone.localdate())
+    assert texts[-3:] == ["示范市委", today, f"示范市委\t{today}印发"]  # signature, date, 版记
+    assert not re.search(r"年0\d月|月0\d日", "".join(texts))
 
 
 def test_member_sees_round_and_evaluates_peers(city, client_for):

@@ -522,7 +522,7 @@ def test_export_round_trips_as_unchanged(city):
     make_org("第一党支部", city.district, OrgType.BRANCH)
     dup = make_org("第一党支部", city.town, OrgType.BRANCH, Sector.VILLAGE)
     make_member(dup, "同名支部党员", post="村医", joined_on=datetime.date(2001, 7, 1))
-    members = b"".join(imports.export_members_xlsx(user=city.office, org=None))
+    members = b"".join(imports.export_members_xlsx(user=city.office, org=None, reveal=True))
     rows = read_xlsx(members)
     assert rows[0] == MEMBER_HEAD
     assert [
@@ -560,10 +560,25 @@ def test_export_of_org_outside_scope_is_404(city, client_for):
     district_office = make_user("district_office", Role.OFFICE, city.district)
     c = client_for(district_office)
     assert c.get(f"/exports/members.xlsx?org={city.village.pk}").status_code == 404
-    response = c.get("/exports/members.xlsx")
+    response = c.get("/exports/members.xlsx?pii=1")
     rows = read_xlsx(response.streaming_content)
     assert [r[0] for r in rows[1:]] == ["林老师"]
     assert rows[1][8] == city.teacher.id_number
+
+
+def test_export_masks_id_numbers_by_default_and_audits_an_export_in_clear(city, client_for):
+    from pacesetter.core.models import AuditEntry
+
+    c = client_for(city.office)
+    masked = read_xlsx(c.get(f"/exports/members.xlsx?org={city.school.pk}").streaming_content)
+    assert masked[1][8] == city.teacher.id_number[:4] + "*" * 10 + city.teacher.id_number[-4:]
+    assert not AuditEntry.objects.filter(action="pii.export").exists()
+    page = c.get("/imports/").content.decode()
+    assert f'href="/exports/members.xlsx?org={city.city.pk}&pii=1"' in page
+    clear = read_xlsx(c.get(f"/exports/members.xlsx?org={city.school.pk}&pii=1").streaming_content)
+    assert clear[1][8] == city.teacher.id_number
+    entry = AuditEntry.objects.get(action="pii.export")
+    assert entry.actor == city.office
 
 
 # --- large files through the worker ---------------------------------------------------------------

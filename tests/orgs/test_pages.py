@@ -145,3 +145,30 @@ def test_language_switch_to_english(city, client_for):
     assert "组织架构" in c.get("/orgs/").content.decode()
     c.post("/i18n/setlang/", {"language": "en", "next": "/orgs/"})
     assert "Organisations" in c.get("/orgs/").content.decode()
+
+
+def test_id_number_is_masked_by_default_and_each_reveal_is_audited(city, client_for):
+    from pacesetter.core.models import AuditEntry
+
+    teacher = city.teacher
+    masked = teacher.id_number[:4] + "*" * 10 + teacher.id_number[-4:]
+    secretary = client_for(city.secretary)  # holds person.pii over the school
+    listing = secretary.get("/members/").content.decode()
+    assert teacher.id_number not in listing and masked in listing
+    assert f'action="/members/{teacher.pk}/reveal/id_number/"' in listing
+    detail = secretary.get(f"/members/{teacher.pk}/").content.decode()
+    assert teacher.id_number not in detail and masked in detail
+    response = secretary.post(f"/members/{teacher.pk}/reveal/id_number/", HTTP_HX_REQUEST="true")
+    assert response.content.decode() == f'<span data-testid="id_number-clear">{teacher.id_number}</span>'
+    page = secretary.post(f"/members/{teacher.pk}/reveal/id_number/").content.decode()
+    assert f'data-testid="id_number-clear">{teacher.id_number}<' in page
+    entries = AuditEntry.objects.filter(action="pii.reveal", object_id=str(teacher.pk))
+    assert entries.count() == 2 and entries.first().actor == city.secretary
+    assert teacher.id_number not in str(list(entries.values()))  # the field is named, never the value
+    # a leader may read the roster but not reveal; nobody reveals by GET or an unknown field
+    leader = client_for(city.leader)
+    assert f"/members/{teacher.pk}/reveal/" not in leader.get(f"/members/{teacher.pk}/").content.decode()
+    assert leader.post(f"/members/{teacher.pk}/reveal/id_number/").status_code == 403
+    assert secretary.get(f"/members/{teacher.pk}/reveal/id_number/").status_code == 405
+    assert secretary.post(f"/members/{teacher.pk}/reveal/name/").status_code in (400, 422)
+    assert AuditEntry.objects.filter(action="pii.reveal").count() == 2

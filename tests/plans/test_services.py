@@ -11,10 +11,11 @@ from pacesetter.campaigns.models import Step
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.models import AuditEntry
 from pacesetter.notifications.models import Notification
-from pacesetter.orgs.enums import Role
+from pacesetter.orgs.enums import OrgType, Role, Sector
 from pacesetter.plans import services
 from pacesetter.plans.enums import PlanStatus
 from pacesetter.plans.models import Plan, PlanDecision, PlanVersion
+from pacesetter.plans.selectors import plan_reviewers
 from tests.factories import make_user
 
 from .conftest import BODY, make_campaign
@@ -340,3 +341,16 @@ def test_users_with_secretary_role_only(submitted, city):
     # a leader on the district is not a reviewer and gets no submission notice
     make_user("district_leader2", Role.LEADER, city.district)
     assert not Notification.objects.filter(recipient__username="district_leader2").exists()
+
+
+def test_submit_notifies_the_nearest_reviewer_not_the_office(campaign, city):
+    from tests.factories import make_org
+
+    general = make_org("城厢区教育党总支", city.district, OrgType.GENERAL_BRANCH, Sector.SCHOOL)
+    branch = make_org("城厢区一中党支部", general, OrgType.BRANCH, Sector.SCHOOL)
+    writer = make_user("branch_secretary", Role.SECRETARY, branch)
+    plan = services.plan_save(actor=writer, campaign=campaign, org=branch, title="一中方案", body=BODY)
+    services.plan_submit(actor=writer, plan=plan)
+    # the 总支 has nobody; the district's secretary reviews it (and may), the office is not told
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["secretary"]
+    assert plan_reviewers(plan) == [city.secretary]

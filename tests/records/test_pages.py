@@ -276,3 +276,46 @@ def test_closed_window_message_on_the_form(city, client_for):
     html = r.content.decode()
     assert r.status_code == 200 and 'data-testid="form-error"' in html and "已于" in html and "截止" in html
     assert ActivityRecord.objects.count() == 0 and RecordPhoto.objects.count() == 0
+
+
+def test_attendance_marks_everyone_present_at_once_then_the_exceptions(
+    city, client_for, meeting_record, colleague
+):
+    from pacesetter.records.models import MeetingDetail
+    from tests.factories import make_member
+
+    extra = make_member(city.school, "钱老师")
+    c = client_for(city.secretary)
+    # one exception recorded first stays as it is
+    c.post(
+        f"/records/{meeting_record.pk}/attendance/",
+        {"member": colleague.pk, "status": "leave", "reason_kind": "official", "reason": "外出培训"},
+    )
+    page = c.get(f"/records/{meeting_record.pk}/attendance/").content.decode()
+    assert 'data-testid="all-present">其余 2 人全部出席<' in page
+    r = c.post(f"/records/{meeting_record.pk}/attendance/all-present/")
+    assert r.status_code == 302
+    marks = dict(Attendance.objects.values_list("member__name", "status"))
+    assert marks == {"林老师": "present", "钱老师": "present", "赵老师": "leave"}
+    assert MeetingDetail.objects.get(record=meeting_record).actual_count == 2
+    # then an exception with its reason
+    c.post(
+        f"/records/{meeting_record.pk}/attendance/",
+        {"member": extra.pk, "status": "absent", "reason_kind": "other", "reason": "生病"},
+    )
+    assert Attendance.objects.get(member=extra).reason == "生病"
+    assert MeetingDetail.objects.get(record=meeting_record).actual_count == 1
+    assert (
+        'data-testid="all-present"' not in c.get(f"/records/{meeting_record.pk}/attendance/").content.decode()
+    )
+    # nobody else may do it
+    assert (
+        client_for(city.member_user).post(f"/records/{meeting_record.pk}/attendance/all-present/").status_code
+        == 404
+    )
+    assert (
+        client_for(city.town_secretary)
+        .post(f"/records/{meeting_record.pk}/attendance/all-present/")
+        .status_code
+        == 404
+    )

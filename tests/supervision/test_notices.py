@@ -104,3 +104,41 @@ def test_docx_opens_in_libreoffice(sup, tmp_path):
     assert "创先争优办〔2026〕1号" in squashed
     assert "".join(notice.title.split()) in squashed
     assert "印发" in squashed
+
+
+def test_draft_names_the_children_the_dashboard_marks_lagging(sup, client_for):
+    from pacesetter.web.progress import lagging_children
+
+    # nobody has started a plan and only the school logged nothing: every child lags on plans
+    lagging = lagging_children(campaign=sup.campaign, org=sup.city)
+    assert [(org.name, reasons[0]) for org, reasons in lagging] == [
+        ("城厢区委", "2个组织（共2个）尚未着手实施方案"),
+        ("和林镇党委", "2个组织（共2个）尚未着手实施方案"),
+    ]
+    notice = compose(sup)
+    assert "未发现明显滞后的组织" not in notice.body
+    for org, reasons in lagging:
+        assert f"{org.name}工作滞后：{'；'.join(reasons)}。" in notice.body
+    assert "对和林镇党委、城厢区委思想不重视" in notice.body
+    page = client_for(sup.office).get(f"/progress/?campaign={sup.campaign.pk}").content.decode()
+    for org, reasons in lagging:
+        row = page.split(f'data-testid="progress-row-{org.pk}"')[1].split("</tr>")[0]
+        assert 'data-testid="lagging"' in row and "；".join(reasons) in row
+
+
+def test_draft_finds_nothing_lagging_when_every_child_is_on_track(sup):
+    from pacesetter.plans.enums import PlanStatus
+    from pacesetter.plans.models import Plan
+    from pacesetter.records.models import ActivityRecord
+
+    for org in (sup.district, sup.school, sup.town, sup.village):
+        Plan.objects.create(campaign=sup.campaign, organisation=org, title="方案", status=PlanStatus.APPROVED)
+        ActivityRecord.objects.create(
+            organisation=org,
+            campaign=sup.campaign,
+            kind="study",
+            title="学习",
+            occurred_on=dt.date(2026, 3, 1),
+            logged_by=sup.secretary,
+        )
+    assert "各组织总体按计划推进，未发现明显滞后的组织。" in compose(sup).body

@@ -28,7 +28,8 @@ from .schemas import AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
 router = Router(tags=["党员与角色 people and roles"])
 
 
-def member_out(user, m) -> dict:
+def member_out(user, m, *, id_number: str | None = None) -> dict:
+    """身份证号 is masked unless the caller revealed it (`id_number`, from services.member_reveal_pii)."""
     clear = m.user_id == user.pk or org_in_scope(user, m.organisation, Cap.PERSON_PII)
     return {
         "id": m.pk,
@@ -42,7 +43,7 @@ def member_out(user, m) -> dict:
         "organisation_name": m.organisation.name,
         "is_active": m.is_active,
         "phone": m.phone if clear else m.phone_masked,
-        "id_number": m.id_number if clear else m.id_number_masked,
+        "id_number": id_number or m.id_number_masked,
     }
 
 
@@ -86,8 +87,11 @@ def member_create(request: HttpRequest, payload: MemberIn):
 
 
 @router.get("/members/{member_id}", response=MemberOut, url_name="member-detail")
-def member_detail(request: HttpRequest, member_id: int):
-    return member_out(request.user, member_get_for(request.user, member_id))
+def member_detail(request: HttpRequest, member_id: int, reveal: str = ""):
+    """`?reveal=id_number` returns the 身份证号 in clear to the member or a person.pii role (audited)."""
+    member = member_get_for(request.user, member_id)
+    clear = services.member_reveal_pii(actor=request.user, member=member, field=reveal) if reveal else None
+    return member_out(request.user, member, id_number=clear)
 
 
 @router.patch("/members/{member_id}", response=MemberOut, url_name="member-detail")

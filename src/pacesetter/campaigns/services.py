@@ -105,6 +105,23 @@ def secretaries_in_subtree(path: str):
     )
 
 
+def step_audience(step: Step, path: str) -> list:
+    """Who must act when `step` opens or closes under `path`: leaders with a liaison organisation (联系点)
+    there for a 领导点评 window, secretaries for every other capability (one or two queries)."""
+    caps = set(step.capabilities)
+    users: dict[int, object] = {}
+    if StepCapability.REVIEWS in caps:
+        leaders = get_user_model().objects.filter(
+            is_active=True,
+            liaisons__organisation__path__startswith=path,
+            liaisons__organisation__is_active=True,
+        )
+        users.update((u.pk, u) for u in leaders.distinct())
+    if caps - {StepCapability.REVIEWS}:
+        users.update((u.pk, u) for u in secretaries_in_subtree(path))
+    return list(users.values())
+
+
 # ---------------------------------------------------------------- campaigns
 
 
@@ -559,7 +576,7 @@ def step_announce(*, step_id: int, edge: str, now: datetime.datetime | None = No
                 "what": labels,
             }
         notify(
-            recipients=list(secretaries_in_subtree(campaign.organisation.path)),
+            recipients=step_audience(step, campaign.organisation.path),
             title=title,
             body=body,
             url=reverse("campaigns:campaign-detail", args=[campaign.pk]),

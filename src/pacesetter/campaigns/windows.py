@@ -39,7 +39,7 @@ def campaigns_covering(org: Organisation):
         Campaign.objects.filter(
             organisation__path__in=[*org.ancestor_paths, org.path], status=CampaignStatus.ACTIVE
         )
-        .select_related("organisation")
+        .select_related("organisation__parent")
         .order_by("-organisation__depth", "-starts_on", "-id")
     )
 

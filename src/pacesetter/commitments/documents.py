@@ -4,12 +4,13 @@ import io
 
 import segno
 from django.utils import timezone
-from django.utils.formats import date_format
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
+from pacesetter.documents import qr
+from pacesetter.documents.word import add_picture_png, cn_date
 from pacesetter.documents.word import add_title as _title
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
@@ -35,7 +36,7 @@ def _para(doc, text: str, *, font: str = BODY_FONT, indent=True, align=None, siz
 
 def _signature(doc, lines: list[str]) -> None:
     doc.add_paragraph()
-    for text in [*lines, date_format(timezone.localdate(), "Y年n月j日")]:
+    for text in [*lines, cn_date(timezone.localdate())]:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Pt(64)
@@ -67,7 +68,7 @@ def _items(doc, commitments) -> None:
         p.paragraph_format.space_before = Pt(6)
         _para(
             doc,
-            f"对照标准：{c.criteria_item.name}；量化目标：{c.target}；完成时限：{c.deadline:%Y年%m月%d日}；"
+            f"对照标准：{c.criteria_item.name}；量化目标：{c.target}；完成时限：{cn_date(c.deadline)}；"
             f"责任人：{c.responsible}。",
         )
         if c.content:
@@ -83,7 +84,7 @@ def org_pledge_docx(*, org, campaign, commitments) -> bytes:
     _para(
         doc,
         f"为深入开展{campaign.name}，按照“五个好”的要求，{org.name}向全体党员和群众郑重承诺，"
-        f"在{campaign.ends_on:%Y年%m月%d日}前办好以下实事，接受党员群众监督：",
+        f"在{cn_date(campaign.ends_on)}前办好以下实事，接受党员群众监督：",
     )
     if commitments:
         _items(doc, commitments)
@@ -115,12 +116,6 @@ def member_pledge_docx(*, member, campaign, post, commitments) -> bytes:
     return _bytes(doc)
 
 
-def qr_png(url: str, scale: int = 10) -> bytes:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=scale, border=2)
-    return out.getvalue()
-
-
 def qr_svg(url: str) -> str:
     """Inline SVG of a QR code; segno writes the markup itself from the URL (no user text interpolated)."""
     return segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
@@ -136,14 +131,12 @@ def poster_docx(*, commitment, url: str) -> bytes:
     _para(doc, commitment.title, font=TITLE_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(18))
     _para(doc, f"对照标准：{commitment.criteria_item.name}")
     _para(doc, f"量化目标：{commitment.target}")
-    _para(doc, f"完成时限：{commitment.deadline:%Y年%m月%d日}")
+    _para(doc, f"完成时限：{cn_date(commitment.deadline)}")
     _para(doc, f"责任人：{commitment.responsible}")
     if commitment.content:
         _para(doc, commitment.content)
     doc.add_paragraph()
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run().add_picture(io.BytesIO(qr_png(url)), width=Mm(50))
+    add_picture_png(doc, qr.qr_png(url, scale=10), 50)
     _para(doc, "扫码查看践诺进度、参与评诺", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, url, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10))
     return _bytes(doc)
@@ -233,7 +226,7 @@ def slips_docx(*, org, codes: list[str], site: str) -> bytes:
             qp.alignment = WD_ALIGN_PARAGRAPH.CENTER
             qp.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             qp.paragraph_format.first_line_indent = Pt(0)
-            qp.add_run().add_picture(io.BytesIO(qr_png(slip_url(code, site), scale=4)), width=Mm(28))
+            qp.add_run().add_picture(io.BytesIO(qr.qr_png(slip_url(code, site), scale=4)), width=Mm(28))
             line(cell.add_paragraph(), f"凭条码：{slip_display(code)}", HEADING_FONT, Pt(12))
             line(cell.add_paragraph(), f"手机扫码，或打开 {address} 输入凭条码", size=Pt(8))
             note = line(cell.add_paragraph(), "本组织每项公开承诺可凭此条评价一次，不记名", size=Pt(8))

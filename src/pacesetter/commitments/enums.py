@@ -98,6 +98,14 @@ class RatingLevel(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class ReportOutcome(models.TextChoices):
+    """What a 述诺 claims about the commitment; "fulfilled" below 100 % progress must be confirmed."""
+
+    FULFILLED = "fulfilled", _("承诺已兑现")
+    PARTLY = "partly", _("部分兑现")
+    UNFULFILLED = "unfulfilled", _("未能兑现")
+
+
 class RatingSource(models.TextChoices):
     MEMBER = "member", _("党员")
     PUBLIC = "public", _("群众")

@@ -8,7 +8,7 @@ from pacesetter.campaigns.models import CriteriaItem
 from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.forms import BootstrapMixin
 
-from .enums import CommitmentAction, CommitmentKind, CommitmentStatus, RatingLevel
+from .enums import CommitmentAction, CommitmentKind, CommitmentStatus, RatingLevel, ReportOutcome
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,7 +69,22 @@ class ProgressForm(BootstrapMixin, forms.Form):
 
 
 class ReportForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("兑现情况"),
+        choices=ReportOutcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     text = forms.CharField(label=_("述诺内容"), widget=forms.Textarea(attrs={"rows": 8}))
+    confirm_below_target = forms.BooleanField(label=_("进度尚未达到 100%，我确认承诺已兑现"), required=False)
+
+    def __init__(self, *args, progress: int = 100, **kwargs):
+        super().__init__(*args, **kwargs)
+        if progress >= 100:
+            del self.fields["confirm_below_target"]
+        else:
+            self.fields["confirm_below_target"].help_text = _(
+                "已填报的进度为 %(p)d%%。选择“承诺已兑现”时须勾选；审核人会看到这一进度。"
+            ) % {"p": progress}
 
 
 class RatingForm(forms.Form):

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.orgs.models import Member, Organisation
 
-from .enums import CommitmentKind, CommitmentStatus, Moderation, RatingLevel, RatingSource, RatingVerification
+from .enums import (
+    CommitmentKind,
+    CommitmentStatus,
+    Moderation,
+    RatingLevel,
+    RatingSource,
+    RatingVerification,
+    ReportOutcome,
+)
 
 
 class Post(models.Model):
@@ -199,6 +207,8 @@ class FulfilmentReport(models.Model):
 
     commitment = models.OneToOneField(Commitment, on_delete=models.CASCADE, related_name="report")
     text = models.TextField(_("述诺内容"))
+    outcome = models.CharField(_("兑现情况"), max_length=12, choices=ReportOutcome.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("述诺时进度（%）"), null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

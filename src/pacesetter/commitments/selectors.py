@@ -26,7 +26,7 @@ from .enums import (
 from .models import Commitment, CommitmentEvent, Post, Rating
 from .rules import can_view_commitment, org_write_paths
 
-WALL_RELATED = ("organisation", "member", "criteria_item")
+WALL_RELATED = ("organisation__parent", "member", "criteria_item")
 # Subtrees rooted at this depth or above are "wide" for the public wall's query plan (see public_commitment_list).
 WALL_WIDE_DEPTH = 1
 

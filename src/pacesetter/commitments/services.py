@@ -23,7 +23,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import mask_phone
 from pacesetter.core.uploads import check_upload
-from pacesetter.notifications.services import notify
+from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
 from pacesetter.orgs.services import users_with_role_on
@@ -45,6 +45,7 @@ from .enums import (
     RatingLevel,
     RatingSource,
     RatingVerification,
+    ReportOutcome,
 )
 from .models import (
     Commitment,
@@ -346,7 +347,10 @@ def commitment_transition(*, actor, commitment: Commitment, action: str, comment
         notify(
             recipients=_reviewer_users(c), title=_("待审核承诺：%(t)s") % {"t": c.title}, url=url, email=False
         )
-    elif action in (CommitmentAction.APPROVE, CommitmentAction.RETURN):
+    else:
+        # whoever was asked to review it has nothing left to do once it left 待审核
+        notification_resolve(url=url, recipients=_reviewer_users(c))
+    if action in (CommitmentAction.APPROVE, CommitmentAction.RETURN):
         notify(
             recipients=_owner_users(c),
             title=_("承诺“%(t)s”%(a)s") % {"t": c.title, "a": CommitmentAction(action).label},
@@ -358,11 +362,29 @@ def commitment_transition(*, actor, commitment: Commitment, action: str, comment
 
 
 @transaction.atomic
-def commitment_report(*, actor, commitment: Commitment, text: str) -> Commitment:
-    """The owner files the fulfilment report (述诺): published → reported, inside the 践诺 window."""
+def commitment_report(
+    *, actor, commitment: Commitment, text: str, outcome: str = "", confirm_below_target: bool = False
+) -> Commitment:
+    """The owner files the fulfilment report (述诺): published → reported, inside the 践诺 window.
+
+    `outcome` says whether the commitment was kept (ReportOutcome). Claiming 承诺已兑现 while the
+    recorded progress is below 100 % needs `confirm_below_target`; the progress at the time is kept
+    beside the report for the reviewer either way.
+    """
     text = _text(text, "text", _("述诺内容"), limit=20_000)
+    if outcome and outcome not in ReportOutcome.values:
+        raise ValidationError(_("兑现情况无效：%(v)s") % {"v": outcome}, field="outcome")
+    progress = commitment.progress
+    if outcome == ReportOutcome.FULFILLED and progress < 100 and not confirm_below_target:
+        raise ValidationError(
+            _("填报的进度只有 %(p)d%%，却选择了“承诺已兑现”：请先填报最新进度，或勾选确认后再提交")
+            % {"p": progress},
+            field="confirm_below_target",
+        )
     c = _transition(actor, commitment, CommitmentAction.REPORT, comment="")
-    FulfilmentReport.objects.create(commitment=c, text=text, filed_by=actor)
+    FulfilmentReport.objects.create(
+        commitment=c, text=text, outcome=outcome, progress=c.progress, filed_by=actor
+    )
     return c
 
 

@@ -210,7 +210,11 @@ def commitment_detail(request, pk):
                 "window": windows.get(t.window),
             }
             for a, t in actions
+            # 述诺 has its own form (outcome and text): its button leads there instead of posting
+            if a != CommitmentAction.REPORT
         ],
+        "can_report": any(a == CommitmentAction.REPORT for a, _t in actions),
+        "report_window": windows.get(StepCapability.FULFILMENT),
         "events": selectors.history_for(c),
         "updates": list(c.updates.prefetch_related("attachments")),
         "report": getattr(c, "report", None) if c.status not in PROGRESS_STATES else None,
@@ -312,10 +316,17 @@ def report_file(request, pk):
     c = selectors.commitment_get_for(request.user, pk)
     if Party.OWNER not in parties_for(request.user, c):
         raise NotFoundError()
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, progress=c.progress)
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            services.commitment_report(actor=request.user, commitment=c, text=form.cleaned_data["text"])
+            services.commitment_report(
+                actor=request.user,
+                commitment=c,
+                text=d["text"],
+                outcome=d["outcome"],
+                confirm_below_target=d.get("confirm_below_target", False),
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:

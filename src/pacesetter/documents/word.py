@@ -4,6 +4,7 @@ Fonts are named as Word on the users' PCs has them (方正小标宋简体, 仿�
 East Asian font must be set through w:eastAsia or Word falls back to a Latin font for Chinese text.
 """
 
+import datetime
 import io
 
 from docx import Document
@@ -15,6 +16,18 @@ TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
+
+
+def cn_date(day: datetime.date | datetime.datetime) -> str:
+    """A date the way formal documents write it (GB/T 9704-2012 §7.3.5.1): 2026年1月5日, no leading zeros.
+
+    The one date formatter of every generated document; a datetime is taken in the local time zone.
+    """
+    if isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def set_font(run_or_style, name: str, size_pt=None, bold: bool | None = None) -> None:
@@ -60,6 +73,12 @@ def add_title(doc, text: str, size_pt: float = 22):
     return p
 
 
+def add_heading(doc, text: str, level: int = 1):
+    p = doc.add_paragraph()
+    set_font(p.add_run(text), HEADING_FONT if level == 1 else SUBHEADING_FONT, 16)
+    return p
+
+
 def add_paragraph(doc, text: str, *, indent: bool = True, align=None, bold: bool = False):
     p = doc.add_paragraph()
     if indent:
@@ -71,7 +90,13 @@ def add_paragraph(doc, text: str, *, indent: bool = True, align=None, bold: bool
 
 
 def add_picture_png(doc, png: bytes, width_mm: float, *, center: bool = True):
+    """A picture in a paragraph of its own whose line grows with it.
+
+    Normal's line pitch is *exactly* 28 pt; a picture in a paragraph that inherits it is cut to a 28 pt
+    strip by Word and LibreOffice (a QR code then no longer scans), so this paragraph uses single spacing.
+    """
     p = doc.add_paragraph()
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
@@ -129,14 +154,41 @@ def add_doc_number(doc, number: str):
     return p
 
 
-def add_signature_date(doc, text: str):
-    """成文日期, right-aligned, four characters in from the right margin."""
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.right_indent = Pt(64)
-    p.paragraph_format.space_before = Pt(28)
-    set_font(p.add_run(text), BODY_FONT, 16)
+def add_signature_date(doc, text: str, *, issuer: str = ""):
+    """成文日期, right-aligned, four characters in from the right margin; `issuer` (发文机关署名) above it."""
+    first = None
+    for line in ([issuer] if issuer else []) + [text]:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.right_indent = Pt(64)
+        if first is None:
+            p.paragraph_format.space_before = Pt(28)
+            first = p
+        set_font(p.add_run(line), BODY_FONT, 16)
     return p
+
+
+def add_table(doc, header: tuple[str, ...], rows, *, size_pt: float = 12):
+    """A grid table for a formal document: header row in 黑体, cells in 仿宋_GB2312, `size_pt` points,
+    single line spacing (Normal's fixed 28 pt pitch would crowd a table)."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+
+    def fill(cell, text, font):
+        cell.text = ""
+        p = cell.paragraphs[0]
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        set_font(p.add_run(text), font, size_pt)
+
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        fill(cell, text, HEADING_FONT)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            fill(cell, text, BODY_FONT)
+    return table
 
 
 def add_imprint(doc, issuer: str, issued_on: str):

@@ -15,6 +15,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pacesetter.core.codes import code_display
+from pacesetter.documents.word import (
+    add_doc_number,
+    add_imprint,
+    add_issuer_mark,
+    add_paragraph,
+    add_signature_date,
+    add_table,
+    add_title,
+    cn_date,
+    new_document,
+    to_bytes,
+)
 
 from .enums import Channel, RoundKind
 from .models import Ballot, Round
@@ -190,56 +202,53 @@ def results_workbook(results: RoundResults) -> bytes:
 
 
 def report_docx(results: RoundResults) -> bytes:
-    """评议结果通报 in the GB/T 9704 spirit: title in 方正小标宋, body in 仿宋_GB2312."""
+    """评议结果通报 on the shared GB/T 9704 helpers: A4, red issuer mark and rule, title, body in
+    仿宋_GB2312, the results table, 成文日期 and the 版记 (imprint) block."""
     round_ = results.round
-    doc = Document()
-    _east_asian(doc, "仿宋_GB2312", 14)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"关于{round_.name}结果的通报")
-    run.font.size = Pt(22)
-    run.font.name = "方正小标宋简体"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
-    doc.add_paragraph(
-        f"根据创先争优活动安排，{round_.organisation.name}组织开展了{round_.get_kind_display()}。"
+    issuer = round_.organisation.name
+    today = timezone.localdate()
+    doc = new_document()
+    doc.core_properties.title = f"关于{round_.name}结果的通报"
+    add_issuer_mark(doc, issuer, 30 if len(issuer) > 12 else 36)
+    add_doc_number(doc, "")
+    add_title(doc, f"关于{round_.name}结果的通报")
+    add_paragraph(
+        doc,
+        f"根据创先争优活动安排，{issuer}组织开展了{round_.get_kind_display()}。"
         f"本次评议共收回有效测评表 {round_.ballot_count} 份。各评议主体少于 {results.k} 份的，"
-        "不单独统计，其权重按比例分配给其他评议主体。现将结果通报如下："
+        "不单独统计，其权重按比例分配给其他评议主体。现将结果通报如下：",
     )
-    table = doc.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ["排名", "评议对象", "样本数", "综合得分", "满意度(%)", "说明"], strict=True
-    ):
-        cell.text = text
+    rows = []
     for t in sorted(results.targets, key=lambda t: (t.sector, t.rank or 10**6)):
-        cells = table.add_row().cells
-        cells[0].text = f"{t.rank}/{t.rank_of}" if t.rank else "—"
-        cells[1].text = t.name
-        cells[2].text = str(t.sample)
-        cells[3].text = f"{t.score:.1f}" if t.score is not None else "样本不足"
-        cells[4].text = f"{t.satisfaction:.1f}" if t.satisfaction is not None else "—"
         notes = [f"考核等次：{t.get_grade_display()}"] if t.grade else []
         if t.dropped_groups:
             notes.append("样本不足：" + "、".join(t.dropped_groups))
         if t.low_satisfaction:
             notes.append("满意度过低 — 需分析原因、整改提高")
-        cells[5].text = "；".join(notes)
+        rows.append(
+            (
+                f"{t.rank}/{t.rank_of}" if t.rank else "—",
+                t.name,
+                str(t.sample),
+                f"{t.score:.1f}" if t.score is not None else "样本不足",
+                f"{t.satisfaction:.1f}" if t.satisfaction is not None else "—",
+                "；".join(notes),
+            )
+        )
+    add_table(doc, ("排名", "评议对象", "样本数", "综合得分", "满意度(%)", "说明"), rows)
     low = [t for t in results.targets if t.low_satisfaction]
     if low:
-        doc.add_paragraph(
-            "满意度低于 "
-            + str(round_.satisfaction_threshold)
-            + "% 的单位："
+        add_paragraph(
+            doc,
+            f"满意度低于 {round_.satisfaction_threshold}% 的单位："
             + "、".join(t.name for t in low)
-            + "。请上述单位认真分析原因，制定整改措施，限期报送整改情况。"
+            + "。请上述单位认真分析原因，制定整改措施，限期报送整改情况。",
         )
     if round_.digest:
-        doc.add_paragraph(f"全部回执汇总摘要（SHA-256）：{round_.digest}")
-    sign = doc.add_paragraph(f"{round_.organisation.name}\n{timezone.localdate():%Y年%m月%d日}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        add_paragraph(doc, f"全部回执汇总摘要（SHA-256）：{round_.digest}")
+    add_signature_date(doc, cn_date(today), issuer=issuer)
+    add_imprint(doc, issuer, cn_date(today))
+    return to_bytes(doc)
 
 
 def ballot_file_lines(round_: Round) -> Iterator[str]:

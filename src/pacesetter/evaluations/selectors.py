@@ -204,7 +204,7 @@ def member_pending_targets(user, round_: Round, member) -> list[FormTarget]:
 
 def case_list_for(user) -> QuerySet[LowSatisfactionCase]:
     return (
-        LowSatisfactionCase.objects.select_related("round__organisation", "organisation", "target")
+        LowSatisfactionCase.objects.select_related("round__organisation", "organisation__parent", "target")
         .filter(scope_q(user, Cap.PLAN_WRITE, field="organisation__path"))
         .order_by("status", "-created_at", "-id")
     )

@@ -12,6 +12,7 @@ import json
 import secrets
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, Organisation, RoleGrant
+from pacesetter.orgs.selectors import distinct_labels
 
 from .enums import (
     DEFAULT_GRADE_THRESHOLDS,
@@ -280,19 +282,28 @@ def round_create(
         subject = Subject.MEMBER
         if criteria_set is not None and criteria_set.subject != "member":
             raise ValidationError(_("评议党员应使用针对党员的评价标准（如五带头）"), field="criteria_set")
+        members = [m for m in target_members if m.organisation.path.startswith(organisation.path)]
+        shared = {name for name, n in Counter(m.name for m in members).items() if n > 1}
+        # two members of the same name are told apart by their organisation (as on the roster)
         targets = [
-            RoundTarget(member=m, name=m.name, sector=m.organisation.sector, order=i)
-            for i, m in enumerate(target_members)
-            if m.organisation.path.startswith(organisation.path)
+            RoundTarget(
+                member=m,
+                name=f"{m.name}（{m.organisation.name}）" if m.name in shared else m.name,
+                sector=m.organisation.sector,
+                order=i,
+            )
+            for i, m in enumerate(members)
         ]
     else:
         subject = Subject.ORGANISATION
         if criteria_set is not None and criteria_set.subject != "org":
             raise ValidationError(_("评议党组织应使用针对党组织的评价标准（如五个好）"), field="criteria_set")
+        orgs = [o for o in target_orgs or [] if o.path.startswith(organisation.path)]
+        # several 英语教研组党支部 on one ballot are told apart by their parent (the copy is published)
+        labels = distinct_labels(orgs)
         targets = [
-            RoundTarget(organisation=o, name=o.name, sector=o.sector, order=i)
-            for i, o in enumerate(target_orgs or [])
-            if o.path.startswith(organisation.path)
+            RoundTarget(organisation=o, name=labels[o.pk], sector=o.sector, order=i)
+            for i, o in enumerate(orgs)
         ]
     if not targets:
         raise ValidationError(_("请选择至少一个评议对象（须在本组织范围内）"), field="targets")

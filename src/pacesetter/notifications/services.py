@@ -23,6 +23,17 @@ def notify(
     return rows
 
 
+def notification_resolve(*, url: str, recipients) -> int:
+    """Mark read the unread notices about `url` that asked these users to act, once someone has acted
+    (a commitment reviewed, a plan decided): a dashboard must not go on saying "待审核" for it."""
+    ids = [u.pk for u in recipients if u is not None]
+    if not url or not ids:
+        return 0
+    return Notification.objects.filter(url=url, recipient_id__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:

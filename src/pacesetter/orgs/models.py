@@ -72,6 +72,20 @@ class Organisation(models.Model):
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
 
+    @property
+    def label(self) -> str:
+        """The name a person can tell apart: "上级组织 / 名称" (several schools each have a 英语教研组党支部).
+
+        The one helper for every place a person picks or reads an organisation (selects, lists, ballots,
+        exports). It never queries: the parent's name comes from `select_related("parent")` or a
+        `parent_name` annotation, so selectors that feed such places load it; without either it is the
+        bare name. A top-level organisation is its name.
+        """
+        parent_name = getattr(self, "parent_name", None)
+        if parent_name is None and self.parent_id and Organisation.parent.is_cached(self):
+            parent_name = self.parent.name if self.parent else None
+        return f"{parent_name} / {self.name}" if parent_name else self.name
+
 
 class Member(models.Model):
     """A Party member (党员) on an organisation's roster; may have a user account to sign in."""

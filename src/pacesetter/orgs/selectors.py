@@ -169,7 +169,12 @@ def org_search_for(user, query: str, *, limit: int = 50) -> list[Organisation]:
     query = query.strip()
     if not query:
         return []
-    return list(org_list_for(user).filter(name__icontains=query).order_by("depth", "path")[:limit])
+    return list(
+        org_list_for(user)
+        .filter(name__icontains=query)
+        .select_related("parent")  # results are read as Organisation.label ("上级组织 / 名称")
+        .order_by("depth", "path")[:limit]
+    )
 
 
 def member_list_for(
@@ -180,7 +185,9 @@ def member_list_for(
     include_inactive: bool = False,
     cap: str = Cap.PERSON_VIEW,
 ) -> QuerySet[Member]:
-    qs = Member.objects.select_related("organisation").filter(scope_q(user, cap, field="organisation__path"))
+    qs = Member.objects.select_related("organisation__parent").filter(
+        scope_q(user, cap, field="organisation__path")
+    )
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
     if not include_inactive:
@@ -215,7 +222,7 @@ def grant_list_for(user, *, org: Organisation | None = None) -> QuerySet[RoleGra
     # user__member is prefetched, not joined: SQLite's planner, once it has statistics, scans the whole
     # member table for a join on the mostly-empty user column.
     qs = (
-        RoleGrant.objects.select_related("user", "organisation")
+        RoleGrant.objects.select_related("user", "organisation__parent")
         .prefetch_related("user__member")
         .filter(scope_q(user, Cap.ROLE_MANAGE, field="organisation__path"), revoked_at__isnull=True)
     )
@@ -225,7 +232,7 @@ def grant_list_for(user, *, org: Organisation | None = None) -> QuerySet[RoleGra
 
 
 def liaison_list_for(user, *, leader=None) -> QuerySet[Liaison]:
-    qs = Liaison.objects.select_related("leader", "organisation").filter(
+    qs = Liaison.objects.select_related("leader", "organisation__parent").filter(
         scope_q(user, Cap.ORG_VIEW, field="organisation__path")
     )
     if leader is not None:
@@ -268,3 +275,25 @@ def org_resolve_for(user, text: str, *, cap: str = Cap.ORG_VIEW) -> Organisation
             field="organisation",
         )
     return found[0]
+
+
+def distinct_labels(orgs) -> dict[int, str]:
+    """{org id: name} for a set a person reads side by side (a ballot's targets), with the parent's name
+    added — "上级组织 / 名称", as Organisation.label — only where a name occurs more than once. One query
+    for the parents' names when some are needed, none otherwise."""
+    orgs = list(orgs)
+    counts: dict[str, int] = {}
+    for o in orgs:
+        counts[o.name] = counts.get(o.name, 0) + 1
+    shared = [o for o in orgs if counts[o.name] > 1 and o.parent_id]
+    parents = (
+        dict(Organisation.objects.filter(pk__in={o.parent_id for o in shared}).values_list("pk", "name"))
+        if shared
+        else {}
+    )
+    return {
+        o.pk: f"{parents[o.parent_id]} / {o.name}"
+        if o.parent_id in parents and counts[o.name] > 1
+        else o.name
+        for o in orgs
+    }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.pii import pii_reveal
 
 from .enums import Cap, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
@@ -405,3 +406,22 @@ def users_with_role_on(org_ids, role: str):
         role_grants__role=role,
         role_grants__revoked_at__isnull=True,
     ).distinct()
+
+
+REVEALABLE = ("id_number",)
+
+
+def member_reveal_pii(*, actor, member: Member, field: str) -> str:
+    """One member's 身份证号 in clear, for a role with person.pii over their organisation; audited each
+    time (core.pii.pii_reveal)."""
+    if field not in REVEALABLE:
+        raise ValidationError(_("不能显示该字段"), field="field")
+    if not org_in_scope(actor, member.organisation, Cap.PERSON_PII):
+        raise PermissionDeniedError(_("您没有查看完整身份证号的权限"))
+    return pii_reveal(
+        actor=actor,
+        obj=member,
+        field=field,
+        value=getattr(member, field),
+        scope_path=member.organisation.path,
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/reveal/<str:field>/", views.member_reveal, name="member-reveal"),
     path(
         "members/<int:pk>/deactivate/", views.member_set_active, {"active": False}, name="member-deactivate"
     ),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,7 +45,12 @@ def org_tree(request):
     query = request.GET.get("q", "")
     if request.GET.get("options"):
         names = org_search_for(request.user, query, limit=20) if query else []
-        html = "".join(f'<option value="{o.name}">' for o in names)
+        # "上级组织/名称" is what org_resolve_for accepts, so a picked suggestion is never ambiguous
+        html = format_html_join(
+            "",
+            '<option value="{}">',
+            (((f"{o.parent.name}/{o.name}" if o.parent_id else o.name),) for o in names),
+        )
         return HttpResponse(html)
     results = org_search_for(request.user, query)
     return render(
@@ -188,7 +194,7 @@ def member_list(request):
     )
 
 
-def member_detail(request, pk):
+def member_detail(request, pk, revealed=None):
     member = member_get_for(request.user, pk)
     return render(
         request,
@@ -198,8 +204,20 @@ def member_detail(request, pk):
             "show_pii": member.user_id == request.user.pk
             or org_in_scope(request.user, member.organisation, Cap.PERSON_PII),
             "can_manage": org_in_scope(request.user, member.organisation, Cap.PERSON_MANAGE),
+            "can_reveal": org_in_scope(request.user, member.organisation, Cap.PERSON_PII),
+            "revealed": revealed or {},
         },
     )
+
+
+@require_POST
+def member_reveal(request, pk, field):
+    """显示完整身份证号: one field of one member, audited; htmx swaps the value in, else the record page."""
+    member = member_get_for(request.user, pk)
+    value = services.member_reveal_pii(actor=request.user, member=member, field=field)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(format_html('<span data-testid="{}-clear">{}</span>', field, value))
+    return member_detail(request, pk, revealed={field: value})
 
 
 def _member_data(request, form):

@@ -27,6 +27,7 @@ def _list_page(request, form):
             "form": form,
             "batches": imports.import_batch_recent_for(request.user),
             "roots": list(Organisation.objects.filter(path__in=scope_paths(request.user, Cap.IMPORT_RUN))),
+            "can_export_pii": bool(scope_paths(request.user, Cap.PERSON_PII)),
         },
     )
 
@@ -135,9 +136,15 @@ def export(request, kind):
     org = (
         org_get_for(request.user, request.GET["org"], cap=Cap.IMPORT_RUN) if request.GET.get("org") else None
     )
-    build = imports.export_members_xlsx if kind == ImportKind.MEMBERS else imports.export_orgs_xlsx
+    if kind == ImportKind.MEMBERS:
+        # masked by default; ?pii=1 puts 身份证号 in clear where the user holds person.pii (audited)
+        content = imports.export_members_xlsx(
+            user=request.user, org=org, reveal=request.GET.get("pii") == "1"
+        )
+    else:
+        content = imports.export_orgs_xlsx(user=request.user, org=org)
     return FileResponse(
-        build(user=request.user, org=org),
+        content,
         as_attachment=True,
         filename=imports.export_filename(kind, org.name if org else _("全部")),
         content_type=imports.XLSX_CONTENT_TYPE,

@@ -3,13 +3,13 @@
 import io
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from openpyxl import Workbook
 
 from pacesetter.documents.word import add_title as _title
+from pacesetter.documents.word import cn_date
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
 
@@ -51,7 +51,7 @@ def _body(doc, body_html: str) -> None:
 
 def _signature(doc, org_name: str, when) -> None:
     doc.add_paragraph()
-    for text in (org_name, date_format(timezone.localtime(when), "Y年n月j日")):
+    for text in (org_name, cn_date(timezone.localtime(when))):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Pt(64)
@@ -82,7 +82,7 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
     doc = _new_document()
     doc.core_properties.title = f"{campaign.name}实施方案汇总"
     _title(doc, f"{campaign.name}\n实施方案汇总")
-    _centred(doc, f"{root.name} · {date_format(timezone.localdate(), 'Y年n月j日')}")
+    _centred(doc, f"{root.name} · {cn_date(timezone.localdate())}")
     done = sum(1 for r in rows if r["progress"] in (PlanProgress.SUBMITTED, PlanProgress.APPROVED))
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)
@@ -100,7 +100,7 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), "黑体", Pt(12))
     for i, r in enumerate(rows, 1):
-        when = date_format(timezone.localtime(r["submitted_at"]), "Y-m-d") if r["submitted_at"] else ""
+        when = cn_date(r["submitted_at"]) if r["submitted_at"] else ""
         status = str(r["progress"].label) + ("（逾期报送）" if r["is_late"] else "")
         for cell, text in zip(
             table.add_row().cells, (str(i), r["org"].name, r["theme"], status, when), strict=True

@@ -11,8 +11,8 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign, OrgTheme
 from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import SEGMENT, Organisation
+from pacesetter.orgs.enums import ROLE_CAPS, Cap
+from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant
 from pacesetter.orgs.selectors import scope_paths, subtree_q
 
 from .enums import PlanAction, PlanProgress, PlanStatus
@@ -99,7 +99,7 @@ def plan_home_for(user) -> list[dict]:
     ancestor_paths = {p for o in orgs for p in o.ancestor_paths}
     campaigns = list(
         Campaign.objects.filter(organisation__path__in=ancestor_paths, status=CampaignStatus.ACTIVE)
-        .select_related("organisation")
+        .select_related("organisation__parent")
         .order_by("-starts_on", "-id")
     )
     plans = {
@@ -282,3 +282,34 @@ def plans_approved_by_month(
 def _add_months(day: datetime.date, n: int) -> datetime.date:
     month = day.month - 1 + n
     return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def plan_reviewers(plan: Plan) -> list:
+    """Who must act on a submitted plan (请审核): the users holding a plan-reviewing role on the nearest
+    organisation at or above the parent that has any — the parent's secretary when there is one, else the
+    next level up, and the office only when nobody below it reviews. One query.
+
+    Everyone above may also review (can_review_plan), but telling them all would send the office one
+    notice for every plan in the city.
+    """
+    parent = plan.organisation.parent
+    if parent is None:
+        return []
+    roles = [role for role, caps in ROLE_CAPS.items() if Cap.PLAN_REVIEW in caps]
+    grants = (
+        RoleGrant.objects.filter(
+            organisation__path__in=[*parent.ancestor_paths, parent.path],
+            role__in=roles,
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .select_related("user", "organisation")
+        .order_by("-organisation__path", "user_id")
+    )
+    nearest, users = None, {}
+    for g in grants:
+        if nearest is not None and g.organisation.path != nearest:
+            break
+        nearest = g.organisation.path
+        users[g.user_id] = g.user
+    return list(users.values())

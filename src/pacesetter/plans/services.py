@@ -16,7 +16,7 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import check_upload
-from pacesetter.notifications.services import notify
+from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation, RoleGrant
 from pacesetter.orgs.selectors import org_in_scope
@@ -35,7 +35,7 @@ from .enums import (
 from .html import body_text, sanitise_body
 from .models import Plan, PlanAttachment, PlanDecision, PlanReminder, PlanVersion
 from .rules import can_review_plan, can_write_plan
-from .selectors import overdue_orgs
+from .selectors import overdue_orgs, plan_reviewers
 
 User = get_user_model()
 TITLE_MAX = 200
@@ -195,15 +195,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
         after={"status": plan.status},
         extra={"version": number, "late": is_late},
     )
-    parent = plan.organisation.parent
-    recipients = list(users_with_role_on([parent.pk], Role.SECRETARY))
-    if not recipients:
-        recipients = list(
-            users_with_role_on(
-                Organisation.objects.filter(path__in=[*parent.ancestor_paths, parent.path]).values("pk"),
-                Role.OFFICE,
-            )
-        )
+    recipients = plan_reviewers(plan)
     notify(
         recipients=recipients,
         title=_("%(org)s报送了实施方案，请审核") % {"org": plan.organisation.name},
@@ -250,6 +242,8 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
         after={"status": plan.status},
         extra={"version": version.number, "comment": comment},
     )
+    # the other reviewers asked to act (请审核) have nothing left to do on this version
+    notification_resolve(url=reverse("plans:plan-detail", args=[plan.pk]), recipients=plan_reviewers(plan))
     notify(
         recipients=users_with_role_on([plan.organisation_id], Role.SECRETARY),
         title=_("实施方案%(d)s：%(title)s") % {"d": PlanAction(decision).label, "title": plan.title},

@@ -49,6 +49,46 @@ class Row:
     # Leader reviews due / overdue and rectification orders open / overdue in the subtree (per child only).
     supervision: SupervisionStats | None = None
 
+    @property
+    def lag_reasons(self) -> list[str]:
+        return lag_reasons(self)
+
+
+# A child subtree lags (滞后) when anything in it is overdue, or when at least this share (%) of its
+# organisations have not started their plan or logged no record yet.
+LAG_SHARE = 50
+
+
+def lag_reasons(row: Row) -> list[str]:
+    """Why a child subtree lags behind — the one rule the dashboard marks rows by and the 通报 draft
+    names organisations by (supervision.documents.notice_facts). Empty when it does not lag."""
+    reasons: list[str] = []
+    plans, records, commitments = (row.cells.get(k) for k in ("plans", "records", "commitments"))
+    if plans and plans.overdue:
+        reasons.append(_("实施方案逾期未报%(n)d个") % {"n": plans.overdue})
+    if plans and plans.total and 100 * plans.not_started >= LAG_SHARE * plans.total:
+        reasons.append(
+            _("%(n)d个组织（共%(t)d个）尚未着手实施方案") % {"n": plans.not_started, "t": plans.total}
+        )
+    if records and records.total and 100 * records.not_started >= LAG_SHARE * records.total:
+        reasons.append(
+            _("%(n)d个组织（共%(t)d个）尚无记实登记") % {"n": records.not_started, "t": records.total}
+        )
+    if commitments and commitments.overdue:
+        reasons.append(_("承诺逾期%(n)d件") % {"n": commitments.overdue})
+    sup = row.supervision
+    if sup and sup.reviews_overdue:
+        reasons.append(_("联系点点评逾期%(n)d个") % {"n": sup.reviews_overdue})
+    if sup and sup.rectifications_overdue:
+        reasons.append(_("整改逾期%(n)d件") % {"n": sup.rectifications_overdue})
+    return reasons
+
+
+def lagging_children(*, campaign: Campaign, org: Organisation) -> list[tuple[Organisation, list[str]]]:
+    """The children of `org` that lag, each with its reasons, in tree order (the dashboard's rows)."""
+    rows, _sectors = progress_data(campaign=campaign, org=org)
+    return [(row.org, reasons) for row in rows if row.org is not None and (reasons := lag_reasons(row))]
+
 
 STEPS = [
     ("plans", _("实施方案"), _("已通过 / 已报送或修改中 / 逾期 / 未开始")),

@@ -18,6 +18,7 @@ RULES: dict = {
     "records:photo-add": Cap.RECORD_LOG,
     "records:photo-delete": Cap.RECORD_LOG,
     "records:meeting-attendance": Cap.RECORD_LOG,
+    "records:meeting-attendance-all": Cap.RECORD_LOG,
     "records:sign-in-open": Cap.RECORD_LOG,
     "records:sign-in-close": Cap.RECORD_LOG,
     "records:sign-in": LOGIN,

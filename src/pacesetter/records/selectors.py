@@ -32,7 +32,7 @@ def _visible_q(user) -> Q:
 def _base() -> QuerySet[ActivityRecord]:
     return (
         ActivityRecord.objects.filter(is_deleted=False)
-        .select_related("organisation", "member", "meeting", "logged_by", "campaign")
+        .select_related("organisation__parent", "member", "meeting", "logged_by", "campaign")
         .order_by("-occurred_on", "-id")
     )
 
@@ -139,7 +139,7 @@ def meeting_roster(record: ActivityRecord) -> list[tuple[Member, Attendance | No
     meeting = record.meeting
     by_member = {a.member_id: a for a in attendance_list(meeting)}
     members = list(
-        Member.objects.select_related("organisation")
+        Member.objects.select_related("organisation__parent")
         .filter(organisation__path__startswith=record.organisation.path, is_active=True)
         .order_by("organisation__path", "name", "id")[:ROSTER_LIMIT]
     )

@@ -485,3 +485,38 @@ def attendance_mark(
         extra={"member": member.pk},
     )
     return attendance
+
+
+@transaction.atomic
+def attendance_mark_all_present(*, actor, record: ActivityRecord) -> int:
+    """出勤登记 in one step: every member on the roster with no attendance yet is marked 出席; whoever
+    is already marked (scanned in, or on leave / absent with a reason) is left as it is, so the
+    secretary marks everyone present, then the exceptions with their reasons. Returns how many."""
+    from .selectors import meeting_roster
+
+    detail = _require_meeting_manager(actor, record)
+    records_campaign_for(record.organisation)
+    now = timezone.now()
+    unmarked = [m for m, a in meeting_roster(record) if a is None and m.is_active]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=detail,
+                member=m,
+                status=AttendanceStatus.PRESENT,
+                signed_in_at=now,
+                method=SignInMethod.MANUAL,
+                updated_by=actor,
+            )
+            for m in unmarked
+        ],
+        ignore_conflicts=True,  # a member scanning in at this moment keeps their own row
+    )
+    _refresh_actual_count(detail)
+    audit_log(
+        actor=actor,
+        action="meeting.attendance_all",
+        obj=record,
+        extra={"members": [m.pk for m in unmarked], "status": AttendanceStatus.PRESENT},
+    )
+    return len(unmarked)

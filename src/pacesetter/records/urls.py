@@ -15,6 +15,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo-delete"),
     path("<int:pk>/attendance/", views.meeting_attendance, name="meeting-attendance"),
+    path("<int:pk>/attendance/all-present/", views.meeting_attendance_all, name="meeting-attendance-all"),
     path("<int:pk>/sign-in/open/", views.sign_in_open, name="sign-in-open"),
     path("<int:pk>/sign-in/close/", views.sign_in_close, name="sign-in-close"),
     # The token is passed as `pk` (a string) so the permission walk in tests can fill the pattern.

@@ -247,6 +247,18 @@ def _meeting_record(request, pk):
     return record
 
 
+@require_POST
+def meeting_attendance_all(request, pk):
+    record = _meeting_record(request, pk)
+    try:
+        n = services.attendance_mark_all_present(actor=request.user, record=record)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已将未登记的 %(n)d 人标记为出席；请假、缺席的请逐一登记原因") % {"n": n})
+    return redirect("records:meeting-attendance", record.pk)
+
+
 def meeting_attendance(request, pk):
     record = _meeting_record(request, pk)
     error_for: dict[int, str] = {}
@@ -295,7 +307,12 @@ def meeting_attendance(request, pk):
     return render(
         request,
         "records/meeting_attendance.html",
-        {"record": record, "meeting": record.meeting_detail, "rows": rows},
+        {
+            "record": record,
+            "meeting": record.meeting_detail,
+            "rows": rows,
+            "unmarked": sum(1 for _m, a, _f in rows if a is None),
+        },
     )
 
 

@@ -15,6 +15,7 @@ RULES: dict = {
     "supervision:review-list": Cap.PROGRESS_VIEW,
     "supervision:review-create": Cap.REVIEW_WRITE,
     "supervision:review-detail": Cap.PROGRESS_VIEW,
+    "supervision:review-docx": Cap.PROGRESS_VIEW,
     "supervision:review-respond": Cap.SUPERVISION_RESPOND,
     "supervision:review-publish": Cap.REVIEW_WRITE,
     "supervision:review-rectify": Cap.REVIEW_WRITE,

@@ -5,18 +5,21 @@ import datetime
 import io
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from pacesetter.commitments.enums import PUBLIC_STATES
 from pacesetter.commitments.models import Commitment
 from pacesetter.documents.word import (
     add_doc_number,
+    add_heading,
     add_imprint,
     add_issuer_mark,
     add_paragraph,
     add_signature_date,
+    add_table,
     add_title,
+    cn_date,
     new_document,
     to_bytes,
 )
@@ -29,16 +32,17 @@ from .models import Notice, Rectification, Review
 from .selectors import supervision_stats_by_subtree
 
 
-def cn_date(day: datetime.date) -> str:
-    """成文日期 in Arabic numerals as GB/T 9704-2012 §7.3.5.1 prescribes: 2026年3月5日 (no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> dict:
     """Live figures for a 通报 over `org`'s subtree; a fixed number of queries."""
-    facts: dict = {"plans": None, "overdue_plan_orgs": []}
+    facts: dict = {"plans": None, "overdue_plan_orgs": [], "lagging": []}
     if campaign is not None:
         from pacesetter.plans.selectors import org_progress_counts, overdue_orgs
+
+        # The dashboard's rule, so the draft names what the office sees marked 滞后 there.
+        from pacesetter.web.progress import lagging_children
+
+        with translation.override("zh-hans"):  # the notice is a Chinese document whatever the UI language
+            facts["lagging"] = lagging_children(campaign=campaign, org=org)
 
         facts["plans"] = org_progress_counts(campaign=campaign, root=org, today=today)
         facts["overdue_plan_orgs"] = list(
@@ -92,8 +96,13 @@ def notice_draft_text(*, org: Organisation, campaign=None, today: datetime.date)
     else:
         paras.append("（请补充典型经验做法。）")
     paras.append("三、存在的问题")
+    for child, reasons in f["lagging"]:
+        paras.append(f"{child.name}工作滞后：{'；'.join(reasons)}。")
     lagging = sorted(
-        set(f["overdue_plan_orgs"]) | set(f["overdue_rect_orgs"]) | {r.organisation.name for r in f["poor"]}
+        {child.name for child, _reasons in f["lagging"]}
+        | set(f["overdue_plan_orgs"])
+        | set(f["overdue_rect_orgs"])
+        | {r.organisation.name for r in f["poor"]}
     )
     if f["overdue_plan_orgs"]:
         paras.append(f"以下组织实施方案逾期未报：{'、'.join(f['overdue_plan_orgs'])}。")
@@ -123,6 +132,53 @@ def notice_docx(notice: Notice) -> bytes:
     add_signature_date(doc, cn_date(notice.signed_on))
     issued = timezone.localdate(notice.issued_at) if notice.issued_at else notice.signed_on
     add_imprint(doc, notice.issuer_name, cn_date(issued))
+    return to_bytes(doc)
+
+
+def review_docx(review: Review, items) -> bytes:
+    """点评意见 as a Word document on the GB/T 9704 helpers: the three parts of a review (肯定成绩, 指出问题,
+    努力方向), the overall rating, the commitments checked with their progress, then the leader and date."""
+    leader = review.leader.get_full_name() or review.leader.get_username()
+    doc = new_document()
+    title = f"关于{review.organisation.name}创先争优活动的点评意见"
+    doc.core_properties.title = title
+    add_title(doc, title)
+    add_paragraph(doc, f"{review.organisation.name}：", indent=False)
+    add_paragraph(
+        doc,
+        f"根据领导干部联系点制度，{leader}同志于{cn_date(review.reviewed_at)}对你单位开展创先争优活动情况进行了点评。"
+        f"总体评价：{review.get_rating_display()}。具体意见如下：",
+    )
+    for heading, text in (
+        ("一、肯定成绩", review.achievements),
+        ("二、指出问题", review.problems),
+        ("三、努力方向", review.direction),
+    ):
+        add_heading(doc, heading)
+        for line in text.splitlines():
+            if line.strip():
+                add_paragraph(doc, line.strip())
+    if items:
+        add_heading(doc, "四、承诺践诺情况")
+        add_table(
+            doc,
+            ("承诺事项", "完成时限", "点评时进度", "点评意见"),
+            [
+                (
+                    i.title,
+                    cn_date(i.deadline),
+                    f"{i.progress}%",
+                    ("【存在问题】" if i.flagged else "") + i.remark,
+                )
+                for i in items
+            ],
+        )
+    if review.response:
+        add_heading(doc, "附：组织答复")
+        for line in review.response.splitlines():
+            if line.strip():
+                add_paragraph(doc, line.strip())
+    add_signature_date(doc, cn_date(review.reviewed_at), issuer=f"点评人：{leader}")
     return to_bytes(doc)
 
 

@@ -31,6 +31,7 @@ class ReviewDue(models.TextChoices):
     """Where a liaison organisation stands with its half-yearly review."""
 
     OK = "ok", _("已按期点评")
+    PENDING = "pending", _("尚未点评")  # linked recently, never reviewed, not yet due
     DUE = "due", _("即将到期")
     OVERDUE = "overdue", _("逾期未点评")
 
@@ -77,6 +78,7 @@ class RectificationStatus(models.TextChoices):
 
 
 class RectificationAction(models.TextChoices):
+    ISSUE = "issue", _("下达整改通知")  # the first event of every order; not a transition
     REPORT = "report", _("报告整改情况")
     CLOSE = "close", _("核查通过并销号")
     REJECT = "reject", _("核查未通过，退回继续整改")

@@ -192,7 +192,7 @@ class DrawForm(_Styled):
 
     def __init__(self, *args, roots=(), campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["root"].choices = [(o.pk, o.name) for o in roots]
+        self.fields["root"].choices = [(o.pk, o.label) for o in roots]
         self.fields["campaign"].choices = [("", "—")] + [(c.pk, c.name) for c in campaigns]
 
 
@@ -209,7 +209,7 @@ class NoticeComposeForm(_Styled):
 
     def __init__(self, *args, roots=(), campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["root"].choices = [(o.pk, o.name) for o in roots]
+        self.fields["root"].choices = [(o.pk, o.label) for o in roots]
         self.fields["campaign"].choices = [("", "—")] + [(c.pk, c.name) for c in campaigns]
 
 

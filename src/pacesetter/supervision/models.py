@@ -22,6 +22,7 @@ from .enums import (
     Method,
     NoticeStatus,
     Rating,
+    RectificationAction,
     RectificationStatus,
     ReviewStatus,
     Source,
@@ -297,6 +298,15 @@ class RectificationEvent(models.Model):
 
     def __str__(self):
         return f"{self.rectification_id}: {self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (下达整改通知, 报告整改情况, …); the stored code only if it is unknown."""
+        return (
+            str(RectificationAction(self.action).label)
+            if self.action in RectificationAction.values
+            else self.action
+        )
 
 
 class RectificationReport(models.Model):

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation
 from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
 
-from .enums import OPEN_RECTIFICATION, InspectionStatus, Method, NoticeStatus, ReviewDue
+from .enums import OPEN_RECTIFICATION, DrawFilter, InspectionStatus, Method, NoticeStatus, ReviewDue
 from .models import (
     Evidence,
     Inspection,
@@ -69,7 +70,7 @@ def liaison_status_list_for(
     `REVIEW_DUE_SOON_DAYS` ahead. One query.
     """
     now = now or timezone.now()
-    qs = Liaison.objects.select_related("leader", "organisation").filter(organisation__is_active=True)
+    qs = Liaison.objects.select_related("leader", "organisation__parent").filter(organisation__is_active=True)
     if mine:
         qs = qs.filter(leader=user)
     else:
@@ -79,7 +80,12 @@ def liaison_status_list_for(
     for link in qs:
         base = link.last_reviewed_at or link.created_at
         due_at = base + _interval()
-        s = ReviewDue.OVERDUE if now > due_at else ReviewDue.DUE if now > due_at - _soon() else ReviewDue.OK
+        if now > due_at:
+            s = ReviewDue.OVERDUE
+        elif now > due_at - _soon():
+            s = ReviewDue.DUE
+        else:  # "reviewed in time" only when a review exists; a new link not yet due is merely pending
+            s = ReviewDue.OK if link.last_reviewed_at else ReviewDue.PENDING
         if state and s != state:
             continue
         rows.append(LiaisonStatus(link, link.last_reviewed_at, timezone.localdate(due_at), s))
@@ -94,7 +100,7 @@ def overdue_reviews_for(user, *, now=None) -> list[LiaisonStatus]:
 def review_list_for(
     user, *, org: Organisation | None = None, status: str = "", rating: str = "", leader=None
 ) -> QuerySet[Review]:
-    qs = Review.objects.select_related("leader", "organisation").filter(
+    qs = Review.objects.select_related("leader", "organisation__parent").filter(
         Q(leader=user) | scope_q(user, Cap.PROGRESS_VIEW, field="organisation__path")
     )
     if org is not None:
@@ -142,7 +148,7 @@ def rectification_list_for(
     today: datetime.date | None = None,
 ) -> QuerySet[Rectification]:
     today = today or timezone.localdate()
-    qs = Rectification.objects.select_related("organisation", "issued_by").filter(
+    qs = Rectification.objects.select_related("organisation__parent", "issued_by").filter(
         Q(issued_by=user) | scope_q(user, Cap.PROGRESS_VIEW, field="organisation__path")
     )
     if org is not None:
@@ -193,7 +199,7 @@ def evidence_get_for(user, pk) -> Evidence:
 
 def team_list_for(user) -> QuerySet[InspectionTeam]:
     return (
-        InspectionTeam.objects.select_related("organisation")
+        InspectionTeam.objects.select_related("organisation__parent")
         .prefetch_related("members")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"))
     )
@@ -216,7 +222,7 @@ def _inspection_visible_q(user) -> Q:
 def inspection_list_for(
     user, *, org: Organisation | None = None, method: str = "", status: str = ""
 ) -> QuerySet[Inspection]:
-    qs = Inspection.objects.select_related("organisation", "team").filter(_inspection_visible_q(user))
+    qs = Inspection.objects.select_related("organisation__parent", "team").filter(_inspection_visible_q(user))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
     if method:
@@ -235,16 +241,39 @@ def inspection_get_for(user, pk) -> Inspection:
 
 def draw_list_for(user) -> QuerySet[SpotCheckDraw]:
     return (
-        SpotCheckDraw.objects.select_related("organisation", "created_by")
+        SpotCheckDraw.objects.select_related("organisation__parent", "created_by")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"))
         .defer("candidates")
     )
 
 
+def draw_parameters(draw: SpotCheckDraw) -> list[tuple[str, str]]:
+    """The draw's filters as a person reads them: [(label, value)], codes turned into their Chinese labels.
+
+    Shown on the public draw page (the stored JSON stays as it is: it is part of what can be verified).
+    """
+    from pacesetter.campaigns.models import Campaign
+
+    f = draw.filters or {}
+    every = _("全部")
+    campaign = (
+        Campaign.objects.filter(pk=f["campaign"]).values_list("name", flat=True).first()
+        if f.get("campaign")
+        else None
+    )
+    flags = [str(DrawFilter(v).label) for v in f.get("flags") or [] if v in DrawFilter.values]
+    return [
+        (_("行业"), str(Sector(f["sector"]).label) if f.get("sector") in Sector.values else every),
+        (_("组织类别"), str(OrgType(f["org_type"]).label) if f.get("org_type") in OrgType.values else every),
+        (_("其他条件"), "；".join(flags) if flags else _("无")),
+        (_("活动"), campaign or _("不限")),
+    ]
+
+
 def draw_get_public(pk) -> SpotCheckDraw:
     """Draws are public: the seed, candidates and result are published so anyone can verify them."""
     found = (
-        SpotCheckDraw.objects.select_related("organisation").filter(pk=pk).first()
+        SpotCheckDraw.objects.select_related("organisation__parent").filter(pk=pk).first()
         if str(pk).isdigit()
         else None
     )
@@ -367,7 +396,7 @@ def low_case_get_for(user, pk):
     from pacesetter.evaluations.models import LowSatisfactionCase
 
     found = (
-        LowSatisfactionCase.objects.select_related("organisation", "round")
+        LowSatisfactionCase.objects.select_related("organisation__parent", "round")
         .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"), pk=pk)
         .first()
         if str(pk).isdigit()
@@ -386,4 +415,6 @@ def manage_roots_for(user, cap: str = Cap.CAMPAIGN_MANAGE, *, limit: int = 200) 
     q = Q(path__in=tops)
     for p in tops:
         q |= Q(parent__path=p)
-    return list(Organisation.objects.filter(q, is_active=True).order_by("path")[:limit])
+    return list(
+        Organisation.objects.filter(q, is_active=True).select_related("parent").order_by("path")[:limit]
+    )

@@ -318,7 +318,7 @@ def rectification_issue(
         issued_at=now,
         updated_at=now,
     )
-    _event(order, "issue", "", actor, at=now)
+    _event(order, RectificationAction.ISSUE, "", actor, at=now)
     audit_log(
         actor=actor,
         action="rectification.issue",

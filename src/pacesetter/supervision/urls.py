@@ -9,6 +9,7 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review-list"),
     path("reviews/orgs/<int:org_id>/new/", views.review_create, name="review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/docx/", views.review_docx, name="review-docx"),
     path("reviews/<int:pk>/respond/", views.review_respond, name="review-respond"),
     path("reviews/<int:pk>/publish/", views.review_publish, name="review-publish"),
     path("reviews/<int:pk>/rectify/", views.review_rectify, name="review-rectify"),

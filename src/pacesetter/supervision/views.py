@@ -58,6 +58,7 @@ from .rules import (
 from .selectors import (
     draw_get_public,
     draw_list_for,
+    draw_parameters,
     evidence_get_for,
     finding_get_for,
     inspection_get_for,
@@ -241,6 +242,12 @@ def _review_context(request, review, **forms) -> dict:
 def review_detail(request, pk):
     review = review_get_for(request.user, pk)
     return render(request, "supervision/review_detail.html", _review_context(request, review))
+
+
+def review_docx(request, pk):
+    review = review_get_for(request.user, pk)
+    content = documents.review_docx(review, review_items(review))
+    return _download(content, f"点评意见-{review.organisation.name}.docx", DOCX_MIME)
 
 
 @require_POST
@@ -491,12 +498,28 @@ def inspection_list(request):
 
 def inspection_create(request):
     teams = list(team_list_for(request.user))
-    initial = {"organisation_name": request.GET.get("org_name", ""), "method": request.GET.get("method", "")}
+    initial = {
+        "organisation": request.GET.get("org", ""),
+        "organisation_name": request.GET.get("org_name", ""),
+        "method": request.GET.get("method", ""),
+    }
     form = InspectionForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            org = org_resolve_for(request.user, d["organisation_name"], cap=Cap.CAMPAIGN_MANAGE)
+            # An organisation picked by id (e.g. from a draw's 安排抽查) is unambiguous even when several
+            # share its name; typed text is resolved by name or "上级名称/名称".
+            picked = (
+                org_get_for(request.user, d["organisation"], cap=Cap.CAMPAIGN_MANAGE)
+                if d["organisation"]
+                else None
+            )
+            typed = d["organisation_name"].replace("／", "/").split("/")[-1].strip()
+            org = (
+                picked
+                if picked is not None and picked.name == typed
+                else org_resolve_for(request.user, d["organisation_name"], cap=Cap.CAMPAIGN_MANAGE)
+            )
             team = team_get_for(request.user, d["team"]) if d["team"] else None
             draw = draw_get_public(request.POST["draw"]) if request.POST.get("draw") else None
             inspection = services.inspection_plan(
@@ -723,6 +746,7 @@ def draw_public(request, pk):
                 digest=draw.candidate_digest,
                 chosen=draw.chosen_ids,
             ),
+            "parameters": draw_parameters(draw),
             "can_plan": request.user.is_authenticated and is_office_over(request.user, draw.organisation),
         },
     )

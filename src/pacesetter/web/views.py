@@ -11,6 +11,7 @@ from pacesetter.documents.qr import qr_svg
 from pacesetter.documents.word import DOCX_MIME
 from pacesetter.evaluations.selectors import member_round_progress_for
 from pacesetter.notifications.selectors import notification_list_for
+from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import (
     annotate_subtree_counts,
@@ -45,6 +46,8 @@ def dashboard(request):
             "roots": roots,
             "member": member,
             "roles": roles_for(request.user),
+            # an ordinary member is responsible for nothing: their card is the organisation they belong to
+            "responsible": bool(roles_for(request.user) - {Role.MEMBER}),
             "notifications": list(notification_list_for(request.user)[:5]),
             "rounds_to_take": [m for m in rounds if m.left],
         },

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
-from pacesetter.core.pii import mask_id_number, mask_phone
+from pacesetter.core.pii import mask_id_number, mask_phone, pii_export_audit
 
 from ..enums import Cap, Gender, OrgType, Sector
 from ..models import (
@@ -191,13 +191,18 @@ def export_orgs_xlsx(*, user, org: Organisation | None = None):
     return _save(wb)
 
 
-def export_members_xlsx(*, user, org: Organisation | None = None):
-    """Active members of the subtree as an importable roster, streamed from the database in chunks;
-    身份证号 and 联系电话 in clear only where the user holds person.pii on the member's organisation."""
+def export_members_xlsx(*, user, org: Organisation | None = None, reveal: bool = False):
+    """Active members of the subtree as a roster, streamed from the database in chunks.
+
+    身份证号 and 联系电话 are masked unless `reveal` is asked for, and then in clear only where the user
+    holds person.pii on the member's organisation; an export in clear is audited (pii.export).
+    """
     roots = _export_roots(user, org)
     orgs, labels = _org_labels(user, roots)
-    pii_paths = scope_paths(user, Cap.PERSON_PII)
+    pii_paths = scope_paths(user, Cap.PERSON_PII) if reveal else []
     clear = {oid for oid, rec in orgs.items() if any(rec[4].startswith(p) for p in pii_paths)}
+    if clear:
+        pii_export_audit(actor=user, what="members.xlsx", scope_path=roots[0].path if len(roots) == 1 else "")
     subtree = Q(pk__in=[])
     for r in roots:
         subtree |= subtree_q(r.path, "organisation__path")

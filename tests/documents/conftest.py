@@ -1,0 +1,3 @@
+"""The supervision fixture (city, liaison, campaign, published commitment) serves the documents tests too."""
+
+from tests.supervision.conftest import sup  # noqa: F401
