@@ -46,7 +46,8 @@ def demo_pages() -> dict[str, str]:
         pages["/p/orgs/<id>/"] = f"/p/orgs/{plan.organisation_id}/"
     pages["/e/"] = "/e/"
     if group is not None:
-        [code] = services.codes_generate(actor=None, round_=group.round, group=group, count=1)
+        office = group.round.created_by
+        [code] = services.codes_generate(actor=office, round_=group.round, group=group, count=1)
         pages["/e/<code>/ (ballot)"] = f"/e/{code}/"
     return pages
 
