@@ -249,3 +249,17 @@ def test_refused_ballot_error_summary_links_each_missing_question(city, client):
     ]
     for anchor, _text in links:
         assert f'id="{anchor}" data-testid="question" data-missing>' in body
+
+
+def test_ballot_parts_drawn_by_the_server_first_missing_part_shown(city, client):
+    round_ = make_round(city)
+    [code] = codes(city, round_, n=1)
+    hidden = re.compile(r'<section class="card mb-3" data-testid="ballot-target" data-part [^>]*?( hidden)?>')
+    body = client.get(f"/e/{code}/").content.decode()
+    assert [bool(h) for h in hidden.findall(body)] == [False, True, True, True]
+    assert 'data-testid="ballot-submit" hidden>' in body and "ballot-noscript" in body
+    form = ballot_form(round_)
+    post = {f"t{t.id}_q1": "dk" for t in form.targets[:2]}  # the third and fourth left blank
+    body = client.post(f"/e/{code}/", post).content.decode()
+    assert [bool(h) for h in hidden.findall(body)] == [True, True, False, True]
+    assert "第 3 / 4 个对象" in body

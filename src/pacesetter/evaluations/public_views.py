@@ -127,9 +127,15 @@ def ballot(request, pk):
             response = redirect(f"{reverse('ballots:receipt-check')}?cast=1")
             _receipt_hand_over(request, response, receipt)
             return response
+    rows = ballot_rows(form, form.targets, request.POST, missing)
+    # A refused sheet opens at the first target with a missing answer.
+    first_part = next((i for i, r in enumerate(rows) if any(q["missing"] for q in r["questions"])), 0)
     context = {
         "round": round_,
-        "rows": ballot_rows(form, form.targets, request.POST, missing),
+        "rows": rows,
+        "paged": len(rows) > 1,
+        "first_part": first_part,
+        "last_part": len(rows) - 1,
         "group": group,
         "errors": errors,
         "trial": round_.status == RoundStatus.TRIAL,

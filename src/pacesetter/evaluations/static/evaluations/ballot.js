@@ -69,15 +69,6 @@
     }
   }
 
-  function button(text, testid, cls) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "btn btn-lg " + cls;
-    b.textContent = text;
-    b.setAttribute("data-testid", testid);
-    return b;
-  }
-
   // Answers kept in this tab come back, unless the server sent the sheet back with answers of its own.
   var saved = store();
   Object.keys(saved).forEach(function (name) {
@@ -98,38 +89,16 @@
   });
 
   if (paged) {
+    // The server drew the controls and shows the first part (or the first with a missing answer).
     submitButton = form.querySelector("[data-testid=ballot-submit]");
-    bar = document.createElement("div");
-    bar.className = "ps-ballot-bar py-2 mb-2";
-    bar.setAttribute("data-testid", "ballot-progress");
-    progressText = document.createElement("div");
-    progressText.className = "small";
-    progressText.setAttribute("aria-live", "polite");
-    progressText.id = "ballot-progress-text";
-    var track = document.createElement("div");
-    track.className = "progress";
-    track.setAttribute("role", "progressbar");
-    track.setAttribute("aria-labelledby", progressText.id);
-    track.setAttribute("aria-valuemin", "0");
-    track.setAttribute("aria-valuemax", "100");
-    track.style.height = "6px";
-    var fill = document.createElement("div");
-    fill.className = "progress-bar bg-danger";
-    track.appendChild(fill);
-    bar.appendChild(progressText);
-    bar.appendChild(track);
-    form.insertBefore(bar, parts[0]);
-    var nav = document.createElement("div");
-    nav.className = "d-flex gap-2 mb-3";
-    prevButton = button(form.getAttribute("data-text-prev"), "part-prev", "btn-outline-secondary flex-fill");
-    nextButton = button(form.getAttribute("data-text-next"), "part-next", "btn-danger flex-fill");
-    nav.appendChild(prevButton);
-    nav.appendChild(nextButton);
-    form.insertBefore(nav, submitButton);
+    bar = form.querySelector("[data-testid=ballot-progress]");
+    progressText = document.getElementById("ballot-progress-text");
+    prevButton = form.querySelector("[data-testid=part-prev]");
+    nextButton = form.querySelector("[data-testid=part-next]");
     prevButton.addEventListener("click", function () { show(current - 1, true); });
     nextButton.addEventListener("click", function () { show(current + 1, true); });
-    var firstMissing = form.querySelector("[data-missing]");
-    var start = firstMissing ? partOf(firstMissing) : Number(saved._part || 0);
+    var shown = parts.filter(function (part) { return !part.hidden; })[0];
+    var start = summary ? parts.indexOf(shown) : Number(saved._part || 0);
     show(start >= 0 && start < parts.length ? start : 0, false);
   }
 
