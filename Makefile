@@ -1,4 +1,5 @@
-# Pacesetter: `make demo` builds everything and runs the demo site; `make test` runs the test suite.
+# Pacesetter: `make demo` builds everything and runs the demo site; `make serve` runs it again on the
+# existing data; `make test` runs the test suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,6 +15,10 @@ $(BIN)/pacesetter: pyproject.toml
 	touch $@
 
 install: $(BIN)/pacesetter assets
+	$(BIN)/pacesetter manage collectstatic --noinput -v 0
+
+serve: install
+	$(BIN)/pacesetter serve
 
 $(ASSETS)/.built: package.json
 	npm install --no-audit --no-fund --silent

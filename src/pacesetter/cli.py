@@ -9,7 +9,7 @@ import time
 USAGE = """usage: pacesetter <command> [options]
 
   demo [--serve] [--reset]   build the demo city (idempotent); with --serve, run site + worker on :8000
-  serve [--port N]           run the site with gunicorn (and the worker beside it)
+  serve [--port N]           run the site on the existing data with gunicorn (and the worker beside it)
   worker                     run queued tasks and periodic sweeps until stopped
   backup FILE                write database, uploaded files and secret key to FILE (tar.gz); safe while serving
   restore FILE               restore FILE into an empty database and empty data directory
@@ -29,6 +29,11 @@ def _manage(args):
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["pacesetter", *args])
+
+
+def _collectstatic():
+    """Hashed, compressed copies of the static files for WhiteNoise (quick when nothing changed)."""
+    _manage(["collectstatic", "--noinput", "-v", "0"])
 
 
 # No query string (%(q)s, or the request line %(r)s) and no Referer (%(f)s): a ballot code sits in the path
@@ -179,12 +184,14 @@ def main(argv=None) -> int:
         return 0
     if command == "demo":
         _manage(["migrate", "--noinput", "-v", "0"])
+        _collectstatic()
         _manage(["demo", *[a for a in rest if a != "--serve"]])
         if "--serve" in rest:
             return serve()
         return 0
     if command == "serve":
         _manage(["migrate", "--noinput", "-v", "0"])
+        _collectstatic()
         port = int(rest[rest.index("--port") + 1]) if "--port" in rest else 8000
         return serve(port)
     if command == "backup":

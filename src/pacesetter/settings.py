@@ -165,11 +165,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "web" / "assets"]
+# Collected (`make install`, `pacesetter serve`): hashed names that WhiteNoise serves compressed (gzip and
+# Brotli) with a year-long cache lifetime. Without a collect (the tests, a bare `manage runserver`) the
+# plain storage serves the source files under their own names.
+STATIC_MANIFEST = envbool("PACESETTER_STATIC_MANIFEST", "true")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "pacesetter.core.storage.StaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

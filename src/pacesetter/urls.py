@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from pacesetter.api.urls import api
+from pacesetter.core.csrf import csrf_token_checked
 from pacesetter.web import account_views
 
 urlpatterns = [
@@ -27,10 +29,16 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/otp/setup/", account_views.otp_setup, name="otp-setup"),
     path("accounts/otp/verify/", account_views.otp_verify, name="otp-verify"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Also posted from the /e/ pages, which send no Referer: checked by its token (core.csrf).
+    path("i18n/setlang/", csrf_token_checked(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Browsers ask for /favicon.ico whatever the pages link to.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
+    # Lazy: the hashed name is known only once collectstatic has run, and collectstatic imports this module.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True),
+        name="favicon",
+    ),
 ]
 
 handler403 = "pacesetter.web.views.forbidden"

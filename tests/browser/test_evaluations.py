@@ -24,10 +24,11 @@ def test_public_rater_casts_on_phone_and_verifies_receipt(phone, live_server, bc
     phone.get_by_role("button", name="打开测评表").click()
     expect(phone.get_by_test_id("ballot-title")).to_have_text("2011年度群众评议")
     expect(phone.get_by_test_id("ballot-target")).to_have_count(4)
-    # leave the last question blank: the page names it and keeps the other answers
+    # one target at a time; leave the last question blank: the page names it and keeps the other answers
     questions = phone.get_by_test_id("question")
     for i in range(questions.count() - 1):
         questions.nth(i).locator("label").first.click()
+        phone.get_by_test_id("part-next").click()
     phone.get_by_test_id("ballot-submit").click()
     expect(phone.get_by_test_id("ballot-error")).to_contain_text("八一村党支部 · 总体满意度")
     expect(questions.nth(0).locator("input").first).to_be_checked()

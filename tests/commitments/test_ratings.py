@@ -126,3 +126,25 @@ def test_satisfaction_rate_needs_minimum_ratings(city, published):
     assert selectors.rating_summary(published).rate is None
     rate("unsatisfied", "c")
     assert selectors.rating_summary(published).rate == 67
+
+
+def test_public_rating_form_is_a_named_group_with_real_labels(city, published, client):
+    import re
+
+    body = client.get(f"/wall/c/{published.pk}/").content.decode()
+    form = body[
+        body.index('data-testid="rating-form"') : body.index(
+            "</form>", body.index('data-testid="rating-form"')
+        )
+    ]
+    assert '<legend class="fs-6 mb-1">您对这项承诺的评价</legend>' in form
+    radios = re.findall(r'<input class="form-check-input" type="radio" name="level" id="([^"]+)"', form)
+    labels = re.findall(r'<label class="form-check-label" for="([^"]+)">([^<]+)</label>', form)
+    assert radios == ["level-satisfied", "level-basic", "level-unsatisfied"]
+    assert labels == [
+        ("level-satisfied", "满意"),
+        ("level-basic", "基本满意"),
+        ("level-unsatisfied", "不满意"),
+    ]
+    assert '<label class="form-label small mb-1" for="rating-comment">意见建议（选填）</label>' in form
+    assert 'id="rating-comment"' in form and "placeholder" not in form

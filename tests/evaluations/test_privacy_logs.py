@@ -59,20 +59,62 @@ def test_check_page_with_tampered_cookie_shows_plain_form(city, client):
     assert 'data-testid="receipt-result"' not in body
 
 
-def test_ballot_pages_send_origin_only_referrer_policy(city, client):
+def _private(response) -> bool:
+    return response["Referrer-Policy"] == "no-referrer" and response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_ballot_pages_send_no_referrer_and_noindex(city, client):
     r = make_round(city)
     [code, other] = codes(city, r, n=2)
-    assert client.get(f"/e/{code}/")["Referrer-Policy"] == "strict-origin"
+    assert _private(client.get(f"/e/{code}/"))
     refused = client.post(f"/e/{code}/", {})
-    assert refused.status_code == 422 and refused["Referrer-Policy"] == "strict-origin"
+    assert refused.status_code == 422 and _private(refused)
     cast = client.post(f"/e/{code}/", _post_answers(r))
-    assert cast.status_code == 302 and cast["Referrer-Policy"] == "strict-origin"
+    assert cast.status_code == 302 and _private(cast)
     spent = client.get(f"/e/{code}/")
-    assert spent.status_code == 409 and spent["Referrer-Policy"] == "strict-origin"
+    assert spent.status_code == 409 and _private(spent)
     unknown = client.get("/e/ZZZZZZZZZZZZ/")
-    assert unknown.status_code == 422 and unknown["Referrer-Policy"] == "strict-origin"
-    assert client.get("/e/check/?cast=1")["Referrer-Policy"] == "strict-origin"
-    assert client.get(f"/e/?code={other}")["Referrer-Policy"] == "strict-origin"
+    assert unknown.status_code == 422 and _private(unknown)
+    assert _private(client.get("/e/check/?cast=1"))
+    assert _private(client.get(f"/e/?code={other}"))
+    assert _private(client.get("/e/results/"))
+
+
+def _csrf_client(path):
+    """A browser on a no-referrer page: its token from the page, and `Origin: null` on every POST."""
+    c = Client(enforce_csrf_checks=True, headers={"Origin": "null"})
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get(path).content.decode())[1]
+    return c, token
+
+
+def test_ballot_from_a_no_referrer_page_cast_by_its_token(city):
+    r = make_round(city)
+    [code] = codes(city, r, n=1)
+    c, token = _csrf_client(f"/e/{code}/")
+    assert c.post(f"/e/{code}/", _post_answers(r)).status_code == 403  # no token: refused
+    assert BallotSheet.objects.count() == 0
+    cast = c.post(f"/e/{code}/", {**_post_answers(r), "csrfmiddlewaretoken": token})
+    assert cast.status_code == 302 and BallotSheet.objects.count() == 1
+
+
+def test_receipt_check_and_language_switch_from_a_no_referrer_page(db):
+    c, token = _csrf_client("/e/check/")
+    assert c.post("/e/check/", {"receipt": "0" * 64}).status_code == 403
+    assert c.post("/e/check/", {"receipt": "0" * 64, "csrfmiddlewaretoken": token}).status_code == 200
+    switch = {"language": "en", "next": "/e/check/"}
+    assert c.post("/i18n/setlang/", switch).status_code == 403
+    switched = c.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302 and switched.cookies["django_language"].value == "en"
+
+
+def test_other_origins_still_refused_with_a_token(city):
+    c, token = _csrf_client("/e/check/")
+    refused = c.post(
+        "/e/check/",
+        {"receipt": "0" * 64, "csrfmiddlewaretoken": token},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert refused.status_code == 403
 
 
 def test_receipt_check_by_post_finds_stored_and_reports_unknown(city):

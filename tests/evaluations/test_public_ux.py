@@ -212,3 +212,54 @@ def test_receipt_page_download_button_rows_and_checks_by_post(rf):
 def test_favicon_ico_redirects_to_the_svg(client):
     resp = client.get("/favicon.ico")
     assert resp.status_code == 301 and resp["Location"].endswith("/favicon.svg")
+
+
+def test_ballot_question_groups_named_with_their_target(city, client):
+    round_ = make_round(city)
+    [code] = codes(city, round_, n=1)
+    body = client.get(f"/e/{code}/").content.decode()
+    form = ballot_form(round_)
+    legends = re.findall(r'<legend class="fs-6 mb-1">(.*?)</legend>', body, re.S)
+    assert legends == [
+        f'<span class="visually-hidden">{t.name}：</span>{q.text}'
+        for t in form.targets
+        for q in form.questions
+    ]
+
+
+def test_refused_ballot_error_summary_links_each_missing_question(city, client):
+    round_ = make_round(city)
+    [code] = codes(city, round_, n=1)
+    form = ballot_form(round_)
+    first, third = form.targets[0], form.targets[2]
+    post = {
+        f"t{t.id}_q{q.position}": "dk"
+        for t in form.targets
+        for q in form.questions
+        if not (t in (first, third) and q.position == 1)
+    }
+    refused = client.post(f"/e/{code}/", post)
+    body = refused.content.decode()
+    assert refused.status_code == 422
+    assert '<div class="alert alert-danger" role="alert" tabindex="-1" id="error-summary"' in body
+    links = re.findall(r'<li><a class="alert-link" href="#(f-[^"]+)">([^<]+)</a></li>', body)
+    assert links == [
+        (f"f-t{first.id}_q1", f"{first.name}：{form.questions[0].text}"),
+        (f"f-t{third.id}_q1", f"{third.name}：{form.questions[0].text}"),
+    ]
+    for anchor, _text in links:
+        assert f'id="{anchor}" data-testid="question" data-missing>' in body
+
+
+def test_ballot_parts_drawn_by_the_server_first_missing_part_shown(city, client):
+    round_ = make_round(city)
+    [code] = codes(city, round_, n=1)
+    hidden = re.compile(r'<section class="card mb-3" data-testid="ballot-target" data-part [^>]*?( hidden)?>')
+    body = client.get(f"/e/{code}/").content.decode()
+    assert [bool(h) for h in hidden.findall(body)] == [False, True, True, True]
+    assert 'data-testid="ballot-submit" hidden>' in body and "ballot-noscript" in body
+    form = ballot_form(round_)
+    post = {f"t{t.id}_q1": "dk" for t in form.targets[:2]}  # the third and fourth left blank
+    body = client.post(f"/e/{code}/", post).content.decode()
+    assert [bool(h) for h in hidden.findall(body)] == [True, True, False, True]
+    assert "第 3 / 4 个对象" in body

@@ -100,3 +100,87 @@ def test_public_page_lists_published_commitments_with_rollup_rule(city, client):
     assert (
         'data-testid="public-rollup"' in html and "0%" in html
     )  # the stated rule is shown beside the figure
+
+
+def test_public_page_keeps_the_plan_structure_with_headings_one_level_down(city, client):
+    c = _campaign(city)
+    Plan.objects.create(
+        campaign=c,
+        organisation=city.school,
+        title="实验小学创先争优实施方案",
+        body="<h2>一、指导思想</h2><p>以科学发展观为指导。</p><h3>（一）目标</h3><ul><li>争创五个好</li></ul>"
+        '<p onclick="x()">第二段<script>alert(1)</script></p>',
+        status=PlanStatus.APPROVED,
+        decided_at=timezone.now(),
+    )
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    start = html.index('data-testid="public-plan-body">') + len('data-testid="public-plan-body">')
+    body = html[start : html.index("</div>", start)]
+    assert body == (
+        "<h3>一、指导思想</h3><p>以科学发展观为指导。</p><h4>（一）目标</h4><ul><li>争创五个好</li></ul>"
+        "<p>第二段</p>"
+    )
+
+
+def test_public_page_shows_timetable_and_criteria(city, client):
+    from pacesetter.campaigns.models import CriteriaIndicator, CriteriaItem, CriteriaSet, Stage, Step
+
+    c = _campaign(city)
+    stage = Stage.objects.create(
+        campaign=c, name="第一阶段", starts_on=datetime.date(2010, 4, 1), ends_on=datetime.date(2011, 7, 1)
+    )
+    tz = timezone.get_current_timezone()
+    Step.objects.create(
+        campaign=c,
+        stage=stage,
+        kind="commit",
+        opens_at=datetime.datetime(2010, 5, 1, tzinfo=tz),
+        closes_at=datetime.datetime(2010, 6, 30, tzinfo=tz),
+    )
+    Step.objects.create(
+        campaign=c,
+        stage=stage,
+        kind="mobilise",
+        opens_at=datetime.datetime(2010, 4, 1, tzinfo=tz),
+        closes_at=datetime.datetime(2010, 4, 30, tzinfo=tz),
+    )
+    cs = CriteriaSet.objects.create(campaign=c, name="五个好", subject="org")
+    item = CriteriaItem.objects.create(criteria_set=cs, name="领导班子好", description="团结协作", order=1)
+    CriteriaIndicator.objects.create(item=item, name="比服务发展", order=1)
+    CriteriaIndicator.objects.create(item=item, name="看学习能力", order=2)
+    response = client.get(f"/p/orgs/{city.school.pk}/")
+    html = response.content.decode()
+    timetable = html[html.index('data-testid="public-timetable"') : html.index('id="h-criteria"')]
+    assert "第一阶段" in timetable and "2010-04-01 — 2011-07-01" in timetable
+    assert timetable.index("动员部署：2010-04-01 — 2010-04-30") < timetable.index(
+        "公开承诺：2010-05-01 — 2010-06-30"
+    )
+    criteria = html[html.index('data-testid="public-criteria"') : html.index('id="h-commitments"')]
+    assert "五个好" in criteria and "<b>领导班子好</b>：团结协作" in criteria
+    assert "考察指标：比服务发展、看学习能力" in criteria
+    assert "推动科学发展、促进社会和谐、服务人民群众、加强基层组织" in criteria
+
+
+def test_public_page_progress_bar_is_named(city, client):
+    from pacesetter.campaigns.models import CriteriaItem, CriteriaSet
+    from pacesetter.commitments.models import Commitment
+
+    c = _campaign(city)
+    cs = CriteriaSet.objects.create(campaign=c, name="五个好", subject="org")
+    item = CriteriaItem.objects.create(criteria_set=cs, name="工作业绩好", weight=100)
+    Commitment.objects.create(
+        campaign=c,
+        kind="org",
+        organisation=city.school,
+        criteria_item=item,
+        title="修缮操场",
+        target="年底前完工",
+        deadline=datetime.date(2030, 1, 1),
+        responsible="黄丽萍",
+        status="published",
+        progress=40,
+        published_at=timezone.now(),
+    )
+    html = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert 'role="progressbar" aria-labelledby="rollup-label"' in html
+    assert '<span id="rollup-label">承诺践诺总进度</span>' in html

@@ -14,6 +14,12 @@ class RoundKind(models.TextChoices):
     ASSESSMENT = "assessment", _("组织考核")
 
 
+# A citizen (群众) answering on a phone gives up long before 50 targets × 5 criteria = 250 answers: above this
+# many answers on one sheet the office is warned when it sets the round up (the public ballot also comes in
+# parts, one target at a time, but the whole sheet is still required).
+PUBLIC_BALLOT_MAX_ANSWERS = 60
+
+
 class Subject(models.TextChoices):
     ORGANISATION = "org", _("党组织")
     MEMBER = "member", _("党员")

@@ -2,8 +2,8 @@
 
 The receipt is published beside the ballot's answers, so nothing may tie it to the code or to the rater's
 address and time. It never travels in a URL (access logs keep those): after a cast it is handed to the check
-page in a short-lived signed cookie, and checking a receipt is a POST. Pages under /e/ send only the site's
-origin as a Referer, never their own address, which may carry a code.
+page in a short-lived signed cookie, and checking a receipt is a POST. Pages under /e/ send no
+Referer at all (their address may carry a code) and ask search engines not to index them.
 """
 
 from functools import wraps
@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from pacesetter.core.codes import LENGTH as CODE_LENGTH
 from pacesetter.core.codes import code_display, code_normalise
+from pacesetter.core.csrf import csrf_token_checked
 from pacesetter.core.errors import ApplicationError
 from pacesetter.core.middleware import client_ip
 
@@ -35,19 +36,19 @@ from .selectors import (
 RECEIPT_COOKIE = "ballot_receipt"
 RECEIPT_COOKIE_SALT = "pacesetter.evaluations.receipt"
 RECEIPT_COOKIE_SECONDS = 600
-# Not "no-referrer": under it browsers send `Origin: null` with a same-origin form POST, and Django's CSRF
-# check then refuses the ballot, the receipt check and the language switch. "strict-origin" sends only
-# `https://host/`, which carries no code either.
-REFERRER_POLICY = "strict-origin"
+# No Referer at all leaves these pages (their address may carry a code). Under it browsers send `Origin: null`
+# with a form POST, even to this site: the forms here are checked by their CSRF token alone (core.csrf).
+REFERRER_POLICY = "no-referrer"
 
 
-def referrer_origin_only(view):
-    """Set the Referrer-Policy on every response the view returns, refusals included."""
+def private_page(view):
+    """No Referer and no search-engine index for every response the view returns, refusals included."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = REFERRER_POLICY
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return wrapped
@@ -73,7 +74,7 @@ def _receipt_handed_over(request) -> str:
     )
 
 
-@referrer_origin_only
+@private_page
 def entry(request):
     """Type a code (when the QR cannot be scanned)."""
     if request.GET.get("code"):
@@ -83,7 +84,8 @@ def entry(request):
     return render(request, "evaluations/public/entry.html", {"error": None, "code": ""})
 
 
-@referrer_origin_only
+@private_page
+@csrf_token_checked
 @never_cache
 def ballot(request, pk):
     """The mobile ballot: targets × questions, one submit; after casting, only the receipt is shown."""
@@ -125,9 +127,15 @@ def ballot(request, pk):
             response = redirect(f"{reverse('ballots:receipt-check')}?cast=1")
             _receipt_hand_over(request, response, receipt)
             return response
+    rows = ballot_rows(form, form.targets, request.POST, missing)
+    # A refused sheet opens at the first target with a missing answer.
+    first_part = next((i for i, r in enumerate(rows) if any(q["missing"] for q in r["questions"])), 0)
     context = {
         "round": round_,
-        "rows": ballot_rows(form, form.targets, request.POST, missing),
+        "rows": rows,
+        "paged": len(rows) > 1,
+        "first_part": first_part,
+        "last_part": len(rows) - 1,
         "group": group,
         "errors": errors,
         "trial": round_.status == RoundStatus.TRIAL,
@@ -136,7 +144,8 @@ def ballot(request, pk):
     return render(request, "evaluations/public/ballot.html", context, status=status)
 
 
-@referrer_origin_only
+@private_page
+@csrf_token_checked
 @never_cache
 def receipt_check(request):
     """Anyone enters a receipt: is it counted? Also explains how to recompute totals from the ballot file.
@@ -174,13 +183,13 @@ def receipt_check(request):
     return response
 
 
-@referrer_origin_only
+@private_page
 def round_list(request):
     rounds = list(public_round_list().order_by("-closed_at", "-id")[:50])
     return render(request, "evaluations/public/round_list.html", {"rounds": rounds})
 
 
-@referrer_origin_only
+@private_page
 def round_results(request, pk):
     round_ = public_round_get(pk)
     return render(
@@ -195,7 +204,7 @@ def round_results(request, pk):
     )
 
 
-@referrer_origin_only
+@private_page
 def ballot_file(request, pk):
     round_ = public_round_get(pk)  # the file gives back every figure: public once the results are
     response = StreamingHttpResponse(

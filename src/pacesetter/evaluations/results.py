@@ -133,17 +133,23 @@ class RoundResults:
 
     @property
     def chart(self) -> dict | None:
-        """Satisfaction and score per target for the bar chart (None when too many targets to draw)."""
+        """Satisfaction and score per target, best satisfaction first, for the bars the page draws in HTML
+        (None when too many targets to draw)."""
         drawn = [t for t in self.targets if t.satisfaction is not None or t.score is not None]
         if not drawn or len(drawn) > self.CHART_MAX_TARGETS:
             return None
-        drawn.sort(key=lambda t: t.satisfaction if t.satisfaction is not None else -1)
+        drawn.sort(key=lambda t: t.satisfaction if t.satisfaction is not None else -1, reverse=True)
         return {
-            "names": [t.name for t in drawn],
-            "satisfaction": [round(t.satisfaction, 1) if t.satisfaction is not None else None for t in drawn],
-            "score": [round(t.score, 1) if t.score is not None else None for t in drawn],
-            "low": [t.low_satisfaction for t in drawn],
             "threshold": self.round.satisfaction_threshold,
+            "bars": [
+                {
+                    "name": t.name,
+                    "satisfaction": round(t.satisfaction, 1) if t.satisfaction is not None else None,
+                    "score": round(t.score, 1) if t.score is not None else None,
+                    "low": t.low_satisfaction,
+                }
+                for t in drawn
+            ],
         }
 
 

@@ -11,7 +11,7 @@ from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
-from .enums import SCALE_OPTIONS, GroupMode, RoundStatus
+from .enums import PUBLIC_BALLOT_MAX_ANSWERS, SCALE_OPTIONS, GroupKind, GroupMode, RoundStatus
 from .models import LowSatisfactionCase, MemberParticipation, RaterGroup, Round, RoundTarget
 from .rules import MANAGE_CAP, VIEW_CAP
 
@@ -84,6 +84,18 @@ class BallotForm:
 
     def group(self, pk: int) -> FormGroup | None:
         return next((g for g in self.groups if g.id == pk), None)
+
+    @property
+    def answers_required(self) -> int:
+        """Answers one complete sheet holds: every question for every target."""
+        return len(self.questions) * len(self.targets)
+
+    @property
+    def too_long_for_public(self) -> bool:
+        """A 群众 group must answer more than a citizen can reasonably finish (PUBLIC_BALLOT_MAX_ANSWERS)."""
+        return self.answers_required > PUBLIC_BALLOT_MAX_ANSWERS and any(
+            g.kind == GroupKind.PUBLIC for g in self.groups
+        )
 
 
 @lru_cache(maxsize=256)

@@ -19,7 +19,7 @@ from pacesetter.orgs.views import _form_error
 
 from . import services
 from .documents import report_docx, results_workbook, slips_docx
-from .enums import ROUND_TRANSITIONS, Channel, GroupMode, RoundStatus, Scale
+from .enums import PUBLIC_BALLOT_MAX_ANSWERS, ROUND_TRANSITIONS, Channel, GroupMode, RoundStatus, Scale
 from .forms import (
     CaseAnswerForm,
     CodesForm,
@@ -83,6 +83,19 @@ def round_list(request):
     )
 
 
+def _warn_if_too_long(request, round_) -> None:
+    round_.refresh_from_db(fields=["version"])
+    form = ballot_form(round_)
+    if form.too_long_for_public:
+        messages.warning(
+            request,
+            _(
+                "群众评议表有 %(n)s 个必答项，群众在手机上很难答完（建议不超过 %(max)s 项），请考虑减少评议对象或内容"
+            )
+            % {"n": form.answers_required, "max": PUBLIC_BALLOT_MAX_ANSWERS},
+        )
+
+
 def round_create(request):
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -109,6 +122,7 @@ def round_create(request):
             _form_error(form, exc)
         else:
             messages.success(request, _("已新建评议“%(n)s”（草稿）") % {"n": round_.name})
+            _warn_if_too_long(request, round_)
             return redirect("evaluations:round-detail", round_.pk)
     from .enums import GroupKind
 
@@ -146,6 +160,7 @@ def round_detail(request, pk):
                 for s in sorted(ROUND_TRANSITIONS[round_.status])
             ],
             "codes_form": CodesForm(),
+            "max_public_answers": PUBLIC_BALLOT_MAX_ANSWERS,
             "codes_cookie": CODES_COOKIE,
         },
     )
@@ -204,6 +219,7 @@ def round_questions(request, pk):
                     r["bad"] = exc.field.split("_", 1)[1]
         else:
             messages.success(request, _("评议内容已保存"))
+            _warn_if_too_long(request, round_)
             return redirect("evaluations:round-detail", round_.pk)
     return render(
         request,

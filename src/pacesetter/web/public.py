@@ -1,12 +1,16 @@
-"""The public face of an organisation (公开上墙): theme, carriers, leading group, plan summary, QR poster.
+"""The public face of an organisation (公开上墙): theme, carriers, leading group, plan, timetable, criteria, QR poster.
 
-Everything shown here is what the organisation has published: its own theme, its leading group, and
-its implementation plan once the parent approved it. Nothing needs an account.
+Everything shown here is what the organisation has published: its own theme, its leading group, its
+implementation plan once the parent approved it, and the campaign's timetable and criteria (活动安排、工作流程、
+目标要求). Nothing needs an account.
 """
 
+import re
 from dataclasses import dataclass, field
 
-from django.utils.html import strip_tags
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from pacesetter.campaigns.enums import DEFAULT_THEMES
 from pacesetter.campaigns.models import Campaign, GroupMember, OrgTheme
@@ -23,11 +27,54 @@ class PublicProfile:
     carriers: list[str] = field(default_factory=list)
     group: list = field(default_factory=list)
     plan_title: str = ""
-    plan_summary: str = ""
+    plan_body: SafeString = mark_safe("")  # noqa: S308 — empty
     plan_approved_at = None
     commitments: list = field(default_factory=list)
     rollup: object = None
     reviews: list = field(default_factory=list)
+    stages: list = field(default_factory=list)
+    criteria_sets: list = field(default_factory=list)
+    today = None
+
+
+def _plan_body_html(body: str) -> SafeString:
+    """The approved plan's paragraphs, headings and lists, sanitised again on the way out, its headings one
+    level down (h2 → h3 …) because they sit under the page's own section heading."""
+    from pacesetter.plans.html import sanitise_body
+
+    cleaned = sanitise_body(body)
+    shifted = re.sub(r"<(/?)h([234])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", cleaned)
+    return mark_safe(shifted)  # noqa: S308 — nh3 allow-list output, only tag names changed
+
+
+def campaign_timetable(campaign: Campaign) -> list:
+    """The campaign's stages in order, each with its steps (`stage.step_list`) by opening time."""
+    from pacesetter.campaigns.models import Stage, Step
+
+    return list(
+        Stage.objects.filter(campaign=campaign)
+        .order_by("order", "starts_on", "id")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("opens_at", "id"), to_attr="step_list")
+        )
+    )
+
+
+def campaign_criteria(campaign: Campaign) -> list:
+    """The campaign's criteria sets (五个好, 五带头), each with its items and their 四比四看 indicators."""
+    from pacesetter.campaigns.models import CriteriaItem, CriteriaSet
+
+    return list(
+        CriteriaSet.objects.filter(campaign=campaign)
+        .order_by("order", "id")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=CriteriaItem.objects.order_by("order", "id").prefetch_related("indicators"),
+                to_attr="item_list",
+            )
+        )
+    )
 
 
 def public_org_profile(org: Organisation) -> PublicProfile:
@@ -48,10 +95,12 @@ def public_org_profile(org: Organisation) -> PublicProfile:
 
     plan = Plan.objects.filter(campaign=campaign, organisation=org, status=PlanStatus.APPROVED).first()
     if plan is not None:
-        text = " ".join(strip_tags(plan.body).split())
         profile.plan_title = plan.title
-        profile.plan_summary = text[:300] + ("…" if len(text) > 300 else "")
+        profile.plan_body = _plan_body_html(plan.body)
         profile.plan_approved_at = plan.decided_at
+    profile.stages = campaign_timetable(campaign)
+    profile.criteria_sets = campaign_criteria(campaign)
+    profile.today = timezone.now()
     from pacesetter.commitments.selectors import org_progress, published_commitments_for_org
 
     profile.commitments = published_commitments_for_org(org, campaign=campaign)
