@@ -5,13 +5,14 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.responses import Status
 
 from pacesetter.campaigns import selectors, services
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.errors import ValidationError
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -263,8 +264,8 @@ def campaign_list(
     request: HttpRequest,
     status: str = "",
     org_id: int | None = None,
-    limit: int = Query(50, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(50, 200),
+    offset: int = offset_param(),
 ):
     org = org_get_for(request.user, org_id, cap=Cap.CAMPAIGN_VIEW) if org_id is not None else None
     return list(
@@ -469,8 +470,8 @@ def pairing_list(
     pk: int,
     kind: str = "",
     org_id: int | None = None,
-    limit: int = Query(50, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(50, 200),
+    offset: int = offset_param(),
 ):
     campaign = selectors.campaign_get_for(request.user, pk)
     org = org_get_for(request.user, org_id, cap=Cap.CAMPAIGN_VIEW) if org_id is not None else None

@@ -11,7 +11,7 @@ from pacesetter.campaigns.selectors import campaign_get_for
 from pacesetter.commitments import selectors, services
 from pacesetter.commitments.enums import CommitmentAction
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.paging import paginate
+from pacesetter.core.paging import page_field, page_param, paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
@@ -172,13 +172,13 @@ class ListFilter(Schema):
     status: str | None = None
     kind: str | None = None
     mine: bool = False
-    page: int = 1
+    page: int = page_field()
 
 
 class WallFilter(Schema):
     org_id: int | None = None
     sector: str | None = None
-    page: int = 1
+    page: int = page_field()
 
 
 @router.get("/commitments", response=list[CommitmentOut], url_name="commitment-list")
@@ -311,12 +311,12 @@ def post_set(request: HttpRequest, data: PostIn):
 
 
 @router.get("/commitment-reviews", response=list[CommitmentOut], url_name="commitment-review-queue")
-def review_queue(request: HttpRequest, page: int = 1):
+def review_queue(request: HttpRequest, page: int = page_param()):
     return [_out(c) for c in paginate(request, selectors.review_queue_for(request.user), 50)]
 
 
 @router.get("/commitment-moderation", response=list[RatingOut], url_name="commitment-moderation")
-def moderation_queue(request: HttpRequest, page: int = 1):
+def moderation_queue(request: HttpRequest, page: int = page_param()):
     return list(paginate(request, selectors.moderation_queue_for(request.user), 50))
 
 
