@@ -97,7 +97,7 @@ class CampaignIn(Schema):
     description: str = ""
 
 
-class TransitionIn(Schema):
+class CampaignTransitionIn(Schema):
     status: str
     reason: str = ""
 
@@ -206,7 +206,7 @@ class GroupRow(Schema):
     member_id: int | None = None
 
 
-class GroupIn(Schema):
+class LeadingGroupIn(Schema):
     rows: list[GroupRow]
 
 
@@ -286,7 +286,7 @@ def campaign_detail(request: HttpRequest, pk: int):
 
 
 @router.post("/campaigns/{pk}/status", response=CampaignOut, url_name="campaign-transition")
-def campaign_transition(request: HttpRequest, pk: int, payload: TransitionIn):
+def campaign_transition(request: HttpRequest, pk: int, payload: CampaignTransitionIn):
     campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     return services.campaign_transition(
         actor=request.user, campaign=campaign, to_status=payload.status, reason=payload.reason
@@ -452,7 +452,7 @@ def group_get(request: HttpRequest, pk: int, org_id: int):
 
 
 @router.put("/campaigns/{pk}/orgs/{org_id}/group", response=list[GroupRow], url_name="org-group")
-def group_put(request: HttpRequest, pk: int, org_id: int, payload: GroupIn):
+def group_put(request: HttpRequest, pk: int, org_id: int, payload: LeadingGroupIn):
     campaign = selectors.campaign_get_for(request.user, pk)
     org = selectors.campaign_org_get_for(request.user, campaign, org_id, cap=Cap.PLAN_WRITE)
     services.group_members_replace(

@@ -90,7 +90,7 @@ def _out(c) -> dict:
     }
 
 
-class TransitionIn(Schema):
+class CommitmentTransitionIn(Schema):
     action: str
     comment: str = ""
 
@@ -109,7 +109,7 @@ class ProgressIn(Schema):
     text: str
 
 
-class ProgressOut(Schema):
+class CommitmentProgressOut(Schema):
     id: int
     percent: int
     text: str
@@ -235,7 +235,7 @@ def commitment_update(request: HttpRequest, pk: int, data: CommitmentPatch):
 
 
 @router.post("/commitments/{pk}/transitions", response=CommitmentOut, url_name="commitment-transition")
-def commitment_transition(request: HttpRequest, pk: int, data: TransitionIn):
+def commitment_transition(request: HttpRequest, pk: int, data: CommitmentTransitionIn):
     """action: submit, withdraw, revise, approve, return (comment required), publish, report (comment is the
     report text), close. Refusals: 403 wrong party, 409 wrong state or step window closed (the message says
     when it opens or closed)."""
@@ -262,13 +262,17 @@ def _progress_out(u) -> dict:
     }
 
 
-@router.get("/commitments/{pk}/progress", response=list[ProgressOut], url_name="commitment-progress")
+@router.get(
+    "/commitments/{pk}/progress", response=list[CommitmentProgressOut], url_name="commitment-progress"
+)
 def progress_list(request: HttpRequest, pk: int):
     c = selectors.commitment_get_for(request.user, pk)
     return [_progress_out(u) for u in c.updates.prefetch_related("attachments")]
 
 
-@router.post("/commitments/{pk}/progress", response={201: ProgressOut}, url_name="commitment-progress")
+@router.post(
+    "/commitments/{pk}/progress", response={201: CommitmentProgressOut}, url_name="commitment-progress"
+)
 def progress_add(request: HttpRequest, pk: int, data: ProgressIn):
     c = selectors.commitment_get_for(request.user, pk)
     u = services.progress_add(actor=request.user, commitment=c, percent=data.percent, text=data.text)

@@ -195,7 +195,7 @@ def round_list(request: HttpRequest, status: str | None = Query(None)):
 # ---------------------------------------------------------------- setting rounds up and running them
 
 
-class GroupIn(Schema):
+class RaterGroupIn(Schema):
     name: str
     kind: str = "public"
     weight: int
@@ -216,14 +216,14 @@ class RoundIn(Schema):
     satisfaction_threshold: int = 60
     # 组织考核: {"excellent": 90, "qualified": 75, "basic": 60} (score lines; missing ones take these)
     grade_thresholds: dict[str, int] | None = None
-    groups: list[GroupIn]
+    groups: list[RaterGroupIn]
 
 
 class StatusIn(Schema):
     to: str
 
 
-class PublishIn(Schema):
+class RoundPublishIn(Schema):
     published: bool = True
 
 
@@ -392,7 +392,7 @@ def round_status(request: HttpRequest, pk: int, payload: StatusIn):
 
 
 @router.post("/evaluations/rounds/{pk}/publish", response=RoundOut, url_name="eval-round-publish")
-def round_publish(request: HttpRequest, pk: int, payload: PublishIn):
+def round_publish(request: HttpRequest, pk: int, payload: RoundPublishIn):
     round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
     return round_out(services.round_publish(actor=request.user, round_=round_, published=payload.published))
 

@@ -82,7 +82,7 @@ class ProgressRowOut(Schema):
     is_late: bool
 
 
-class ProgressOut(Schema):
+class PlanProgressOut(Schema):
     campaign_id: int
     root_id: int
     counts: dict[str, int]
@@ -175,7 +175,7 @@ def plan_review_queue(
     return [_plan_out(p) for p in review_queue_for(request.user, campaign=campaign)[offset : offset + limit]]
 
 
-@router.get("/plans/progress", response=ProgressOut, url_name="plan-progress")
+@router.get("/plans/progress", response=PlanProgressOut, url_name="plan-progress")
 def plan_progress(
     request: HttpRequest,
     campaign_id: int | None = None,
