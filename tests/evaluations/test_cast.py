@@ -276,3 +276,28 @@ def test_a_long_list_of_missing_answers_says_how_many_it_leaves_out(city):
     assert message.startswith("以下 25 项未填写（可选“不了解”），未保存任何内容：林老师 · 总体满意度；")
     assert message.endswith("……等 25 项（已在表中标出）") and message.count("；") == 19
     assert len(refused.value.details) == 25 and not BallotSheet.objects.exists()
+
+
+def test_answers_for_an_unknown_target_are_refused_naming_it(city, round_, client):
+    [code] = codes(city, round_, n=1)
+    extra = answers(round_) | {"999999": {"1": 60}}
+    r = client.post("/api/ballots", {"code": code, "answers": extra}, content_type="application/json")
+    assert r.status_code == 422
+    assert r.json() == {
+        "code": "validation_error",
+        "message": "评议对象“999999”不在本次评议中，未保存任何内容",
+        "field": "answers.999999",
+    }
+    assert BallotSheet.objects.count() == 0 and BallotCode.objects.get().spent is False
+
+
+def test_answers_for_an_unknown_question_are_refused_naming_it(city, round_):
+    [code] = codes(city, round_, n=1)
+    extra = answers(round_)
+    target = next(iter(extra))
+    extra[target] = dict(extra[target]) | {"7": 60}
+    with pytest.raises(services.ValidationError) as exc:
+        services.ballot_cast_code(code=code, answers=extra)
+    assert exc.value.field == f"answers.{target}.7"
+    assert str(exc.value.message) == "本次评议没有第“7”题，未保存任何内容"
+    assert BallotSheet.objects.count() == 0

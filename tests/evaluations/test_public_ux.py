@@ -5,6 +5,7 @@ download."""
 import re
 from pathlib import Path
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import Client
@@ -63,12 +64,27 @@ def test_entry_spent_code_kept_in_box(city, client):
     assert CODE_INPUT.findall(resp.content.decode()) == [f"{code[:4]}-{code[4:8]}-{code[8:]}"]
 
 
-def test_entry_code_with_markup_escaped(city, client):
+def test_entry_code_with_markup_reduced_to_letters_and_digits(city, client):
     resp = client.get('/e/"><script>alert(1)</')
     body = resp.content.decode()
     assert resp.status_code == 422
-    assert CODE_INPUT.findall(body) == ["&quot;&gt;&lt;SCRIPT&gt;ALERT(1)&lt;"]
+    assert CODE_INPUT.findall(body) == ["SCRI-PTAL-ERT1"]  # 12 characters: shown in groups like a code
     assert "<SCRIPT>ALERT" not in body and "<script>alert" not in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "path"),
+    [
+        ("a/b", "/e/AB/"),
+        ("../..", None),
+        ("ａｂｃｄ－ｅｆｇｈ", "/e/ABCDEFGH/"),
+        ("x" * 5000, "/e/" + "X" * 24 + "/"),
+    ],
+)
+def test_entry_code_with_slash_dots_full_width_or_length_is_normalised(city, client, typed, path):
+    resp = client.get("/e/", {"code": typed}, follow=True)
+    assert resp.redirect_chain == ([(path, 302)] if path else [])
+    assert resp.status_code == (422 if path else 200)
 
 
 def test_entry_first_visit_box_empty(client):

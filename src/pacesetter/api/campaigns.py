@@ -5,13 +5,14 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.responses import Status
 
 from pacesetter.campaigns import selectors, services
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.errors import ValidationError
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -96,7 +97,7 @@ class CampaignIn(Schema):
     description: str = ""
 
 
-class TransitionIn(Schema):
+class CampaignTransitionIn(Schema):
     status: str
     reason: str = ""
 
@@ -205,7 +206,7 @@ class GroupRow(Schema):
     member_id: int | None = None
 
 
-class GroupIn(Schema):
+class LeadingGroupIn(Schema):
     rows: list[GroupRow]
 
 
@@ -263,8 +264,8 @@ def campaign_list(
     request: HttpRequest,
     status: str = "",
     org_id: int | None = None,
-    limit: int = Query(50, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(50, 200),
+    offset: int = offset_param(),
 ):
     org = org_get_for(request.user, org_id, cap=Cap.CAMPAIGN_VIEW) if org_id is not None else None
     return list(
@@ -285,7 +286,7 @@ def campaign_detail(request: HttpRequest, pk: int):
 
 
 @router.post("/campaigns/{pk}/status", response=CampaignOut, url_name="campaign-transition")
-def campaign_transition(request: HttpRequest, pk: int, payload: TransitionIn):
+def campaign_transition(request: HttpRequest, pk: int, payload: CampaignTransitionIn):
     campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     return services.campaign_transition(
         actor=request.user, campaign=campaign, to_status=payload.status, reason=payload.reason
@@ -451,7 +452,7 @@ def group_get(request: HttpRequest, pk: int, org_id: int):
 
 
 @router.put("/campaigns/{pk}/orgs/{org_id}/group", response=list[GroupRow], url_name="org-group")
-def group_put(request: HttpRequest, pk: int, org_id: int, payload: GroupIn):
+def group_put(request: HttpRequest, pk: int, org_id: int, payload: LeadingGroupIn):
     campaign = selectors.campaign_get_for(request.user, pk)
     org = selectors.campaign_org_get_for(request.user, campaign, org_id, cap=Cap.PLAN_WRITE)
     services.group_members_replace(
@@ -469,8 +470,8 @@ def pairing_list(
     pk: int,
     kind: str = "",
     org_id: int | None = None,
-    limit: int = Query(50, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(50, 200),
+    offset: int = offset_param(),
 ):
     campaign = selectors.campaign_get_for(request.user, pk)
     org = org_get_for(request.user, org_id, cap=Cap.CAMPAIGN_VIEW) if org_id is not None else None

@@ -13,7 +13,7 @@ from pacesetter.commitments import selectors, services
 from pacesetter.commitments.enums import CommitmentAction
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
-from pacesetter.core.paging import paginate
+from pacesetter.core.paging import page_field, page_param, paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
@@ -92,7 +92,7 @@ def _out(c) -> dict:
     }
 
 
-class TransitionIn(Schema):
+class CommitmentTransitionIn(Schema):
     action: str
     comment: str = ""
 
@@ -111,7 +111,7 @@ class ProgressIn(Schema):
     text: str
 
 
-class ProgressOut(Schema):
+class CommitmentProgressOut(Schema):
     id: int
     percent: int
     text: str
@@ -174,13 +174,13 @@ class ListFilter(Schema):
     status: str | None = None
     kind: str | None = None
     mine: bool = False
-    page: int = 1
+    page: int = page_field()
 
 
 class WallFilter(Schema):
     org_id: int | None = None
     sector: str | None = None
-    page: int = 1
+    page: int = page_field()
 
 
 @router.get("/commitments", response=list[CommitmentOut], url_name="commitment-list")
@@ -237,7 +237,7 @@ def commitment_update(request: HttpRequest, pk: int, data: CommitmentPatch):
 
 
 @router.post("/commitments/{pk}/transitions", response=CommitmentOut, url_name="commitment-transition")
-def commitment_transition(request: HttpRequest, pk: int, data: TransitionIn):
+def commitment_transition(request: HttpRequest, pk: int, data: CommitmentTransitionIn):
     """action: submit, withdraw, revise, approve, return (comment required), publish, report (comment is the
     report text), close. Refusals: 403 wrong party, 409 wrong state or step window closed (the message says
     when it opens or closed)."""
@@ -264,13 +264,17 @@ def _progress_out(u) -> dict:
     }
 
 
-@router.get("/commitments/{pk}/progress", response=list[ProgressOut], url_name="commitment-progress")
+@router.get(
+    "/commitments/{pk}/progress", response=list[CommitmentProgressOut], url_name="commitment-progress"
+)
 def progress_list(request: HttpRequest, pk: int):
     c = selectors.commitment_get_for(request.user, pk)
     return [_progress_out(u) for u in c.updates.prefetch_related("attachments")]
 
 
-@router.post("/commitments/{pk}/progress", response={201: ProgressOut}, url_name="commitment-progress")
+@router.post(
+    "/commitments/{pk}/progress", response={201: CommitmentProgressOut}, url_name="commitment-progress"
+)
 def progress_add(request: HttpRequest, pk: int, data: ProgressIn):
     c = selectors.commitment_get_for(request.user, pk)
     u = services.progress_add(actor=request.user, commitment=c, percent=data.percent, text=data.text)
@@ -313,12 +317,12 @@ def post_set(request: HttpRequest, data: PostIn):
 
 
 @router.get("/commitment-reviews", response=list[CommitmentOut], url_name="commitment-review-queue")
-def review_queue(request: HttpRequest, page: int = 1):
+def review_queue(request: HttpRequest, page: int = page_param()):
     return [_out(c) for c in paginate(request, selectors.review_queue_for(request.user), 50)]
 
 
 @router.get("/commitment-moderation", response=list[RatingOut], url_name="commitment-moderation")
-def moderation_queue(request: HttpRequest, page: int = 1):
+def moderation_queue(request: HttpRequest, page: int = page_param()):
     return list(paginate(request, selectors.moderation_queue_for(request.user), 50))
 
 

@@ -30,6 +30,8 @@ from pacesetter.evaluations.selectors import (
 )
 from pacesetter.orgs.selectors import org_get_for
 
+from .openapi import RATE_LIMITED
+
 router = Router(tags=["群众评议 evaluations"])
 
 # answers: {"<target id>": {"<question position>": score or null (不了解)}}
@@ -123,7 +125,9 @@ class ReceiptCheckOut(Schema):
     digest: str = ""
 
 
-@router.get("/ballots/form", response=BallotFormOut, auth=None, url_name="ballot-form")
+@router.get(
+    "/ballots/form", response=BallotFormOut, auth=None, url_name="ballot-form", openapi_extra=RATE_LIMITED
+)
 def ballot_form_get(request: HttpRequest, code: str):
     """The ballot a code opens: targets, questions and answer options (不了解 = null)."""
     found, round_ = services.code_lookup(code, client=client_ip(request))
@@ -145,7 +149,9 @@ def ballot_form_get(request: HttpRequest, code: str):
     }
 
 
-@router.post("/ballots", response={201: ReceiptOut}, auth=None, url_name="ballot-cast")
+@router.post(
+    "/ballots", response={201: ReceiptOut}, auth=None, url_name="ballot-cast", openapi_extra=RATE_LIMITED
+)
 def ballot_cast(request: HttpRequest, payload: CastIn):
     """Cast one sheet with a one-time code. 409 code_spent, 422 code_unknown / ballot_incomplete, 429."""
     receipt = services.ballot_cast_code(code=payload.code, answers=payload.answers, client=client_ip(request))
@@ -189,7 +195,7 @@ def round_list(request: HttpRequest, status: str | None = Query(None)):
 # ---------------------------------------------------------------- setting rounds up and running them
 
 
-class GroupIn(Schema):
+class RaterGroupIn(Schema):
     name: str
     kind: str = "public"
     weight: int
@@ -210,14 +216,14 @@ class RoundIn(Schema):
     satisfaction_threshold: int = 60
     # 组织考核: {"excellent": 90, "qualified": 75, "basic": 60} (score lines; missing ones take these)
     grade_thresholds: dict[str, int] | None = None
-    groups: list[GroupIn]
+    groups: list[RaterGroupIn]
 
 
 class StatusIn(Schema):
     to: str
 
 
-class PublishIn(Schema):
+class RoundPublishIn(Schema):
     published: bool = True
 
 
@@ -386,7 +392,7 @@ def round_status(request: HttpRequest, pk: int, payload: StatusIn):
 
 
 @router.post("/evaluations/rounds/{pk}/publish", response=RoundOut, url_name="eval-round-publish")
-def round_publish(request: HttpRequest, pk: int, payload: PublishIn):
+def round_publish(request: HttpRequest, pk: int, payload: RoundPublishIn):
     round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
     return round_out(services.round_publish(actor=request.user, round_=round_, published=payload.published))
 
@@ -534,7 +540,12 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
     return Status(201, {"receipts": [{"target": name, "receipt": r} for name, r in receipts]})
 
 
-@router.post("/evaluations/rounds/{pk}/paper", response={201: ReceiptOut}, url_name="eval-paper-cast")
+@router.post(
+    "/evaluations/rounds/{pk}/paper",
+    response={201: ReceiptOut},
+    url_name="eval-paper-cast",
+    openapi_extra=RATE_LIMITED,
+)
 def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
     round_ = round_get_for(request.user, pk, cap="plan.write")
     receipt = services.ballot_enter_paper(
@@ -576,6 +587,7 @@ class PaperImportOut(Schema):
     "/evaluations/rounds/{pk}/paper-import",
     response={201: PaperImportOut, 422: PaperImportOut},
     url_name="eval-paper-import",
+    openapi_extra=RATE_LIMITED,
 )
 def paper_import_post(request: HttpRequest, pk: int, file: File[UploadedFile]):
     """Multipart field `file`: a filled paper-ballot template. 201 all sheets stored; 422 none, with the report."""

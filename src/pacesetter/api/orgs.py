@@ -1,9 +1,10 @@
 """Organisation tree endpoints."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.responses import Status
 
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs import services
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import annotate_subtree_counts, org_children, org_get_for, org_list_for
@@ -18,8 +19,8 @@ def org_list(
     request: HttpRequest,
     q: str = "",
     parent_id: int | None = None,
-    limit: int = Query(100, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 500),
+    offset: int = offset_param(),
 ):
     qs = org_list_for(request.user)
     if q:

@@ -4,10 +4,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.core.selectors import audit_list_for
 from pacesetter.orgs import services
 from pacesetter.orgs.enums import Cap
@@ -66,8 +67,8 @@ def member_list(
     org_id: int | None = None,
     q: str = "",
     include_inactive: bool = False,
-    limit: int = Query(100, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 500),
+    offset: int = offset_param(),
 ):
     org = org_get_for(request.user, org_id, cap=Cap.PERSON_VIEW) if org_id else None
     qs = member_list_for(request.user, org=org, query=q, include_inactive=include_inactive)
@@ -125,8 +126,8 @@ def grant_out(g) -> dict:
 def grant_list(
     request: HttpRequest,
     org_id: int | None = None,
-    limit: int = Query(100, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 500),
+    offset: int = offset_param(),
 ):
     org = org_get_for(request.user, org_id, cap=Cap.ROLE_MANAGE) if org_id else None
     return [grant_out(g) for g in grant_list_for(request.user, org=org)[offset : offset + limit]]
@@ -159,8 +160,8 @@ def audit_list(
     action: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-    limit: int = Query(100, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 500),
+    offset: int = offset_param(),
 ):
     qs = audit_list_for(
         scope_paths(request.user, Cap.AUDIT_VIEW),

@@ -3,10 +3,11 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 from pacesetter.plans import services
@@ -81,7 +82,7 @@ class ProgressRowOut(Schema):
     is_late: bool
 
 
-class ProgressOut(Schema):
+class PlanProgressOut(Schema):
     campaign_id: int
     root_id: int
     counts: dict[str, int]
@@ -167,21 +168,21 @@ def plan_save(request: HttpRequest, org_id: int, payload: PlanIn, campaign_id: i
 def plan_review_queue(
     request: HttpRequest,
     campaign_id: int | None = None,
-    limit: int = Query(100, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 500),
+    offset: int = offset_param(),
 ):
     campaign = campaign_get_for(request.user, campaign_id) if campaign_id is not None else None
     return [_plan_out(p) for p in review_queue_for(request.user, campaign=campaign)[offset : offset + limit]]
 
 
-@router.get("/plans/progress", response=ProgressOut, url_name="plan-progress")
+@router.get("/plans/progress", response=PlanProgressOut, url_name="plan-progress")
 def plan_progress(
     request: HttpRequest,
     campaign_id: int | None = None,
     org_id: int | None = None,
     progress: str = "",
-    limit: int = Query(100, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 1000),
+    offset: int = offset_param(),
 ):
     """Each organisation's plan status in a subtree (progress=overdue for the overdue list), with counts."""
     if campaign_id is not None:

@@ -24,7 +24,7 @@ class RowOut(Schema):
     cells: dict[str, CellOut]
 
 
-class ProgressOut(Schema):
+class CampaignProgressOut(Schema):
     campaign_id: int
     org_id: int
     org_name: str
@@ -53,7 +53,7 @@ def _cell(c: p.Cell) -> dict:
     }
 
 
-@router.get("/progress", response=ProgressOut, url_name="progress")
+@router.get("/progress", response=CampaignProgressOut, url_name="progress")
 def progress(request: HttpRequest, campaign_id: int | None = None, org_id: int | None = None):
     _campaigns, campaign, org = p.progress_scope(request.user, campaign_id, org_id)
     if campaign is None:

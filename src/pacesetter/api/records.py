@@ -4,11 +4,12 @@ import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 from pacesetter.records import services
@@ -189,8 +190,8 @@ def record_list(
     date_to: datetime.date | None = None,
     scope: str | None = None,
     mine: bool = False,
-    limit: int = Query(50, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(50, 200),
+    offset: int = offset_param(),
 ):
     """Records the caller may see; `mine=true`: only the caller's own (personal, logged, attended)."""
     if mine:

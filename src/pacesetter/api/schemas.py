@@ -6,9 +6,12 @@ from ninja import Schema
 
 
 class Error(Schema):
+    """Every refusal: a code for programs, a message for people, and which input was wrong."""
+
     code: str
     message: str
     field: str | None = None
+    details: list[dict] | None = None
 
 
 class OrgOut(Schema):

@@ -121,7 +121,7 @@ class TextIn(Schema):
     text: str
 
 
-class PublishIn(Schema):
+class ReviewPublishIn(Schema):
     publish: bool = True
 
 
@@ -344,7 +344,7 @@ def review_respond(request: HttpRequest, pk: int, payload: TextIn):
 
 
 @router.post("/supervision/reviews/{pk}/publish", response=ReviewOut, url_name="sup-review-publish")
-def review_publish(request: HttpRequest, pk: int, payload: PublishIn):
+def review_publish(request: HttpRequest, pk: int, payload: ReviewPublishIn):
     review = review_get_for(request.user, pk)
     return _review(services.review_publish(actor=request.user, review=review, publish=payload.publish))
 

@@ -1,15 +1,18 @@
 """The JSON API (django-ninja): same services and selectors as the pages, same access policy."""
 
+from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security.base import AuthBase
 
 from pacesetter.core.errors import ApplicationError
 
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
 from .evaluations import router as evaluations_router
+from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
 from .people import router as people_router
 from .plans import router as plans_router
@@ -18,19 +21,31 @@ from .records import router as records_router
 from .supervision import router as supervision_router
 
 
-def signed_in(request):
-    """Token clients are signed in by middleware; browser sessions must also pass the CSRF check."""
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    if not getattr(request, "auth_via_token", False) and request.method not in ("GET", "HEAD", "OPTIONS"):
-        reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-        if reason is not None:
+class SignedIn(AuthBase):
+    """Token clients are signed in by middleware; browser sessions must also pass the CSRF check.
+
+    A class rather than a function so that the OpenAPI document names the bearer scheme on every operation
+    that needs it (and so lists that operation's 401 and 403 answers).
+    """
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated:
             return None
-    return user
+        if not getattr(request, "auth_via_token", False) and request.method not in ("GET", "HEAD", "OPTIONS"):
+            reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if reason is not None:
+                return None
+        return user
 
 
-api = NinjaAPI(
+signed_in = SignedIn()
+
+
+api = PacesetterAPI(
     title="Pacesetter 创先争优活动管理平台 API",
     version="1.0.0",
     description=_(
@@ -51,6 +66,26 @@ def not_authenticated(request, exc):
     return api.create_response(
         request, {"code": "not_authenticated", "message": _("请先登录或提供有效的 API 令牌")}, status=401
     )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc: NinjaValidationError):
+    return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": _("找不到该对象，或您无权查看")}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # django-ninja raises 400 for a body that is not JSON at all; like any other bad input it is a 422 here.
+    if exc.status_code == 400:
+        return api.create_response(request, unreadable_body(exc), status=422)
+    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
 
 
 # Evaluations first: POST /api/ballots is the busiest route (a meeting casting at once).

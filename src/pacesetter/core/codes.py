@@ -6,6 +6,7 @@ guessing the hash input is as hard as guessing the code.
 
 import hashlib
 import secrets
+import unicodedata
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 LENGTH = 12
@@ -17,8 +18,12 @@ def code_generate() -> str:
 
 
 def code_normalise(text: str) -> str:
-    """Upper-case and drop spaces and dashes (slips print the code in groups of four)."""
-    return (text or "").strip().upper().replace("-", "").replace(" ", "")
+    """The code as typed, reduced to what a code can hold: full-width letters (a Chinese input method) made
+    ASCII, upper-cased, and everything but letters and digits dropped — the dashes and spaces a slip prints
+    between groups of four, and any "/" or "." that would otherwise end up in the ballot's URL path.
+    Cut at twice a code's length, enough to show a mistyped code back to its rater."""
+    text = unicodedata.normalize("NFKC", text or "").upper()
+    return "".join(c for c in text if c.isascii() and c.isalnum())[: 2 * LENGTH]
 
 
 def code_display(code: str) -> str:

@@ -1,9 +1,10 @@
 """Bearer-token sign-in for API clients, the client address for audit entries, and domain errors as pages."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .context import current_ip
 from .errors import ApplicationError
@@ -77,21 +78,36 @@ class RequestContextMiddleware:
         return HttpResponse(html, status=exception.status)
 
 
-class JsonNulGuardMiddleware:
-    """Refuse JSON API bodies carrying NUL characters: PostgreSQL cannot store them in text, and a clear
-    422 beats a database error. (Form posts are covered by Django's ProhibitNullCharactersValidator.)"""
+class NulGuardMiddleware:
+    """Refuse NUL characters in a query string (any page) or in a JSON API body: PostgreSQL cannot store or
+    even compare them in text, so a `?q=%00` reached the database as a server error from whichever view read
+    it. One guard here instead of a check in every view; form posts are covered by Django's
+    ProhibitNullCharactersValidator."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        is_api = request.path_info.startswith("/api/")
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return self._refuse(request, is_api, field=name.replace("\x00", "") or "query")
         if (
-            request.path_info.startswith("/api/")
+            is_api
             and request.content_type == "application/json"
             and (b"\\u0000" in request.body or b"\x00" in request.body)
         ):
-            return JsonResponse(
-                {"code": "validation_error", "message": "请求中含有无法保存的控制字符（NUL），请删除后重试"},
-                status=422,
-            )
+            return self._refuse(request, is_api, field="body")
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, is_api: bool, *, field: str):
+        message = _("请求中含有无法保存的控制字符（NUL），请删除后重试")
+        if is_api:
+            return JsonResponse({"code": "validation_error", "message": message, "field": field}, status=422)
+        html = render_to_string("web/error.html", {"status": 400, "message": message}, request)
+        return HttpResponseBadRequest(html)
+
+
+# The name settings.MIDDLEWARE has used since the guard only looked at JSON bodies.
+JsonNulGuardMiddleware = NulGuardMiddleware

@@ -866,10 +866,28 @@ def receipt_for(nonce: str, content: str) -> str:
 
 
 def _clean_answers(form: BallotForm, answers: dict, targets) -> list[tuple[int, list[int | None]]]:
-    """Every target × question answered (an option or 不了解 = None); else 422 naming what is missing."""
+    """Every target × question answered (an option or 不了解 = None); else 422 naming what is missing.
+
+    Answers for a target or question the round does not have are refused, not dropped: a client that sends
+    them has the wrong ballot, and storing the rest would count a sheet its rater never saw.
+    """
     allowed = form.allowed_scores
     missing, invalid, rows = [], [], []
     answers = {str(k): v for k, v in (answers or {}).items()}
+    known_targets = {str(t.id) for t in form.targets}
+    known_questions = {str(q.position) for q in form.questions}
+    for key, given in answers.items():
+        if key not in known_targets:
+            raise ValidationError(
+                _("评议对象“%(target)s”不在本次评议中，未保存任何内容") % {"target": key[:20]},
+                field=f"answers.{key[:20]}",
+            )
+        for position in given if isinstance(given, dict) else ():
+            if str(position) not in known_questions:
+                raise ValidationError(
+                    _("本次评议没有第“%(q)s”题，未保存任何内容") % {"q": str(position)[:20]},
+                    field=f"answers.{key}.{str(position)[:20]}",
+                )
     for t in targets:
         given = answers.get(str(t.id))
         given = {str(k): v for k, v in given.items()} if isinstance(given, dict) else {}
