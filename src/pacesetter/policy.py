@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
+from pacesetter.complaints.access import RULES as COMPLAINT_RULES
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
@@ -103,6 +104,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **COMMITMENT_RULES,
     **EVALUATION_RULES,
     **SUPERVISION_RULES,
+    **COMPLAINT_RULES,
 }
 
 

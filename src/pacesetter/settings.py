@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pacesetter.commitments",
     "pacesetter.evaluations",
     "pacesetter.supervision",
+    "pacesetter.complaints",
     "pacesetter.web",
 ]
 

@@ -47,3 +47,11 @@ class StateError(ApplicationError):
 
     code = "invalid_state"
     status = 409
+
+
+class RateLimitedError(ApplicationError):
+    """Too many attempts from one address, phone or code in a period; the message says when to retry."""
+
+    code = "rate_limited"
+    status = 429
+    default_message = _("操作过于频繁，请稍后再试")

@@ -46,6 +46,9 @@ MENU = [
             ("supervision:inspection-list", _("督查检查"), "clipboard-data", Cap.PROGRESS_VIEW),
             ("supervision:draw-list", _("随机抽查"), "shuffle", Cap.SUPERVISION_MANAGE),
             ("supervision:notice-list", _("通报"), "megaphone-fill", Cap.ORG_VIEW),
+            ("complaints:case-list", _("群众反映"), "envelope-exclamation", Cap.CASE_HANDLE),
+            ("complaints:triage-queue", _("反映分办"), "inboxes", Cap.CASE_TRIAGE),
+            ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_HANDLE),
         ],
     ),
     (

@@ -28,11 +28,16 @@ class PublicProfile:
     commitments: list = field(default_factory=list)
     rollup: object = None
     reviews: list = field(default_factory=list)
+    case_stats: list = field(default_factory=list)
+    public_cases: list = field(default_factory=list)
 
 
 def public_org_profile(org: Organisation) -> PublicProfile:
     campaign = campaigns_covering(org).order_by("-starts_on", "-id").first()
     profile = PublicProfile(org=org, campaign=campaign)
+    from pacesetter.complaints.selectors import public_cases_for_org, public_stats
+
+    profile.case_stats, profile.public_cases = public_stats(org), public_cases_for_org(org)
     if campaign is None:
         return profile
     theme = OrgTheme.objects.filter(campaign=campaign, organisation=org).first()
