@@ -21,6 +21,9 @@ def clear_cache():
 
 @pytest.fixture
 def file_case(city):
+    from pacesetter.complaints.services import categories_ensure
+
+    categories_ensure()
     """file_case(**overrides) → (case, password): an anonymous report about the school branch."""
     from pacesetter.complaints.services import case_file_public
 

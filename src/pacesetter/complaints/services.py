@@ -196,6 +196,23 @@ def _event(case, action, before, *, actor=None, note="", public=False, org=None,
 # ------------------------------------------------------------------ filing
 
 
+DEFAULT_CATEGORIES = [
+    ("conduct", "作风问题", "党组织或党员的工作作风、纪律问题"),
+    ("commitment", "承诺未兑现", "公开承诺未按期、未按量兑现"),
+    ("service", "服务态度", "窗口服务、办事过程中的态度问题"),
+    ("suggestion", "意见建议", "对党组织工作的意见和建议"),
+    ("other", "其他", "以上类别以外的问题"),
+]
+
+
+def categories_ensure() -> None:
+    """The default categories (also made by migration 0002), for a database emptied by a test flush."""
+    for order, (code, name, description) in enumerate(DEFAULT_CATEGORIES):
+        Category.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "order": order}
+        )
+
+
 def _check_files(files) -> list[tuple]:
     from pacesetter.commitments.services import check_attachment
 
