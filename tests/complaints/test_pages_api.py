@@ -174,3 +174,14 @@ def test_inbox_query_count_is_bounded(city, client_for, file_case, django_assert
         file_case(ip=f"10.0.1.{i}")
     with django_assert_max_num_queries(12):
         c.get("/complaints/")
+
+
+def test_stats_query_count_does_not_grow_with_children(city, client_for, django_assert_max_num_queries):
+    from tests.factories import make_org
+
+    c = client_for(city.office)
+    c.get("/complaints/stats/")
+    for i in range(5):
+        make_org(f"新区委{i}", city.city)
+    with django_assert_max_num_queries(10):
+        assert c.get("/complaints/stats/").status_code == 200

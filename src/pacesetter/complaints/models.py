@@ -144,6 +144,8 @@ class Case(models.Model):
             models.Index(fields=["status", "received_at"], name="case_status_idx"),
             models.Index(fields=["status", "path", "close_by"], name="case_inbox_idx"),
             models.Index(fields=["source_type", "source_id"], name="case_source_idx"),
+            models.Index(fields=["close_by", "id"], name="case_close_by_idx"),
+            models.Index(fields=["received_on", "path"], name="case_month_idx"),
         ]
 
     def __str__(self):

@@ -193,9 +193,9 @@ def monthly_stats(org: Organisation, month: datetime.date) -> tuple[MonthStats, 
         .order_by()
     }
     own = base.filter(path=org.path).aggregate(**_aggregates())
-    children = list(org.children.filter(is_active=True).order_by("path").only("id", "name", "path"))
+    children = org.children.filter(is_active=True).order_by("path").values_list("name", "path")
     result = [MonthStats(key=org.path, name=f"{org.name}（本级）", **own)]
-    result += [MonthStats(key=c.path, name=c.name, **rows.get(c.path, {})) for c in children]
+    result += [MonthStats(key=path, name=name, **rows.get(path, {})) for name, path in children]
     return total, result
 
 
