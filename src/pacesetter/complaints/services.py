@@ -287,6 +287,7 @@ def _create(
     source_id: str = "",
     actor=None,
     now,
+    quiet: bool = False,
 ) -> tuple[Case, str]:
     password = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(8))
     received_on = timezone.localdate(now)
@@ -330,6 +331,8 @@ def _create(
         scope_path=path,
         extra={"kind": kind, "status": status, "real_name": real_name},
     )
+    if quiet:  # the calling app sends its own notice
+        return case, password
     recipients = _handlers(owner, exclude=hidden_user_id) if owner else _office_over(path)
     url = reverse("complaints:case-detail", args=[case.pk])
     transaction.on_commit(
@@ -440,6 +443,7 @@ def case_open(
     category: Category | None = None,
     reporter_name: str = "",
     reporter_phone: str = "",
+    quiet: bool = False,
     now=None,
 ) -> tuple[Case, str]:
     """Open a case from another app on the same engine: a 公示 objection, a 复核 request, a low-satisfaction
@@ -464,7 +468,34 @@ def case_open(
         source_id=source_id,
         actor=actor,
         now=now,
+        quiet=quiet,
     )
+
+
+LOW_SATISFACTION_SOURCE = "evaluations.lowsatisfactioncase"
+
+
+@transaction.atomic
+def low_satisfaction_answer(*, actor, case: Case, analysis: str, measures: str, now=None) -> Case:
+    """满意度过低整改 on the engine: the organisation's cause analysis and measures are the verification
+    record (the low figure is the finding, 属实) and the case closes; late steps set the overdue flags."""
+    now = now or timezone.now()
+    c = _lock(case)
+    if c.status == CaseStatus.CLOSED:  # a revised answer: the evaluations row keeps the new text
+        return c
+    if c.status == CaseStatus.RECEIVED:
+        c = case_acknowledge(actor=actor, case=c, now=now)
+    if c.status == CaseStatus.PROCESSING:
+        c = case_verify(
+            actor=actor,
+            case=c,
+            checked=analysis,
+            checked_by=_name(actor) or "-",
+            finding=Finding.TRUE,
+            evidence=measures,
+            now=now,
+        )
+    return case_close(actor=actor, case=c, now=now)
 
 
 # ------------------------------------------------------------------ the state machine

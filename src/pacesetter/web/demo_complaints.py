@@ -14,9 +14,13 @@ MARK = "（演示）"
 
 def remove_cases(root: Organisation) -> None:
     from pacesetter.complaints.models import Case
+    from pacesetter.evaluations.models import LowSatisfactionCase
 
-    Case.objects.filter(subtree_q(root.path)).delete()
-    Case.objects.filter(subject_org__path__startswith=root.path).delete()
+    cases = Case.objects.filter(subtree_q(root.path)) | Case.objects.filter(
+        subject_org__path__startswith=root.path
+    )
+    LowSatisfactionCase.objects.filter(case__in=cases.values("pk")).update(case=None)
+    Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True))).delete()
 
 
 def ensure_cases(root: Organisation) -> int:
