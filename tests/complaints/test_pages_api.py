@@ -185,3 +185,52 @@ def test_stats_query_count_does_not_grow_with_children(city, client_for, django_
         make_org(f"新区委{i}", city.city)
     with django_assert_max_num_queries(10):
         assert c.get("/complaints/stats/").status_code == 200
+
+
+def test_api_office_actions_recategorise_publish_and_rectify(city, client_for, file_case):
+    from pacesetter.supervision.models import Rectification
+
+    case, _ = file_case()
+    office = client_for(city.office)
+    url = f"/api/cases/{case.pk}/actions"
+    r = client_for(city.secretary).post(
+        url, {"action": "recategorise", "category": "other"}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = office.post(
+        url, {"action": "recategorise", "category": "suggestion"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["category"] == "意见建议"
+    office.post(url, {"action": "acknowledge"}, content_type="application/json")
+    office.post(
+        url,
+        {"action": "verify", "checked": "走访", "checked_by": "王", "finding": "true", "evidence": "记录"},
+        content_type="application/json",
+    )
+    r = client_for(city.inspector).post(
+        url,
+        {"action": "rectify", "problem": "拖拉", "measures_required": "建立台账", "working_days": 10},
+        content_type="application/json",
+    )
+    assert r.status_code == 403  # the inspector holds no case.handle: refused by the policy
+    r = office.post(
+        url,
+        {"action": "rectify", "problem": "拖拉", "measures_required": "建立台账", "working_days": 10},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and Rectification.objects.get().case_id == case.pk
+    r = office.post(
+        url,
+        {"action": "publish", "summary": "群众反映办事拖拉", "reply": "已整改"},
+        content_type="application/json",
+    )
+    assert r.status_code == 409  # open cases are not published
+    office.post(url, {"action": "close"}, content_type="application/json")
+    r = office.post(
+        url,
+        {"action": "publish", "summary": "群众反映办事拖拉", "reply": "已整改"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200
+    page = client_for(None).get(f"/p/orgs/{city.school.pk}/").content.decode()
+    assert "群众反映办事拖拉" in page and case.text not in page

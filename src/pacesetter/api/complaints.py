@@ -125,6 +125,13 @@ class ActIn(Schema):
     evidence: str = ""
     reply: str = ""
     conclusion: str = ""
+    category: str = ""
+    summary: str = ""
+    deadline: str = ""
+    note: str = ""
+    problem: str = ""
+    measures_required: str = ""
+    working_days: int = 0
 
 
 class StatsRowOut(Schema):
@@ -281,8 +288,9 @@ def case_detail(request: HttpRequest, pk: int):
 
 @router.post("/cases/{int:pk}/actions", response=CaseDetailOut, url_name="case-act")
 def case_act(request: HttpRequest, pk: int, payload: ActIn):
-    """Take one action: assign, acknowledge, transfer, verify, reply, close, decline, review_conclude.
-    403 not a party, 409 not allowed in this state, 422 bad input."""
+    """Take one action: assign, acknowledge, transfer, verify, reply, close, decline, review_conclude; the
+    office's recategorise, publish (redacted summary + reply) and note (责任追究); rectify (a supervision
+    order from a verified finding). 403 not a party, 409 not allowed in this state, 422 bad input."""
     u, p = request.user, payload
     case = selectors.case_get_for(u, pk)
 
@@ -316,6 +324,23 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         case = services.case_decline(actor=u, case=case, reason=p.reason)
     elif a == CaseAction.REVIEW_CONCLUDE:
         case = services.case_review_conclude(actor=u, case=case, conclusion=p.conclusion)
+    elif a == "recategorise":
+        category = Category.objects.filter(code=p.category, is_active=True).first()
+        if category is None:
+            raise ValidationError("请选择问题类别", field="category")
+        case = services.case_recategorise(actor=u, case=case, category=category)
+    elif a == "publish":
+        case = services.case_publish(actor=u, case=case, summary=p.summary, reply=p.reply)
+    elif a == "note":
+        services.accountability_note_add(actor=u, case=case, deadline=p.deadline, note=p.note)
+    elif a == "rectify":
+        services.case_rectify(
+            actor=u,
+            case=case,
+            problem=p.problem,
+            measures_required=p.measures_required,
+            working_days=p.working_days,
+        )
     else:
         raise ValidationError("未知操作", field="action")
     try:
