@@ -234,3 +234,12 @@ def test_api_office_actions_recategorise_publish_and_rectify(city, client_for, f
     assert r.status_code == 200
     page = client_for(None).get(f"/p/orgs/{city.school.pk}/").content.decode()
     assert "群众反映办事拖拉" in page and case.text not in page
+
+
+def test_progress_dashboard_shows_this_month_s_case_figures(city, client_for, file_case):
+    from tests.commitments.conftest import make_campaign
+
+    make_campaign(city)
+    file_case()
+    page = client_for(city.office).get("/progress/").content.decode()
+    assert 'data-testid="progress-cases"' in page and "收到 1 件" in page
