@@ -91,6 +91,7 @@ def build_cases(total: int):
         cur.execute("CREATE INDEX bench_branch_rn ON bench_branch (rn)")
         cur.execute("SELECT COUNT(*) FROM bench_branch")
         nb = cur.fetchone()[0]
+        big = "g.i::bigint" if pg else "g.i"
         series = (
             f"generate_series(1, {total}) AS g(i)"
             if pg
@@ -131,7 +132,7 @@ def build_cases(total: int):
             '', CASE WHEN g.i % 10 >= 4 OR g.i % 10 = 0 THEN 'true' ELSE '' END,
             CASE WHEN g.i % 3 = 0 AND (g.i % 10 >= 5 OR g.i % 10 = 0) THEN 'satisfied' ELSE '' END, '',
             {false}, '', CASE WHEN g.i % 10 >= 5 OR g.i % 10 = 0 THEN 'closed' ELSE '' END, {ts}
-            FROM {series} JOIN bench_branch b ON b.rn = (g.i * 7919 % {nb}) + 1
+            FROM {series} JOIN bench_branch b ON b.rn = ({big} * 7919 % {nb}) + 1
             """
         )
         cur.execute(f"UPDATE {q(Case._meta.db_table)} SET owner_id = NULL WHERE status = 'triage'")
