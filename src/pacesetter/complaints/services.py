@@ -558,7 +558,7 @@ def _transition(
     if not Case.objects.filter(pk=c.pk, status=before).update(**fields):
         raise StateError(_("该件状态已被他人改变，请刷新后重试"))
     for k, v in fields.items():
-        setattr(c, k if not k.endswith("_id") else k, v)
+        setattr(c, k, v)
     if "owner_id" in fields:
         c.owner = Organisation.objects.get(pk=fields["owner_id"])
     _event(c, action, before, actor=actor, note=note, public=public, at=now)
