@@ -243,3 +243,33 @@ def test_progress_dashboard_shows_this_month_s_case_figures(city, client_for, fi
     file_case()
     page = client_for(city.office).get("/progress/").content.decode()
     assert 'data-testid="progress-cases"' in page and "收到 1 件" in page
+
+
+def test_report_about_a_public_commitment_from_its_page(city, client):
+    from django.utils import timezone
+
+    from pacesetter.commitments.enums import CommitmentStatus
+    from pacesetter.commitments.models import Commitment
+    from pacesetter.complaints.services import categories_ensure
+    from tests.commitments.conftest import make_campaign, org_commitment
+
+    categories_ensure()
+    c = org_commitment(city, make_campaign(city))
+    Commitment.objects.filter(pk=c.pk).update(status=CommitmentStatus.PUBLISHED, published_at=timezone.now())
+    page = client.get(f"/wall/c/{c.pk}/").content.decode()
+    assert f"/r/?commitment={c.pk}" in page
+    assert c.title in client.get(f"/r/?commitment={c.pk}").content.decode()
+    r = client.post(
+        f"/r/?commitment={c.pk}",
+        {
+            "subject_type": "commitment",
+            "commitment": c.pk,
+            "org": c.organisation_id,
+            "category": "commitment",
+            "real_name": "0",
+            "text": "承诺的事情到现在还没有办。",
+        },
+    )
+    assert r.status_code == 200
+    case = Case.objects.get()
+    assert (case.subject_commitment, case.owner) == (c, c.organisation)
