@@ -18,6 +18,7 @@ last 365 days, statuses 1 % triage / 9 % received / 10 % processing / 10 % verif
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import time
@@ -79,7 +80,8 @@ def build_orgs():
 
 
 def build_cases(total: int):
-    """One INSERT … SELECT: the i-th case goes to branch (i * 7919 mod branches), received i mod 365 days ago."""
+    """One INSERT … SELECT: the i-th case goes to branch (i * 7919 mod branches), received i mod 365 days ago;
+    rows are written oldest first, as cases arrive in date order (a month's cases lie together on disk)."""
     q = connection.ops.quote_name
     pg = connection.vendor == "postgresql"
     with connection.cursor() as cur:
@@ -133,6 +135,7 @@ def build_cases(total: int):
             CASE WHEN g.i % 3 = 0 AND (g.i % 10 >= 5 OR g.i % 10 = 0) THEN 'satisfied' ELSE '' END, '',
             {false}, '', CASE WHEN g.i % 10 >= 5 OR g.i % 10 = 0 THEN 'closed' ELSE '' END, {ts}
             FROM {series} JOIN bench_branch b ON b.rn = ({big} * 7919 % {nb}) + 1
+            ORDER BY g.i % 365 DESC, g.i
             """
         )
         cur.execute(f"UPDATE {q(Case._meta.db_table)} SET owner_id = NULL WHERE status = 'triage'")
@@ -191,6 +194,8 @@ def main():
         print(f"cases: {Case.objects.count()} in {time.perf_counter() - t:.1f} s")
     users, district, branch = accounts(root)
     month = timezone.localdate().replace(day=1).strftime("%Y-%m")
+    # The last full month (≈ 83,000 cases at the root), beside the current, partly elapsed one.
+    full = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     pages = [
         ("office triage queue (root)", "office", "/complaints/triage/"),
         ("inbox, office at the root", "office", "/complaints/"),
@@ -198,6 +203,7 @@ def main():
         ("inbox, branch secretary", "branch", "/complaints/"),
         ("inbox, root, overdue only", "office", "/complaints/?overdue=on"),
         ("monthly statistics at the root", "office", f"/complaints/stats/?month={month}"),
+        ("monthly statistics at the root, last full month", "office", f"/complaints/stats/?month={full}"),
         ("monthly statistics, district", "district", f"/complaints/stats/?month={month}"),
         ("API /api/cases (root)", "office", "/api/cases"),
         ("API /api/cases/stats (root)", "office", f"/api/cases/stats?month={month}"),
