@@ -12,7 +12,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import scope_q, subtree_q
+from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
 
 from .enums import CaseStatus, Finding, Outcome, Satisfaction
 from .models import Case, Category
@@ -40,9 +40,22 @@ LIST_FIELDS = (
 )
 
 
+WIDE_DEPTH = 2  # scopes this shallow (the city, a district) cover most cases
+
+
+def _scope(user, cap: str) -> Q:
+    """Like orgs.selectors.scope_q, but a wide subtree is matched by prefix (LIKE) rather than as an index
+    range: given the range, SQLite starts from the path index and sorts every case of a district (7.8 s at
+    the root of 1 M cases); without it, both databases walk the inbox's close_by index and stop after a page."""
+    q = Q(pk__in=[])
+    for p in scope_paths(user, cap):
+        q |= Q(path__startswith=p) if len(p) <= WIDE_DEPTH * SEGMENT else subtree_q(p)
+    return q
+
+
 def _visible(user) -> Q:
-    handled = ~Q(status=CaseStatus.TRIAGE) & scope_q(user, Cap.CASE_HANDLE)
-    triage = scope_q(user, Cap.CASE_TRIAGE)
+    handled = ~Q(status=CaseStatus.TRIAGE) & _scope(user, Cap.CASE_HANDLE)
+    triage = _scope(user, Cap.CASE_TRIAGE)
     return (handled | triage) & ~Q(hidden_from=user)
 
 
