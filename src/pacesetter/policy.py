@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
+from pacesetter.complaints.access import RULES as COMPLAINT_RULES
 from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.core.otp import confirmed_device
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
@@ -113,6 +114,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **COMMITMENT_RULES,
     **EVALUATION_RULES,
     **SUPERVISION_RULES,
+    **COMPLAINT_RULES,
 }
 
 

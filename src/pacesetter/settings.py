@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pacesetter.commitments",
     "pacesetter.evaluations",
     "pacesetter.supervision",
+    "pacesetter.complaints",
     "pacesetter.web",
 ]
 

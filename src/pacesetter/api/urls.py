@@ -11,6 +11,7 @@ from pacesetter.core.errors import ApplicationError
 
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
+from .complaints import router as complaints_router
 from .evaluations import router as evaluations_router
 from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
@@ -98,3 +99,4 @@ api.add_router("/", records_router)
 api.add_router("/", progress_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
+api.add_router("/", complaints_router)

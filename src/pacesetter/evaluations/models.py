@@ -304,6 +304,10 @@ class LowSatisfactionCase(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The case on the one case engine (complaints): deadlines, overdue flags, audit trail, statistics.
+    case = models.OneToOneField(
+        "complaints.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="low_satisfaction"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -735,6 +735,7 @@ def _flag_low_satisfaction(round_: Round) -> int:
         if t.target_id not in existing
     ]
     LowSatisfactionCase.objects.bulk_create(cases)
+    _open_engine_cases(round_, [c.pk for c in cases] if all(c.pk for c in cases) else None)
     if cases:
         org_ids = [c.organisation_id for c in cases]
         secretaries = {
@@ -750,6 +751,28 @@ def _flag_low_satisfaction(round_: Round) -> int:
             url="/evaluations/cases/",
         )
     return len(cases)
+
+
+def _open_engine_cases(round_: Round, ids) -> None:
+    """Each new low-satisfaction case is a case on the one engine (complaints.Case, kind low_satisfaction)."""
+    from pacesetter.complaints.enums import CaseKind
+    from pacesetter.complaints.services import LOW_SATISFACTION_SOURCE, case_open
+
+    qs = LowSatisfactionCase.objects.select_related("organisation").filter(round=round_, case__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    for low in qs:
+        case, _password = case_open(
+            actor=None,
+            kind=CaseKind.LOW_SATISFACTION,
+            organisation=low.organisation,
+            text=_("“%(r)s”群众评议满意度 %(s)s%%，低于要求，请分析原因、整改提高。")
+            % {"r": round_.name, "s": low.satisfaction},
+            source_type=LOW_SATISFACTION_SOURCE,
+            source_id=low.pk,
+            quiet=True,
+        )
+        LowSatisfactionCase.objects.filter(pk=low.pk).update(case=case)
 
 
 def _grade_members(round_: Round) -> int:
@@ -1363,6 +1386,10 @@ def case_answer(*, actor, case: LowSatisfactionCase, analysis: str, measures: st
     case.status = CaseStatus.ANSWERED
     case.answered_by, case.answered_at = actor, timezone.now()
     case.save(update_fields=["analysis", "measures", "status", "answered_by", "answered_at"])
+    if case.case_id is not None:
+        from pacesetter.complaints.services import low_satisfaction_answer
+
+        low_satisfaction_answer(actor=actor, case=case.case, analysis=analysis, measures=measures)
     audit_log(
         actor=actor,
         action="evaluation.case.answer",

@@ -58,6 +58,8 @@ class Cap(models.TextChoices):
     REVIEW_WRITE = "review.write", _("领导点评联系点")
     SUPERVISION_RESPOND = "supervision.respond", _("答复点评、落实整改")
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
+    CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
+    CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -77,6 +79,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_WRITE,
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
+            Cap.CASE_HANDLE,
         }
     ),
     Role.LEADER: frozenset(

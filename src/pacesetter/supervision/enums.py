@@ -69,6 +69,7 @@ class Source(models.TextChoices):
     REVIEW = "review", _("领导点评")
     FINDING = "finding", _("督查发现")
     LOW_SATISFACTION = "low_satisfaction", _("群众评议满意度过低")
+    CASE = "case", _("群众反映核查属实")
 
 
 class RectificationStatus(models.TextChoices):

@@ -227,6 +227,9 @@ class Rectification(models.Model):
     low_case = models.ForeignKey(
         "evaluations.LowSatisfactionCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    case = models.ForeignKey(
+        "complaints.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
+    )
     problem = models.TextField(_("存在问题"))
     measures_required = models.TextField(_("整改要求"))
     working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"))
@@ -255,7 +258,8 @@ class Rectification(models.Model):
             models.CheckConstraint(
                 condition=Q(source="review", review__isnull=False)
                 | Q(source="finding", finding__isnull=False)
-                | Q(source="low_satisfaction", low_case__isnull=False),
+                | Q(source="low_satisfaction", low_case__isnull=False)
+                | Q(source="case", case__isnull=False),
                 name="rect_source_has_origin",
             )
         ]

@@ -274,11 +274,12 @@ def rectification_issue(
     review: Review | None = None,
     finding: Finding | None = None,
     low_case: LowSatisfactionCase | None = None,
+    case=None,
     now=None,
 ) -> Rectification:
     """限期整改: an order from a leader review, an inspection finding or a low-satisfaction case; the
     deadline is `working_days` working days after today on the Chinese official calendar."""
-    origins = [o for o in (review, finding, low_case) if o is not None]
+    origins = [o for o in (review, finding, low_case, case) if o is not None]
     if len(origins) != 1:
         raise ValidationError(_("整改通知必须来自一次点评、一项督查发现或一个满意度过低的评议结果"))
     if review is not None:
@@ -287,6 +288,11 @@ def rectification_issue(
             raise PermissionDeniedError(_("只有点评领导或活动办公室可以据此下达整改通知"))
     elif finding is not None:
         org, source = finding.inspection.organisation, Source.FINDING
+        if not can_supervise(actor, org):
+            raise PermissionDeniedError(_("您无权对“%(org)s”下达整改通知") % {"org": org.name})
+    elif case is not None:
+        # A verified public report (complaints.Case): the order goes to the organisation the case is about.
+        org, source = case.subject_org or case.owner, Source.CASE
         if not can_supervise(actor, org):
             raise PermissionDeniedError(_("您无权对“%(org)s”下达整改通知") % {"org": org.name})
     else:
@@ -309,6 +315,7 @@ def rectification_issue(
         review=review,
         finding=finding,
         low_case=low_case,
+        case=case,
         problem=_text(problem, "problem", _("存在问题")),
         measures_required=_text(measures_required, "measures_required", _("整改要求")),
         working_days=working_days,

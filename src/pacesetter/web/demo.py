@@ -520,7 +520,9 @@ def reset() -> int:
     try:
         if root is not None:
             from .demo_campaign import remove_campaign
+            from .demo_complaints import remove_cases
 
+            remove_cases(root)  # cases name commitments and organisations: they go first
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)
             Liaison.objects.filter(organisation__in=subtree).delete()

@@ -34,6 +34,8 @@ class PublicProfile:
     reviews: list = field(default_factory=list)
     stages: list = field(default_factory=list)
     criteria_sets: list = field(default_factory=list)
+    case_stats: list = field(default_factory=list)
+    public_cases: list = field(default_factory=list)
     today = None
 
 
@@ -80,6 +82,9 @@ def campaign_criteria(campaign: Campaign) -> list:
 def public_org_profile(org: Organisation) -> PublicProfile:
     campaign = campaign_nearest(org)
     profile = PublicProfile(org=org, campaign=campaign)
+    from pacesetter.complaints.selectors import public_cases_for_org, public_stats
+
+    profile.case_stats, profile.public_cases = public_stats(org), public_cases_for_org(org)
     if campaign is None:
         return profile
     theme = OrgTheme.objects.filter(campaign=campaign, organisation=org).first()

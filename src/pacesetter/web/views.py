@@ -126,8 +126,23 @@ def progress(request):
             "crumbs": crumbs,
             "chart": chart,
             "supervision": p.supervision_totals(rows),
+            **_case_card(request, org),
         },
     )
+
+
+def _case_card(request, org) -> dict:
+    """This month's public-report figures for the subtree (群众反映: an input of the assessment scorecard)."""
+    from django.utils import timezone
+
+    from pacesetter.complaints.selectors import month_total
+    from pacesetter.orgs.enums import Cap
+    from pacesetter.orgs.selectors import has_cap
+
+    return {
+        "case_month": month_total(org, timezone.localdate()),
+        "case_stats_link": has_cap(request.user, Cap.CASE_HANDLE),
+    }
 
 
 def progress_xlsx(request):

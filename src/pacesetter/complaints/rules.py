@@ -1,0 +1,39 @@
+"""Who someone is to a case (handler, office) — predicates shared by services, selectors and pages.
+
+Handlers are those holding case.handle on the owning organisation or an ancestor (a grant covers its
+subtree); the member a case names never sees it, whatever their role.
+"""
+
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import scope_paths
+
+from .enums import CaseStatus, Party
+from .models import Case
+
+
+def _covers(user, path: str, cap: str) -> bool:
+    return bool(path) and any(path.startswith(p) for p in scope_paths(user, cap))
+
+
+def parties_for(user, case: Case) -> set[str]:
+    if not user.is_authenticated or (case.hidden_from_id is not None and case.hidden_from_id == user.pk):
+        return set()
+    parties: set[str] = set()
+    if case.status != CaseStatus.TRIAGE and _covers(user, case.path, Cap.CASE_HANDLE):
+        parties.add(Party.HANDLER)
+    if _covers(user, case.path, Cap.CASE_TRIAGE):
+        parties.add(Party.OFFICE)
+    return parties
+
+
+def can_view_case(user, case: Case) -> bool:
+    return bool(parties_for(user, case))
+
+
+def can_triage(user, case: Case) -> bool:
+    return Party.OFFICE in parties_for(user, case)
+
+
+def can_see_reporter(user, case: Case) -> bool:
+    """The reporter's identity is for those who handle the case (never exports, never the public)."""
+    return can_view_case(user, case)
