@@ -156,7 +156,7 @@ class StatsRowOut(Schema):
     satisfaction_rate: float | None
 
 
-class StatsOut(Schema):
+class CaseStatsOut(Schema):
     organisation_id: int
     month: str
     total: StatsRowOut
@@ -351,7 +351,7 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         )  # handed on (transfer/review) beyond the caller's scope: the last state they saw
 
 
-@router.get("/cases/stats", response=StatsOut, url_name="case-stats")
+@router.get("/cases/stats", response=CaseStatsOut, url_name="case-stats")
 def case_stats(request: HttpRequest, org: int | None = None, month: str = ""):
     """Monthly statistics of a subtree (default: the caller's first scope) by the month cases were received."""
     try:
