@@ -51,10 +51,13 @@ def test_the_three_progress_bodies_are_documented_apart():
 
 def test_refusals_are_documented_by_what_an_operation_has():
     paths = api.get_openapi_schema()["paths"]
-    assert sorted(paths["/api/me"]["get"]["responses"]) == [200, 401, 403, 422]
-    assert sorted(paths["/api/orgs/{org_id}"]["patch"]["responses"]) == [200, 401, 403, 404, 409, 422]
+    # 429 everywhere: an address that sent too many bad tokens is refused whatever it asks (core.lockouts)
+    assert sorted(paths["/api/me"]["get"]["responses"]) == [200, 401, 403, 422, 429]
+    assert sorted(paths["/api/orgs/{org_id}"]["patch"]["responses"]) == [200, 401, 403, 404, 409, 422, 429]
     assert sorted(paths["/api/ballots"]["post"]["responses"]) == [201, 401, 404, 409, 422, 429]
-    assert sorted(paths["/api/wall"]["get"]["responses"]) == [200, 401, 404, 422]
+    assert sorted(paths["/api/wall"]["get"]["responses"]) == [200, 401, 404, 422, 429]
+    ballots_429 = paths["/api/ballots"]["post"]["responses"][429]["description"]
+    assert ballots_429 != paths["/api/me"]["get"]["responses"][429]["description"]
     error = paths["/api/me"]["get"]["responses"][403]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/Error"}
 

@@ -40,8 +40,12 @@ def documented_errors(operation: dict, method: str) -> dict[int, str]:
         errors[409] = str(_("对象当前的状态不允许此操作"))
     # Any request can be refused as invalid: the NUL guard looks at every query string.
     errors[422] = str(_("输入无效；field 指出是哪一项"))
+    # Any request that carries a token can be refused for the address's recent bad tokens (core.lockouts);
+    # rate-limited services refuse too many attempts of their own.
     if operation.pop(_RATE_LIMITED_KEY, False):
         errors[429] = str(_("尝试过于频繁，请稍后再试"))
+    else:
+        errors[429] = str(_("来自该地址的无效 API 令牌过多，暂停受理"))
     return errors
 
 
