@@ -107,7 +107,7 @@ def test_docx_opens_in_libreoffice(sup, tmp_path):
 
 
 def test_draft_names_the_children_the_dashboard_marks_lagging(sup, client_for):
-    from pacesetter.web.progress import lagging_children
+    from pacesetter.progress.selectors import lagging_children
 
     # nobody has started a plan and only the school logged nothing: every child lags on plans
     lagging = lagging_children(campaign=sup.campaign, org=sup.city)

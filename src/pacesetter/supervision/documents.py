@@ -39,7 +39,7 @@ def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> d
         from pacesetter.plans.selectors import org_progress_counts, overdue_orgs
 
         # The dashboard's rule, so the draft names what the office sees marked 滞后 there.
-        from pacesetter.web.progress import lagging_children
+        from pacesetter.progress.selectors import lagging_children
 
         with translation.override("zh-hans"):  # the notice is a Chinese document whatever the UI language
             facts["lagging"] = lagging_children(campaign=campaign, org=org)
