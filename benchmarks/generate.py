@@ -3,7 +3,7 @@
 Shape: 示范市委 → 10 districts/counties → 24 towns/streets each → per town 6 direct branches and 12
 党总支/党委 (villages, communities, schools, enterprises) with 10–22 branches each, cut so that the
 total is exactly --orgs. Members (5–40 per branch, also cut to exactly --members) are synthetic
-people from pacesetter.web.demo.People: valid 身份证号 with the fake region 3599xx.
+people from pacesetter.demo.city.People: valid 身份证号 with the fake region 3599xx.
 
 Usage (the database must be empty; the script runs migrate itself):
 
@@ -40,9 +40,9 @@ from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from pacesetter.demo.city import People, refresh_member_counts  # noqa: E402
 from pacesetter.orgs.enums import OrgType, Role, Sector  # noqa: E402
 from pacesetter.orgs.models import Member, Organisation, RoleGrant, encode_segment  # noqa: E402
-from pacesetter.web.demo import People, refresh_member_counts  # noqa: E402
 
 PASSWORD = "bench12345"
 DISTRICTS = [

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from pacesetter.core.models import AuditEntry
+from pacesetter.demo import city as demo
 from pacesetter.orgs.enums import OrgType, Role
 from pacesetter.orgs.models import Liaison, Member, Organisation, RoleGrant
 from pacesetter.orgs.selectors import member_list_for
 from pacesetter.orgs.validation import check_id_number, check_phone
-from pacesetter.web import demo
 
 pytestmark = pytest.mark.django_db
 

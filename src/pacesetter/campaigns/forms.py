@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.orgs.forms import BootstrapMixin, OrgNameField
+from pacesetter.core.forms import BootstrapMixin
+from pacesetter.orgs.forms import OrgNameField
 
 from .enums import CampaignStatus, CriteriaSubject, GroupPosition, PairingKind, StepCapability
 

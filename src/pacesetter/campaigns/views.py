@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
+from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_paths
-from pacesetter.orgs.views import _form_error
 
 from . import selectors, services
 from .enums import CAMPAIGN_TRANSITIONS, DEFAULT_THEMES, CampaignStatus, PairingKind
@@ -65,7 +65,7 @@ def campaign_create(request):
             organisation = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             campaign = services.campaign_create(actor=request.user, organisation=organisation, **data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已新建活动“%(name)s”，请添加阶段和步骤") % {"name": campaign.name})
             return redirect("campaigns:campaign-detail", campaign.pk)
@@ -80,7 +80,7 @@ def campaign_edit(request, pk):
         try:
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("campaigns:campaign-detail", campaign.pk)
@@ -143,7 +143,7 @@ def stage_create(request, pk):
         try:
             services.stage_create(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已添加阶段"))
             return redirect("campaigns:campaign-detail", campaign.pk)
@@ -162,7 +162,7 @@ def stage_edit(request, pk):
         try:
             services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("campaigns:campaign-detail", stage.campaign_id)
@@ -194,7 +194,7 @@ def milestone_create(request, pk):
         try:
             services.milestone_create(actor=request.user, stage=stage, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已添加节点"))
             return redirect("campaigns:campaign-detail", stage.campaign_id)
@@ -232,7 +232,7 @@ def step_edit(request, pk):
         try:
             services.step_update(actor=request.user, step=step, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()})
             return redirect("campaigns:campaign-detail", step.campaign_id)
@@ -252,7 +252,7 @@ def extension_create(request, pk):
             org = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             services.step_extension_create(actor=request.user, step=step, organisation=org, **data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已为“%(org)s”延期") % {"org": org.name})
             return redirect("campaigns:campaign-detail", step.campaign_id)
@@ -279,7 +279,7 @@ def criteria_list(request, pk):
         try:
             cset = services.criteria_set_create(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name})
             return redirect("campaigns:criteria-edit", cset.pk)
@@ -375,7 +375,7 @@ def theme_edit(request, pk, org_id):
                 carriers=form.cleaned_data["carriers"].splitlines(),
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存争创主题和活动载体"))
             return redirect("campaigns:campaign-org", campaign.pk, org.pk)
@@ -464,7 +464,7 @@ def pairing_create(request, pk):
                 actor=request.user, campaign=campaign, helper=helper, helped=helped, **data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已建立结对帮带"))
             return redirect("campaigns:pairing-list", campaign.pk)
@@ -499,7 +499,7 @@ def pairing_detail(request, pk):
             try:
                 services.pairing_note_add(actor=request.user, pairing=pairing, **form.cleaned_data)
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("已记录帮带进展"))
                 return redirect("campaigns:pairing-detail", pairing.pk)

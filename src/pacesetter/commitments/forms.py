@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import CriteriaSubject
 from pacesetter.campaigns.models import CriteriaItem
+from pacesetter.core.forms import BootstrapMixin
 from pacesetter.orgs.enums import Sector
-from pacesetter.orgs.forms import BootstrapMixin
 
 from .enums import CommitmentAction, CommitmentKind, CommitmentStatus, RatingLevel, ReportOutcome
 

@@ -14,12 +14,12 @@ from pacesetter import onecount
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import form_error
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import grants_for, member_for_user, member_get_for, org_get_for
-from pacesetter.orgs.views import _form_error
 
 from . import documents, selectors, services
 from .enums import (
@@ -133,7 +133,7 @@ def commitment_create(request):
                 **form.cleaned_data,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存承诺草稿“%(t)s”") % {"t": c.title})
             return redirect("commitments:commitment-detail", c.pk)
@@ -167,7 +167,7 @@ def post_set(request):
         try:
             services.post_set(actor=request.user, campaign=campaign, member=member, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]})
             return redirect(f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}")
@@ -249,7 +249,7 @@ def commitment_edit(request, pk):
         try:
             services.commitment_update(actor=request.user, commitment=c, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("commitments:commitment-detail", c.pk)
@@ -328,7 +328,7 @@ def report_file(request, pk):
                 confirm_below_target=d.get("confirm_below_target", False),
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已提交述诺"))
             return redirect("commitments:commitment-detail", c.pk)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.commitments.forms import MultipleFileField
-from pacesetter.orgs.forms import BootstrapMixin
+from pacesetter.core.forms import BootstrapMixin
 
 from .enums import TEXT_MAX, CaseStatus, Deadline, Finding, Satisfaction, SubjectType
 from .models import Category

@@ -75,9 +75,9 @@ def form(request):
                     ip=client_ip(request),
                 )
             except ApplicationError as exc:
-                from pacesetter.orgs.views import _form_error
+                from pacesetter.core.forms import form_error
 
-                _form_error(f, exc)
+                form_error(f, exc)
                 return render(
                     request, "complaints/public/form.html", _form_ctx(f, commitment), status=exc.status
                 )
@@ -158,9 +158,9 @@ def query(request):
             try:
                 case = services.case_query(**f.cleaned_data)
             except ApplicationError as exc:
-                from pacesetter.orgs.views import _form_error
+                from pacesetter.core.forms import form_error
 
-                _form_error(f, exc)
+                form_error(f, exc)
                 return render(
                     request,
                     "complaints/public/query.html",

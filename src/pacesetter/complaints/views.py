@@ -178,9 +178,9 @@ def case_act(request, pk):
             services.case_rectify(actor=u, case=case, **data)
     except ApplicationError as exc:
         if form is not None:
-            from pacesetter.orgs.views import _form_error
+            from pacesetter.core.forms import form_error
 
-            _form_error(form, exc)
+            form_error(form, exc)
         messages.error(request, exc.message)
         case = selectors.case_get_for(request.user, pk) if _still_visible(request.user, pk) else None
         if case is None:

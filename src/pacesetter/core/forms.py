@@ -1,5 +1,48 @@
+"""Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .errors import ApplicationError, PermissionDeniedError
+
+
+class BootstrapMixin:
+    """Give every widget the Bootstrap class its kind needs (select, check box, text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+
+def form_error(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service refusal on the form, beside the field it names when the form has it."""
+    details = exc.details or [{"field": exc.field, "message": str(exc.message)}]
+    for d in details:
+        field = d.get("field")
+        form.add_error(field if field in form.fields else None, d["message"])
+
+
+@contextmanager
+def refusals_on(form: forms.Form) -> Iterator[None]:
+    """Run a service inside ``with refusals_on(form):``; a refusal is shown on the form and the rest of the block
+    (the success message, the redirect) is skipped, so the view falls through to render the form again.
+
+    A permission refusal is not the form's business: it goes on to the one error handler (the 403 page).
+    """
+    try:
+        yield
+    except PermissionDeniedError:
+        raise
+    except ApplicationError as exc:
+        form_error(form, exc)
 
 
 class AuditFilterForm(forms.Form):

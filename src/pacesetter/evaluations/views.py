@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_resolve_for
-from pacesetter.orgs.views import _form_error
 
 from . import services
 from .documents import report_docx, results_workbook, slips_docx
@@ -119,7 +119,7 @@ def round_create(request):
                 grade_thresholds=form.grade_thresholds(),
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已新建评议“%(n)s”（草稿）") % {"n": round_.name})
             _warn_if_too_long(request, round_)
@@ -181,7 +181,7 @@ def round_edit(request, pk):
         try:
             services.round_update(actor=request.user, round_=round_, weights=weights, **form.changes())
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("评议设置已保存"))
             return redirect("evaluations:round-detail", round_.pk)
@@ -429,7 +429,7 @@ def case_answer(request, pk):
         try:
             services.case_answer(actor=request.user, case=case, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已报送原因分析和整改措施"))
             return redirect("evaluations:case-list")

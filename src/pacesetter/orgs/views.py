@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 
 from . import services
@@ -31,14 +32,6 @@ from .selectors import (
     org_search_for,
     scope_paths,
 )
-
-
-def _form_error(form, exc: ApplicationError) -> None:
-    """Show a service refusal on the form, beside the field it names when the form has it."""
-    details = exc.details or [{"field": exc.field, "message": str(exc.message)}]
-    for d in details:
-        field = d.get("field")
-        form.add_error(field if field in form.fields else None, d["message"])
 
 
 def org_tree(request):
@@ -106,7 +99,7 @@ def org_create(request, pk):
         try:
             org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已新建组织“%(name)s”") % {"name": org.name})
             return redirect("orgs:org-detail", org.pk)
@@ -122,7 +115,7 @@ def org_edit(request, pk):
         try:
             org = services.org_update(actor=request.user, org=org, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("orgs:org-detail", org.pk)
@@ -139,7 +132,7 @@ def org_move(request, pk):
         except ApplicationError as exc:
             exc.field = "new_parent" if exc.field in ("organisation", "parent") else exc.field
             exc.details = []
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
@@ -234,7 +227,7 @@ def member_create(request, pk):
             data = _member_data(request, form)
             member = services.member_create(actor=request.user, **data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
             return redirect("orgs:member-detail", member.pk)
@@ -254,7 +247,7 @@ def member_edit(request, pk):
             data = _member_data(request, form)
             member = services.member_update(actor=request.user, member=member, **data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("orgs:member-detail", member.pk)
@@ -280,7 +273,7 @@ def member_account(request, pk):
         try:
             services.account_create(actor=request.user, member=member, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已为“%(name)s”开通登录账号") % {"name": member.name})
             return redirect("orgs:member-detail", member.pk)
@@ -294,7 +287,7 @@ def account_create(request):
         try:
             user = services.account_create(actor=request.user, scope=scope, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username})
             return redirect(f"/roles/new/?username={user.username}")
@@ -332,7 +325,7 @@ def grant_create(request):
                 organisation=org,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已授予角色"))
             return redirect("orgs:grant-list")
@@ -365,7 +358,7 @@ def liaison_create(request):
                 actor=request.user, leader=liaison_form.cleaned_data["user"], organisation=org
             )
         except ApplicationError as exc:
-            _form_error(liaison_form, exc)
+            form_error(liaison_form, exc)
         else:
             messages.success(request, _("已设置联系点"))
             return redirect("orgs:grant-list")

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import form_error
 
 from . import imports
 from .enums import Cap
 from .forms import ImportUploadForm
 from .models import ImportKind, ImportStatus, Organisation
 from .selectors import import_batch_get_for, org_get_for, scope_paths
-from .views import _form_error
 
 
 def _list_page(request, form):
@@ -55,7 +55,7 @@ def import_upload(request):
             )
         except ApplicationError as exc:
             exc.field = "file" if exc.field not in form.fields else exc.field
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect("orgs:import-detail", batch.pk)
     return _list_page(request, form)

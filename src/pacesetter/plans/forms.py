@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.orgs.forms import BootstrapMixin
+from pacesetter.core.forms import BootstrapMixin
 
 from .enums import DECISIONS, PlanAction
 

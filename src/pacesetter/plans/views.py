@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
-from pacesetter.orgs.views import _form_error
 
 from . import documents, services
 from .enums import EDITABLE, PlanProgress, PlanStatus
@@ -83,7 +83,7 @@ def plan_edit(request, org_id):
         try:
             plan = services.plan_save(actor=request.user, campaign=campaign, org=org, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             if "submit" in request.POST:
                 try:
@@ -158,7 +158,7 @@ def plan_decide(request, pk):
         except PermissionDeniedError:
             raise  # shown as the 403 page: there is no form for this user to correct
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已%(d)s") % {"d": decision.get_decision_display()})
             return redirect("plans:plan-detail", plan.pk)

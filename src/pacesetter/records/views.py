@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
-from pacesetter.orgs.views import _form_error
 
 from . import services
 from .enums import MEETING_KINDS, AttendanceStatus
@@ -102,7 +102,7 @@ def record_create(request):
                 actor=request.user, meeting=form.meeting_data(), **target, **form.record_data()
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             errors = _save_photos(request, record, form.cleaned_data["photos"])
             for e in errors:
@@ -175,7 +175,7 @@ def record_edit(request, pk):
                 actor=request.user, record=record, meeting=form.meeting_data(), **form.record_data()
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("records:record-detail", record.pk)

@@ -15,13 +15,13 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, StateError
+from pacesetter.core.forms import refusals_on
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for, org_resolve_for
-from pacesetter.orgs.views import _form_error
 
 from . import documents, draws, holidays, services
 from .enums import InspectionStatus, NoticeStatus, RectificationStatus, ReviewDue, ReviewStatus
@@ -197,7 +197,7 @@ def review_create(request, org_id):
     form = ReviewForm(request.POST or None, commitments=commitments)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form):
             review = services.review_file(
                 actor=request.user,
                 org=org,
@@ -207,11 +207,6 @@ def review_create(request, org_id):
                 rating=d["rating"],
                 remarks=form.remarks(),
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("点评已提交，已通知%(org)s") % {"org": org.name})
             return redirect("supervision:review-detail", review.pk)
     return render(
@@ -255,13 +250,8 @@ def review_respond(request, pk):
     review = review_get_for(request.user, pk)
     form = RespondForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.review_respond(actor=request.user, review=review, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已答复"))
             return redirect("supervision:review-detail", review.pk)
     return render(
@@ -286,13 +276,8 @@ def review_rectify(request, pk):
     review = review_get_for(request.user, pk)
     form = RectificationForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             order = services.rectification_issue(actor=request.user, review=review, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
             return redirect("supervision:rectification-detail", order.pk)
     return render(
@@ -382,18 +367,13 @@ def rectification_report(request, pk):
     order = rectification_get_for(request.user, pk)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.rectification_report(
                 actor=request.user,
                 rectification=order,
                 measures_taken=form.cleaned_data["measures_taken"],
                 uploads=form.cleaned_data["files"],
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已报告整改情况，等待核查"))
             return redirect("supervision:rectification-detail", order.pk)
     return render(
@@ -409,15 +389,10 @@ def rectification_verify(request, pk):
     order = rectification_get_for(request.user, pk)
     form = VerifyForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             order = services.rectification_verify(
                 actor=request.user, rectification=order, **form.cleaned_data
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已核查：%(s)s") % {"s": order.get_status_display()})
             return redirect("supervision:rectification-detail", order.pk)
     return render(
@@ -459,11 +434,8 @@ def team_create(request):
         org = org_get_for(
             request.user, request.POST.get("root") or (roots[0].pk if roots else 0), cap=Cap.CAMPAIGN_MANAGE
         )
-        try:
+        with refusals_on(form):
             services.team_create(actor=request.user, org=org, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已组建督查小组"))
             return redirect("supervision:team-list")
     return render(request, "supervision/team_form.html", {"form": form, "roots": roots})
@@ -506,7 +478,7 @@ def inspection_create(request):
     form = InspectionForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form):
             # An organisation picked by id (e.g. from a draw's 安排抽查) is unambiguous even when several
             # share its name; typed text is resolved by name or "上级名称/名称".
             picked = (
@@ -531,11 +503,6 @@ def inspection_create(request):
                 team=team,
                 draw=draw,
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已安排督查"))
             return redirect("supervision:inspection-detail", inspection.pk)
     return render(
@@ -568,18 +535,13 @@ def inspection_file(request, pk):
     inspection = inspection_get_for(request.user, pk)
     form = FileInspectionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.inspection_file(
                 actor=request.user,
                 inspection=inspection,
                 record=form.cleaned_data["record"],
                 findings=form.cleaned_data["findings"].splitlines(),
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已形成督查记录"))
             return redirect("supervision:inspection-detail", inspection.pk)
     return render(
@@ -595,18 +557,14 @@ def inspection_cancel(request, pk):
     inspection = inspection_get_for(request.user, pk)
     form = CancelInspectionForm(request.POST)
     if form.is_valid():
-        try:
-            services.inspection_cancel(
-                actor=request.user, inspection=inspection, reason=form.cleaned_data["reason"]
-            )
-        except PermissionDeniedError:
-            raise
-        except StateError as exc:  # already filed or cancelled: the form is no longer shown
-            messages.error(request, exc.message)
-            return redirect("supervision:inspection-detail", inspection.pk)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+        with refusals_on(form):
+            try:
+                services.inspection_cancel(
+                    actor=request.user, inspection=inspection, reason=form.cleaned_data["reason"]
+                )
+            except StateError as exc:  # already filed or cancelled: the form is no longer shown
+                messages.error(request, exc.message)
+                return redirect("supervision:inspection-detail", inspection.pk)
             messages.success(request, _("已取消督查"))
             return redirect("supervision:inspection-detail", inspection.pk)
     return render(
@@ -622,13 +580,8 @@ def finding_add(request, pk):
     inspection = inspection_get_for(request.user, pk)
     form = FindingForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             return redirect("supervision:inspection-detail", inspection.pk)
     return render(
         request,
@@ -641,13 +594,8 @@ def finding_add(request, pk):
 def _rectify_from(request, *, template_ctx: dict, **origin):
     form = RectificationForm(request.POST or None, initial=template_ctx.get("initial"))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             order = services.rectification_issue(actor=request.user, **origin, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
             return redirect("supervision:rectification-detail", order.pk)
     return render(request, "supervision/rectification_form.html", {**template_ctx, "form": form})
@@ -705,7 +653,7 @@ def draw_create(request):
     form = DrawForm(request.POST or None, roots=roots, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form):
             root = org_get_for(request.user, d["root"], cap=Cap.CAMPAIGN_MANAGE)
             campaign = campaign_get_for(request.user, d["campaign"]) if d["campaign"] else None
             draw = services.draw_create(
@@ -719,11 +667,6 @@ def draw_create(request):
                 campaign=campaign,
                 public_value=d["public_value"],
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             return redirect("supervision:draw-public", draw.pk)
     return render(request, "supervision/draw_form.html", {"form": form})
 
@@ -783,7 +726,7 @@ def notice_create(request):
     form = NoticeComposeForm(request.POST or None, roots=roots, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form):
             org = org_get_for(request.user, d["root"], cap=Cap.CAMPAIGN_MANAGE)
             campaign = campaign_get_for(request.user, d["campaign"]) if d["campaign"] else None
             notice = services.notice_compose(
@@ -793,11 +736,6 @@ def notice_create(request):
                 issuer_name=d["issuer_name"],
                 number_prefix=d["number_prefix"],
             )
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已根据实时数据生成通报草稿，请修改后印发"))
             return redirect("supervision:notice-edit", notice.pk)
     return render(request, "supervision/notice_compose.html", {"form": form})
@@ -829,11 +767,8 @@ def notice_edit(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.notice_update(actor=request.user, notice=notice, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
             messages.success(request, _("已保存"))
             return redirect("supervision:notice-detail", notice.pk)
     return render(request, "supervision/notice_edit.html", {"notice": notice, "form": form})
@@ -844,8 +779,6 @@ def notice_issue(request, pk):
     notice = notice_get_for(request.user, pk)
     try:
         services.notice_issue(actor=request.user, notice=notice)
-    except PermissionDeniedError:
-        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -871,15 +804,10 @@ def holiday_year(request):
         if not can_edit:
             raise PermissionDeniedError(_("只有市级活动办公室可以维护节假日安排"))
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 result = holidays.holiday_year_publish(
                     actor=request.user, year=year, text=form.cleaned_data["text"]
                 )
-            except PermissionDeniedError:
-                raise
-            except ApplicationError as exc:
-                _form_error(form, exc)
-            else:
                 messages.success(
                     request,
                     _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限")

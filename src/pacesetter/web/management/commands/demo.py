@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pacesetter.web import demo
+from pacesetter.demo import city as demo
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 f"演示数据“{result.root.name}”已存在（{result.organisations} 个党组织，"
                 f"{result.members} 名党员），未重复建立；已确认演示账号可用"
             )
-        from pacesetter.web.demo_campaign import (
+        from pacesetter.demo.campaign import (
             ensure_campaign,
             ensure_closed_evaluation,
             ensure_commitments,
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         codes = ensure_evaluation(campaign, result.root)
         ensure_closed_evaluation(campaign, result.root)
         ensure_peer_evaluation(campaign, result.root)
-        from pacesetter.web.demo_complaints import ensure_cases
+        from pacesetter.demo.complaints import ensure_cases
 
         ensure_cases(result.root)
         self.stdout.write(

@@ -519,8 +519,8 @@ def reset() -> int:
     deleted = 0
     try:
         if root is not None:
-            from .demo_campaign import remove_campaign
-            from .demo_complaints import remove_cases
+            from .campaign import remove_campaign
+            from .complaints import remove_cases
 
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_campaign(root)
