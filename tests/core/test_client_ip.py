@@ -44,7 +44,7 @@ def test_client_ip_fewer_hops_than_proxies_falls_back_to_remote_addr(settings):
 def test_code_guessing_with_forged_headers_is_rate_limited(db, client, monkeypatch):
     from pacesetter.evaluations import services
 
-    monkeypatch.setattr(services, "MAX_FAILED_CODES", 3)
+    monkeypatch.setattr(services.ratelimit, "MAX_FAILED_CODES", 3)
     statuses = [
         client.get("/e/ZZZZZZZZZZZZ/", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(4)
     ]

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from pacesetter.core.errors import PermissionDeniedError
+from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.models import AuditEntry
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import Channel, RoundStatus
@@ -91,7 +91,7 @@ def test_half_filled_ballot_names_missing_items_and_stores_nothing(city, round_)
 def test_invalid_score_is_refused(city, round_):
     [code] = codes(city, round_, n=1)
     bad = answers(round_, 55)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.ballot_cast_code(code=code, answers=bad)
     assert not BallotCode.objects.get().spent
 
@@ -296,7 +296,7 @@ def test_answers_for_an_unknown_question_are_refused_naming_it(city, round_):
     extra = answers(round_)
     target = next(iter(extra))
     extra[target] = dict(extra[target]) | {"7": 60}
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.ballot_cast_code(code=code, answers=extra)
     assert exc.value.field == f"answers.{target}.7"
     assert str(exc.value.message) == "本次评议没有第“7”题，未保存任何内容"

@@ -240,7 +240,7 @@ def test_size_and_sheet_limits_refuse_the_file(city, round_, monkeypatch):
 
 
 def test_too_many_unknown_codes_in_one_file_hit_the_rate_limit(city, round_, monkeypatch):
-    monkeypatch.setattr(services, "MAX_FAILED_CODES", 2)
+    monkeypatch.setattr(services.ratelimit, "MAX_FAILED_CODES", 2)
     content = _clean_file(round_, ["2345-6789-ABCD", "2345-6789-ABCE"])
     with pytest.raises(RateLimitedError, match="文件中无效的评议码过多"):
         paper.paper_import(actor=city.office, round_=round_, content=content)

@@ -11,7 +11,7 @@ from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.models import AuditEntry
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import ROUND_TRANSITIONS, RoundStatus
-from pacesetter.evaluations.errors import RoundStateError
+from pacesetter.evaluations.errors import RoundNotOpenError, RoundStateError
 from pacesetter.evaluations.models import BallotCode, BallotSheet, MemberParticipation, Round
 from pacesetter.evaluations.selectors import ballot_form
 
@@ -153,7 +153,7 @@ def test_closed_round_is_immutable(city):
         services.round_questions_set(actor=city.office, round_=r, questions=[{"text": "x"}])
     with pytest.raises(RoundStateError):
         codes(city, r, n=1)
-    with pytest.raises(services.RoundNotOpenError):
+    with pytest.raises(RoundNotOpenError):
         services.ballot_cast_code(code=code, answers=answers(r))
 
 

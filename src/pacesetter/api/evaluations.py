@@ -25,6 +25,7 @@ from pacesetter.evaluations.selectors import (
     case_get_for,
     case_list_for,
     round_accepts_ballots,
+    round_closed_message,
     round_get_for,
     round_list_for,
 )
@@ -134,7 +135,7 @@ def ballot_form_get(request: HttpRequest, code: str):
     if found.spent:
         raise CodeSpentError()
     if not round_accepts_ballots(round_):
-        raise RoundNotOpenError(services._round_closed_message(round_))
+        raise RoundNotOpenError(round_closed_message(round_))
     form = ballot_form(round_)
     group = form.group(found.group_id)
     return {

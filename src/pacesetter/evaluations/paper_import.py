@@ -27,7 +27,7 @@ from .enums import DONT_KNOW, Channel
 from .errors import RateLimitedError
 from .models import BallotCode, Round
 from .rules import can_enter_paper_ballots
-from .selectors import BallotForm, FormTarget, ballot_form, round_accepts_ballots
+from .selectors import BallotForm, FormTarget, ballot_form, round_accepts_ballots, round_closed_message
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SHEETS = 2000
@@ -422,7 +422,7 @@ def paper_import(*, actor, round_: Round, content: bytes) -> PaperImportReport:
     if len(content) > MAX_BYTES:
         return _refused(0, [_error(None, "", "", _("文件超过 5 MB，请分成几个文件上传"))])
     if not round_accepts_ballots(round_):
-        return _refused(0, [_error(None, "", "", services._round_closed_message(round_))])
+        return _refused(0, [_error(None, "", "", round_closed_message(round_))])
     form = ballot_form(round_)
     try:
         sheets, errors = _read(content, form)

@@ -31,6 +31,7 @@ from .selectors import (
     public_round_get,
     public_round_list,
     round_accepts_ballots,
+    round_closed_message,
 )
 
 RECEIPT_COOKIE = "ballot_receipt"
@@ -95,7 +96,7 @@ def ballot(request, pk):
         if code.spent:
             raise CodeSpentError()
         if not round_accepts_ballots(round_):
-            raise RoundNotOpenError(services._round_closed_message(round_))
+            raise RoundNotOpenError(round_closed_message(round_))
     except ApplicationError as exc:
         # Back in the box as typed (normalised), so a one-letter slip is fixed without retyping all 12.
         typed = code_normalise(pk)

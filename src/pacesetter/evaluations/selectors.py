@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
@@ -126,6 +127,18 @@ def round_accepts_ballots(round_: Round, *, at=None) -> bool:
         return True
     at = at or timezone.now()
     return round_.status == RoundStatus.OPEN and round_.opens_at <= at < round_.closes_at
+
+
+def round_closed_message(round_: Round) -> str:
+    """Why the round takes no ballot now, with its dates: not yet open, past its deadline, closed."""
+    if round_.status == RoundStatus.CLOSED:
+        return _("评议“%(n)s”已结束，不再接受投票") % {"n": round_.name}
+    if round_.status == RoundStatus.DRAFT:
+        return _("评议“%(n)s”尚未开始") % {"n": round_.name}
+    local = timezone.localtime(round_.opens_at if timezone.now() < round_.opens_at else round_.closes_at)
+    if timezone.now() < round_.opens_at:
+        return _("评议“%(n)s”将于 %(t)s 开始") % {"n": round_.name, "t": f"{local:%Y-%m-%d %H:%M}"}
+    return _("评议“%(n)s”已于 %(t)s 截止") % {"n": round_.name, "t": f"{local:%Y-%m-%d %H:%M}"}
 
 
 def member_group_for(round_: Round):

@@ -1,0 +1,77 @@
+"""Peer evaluation: a signed-in member rates the peers of their round, one sheet per peer."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from pacesetter.core.errors import PermissionDeniedError
+
+from ..enums import (
+    Channel,
+)
+from ..errors import (
+    AlreadyVotedError,
+    RoundNotOpenError,
+)
+from ..models import (
+    MemberParticipation,
+    Round,
+)
+from ..selectors import (
+    ballot_form,
+    member_group_for,
+    member_may_vote,
+    round_accepts_ballots,
+    round_closed_message,
+)
+from .casting import _clean_answers, _freeze_on_first_ballot, _require_still_accepting, _store_sheet
+
+
+def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str, str]]:
+    """A signed-in member evaluates the peers they have not yet rated (never themselves).
+
+    Returns (target name, receipt) per target. Each target's ballot is a sheet of its own: a sheet
+    covering "everyone but one" would name its rater by the one it leaves out, in the database and in
+    the public ballot file alike.
+    """
+    member = member_may_vote(actor, round_)
+    if member is None:
+        raise PermissionDeniedError(_("您不在本次评议的参评党员范围内"))
+    if not round_accepts_ballots(round_):
+        raise RoundNotOpenError(round_closed_message(round_))
+    group = member_group_for(round_)
+    form = ballot_form(round_)
+    done = set(
+        MemberParticipation.objects.filter(round=round_, voter=actor).values_list("target_id", flat=True)
+    )
+    targets = [t for t in form.targets if t.id not in done and t.member_id != member.pk]
+    if not targets:
+        raise AlreadyVotedError()
+    rows = _clean_answers(form, answers, targets)
+    names = {t.id: t.name for t in targets}
+    try:
+        with transaction.atomic():
+            _require_still_accepting(round_)
+            # The unique constraint, not the check above, is what makes a second ballot fail.
+            MemberParticipation.objects.bulk_create(
+                [
+                    MemberParticipation(round=round_, group_id=group.id, voter=actor, target_id=t.id)
+                    for t in targets
+                ]
+            )
+            receipts = [
+                (
+                    names[target_id],
+                    _store_sheet(
+                        round_=round_,
+                        form=form,
+                        group_id=group.id,
+                        channel=Channel.WEB,
+                        rows=[(target_id, row)],
+                    ),
+                )
+                for target_id, row in rows
+            ]
+            _freeze_on_first_ballot(round_)
+    except IntegrityError:
+        raise AlreadyVotedError() from None
+    return receipts
