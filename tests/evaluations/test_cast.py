@@ -63,7 +63,7 @@ def test_rate_limit_after_twenty_failures_per_address(city, round_):
     [code] = codes(city, round_, n=1)
     for _i in range(services.MAX_FAILED_CODES):
         with pytest.raises(CodeUnknownError):
-            services.code_lookup("ABCDEFGHJKMN", client="6.6.6.6")
+            services.ballot_open("ABCDEFGHJKMN", client="6.6.6.6")
     with pytest.raises(RateLimitedError):
         services.ballot_cast_code(code=code, answers=answers(round_), client="6.6.6.6")
     # another address (and spent codes, which are not guesses) are not affected

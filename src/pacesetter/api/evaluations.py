@@ -14,21 +14,18 @@ from pacesetter.core.errors import ValidationError
 from pacesetter.core.middleware import client_ip
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import RoundStatus
-from pacesetter.evaluations.errors import CodeSpentError, RoundNotOpenError
 from pacesetter.evaluations.forms import campaigns_for, criteria_sets_for
 from pacesetter.evaluations.models import BallotSheet, MemberGrade, RaterGroup
 from pacesetter.evaluations.paper_import import MAX_BYTES, paper_import
 from pacesetter.evaluations.results import round_results
-from pacesetter.evaluations.rules import MANAGE_CAP
 from pacesetter.evaluations.selectors import (
     ballot_form,
     case_get_for,
     case_list_for,
-    round_accepts_ballots,
-    round_closed_message,
     round_get_for,
     round_list_for,
 )
+from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
 from .openapi import RATE_LIMITED
@@ -131,11 +128,7 @@ class ReceiptCheckOut(Schema):
 )
 def ballot_form_get(request: HttpRequest, code: str):
     """The ballot a code opens: targets, questions and answer options (不了解 = null)."""
-    found, round_ = services.code_lookup(code, client=client_ip(request))
-    if found.spent:
-        raise CodeSpentError()
-    if not round_accepts_ballots(round_):
-        raise RoundNotOpenError(round_closed_message(round_))
+    found, round_ = services.ballot_open(code, client=client_ip(request))
     form = ballot_form(round_)
     group = form.group(found.group_id)
     return {
@@ -330,7 +323,7 @@ def round_detail_out(r) -> dict:
 @router.post("/evaluations/rounds", response={201: RoundDetailOut}, url_name="eval-round-list")
 def round_create(request: HttpRequest, payload: RoundIn):
     """Set a round up (draft) over the organisations or the members of a subtree in your scope."""
-    org = org_get_for(request.user, payload.organisation_id, cap=MANAGE_CAP)
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.EVALUATION_MANAGE)
     campaign = criteria_set = None
     if payload.campaign_id is not None:
         campaign = campaigns_for(request.user).filter(pk=payload.campaign_id).first()
@@ -377,7 +370,7 @@ class RoundPatchIn(Schema):
 @router.patch("/evaluations/rounds/{pk}", response=RoundDetailOut, url_name="eval-round-detail")
 def round_patch(request: HttpRequest, pk: int, payload: RoundPatchIn):
     """Correct a round's settings before it opens; once open only closes_at may change (409 otherwise)."""
-    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     data = payload.dict(exclude_unset=True)
     weights = data.pop("weights", None)
     return round_detail_out(services.round_update(actor=request.user, round_=round_, weights=weights, **data))
@@ -386,7 +379,7 @@ def round_patch(request: HttpRequest, pk: int, payload: RoundPatchIn):
 @router.post("/evaluations/rounds/{pk}/status", response=RoundOut, url_name="eval-round-status")
 def round_status(request: HttpRequest, pk: int, payload: StatusIn):
     """draft → trial/open, trial → draft/open, open → closed; closed → open is the office's audited re-opening."""
-    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     if payload.to not in RoundStatus.values:
         raise ValidationError(_("状态无效"), field="to")
     return round_out(services.round_transition(actor=request.user, round_=round_, to_status=payload.to))
@@ -394,14 +387,14 @@ def round_status(request: HttpRequest, pk: int, payload: StatusIn):
 
 @router.post("/evaluations/rounds/{pk}/publish", response=RoundOut, url_name="eval-round-publish")
 def round_publish(request: HttpRequest, pk: int, payload: RoundPublishIn):
-    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     return round_out(services.round_publish(actor=request.user, round_=round_, published=payload.published))
 
 
 @router.post("/evaluations/rounds/{pk}/codes", response={201: CodesOut}, url_name="eval-round-codes")
 def round_codes(request: HttpRequest, pk: int, payload: CodesIn, response: HttpResponse):
     """N fresh one-time codes for a group, in clear this once (only their hashes are kept)."""
-    round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     group = RaterGroup.objects.filter(round=round_, pk=payload.group_id).first()
     if group is None:
         raise ValidationError(_("该评议没有这个评议主体"), field="group_id")
@@ -548,7 +541,7 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
     openapi_extra=RATE_LIMITED,
 )
 def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
-    round_ = round_get_for(request.user, pk, cap="plan.write")
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     receipt = services.ballot_enter_paper(
         actor=request.user, round_=round_, code=payload.code, answers=payload.answers, channel=payload.channel
     )
@@ -558,7 +551,7 @@ def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
 @router.put("/evaluations/rounds/{pk}/questions", response=list[QuestionOut], url_name="eval-round-questions")
 def questions_put(request: HttpRequest, pk: int, payload: QuestionsIn):
     """Replace what is asked (and optionally the scale) until the first real ballot freezes it (then 409)."""
-    round_ = round_get_for(request.user, pk, cap="plan.write")
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     round_ = services.round_questions_set(
         actor=request.user,
         round_=round_,
@@ -592,6 +585,6 @@ class PaperImportOut(Schema):
 )
 def paper_import_post(request: HttpRequest, pk: int, file: File[UploadedFile]):
     """Multipart field `file`: a filled paper-ballot template. 201 all sheets stored; 422 none, with the report."""
-    round_ = round_get_for(request.user, pk, cap="plan.write")
+    round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     report = paper_import(actor=request.user, round_=round_, content=file.read(MAX_BYTES + 1))
     return Status(201 if report.ok else 422, asdict(report))

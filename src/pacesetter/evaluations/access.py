@@ -1,7 +1,7 @@
 """Access rules for the evaluations app's URL names (pages, public pages and API), merged into policy.POLICY.
 
-Setting up and running rounds needs plan.write (secretaries and the office) in the round's scope;
-reading results needs progress.view; re-opening a closed round is checked in the service (campaign.manage,
+Setting up and running rounds needs evaluation.manage (secretaries and the office) in the round's scope;
+reading rounds and results needs evaluation.view; answering a low-satisfaction case evaluation.rectify; re-opening a closed round is checked in the service (campaign.manage,
 the office). Member peer evaluation is open to any signed-in user and checked against the roster.
 The public pages are reached with a ballot code, a receipt or a published round.
 """
@@ -10,24 +10,24 @@ from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.orgs.enums import Cap
 
 RULES: dict = {
-    "evaluations:round-list": Cap.PROGRESS_VIEW,
-    "evaluations:round-create": Cap.PLAN_WRITE,
-    "evaluations:round-detail": Cap.PROGRESS_VIEW,
-    "evaluations:round-results": Cap.PROGRESS_VIEW,
-    "evaluations:round-transition": Cap.PLAN_WRITE,
-    "evaluations:round-questions": Cap.PLAN_WRITE,
-    "evaluations:round-edit": Cap.PLAN_WRITE,
-    "evaluations:round-publish": Cap.PLAN_WRITE,
-    "evaluations:round-codes": Cap.PLAN_WRITE,
-    "evaluations:round-paper": Cap.PLAN_WRITE,
-    "evaluations:round-paper-template": Cap.PLAN_WRITE,
-    "evaluations:round-paper-upload": Cap.PLAN_WRITE,
-    "evaluations:round-export": Cap.PROGRESS_VIEW,
-    "evaluations:round-report": Cap.PROGRESS_VIEW,
+    "evaluations:round-list": Cap.EVALUATION_VIEW,
+    "evaluations:round-create": Cap.EVALUATION_MANAGE,
+    "evaluations:round-detail": Cap.EVALUATION_VIEW,
+    "evaluations:round-results": Cap.EVALUATION_VIEW,
+    "evaluations:round-transition": Cap.EVALUATION_MANAGE,
+    "evaluations:round-questions": Cap.EVALUATION_MANAGE,
+    "evaluations:round-edit": Cap.EVALUATION_MANAGE,
+    "evaluations:round-publish": Cap.EVALUATION_MANAGE,
+    "evaluations:round-codes": Cap.EVALUATION_MANAGE,
+    "evaluations:round-paper": Cap.EVALUATION_MANAGE,
+    "evaluations:round-paper-template": Cap.EVALUATION_MANAGE,
+    "evaluations:round-paper-upload": Cap.EVALUATION_MANAGE,
+    "evaluations:round-export": Cap.EVALUATION_VIEW,
+    "evaluations:round-report": Cap.EVALUATION_VIEW,
     "evaluations:my-rounds": LOGIN,
     "evaluations:peer-ballot": LOGIN,
-    "evaluations:case-list": Cap.PLAN_WRITE,
-    "evaluations:case-answer": Cap.PLAN_WRITE,
+    "evaluations:case-list": Cap.EVALUATION_RECTIFY,
+    "evaluations:case-answer": Cap.EVALUATION_RECTIFY,
     # Public pages under /e/
     "ballots:entry": PUBLIC,
     "ballots:ballot": PUBLIC,
@@ -38,18 +38,18 @@ RULES: dict = {
     # JSON API
     "api-1.0.0:ballot-cast": PUBLIC,
     "api-1.0.0:ballot-form": PUBLIC,
-    "api-1.0.0:eval-round-list": {"GET": Cap.PROGRESS_VIEW, "POST": Cap.PLAN_WRITE},
-    "api-1.0.0:eval-round-results": Cap.PROGRESS_VIEW,
+    "api-1.0.0:eval-round-list": {"GET": Cap.EVALUATION_VIEW, "POST": Cap.EVALUATION_MANAGE},
+    "api-1.0.0:eval-round-results": Cap.EVALUATION_VIEW,
     "api-1.0.0:eval-peer-cast": LOGIN,
-    "api-1.0.0:eval-paper-cast": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-paper-import": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-round-questions": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-round-detail": {"GET": Cap.PROGRESS_VIEW, "PATCH": Cap.PLAN_WRITE},
-    "api-1.0.0:eval-round-status": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-round-publish": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-round-codes": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-round-grades": Cap.PROGRESS_VIEW,
-    "api-1.0.0:eval-case-list": Cap.PLAN_WRITE,
-    "api-1.0.0:eval-case-answer": Cap.PLAN_WRITE,
+    "api-1.0.0:eval-paper-cast": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-paper-import": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-round-questions": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-round-detail": {"GET": Cap.EVALUATION_VIEW, "PATCH": Cap.EVALUATION_MANAGE},
+    "api-1.0.0:eval-round-status": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-round-publish": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-round-codes": Cap.EVALUATION_MANAGE,
+    "api-1.0.0:eval-round-grades": Cap.EVALUATION_VIEW,
+    "api-1.0.0:eval-case-list": Cap.EVALUATION_RECTIFY,
+    "api-1.0.0:eval-case-answer": Cap.EVALUATION_RECTIFY,
     "api-1.0.0:eval-receipt-check": PUBLIC,
 }

@@ -289,14 +289,21 @@ class CodeAttempt(models.Model):
         return f"{self.client[:8]}… {self.window}: {self.failures}"
 
 
+# complaints.enums.CaseStatus.CLOSED: named here by value, since evaluations sits below complaints.
+ENGINE_CLOSED = "closed"
+
+
 class LowSatisfactionCase(models.Model):
-    """满意度过低 — 需分析原因、整改提高: the target organisation's secretary answers with analysis and measures."""
+    """满意度过低 — 需分析原因、整改提高: the target organisation's secretary answers with analysis and measures.
+
+    Its status is the status of its case on the one case engine (`case`, complaints.Case): the complaints
+    app opens and advances that case (evaluations.signals); this row keeps the evaluation's own content.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="low_cases")
     target = models.OneToOneField(RoundTarget, on_delete=models.CASCADE, related_name="low_case")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     satisfaction = models.DecimalField(_("满意度（%）"), max_digits=5, decimal_places=1)
-    status = models.CharField(_("状态"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     analysis = models.TextField(_("原因分析"), blank=True)
     measures = models.TextField(_("整改措施"), blank=True)
     answered_by = models.ForeignKey(
@@ -315,6 +322,15 @@ class LowSatisfactionCase(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.organisation}"
+
+    @property
+    def status(self) -> str:
+        """Open or answered, read from the engine case: the answer closes it (complaints.low_satisfaction)."""
+        answered = self.case_id is not None and self.case.status == ENGINE_CLOSED
+        return CaseStatus.ANSWERED if answered else CaseStatus.OPEN
+
+    def get_status_display(self) -> str:
+        return str(CaseStatus(self.status).label)
 
 
 class MemberGrade(models.Model):

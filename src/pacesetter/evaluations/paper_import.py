@@ -24,10 +24,10 @@ from pacesetter.core.errors import ApplicationError, PermissionDeniedError
 
 from . import services
 from .enums import DONT_KNOW, Channel
-from .errors import RateLimitedError
-from .models import BallotCode, Round
+from .errors import RoundNotOpenError
+from .models import Round
 from .rules import can_enter_paper_ballots
-from .selectors import BallotForm, FormTarget, ballot_form, round_accepts_ballots, round_closed_message
+from .selectors import BallotForm, FormTarget, ballot_form
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SHEETS = 2000
@@ -362,41 +362,15 @@ def _read_workbook(wb, form: BallotForm) -> tuple[list[_Sheet], list[dict]]:
 
 
 def _check_codes(sheets: list[_Sheet], round_: Round, client: str) -> list[dict]:
-    """Look every well-formed code up in ONE query; unknown and other rounds' codes count as failures."""
+    """Every well-formed code asked of the public-ballot rules at once (services.codes_refusals)."""
     by_hash = {codebook.code_hash(s.code): s for s in sheets if codebook.code_is_well_formed(s.code)}
     if not by_hash:
         return []
-    known = {
-        code_hash: (round_id, spent)
-        for code_hash, round_id, spent in BallotCode.objects.filter(code_hash__in=list(by_hash)).values_list(
-            "code_hash", "round_id", "spent"
-        )
-    }
-    errors, failures = [], 0
-    for code_hash, sheet in by_hash.items():
-        round_id, spent = known.get(code_hash, (None, False))
-        if round_id is None:
-            reason = _("评议码不存在")
-        elif round_id != round_.pk:
-            reason = _("该评议码不属于本次评议")
-        elif spent:
-            reason = _("该评议码已使用")
-        else:
-            continue
-        if round_id != round_.pk:  # as in single paper entry: a miss for this round is a failed attempt
-            failures += 1
-            services.code_attempt_failed(client)
-        errors.append(_error(sheet.first_row, CODE_HEADING, sheet.typed, reason))
-    if failures:
-        # One upload must not test more codes than the rate limit allows one at a time: past the limit,
-        # refuse without saying which codes exist.
-        try:
-            services.code_attempts_check(client)
-        except RateLimitedError:
-            raise RateLimitedError(
-                _("文件中无效的评议码过多，为防止猜码，请 10 分钟后核对评议码再上传")
-            ) from None
-    return errors
+    refusals = services.codes_refusals(list(by_hash), round_=round_, client=client)
+    return [
+        _error(by_hash[h].first_row, CODE_HEADING, by_hash[h].typed, str(refusal.message))
+        for h, refusal in refusals.items()
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -421,8 +395,10 @@ def paper_import(*, actor, round_: Round, content: bytes) -> PaperImportReport:
     services.code_attempts_check(client)
     if len(content) > MAX_BYTES:
         return _refused(0, [_error(None, "", "", _("文件超过 5 MB，请分成几个文件上传"))])
-    if not round_accepts_ballots(round_):
-        return _refused(0, [_error(None, "", "", round_closed_message(round_))])
+    try:
+        services.require_accepting(round_)
+    except RoundNotOpenError as exc:
+        return _refused(0, [_error(None, "", "", str(exc.message))])
     form = ballot_form(round_)
     try:
         sheets, errors = _read(content, form)

@@ -22,7 +22,6 @@ from pacesetter.core.middleware import client_ip
 from . import services
 from .documents import ballot_file_lines
 from .enums import RoundStatus
-from .errors import CodeSpentError, RoundNotOpenError
 from .forms import answers_from_post, ballot_rows
 from .models import BallotSheet
 from .results import results_page
@@ -30,8 +29,6 @@ from .selectors import (
     ballot_form,
     public_round_get,
     public_round_list,
-    round_accepts_ballots,
-    round_closed_message,
 )
 
 RECEIPT_COOKIE = "ballot_receipt"
@@ -92,11 +89,7 @@ def ballot(request, pk):
     """The mobile ballot: targets × questions, one submit; after casting, only the receipt is shown."""
     missing: set = set()
     try:
-        code, round_ = services.code_lookup(pk, client=client_ip(request))
-        if code.spent:
-            raise CodeSpentError()
-        if not round_accepts_ballots(round_):
-            raise RoundNotOpenError(round_closed_message(round_))
+        code, round_ = services.ballot_open(pk, client=client_ip(request))
     except ApplicationError as exc:
         # Back in the box as typed (normalised), so a one-letter slip is fixed without retyping all 12.
         typed = code_normalise(pk)

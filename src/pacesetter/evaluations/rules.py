@@ -3,11 +3,13 @@
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope
 
-# Setting up and running rounds uses plan.write ("runs the campaign in an organisation": secretaries and
-# the office); re-opening a closed round is the office's (campaign.manage).
-MANAGE_CAP = Cap.PLAN_WRITE
+# Setting up and running rounds, codes and paper entry: evaluation.manage (secretaries and the office);
+# rounds and their results: evaluation.view (also leaders and inspectors); answering a low-satisfaction
+# case: evaluation.rectify; re-opening a closed round is the office's (campaign.manage).
+MANAGE_CAP = Cap.EVALUATION_MANAGE
 REOPEN_CAP = Cap.CAMPAIGN_MANAGE
-VIEW_CAP = Cap.PROGRESS_VIEW
+VIEW_CAP = Cap.EVALUATION_VIEW
+RECTIFY_CAP = Cap.EVALUATION_RECTIFY
 
 
 def can_manage_round(user, round_) -> bool:
@@ -27,4 +29,4 @@ def can_enter_paper_ballots(user, round_) -> bool:
 
 
 def can_answer_case(user, case) -> bool:
-    return org_in_scope(user, case.organisation, MANAGE_CAP)
+    return org_in_scope(user, case.organisation, RECTIFY_CAP)

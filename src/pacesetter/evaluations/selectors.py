@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
 from .enums import PUBLIC_BALLOT_MAX_ANSWERS, SCALE_OPTIONS, GroupKind, GroupMode, RoundStatus
 from .models import LowSatisfactionCase, MemberParticipation, RaterGroup, Round, RoundTarget
-from .rules import MANAGE_CAP, VIEW_CAP
+from .rules import MANAGE_CAP, RECTIFY_CAP, VIEW_CAP
 
 
 def round_list_for(user, *, cap: str = VIEW_CAP, status: str | None = None) -> QuerySet[Round]:
@@ -229,9 +228,12 @@ def member_pending_targets(user, round_: Round, member) -> list[FormTarget]:
 
 def case_list_for(user) -> QuerySet[LowSatisfactionCase]:
     return (
-        LowSatisfactionCase.objects.select_related("round__organisation", "organisation__parent", "target")
-        .filter(scope_q(user, Cap.PLAN_WRITE, field="organisation__path"))
-        .order_by("status", "-created_at", "-id")
+        LowSatisfactionCase.objects.select_related(
+            "round__organisation", "organisation__parent", "target", "case"
+        )
+        .filter(scope_q(user, RECTIFY_CAP, field="organisation__path"))
+        # the status is the engine case's (answered = closed, first as before)
+        .order_by("case__status", "-created_at", "-id")
     )
 
 

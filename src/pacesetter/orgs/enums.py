@@ -60,6 +60,10 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # evaluations (群众评议), named for what they allow; held by whoever held plan.write / progress.view for them
+    EVALUATION_MANAGE = "evaluation.manage", _("组织群众评议（设置评议、评议码、纸质录入）")
+    EVALUATION_VIEW = "evaluation.view", _("查看群众评议及其结果")
+    EVALUATION_RECTIFY = "evaluation.rectify", _("报送群众评议整改措施")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +84,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # evaluations
+            Cap.EVALUATION_MANAGE,
+            Cap.EVALUATION_VIEW,
+            Cap.EVALUATION_RECTIFY,
         }
     ),
     Role.LEADER: frozenset(
@@ -90,6 +98,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_VIEW,
             Cap.PROGRESS_VIEW,
             Cap.REVIEW_WRITE,
+            # evaluations
+            Cap.EVALUATION_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -101,6 +111,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_VIEW,
             Cap.PROGRESS_VIEW,
             Cap.SUPERVISION_MANAGE,
+            # evaluations
+            Cap.EVALUATION_VIEW,
         }
     ),
     # A member logs their own records; what they may see of them is checked object by object.

@@ -5,7 +5,15 @@ Callers import this package (`from pacesetter.evaluations import services`); eac
 exactly one module of it.
 """
 
-from .ballot import ENTERED_CHANNELS, ballot_cast_code, ballot_enter_paper, code_lookup
+from .ballot import (
+    ENTERED_CHANNELS,
+    ballot_cast_code,
+    ballot_enter_paper,
+    ballot_open,
+    code_refusal,
+    codes_refusals,
+    require_accepting,
+)
 from .cases import case_answer
 from .codes import MAX_CODES_PER_BATCH, codes_generate
 from .members import ballot_cast_member
@@ -38,7 +46,10 @@ __all__ = [
     "case_answer",
     "code_attempt_failed",
     "code_attempts_check",
-    "code_lookup",
+    "ballot_open",
+    "code_refusal",
+    "codes_refusals",
+    "require_accepting",
     "codes_generate",
     "default_window",
     "receipt_for",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
-from pacesetter.core.errors import ValidationError
+from pacesetter.core.errors import ApplicationError, ValidationError
 
 from ..enums import (
     Channel,
@@ -22,6 +22,7 @@ from ..enums import (
 from ..errors import (
     CodeSpentError,
     CodeUnknownError,
+    RateLimitedError,
     RoundNotOpenError,
 )
 from ..models import (
@@ -36,9 +37,46 @@ from .base import _require
 from .casting import _ROUND_TABLE, _CastRound, _clean_answers, _freeze_on_first_ballot, _store_sheet
 from .ratelimit import ATTEMPT_WINDOW_SECONDS, _client_key, code_attempt_failed, code_attempts_check
 
+# ---------------------------------------------------------------- the refusals, in the order a rater hears them
+#
+# 1. too many failed codes from this address (RateLimitedError) — before anything about the code is said;
+# 2. the code does not exist, or (paper entry) belongs to another round (CodeUnknownError; counts as a failure);
+# 3. the code has been used (CodeSpentError);
+# 4. the round takes no ballots now (RoundNotOpenError, with its dates).
+# The public page, the API and the paper import (single sheets and whole files) all ask the functions below.
 
-def code_lookup(code_text: str, *, client: str | None = None) -> tuple[BallotCode, Round]:
-    """The code and its round, with the rate limit; unknown codes count as failures for this client."""
+
+def code_refusal(
+    found: tuple[int, bool] | None, *, round_: Round | None = None, brief: bool = False
+) -> ApplicationError | None:
+    """Steps 2–3 for a code looked up as (its round id, spent), or None when it does not exist.
+
+    `round_`: the round the code is entered for (paper entry); `brief`: the short wording of a row of a
+    paper import report. Returns the refusal, or None when the code may be cast.
+    """
+    if found is None:
+        return CodeUnknownError(_("评议码不存在") if brief else None)
+    round_id, spent = found
+    if round_ is not None and round_id != round_.pk:
+        return CodeUnknownError(_("该评议码不属于本次评议"))
+    if spent:
+        return CodeSpentError(_("该评议码已使用") if brief else None)
+    return None
+
+
+def counts_as_failure(refusal: ApplicationError | None) -> bool:
+    """Only an unknown (or another round's) code is a guess; a spent code or a closed round is not."""
+    return isinstance(refusal, CodeUnknownError)
+
+
+def require_accepting(round_: Round) -> None:
+    """Step 4: the round takes ballots now (a trial at any time, an open round inside its window)."""
+    if not round_accepts_ballots(round_):
+        raise RoundNotOpenError(round_closed_message(round_))
+
+
+def ballot_open(code_text: str, *, client: str | None = None, round_: Round | None = None):
+    """The code and its round if a ballot may be cast with it now; else the first refusal of steps 1–4."""
     code_attempts_check(client)
     code = codebook.code_normalise(code_text)
     found = None
@@ -51,10 +89,45 @@ def code_lookup(code_text: str, *, client: str | None = None) -> tuple[BallotCod
             ),
             None,
         )
-    if found is None:
+    refusal = code_refusal(None if found is None else (found.round_id, found.spent), round_=round_)
+    if counts_as_failure(refusal):
         code_attempt_failed(client)
-        raise CodeUnknownError()
+    if refusal is not None:
+        raise refusal
+    assert found is not None
+    require_accepting(found.round)
     return found, found.round
+
+
+def codes_refusals(code_hashes: list[str], *, round_: Round, client: str) -> dict[str, ApplicationError]:
+    """Steps 2–3 for every code of a paper file in ONE query (brief wording), then step 1 once more.
+
+    Every guess counts as a failure; past the limit the whole file is refused without saying which codes
+    exist, so one upload cannot test more codes than typing them one at a time would.
+    """
+    known = {
+        code_hash: (round_id, spent)
+        for code_hash, round_id, spent in BallotCode.objects.filter(code_hash__in=code_hashes).values_list(
+            "code_hash", "round_id", "spent"
+        )
+    }
+    refusals, failures = {}, 0
+    for code_hash in code_hashes:
+        refusal = code_refusal(known.get(code_hash), round_=round_, brief=True)
+        if refusal is None:
+            continue
+        if counts_as_failure(refusal):
+            failures += 1
+            code_attempt_failed(client)
+        refusals[code_hash] = refusal
+    if failures:
+        try:
+            code_attempts_check(client)
+        except RateLimitedError:
+            raise RateLimitedError(
+                _("文件中无效的评议码过多，为防止猜码，请 10 分钟后核对评议码再上传")
+            ) from None
+    return refusals
 
 
 _ROUND_COLUMNS = ("version", "scale", "created_at", "status", "questions_locked", "criteria_set_id")
@@ -95,20 +168,13 @@ def _spend_sql(vendor: str, with_round: bool) -> str:
     )
 
 
-def _cast_refusal(code: str, *, client: str | None, round_: Round | None) -> Exception:
-    """Why the spending UPDATE matched nothing, checked in the order a rater should hear it.
+def _cast_refusal(code: str, *, client: str | None, round_: Round | None) -> None:
+    """Why the spending UPDATE matched nothing: ballot_open raises the refusal a rater should hear.
 
-    Only this (failure) path reads the rate limit and the code separately; unknown codes count as failures.
+    Only this (failure) path reads the rate limit and the code separately. Returning means nothing refuses
+    now: a concurrent change (e.g. the round just opened), so the UPDATE is tried again.
     """
-    found, code_round = code_lookup(code, client=client)
-    if round_ is not None and code_round.pk != round_.pk:
-        code_attempt_failed(client)
-        return CodeUnknownError(_("该评议码不属于本次评议"))
-    if found.spent:
-        return CodeSpentError()
-    if not round_accepts_ballots(code_round):
-        return RoundNotOpenError(round_closed_message(code_round))
-    return None  # a concurrent change (e.g. the round just opened): try the UPDATE again
+    ballot_open(code, client=client, round_=round_)
 
 
 def ballot_cast_code(
@@ -129,7 +195,8 @@ def ballot_cast_code(
     """
     normalised = codebook.code_normalise(code)
     if not codebook.code_is_well_formed(normalised):
-        raise _cast_refusal(code, client=client, round_=round_) or CodeUnknownError()
+        _cast_refusal(code, client=client, round_=round_)
+        raise CodeUnknownError()
     code_hash = codebook.code_hash(normalised)
     window = int(time.time()) // ATTEMPT_WINDOW_SECONDS
     sql = _spend_sql(connection.vendor, round_ is not None)
@@ -187,9 +254,7 @@ def ballot_cast_code(
                 return receipt
             if spent:  # code_hash is unique: more than one row cannot happen
                 raise CodeSpentError()
-        refusal = _cast_refusal(code, client=client, round_=round_)
-        if refusal is not None:
-            raise refusal
+        _cast_refusal(code, client=client, round_=round_)
     raise CodeSpentError()
 
 

@@ -12,14 +12,12 @@ from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, RoleGrant
 
-from ..enums import (
-    CaseStatus,
-)
 from ..models import (
     LowSatisfactionCase,
     Round,
 )
 from ..rules import can_answer_case
+from ..signals import low_satisfaction_answered, low_satisfaction_flagged
 from .base import _require
 
 
@@ -50,8 +48,14 @@ def _flag_low_satisfaction(round_: Round) -> int:
         if t.target_id not in existing
     ]
     LowSatisfactionCase.objects.bulk_create(cases)
-    _open_engine_cases(round_, [c.pk for c in cases] if all(c.pk for c in cases) else None)
     if cases:
+        # the complaints app opens each one as a case on the one case engine (deadlines, overdue flags)
+        created = list(
+            LowSatisfactionCase.objects.select_related("organisation").filter(
+                round=round_, target_id__in=[c.target_id for c in cases]
+            )
+        )
+        low_satisfaction_flagged.send(sender=LowSatisfactionCase, round_=round_, cases=created)
         org_ids = [c.organisation_id for c in cases]
         secretaries = {
             g.user
@@ -68,28 +72,6 @@ def _flag_low_satisfaction(round_: Round) -> int:
     return len(cases)
 
 
-def _open_engine_cases(round_: Round, ids) -> None:
-    """Each new low-satisfaction case is a case on the one engine (complaints.Case, kind low_satisfaction)."""
-    from pacesetter.complaints.enums import CaseKind
-    from pacesetter.complaints.services import LOW_SATISFACTION_SOURCE, case_open
-
-    qs = LowSatisfactionCase.objects.select_related("organisation").filter(round=round_, case__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    for low in qs:
-        case, _password = case_open(
-            actor=None,
-            kind=CaseKind.LOW_SATISFACTION,
-            organisation=low.organisation,
-            text=_("“%(r)s”群众评议满意度 %(s)s%%，低于要求，请分析原因、整改提高。")
-            % {"r": round_.name, "s": low.satisfaction},
-            source_type=LOW_SATISFACTION_SOURCE,
-            source_id=low.pk,
-            quiet=True,
-        )
-        LowSatisfactionCase.objects.filter(pk=low.pk).update(case=case)
-
-
 @transaction.atomic
 def case_answer(*, actor, case: LowSatisfactionCase, analysis: str, measures: str) -> LowSatisfactionCase:
     """The organisation's answer to a low-satisfaction flag: cause analysis and rectification measures."""
@@ -99,21 +81,20 @@ def case_answer(*, actor, case: LowSatisfactionCase, analysis: str, measures: st
         raise ValidationError(_("请认真分析原因（至少 10 个字）"), field="analysis")
     if len(measures) < 10:
         raise ValidationError(_("请写明整改措施（至少 10 个字）"), field="measures")
-    before = {"status": case.status, "analysis": case.analysis, "measures": case.measures}
+    before = {"analysis": case.analysis, "measures": case.measures}
     case.analysis, case.measures = analysis, measures
-    case.status = CaseStatus.ANSWERED
     case.answered_by, case.answered_at = actor, timezone.now()
-    case.save(update_fields=["analysis", "measures", "status", "answered_by", "answered_at"])
-    if case.case_id is not None:
-        from pacesetter.complaints.services import low_satisfaction_answer
-
-        low_satisfaction_answer(actor=actor, case=case.case, analysis=analysis, measures=measures)
+    case.save(update_fields=["analysis", "measures", "answered_by", "answered_at"])
+    # The case's status lives on the engine (complaints), which the answer advances.
+    low_satisfaction_answered.send(
+        sender=LowSatisfactionCase, actor=actor, case=case, analysis=analysis, measures=measures
+    )
     audit_log(
         actor=actor,
         action="evaluation.case.answer",
         obj=case,
         scope_path=case.organisation.path,
         before=before,
-        after={"status": case.status, "analysis": analysis, "measures": measures},
+        after={"analysis": analysis, "measures": measures},
     )
     return case

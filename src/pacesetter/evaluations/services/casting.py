@@ -20,7 +20,6 @@ from ..enums import (
 )
 from ..errors import (
     BallotIncompleteError,
-    RoundNotOpenError,
     RoundStateError,
 )
 from ..models import (
@@ -30,8 +29,6 @@ from ..models import (
 )
 from ..selectors import (
     BallotForm,
-    round_accepts_ballots,
-    round_closed_message,
 )
 from .receipts import canonical_content, receipt_for
 
@@ -241,18 +238,3 @@ class _CastRound:
     status: str
     questions_locked: bool
     criteria_set_id: int | None
-
-
-def _require_still_accepting(round_: Round) -> None:
-    """Inside a cast's transaction: the round still accepts ballots (closing may have begun meanwhile).
-
-    On PostgreSQL the sheet table is first taken in ROW EXCLUSIVE mode, which waits while a close holds
-    it in SHARE mode (see _close_lock); the status read after that sees the close. SQLite's IMMEDIATE
-    transactions already hold the one write lock here.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"LOCK TABLE {connection.ops.quote_name(_SHEET_TABLE)} IN ROW EXCLUSIVE MODE")
-    current = Round.objects.only("status", "opens_at", "closes_at", "name").get(pk=round_.pk)
-    if not round_accepts_ballots(current):
-        raise RoundNotOpenError(round_closed_message(current))

@@ -1,6 +1,6 @@
 """Peer evaluation: a signed-in member rates the peers of their round, one sheet per peer."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import PermissionDeniedError
@@ -10,7 +10,6 @@ from ..enums import (
 )
 from ..errors import (
     AlreadyVotedError,
-    RoundNotOpenError,
 )
 from ..models import (
     MemberParticipation,
@@ -20,10 +19,9 @@ from ..selectors import (
     ballot_form,
     member_group_for,
     member_may_vote,
-    round_accepts_ballots,
-    round_closed_message,
 )
-from .casting import _clean_answers, _freeze_on_first_ballot, _require_still_accepting, _store_sheet
+from .ballot import require_accepting
+from .casting import _SHEET_TABLE, _clean_answers, _freeze_on_first_ballot, _store_sheet
 
 
 def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str, str]]:
@@ -36,8 +34,7 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str
     member = member_may_vote(actor, round_)
     if member is None:
         raise PermissionDeniedError(_("您不在本次评议的参评党员范围内"))
-    if not round_accepts_ballots(round_):
-        raise RoundNotOpenError(round_closed_message(round_))
+    require_accepting(round_)
     group = member_group_for(round_)
     form = ballot_form(round_)
     done = set(
@@ -75,3 +72,16 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str
     except IntegrityError:
         raise AlreadyVotedError() from None
     return receipts
+
+
+def _require_still_accepting(round_: Round) -> None:
+    """Inside a cast's transaction: the round still accepts ballots (closing may have begun meanwhile).
+
+    On PostgreSQL the sheet table is first taken in ROW EXCLUSIVE mode, which waits while a close holds
+    it in SHARE mode (see _close_lock); the status read after that sees the close. SQLite's IMMEDIATE
+    transactions already hold the one write lock here.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {connection.ops.quote_name(_SHEET_TABLE)} IN ROW EXCLUSIVE MODE")
+    require_accepting(Round.objects.only("status", "opens_at", "closes_at", "name").get(pk=round_.pk))
