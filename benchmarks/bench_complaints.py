@@ -181,6 +181,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--cases", type=int, default=TOTAL)
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     root = Organisation.objects.filter(depth=0, name="示范市委").first()
@@ -211,6 +212,8 @@ def main():
     print(f"{connection.vendor}: {Case.objects.count()} cases, {Organisation.objects.count()} organisations")
     print("| page | p50 ms | p95 ms | max ms | queries |\n|---|---|---|---|---|")
     for label, who, url in pages:
+        if args.only not in label:
+            continue
         c = Client()
         c.force_login(users[who])
         p50, p95, worst, nq, ctx = timed(c, url, args.runs)

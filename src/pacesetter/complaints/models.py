@@ -194,6 +194,12 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id}: {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from .enums import EVENT_LABELS
+
+        return str(EVENT_LABELS.get(self.action, self.action))
+
 
 class Verification(models.Model):
     """有件必核: what was checked, by whom, the finding and the evidence."""

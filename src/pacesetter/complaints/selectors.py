@@ -54,7 +54,7 @@ def _scope(user, cap: str) -> Q:
 
 
 def _visible(user) -> Q:
-    handled = ~Q(status=CaseStatus.TRIAGE) & _scope(user, Cap.CASE_HANDLE)
+    handled = ~Q(status=CaseStatus.TRIAGE) & _scope(user, Cap.CASE_VIEW)  # handlers and inspectors
     triage = _scope(user, Cap.CASE_TRIAGE)
     return (handled | triage) & ~Q(hidden_from=user)
 

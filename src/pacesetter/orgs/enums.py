@@ -60,6 +60,8 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # complaints (reports branch): read cases in scope — handlers, and inspectors read-only
+    CASE_VIEW = "case.view", _("查看群众反映件")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +82,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # complaints (reports branch)
+            Cap.CASE_VIEW,
         }
     ),
     Role.LEADER: frozenset(
@@ -101,6 +105,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_VIEW,
             Cap.PROGRESS_VIEW,
             Cap.SUPERVISION_MANAGE,
+            # complaints (reports branch): inspectors read cases in scope
+            Cap.CASE_VIEW,
         }
     ),
     # A member logs their own records; what they may see of them is checked object by object.
