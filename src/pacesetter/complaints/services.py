@@ -52,6 +52,7 @@ from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation, RoleGrant
 from pacesetter.orgs.services import users_with_role_on
 
+from . import stats
 from .enums import (
     ACTION_PARTIES,
     FILES_MAX,
@@ -348,6 +349,7 @@ def _create(
         updated_at=now,
         **deadlines_for(category, received_on, kind),
     )
+    stats.add(stats.month_of(received_on), path, stats.vector(case))
     _event(case, "file", "", actor=actor, public=True, at=now)
     audit_log(
         actor=actor,
@@ -716,6 +718,7 @@ def _transition(
         raise PermissionDeniedError(_("您无权对该件进行“%(a)s”") % {"a": label})
     fields.pop("status", None)
     before = c.status
+    figures = stats.snapshot(c)
     fields = {"status": t.target, "updated_at": now, **fields}
     if t.target == CaseStatus.CLOSED:
         fields["closed_at"] = now
@@ -727,6 +730,7 @@ def _transition(
         raise StateError(_("该件状态已被他人改变，请刷新后重试"))
     for k, v in fields.items():
         setattr(c, k, v)
+    stats.move(figures, c)
     if "owner_id" in fields:
         c.owner = Organisation.objects.get(pk=fields["owner_id"])
     _event(c, action, before, actor=actor, note=note, public=public, at=now)
@@ -1074,6 +1078,25 @@ def case_query(*, number: str, password: str, now=None) -> Case:
 # ------------------------------------------------------------------ sweep
 
 
+def _flag_overdue(qs, deadline: str, flag: str, now) -> int:
+    """Set one overdue flag on the cases of `qs` (met is still empty there, so only `<d>_late` grows) and
+    add them to the monthly figures, a thousand at a time."""
+    from collections import Counter
+
+    prefix = {"ack": "ack", "verify": "verify", "reply": "reply", "close": "close"}[deadline]
+    flagged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(qs.select_for_update().values_list("pk", "received_on", "path")[:1000])
+            if not rows:
+                return flagged
+            Case.objects.filter(pk__in=[r[0] for r in rows]).update(**{flag: now})
+            groups = Counter((stats.month_of(day), path) for _pk, day, path in rows)
+            for (month, path), n in groups.items():
+                stats.add(month, path, {f"{prefix}_late": n})
+        flagged += len(rows)
+
+
 def cases_sweep(*, now=None) -> dict:
     """Idempotent: flag overdue deadlines (once, frozen), remind handlers a working day before a deadline,
     escalate an overdue case to the parent organisation (once), close unrated answers after RATING_DAYS,
@@ -1081,13 +1104,13 @@ def cases_sweep(*, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"flagged": 0, "reminded": 0, "escalated": 0, "expired": 0, "purged": 0}
-    for _d, met, by, flag in DEADLINES:
+    for d, met, by, flag in DEADLINES:
         qs = Case.objects.filter(
             **{f"{flag}__isnull": True, f"{met}__isnull": True, f"{by}__lt": today, "closed_at__isnull": True}
         )
         if met == "closed_at":
             qs = qs.exclude(status=CaseStatus.REPLIED)  # waiting for the reporter, not the organisation
-        counts["flagged"] += qs.update(**{flag: now})
+        counts["flagged"] += _flag_overdue(qs, d, flag, now)
     soon = add_working_days(today, REMIND_WORKING_DAYS)
     due = (
         Case.objects.select_related("owner")
