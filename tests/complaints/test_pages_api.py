@@ -207,17 +207,17 @@ def test_api_office_actions_recategorise_publish_and_rectify(city, client_for, f
         {"action": "verify", "checked": "走访", "checked_by": "王", "finding": "true", "evidence": "记录"},
         content_type="application/json",
     )
-    r = client_for(city.inspector).post(
+    inspector = client_for(city.inspector)
+    r = inspector.post(
+        url, {"action": "reply", "reply": "已核实，正在整改中。"}, content_type="application/json"
+    )
+    assert r.status_code == 403  # an inspector reads cases but takes no step of the table
+    r = inspector.post(
         url,
         {"action": "rectify", "problem": "拖拉", "measures_required": "建立台账", "working_days": 10},
         content_type="application/json",
     )
-    assert r.status_code == 403  # the inspector holds no case.handle: refused by the policy
-    r = office.post(
-        url,
-        {"action": "rectify", "problem": "拖拉", "measures_required": "建立台账", "working_days": 10},
-        content_type="application/json",
-    )
+    # supervision.manage: an inspector may turn a verified finding into a rectification order
     assert r.status_code == 200 and Rectification.objects.get().case_id == case.pk
     r = office.post(
         url,

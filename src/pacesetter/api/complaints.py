@@ -265,14 +265,17 @@ def case_triage(request: HttpRequest, offset: int = 0):
 
 
 def _detail(user, c: Case) -> dict:
+    from pacesetter.complaints.rules import can_see_reporter
+
+    shown = can_see_reporter(user, c)
     return {
         **_row(c),
         "text": c.text,
         "subject_type": c.subject_type,
         "subject_org_id": c.subject_org_id,
         "first_owner_id": c.first_owner_id,
-        "reporter_name": c.reporter_name,
-        "reporter_phone": c.reporter_phone,
+        "reporter_name": c.reporter_name if shown else "",
+        "reporter_phone": c.reporter_phone if shown else "",
         "finding": c.finding,
         "reply": c.reply,
         "satisfaction": c.satisfaction,
@@ -359,9 +362,9 @@ def case_stats(request: HttpRequest, org: int | None = None, month: str = ""):
     except ValueError:
         raise ValidationError("月份格式应为 YYYY-MM", field="month") from None
     if org is not None:
-        o = org_get_for(request.user, org, cap=Cap.CASE_HANDLE)
+        o = org_get_for(request.user, org, cap=Cap.CASE_VIEW)
     else:
-        roots = scope_paths(request.user, Cap.CASE_HANDLE)
+        roots = scope_paths(request.user, Cap.CASE_VIEW)
         o = Organisation.objects.get(path=roots[0])
     total, rows = selectors.monthly_stats(o, day)
 

@@ -43,6 +43,17 @@ class CaseAction(models.TextChoices):
     REVIEW_CONCLUDE = "review_conclude", _("复查结论")
 
 
+# Labels of every CaseEvent.action: the table's actions plus the steps that change no status.
+EVENT_LABELS = {
+    **{a.value: a.label for a in CaseAction},
+    "file": _("收到"),
+    "recategorise": _("调整类别"),
+    "accountability": _("责任追究"),
+    "rectify": _("下达整改通知"),
+    "escalate": _("逾期上报督办"),
+}
+
+
 class Outcome(models.TextChoices):
     """How a closed case ended."""
 
@@ -73,6 +84,7 @@ class Party(models.TextChoices):
     OFFICE = "office", _("活动办公室（分办）")
     REPORTER = "reporter", _("反映人")
     SYSTEM = "system", _("系统")
+    INSPECTOR = "inspector", _("督查（只读）")  # reads cases in scope; takes no step of the table
 
 
 class Deadline(models.TextChoices):
@@ -133,6 +145,17 @@ HANDLER_ACTIONS = (
 
 # Working days from receipt for each deadline when a category has no figures of its own.
 DEFAULT_DAYS = {Deadline.ACKNOWLEDGE: 2, Deadline.VERIFY: 10, Deadline.REPLY: 15, Deadline.CLOSE: 20}
+# Working days per kind for the kinds that have no category (公示异议, 复核申请, 满意度过低整改). An objection
+# must be checked while the 公示 (usually 5–7 working days) can still be held; a 复核 is answered within a month.
+KIND_DAYS = {
+    CaseKind.OBJECTION: {Deadline.ACKNOWLEDGE: 1, Deadline.VERIFY: 5, Deadline.REPLY: 7, Deadline.CLOSE: 10},
+    CaseKind.REVIEW_REQUEST: {
+        Deadline.ACKNOWLEDGE: 2,
+        Deadline.VERIFY: 10,
+        Deadline.REPLY: 15,
+        Deadline.CLOSE: 20,
+    },
+}
 RATING_DAYS = 7  # calendar days after the reply before an unrated case closes as 未评价
 REMIND_WORKING_DAYS = 1  # reminder this many working days before a deadline
 

@@ -194,6 +194,12 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id}: {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from .enums import EVENT_LABELS
+
+        return str(EVENT_LABELS.get(self.action, self.action))
+
 
 class Verification(models.Model):
     """有件必核: what was checked, by whom, the finding and the evidence."""
@@ -262,3 +268,34 @@ class ReportThrottle(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseMonth(models.Model):
+    """One month's figures for one organisation's whole subtree, kept current by complaints.stats."""
+
+    month = models.DateField()  # the first day of the month the cases were received
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    ack_late = models.IntegerField(default=0)
+    ack_in_time = models.IntegerField(default=0)
+    verify_late = models.IntegerField(default=0)
+    verify_in_time = models.IntegerField(default=0)
+    reply_late = models.IntegerField(default=0)
+    reply_in_time = models.IntegerField(default=0)
+    close_late = models.IntegerField(default=0)
+    close_in_time = models.IntegerField(default=0)
+    verified = models.IntegerField(default=0)
+    substantiated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    unrated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "path"], name="case_month_row_uniq")]
+        indexes = [models.Index(fields=["month", "depth", "path"], name="case_month_depth_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.path}"

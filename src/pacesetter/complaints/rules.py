@@ -1,7 +1,9 @@
 """Who someone is to a case (handler, office) — predicates shared by services, selectors and pages.
 
 Handlers are those holding case.handle on the owning organisation or an ancestor (a grant covers its
-subtree); the member a case names never sees it, whatever their role.
+subtree); the member a case names never sees it, whatever their role. Inspectors (case.view without
+case.handle, e.g. the 督查 role) read the cases of their subtree: no step of the table is theirs, and they do
+not see who reported.
 """
 
 from pacesetter.orgs.enums import Cap
@@ -23,6 +25,8 @@ def parties_for(user, case: Case) -> set[str]:
         parties.add(Party.HANDLER)
     if _covers(user, case.path, Cap.CASE_TRIAGE):
         parties.add(Party.OFFICE)
+    if not parties and case.status != CaseStatus.TRIAGE and _covers(user, case.path, Cap.CASE_VIEW):
+        parties.add(Party.INSPECTOR)
     return parties
 
 
@@ -35,5 +39,5 @@ def can_triage(user, case: Case) -> bool:
 
 
 def can_see_reporter(user, case: Case) -> bool:
-    """The reporter's identity is for those who handle the case (never exports, never the public)."""
-    return can_view_case(user, case)
+    """The reporter's identity is for those who handle the case (never inspectors, exports or the public)."""
+    return bool(parties_for(user, case) & {Party.HANDLER, Party.OFFICE})

@@ -3,6 +3,27 @@ rating, publication, accountability notes, rectification orders, status queries 
 
 Each service checks permission first, validates, changes inside one transaction and writes an audit entry
 and a CaseEvent. `_transition` is the only code that assigns Case.status.
+
+Opening a case from another app (one engine for every kind; each returns (case, query password)):
+
+- `objection_open(actor=None, handler=…, subject_org=…, subject_member=None, text=…, source_type=…,
+  source_id=…, name=…, phone=…)` — an objection (公示异议) raised during a commendation's public notice. It
+  goes to `handler`, the organisation that published the notice (not the nominee), and is hidden from the
+  member it names if that member handles cases there (then it goes one level up). Deadlines KIND_DAYS
+  [objection]: acknowledge 1, verify 5, reply 7, close 10 working days. The objector may be anonymous
+  (actor None, no phone) or real-name (name + phone); a signed-in actor is recorded as the filer.
+- `review_request_open(actor=…, assessed=…, handler=None, text=…, source_type=…, source_id=…)` — a request
+  for review of an assessment grade (复核). Filed by someone who holds supervision.respond over the assessed
+  organisation (its secretary, the office) or by the member whose grade it is (`member=`); it goes to
+  `handler`, the organisation that graded (default: the assessed organisation's parent). Deadlines
+  KIND_DAYS[review_request]: 2 / 10 / 15 / 20 working days.
+- `case_open(actor=…, kind=…, organisation=…, text=…)` — the general form (the low-satisfaction cases of
+  evaluations use it with actor None, a system call). A signed-in actor must hold case.handle, case.triage
+  or supervision.manage over the organisation (inspectors open cases in their scope).
+
+All kinds then follow the one transition table (TRANSITIONS in enums.py): acknowledge, verify, reply,
+close; the sweep flags overdue deadlines and escalates. `source_type` / `source_id` name the calling app's
+row (the index case_source_idx finds a row's case: `Case.objects.filter(source_type=…, source_id=…)`).
 """
 
 import hashlib
@@ -31,6 +52,7 @@ from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation, RoleGrant
 from pacesetter.orgs.services import users_with_role_on
 
+from . import stats
 from .enums import (
     ACTION_PARTIES,
     FILES_MAX,
@@ -101,8 +123,12 @@ def address_hash(ip: str | None, *, now=None) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|case|{day}|{ip or '-'}".encode()).hexdigest()
 
 
-def deadlines_for(category: Category | None, received_on) -> dict:
-    days = {d: (category.days(d) if category else n) for d, n in _default_days().items()}
+def deadlines_for(category: Category | None, received_on, kind: str = CaseKind.REPORT) -> dict:
+    """The four dates from the day received: the category's working days, else the kind's, else the defaults."""
+    from .enums import KIND_DAYS
+
+    defaults = KIND_DAYS.get(kind, _default_days())
+    days = {d: (category.days(d) if category else n) for d, n in defaults.items()}
     return {
         "ack_by": add_working_days(received_on, days[Deadline.ACKNOWLEDGE]),
         "verify_by": add_working_days(received_on, days[Deadline.VERIFY]),
@@ -288,13 +314,14 @@ def _create(
     actor=None,
     now,
     quiet: bool = False,
+    handler: Organisation | None = None,
 ) -> tuple[Case, str]:
     password = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(8))
     received_on = timezone.localdate(now)
-    if org is None:
+    if org is None and handler is None:
         owner, status, path = None, CaseStatus.TRIAGE, _triage_root(None).path
     else:
-        owner = route(org, hidden_user_id)
+        owner = route(handler or org, hidden_user_id)
         status, path = CaseStatus.RECEIVED, owner.path
     case = Case.objects.create(
         number=_new_number(now),
@@ -320,8 +347,9 @@ def _create(
         received_at=now,
         received_on=received_on,
         updated_at=now,
-        **deadlines_for(category, received_on),
+        **deadlines_for(category, received_on, kind),
     )
+    stats.add(stats.month_of(received_on), path, stats.vector(case))
     _event(case, "file", "", actor=actor, public=True, at=now)
     audit_log(
         actor=actor,
@@ -446,10 +474,16 @@ def case_open(
     quiet: bool = False,
     now=None,
 ) -> tuple[Case, str]:
-    """Open a case from another app on the same engine: a 公示 objection, a 复核 request, a low-satisfaction
-    case. The organisation is the one that must answer; returns (case, query password)."""
+    """Open a case from another app on the same engine (a low-satisfaction case; objections and review requests
+    have their own entries below). The organisation is the one that must answer; returns (case, query
+    password). actor None is a system call; a signed-in actor must cover the organisation with case.handle,
+    case.triage or supervision.manage (an inspector opens a case in their scope)."""
     if kind not in CaseKind.values:
         raise ValidationError(_("未知的件类型"), field="kind")
+    if actor is not None and not _covers_any(
+        actor, organisation.path, (Cap.CASE_HANDLE, Cap.CASE_TRIAGE, Cap.SUPERVISION_MANAGE)
+    ):
+        raise PermissionDeniedError(_("您无权对该党组织立案"))
     now = now or timezone.now()
     text = _text(text, "text", _("内容"), limit=20_000)
     return _create(
@@ -469,6 +503,142 @@ def case_open(
         actor=actor,
         now=now,
         quiet=quiet,
+    )
+
+
+def _covers_any(user, path: str, caps) -> bool:
+    from pacesetter.orgs.selectors import scope_paths
+
+    if user is None or not user.is_authenticated:
+        return False
+    return any(path.startswith(p) for cap in caps for p in scope_paths(user, cap))
+
+
+def _source(source_type: str, source_id) -> tuple[str, str]:
+    source_type, source_id = str(source_type or "").strip(), str(source_id or "").strip()
+    if not source_type or len(source_type) > 40:
+        raise ValidationError(_("缺少来源（公示或考核）"), field="source_type")
+    if not source_id or len(source_id) > 40:
+        raise ValidationError(_("缺少来源编号"), field="source_id")
+    return source_type, source_id
+
+
+def _reporter(name: str, phone: str) -> tuple[str, str]:
+    """Name + phone for a real-name filer, ("", "") for an anonymous one; a half-filled pair is refused."""
+    from pacesetter.onecount import normalise_phone
+
+    name, phone = (name or "").strip(), (phone or "").strip()
+    if not name and not phone:
+        return "", ""
+    name = _text(name, "name", _("姓名"), limit=50)
+    if not phone:
+        raise ValidationError(_("实名反映请填写手机号码"), field="phone")
+    return name, normalise_phone(phone)
+
+
+@transaction.atomic
+def objection_open(
+    *,
+    actor=None,
+    handler: Organisation,
+    subject_org: Organisation,
+    subject_member: Member | None = None,
+    text: str,
+    source_type: str,
+    source_id,
+    name: str = "",
+    phone: str = "",
+    now=None,
+) -> tuple[Case, str]:
+    """公示异议: an objection to a nominee during a commendation's public notice, answered by `handler` (the
+    organisation that published the notice). Anonymous unless name + phone are given. Returns (case,
+    query password); the objector follows it on the public status page like any report."""
+    now = now or timezone.now()
+    if not handler.is_active:
+        raise ValidationError(_("“%(o)s”已撤销") % {"o": handler.name}, field="handler")
+    if subject_member is not None and subject_member.organisation_id != subject_org.pk:
+        raise ValidationError(_("所选党员不属于该党组织"), field="subject_member")
+    if not subject_org.path.startswith(handler.path[:SEGMENT]):
+        raise ValidationError(_("受理组织与公示对象不在同一系统"), field="handler")
+    source_type, source_id = _source(source_type, source_id)
+    text = _text(text, "text", _("异议内容"), limit=TEXT_MAX, minimum=TEXT_MIN)
+    name, phone = _reporter(name, phone)
+    hidden = subject_member.user_id if subject_member is not None else None
+    return _create(
+        kind=CaseKind.OBJECTION,
+        subject_type=SubjectType.MEMBER if subject_member else SubjectType.ORGANISATION,
+        org=subject_org,
+        member=subject_member,
+        commitment=None,
+        hidden_user_id=hidden,
+        category=None,
+        text=text,
+        real_name=bool(phone),
+        reporter_name=name,
+        reporter_phone=phone,
+        source_type=source_type,
+        source_id=source_id,
+        actor=actor,
+        now=now,
+        handler=handler,
+    )
+
+
+@transaction.atomic
+def review_request_open(
+    *,
+    actor,
+    assessed: Organisation,
+    text: str,
+    source_type: str,
+    source_id,
+    handler: Organisation | None = None,
+    member: Member | None = None,
+    now=None,
+) -> tuple[Case, str]:
+    """复核申请: a request to review an assessment grade, by the assessed organisation (supervision.respond
+    over it: its secretary, the office) or by the member whose grade it is; answered by `handler`, the
+    organisation that graded (default the assessed organisation's parent)."""
+    now = now or timezone.now()
+    own = (
+        member is not None and member.user_id is not None and actor is not None and member.user_id == actor.pk
+    )
+    if member is not None and member.organisation_id != assessed.pk:
+        raise ValidationError(_("所选党员不属于该党组织"), field="member")
+    if not own and not _covers_any(actor, assessed.path, (Cap.SUPERVISION_RESPOND,)):
+        raise PermissionDeniedError(_("只有被考核的党组织或党员本人可以申请复核"))
+    handler = handler or _parent(assessed) or assessed
+    if not handler.is_active:
+        raise ValidationError(_("“%(o)s”已撤销") % {"o": handler.name}, field="handler")
+    if not assessed.path.startswith(handler.path):
+        raise ValidationError(_("复核应由作出考核的上级党组织办理"), field="handler")
+    source_type, source_id = _source(source_type, source_id)
+    text = _text(text, "text", _("复核理由"), limit=TEXT_MAX, minimum=TEXT_MIN)
+    dup = Case.objects.filter(
+        kind=CaseKind.REVIEW_REQUEST,
+        source_type=source_type,
+        source_id=source_id,
+        subject_org=assessed,
+        subject_member=member,
+    ).exclude(status=CaseStatus.CLOSED)
+    if dup.exists():
+        raise StateError(_("该考核结果已有一件复核申请在办理中"))
+    return _create(
+        kind=CaseKind.REVIEW_REQUEST,
+        subject_type=SubjectType.MEMBER if member else SubjectType.ORGANISATION,
+        org=assessed,
+        member=member,
+        commitment=None,
+        hidden_user_id=None,
+        category=None,
+        text=text,
+        real_name=True,
+        reporter_name=_name(actor),
+        source_type=source_type,
+        source_id=source_id,
+        actor=actor,
+        now=now,
+        handler=handler,
     )
 
 
@@ -548,6 +718,7 @@ def _transition(
         raise PermissionDeniedError(_("您无权对该件进行“%(a)s”") % {"a": label})
     fields.pop("status", None)
     before = c.status
+    figures = stats.snapshot(c)
     fields = {"status": t.target, "updated_at": now, **fields}
     if t.target == CaseStatus.CLOSED:
         fields["closed_at"] = now
@@ -559,6 +730,7 @@ def _transition(
         raise StateError(_("该件状态已被他人改变，请刷新后重试"))
     for k, v in fields.items():
         setattr(c, k, v)
+    stats.move(figures, c)
     if "owner_id" in fields:
         c.owner = Organisation.objects.get(pk=fields["owner_id"])
     _event(c, action, before, actor=actor, note=note, public=public, at=now)
@@ -784,7 +956,11 @@ def case_recategorise(*, actor, case: Case, category: Category) -> Case:
     if not c.is_open:
         raise StateError(_("已办结的件不能调整类别"))
     before = c.category_id
-    fields = {"category": category, **deadlines_for(category, c.received_on), "updated_at": timezone.now()}
+    fields = {
+        "category": category,
+        **deadlines_for(category, c.received_on, c.kind),
+        "updated_at": timezone.now(),
+    }
     for k, v in fields.items():
         setattr(c, k, v)
     c.save(update_fields=list(fields))
@@ -902,6 +1078,25 @@ def case_query(*, number: str, password: str, now=None) -> Case:
 # ------------------------------------------------------------------ sweep
 
 
+def _flag_overdue(qs, deadline: str, flag: str, now) -> int:
+    """Set one overdue flag on the cases of `qs` (met is still empty there, so only `<d>_late` grows) and
+    add them to the monthly figures, a thousand at a time."""
+    from collections import Counter
+
+    prefix = {"ack": "ack", "verify": "verify", "reply": "reply", "close": "close"}[deadline]
+    flagged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(qs.select_for_update().values_list("pk", "received_on", "path")[:1000])
+            if not rows:
+                return flagged
+            Case.objects.filter(pk__in=[r[0] for r in rows]).update(**{flag: now})
+            groups = Counter((stats.month_of(day), path) for _pk, day, path in rows)
+            for (month, path), n in groups.items():
+                stats.add(month, path, {f"{prefix}_late": n})
+        flagged += len(rows)
+
+
 def cases_sweep(*, now=None) -> dict:
     """Idempotent: flag overdue deadlines (once, frozen), remind handlers a working day before a deadline,
     escalate an overdue case to the parent organisation (once), close unrated answers after RATING_DAYS,
@@ -909,13 +1104,13 @@ def cases_sweep(*, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"flagged": 0, "reminded": 0, "escalated": 0, "expired": 0, "purged": 0}
-    for _d, met, by, flag in DEADLINES:
+    for d, met, by, flag in DEADLINES:
         qs = Case.objects.filter(
             **{f"{flag}__isnull": True, f"{met}__isnull": True, f"{by}__lt": today, "closed_at__isnull": True}
         )
         if met == "closed_at":
             qs = qs.exclude(status=CaseStatus.REPLIED)  # waiting for the reporter, not the organisation
-        counts["flagged"] += qs.update(**{flag: now})
+        counts["flagged"] += _flag_overdue(qs, d, flag, now)
     soon = add_working_days(today, REMIND_WORKING_DAYS)
     due = (
         Case.objects.select_related("owner")

@@ -33,7 +33,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import CaseAttachment
-from .rules import parties_for
+from .rules import can_see_reporter, parties_for
 
 PER_PAGE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,7 +108,7 @@ def _detail_context(request, case, forms=None):
     )
     return {
         "case": case,
-        "events": list(case.events.select_related("organisation")),
+        "events": list(case.events.select_related("organisation", "organisation__parent")),
         "verifications": list(case.verifications.all()),
         "attachments": list(case.attachments.all()),
         "notes": list(case.accountability_notes.all()),
@@ -117,6 +117,7 @@ def _detail_context(request, case, forms=None):
         "office_forms": office,
         "rectify_form": (forms.get("rectify") or RectifyForm()) if can_rectify else None,
         "org_choices": org_choices,
+        "show_reporter": can_see_reporter(request.user, case),
     }
 
 
@@ -231,9 +232,9 @@ def _stats_args(request):
     form = StatsForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     month = data.get("month") or timezone.localdate().replace(day=1)
-    roots = scope_paths(request.user, Cap.CASE_HANDLE)
+    roots = scope_paths(request.user, Cap.CASE_VIEW)
     if data.get("org"):
-        org = org_get_for(request.user, data["org"], cap=Cap.CASE_HANDLE)
+        org = org_get_for(request.user, data["org"], cap=Cap.CASE_VIEW)
     elif roots:
         org = Organisation.objects.get(path=roots[0])
     else:

@@ -21,6 +21,9 @@ def remove_cases(root: Organisation) -> None:
     )
     LowSatisfactionCase.objects.filter(case__in=cases.values("pk")).update(case=None)
     Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True))).delete()
+    from pacesetter.complaints.stats import rebuild
+
+    rebuild()  # the monthly figures without the removed cases
 
 
 def ensure_cases(root: Organisation) -> int:

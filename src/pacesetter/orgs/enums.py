@@ -64,6 +64,8 @@ class Cap(models.TextChoices):
     EVALUATION_MANAGE = "evaluation.manage", _("组织群众评议（设置评议、评议码、纸质录入）")
     EVALUATION_VIEW = "evaluation.view", _("查看群众评议及其结果")
     EVALUATION_RECTIFY = "evaluation.rectify", _("报送群众评议整改措施")
+    # complaints (reports branch): read cases in scope — handlers, and inspectors read-only
+    CASE_VIEW = "case.view", _("查看群众反映件")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -88,6 +90,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.EVALUATION_MANAGE,
             Cap.EVALUATION_VIEW,
             Cap.EVALUATION_RECTIFY,
+            # complaints (reports branch)
+            Cap.CASE_VIEW,
         }
     ),
     Role.LEADER: frozenset(
@@ -113,6 +117,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.SUPERVISION_MANAGE,
             # evaluations
             Cap.EVALUATION_VIEW,
+            # complaints (reports branch): inspectors read cases in scope
+            Cap.CASE_VIEW,
         }
     ),
     # A member logs their own records; what they may see of them is checked object by object.

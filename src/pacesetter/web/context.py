@@ -47,9 +47,9 @@ MENU = [
             ("supervision:draw-list", _("随机抽查"), "shuffle", Cap.SUPERVISION_MANAGE),
             ("supervision:notice-list", _("通报"), "megaphone-fill", Cap.ORG_VIEW),
             ("supervision:holiday-year", _("节假日安排"), "calendar-event", Cap.CAMPAIGN_MANAGE),
-            ("complaints:case-list", _("群众反映"), "envelope-exclamation", Cap.CASE_HANDLE),
+            ("complaints:case-list", _("群众反映"), "envelope-exclamation", Cap.CASE_VIEW),
             ("complaints:triage-queue", _("反映分办"), "inboxes", Cap.CASE_TRIAGE),
-            ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_HANDLE),
+            ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_VIEW),
         ],
     ),
     (

@@ -141,7 +141,7 @@ def _case_card(request, org) -> dict:
 
     return {
         "case_month": month_total(org, timezone.localdate()),
-        "case_stats_link": has_cap(request.user, Cap.CASE_HANDLE),
+        "case_stats_link": has_cap(request.user, Cap.CASE_VIEW),
     }
 
 
