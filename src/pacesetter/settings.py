@@ -84,8 +84,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Which database the request's reads may use (a replica, when configured; core/db_router.py).
-    "pacesetter.core.db_router.ReplicaReadMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +152,8 @@ for _alias, _url in zip(REPLICA_ALIASES, REPLICA_URLS, strict=True):
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
 if REPLICA_ALIASES:
     DATABASE_ROUTERS = ["pacesetter.core.db_router.ReplicaRouter"]
+    # Which database a request's reads may use; right after SecurityMiddleware, before anything reads.
+    MIDDLEWARE.insert(1, "pacesetter.core.db_router.ReplicaReadMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
