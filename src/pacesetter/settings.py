@@ -139,6 +139,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("PACESETTER_TEST_SQLITE", "")}
+# Read replicas (PostgreSQL streaming replicas of the primary), comma-separated URLs: the reads of safe
+# requests go there (core/db_router.py); a browser that wrote in the last REPLICA_STICKY_SECONDS reads the
+# primary, so people see what they just did. Under the test runner each replica is a mirror of the primary.
+REPLICA_URLS = [u.strip() for u in os.getenv("PACESETTER_REPLICA_URLS", "").split(",") if u.strip()]
+REPLICA_STICKY_SECONDS = envint("PACESETTER_REPLICA_STICKY_SECONDS", "15", minimum=1)
+REPLICA_ALIASES = [f"replica{i}" for i in range(1, len(REPLICA_URLS) + 1)]
+for _alias, _url in zip(REPLICA_ALIASES, REPLICA_URLS, strict=True):
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=envint("PACESETTER_CONN_MAX_AGE", "0"))
+    if DATABASES[_alias]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("PACESETTER_REPLICA_URLS must name replicas of PACESETTER_DATABASE_URL")
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+if REPLICA_ALIASES:
+    DATABASE_ROUTERS = ["pacesetter.core.db_router.ReplicaRouter"]
+    # Which database a request's reads may use; right after SecurityMiddleware, before anything reads.
+    MIDDLEWARE.insert(1, "pacesetter.core.db_router.ReplicaReadMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,7 +195,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files go through Django's storage API (FileField), so several app hosts share them by mounting
+# one directory (NFS, a shared volume) named here; the default is inside the data directory.
+MEDIA_ROOT = Path(os.getenv("PACESETTER_MEDIA_ROOT", DATA_DIR / "media")).resolve()
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -222,6 +239,17 @@ if REDIS_URL:
         "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": envint("PACESETTER_TASK_TIMEOUT_SECONDS", "3600")}
     }
     TASKS = {"default": {"BACKEND": "pacesetter.core.rq.RetryingRQBackend", "QUEUES": ["default"]}}
+if REDIS_URL:
+    # Several app hosts: one cache and the sessions in Redis (a host that restarts loses no sign-in, and any
+    # host answers any request). Rate limits and lockouts count stored rows in the database already.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("PACESETTER_CACHE_PREFIX", "pacesetter"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 # An import larger than this many rows is validated by the worker, with a progress bar.
 IMPORT_INLINE_MAX_ROWS = envint("PACESETTER_IMPORT_INLINE_MAX_ROWS", "2000")
 

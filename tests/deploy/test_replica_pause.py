@@ -1,0 +1,94 @@
+"""Against a real PostgreSQL streaming replica (`.ci/replica start`, then PACESETTER_DATABASE_URL on the
+pair's primary and PACESETTER_REPLICA_URLS on its replica): with replay paused on the replica, the person
+who just wrote still sees the write on the list page (their reads stay on the primary), while a colleague who
+wrote nothing reads the stale replica until replay resumes. Skipped without a replica; .ci/run fails on a skip.
+"""
+
+import time
+
+import dj_database_url
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.urls import reverse
+
+from pacesetter.core.db_router import COOKIE, replica_aliases
+from pacesetter.orgs.enums import Role
+from tests.factories import make_user
+
+pytestmark = [
+    pytest.mark.skipif(not settings.REPLICA_URLS, reason="no PACESETTER_REPLICA_URLS (see .ci/replica)"),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica1"]),
+]
+
+
+@pytest.fixture
+def replica():
+    """The replica1 alias pointed at the real replica's copy of the test database (not the test mirror)."""
+    conn = connections["replica1"]
+    mirrored = conn.settings_dict
+    real = dj_database_url.parse(settings.REPLICA_URLS[0])
+    conn.close()
+    conn.settings_dict = {**mirrored, "HOST": real["HOST"], "PORT": real["PORT"], "TEST": {"MIRROR": None}}
+    with conn.cursor() as c:
+        c.execute("SELECT pg_is_in_recovery()")
+        assert c.fetchone()[0], "PACESETTER_REPLICA_URLS must name a hot standby"
+    assert replica_aliases() == ["replica1"]
+    try:
+        yield conn
+    finally:
+        with conn.cursor() as c:
+            c.execute("SELECT pg_wal_replay_resume()")
+        conn.close()
+        conn.settings_dict = mirrored
+
+
+def caught_up(replica) -> None:
+    with connections["default"].cursor() as c:
+        c.execute("SELECT pg_current_wal_lsn()")
+        lsn = c.fetchone()[0]
+    for _ in range(100):
+        with replica.cursor() as c:
+            c.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0", [lsn])
+            if c.fetchone()[0]:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the replica did not catch up in 10 s")
+
+
+def paused(replica) -> None:
+    with replica.cursor() as c:
+        c.execute("SELECT pg_wal_replay_pause()")
+    for _ in range(100):
+        with replica.cursor() as c:
+            c.execute("SELECT pg_get_wal_replay_pause_state()")
+            if c.fetchone()[0] == "paused":
+                return
+        time.sleep(0.1)
+    raise AssertionError("replay did not pause")
+
+
+def test_a_writer_reads_their_own_write_while_replay_is_paused(city, client_for, replica):
+    colleague = make_user("office2", Role.OFFICE, city.city)
+    writer, other = client_for(city.office), client_for(colleague)
+    caught_up(replica)
+    assert other.get(reverse("campaigns:campaign-list")).status_code == 200
+    paused(replica)
+
+    name = "复制延迟验证活动"
+    response = writer.post(
+        reverse("campaigns:campaign-create"),
+        {"name": name, "organisation": city.city.name, "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert COOKIE in response.cookies
+    list_url = reverse("campaigns:campaign-list")
+    assert name in writer.get(list_url).content.decode()  # the writer: from the primary
+    assert name not in other.get(list_url).content.decode()  # the colleague: the paused replica
+    writer.cookies.pop(COOKIE)
+    assert name not in writer.get(list_url).content.decode()  # without the cookie the writer reads it too
+
+    with replica.cursor() as c:
+        c.execute("SELECT pg_wal_replay_resume()")
+    caught_up(replica)
+    assert name in other.get(list_url).content.decode()
