@@ -60,6 +60,9 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # points (积分)
+    POINTS_MANAGE = "points.manage", _("设定积分年度和积分规则")
+    POINTS_AWARD = "points.award", _("手工加减分、审核党员积分申报")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +83,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # points (积分)
+            Cap.POINTS_AWARD,
         }
     ),
     Role.LEADER: frozenset(
