@@ -328,7 +328,7 @@ def claim_file(
     rule_id: Form[int],
     text: Form[str],
     occurred_on: Form[datetime.date | None] = None,
-    evidence: File[UploadedFile] | None = None,
+    evidence: UploadedFile | None = File(None),  # noqa: B008 (django-ninja's way to declare a file part)
 ):
     """Multipart: rule_id, text, occurred_on, and optionally `evidence` (a photo, PDF or Office file)."""
     rule = selectors.rule_get_for(request.user, rule_id)

@@ -9,7 +9,7 @@ from .enums import ClaimAction, EventType, ManualBy
 
 
 class PeriodForm(BootstrapMixin, forms.Form):
-    campaign = forms.ModelChoiceField(label=_("活动"), queryset=None)
+    campaign: forms.ModelChoiceField = forms.ModelChoiceField(label=_("活动"), queryset=None)
     year = forms.CharField(label=_("年度"), max_length=12)
 
     def __init__(self, *args, campaigns, **kwargs):
@@ -29,7 +29,7 @@ class RuleForm(BootstrapMixin, forms.Form):
 
 
 class AwardForm(BootstrapMixin, forms.Form):
-    rule = forms.ModelChoiceField(label=_("积分规则"), queryset=None)
+    rule: forms.ModelChoiceField = forms.ModelChoiceField(label=_("积分规则"), queryset=None)
     points = forms.CharField(label=_("分值"), max_length=12, required=False, help_text=_("留空按规则分值"))
     reason = forms.CharField(label=_("事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_on = forms.DateField(
@@ -42,7 +42,7 @@ class AwardForm(BootstrapMixin, forms.Form):
 
 
 class ClaimForm(BootstrapMixin, forms.Form):
-    rule = forms.ModelChoiceField(label=_("申报事项"), queryset=None)
+    rule: forms.ModelChoiceField = forms.ModelChoiceField(label=_("申报事项"), queryset=None)
     occurred_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("申报事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     evidence = forms.FileField(label=_("佐证材料（照片或文件）"), required=False)

@@ -1,6 +1,7 @@
 """Reads of the points ledger: periods and rules, a member's account, claims, standings with ties and sample
 size, and `points_totals`, the one-query source the assessment scorecard can register."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -151,7 +152,7 @@ def rank(rows: list, key) -> list:
 
 def member_standing(org: Organisation, period: PointPeriod) -> Standing:
     """Members on the roster of `org` (a branch), ranked by their total in the period; zero counts."""
-    members = list(
+    members: list = list(
         Member.objects.filter(organisation=org, is_active=True)
         .annotate(
             points=Coalesce(Sum("point_entries__points", filter=Q(point_entries__period=period)), Value(0))
@@ -198,8 +199,11 @@ def org_standing(
 
 
 class _Row:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    """One organisation of a standing (from .values(); ranked in Python)."""
+
+    def __init__(self, *, id, name, sector, member_count, points, per_member):  # noqa: A002
+        self.id, self.name, self.sector = id, name, sector
+        self.member_count, self.points, self.per_member = member_count, points, float(per_member)
         self.rank = 0
         self.tied = False
 
@@ -212,6 +216,7 @@ def points_totals(*, period: PointPeriod, root: Organisation, per: str = "member
     {organisation id: total of its own members} (per="org"). Members and organisations without points are
     absent (count them as 0). The assessment app registers this as a scorecard source.
     """
+    rows: Iterable[tuple[int, int]]
     if per == "member":
         rows = (
             PointEntry.objects.filter(subtree_q(root.path, "organisation__path"), period=period)
