@@ -17,6 +17,7 @@ from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
 from .people import router as people_router
 from .plans import router as plans_router
+from .points import router as points_router
 from .progress import router as progress_router
 from .records import router as records_router
 from .supervision import router as supervision_router
@@ -100,3 +101,4 @@ api.add_router("/", progress_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", complaints_router)
+api.add_router("/", points_router)

@@ -66,6 +66,9 @@ class Cap(models.TextChoices):
     EVALUATION_RECTIFY = "evaluation.rectify", _("报送群众评议整改措施")
     # complaints (reports branch): read cases in scope — handlers, and inspectors read-only
     CASE_VIEW = "case.view", _("查看群众反映件")
+    # points (积分)
+    POINTS_MANAGE = "points.manage", _("设定积分年度和积分规则")
+    POINTS_AWARD = "points.award", _("手工加减分、审核党员积分申报")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -92,6 +95,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.EVALUATION_RECTIFY,
             # complaints (reports branch)
             Cap.CASE_VIEW,
+            # points (积分)
+            Cap.POINTS_AWARD,
         }
     ),
     Role.LEADER: frozenset(

@@ -37,6 +37,15 @@ MENU = [
         ],
     ),
     (
+        _("积分"),
+        "trophy",
+        [
+            ("points:home", _("我的积分"), "trophy", None),
+            ("points:claim-queue", _("积分申报审核"), "patch-check", Cap.POINTS_AWARD),
+            ("points:period-list", _("积分年度与规则"), "sliders", Cap.POINTS_MANAGE),
+        ],
+    ),
+    (
         _("点评督查"),
         "binoculars",
         [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PointsConfig(AppConfig):
+    name = "pacesetter.points"
+    label = "points"
+    verbose_name = "积分"
