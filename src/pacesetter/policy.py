@@ -23,6 +23,7 @@ from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
+from pacesetter.publicity.access import RULES as PUBLICITY_RULES
 from pacesetter.records.access import RULES as RECORD_RULES
 from pacesetter.supervision.access import RULES as SUPERVISION_RULES
 
@@ -115,6 +116,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **EVALUATION_RULES,
     **SUPERVISION_RULES,
     **COMPLAINT_RULES,
+    **PUBLICITY_RULES,
 }
 
 

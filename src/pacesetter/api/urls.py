@@ -18,6 +18,7 @@ from .orgs import router as orgs_router
 from .people import router as people_router
 from .plans import router as plans_router
 from .progress import router as progress_router
+from .publicity import router as publicity_router
 from .records import router as records_router
 from .supervision import router as supervision_router
 
@@ -100,3 +101,4 @@ api.add_router("/", progress_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", complaints_router)
+api.add_router("/", publicity_router)

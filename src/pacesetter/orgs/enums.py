@@ -33,6 +33,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("联系领导")
     INSPECTOR = "inspector", _("督查人员")
     MEMBER = "member", _("党员")
+    # publicity: an editor publishes to the public site and accepts information sent up (宣传编辑)
+    EDITOR = "editor", _("宣传编辑")
 
 
 class Cap(models.TextChoices):
@@ -60,6 +62,9 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # publicity: drafting (secretaries) and publishing (the office, an editor)
+    PUBLICITY_DRAFT = "publicity.draft", _("撰写报送信息和宣传稿件")
+    PUBLICITY_PUBLISH = "publicity.publish", _("采用信息、审核发布宣传稿件")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +85,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # publicity
+            Cap.PUBLICITY_DRAFT,
         }
     ),
     Role.LEADER: frozenset(
@@ -105,6 +112,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     ),
     # A member logs their own records; what they may see of them is checked object by object.
     Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),
+    # publicity: the editor drafts and publishes inside the subtree of their grant
+    Role.EDITOR: frozenset(
+        {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.PUBLICITY_DRAFT, Cap.PUBLICITY_PUBLISH}
+    ),
 }
 
 # Sector names as organisation departments write them in spreadsheets.

@@ -1,0 +1,14 @@
+import pytest
+
+from pacesetter.orgs.enums import Role
+from tests.factories import make_user
+
+
+@pytest.fixture
+def editor(city):
+    return make_user("editor", Role.EDITOR, city.city)
+
+
+@pytest.fixture
+def school_secretary(city):
+    return make_user("school_secretary", Role.SECRETARY, city.school)
