@@ -12,3 +12,9 @@ def editor(city):
 @pytest.fixture
 def school_secretary(city):
     return make_user("school_secretary", Role.SECRETARY, city.school)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -113,6 +113,7 @@ class SearchKind(models.TextChoices):
     ARTICLE = "article", _("文章")
     COMMITMENT = "commitment", _("公开承诺")
     ORGANISATION = "organisation", _("党组织")
+    EXEMPLAR = "exemplar", _("先进典型")
 
 
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
@@ -122,3 +123,42 @@ PHOTOS_PER_ITEM = 9
 TITLE_LIMIT = 200
 BODY_LIMIT = 50_000
 SEARCH_QUERY_LIMIT = 100
+
+
+class BulletinStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已印发")
+
+
+class BulletinAction(models.TextChoices):
+    ISSUE = "issue", _("印发")
+
+
+BULLETIN_TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (BulletinStatus.DRAFT, BulletinAction.ISSUE): Transition(BulletinStatus.ISSUED, _EDITOR),
+}
+BULLETIN_ISSUER_DEFAULT = "创先争优活动领导小组办公室"
+
+
+class ExemplarKind(models.TextChoices):
+    ORGANISATION = "org", _("先进基层党组织")
+    MEMBER = "member", _("优秀共产党员")
+
+
+class CultivationLevel(models.TextChoices):
+    """A model's standing (培育 → 县级 → 市级 → 省级), raised one level at a time (晋档升级)."""
+
+    CULTIVATING = "cultivating", _("培育")
+    COUNTY = "county", _("县级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+
+
+CL = CultivationLevel
+# level → the next one; exemplars.promote is the only code that changes Exemplar.level, and it reads only this.
+LEVEL_NEXT: dict[str, str] = {CL.CULTIVATING: CL.COUNTY, CL.COUNTY: CL.CITY, CL.CITY: CL.PROVINCE}
+# Which office awards a level: the depth in the organisation tree of the organisation its office grant is on
+# (the platform's root is the city committee, depth 0; districts and counties are depth 1). 省级 lies above the
+# platform: the city office records it from the province's decision (a document number is then required).
+LEVEL_AWARD_DEPTH: dict[str, int] = {CL.COUNTY: 1, CL.CITY: 0, CL.PROVINCE: 0}
+PUBLIC_LEVELS = frozenset({CL.COUNTY, CL.CITY, CL.PROVINCE})

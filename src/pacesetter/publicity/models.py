@@ -7,9 +7,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.models import Organisation
 
-from .enums import ArticleStatus, EventKind, ItemKind, ItemStatus, SearchKind, Section
+from .enums import (
+    ArticleStatus,
+    BulletinStatus,
+    CultivationLevel,
+    EventKind,
+    ExemplarKind,
+    ItemKind,
+    ItemStatus,
+    SearchKind,
+    Section,
+)
 
 
 class InfoItem(models.Model):
@@ -160,3 +171,120 @@ class SearchDoc(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Bulletin(models.Model):
+    """An issue of the information bulletin (简报): accepted items and campaign figures, numbered 第N期 per
+    issuer per year from 1 without gaps. The number is given when the issue is printed (印发), so a draft
+    thrown away leaves no gap; the unique constraint refuses a second issue with the same number."""
+
+    issuer = models.ForeignKey(
+        Organisation, verbose_name=_("编印单位"), on_delete=models.PROTECT, related_name="bulletins"
+    )
+    issuer_name = models.CharField(_("编印单位名称"), max_length=60)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("本期标题"), max_length=200)
+    editor = models.CharField(_("编辑"), max_length=60)
+    intro = models.TextField(_("按语"), blank=True)
+    figures = models.TextField(_("活动进展数据"), blank=True)
+    report_to = models.CharField(_("报"), max_length=300, blank=True)
+    copy_to = models.CharField(_("送"), max_length=300, blank=True)
+    distribute_to = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("发"), blank=True)
+    items = models.ManyToManyField(InfoItem, related_name="bulletins", verbose_name=_("采用信息"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-number", "-id"]
+        verbose_name = _("简报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"], name="publicity_bulletin_number_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(number__isnull=False) & models.Q(year__isnull=False)),
+                name="publicity_bulletin_issued_numbered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def number_label(self) -> str:
+        return f"第{self.number}期" if self.number else "（未编号）"
+
+
+class Exemplar(models.Model):
+    """A model (典型): an exemplary organisation or member, tagged by sector, trade and post so that every
+    organisation and member can find one like them; its cultivation level changes only through
+    publicity.exemplars.exemplar_promote (one ExemplarLevelEvent each)."""
+
+    kind = models.CharField(_("类别"), max_length=10, choices=ExemplarKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="exemplars"
+    )
+    member = models.ForeignKey(
+        "orgs.Member",
+        verbose_name=_("党员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("名称"), max_length=120)
+    sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices)
+    trade = models.CharField(_("行业"), max_length=40, blank=True)
+    post = models.CharField(_("岗位"), max_length=40, blank=True)
+    summary = models.TextField(_("主要事迹"))
+    level = models.CharField(
+        _("培育层级"), max_length=20, choices=CultivationLevel.choices, default=CultivationLevel.CULTIVATING
+    )
+    level_since = models.DateField(_("定级日期"))
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="exemplars", verbose_name=_("相关报道")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-level_since", "-id"]
+        verbose_name = _("先进典型")
+        indexes = [models.Index(fields=["sector", "trade", "post"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.level != CultivationLevel.CULTIVATING
+
+
+class ExemplarLevelEvent(models.Model):
+    """One step of a model's history: registered for cultivation, or raised a level, by whom and when."""
+
+    exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="history")
+    from_level = models.CharField(max_length=20, choices=CultivationLevel.choices, blank=True)
+    to_level = models.CharField(max_length=20, choices=CultivationLevel.choices)
+    awarded_on = models.DateField()
+    awarded_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    document = models.CharField(_("文件"), max_length=120, blank=True)
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("典型培育记录")
+
+    def __str__(self):
+        return f"{self.exemplar} → {self.to_level}"

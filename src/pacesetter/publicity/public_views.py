@@ -11,8 +11,8 @@ from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 
 from . import documents, search, selectors
-from .enums import SearchKind, Section
-from .forms import SearchForm
+from .enums import ArticleStatus, SearchKind, Section
+from .forms import FindModelForm, SearchForm
 from .models import Photo
 
 
@@ -67,3 +67,23 @@ def photo(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def exemplars_like(request):
+    """找榜样: public models by sector, trade and post."""
+    form = FindModelForm(request.GET or None)
+    d = form.cleaned_data if form.is_valid() else {}
+    found = selectors.exemplars_like(
+        sector=d.get("sector", ""), trade=d.get("trade", ""), post=d.get("post", "")
+    )
+    return render(request, "publicity/public/exemplars.html", {"form": form, "found": found})
+
+
+def exemplar(request, pk):
+    e = selectors.public_exemplar_get(pk)
+    articles = e.articles.filter(status=ArticleStatus.PUBLISHED).order_by("-published_at")
+    return render(
+        request,
+        "publicity/public/exemplar.html",
+        {"e": e, "history": e.history.select_related("awarded_by"), "articles": articles},
+    )

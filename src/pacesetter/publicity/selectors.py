@@ -10,8 +10,8 @@ from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
 
 from . import search
-from .enums import ArticleStatus, ItemStatus, SearchKind
-from .models import Article, InfoItem
+from .enums import PUBLIC_LEVELS, ArticleStatus, BulletinStatus, CultivationLevel, ItemStatus, SearchKind
+from .models import Article, Bulletin, Exemplar, InfoItem
 
 _READ_CAPS = (Cap.PUBLICITY_DRAFT, Cap.PUBLICITY_PUBLISH)
 
@@ -139,3 +139,102 @@ def related_hits(article: Article, *, limit: int = 5) -> list[search.Hit]:
     if not words:
         return []
     return search.search_words(words, limit=limit, exclude=(SearchKind.ARTICLE, article.pk), match_any=True)
+
+
+# ------------------------------------------------------------------ bulletins
+
+
+def bulletin_list_for(user, *, year: int | None = None) -> QuerySet[Bulletin]:
+    """Issues the user edits (publishing scope over the issuer) and issued ones sent to an organisation in
+    their view, newest first; `year` for the archive."""
+    sent_to_me = Q(status=BulletinStatus.ISSUED) & Q(
+        pk__in=Bulletin.distribute_to.through.objects.filter(
+            scope_q(user, Cap.ORG_VIEW, "organisation__path")
+        ).values("bulletin_id")
+    )
+    qs = Bulletin.objects.filter(scope_q(user, Cap.PUBLICITY_PUBLISH, "issuer__path") | sent_to_me)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.select_related("issuer").order_by("-year", "-number", "-id")
+
+
+def bulletin_get_for(user, pk) -> Bulletin:
+    b = bulletin_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if b is None:
+        raise NotFoundError()
+    return b
+
+
+def bulletin_years_for(user) -> list[int]:
+    return sorted(
+        {y for y in bulletin_list_for(user).values_list("year", flat=True) if y is not None}, reverse=True
+    )
+
+
+def accepted_items_for_bulletin(user, issuer: Organisation) -> QuerySet[InfoItem]:
+    return (
+        InfoItem.objects.filter(subtree_q(issuer.path, "organisation__path"), status=ItemStatus.ACCEPTED)
+        .filter(scope_q(user, Cap.PUBLICITY_PUBLISH, "organisation__path"))
+        .select_related("organisation")
+        .order_by("-accepted_at")
+    )
+
+
+# ------------------------------------------------------------------ exemplary cases
+
+
+def exemplar_list_for(user, *, level: str = "") -> QuerySet[Exemplar]:
+    qs = Exemplar.objects.filter(_scope(user, "organisation__path")).select_related("organisation")
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def exemplar_get_for(user, pk) -> Exemplar:
+    e = exemplar_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if e is None:
+        raise NotFoundError()
+    return e
+
+
+def public_exemplar_get(pk) -> Exemplar:
+    e = (
+        Exemplar.objects.filter(level__in=PUBLIC_LEVELS).select_related("organisation").filter(pk=pk).first()
+        if str(pk).isdigit() and int(pk) < 2**63
+        else None
+    )
+    if e is None:
+        raise NotFoundError()
+    return e
+
+
+_LEVEL_RANK = {lvl: n for n, lvl in enumerate(CultivationLevel.values)}
+
+
+def exemplars_like(*, sector: str = "", trade: str = "", post: str = "", limit: int = 20) -> list[Exemplar]:
+    """ "Find a model like me" (找榜样): public models sharing the sector, trade or post, the closest first
+    (more attributes in common), then the higher level, then the most recent."""
+    trade, post = (trade or "").strip()[:40], (post or "").strip()[:40]
+    q = Q()
+    if sector:
+        q |= Q(sector=sector)
+    if trade:
+        q |= Q(trade__icontains=trade)
+    if post:
+        q |= Q(post__icontains=post)
+    qs = Exemplar.objects.filter(level__in=PUBLIC_LEVELS).select_related("organisation")
+    if q:
+        qs = qs.filter(q)
+    rows = list(qs.order_by("-level_since", "-id")[:500])
+
+    def closeness(e: Exemplar) -> tuple[int, int]:
+        same = sum(
+            [
+                bool(sector) and e.sector == sector,
+                bool(trade) and trade in e.trade,
+                bool(post) and post in e.post,
+            ]
+        )
+        return (-same, -_LEVEL_RANK[e.level])
+
+    return sorted(rows, key=closeness)[:limit]

@@ -14,7 +14,7 @@ from pacesetter.orgs.models import Organisation
 
 from . import search
 from .enums import ArticleStatus, SearchKind
-from .models import Article, SearchDoc
+from .models import Article, Exemplar, SearchDoc
 from .text import plain
 
 CHUNK = 2000
@@ -63,6 +63,31 @@ def _org_docs(qs) -> Iterator[dict]:
         }
 
 
+def _exemplar_docs(qs) -> Iterator[dict]:
+    for e in qs.select_related("organisation").iterator(chunk_size=CHUNK):
+        yield {
+            "kind": SearchKind.EXEMPLAR,
+            "object_id": e.pk,
+            "title": e.name,
+            "body": "\n".join(
+                filter(
+                    None,
+                    [
+                        e.get_level_display(),
+                        e.get_sector_display(),
+                        e.trade,
+                        e.post,
+                        e.organisation.name,
+                        e.summary,
+                    ],
+                )
+            ),
+            "url": reverse("news:exemplar", args=[e.pk]),
+            "is_public": e.is_public,
+            "tags": " ".join(filter(None, [e.trade, e.post])),
+        }
+
+
 def _build(d: dict) -> SearchDoc:
     t, b, g = search.segment(d["title"]), search.segment(d["body"]), search.segment(d["tags"])
     return SearchDoc(
@@ -97,6 +122,7 @@ def rebuild(kinds: Iterable[str] = tuple(SearchKind.values)) -> dict[str, int]:
         SearchKind.ARTICLE: lambda: _article_docs(Article.objects.all()),
         SearchKind.COMMITMENT: lambda: _commitment_docs(Commitment.objects.all()),
         SearchKind.ORGANISATION: lambda: _org_docs(Organisation.objects.all()),
+        SearchKind.EXEMPLAR: lambda: _exemplar_docs(Exemplar.objects.all()),
     }
     counts: dict[str, int] = {}
     with transaction.atomic():
