@@ -24,6 +24,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
 from pacesetter.plans.access import RULES as PLAN_RULES
 from pacesetter.points.access import RULES as POINT_RULES
+from pacesetter.publicity.access import RULES as PUBLICITY_RULES
 from pacesetter.records.access import RULES as RECORD_RULES
 from pacesetter.supervision.access import RULES as SUPERVISION_RULES
 
@@ -117,6 +118,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **SUPERVISION_RULES,
     **COMPLAINT_RULES,
     **POINT_RULES,
+    **PUBLICITY_RULES,
 }
 
 

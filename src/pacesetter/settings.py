@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pacesetter.supervision",
     "pacesetter.complaints",
     "pacesetter.points",
+    "pacesetter.publicity",
     "pacesetter.web",
 ]
 

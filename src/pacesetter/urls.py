@@ -26,6 +26,8 @@ urlpatterns = [
     path("complaints/", include("pacesetter.complaints.urls")),
     path("r/", include("pacesetter.complaints.public_urls")),
     path("points/", include("pacesetter.points.urls")),
+    path("publicity/", include("pacesetter.publicity.urls")),
+    path("news/", include("pacesetter.publicity.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

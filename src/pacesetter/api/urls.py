@@ -19,6 +19,7 @@ from .people import router as people_router
 from .plans import router as plans_router
 from .points import router as points_router
 from .progress import router as progress_router
+from .publicity import router as publicity_router
 from .records import router as records_router
 from .supervision import router as supervision_router
 
@@ -102,3 +103,4 @@ api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", complaints_router)
 api.add_router("/", points_router)
+api.add_router("/", publicity_router)

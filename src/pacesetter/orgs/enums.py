@@ -33,6 +33,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("联系领导")
     INSPECTOR = "inspector", _("督查人员")
     MEMBER = "member", _("党员")
+    # publicity: an editor publishes to the public site and accepts information sent up (宣传编辑)
+    EDITOR = "editor", _("宣传编辑")
 
 
 class Cap(models.TextChoices):
@@ -69,6 +71,9 @@ class Cap(models.TextChoices):
     # points (积分)
     POINTS_MANAGE = "points.manage", _("设定积分年度和积分规则")
     POINTS_AWARD = "points.award", _("手工加减分、审核党员积分申报")
+    # publicity: drafting (secretaries) and publishing (the office, an editor)
+    PUBLICITY_DRAFT = "publicity.draft", _("撰写报送信息和宣传稿件")
+    PUBLICITY_PUBLISH = "publicity.publish", _("采用信息、审核发布宣传稿件")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -97,6 +102,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.CASE_VIEW,
             # points (积分)
             Cap.POINTS_AWARD,
+            # publicity
+            Cap.PUBLICITY_DRAFT,
         }
     ),
     Role.LEADER: frozenset(
@@ -128,6 +135,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     ),
     # A member logs their own records; what they may see of them is checked object by object.
     Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),
+    # publicity: the editor drafts and publishes inside the subtree of their grant
+    Role.EDITOR: frozenset(
+        {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.PUBLICITY_DRAFT, Cap.PUBLICITY_PUBLISH}
+    ),
 }
 
 # Sector names as organisation departments write them in spreadsheets.

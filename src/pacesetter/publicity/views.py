@@ -1,0 +1,430 @@
+"""Pages for publicity inside the platform: information items (信息报送) and articles, drafting and review."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.forms import refusals_on
+from pacesetter.core.paging import paginate
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import org_get_for, org_list_for, scope_paths, subtree_q
+
+from . import bulletins, exemplars, selectors, services
+from .enums import (
+    ARTICLE_TRANSITIONS,
+    ITEM_TRANSITIONS,
+    LEVEL_NEXT,
+    ArticleAction,
+    BulletinStatus,
+    CultivationLevel,
+    ItemAction,
+    ItemStatus,
+    Party,
+)
+from .forms import ArticleForm, BulletinForm, ExemplarForm, ItemForm, PromoteForm, TransitionForm
+from .models import Photo
+from .rules import article_parties, can_publish_for, item_parties
+
+PER_PAGE = 20
+
+
+def _draft_orgs(user):
+    return org_list_for(user, cap=Cap.PUBLICITY_DRAFT, include_inactive=False).order_by("path")[:500]
+
+
+def _actions(table, status, parties, choices) -> list:
+    return [choices(a) for (s, a), t in table.items() if s == status and parties & t.parties]
+
+
+def item_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in ItemStatus.values else ""
+    page = paginate(request, selectors.item_list_for(request.user, status=status), PER_PAGE)
+    queue = list(selectors.item_review_queue_for(request.user)[:50])
+    return render(
+        request,
+        "publicity/item_list.html",
+        {"page": page, "queue": queue, "status": status, "statuses": ItemStatus.choices},
+    )
+
+
+def item_create(request):
+    orgs = list(_draft_orgs(request.user))
+    form = ItemForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            d = form.cleaned_data
+            item = services.item_create(
+                actor=request.user,
+                organisation=org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT),
+                kind=d["kind"],
+                title=d["title"],
+                body=d["body"],
+                photos=request.FILES.getlist("photos"),
+            )
+            messages.success(request, _("信息已保存为草稿"))
+            return redirect("publicity:item-detail", item.pk)
+    return render(request, "publicity/item_form.html", {"form": form})
+
+
+def item_detail(request, pk):
+    item = selectors.item_get_for(request.user, pk)
+    parties = item_parties(request.user, item.organisation)
+    actions = _actions(ITEM_TRANSITIONS, item.status, parties, ItemAction)
+    return render(
+        request,
+        "publicity/item_detail.html",
+        {
+            "item": item,
+            "actions": actions,
+            "may_convert": item.status == ItemStatus.ACCEPTED and Party.EDITOR in parties,
+        },
+    )
+
+
+def item_edit(request, pk):
+    item = selectors.item_get_for(request.user, pk)
+    orgs = [item.organisation]
+    initial = {
+        "organisation": item.organisation_id,
+        "kind": item.kind,
+        "title": item.title,
+        "body": item.body,
+    }
+    form = ItemForm(request.POST or None, request.FILES or None, orgs=orgs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            d = form.cleaned_data
+            services.item_update(
+                actor=request.user,
+                item=item,
+                kind=d["kind"],
+                title=d["title"],
+                body=d["body"],
+                photos=request.FILES.getlist("photos"),
+            )
+            messages.success(request, _("已保存"))
+            return redirect("publicity:item-detail", item.pk)
+    return render(request, "publicity/item_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def item_transition(request, pk):
+    item = selectors.item_get_for(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            services.item_transition(
+                actor=request.user,
+                item=item,
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("操作成功"))
+            return redirect("publicity:item-detail", item.pk)
+    for e in form.errors.values():
+        messages.error(request, " ".join(e))
+    return redirect("publicity:item-detail", item.pk)
+
+
+@require_POST
+def item_to_article(request, pk):
+    item = selectors.item_get_for(request.user, pk)
+    form = TransitionForm({"action": "convert"})
+    with refusals_on(form):
+        article = services.article_from_item(actor=request.user, item=item)
+        messages.success(request, _("已转为稿件草稿，请编辑后提交审核"))
+        return redirect("publicity:article-detail", article.pk)
+    messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("publicity:item-detail", item.pk)
+
+
+def article_list(request):
+    page = paginate(request, selectors.article_list_for(request.user), PER_PAGE)
+    queue = list(selectors.article_review_queue_for(request.user)[:50])
+    return render(request, "publicity/article_list.html", {"page": page, "queue": queue})
+
+
+def _article_call(request, form, article=None):
+    d = form.cleaned_data
+    fields = {
+        k: d[k] for k in ("section", "title", "summary", "body", "event_kind", "event_date", "event_place")
+    }
+    photos = request.FILES.getlist("photos")
+    if article is None:
+        org = org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT)
+        return services.article_create(
+            actor=request.user, organisation=org, tags=d["tags"], photos=photos, **fields
+        )
+    return services.article_update(
+        actor=request.user, article=article, tags=d["tags"], photos=photos, **fields
+    )
+
+
+def article_create(request):
+    form = ArticleForm(request.POST or None, request.FILES or None, orgs=list(_draft_orgs(request.user)))
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            article = _article_call(request, form)
+            messages.success(request, _("稿件已保存为草稿"))
+            return redirect("publicity:article-detail", article.pk)
+    return render(request, "publicity/article_form.html", {"form": form})
+
+
+def article_edit(request, pk):
+    article = selectors.article_get_for(request.user, pk)
+    initial = {
+        "organisation": article.organisation_id,
+        "tags": "、".join(t.name for t in article.tags.all()),
+        **{
+            k: getattr(article, k)
+            for k in ("section", "title", "summary", "body", "event_kind", "event_date", "event_place")
+        },
+    }
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, orgs=[article.organisation], initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            _article_call(request, form, article)
+            messages.success(request, _("已保存"))
+            return redirect("publicity:article-detail", article.pk)
+    return render(request, "publicity/article_form.html", {"form": form, "article": article})
+
+
+def article_detail(request, pk):
+    article = selectors.article_get_for(request.user, pk)
+    parties = article_parties(request.user, article.organisation)
+    actions = _actions(ARTICLE_TRANSITIONS, article.status, parties, ArticleAction)
+    return render(request, "publicity/article_detail.html", {"article": article, "actions": actions})
+
+
+@require_POST
+def article_transition(request, pk):
+    article = selectors.article_get_for(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            services.article_transition(
+                actor=request.user,
+                article=article,
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("操作成功"))
+            return redirect("publicity:article-detail", article.pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect("publicity:article-detail", article.pk)
+
+
+def photo(request, pk):
+    """A photo of an item or article the user may see (drafts included)."""
+    p = Photo.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if p is None:
+        raise NotFoundError()
+    if p.item_id:
+        selectors.item_get_for(request.user, p.item_id)
+    else:
+        selectors.article_get_for(request.user, p.article_id)
+    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ------------------------------------------------------------------ bulletins
+
+
+def _issuer(request):
+    """The organisation whose bulletins this user edits: their top publishing grant."""
+    paths = scope_paths(request.user, Cap.PUBLICITY_PUBLISH)
+    org = Organisation.objects.filter(path__in=paths[:1]).first()
+    if org is None:
+        raise NotFoundError()
+    return org
+
+
+def _bulletin_form(request, issuer, **kw):
+    from pacesetter.campaigns.windows import campaigns_covering
+
+    items = list(selectors.accepted_items_for_bulletin(request.user, issuer)[:200])
+    orgs = list(
+        Organisation.objects.filter(
+            subtree_q(issuer.path), is_active=True, depth__lte=issuer.depth + 2
+        ).order_by("path")[:500]
+    )
+    return BulletinForm(
+        request.POST or None, items=items, orgs=orgs, campaigns=list(campaigns_covering(issuer)), **kw
+    )
+
+
+def bulletin_list(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    page = paginate(request, selectors.bulletin_list_for(request.user, year=year), PER_PAGE)
+    return render(
+        request,
+        "publicity/bulletin_list.html",
+        {"page": page, "year": year, "years": selectors.bulletin_years_for(request.user)},
+    )
+
+
+def bulletin_create(request):
+    from pacesetter.campaigns.models import Campaign
+
+    issuer = _issuer(request)
+    form = _bulletin_form(request, issuer)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusals_on(form):
+            campaign = Campaign.objects.filter(pk=d["campaign"]).first() if d["campaign"] else None
+            b = bulletins.bulletin_create(
+                actor=request.user,
+                issuer=issuer,
+                campaign=campaign,
+                **{
+                    k: d[k]
+                    for k in ("title", "editor", "intro", "report_to", "copy_to", "items", "distribute_to")
+                },
+            )
+            messages.success(request, _("简报草稿已生成"))
+            return redirect("publicity:bulletin-detail", b.pk)
+    return render(request, "publicity/bulletin_form.html", {"form": form, "issuer": issuer})
+
+
+def bulletin_detail(request, pk):
+    b = selectors.bulletin_get_for(request.user, pk)
+    may_edit = b.status == BulletinStatus.DRAFT and can_publish_for(request.user, b.issuer)
+    items = b.items.select_related("organisation").order_by("accepted_at", "id")
+    return render(
+        request,
+        "publicity/bulletin_detail.html",
+        {"b": b, "may_edit": may_edit, "items": items, "distribute": b.distribute_to.order_by("path")},
+    )
+
+
+def bulletin_edit(request, pk):
+    b = selectors.bulletin_get_for(request.user, pk)
+    initial = {
+        **{k: getattr(b, k) for k in ("title", "editor", "intro", "report_to", "copy_to")},
+        "items": list(b.items.values_list("pk", flat=True)),
+        "distribute_to": list(b.distribute_to.values_list("pk", flat=True)),
+    }
+    form = _bulletin_form(request, b.issuer, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusals_on(form):
+            bulletins.bulletin_update(
+                actor=request.user,
+                bulletin=b,
+                refresh_figures=d["refresh_figures"],
+                **{
+                    k: d[k]
+                    for k in ("title", "editor", "intro", "report_to", "copy_to", "items", "distribute_to")
+                },
+            )
+            messages.success(request, _("已保存"))
+            return redirect("publicity:bulletin-detail", b.pk)
+    return render(request, "publicity/bulletin_form.html", {"form": form, "issuer": b.issuer, "b": b})
+
+
+@require_POST
+def bulletin_issue(request, pk):
+    b = selectors.bulletin_get_for(request.user, pk)
+    form = TransitionForm({"action": "issue"})
+    with refusals_on(form):
+        b = bulletins.bulletin_issue(actor=request.user, bulletin=b)
+        messages.success(request, _("已印发：%(n)s") % {"n": b.number_label})
+        return redirect("publicity:bulletin-detail", b.pk)
+    messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("publicity:bulletin-detail", b.pk)
+
+
+def bulletin_docx(request, pk):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from pacesetter.documents.word import DOCX_MIME
+
+    b = selectors.bulletin_get_for(request.user, pk)
+    response = HttpResponse(bulletins.bulletin_docx(b), content_type=DOCX_MIME)
+    name = f"简报{b.year or ''}{b.number_label}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# ------------------------------------------------------------------ exemplary cases
+
+
+def exemplar_list(request):
+    level = request.GET.get("level", "")
+    level = level if level in CultivationLevel.values else ""
+    page = paginate(request, selectors.exemplar_list_for(request.user, level=level), PER_PAGE)
+    return render(
+        request,
+        "publicity/exemplar_list.html",
+        {"page": page, "level": level, "levels": CultivationLevel.choices},
+    )
+
+
+def exemplar_create(request):
+    form = ExemplarForm(request.POST or None, orgs=list(_draft_orgs(request.user)))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusals_on(form):
+            org = org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT)
+            member = None
+            if d["member_name"]:
+                found = list(
+                    Member.objects.filter(organisation=org, name=d["member_name"], is_active=True)[:2]
+                )
+                if len(found) != 1:
+                    raise ValidationError(
+                        _("“%(org)s”没有（或有不止一名）叫“%(n)s”的党员")
+                        % {"org": org.name, "n": d["member_name"]},
+                        field="member_name",
+                    )
+                member = found[0]
+            e = exemplars.exemplar_register(
+                actor=request.user,
+                organisation=org,
+                member=member,
+                **{k: d[k] for k in ("name", "sector", "trade", "post", "summary")},
+            )
+            messages.success(request, _("典型已登记（培育）"))
+            return redirect("publicity:exemplar-detail", e.pk)
+    return render(request, "publicity/exemplar_form.html", {"form": form})
+
+
+def exemplar_detail(request, pk):
+    e = selectors.exemplar_get_for(request.user, pk)
+    nxt = LEVEL_NEXT.get(e.level)
+    may_promote = nxt is not None and exemplars.awarding_office(request.user, e, nxt) is not None
+    form = PromoteForm(initial={"level": nxt, "awarded_on": timezone.localdate()}) if may_promote else None
+    return render(
+        request,
+        "publicity/exemplar_detail.html",
+        {"e": e, "history": e.history.select_related("awarded_by"), "form": form, "next": nxt},
+    )
+
+
+@require_POST
+def exemplar_promote(request, pk):
+    e = selectors.exemplar_get_for(request.user, pk)
+    form = PromoteForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            exemplars.exemplar_promote(actor=request.user, exemplar=e, **form.cleaned_data)
+            messages.success(request, _("已晋升"))
+            return redirect("publicity:exemplar-detail", e.pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect("publicity:exemplar-detail", e.pk)
