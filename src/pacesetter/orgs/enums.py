@@ -60,6 +60,9 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # honours (评选表彰)
+    HONOURS_MANAGE = "honours.manage", _("组织评选表彰（类别、名额、公示、表彰决定）")
+    HONOURS_NOMINATE = "honours.nominate", _("推荐和逐级审核评选对象")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +83,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # honours
+            Cap.HONOURS_NOMINATE,
         }
     ),
     Role.LEADER: frozenset(
