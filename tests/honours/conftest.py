@@ -42,7 +42,9 @@ def campaign(city):
         ends_on=today + datetime.timedelta(days=400),
         status=CampaignStatus.ACTIVE,
     )
-    stage = Stage.objects.create(campaign=c, name="第一阶段", starts_on=c.starts_on, ends_on=c.ends_on, order=1)
+    stage = Stage.objects.create(
+        campaign=c, name="第一阶段", starts_on=c.starts_on, ends_on=c.ends_on, order=1
+    )
     Step.objects.create(
         campaign=c,
         stage=stage,

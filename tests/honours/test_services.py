@@ -62,8 +62,12 @@ def test_nomination_inside_quota_subtree_and_rules(city, programme):
     cat = programme.categories.get(name="先进基层党组织")
     with pytest.raises(ValidationError) as e:
         services.nomination_create(
-            actor=city.secretary, category=cat, nominator=city.district, subject_org=city.district,
-            summary="一二三四五六七八九十", deed=DEED,
+            actor=city.secretary,
+            category=cat,
+            nominator=city.district,
+            subject_org=city.district,
+            summary="一二三四五六七八九十",
+            deed=DEED,
         )
     assert e.value.field == "category" and "已用完" in str(e.value.message)
     # a secretary of another subtree cannot nominate in the district's name
@@ -74,7 +78,12 @@ def test_nomination_inside_quota_subtree_and_rules(city, programme):
 def test_ineligible_nominee_is_refused_with_the_rule(city, programme):
     cat = programme.categories.get(name="优秀共产党员")
     services.category_save(
-        actor=city.office, programme=programme, category=cat, name=cat.name, subject=cat.subject, quota=cat.quota,
+        actor=city.office,
+        programme=programme,
+        category=cat,
+        name=cat.name,
+        subject=cat.subject,
+        quota=cat.quota,
         rules=[{"rule": Rule.PARTY_YEARS, "years": 5}],
     )
     city.teacher.joined_on = timezone.localdate() - datetime.timedelta(days=365)
@@ -87,7 +96,14 @@ def test_ineligible_nominee_is_refused_with_the_rule(city, programme):
 
 def test_unknown_rule_and_bad_quota_are_refused(city, programme):
     with pytest.raises(ValidationError) as e:
-        services.category_save(actor=city.office, programme=programme, name="x", subject="org", quota=1, rules=[{"rule": "magic"}])
+        services.category_save(
+            actor=city.office,
+            programme=programme,
+            name="x",
+            subject="org",
+            quota=1,
+            rules=[{"rule": "magic"}],
+        )
     assert e.value.field == "rules"
     with pytest.raises(ValidationError) as e:
         services.category_save(actor=city.office, programme=programme, name="x", subject="org", quota=10**9)
@@ -103,13 +119,24 @@ def test_review_climbs_level_by_level_to_the_final_list(city, programme, school_
         services.nomination_review(actor=school_secretary, nomination=n, action="approve")
     n = services.nomination_review(actor=city.secretary, nomination=n, action="return", comment="请补充事迹")
     assert n.status == NominationStatus.RETURNED
-    n = services.nomination_resubmit(actor=school_secretary, nomination=n, deed=DEED + "补充。", summary=n.summary)
+    n = services.nomination_resubmit(
+        actor=school_secretary, nomination=n, deed=DEED + "补充。", summary=n.summary
+    )
     n = services.nomination_review(actor=city.secretary, nomination=n, action="approve")
     assert n.status == NominationStatus.UNDER_REVIEW and n.reviewer == city.city
     n = services.nomination_review(actor=city.office, nomination=n, action="approve")
     assert n.status == NominationStatus.SHORTLISTED and n.reviewer is None
-    assert [e.action for e in n.events.all()] == ["nominate", "return", "resubmit", "approve", "approve", "approve"]
-    assert AuditEntry.objects.filter(action__startswith="honours.nomination.", object_id=str(n.pk)).count() == 5
+    assert [e.action for e in n.events.all()] == [
+        "nominate",
+        "return",
+        "resubmit",
+        "approve",
+        "approve",
+        "approve",
+    ]
+    assert (
+        AuditEntry.objects.filter(action__startswith="honours.nomination.", object_id=str(n.pk)).count() == 5
+    )
 
 
 def test_public_recommendation_counts_once_per_person(city, programme, sms_outbox):
@@ -151,7 +178,14 @@ def test_notice_objection_pauses_then_clears_and_decision_commends(city, program
     assert b.status == NominationStatus.IN_NOTICE
     # the objection is verified as untrue and closed: b is cleared; a supplementary decision commends b
     cases.case_acknowledge(actor=city.office, case=case)
-    cases.case_verify(actor=city.office, case=case, checked="查阅考勤和评议记录", checked_by="市委组织部 张明", finding=Finding.FALSE, evidence="考勤表")
+    cases.case_verify(
+        actor=city.office,
+        case=case,
+        checked="查阅考勤和评议记录",
+        checked_by="市委组织部 张明",
+        finding=Finding.FALSE,
+        evidence="考勤表",
+    )
     cases.case_close(actor=city.office, case=case)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -162,9 +196,18 @@ def test_notice_objection_pauses_then_clears_and_decision_commends(city, program
 
 def test_upheld_objection_removes_with_public_note(city, programme):
     p, a, b = _to_notice(city, programme)
-    case, _pw = services.objection_file(nomination=a, text="该支部有整改事项长期未落实，群众反映强烈，请核查。", ip="10.0.0.2")
+    case, _pw = services.objection_file(
+        nomination=a, text="该支部有整改事项长期未落实，群众反映强烈，请核查。", ip="10.0.0.2"
+    )
     cases.case_acknowledge(actor=city.office, case=case)
-    cases.case_verify(actor=city.office, case=case, checked="实地核查", checked_by="市委组织部 张明", finding=Finding.TRUE, evidence="整改台账")
+    cases.case_verify(
+        actor=city.office,
+        case=case,
+        checked="实地核查",
+        checked_by="市委组织部 张明",
+        finding=Finding.TRUE,
+        evidence="整改台账",
+    )
     assert services.objection_state(services.objections_for([a.pk])[a.pk]) == "open"
     n = services.nomination_remove(actor=city.office, nomination=a, note="经核查异议属实，取消拟表彰资格")
     assert n.status == NominationStatus.REMOVED and n.removal_note
@@ -174,7 +217,9 @@ def test_objection_after_the_period_is_refused(city, programme):
     p, a, b = _to_notice(city, programme)
     with pytest.raises(StateError):
         services.objection_file(
-            nomination=a, text="公示结束后才提出的异议，应当不予受理并告知。", ip="10.0.0.3",
+            nomination=a,
+            text="公示结束后才提出的异议，应当不予受理并告知。",
+            ip="10.0.0.3",
             now=timezone.now() + datetime.timedelta(days=8),
         )
     with pytest.raises(ValidationError) as e:

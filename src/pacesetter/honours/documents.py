@@ -1,6 +1,8 @@
 """The documents of a commendation: the 公示 notice, the 表彰决定 (GB/T 9704, list grouped by category) and
 the certificates (one A4 landscape page per honoree, each with its number and a QR code to its honour-roll entry)."""
 
+from typing import Any
+
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt, RGBColor
@@ -37,12 +39,15 @@ def _grouped(nominations):
 def notice_docx(programme: Programme, nominations) -> bytes:
     """公示: name, gender, organisation with its parent, post and a short deed — never 身份证号, phone or
     birth date — the period and where to object."""
-    doc = new_document()
+    starts, ends = programme.notice_starts_on, programme.notice_ends_on
+    if starts is None or ends is None:
+        raise ValueError("the notice has not started")
+    doc: Any = new_document()
     add_title(doc, f"关于{programme.title}拟表彰对象的公示")
     add_paragraph(
         doc,
         f"根据评选工作安排，经各级党组织推荐、逐级审核，{programme.issuer_name}确定了{programme.title}拟表彰对象，"
-        f"现予以公示。公示期为 {cn_date(programme.notice_starts_on)}至{cn_date(programme.notice_ends_on)}"
+        f"现予以公示。公示期为 {cn_date(starts)}至{cn_date(ends)}"
         "（截止当日 24 时）。公示期间，对公示对象有异议的，可通过公示页面或扫描二维码实名或匿名反映，"
         "实名反映的将予以答复。反映问题要实事求是、具体清楚。",
     )
@@ -57,13 +62,13 @@ def notice_docx(programme: Programme, nominations) -> bytes:
             ],
             size_pt=10.5,
         )
-    add_signature_date(doc, cn_date(programme.notice_starts_on), issuer=programme.issuer_name)
+    add_signature_date(doc, cn_date(starts), issuer=programme.issuer_name)
     return to_bytes(doc)
 
 
 def decision_docx(decision: Decision, honours) -> bytes:
     programme = decision.programme
-    doc = new_document()
+    doc: Any = new_document()
     add_issuer_mark(doc, f"{programme.issuer_name}文件")
     add_doc_number(doc, decision.number)
     add_title(doc, decision.title)
@@ -104,7 +109,7 @@ def decision_docx(decision: Decision, honours) -> bytes:
 def certificates_docx(honours, *, url_for) -> bytes:
     """One page per honoree: 荣誉证书, the name, the honour, the issuer and date, the number and a QR code
     that opens the honour-roll entry (`url_for(honour)` gives the absolute address)."""
-    doc = new_document()
+    doc: Any = new_document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)

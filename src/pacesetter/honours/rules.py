@@ -23,12 +23,13 @@ def parties_for(user, nomination: Nomination) -> set[str]:
     if org_in_scope(user, nomination.nominator, Cap.HONOURS_NOMINATE):
         parties.add(Party.NOMINATOR)
     # Nobody reviews a nomination of their own organisation: the reviewer is always a level up.
+    reviewer = nomination.reviewer
     if (
-        nomination.reviewer_id
-        and nomination.reviewer_id != nomination.nominator_id
+        reviewer is not None
+        and reviewer.pk != nomination.nominator_id
         and (
-            org_in_scope(user, nomination.reviewer, Cap.HONOURS_NOMINATE)
-            or org_in_scope(user, nomination.reviewer, Cap.HONOURS_MANAGE)
+            org_in_scope(user, reviewer, Cap.HONOURS_NOMINATE)
+            or org_in_scope(user, reviewer, Cap.HONOURS_MANAGE)
         )
     ):
         parties.add(Party.REVIEWER)

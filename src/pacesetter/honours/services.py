@@ -183,7 +183,9 @@ def category_save(
     if not isinstance(quota, int) or not 1 <= quota <= 10_000:
         raise ValidationError(_("名额应为 1 至 10000 的整数"), field="quota")
     rules = eligibility.validate_rules(list(rules), subject)
-    clash = Category.objects.filter(programme=programme, name=name).exclude(pk=getattr(category, "pk", None))
+    clash = Category.objects.filter(programme=programme, name=name)
+    if category is not None:
+        clash = clash.exclude(pk=category.pk)
     if clash.exists():
         raise ValidationError(_("已有名为“%(n)s”的表彰类别") % {"n": name}, field="name")
     if category is not None:
@@ -230,7 +232,7 @@ def quota_usage(category: Category, org: Organisation) -> dict:
 @transaction.atomic
 def quota_allocate(*, actor, category: Category, organisation: Organisation, amount: int) -> Quota | None:
     """Give `organisation` places in `category` from its parent's share (0 takes them back)."""
-    programme = category.programme
+    programme = Programme.objects.get(pk=category.programme_id)
     parent = organisation.parent
     if (
         parent is None
@@ -401,7 +403,7 @@ def _subject_fields(category: Category, nominator: Organisation, subject_org, su
 
 
 def _first_reviewer(programme: Programme, nominator: Organisation) -> Organisation:
-    if nominator.pk == programme.organisation_id or nominator.parent_id is None:
+    if nominator.pk == programme.organisation_id or nominator.parent is None:
         return programme.organisation
     return nominator.parent
 
@@ -435,7 +437,7 @@ def nomination_create(
     """推荐: within the nominator's places, inside the step's window, eligible by the category's rules."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    programme = category.programme
+    programme = Programme.objects.get(pk=category.programme_id)  # its status as stored now
     if not org_in_scope(actor, nominator, Cap.HONOURS_NOMINATE):
         raise PermissionDeniedError(
             _("只有%(o)s的书记或活动办公室可以以该单位名义推荐") % {"o": nominator.name}
@@ -504,7 +506,7 @@ def nomination_create(
         after={"status": n.status, "category": category.name},
         scope_path=n.path,
     )
-    reviewers = _secretaries(n.reviewer)
+    reviewers = _secretaries(n.reviewer) if n.reviewer is not None else []
     url = reverse("honours:nomination-detail", args=[n.pk])
     transaction.on_commit(
         lambda: notify(
@@ -529,6 +531,8 @@ def nomination_review(*, actor, nomination: Nomination, action: str, comment: st
     if action != NominationAction.APPROVE:
         return _transition(actor, nomination, action, comment=comment)
     reviewer = nomination.reviewer
+    if reviewer is None:
+        raise StateError(_("该推荐对象不在审核中"))
     if reviewer.pk == programme.organisation_id:
         n = _transition(actor, nomination, action, comment=comment, reviewer=None)
         before = n.status
@@ -605,6 +609,7 @@ def notice_is_running(programme: Programme, *, now=None) -> bool:
     return (
         programme.status == ProgrammeStatus.NOTICE
         and programme.notice_starts_on is not None
+        and programme.notice_ends_on is not None
         and programme.notice_starts_on <= today <= programme.notice_ends_on
     )
 
@@ -752,6 +757,7 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
     """发布表彰决定 for every nominee whose 公示 ended without an open or upheld objection. The period cannot
     end early; paused nominees wait for a supplementary decision (or are removed)."""
     _require_office(actor, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)  # the dates as stored now
     now = now or timezone.now()
     today = timezone.localdate(now)
     number = _text(number, "number", _("文号"), limit=40)
@@ -768,7 +774,7 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
     if not cleared:
         raise ValidationError(_("没有公示期满且无异议（或异议已了结）的对象"), field="nominations")
     supplementary = programme.decisions.exists()
-    default = (_("关于%(t)s的补充表彰决定") if supplementary else _("关于%(t)s的表彰决定")) % {
+    default = (_("关于%(t)s的补充表彰决定") if supplementary else _("关于%(t)s的决定")) % {
         "t": programme.title
     }
     title = _text(title or default, "title", _("标题"), limit=160)
@@ -785,7 +791,7 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
     for n in cleared:
         seq += 1
         n = _transition(actor, n, NominationAction.COMMEND)
-        org = n.subject_org or n.subject_member.organisation
+        org = n.subject_org if n.subject_org is not None else n.subject_member.organisation  # type: ignore[union-attr]
         Honour.objects.create(
             nomination=n,
             decision=decision,

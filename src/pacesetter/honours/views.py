@@ -1,6 +1,7 @@
 """Pages of commendation for the office, the nominating and reviewing organisations."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from .forms import (
     ResubmitForm,
     ReviewForm,
 )
-from .models import Category, Decision, Honour
+from .models import Category, Decision, Honour, Quota
 from .rules import is_office, parties_for
 
 
@@ -246,9 +247,13 @@ def _resolve_subject(user, category: Category, text: str):
 
 def nomination_create(request, pk):
     p = selectors.programme_get_for(request.user, pk)
-    nominators = org_list_for(request.user, cap=Cap.HONOURS_NOMINATE, include_inactive=False).order_by(
-        "path"
-    )[:200]
+    # Those that can nominate: the organisations with places in this programme (and the office itself).
+    with_places = Quota.objects.filter(category__programme=p).values("organisation")
+    nominators = (
+        org_list_for(request.user, cap=Cap.HONOURS_NOMINATE, include_inactive=False)
+        .filter(Q(pk__in=with_places) | Q(pk=p.organisation_id))
+        .order_by("path")
+    )
     form = NominationForm(
         request.POST or None, request.FILES or None, categories=p.categories.all(), nominators=nominators
     )

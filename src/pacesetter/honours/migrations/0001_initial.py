@@ -7,190 +7,464 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0003_alter_pairing_started_on'),
-        ('orgs', '0001_initial'),
+        ("campaigns", "0003_alter_pairing_started_on"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='表彰类别')),
-                ('subject', models.CharField(choices=[('org', '集体（党组织）'), ('member', '个人（党员）')], max_length=8, verbose_name='表彰对象')),
-                ('quota', models.PositiveIntegerField(verbose_name='名额')),
-                ('rules', models.JSONField(blank=True, default=list, verbose_name='评选条件')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="表彰类别")),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("org", "集体（党组织）"), ("member", "个人（党员）")],
+                        max_length=8,
+                        verbose_name="表彰对象",
+                    ),
+                ),
+                ("quota", models.PositiveIntegerField(verbose_name="名额")),
+                ("rules", models.JSONField(blank=True, default=list, verbose_name="评选条件")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['programme', 'position', 'pk'],
+                "ordering": ["programme", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('display_name', models.CharField(max_length=120, verbose_name='姓名/名称')),
-                ('gender', models.CharField(blank=True, max_length=4, verbose_name='性别')),
-                ('org_label', models.CharField(max_length=300, verbose_name='所在单位')),
-                ('post', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('deed', models.TextField(verbose_name='先进事迹')),
-                ('summary', models.CharField(max_length=200, verbose_name='事迹简介（公示用）')),
-                ('status', models.CharField(choices=[('review', '逐级审核中'), ('returned', '已退回修改'), ('rejected', '未通过'), ('shortlisted', '已确定为拟表彰对象'), ('notice', '公示中'), ('commended', '已表彰'), ('removed', '已取消')], default='review', max_length=12, verbose_name='状态')),
-                ('recommendations', models.PositiveIntegerField(default=0, verbose_name='群众推荐数')),
-                ('removal_note', models.CharField(blank=True, max_length=300, verbose_name='取消说明（公开）')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='honours.category')),
-                ('nominator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='推荐单位')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('subject_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.member', verbose_name='推荐的党员')),
-                ('subject_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='推荐的组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255)),
+                ("display_name", models.CharField(max_length=120, verbose_name="姓名/名称")),
+                ("gender", models.CharField(blank=True, max_length=4, verbose_name="性别")),
+                ("org_label", models.CharField(max_length=300, verbose_name="所在单位")),
+                ("post", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("deed", models.TextField(verbose_name="先进事迹")),
+                ("summary", models.CharField(max_length=200, verbose_name="事迹简介（公示用）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("review", "逐级审核中"),
+                            ("returned", "已退回修改"),
+                            ("rejected", "未通过"),
+                            ("shortlisted", "已确定为拟表彰对象"),
+                            ("notice", "公示中"),
+                            ("commended", "已表彰"),
+                            ("removed", "已取消"),
+                        ],
+                        default="review",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("recommendations", models.PositiveIntegerField(default=0, verbose_name="群众推荐数")),
+                (
+                    "removal_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="取消说明（公开）"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="honours.category",
+                    ),
+                ),
+                (
+                    "nominator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="推荐单位",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "subject_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.member",
+                        verbose_name="推荐的党员",
+                    ),
+                ),
+                (
+                    "subject_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="推荐的组织",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category__position', 'pk'],
+                "ordering": ["category__position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NominationEvent',
+            name="NominationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('nominate', '推荐'), ('approve', '审核通过'), ('return', '退回修改'), ('reject', '不予通过'), ('resubmit', '修改后重新报送'), ('announce', '列入公示'), ('commend', '表彰'), ('remove', '取消拟表彰资格')], max_length=12)),
-                ('before', models.CharField(blank=True, max_length=12)),
-                ('after', models.CharField(max_length=12)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('comment', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nomination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='honours.nomination')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("nominate", "推荐"),
+                            ("approve", "审核通过"),
+                            ("return", "退回修改"),
+                            ("reject", "不予通过"),
+                            ("resubmit", "修改后重新报送"),
+                            ("announce", "列入公示"),
+                            ("commend", "表彰"),
+                            ("remove", "取消拟表彰资格"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("before", models.CharField(blank=True, max_length=12)),
+                ("after", models.CharField(max_length=12)),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("comment", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="honours.nomination",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NominationPhoto',
+            name="NominationPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='honours/%Y/%m/')),
-                ('name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('nomination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='honours.nomination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="honours/%Y/%m/")),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="honours.nomination",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('issuer_name', models.CharField(max_length=60, verbose_name='发文机关')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('status', models.CharField(choices=[('draft', '筹备中'), ('nominating', '推荐评选中'), ('notice', '公示中'), ('decided', '已表彰')], default='draft', max_length=12, verbose_name='状态')),
-                ('nominate_until', models.DateField(verbose_name='推荐截止日期')),
-                ('notice_days', models.PositiveSmallIntegerField(default=7, verbose_name='公示天数')),
-                ('notice_starts_on', models.DateField(blank=True, null=True, verbose_name='公示开始日期')),
-                ('notice_ends_on', models.DateField(blank=True, null=True, verbose_name='公示截止日期（当日 24 时）')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='主办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                ("issuer_name", models.CharField(max_length=60, verbose_name="发文机关")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "筹备中"),
+                            ("nominating", "推荐评选中"),
+                            ("notice", "公示中"),
+                            ("decided", "已表彰"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("nominate_until", models.DateField(verbose_name="推荐截止日期")),
+                ("notice_days", models.PositiveSmallIntegerField(default=7, verbose_name="公示天数")),
+                ("notice_starts_on", models.DateField(blank=True, null=True, verbose_name="公示开始日期")),
+                (
+                    "notice_ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="公示截止日期（当日 24 时）"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaigns.campaign"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="主办单位",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-pk'],
+                "ordering": ["-year", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='nomination',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='honours.programme'),
+            model_name="nomination",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="nominations",
+                to="honours.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, verbose_name='文号')),
-                ('title', models.CharField(max_length=160, verbose_name='标题')),
-                ('supplementary', models.BooleanField(default=False, verbose_name='补充决定')),
-                ('issued_on', models.DateField(verbose_name='发文日期')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='honours.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, verbose_name="文号")),
+                ("title", models.CharField(max_length=160, verbose_name="标题")),
+                ("supplementary", models.BooleanField(default=False, verbose_name="补充决定")),
+                ("issued_on", models.DateField(verbose_name="发文日期")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="honours.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['issued_on', 'pk'],
+                "ordering": ["issued_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='category',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='honours.programme'),
+            model_name="category",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="categories", to="honours.programme"
+            ),
         ),
         migrations.CreateModel(
-            name='Quota',
+            name="Quota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.PositiveIntegerField(verbose_name='名额')),
-                ('allocated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotas', to='honours.category')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.PositiveIntegerField(verbose_name="名额")),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotas",
+                        to="honours.category",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Honour',
+            name="Honour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certificate_no', models.CharField(max_length=32, unique=True, verbose_name='证书编号')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('title', models.CharField(max_length=60, verbose_name='荣誉称号')),
-                ('display_name', models.CharField(max_length=120, verbose_name='姓名/名称')),
-                ('org_label', models.CharField(max_length=300, verbose_name='所在单位')),
-                ('path', models.CharField(max_length=255)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='honours', to='honours.decision')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.member')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('nomination', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='honour', to='honours.nomination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("certificate_no", models.CharField(max_length=32, unique=True, verbose_name="证书编号")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("title", models.CharField(max_length=60, verbose_name="荣誉称号")),
+                ("display_name", models.CharField(max_length=120, verbose_name="姓名/名称")),
+                ("org_label", models.CharField(max_length=300, verbose_name="所在单位")),
+                ("path", models.CharField(max_length=255)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="honours",
+                        to="honours.decision",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.member",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="honour",
+                        to="honours.nomination",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', 'certificate_no'],
-                'indexes': [models.Index(fields=['year', 'path'], name='honours_hon_year_d7b9d0_idx')],
+                "ordering": ["-year", "certificate_no"],
+                "indexes": [models.Index(fields=["year", "path"], name="honours_hon_year_d7b9d0_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['programme', 'status'], name='honours_nom_program_59118b_idx'),
+            model_name="nomination",
+            index=models.Index(fields=["programme", "status"], name="honours_nom_program_59118b_idx"),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['programme', 'path'], name='honours_nom_program_4e9139_idx'),
+            model_name="nomination",
+            index=models.Index(fields=["programme", "path"], name="honours_nom_program_4e9139_idx"),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_org__isnull', False), models.Q(('status__in', ['rejected', 'removed']), _negated=True)), fields=('programme', 'subject_org'), name='honours_nomination_one_per_org'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("subject_org__isnull", False),
+                    models.Q(("status__in", ["rejected", "removed"]), _negated=True),
+                ),
+                fields=("programme", "subject_org"),
+                name="honours_nomination_one_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_member__isnull', False), models.Q(('status__in', ['rejected', 'removed']), _negated=True)), fields=('programme', 'subject_member'), name='honours_nomination_one_per_member'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("subject_member__isnull", False),
+                    models.Q(("status__in", ["rejected", "removed"]), _negated=True),
+                ),
+                fields=("programme", "subject_member"),
+                name="honours_nomination_one_per_member",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(('subject_org__isnull', True), ('subject_member__isnull', True), _connector='XOR'), name='honours_nomination_one_subject'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("subject_org__isnull", True), ("subject_member__isnull", True), _connector="XOR"
+                ),
+                name="honours_nomination_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('programme', 'number'), name='honours_decision_unique_number'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "number"), name="honours_decision_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='honours_category_unique_name'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "name"), name="honours_category_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quota',
-            constraint=models.UniqueConstraint(fields=('category', 'organisation'), name='honours_quota_unique_org'),
+            model_name="quota",
+            constraint=models.UniqueConstraint(
+                fields=("category", "organisation"), name="honours_quota_unique_org"
+            ),
         ),
     ]
