@@ -129,7 +129,13 @@ class Nomination(models.Model):
     class Meta:
         ordering = ["category__position", "pk"]
         indexes = [
-            models.Index(fields=["programme", "status"]),
+            # the review lists: one status, by category, most recommended first
+            models.Index(
+                fields=["programme", "status", "category", "-recommendations", "id"],
+                name="honours_nom_queue_idx",
+            ),
+            # the public lists: by category in nomination order
+            models.Index(fields=["programme", "status", "category", "id"], name="honours_nom_public_idx"),
             models.Index(fields=["programme", "path"]),
         ]
         constraints = [

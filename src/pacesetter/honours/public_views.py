@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError
 from pacesetter.core.middleware import client_ip
+from pacesetter.core.paging import paginate
 from pacesetter.orgs.models import Organisation
 
 from . import selectors, services
 from .enums import OBJECTION_MAX, OBJECTION_MIN, ProgrammeStatus
 from .forms import ObjectionForm
 
+PER_PAGE = 100
 PERSON_SESSION = (
     "honours_person"  # the phone key confirmed in this browser, so a second nominee needs no new code
 )
@@ -22,7 +24,8 @@ PERSON_SESSION = (
 
 def programme(request, pk):
     p = selectors.public_programme_get(pk)
-    nominations = list(selectors.public_nominations(p))
+    page = paginate(request, selectors.public_nominations(p), PER_PAGE)
+    nominations = page.items
     objections = (
         services.objections_for([n.pk for n in nominations]) if p.status != ProgrammeStatus.NOMINATING else {}
     )
@@ -35,6 +38,7 @@ def programme(request, pk):
         "honours/public/programme.html",
         {
             "p": p,
+            "page": page,
             "groups": groups,
             "notice_running": services.notice_is_running(p),
             "confirmed": request.session.get(PERSON_SESSION, {}),

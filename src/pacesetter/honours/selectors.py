@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT
-from pacesetter.orgs.selectors import scope_paths, scope_q
+from pacesetter.orgs.selectors import org_in_scope, scope_paths, scope_q
 
 from .enums import NominationStatus, ProgrammeStatus
 from .models import Honour, Nomination, Programme
@@ -36,16 +36,15 @@ def nomination_list_for(
     user, programme: Programme, *, status: str = "", category=None
 ) -> QuerySet[Nomination]:
     """Nominations in the user's scope (by the nominating organisation), with what the lists show."""
-    qs = Nomination.objects.filter(programme=programme).filter(
-        scope_q(user, Cap.HONOURS_NOMINATE) | scope_q(user, Cap.HONOURS_MANAGE) | scope_q(user, Cap.ORG_VIEW)
-    )
+    qs = Nomination.objects.filter(programme=programme)
+    if not org_in_scope(user, programme.organisation, Cap.ORG_VIEW):  # the commending office sees them all
+        qs = qs.filter(scope_q(user, Cap.ORG_VIEW))
     if status in NominationStatus.values:
         qs = qs.filter(status=status)
     if category is not None:
         qs = qs.filter(category=category)
-    return qs.select_related("category", "nominator", "reviewer").order_by(
-        "category__position", "-recommendations", "pk"
-    )
+    # In nomination order: an index order whatever the filters (the review lists sort by recommendations).
+    return qs.select_related("category", "nominator", "reviewer").order_by("pk")
 
 
 def review_queue_for(user, programme: Programme) -> QuerySet[Nomination]:
@@ -58,7 +57,7 @@ def review_queue_for(user, programme: Programme) -> QuerySet[Nomination]:
         .filter(q)
         .exclude(reviewer=None)
         .select_related("category", "nominator", "reviewer")
-        .order_by("category__position", "-recommendations", "pk")
+        .order_by("category_id", "-recommendations", "pk")
     )
 
 
@@ -116,7 +115,7 @@ def public_nominations(programme: Programme) -> QuerySet[Nomination]:
             "category__position",
             "programme_id",
         )
-        .order_by("category__position", "pk")
+        .order_by("category_id", "pk")
     )
 
 

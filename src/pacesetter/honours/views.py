@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.windows import campaign_nearest
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import refusals_on
+from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
@@ -72,30 +73,41 @@ def programme_list(request):
 def _programme_context(request, p, **forms) -> dict:
     office = is_office(request.user, p)
     categories = list(p.categories.all())
-    nominator_orgs = list(org_list_for(request.user, cap=Cap.HONOURS_NOMINATE, include_inactive=False)[:50])
-    usage = []
-    for org in nominator_orgs[:10]:
-        for c in categories:
-            u = services.quota_usage(c, org)
-            if u["granted"]:
-                usage.append({"org": org, "category": c, **u})
-    nominations = selectors.nomination_list_for(request.user, p, status=request.GET.get("status", ""))
-    decisions = list(p.decisions.all())
-    objections = services.objections_for(
-        [n.pk for n in nominations if n.status == NominationStatus.IN_NOTICE]
+    # The places of the organisations the user acts for (their grants' own organisations), at most ten.
+    mine = (
+        Quota.objects.filter(
+            category__programme=p, organisation__path__in=scope_paths(request.user, Cap.HONOURS_NOMINATE)
+        )
+        .select_related("organisation", "category")
+        .order_by("organisation__path", "category__position")[:10]
     )
-    rows = [(n, services.objection_state(objections.get(n.pk, []))) for n in nominations[:500]]
+    usage = [
+        {"org": q.organisation, "category": q.category, **services.quota_usage(q.category, q.organisation)}
+        for q in mine
+    ]
+    # What the commending organisation passed down (one level: its children), one query.
+    passed: dict[int, list] = {}
+    for q in (
+        Quota.objects.filter(category__programme=p, allocated_by=p.organisation)
+        .select_related("organisation")
+        .order_by("organisation__path")[:500]
+    ):
+        passed.setdefault(q.category_id, []).append(q)
+    page = paginate(
+        request, selectors.nomination_list_for(request.user, p, status=request.GET.get("status", "")), 100
+    )
+    decisions = list(p.decisions.all())
+    objections = services.objections_for([n.pk for n in page.items if n.status == NominationStatus.IN_NOTICE])
+    rows = [(n, services.objection_state(objections.get(n.pk, []))) for n in page.items]
     return {
         "p": p,
         "office": office,
         "categories": categories,
-        "allocations": [
-            (c, list(c.quotas.select_related("organisation").order_by("organisation__path")[:200]))
-            for c in categories
-        ],
+        "allocations": [(c, passed.get(c.pk, [])) for c in categories],
         "usage": usage,
         "rows": rows,
-        "queue_count": selectors.review_queue_for(request.user, p).count(),
+        "page": page,
+        "queue_waiting": selectors.review_queue_for(request.user, p).exists(),
         "decisions": decisions,
         "statuses": NominationStatus.choices,
         "category_form": forms.get("category_form") or (CategoryForm() if office else None),
@@ -371,8 +383,5 @@ def nomination_remove(request, pk):
 
 def review_queue(request, pk):
     p = selectors.programme_get_for(request.user, pk)
-    return render(
-        request,
-        "honours/review_queue.html",
-        {"p": p, "rows": selectors.review_queue_for(request.user, p)[:500]},
-    )
+    page = paginate(request, selectors.review_queue_for(request.user, p), 100)
+    return render(request, "honours/review_queue.html", {"p": p, "rows": page.items, "page": page})
