@@ -97,6 +97,8 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
         "member_id": city.teacher.pk,
         "grant_id": grant.pk,
         "kind": "members",
+        "certificate_no": "2011-001-0001",
+        "nomination_pk": 1,
     }
     for prefix in ("orgs:import-",):
         for name in POLICY:

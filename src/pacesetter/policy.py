@@ -19,6 +19,7 @@ from pacesetter.complaints.access import RULES as COMPLAINT_RULES
 from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.core.otp import confirmed_device
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
+from pacesetter.honours.access import RULES as HONOUR_RULES
 from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
@@ -119,6 +120,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **COMPLAINT_RULES,
     **POINT_RULES,
     **PUBLICITY_RULES,
+    **HONOUR_RULES,
 }
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pacesetter.complaints",
     "pacesetter.points",
     "pacesetter.publicity",
+    "pacesetter.honours",
     "pacesetter.web",
 ]
 

@@ -521,7 +521,9 @@ def reset() -> int:
         if root is not None:
             from .campaign import remove_campaign
             from .complaints import remove_cases
+            from .honours import remove_honours
 
+            remove_honours(root)  # programmes name the campaign, organisations and members
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)

@@ -74,6 +74,9 @@ class Cap(models.TextChoices):
     # publicity: drafting (secretaries) and publishing (the office, an editor)
     PUBLICITY_DRAFT = "publicity.draft", _("撰写报送信息和宣传稿件")
     PUBLICITY_PUBLISH = "publicity.publish", _("采用信息、审核发布宣传稿件")
+    # honours (评选表彰)
+    HONOURS_MANAGE = "honours.manage", _("组织评选表彰（类别、名额、公示、表彰决定）")
+    HONOURS_NOMINATE = "honours.nominate", _("推荐和逐级审核评选对象")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -104,6 +107,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.POINTS_AWARD,
             # publicity
             Cap.PUBLICITY_DRAFT,
+            # honours
+            Cap.HONOURS_NOMINATE,
         }
     ),
     Role.LEADER: frozenset(

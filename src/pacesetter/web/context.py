@@ -59,6 +59,7 @@ MENU = [
             ("complaints:case-list", _("群众反映"), "envelope-exclamation", Cap.CASE_VIEW),
             ("complaints:triage-queue", _("反映分办"), "inboxes", Cap.CASE_TRIAGE),
             ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_VIEW),
+            ("honours:programme-list", _("评选表彰"), "award", Cap.HONOURS_NOMINATE),
         ],
     ),
     (

@@ -1,0 +1,97 @@
+"""Eligibility rules of a category (评选条件): rule types fixed in code, parameters per category.
+
+`check(category, org=…, member=…, today=…)` raises a ValidationError naming the rule that failed, so a
+nominator hears exactly why a nominee is refused.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from pacesetter.core.errors import ValidationError
+
+from .enums import Rule, Subject
+
+
+def validate_rules(rules, subject: str) -> list[dict]:
+    """A category's rules as stored; refuses an unknown rule type or a parameter out of range."""
+    if not isinstance(rules, list):
+        raise ValidationError(_("评选条件格式不正确"), field="rules")
+    clean = []
+    for item in rules:
+        code = item.get("rule") if isinstance(item, dict) else item
+        if code not in Rule.values:
+            raise ValidationError(_("未知的评选条件：%(r)s") % {"r": str(code)[:40]}, field="rules")
+        row: dict = {"rule": code}
+        if code == Rule.PARTY_YEARS:
+            if subject != Subject.MEMBER:
+                raise ValidationError(_("“党龄”条件只适用于个人类别"), field="rules")
+            years = item.get("years") if isinstance(item, dict) else None
+            if not isinstance(years, int) or not 1 <= years <= 70:
+                raise ValidationError(_("党龄年数应为 1 至 70 的整数"), field="rules")
+            row["years"] = years
+        if code == Rule.ORG_TYPE:
+            from pacesetter.orgs.enums import OrgType
+
+            types = item.get("types") if isinstance(item, dict) else None
+            if subject != Subject.ORGANISATION or not types or not set(types) <= set(OrgType.values):
+                raise ValidationError(
+                    _("“组织类别”条件只适用于集体类别，并须选择有效的组织类别"), field="rules"
+                )
+            row["types"] = sorted(set(types))
+        clean.append(row)
+    return clean
+
+
+def describe(rule: dict) -> str:
+    label = str(Rule(rule["rule"]).label)
+    if rule["rule"] == Rule.PARTY_YEARS:
+        return _("党龄不少于 %(n)d 年") % {"n": rule["years"]}
+    if rule["rule"] == Rule.ORG_TYPE:
+        from pacesetter.orgs.enums import OrgType
+
+        return _("组织类别为：%(t)s") % {"t": "、".join(str(OrgType(t).label) for t in rule["types"])}
+    return label
+
+
+def failures(category, *, org=None, member=None, today: datetime.date) -> list[str]:
+    """The descriptions of the rules the nominee does not meet (empty when eligible)."""
+    from pacesetter.complaints.enums import CaseKind, Finding
+    from pacesetter.complaints.models import Case
+    from pacesetter.supervision.enums import OPEN_RECTIFICATION
+    from pacesetter.supervision.models import Rectification
+
+    failed = []
+    subject_org = org if org is not None else member.organisation
+    for rule in category.rules:
+        code = rule["rule"]
+        if code == Rule.NO_OPEN_RECTIFICATION:
+            if Rectification.objects.filter(organisation=subject_org, status__in=OPEN_RECTIFICATION).exists():
+                failed.append(describe(rule) + _("（%(o)s有整改尚未销号）") % {"o": subject_org.name})
+        elif code == Rule.NO_UPHELD_REPORT:
+            upheld = Case.objects.filter(
+                kind=CaseKind.REPORT,
+                finding__in=[Finding.TRUE, Finding.PARTLY],
+                received_on__year=category.programme.year,
+            )
+            upheld = (
+                upheld.filter(subject_member=member) if member is not None else upheld.filter(subject_org=org)
+            )
+            if upheld.exists():
+                failed.append(describe(rule) + _("（本年度有经核查属实或部分属实的举报）"))
+        elif code == Rule.PARTY_YEARS and member is not None:
+            try:
+                cutoff = today.replace(year=today.year - rule["years"])
+            except ValueError:  # 29 February
+                cutoff = today.replace(year=today.year - rule["years"], day=28)
+            if member.joined_on is None or member.joined_on > cutoff:
+                failed.append(describe(rule))
+        elif code == Rule.ORG_TYPE and org is not None and org.org_type not in rule["types"]:
+            failed.append(describe(rule))
+    return failed
+
+
+def check(category, *, org=None, member=None, today: datetime.date) -> None:
+    failed = failures(category, org=org, member=member, today=today)
+    if failed:
+        raise ValidationError(_("不符合评选条件：%(r)s") % {"r": "；".join(failed)}, field="subject")

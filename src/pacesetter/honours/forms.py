@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.forms import BootstrapMixin
+from pacesetter.orgs.forms import OrgNameField
+
+from .enums import DEED_MAX, OBJECTION_MAX, SUMMARY_MAX, Rule, Subject
+
+
+class ProgrammeForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=120, help_text=_("如：2011年“七一”表彰"))
+    issuer_name = forms.CharField(label=_("发文机关"), max_length=60, help_text=_("如：中共福州市委"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    nominate_until = forms.DateField(label=_("推荐截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    notice_days = forms.IntegerField(label=_("公示天数"), min_value=5, max_value=30, initial=7)
+
+
+class CategoryForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("表彰类别"), max_length=60)
+    subject = forms.ChoiceField(label=_("表彰对象"), choices=Subject.choices)
+    quota = forms.IntegerField(label=_("名额"), min_value=1, max_value=10_000)
+    no_open_rectification = forms.BooleanField(label=Rule.NO_OPEN_RECTIFICATION.label, required=False)
+    no_upheld_report = forms.BooleanField(label=Rule.NO_UPHELD_REPORT.label, required=False)
+    party_years = forms.IntegerField(
+        label=_("党龄不少于（年，个人类别，可空）"), min_value=1, max_value=70, required=False
+    )
+
+    def rules(self) -> list[dict]:
+        d = self.cleaned_data
+        rules: list[dict] = []
+        for code in (Rule.NO_OPEN_RECTIFICATION, Rule.NO_UPHELD_REPORT):
+            if d.get(code):
+                rules.append({"rule": code})
+        if d.get("party_years"):
+            rules.append({"rule": Rule.PARTY_YEARS, "years": d["party_years"]})
+        return rules
+
+
+class QuotaForm(BootstrapMixin, forms.Form):
+    organisation = OrgNameField(label=_("下级组织"))
+    amount = forms.IntegerField(label=_("名额"), min_value=0, max_value=10_000)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = forms.ModelChoiceField(
+            label=_("表彰类别"), queryset=categories, empty_label=None
+        )
+        self.fields["category"].widget.attrs["class"] = "form-select"
+        self.order_fields(["category", "organisation", "amount"])
+
+
+class NominationForm(BootstrapMixin, forms.Form):
+    subject_name = forms.CharField(
+        label=_("推荐对象"),
+        max_length=300,
+        help_text=_("集体写党组织名称（重名时写“上级组织/名称”）；个人写“党员姓名@所在党组织”"),
+    )
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("事迹简介（公示用）"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deed = forms.CharField(
+        label=_("先进事迹"), max_length=DEED_MAX, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    photos = forms.FileField(
+        label=_("照片（最多 3 张）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True, "accept": "image/*"}),
+    )
+
+    def __init__(self, *args, categories=(), nominators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = forms.ModelChoiceField(
+            label=_("表彰类别"), queryset=categories, empty_label=None
+        )
+        self.fields["nominator"] = forms.ModelChoiceField(
+            label=_("推荐单位"), queryset=nominators, empty_label=None
+        )
+        for name in ("category", "nominator"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.order_fields(["category", "nominator", "subject_name", "post", "summary", "deed", "photos"])
+
+
+class ResubmitForm(BootstrapMixin, forms.Form):
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("事迹简介（公示用）"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deed = forms.CharField(
+        label=_("先进事迹"), max_length=DEED_MAX, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", _("审核通过")), ("return", _("退回修改")), ("reject", _("不予通过"))]
+    )
+    comment = forms.CharField(
+        label=_("审核意见"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RemoveForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("取消说明（将公开）"), max_length=300)
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    number = forms.CharField(label=_("文号"), max_length=40, help_text=_("如：榕委〔2011〕25号"))
+    title = forms.CharField(label=_("标题（可空，自动生成）"), max_length=160, required=False)
+
+
+class ObjectionForm(forms.Form):
+    nomination = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("异议内容"), max_length=OBJECTION_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    real_name = forms.BooleanField(label=_("实名提出（需手机验证码）"), required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    code = forms.CharField(label=_("验证码"), max_length=6, required=False)

@@ -1,0 +1,155 @@
+"""Reads for commendation: programmes and nominations in a user's scope, the public notice list, the honour roll."""
+
+from django.db.models import Q, QuerySet
+
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import SEGMENT
+from pacesetter.orgs.selectors import org_in_scope, scope_paths, scope_q
+
+from .enums import NominationStatus, ProgrammeStatus
+from .models import Honour, Nomination, Programme
+from .rules import can_view_nomination
+
+
+def programme_list_for(user) -> QuerySet[Programme]:
+    """Programmes run by an organisation the user sees, or above it (a branch sees the city's programme)."""
+    paths = scope_paths(user, Cap.ORG_VIEW)
+    if not paths:
+        return Programme.objects.none()
+    q = Q()
+    for p in paths:
+        q |= Q(organisation__path__startswith=p)
+        # the commending organisation is an ancestor of the user's scope: its path is a prefix of p
+        q |= Q(organisation__path__in=[p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)])
+    return Programme.objects.filter(q).select_related("organisation", "campaign").distinct()
+
+
+def programme_get_for(user, pk) -> Programme:
+    p = programme_list_for(user).filter(pk=pk).first()
+    if p is None:
+        raise NotFoundError()
+    return p
+
+
+def nomination_list_for(
+    user, programme: Programme, *, status: str = "", category=None
+) -> QuerySet[Nomination]:
+    """Nominations in the user's scope (by the nominating organisation), with what the lists show."""
+    qs = Nomination.objects.filter(programme=programme)
+    if not org_in_scope(user, programme.organisation, Cap.ORG_VIEW):  # the commending office sees them all
+        qs = qs.filter(scope_q(user, Cap.ORG_VIEW))
+    if status in NominationStatus.values:
+        qs = qs.filter(status=status)
+    if category is not None:
+        qs = qs.filter(category=category)
+    # In nomination order: an index order whatever the filters (the review lists sort by recommendations).
+    return qs.select_related("category", "nominator", "reviewer").order_by("pk")
+
+
+def review_queue_for(user, programme: Programme) -> QuerySet[Nomination]:
+    """Nominations waiting for a review the user may give: the reviewer organisation lies in their scope."""
+    q = scope_q(user, Cap.HONOURS_NOMINATE, "reviewer__path") | scope_q(
+        user, Cap.HONOURS_MANAGE, "reviewer__path"
+    )
+    return (
+        Nomination.objects.filter(programme=programme, status=NominationStatus.UNDER_REVIEW)
+        .filter(q)
+        .exclude(reviewer=None)
+        .select_related("category", "nominator", "reviewer")
+        .order_by("category_id", "-recommendations", "pk")
+    )
+
+
+def nomination_get_for(user, pk) -> Nomination:
+    n = (
+        Nomination.objects.select_related(
+            "programme__organisation", "programme__campaign", "category", "nominator", "reviewer"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if n is None or not can_view_nomination(user, n):
+        raise NotFoundError()
+    return n
+
+
+# ---------------------------------------------------------------- public
+
+
+PUBLIC_PROGRAMME_STATES = (ProgrammeStatus.NOMINATING, ProgrammeStatus.NOTICE, ProgrammeStatus.DECIDED)
+
+
+def public_programme_get(pk) -> Programme:
+    p = (
+        Programme.objects.filter(pk=pk, status__in=PUBLIC_PROGRAMME_STATES)
+        .select_related("organisation")
+        .first()
+    )
+    if p is None:
+        raise NotFoundError()
+    return p
+
+
+def public_nominations(programme: Programme) -> QuerySet[Nomination]:
+    """What the public sees of a programme: while nominating, the nominees it may recommend; during and
+    after 公示, the notice list (with removed ones and their public note)."""
+    if programme.status == ProgrammeStatus.NOMINATING:
+        states = [NominationStatus.UNDER_REVIEW, NominationStatus.SHORTLISTED]
+    else:
+        states = [NominationStatus.IN_NOTICE, NominationStatus.COMMENDED, NominationStatus.REMOVED]
+    return (
+        Nomination.objects.filter(programme=programme, status__in=states)
+        .select_related("category")
+        .only(
+            "id",
+            "display_name",
+            "gender",
+            "org_label",
+            "post",
+            "summary",
+            "status",
+            "removal_note",
+            "recommendations",
+            "category__name",
+            "category__position",
+            "programme_id",
+        )
+        .order_by("category_id", "pk")
+    )
+
+
+def public_nomination_get(programme: Programme, pk) -> Nomination:
+    n = public_nominations(programme).filter(pk=pk).first()
+    if n is None:
+        raise NotFoundError()
+    return n
+
+
+def honour_roll(*, year: int | None = None, org=None) -> QuerySet[Honour]:
+    qs = Honour.objects.select_related("decision__programme")
+    if year:
+        qs = qs.filter(year=year)
+    if org is not None:
+        qs = qs.filter(path__startswith=org.path)
+    return qs.order_by("-year", "decision__programme_id", "certificate_no")
+
+
+def honour_get(certificate_no: str) -> Honour:
+    h = (
+        Honour.objects.select_related("decision__programme")
+        .filter(certificate_no=certificate_no[:32])
+        .first()
+    )
+    if h is None:
+        raise NotFoundError()
+    return h
+
+
+def honours_of_org(org) -> QuerySet[Honour]:
+    """The honours on an organisation's record (its own, not its members')."""
+    return Honour.objects.filter(organisation=org, member=None).order_by("-year")
+
+
+def honours_of_member(member) -> QuerySet[Honour]:
+    return Honour.objects.filter(member=member).order_by("-year")
