@@ -71,7 +71,9 @@ def test_programme_to_honour_roll(bcity, commend_step, sms, page, phone, live_se
     page.wait_for_selector("[data-testid=programme-status]:has-text('推荐评选中')")
 
     # The district secretary nominates the school branch within the places.
-    sec = browser.new_page()
+    sec_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    sec = sec_context.new_page()
+    sec.set_default_timeout(10_000)
     sign_in(sec, "secretary")
     sec.goto(f"{live_server.url}/honours/{p.pk}/")
     sec.click("[data-testid=nominate]")
@@ -144,3 +146,4 @@ def test_programme_to_honour_roll(bcity, commend_step, sms, page, phone, live_se
     phone.goto(f"{live_server.url}/h/roll/")
     phone.click(f"text={h.display_name}")
     phone.wait_for_selector(f"[data-testid=certificate-no]:has-text('{h.certificate_no}')")
+    sec_context.close()
