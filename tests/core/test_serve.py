@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _env(data_dir: Path) -> dict:
     env = dict(os.environ, PACESETTER_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT / "src"))
     env.pop("PACESETTER_DATABASE_URL", None)  # a throwaway SQLite file, never the test run's database
+    env.pop("PACESETTER_REPLICA_URLS", None)  # ... and no replicas of the test run's PostgreSQL
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 

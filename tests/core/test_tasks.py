@@ -42,6 +42,12 @@ def flaky(*, value):
 
 
 @pytest.fixture(autouse=True)
+def database_queue(settings):
+    """These tests are about the database queue, also when the run has PACESETTER_REDIS_URL (RQ) set."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
 def _clean():
     calls.clear()
     flaky_failures.clear()

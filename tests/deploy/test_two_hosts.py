@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.skipif(
-        not os.environ.get("PACESETTER_DATABASE_URL", "").startswith("postgres"),
-        reason="the two servers need a database they can share with the test (PostgreSQL)",
+        not os.environ.get("PACESETTER_DATABASE_URL", "").startswith("postgres")
+        or not os.environ.get("PACESETTER_TEST_TWO_HOSTS"),
+        # Only in .ci/run's replica stage: in a whole-suite run, tests/commitments/test_rating_migration.py
+        # leaves the test database's migrations half-applied, and the servers' own `migrate` then fails.
+        reason="set PACESETTER_TEST_TWO_HOSTS=1 with a PostgreSQL database the servers can share",
     ),
     pytest.mark.django_db(transaction=True),
 ]

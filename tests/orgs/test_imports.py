@@ -586,6 +586,8 @@ def test_export_masks_id_numbers_by_default_and_audits_an_export_in_clear(city, 
 
 def test_large_file_is_validated_by_the_worker_with_progress(city, settings, client_for):
     settings.IMPORT_INLINE_MAX_ROWS = 5
+    # run_pending() is the database queue's runner: the database queue also when the run sets Redis (RQ).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     rows = [MEMBER_HEAD] + [member(f"人{i}", "城厢区实验小学党支部", make_id_number()) for i in range(30)]
     c = client_for(city.office)
     response = c.post("/imports/new/", {"kind": "members", "file": _file(xlsx(rows))})
