@@ -25,6 +25,7 @@ urlpatterns = [
     path("supervision/", include("pacesetter.supervision.urls")),
     path("complaints/", include("pacesetter.complaints.urls")),
     path("r/", include("pacesetter.complaints.public_urls")),
+    path("f/", include("pacesetter.follows.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

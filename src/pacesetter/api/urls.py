@@ -13,6 +13,7 @@ from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
 from .complaints import router as complaints_router
 from .evaluations import router as evaluations_router
+from .notifications import router as notifications_router
 from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
 from .people import router as people_router
@@ -100,3 +101,4 @@ api.add_router("/", progress_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", complaints_router)
+api.add_router("/", notifications_router)

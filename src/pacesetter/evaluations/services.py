@@ -26,6 +26,7 @@ from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
 from pacesetter.core.context import current_ip
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, Organisation, RoleGrant
@@ -745,6 +746,7 @@ def _flag_low_satisfaction(round_: Round) -> int:
             )
         }
         notify(
+            kind=Kind.EVALUATION,
             recipients=secretaries,
             title=_("满意度过低 — 需分析原因、整改提高：%(n)s") % {"n": round_.name},
             body=_("请在“评议整改”中报送原因分析和整改措施。"),
