@@ -182,3 +182,16 @@ def test_follow_api(published, sms_outbox, client):
         content_type="application/json",
     )
     assert r.status_code == 422 and r.json()["field"] == "email"
+
+
+def test_demo_follows_idempotent_and_removed(published, city):
+    from pacesetter.demo.follows import ensure_follows, remove_follows
+
+    assert ensure_follows(city.city) == 2
+    assert ensure_follows(city.city) == 0
+    assert sorted(Follow.objects.values_list("subject_type", "status")) == [
+        ("commitment", "active"),
+        ("org", "active"),
+    ]
+    remove_follows(city.city)
+    assert Follow.objects.count() == 0

@@ -521,8 +521,10 @@ def reset() -> int:
         if root is not None:
             from .campaign import remove_campaign
             from .complaints import remove_cases
+            from .follows import remove_follows
 
             remove_cases(root)  # cases name commitments and organisations: they go first
+            remove_follows(root)
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)
             Liaison.objects.filter(organisation__in=subtree).delete()
