@@ -40,10 +40,14 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="pacesetter.settings",
         PACESETTER_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"], check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"], check=True
+    )
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DB}"], check=True)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pacesetter", "manage", "migrate", "-v0"], check=True, env=os.environ)
+    subprocess.run(
+        [sys.executable, "-m", "pacesetter", "manage", "migrate", "-v0"], check=True, env=os.environ
+    )
     print(f"migrate: {time.perf_counter() - t:.1f} s")
 
     import django
@@ -82,9 +86,13 @@ def main() -> None:
             [first, step],
         )
         c.execute("ANALYZE")
-        c.execute("SELECT count(*), count(DISTINCT recipient_id) FROM notifications_notification WHERE digest_due")
+        c.execute(
+            "SELECT count(*), count(DISTINCT recipient_id) FROM notifications_notification WHERE digest_due"
+        )
         due_rows, due_users = c.fetchone()
-    print(f"generate: {time.perf_counter() - t:.1f} s; {n:,} users, {due_users:,} with news ({due_rows:,} notices)")
+    print(
+        f"generate: {time.perf_counter() - t:.1f} s; {n:,} users, {due_users:,} with news ({due_rows:,} notices)"
+    )
     assert abs(due_users - news) <= 1, (due_users, news)
 
     with connection.cursor() as c:
@@ -105,7 +113,9 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     queued = DBTaskResult.objects.count()
-    print(f"digest_run: {elapsed:.2f} s, peak Python memory {peak / 1e6:.1f} MB, jobs queued {jobs} ({queued} rows)")
+    print(
+        f"digest_run: {elapsed:.2f} s, peak Python memory {peak / 1e6:.1f} MB, jobs queued {jobs} ({queued} rows)"
+    )
     assert queued == jobs == -(-due_users // args.batch)
 
     ids = DBTaskResult.objects.order_by("enqueued_at").first().args_kwargs["kwargs"]["user_ids"]
