@@ -19,6 +19,7 @@ from pacesetter.complaints.access import RULES as COMPLAINT_RULES
 from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.core.otp import confirmed_device
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
+from pacesetter.follows.access import RULES as FOLLOW_RULES
 from pacesetter.honours.access import RULES as HONOUR_RULES
 from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
@@ -93,6 +94,8 @@ POLICY: dict[str, str | dict[str, str]] = {
     "web:task-retry": Cap.ROLE_MANAGE,
     "notifications:inbox": LOGIN,
     "notifications:mark-read": LOGIN,
+    "notifications:preferences": LOGIN,
+    "notifications:text-list": Cap.ROLE_MANAGE,  # the view narrows it to the office, like web:task-list
     # JSON API (django-ninja names its routes api-1.0.0:<url_name>)
     "api-1.0.0:openapi-json": PUBLIC,
     "api-1.0.0:openapi-view": PUBLIC,
@@ -110,6 +113,9 @@ POLICY: dict[str, str | dict[str, str]] = {
     "api-1.0.0:grant-revoke": Cap.ROLE_MANAGE,
     "api-1.0.0:audit-list": Cap.AUDIT_VIEW,
     "api-1.0.0:progress": Cap.PROGRESS_VIEW,
+    "api-1.0.0:notification-list": LOGIN,
+    "api-1.0.0:notification-read": LOGIN,
+    "api-1.0.0:notification-preferences": LOGIN,
     # Each later app declares its own rules beside its views; they are part of this one table.
     **CAMPAIGN_RULES,
     **PLAN_RULES,
@@ -121,6 +127,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **POINT_RULES,
     **PUBLICITY_RULES,
     **HONOUR_RULES,
+    **FOLLOW_RULES,
 }
 
 

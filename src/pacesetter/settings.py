@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pacesetter.commitments",
     "pacesetter.evaluations",
     "pacesetter.supervision",
+    "pacesetter.follows",
     "pacesetter.complaints",
     "pacesetter.points",
     "pacesetter.publicity",
@@ -214,8 +215,16 @@ if os.getenv("PACESETTER_SMTP_HOST"):
     EMAIL_HOST_PASSWORD = os.getenv("PACESETTER_SMTP_PASSWORD", "")
     EMAIL_USE_TLS = envbool("PACESETTER_SMTP_TLS", "true")
 DEFAULT_FROM_EMAIL = os.getenv("PACESETTER_FROM_EMAIL", "pacesetter@localhost")
-# Text messages (短信): the console backend prints them; the notifications issue adds real providers.
+# Text messages (短信): the console backend prints them. A provider's HTTP API:
+# PACESETTER_SMS_BACKEND=pacesetter.notifications.sms.HttpJsonBackend with the URL, key and a JSON template
+# whose strings may name {phone}, {text}, {key}.
 PACESETTER_SMS_BACKEND = os.getenv("PACESETTER_SMS_BACKEND", "pacesetter.notifications.sms.ConsoleBackend")
+PACESETTER_SMS_HTTP_URL = os.getenv("PACESETTER_SMS_HTTP_URL", "")
+PACESETTER_SMS_HTTP_KEY = os.getenv("PACESETTER_SMS_HTTP_KEY", "")
+PACESETTER_SMS_HTTP_TEMPLATE = os.getenv("PACESETTER_SMS_HTTP_TEMPLATE", "")
+PACESETTER_SMS_HTTP_TIMEOUT = envint("PACESETTER_SMS_HTTP_TIMEOUT", "10", minimum=1)
+# Where notifications find a user's phone (members' 联系电话 live in orgs, above notifications).
+PACESETTER_NOTIFY_PHONE_LOOKUP = "pacesetter.follows.phones.member_phones"
 # One person, one count: texts per phone and per client address per day; tries per code; code lifetime.
 ONECOUNT_TEXTS_PER_PHONE_PER_DAY = envint("PACESETTER_ONECOUNT_TEXTS_PER_PHONE_PER_DAY", "5", minimum=1)
 ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY = envint("PACESETTER_ONECOUNT_TEXTS_PER_ADDRESS_PER_DAY", "10", minimum=1)

@@ -14,6 +14,7 @@ from .commitments import router as commitments_router
 from .complaints import router as complaints_router
 from .evaluations import router as evaluations_router
 from .honours import router as honours_router
+from .notifications import router as notifications_router
 from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
 from .people import router as people_router
@@ -106,3 +107,4 @@ api.add_router("/", complaints_router)
 api.add_router("/", points_router)
 api.add_router("/", publicity_router)
 api.add_router("/", honours_router)
+api.add_router("/", notifications_router)

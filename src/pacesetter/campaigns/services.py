@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Member, Organisation
@@ -519,6 +520,7 @@ def step_extension_create(
         scope_path=organisation.path,
     )
     notify(
+        kind=Kind.CAMPAIGN,
         recipients=list(secretaries_in_subtree(organisation.path)),
         title=_("“%(step)s”步骤对“%(org)s”延期至 %(end)s")
         % {"step": step.get_kind_display(), "org": organisation.name, "end": _fmt(closes_at)},
@@ -576,6 +578,7 @@ def step_announce(*, step_id: int, edge: str, now: datetime.datetime | None = No
                 "what": labels,
             }
         notify(
+            kind=Kind.CAMPAIGN,
             recipients=step_audience(step, campaign.organisation.path),
             title=title,
             body=body,

@@ -23,6 +23,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import mask_phone
 from pacesetter.core.uploads import check_upload
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
@@ -345,13 +346,18 @@ def commitment_transition(*, actor, commitment: Commitment, action: str, comment
     url = reverse("commitments:commitment-detail", args=[c.pk])
     if action == CommitmentAction.SUBMIT:
         notify(
-            recipients=_reviewer_users(c), title=_("待审核承诺：%(t)s") % {"t": c.title}, url=url, email=False
+            kind=Kind.COMMITMENT_REVIEW,
+            recipients=_reviewer_users(c),
+            title=_("待审核承诺：%(t)s") % {"t": c.title},
+            url=url,
+            email=False,
         )
     else:
         # whoever was asked to review it has nothing left to do once it left 待审核
         notification_resolve(url=url, recipients=_reviewer_users(c))
     if action in (CommitmentAction.APPROVE, CommitmentAction.RETURN):
         notify(
+            kind=Kind.COMMITMENT_RESULT,
             recipients=_owner_users(c),
             title=_("承诺“%(t)s”%(a)s") % {"t": c.title, "a": CommitmentAction(action).label},
             body=comment,
@@ -676,6 +682,7 @@ def commitments_send_reminders(*, now=None) -> int:
                 continue
             days = (c.deadline - today).days
             notify(
+                kind=Kind.COMMITMENT_REMINDER,
                 recipients=_owner_users(c),
                 title=_("承诺“%(t)s”将于 %(d)s 到期（还有 %(n)d 天），当前进度 %(p)d%%")
                 % {"t": c.title, "d": c.deadline.isoformat(), "n": days, "p": c.progress},

@@ -47,6 +47,7 @@ from pacesetter.core.errors import (
     ValidationError,
 )
 from pacesetter.core.workdays import add_working_days
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation, RoleGrant
@@ -365,7 +366,11 @@ def _create(
     url = reverse("complaints:case-detail", args=[case.pk])
     transaction.on_commit(
         lambda: notify(
-            recipients=recipients, title=_("新的群众反映件：%(n)s") % {"n": case.number}, url=url, email=False
+            kind=Kind.CASE,
+            recipients=recipients,
+            title=_("新的群众反映件：%(n)s") % {"n": case.number},
+            url=url,
+            email=False,
         )
     )
     return case, password
@@ -774,6 +779,7 @@ def case_assign(*, actor, case: Case, organisation: Organisation) -> Case:
         subject_org_id=case.subject_org_id or organisation.pk,
     )
     notify(
+        kind=Kind.CASE,
         recipients=_handlers(owner, exclude=c.hidden_from_id),
         title=_("分办件：%(n)s") % {"n": c.number},
         url=reverse("complaints:case-detail", args=[c.pk]),
@@ -810,6 +816,7 @@ def case_transfer(*, actor, case: Case, organisation: Organisation, reason: str)
         path=owner.path,
     )
     notify(
+        kind=Kind.CASE,
         recipients=_handlers(owner, exclude=c.hidden_from_id),
         title=_("转办件：%(n)s") % {"n": c.number},
         body=reason,
@@ -850,14 +857,13 @@ def case_reply(*, actor, case: Case, reply: str, now=None) -> Case:
     reply = _text(reply, "reply", _("答复意见"), minimum=10)
     c = _transition(actor, case, CaseAction.REPLY, public=True, replied_at=now, reply=reply, now=now)
     if c.real_name and c.reporter_phone:
-        from pacesetter.notifications.sms import send_text
+        from pacesetter.notifications.sms import queue_text
 
-        phone, number = c.reporter_phone, c.number
-        transaction.on_commit(
-            lambda: send_text(
-                phone=phone,
-                text=_("您反映的问题（编号 %(n)s）已答复，请凭查询密码查看并评价。") % {"n": number},
-            )
+        # queued (after commit) and retried by the worker; not urgent, so it waits out the quiet hours
+        queue_text(
+            phone=c.reporter_phone,
+            text=_("您反映的问题（编号 %(n)s）已答复，请凭查询密码查看并评价。") % {"n": c.number},
+            kind="case.replied",
         )
     return c
 
@@ -932,6 +938,7 @@ def case_rate(*, case: Case, level: str, reason: str = "", now=None) -> Case:
         path=reviewer.path,
     )
     notify(
+        kind=Kind.CASE,
         recipients=_handlers(reviewer, exclude=c.hidden_from_id),
         title=_("反映人不满意，请复查：%(n)s") % {"n": c.number},
         url=reverse("complaints:case-detail", args=[c.pk]),
@@ -1129,6 +1136,7 @@ def cases_sweep(*, now=None) -> dict:
             ).update(reminded_on=today):
                 continue
             notify(
+                kind=Kind.CASE_REMINDER,
                 recipients=_handlers(c.owner, exclude=c.hidden_from_id),
                 title=_("群众反映件 %(n)s 即将到期，请按时办理") % {"n": c.number},
                 url=reverse("complaints:case-detail", args=[c.pk]),
@@ -1167,6 +1175,7 @@ def cases_sweep(*, now=None) -> dict:
                 extra={"to": parent.pk},
             )
             notify(
+                kind=Kind.CASE_REMINDER,
                 recipients=_handlers(parent, exclude=c.hidden_from_id),
                 title=_("下级逾期未办结群众反映件 %(n)s，请督办") % {"n": c.number},
                 url=reverse("complaints:case-detail", args=[c.pk]),

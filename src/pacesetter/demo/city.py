@@ -521,10 +521,12 @@ def reset() -> int:
         if root is not None:
             from .campaign import remove_campaign
             from .complaints import remove_cases
+            from .follows import remove_follows
             from .honours import remove_honours
 
             remove_honours(root)  # programmes name the campaign, organisations and members
             remove_cases(root)  # cases name commitments and organisations: they go first
+            remove_follows(root)
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)
             Liaison.objects.filter(organisation__in=subtree).delete()

@@ -20,6 +20,7 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, RateLimitedError, StateError, ValidationError
 from pacesetter.core.uploads import IMAGES, check_upload
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Member, Organisation
@@ -303,7 +304,11 @@ def programme_open(*, actor, programme: Programme) -> Programme:
     url = reverse("honours:programme-detail", args=[p.pk])
     transaction.on_commit(
         lambda: notify(
-            recipients=users, title=_("请在名额内推荐：%(t)s") % {"t": p.title}, url=url, email=False
+            kind=Kind.HONOURS,
+            recipients=users,
+            title=_("请在名额内推荐：%(t)s") % {"t": p.title},
+            url=url,
+            email=False,
         )
     )
     return p
@@ -510,6 +515,7 @@ def nomination_create(
     url = reverse("honours:nomination-detail", args=[n.pk])
     transaction.on_commit(
         lambda: notify(
+            kind=Kind.HONOURS,
             recipients=reviewers,
             title=_("请审核推荐对象：%(n)s") % {"n": n.display_name},
             url=url,
@@ -816,7 +822,11 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
     url = reverse("honours:programme-detail", args=[programme.pk])
     transaction.on_commit(
         lambda: notify(
-            recipients=users, title=_("表彰决定已发布：%(t)s") % {"t": title}, url=url, email=False
+            kind=Kind.HONOURS,
+            recipients=users,
+            title=_("表彰决定已发布：%(t)s") % {"t": title},
+            url=url,
+            email=False,
         )
     )
     return decision

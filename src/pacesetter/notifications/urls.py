@@ -6,4 +6,6 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read/", views.mark_read, name="mark-read"),
+    path("settings/", views.preferences, name="preferences"),
+    path("texts/", views.text_list, name="text-list"),
 ]

@@ -1,12 +1,17 @@
-"""The in-app inbox."""
+"""The in-app inbox, the notification settings, and the office's text-message log."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.forms import refusals_on
 from pacesetter.core.paging import paginate
 
-from .selectors import notification_list_for
-from .services import notification_mark_read
+from .forms import PreferencesForm, TextSearchForm
+from .kinds import Channel
+from .selectors import notification_list_for, preferences_for, text_message_list_for
+from .services import notification_mark_read, preferences_update
 
 
 def inbox(request):
@@ -20,3 +25,21 @@ def mark_read(request):
     pk = request.POST.get("id")
     notification_mark_read(user=request.user, notification_id=int(pk) if pk and pk.isdigit() else None)
     return redirect("notifications:inbox")
+
+
+def preferences(request):
+    rows = preferences_for(request.user)
+    form = PreferencesForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            n = preferences_update(actor=request.user, choices=form.choices())
+            messages.success(request, _("通知设置已保存（%(n)d 项有变化）") % {"n": n})
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form, "channels": Channel.choices})
+
+
+def text_list(request):
+    form = TextSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = text_message_list_for(request.user, q=filters.get("q", ""), status=filters.get("status", ""))
+    return render(request, "notifications/text_list.html", {"form": form, "page": paginate(request, qs)})

@@ -16,6 +16,7 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import check_upload
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation, RoleGrant
@@ -197,6 +198,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
     )
     recipients = plan_reviewers(plan)
     notify(
+        kind=Kind.PLAN_REVIEW,
         recipients=recipients,
         title=_("%(org)s报送了实施方案，请审核") % {"org": plan.organisation.name},
         body=_("《%(title)s》（第 %(n)d 版%(late)s）等待您审核。")
@@ -245,6 +247,7 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
     # the other reviewers asked to act (请审核) have nothing left to do on this version
     notification_resolve(url=reverse("plans:plan-detail", args=[plan.pk]), recipients=plan_reviewers(plan))
     notify(
+        kind=Kind.PLAN_RESULT,
         recipients=users_with_role_on([plan.organisation_id], Role.SECRETARY),
         title=_("实施方案%(d)s：%(title)s") % {"d": PlanAction(decision).label, "title": plan.title},
         body=comment or _("上级组织已审核通过您报送的实施方案。"),
@@ -336,6 +339,7 @@ def plan_remind_overdue(
     )
     deadline = date_format(campaign.plan_deadline, "Y年n月j日")
     notify(
+        kind=Kind.PLAN_REMINDER,
         recipients=User.objects.filter(pk__in={u for _o, u in grants}),
         title=_("请尽快报送实施方案：%(c)s") % {"c": campaign.name},
         body=_(

@@ -22,6 +22,7 @@ from pacesetter.core.holidays import HolidayLine, check_year, parse_notice
 from pacesetter.core.models import HolidayDay
 from pacesetter.core.services import holiday_year_replace
 from pacesetter.core.workdays import Calendar, deadline_after
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation
@@ -103,6 +104,7 @@ def rectification_deadlines_recompute(*, actor=None) -> list[Rectification]:
             extra={"computed": result.day},
         )
         notify(
+            kind=Kind.RECTIFICATION,
             recipients=_secretaries_and_office(order.organisation),
             title=note,
             body=order.problem[:200],

@@ -20,6 +20,7 @@ from pacesetter.core.errors import PermissionDeniedError, StateError, Validation
 from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import deadline_after
 from pacesetter.evaluations.models import LowSatisfactionCase
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation, RoleGrant
@@ -186,6 +187,7 @@ def review_file(
         extra={"items": len(commitments), "flagged": sum(1 for v in remarks.values() if v[1])},
     )
     notify(
+        kind=Kind.REVIEW,
         recipients=_secretaries_and_office(org),
         title=_("%(leader)s对%(org)s作了点评，请答复")
         % {"leader": actor.get_full_name() or actor.username, "org": org.name},
@@ -222,6 +224,7 @@ def review_respond(*, actor, review: Review, response: str) -> Review:
         extra={"response_chars": len(response)},
     )
     notify(
+        kind=Kind.REVIEW,
         recipients=[review.leader],
         title=_("%(org)s答复了您的点评") % {"org": review.organisation.name},
         body=response[:200],
@@ -334,6 +337,7 @@ def rectification_issue(
         extra={"working_days": working_days, "unknown_holiday_years": list(deadline.unknown_years)},
     )
     notify(
+        kind=Kind.RECTIFICATION,
         recipients=_secretaries_and_office(org),
         title=_("整改通知：请于%(d)s前完成整改") % {"d": date_format(order.deadline, "Y年n月j日")},
         body="\n".join(filter(None, [order.deadline_note, order.problem[:200]])),
@@ -385,6 +389,7 @@ def rectification_report(
         extra={"files": names},
     )
     notify(
+        kind=Kind.RECTIFICATION,
         recipients=[order.issued_by],
         title=_("%(org)s报告了整改情况，请核查") % {"org": order.organisation.name},
         body=measures_taken[:200],
@@ -432,6 +437,7 @@ def rectification_verify(
         extra={"note": note},
     )
     notify(
+        kind=Kind.RECTIFICATION,
         recipients=_secretaries_and_office(order.organisation),
         title=_("整改已核查销号")
         if decision == RectificationAction.CLOSE
@@ -475,6 +481,7 @@ def rectification_escalate_overdue(*, now=None) -> int:
                 extra={"parent": parent.pk, "recipients": len(recipients)},
             )
             notify(
+                kind=Kind.RECTIFICATION,
                 recipients=recipients,
                 title=_("整改逾期：%(org)s未按期完成整改") % {"org": order.organisation.name},
                 body=_("整改期限为%(d)s，至今未核查销号。问题：%(p)s")
@@ -561,6 +568,7 @@ def inspection_plan(
     )
     if team is not None:
         notify(
+            kind=Kind.INSPECTION,
             recipients=list(team.members.all()),
             title=_("督查任务：%(org)s（%(m)s）") % {"org": org.name, "m": Method(method).label},
             body=inspection.subject,
@@ -568,6 +576,7 @@ def inspection_plan(
         )
     if method != Method.UNANNOUNCED:
         notify(
+            kind=Kind.INSPECTION,
             recipients=_secretaries_and_office(org),
             title=_("督查安排：%(m)s，%(d)s")
             % {"m": Method(method).label, "d": date_format(planned_on, "Y年n月j日")},
@@ -642,6 +651,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Ins
     if inspection.method != Method.UNANNOUNCED:
         recipients += _secretaries_and_office(inspection.organisation)
     notify(
+        kind=Kind.INSPECTION,
         recipients=list({u.pk: u for u in recipients if u.pk != actor.pk}.values()),
         title=_("督查已取消：%(org)s（%(m)s）")
         % {"org": inspection.organisation.name, "m": inspection.get_method_display()},
@@ -893,6 +903,7 @@ def notice_issue(*, actor, notice: Notice) -> Notice:
         is_active=True,
     ).distinct()
     notify(
+        kind=Kind.BULLETIN,
         recipients=list(recipients),
         title=_("通报：%(t)s（%(n)s）") % {"t": notice.title, "n": notice.doc_number},
         body=notice.body[:200],

@@ -73,6 +73,7 @@ MENU = [
             ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),
             # The import's validation and e-mail run in the background: failures are seen here.
             ("web:task-list", _("后台任务"), "gear", Cap.ROLE_MANAGE),
+            ("notifications:text-list", _("短信发送记录"), "chat-dots", Cap.ROLE_MANAGE),
         ],
     ),
     (_("审计日志"), "journal-text", [("web:audit-list", _("审计日志"), "journal-text", Cap.AUDIT_VIEW)]),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import ValidationError
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, RoleGrant
@@ -64,6 +65,7 @@ def _flag_low_satisfaction(round_: Round) -> int:
             )
         }
         notify(
+            kind=Kind.EVALUATION,
             recipients=secretaries,
             title=_("满意度过低 — 需分析原因、整改提高：%(n)s") % {"n": round_.name},
             body=_("请在“评议整改”中报送原因分析和整改措施。"),

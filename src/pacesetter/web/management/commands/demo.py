@@ -56,6 +56,9 @@ class Command(BaseCommand):
         from pacesetter.demo.honours import ensure_programme
 
         programme = ensure_programme(campaign, result.root)
+        from pacesetter.demo.follows import ensure_follows
+
+        ensure_follows(result.root)
         self.stdout.write(
             f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
             "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评；"
