@@ -521,7 +521,9 @@ def reset() -> int:
         if root is not None:
             from .campaign import remove_campaign
             from .complaints import remove_cases
+            from .points import remove_points
 
+            remove_points(root)  # the ledger names members, rules and the campaign
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)
