@@ -113,3 +113,19 @@ def test_rebuild_totals_matches_running_totals(city, camp, period, rules):
     assert (
         dict(PointOrgTotal.objects.values_list("organisation_id", "total")) == running == {city.school.pk: 5}
     )
+
+
+def test_verified_satisfied_rating_of_a_personal_commitment(city, camp, period):
+    from pacesetter.commitments.models import Rating
+
+    from .conftest import rule
+
+    rule(city, period, name="群众满意", event_type=EventType.REVIEW_RATING, points=1, manual_by="nobody")
+    c = fulfilled_commitment(city, camp)
+    Rating.objects.create(commitment=c, source="public", level="satisfied", verification="phone", device="a")
+    Rating.objects.create(commitment=c, source="public", level="satisfied", verification="none", device="b")
+    Rating.objects.create(
+        commitment=c, source="public", level="unsatisfied", verification="phone", device="c"
+    )
+    assert services.points_sweep() == 1
+    assert PointEntry.objects.get().member == city.teacher

@@ -525,6 +525,9 @@ def reset() -> int:
             from .honours import remove_honours
 
             remove_honours(root)  # programmes name the campaign, organisations and members
+            from .points import remove_points
+
+            remove_points(root)  # the ledger names members, rules and the campaign
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_follows(root)
             remove_campaign(root)

@@ -527,7 +527,6 @@ def claim_file(*, actor, rule: PointRule, text, occurred_on=None, evidence=None)
 @transaction.atomic
 def claim_transition(*, actor, claim: PointClaim, action: str, comment="", text=None) -> PointClaim:
     """approve (writes the rule's points once: the claim is the event), return (with a reason), resubmit."""
-    comment = _text(comment, "comment", _("审核意见"), limit=REASON_LIMIT, required=action in NEEDS_COMMENT)
     rule = claim.rule
     if action == ClaimAction.RESUBMIT:
         if claim.member.user_id != actor.pk:
@@ -541,6 +540,7 @@ def claim_transition(*, actor, claim: PointClaim, action: str, comment="", text=
         raise ValidationError(_("未知的操作"), field="action")
     if not can_decide_claim(actor, claim):
         raise PermissionDeniedError()
+    comment = _text(comment, "comment", _("审核意见"), limit=REASON_LIMIT, required=action in NEEDS_COMMENT)
     _require_open(rule.period, "action")
     updates = {"comment": comment, "decided_by": actor, "decided_at": timezone.now()}
     if action == ClaimAction.APPROVE:
