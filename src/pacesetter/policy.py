@@ -85,6 +85,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     "orgs:export": Cap.IMPORT_RUN,
     # Audit, tokens, inbox
     "web:audit-list": Cap.AUDIT_VIEW,
+    "web:audit-xlsx": Cap.AUDIT_VIEW,
     "web:token-list": LOGIN,
     "web:token-revoke": LOGIN,
     "web:lockout-list": Cap.ROLE_MANAGE,

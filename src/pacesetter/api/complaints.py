@@ -5,7 +5,8 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.complaints import selectors, services
@@ -62,6 +63,7 @@ class QueryIn(Schema):
 class PublicEventOut(Schema):
     at: datetime.datetime
     action: str
+    action_label: str
     organisation: str | None
     note: str
 
@@ -197,6 +199,7 @@ def _public(c: Case) -> dict:
             {
                 "at": e.at,
                 "action": e.action,
+                "action_label": e.action_label,
                 "organisation": e.organisation.name if e.organisation else None,
                 "note": e.note,
             }
@@ -215,8 +218,31 @@ def categories(request: HttpRequest):
 
 @router.post("/public/cases", response={201: CaseFiledOut}, auth=None, url_name="public-case-file")
 def public_case_file(request: HttpRequest, payload: CaseFileIn):
-    """File a report (JSON; photos go through the page). 422 on bad input, 429 when one address files too many."""
+    """File a report (JSON; with photos use `POST /public/cases/with-files`). 422 on bad input, 429 when one address files too many."""
     case, password = services.case_file_public(**payload.dict(), ip=client_ip(request))
+    return Status(
+        201,
+        {
+            "number": case.number,
+            "password": password,
+            "owner": case.owner.name if case.owner_id else None,
+            "ack_by": case.ack_by,
+        },
+    )
+
+
+@router.post(
+    "/public/cases/with-files", response={201: CaseFiledOut}, auth=None, url_name="public-case-file-multipart"
+)
+def public_case_file_multipart(
+    request: HttpRequest, payload: Form[CaseFileIn], files: File[list[UploadedFile]] = None
+):
+    """File a report with photos or files: multipart/form-data with the fields of `POST /public/cases` and
+    `files` (repeatable, at most 3; JPEG, PNG, WebP, PDF, Word or Excel, each at most 8 MB, checked by content as on
+    the page; nothing is stored when one is refused). 422 on bad input, 429 when one address files too many."""
+    case, password = services.case_file_public(
+        **payload.dict(), files=list(files or []), ip=client_ip(request)
+    )
     return Status(
         201,
         {
@@ -238,13 +264,16 @@ def public_case_code(request: HttpRequest, payload: CodeIn):
 
 @router.post("/public/cases/query", response=PublicCaseOut, auth=None, url_name="public-case-query")
 def public_case_query(request: HttpRequest, payload: QueryIn):
-    """Status by number + password (POST keeps the password out of URLs); wrong passwords are limited."""
-    return _public(services.case_query(number=payload.number, password=payload.password))
+    """Status by number + password (POST keeps the password out of URLs); wrong passwords are limited per
+    case, numbers that do not exist per address (429 with a Chinese message after 10 in 24 hours)."""
+    return _public(
+        services.case_query(number=payload.number, password=payload.password, ip=client_ip(request))
+    )
 
 
 @router.post("/public/cases/rate", response=PublicCaseOut, auth=None, url_name="public-case-rate")
 def public_case_rate(request: HttpRequest, payload: RateIn):
-    case = services.case_query(number=payload.number, password=payload.password)
+    case = services.case_query(number=payload.number, password=payload.password, ip=client_ip(request))
     case = services.case_rate(case=case, level=payload.level, reason=payload.reason)
     return _public(Case.objects.select_related("owner").get(pk=case.pk))
 

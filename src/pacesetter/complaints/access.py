@@ -31,6 +31,7 @@ RULES: dict = {
     "api-1.0.0:case-stats": Cap.CASE_VIEW,
     "api-1.0.0:case-categories": PUBLIC,
     "api-1.0.0:public-case-file": PUBLIC,
+    "api-1.0.0:public-case-file-multipart": PUBLIC,
     "api-1.0.0:public-case-code": PUBLIC,
     "api-1.0.0:public-case-query": PUBLIC,
     "api-1.0.0:public-case-rate": PUBLIC,

@@ -166,6 +166,7 @@ FILES_MAX = 3
 FILE_MAX_BYTES = 8 * 1024 * 1024
 REPORTS_PER_ADDRESS_PER_DAY = 5
 QUERY_TRIES = 5
+UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY = 10  # status queries for numbers that do not exist
 QUERY_LOCK_MINUTES = 30
 
 # Where to go when a matter is not ours or a review is final (一次性告知: always a next step).

@@ -31,7 +31,7 @@ def stats_xlsx(org, month, total, rows) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{month:%Y-%m}"
-    ws.append([_("%(o)s 群众反映件统计 %(m)s（按收到月份）") % {"o": org.name, "m": f"{month:%Y-%m}"}])
+    ws.append([_("%(o)s 群众反映件统计 %(m)s（按收到月份）") % {"o": org.label, "m": f"{month:%Y-%m}"}])
     ws.append([str(label) for _k, label in COLUMNS])
     for r in [*rows, total]:
         values = [getattr(r, k) for k, _l in COLUMNS]

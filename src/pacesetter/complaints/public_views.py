@@ -156,7 +156,7 @@ def query(request):
         f = QueryForm(request.POST)
         if f.is_valid():
             try:
-                case = services.case_query(**f.cleaned_data)
+                case = services.case_query(**f.cleaned_data, ip=client_ip(request))
             except ApplicationError as exc:
                 from pacesetter.core.forms import form_error
 

@@ -66,6 +66,7 @@ from .enums import (
     TEXT_MAX,
     TEXT_MIN,
     TRANSITIONS,
+    UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY,
     CaseAction,
     CaseKind,
     CaseStatus,
@@ -118,10 +119,20 @@ def _name(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def address_hash(ip: str | None, *, now=None) -> str:
-    """A salted hash of the address that changes every day, so a kept row cannot be joined across days."""
+def address_hash(ip: str | None, *, now=None, purpose: str = "case") -> str:
+    """A salted hash of the address that changes every day, so a kept row cannot be joined across days.
+    `purpose` salts it too: filing ("case") and unknown-number queries ("query") are counted apart."""
     day = timezone.localdate(now or timezone.now()).isoformat()
-    return hashlib.sha256(f"{settings.SECRET_KEY}|case|{day}|{ip or '-'}".encode()).hexdigest()
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{purpose}|{day}|{ip or '-'}".encode()).hexdigest()
+
+
+def _recent(ip: str | None, purpose: str, now) -> tuple[str, int]:
+    """(today's hash, how many rows this address left in the last 24 hours): today's and yesterday's hashes,
+    so the window does not restart at midnight."""
+    digest = address_hash(ip, now=now, purpose=purpose)
+    digests = [digest, address_hash(ip, now=now - timedelta(days=1), purpose=purpose)]
+    count = ReportThrottle.objects.filter(address_hash__in=digests, at__gte=now - timedelta(hours=24)).count()
+    return digest, count
 
 
 def deadlines_for(category: Category | None, received_on, kind: str = CaseKind.REPORT) -> dict:
@@ -414,9 +425,8 @@ def case_file_public(
         phone = normalise_phone(phone)
     else:
         name, phone = "", ""
-    digest = address_hash(ip, now=now)
     with transaction.atomic():
-        recent = ReportThrottle.objects.filter(address_hash=digest, at__gte=now - timedelta(hours=24)).count()
+        digest, recent = _recent(ip, "case", now)
         if recent >= REPORTS_PER_ADDRESS_PER_DAY:
             raise RateLimitedError(
                 _("同一网络 24 小时内最多提交 %(n)d 件反映，请明天再试；紧急情况请直接拨打当地组织部门电话。")
@@ -1051,16 +1061,34 @@ def case_rectify(*, actor, case: Case, problem: str, measures_required: str, wor
 # ------------------------------------------------------------------ the reporter's status query
 
 
-def case_query(*, number: str, password: str, now=None) -> Case:
+def case_query(*, number: str, password: str, ip: str | None = None, now=None) -> Case:
     """The case for number + password. Wrong passwords are counted on the case; after QUERY_TRIES it is
-    locked for QUERY_LOCK_MINUTES (the count is committed even though the query is refused)."""
+    locked for QUERY_LOCK_MINUTES (the count is committed even though the query is refused). Numbers that do
+    not exist are counted per address (a salted hash kept 24 hours, as for filing): after
+    UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY the address may not query for 24 hours, so numbers cannot be guessed
+    in bulk."""
     now = now or timezone.now()
     number = (number or "").strip()
     if not number.isdigit() or len(number) > 20:
         raise ValidationError(_("请填写正确的编号（数字）"), field="number")
+    digest, misses = _recent(ip, "query", now)
+    if misses >= UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY:
+        raise RateLimitedError(
+            _(
+                "同一网络 24 小时内查询不存在的编号已达 %(n)d 次，请明天再试。"
+                "如编号或密码遗失，实名反映可凭手机号向承办党组织查询；匿名反映请重新提交。"
+            )
+            % {"n": UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY}
+        )
     case = Case.objects.select_related("owner", "category").filter(number=number).first()
     if case is None:
-        raise NotFoundError(_("查无此编号，请核对后重新输入"))
+        ReportThrottle.objects.create(address_hash=digest, at=now)  # kept though the query is refused
+        left = UNKNOWN_NUMBERS_PER_ADDRESS_PER_DAY - misses - 1
+        raise NotFoundError(
+            _("查无此编号，请核对后重新输入（还可以查询 %(n)d 次）") % {"n": left}
+            if left < 3
+            else _("查无此编号，请核对后重新输入")
+        )
     if case.query_locked_until and case.query_locked_until > now:
         raise RateLimitedError(
             _("查询密码错误次数过多，请于 %(t)s 后再试")

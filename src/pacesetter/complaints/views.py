@@ -260,6 +260,7 @@ def stats_xlsx(request):
     from django.http import HttpResponse
 
     _form, org, month = _stats_args(request)
+    org = Organisation.objects.select_related("parent").get(pk=org.pk)  # its label names the parent
     total, rows = selectors.monthly_stats(org, month)
     response = HttpResponse(exporters.stats_xlsx(org, month, total, rows), content_type=XLSX)
     name = f"{org.name}群众反映统计{month:%Y-%m}.xlsx"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", account_views.audit_list, name="audit-list"),
+    path("audit.xlsx", account_views.audit_xlsx, name="audit-xlsx"),
     path("tokens/", account_views.token_list, name="token-list"),
     path("tokens/<int:pk>/revoke/", account_views.token_revoke_view, name="token-revoke"),
     path("lockouts/", account_views.lockout_list, name="lockout-list"),

@@ -1,0 +1,202 @@
+"""Chinese labels for the audit log (page and Excel export): what an action code such as `case.acknowledge`
+means, and what the changed fields and their values mean.
+
+Actions are "<entity>.<verb>": the entity's label comes from ENTITIES, the verb first from that app's own
+action choices (the transition tables' `…Action` enums, so a new action is labelled where it is declared),
+then from the shared VERBS. Field names and coded values are read from the model the entry is about
+(`object_type` is its `app.model` label): a field's verbose name, a choice's label, yes/no for booleans. A
+code nothing explains is shown as it is, never dropped.
+"""
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.commitments.enums import CommitmentAction
+from pacesetter.complaints.enums import CaseAction
+from pacesetter.plans.enums import PlanAction
+from pacesetter.supervision.enums import InspectionAction, RectificationAction, ReviewAction
+
+ENTITIES = {
+    "account": _("账号"),
+    "auth": _("登录"),
+    "campaign": _("活动"),
+    "case": _("群众反映件"),
+    "commitment": _("承诺"),
+    "criteria": _("评议标准"),
+    "demo": _("演示数据"),
+    "draw": _("随机抽查"),
+    "evaluation": _("评议"),
+    "finding": _("督查发现问题"),
+    "group": _("督查小组"),
+    "holiday": _("节假日安排"),
+    "import": _("数据导入"),
+    "inspection": _("督查"),
+    "inspection_team": _("督查小组"),
+    "liaison": _("领导联系点"),
+    "meeting": _("组织生活会议"),
+    "member": _("党员"),
+    "milestone": _("计划节点"),
+    "notice": _("通报"),
+    "onecount": _("一人一票"),
+    "org": _("党组织"),
+    "pairing": _("结对"),
+    "pii": _("个人信息"),
+    "plan": _("工作计划"),
+    "record": _("活动记录"),
+    "rectification": _("整改"),
+    "review": _("领导点评"),
+    "role": _("角色"),
+    "stage": _("活动阶段"),
+    "step": _("活动步骤"),
+    "task": _("后台任务"),
+    "theme": _("主题"),
+    "token": _("接口令牌"),
+}
+
+VERBS = {
+    "accountability": _("责任追究"),
+    "activate": _("恢复"),
+    "add": _("添加"),
+    "answer": _("答复"),
+    "attachment_add": _("添加附件"),
+    "attachment_remove": _("删除附件"),
+    "attendance": _("登记出勤"),
+    "attendance_all": _("全员出勤登记"),
+    "build": _("生成"),
+    "cancel": _("取消"),
+    "compose": _("起草"),
+    "confirm": _("确认"),
+    "create": _("新建"),
+    "deadline_recompute": _("重算期限"),
+    "delete": _("删除"),
+    "enter": _("录入"),
+    "escalate": _("逾期上报"),
+    "export": _("导出"),
+    "file": _("提交"),
+    "generate": _("生成"),
+    "grant": _("授予"),
+    "import": _("导入"),
+    "issue": _("下达"),
+    "layout": _("调整布局"),
+    "lock": _("锁定"),
+    "lockout": _("锁定"),
+    "moderate": _("审核留言"),
+    "move": _("调整隶属关系"),
+    "note": _("记录"),
+    "overdue": _("逾期"),
+    "photo_add": _("添加照片"),
+    "photo_delete": _("删除照片"),
+    "plan": _("安排"),
+    "post_set": _("设岗"),
+    "progress": _("填报进度"),
+    "publish": _("发布"),
+    "questions": _("设置题目"),
+    "rate": _("评价"),
+    "rate_public": _("群众评诺"),
+    "recategorise": _("调整类别"),
+    "remind": _("提醒"),
+    "remove": _("移除"),
+    "reopen": _("重新开放"),
+    "replace": _("替换"),
+    "report": _("报告"),
+    "reset": _("重置"),
+    "respond": _("答复"),
+    "retry": _("重试"),
+    "reveal": _("查看明文"),
+    "revoke": _("撤销"),
+    "rollback": _("撤销导入"),
+    "set": _("设置"),
+    "sign_in": _("签到"),
+    "sign_in_close": _("关闭签到"),
+    "sign_in_open": _("开放签到"),
+    "submit": _("报送"),
+    "unpublish": _("取消公开"),
+    "update": _("修改"),
+    "year_replace": _("更新年度安排"),
+}
+
+# The apps' own action choices: their labels win over VERBS for that entity.
+ENTITY_ACTIONS = {
+    "case": CaseAction,
+    "commitment": CommitmentAction,
+    "plan": PlanAction,
+    "rectification": RectificationAction,
+    "review": ReviewAction,
+    "inspection": InspectionAction,
+}
+
+YES, NO = _("是"), _("否")
+
+
+def action_label(action: str) -> str:
+    """ "群众反映件 · 受理" for "case.acknowledge"; the code itself when nothing explains it."""
+    entity, _sep, verb = (action or "").partition(".")
+    if entity not in ENTITIES or not verb:
+        return action
+    choices = ENTITY_ACTIONS.get(entity)
+    label = None
+    if choices is not None and verb in choices.values:
+        label = choices(verb).label
+    else:
+        # nested codes ("evaluation.round.publish", "evaluation.codes.generate"): the last part is the verb
+        head, _dot, last = verb.rpartition(".")
+        label = VERBS.get(verb) or VERBS.get(last)
+        if label is not None and head:
+            sub = {"round": _("轮次"), "codes": _("评议码"), "paper": _("纸质评议表"), "case": _("整改件")}
+            label = f"{sub.get(head, head)}{label}"
+    if label is None:
+        return action
+    return f"{ENTITIES[entity]} · {label}"
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type) if "." in (object_type or "") else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def field_label(object_type: str, name: str) -> str:
+    field = _field(_model(object_type), name)
+    return str(getattr(field, "verbose_name", name)) if field is not None else name
+
+
+def value_label(object_type: str, name: str, value) -> str:
+    """A coded value as a person reads it: the choice's label, 是/否, "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    field = _field(_model(object_type), name)
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list | dict):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return str(value)
+
+
+def change_rows(entry) -> list[tuple[str, str, str | None]]:
+    """[(field label, old → or the value, new or None)] of one entry's changes, labelled."""
+    rows: list[tuple[str, str, str | None]] = []
+    t = entry.object_type
+    for name, change in (entry.changes or {}).items():
+        if name == "_" and isinstance(change, dict):
+            for k, v in change.items():
+                rows.append((field_label(t, k), value_label(t, k, v), None))
+        elif isinstance(change, list) and len(change) == 2:
+            rows.append(
+                (field_label(t, name), value_label(t, name, change[0]), value_label(t, name, change[1]))
+            )
+        else:
+            rows.append((field_label(t, name), value_label(t, name, change), None))
+    return rows
