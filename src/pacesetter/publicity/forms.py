@@ -37,7 +37,7 @@ class ArticleForm(BootstrapMixin, forms.Form):
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号或顿号分隔，最多 10 个"))
     event_kind = forms.ChoiceField(label=_("活动类型"), choices=EventKind.choices, required=False)
     event_date = forms.DateField(
-        label=_("活动日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("活动日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     event_place = forms.CharField(label=_("活动地点"), max_length=200, required=False)
     photos = MultipleFileField(label=_("图片（最多 9 张，自动去除拍摄位置等信息）"), required=False)
@@ -112,7 +112,9 @@ class ExemplarForm(BootstrapMixin, forms.Form):
 
 class PromoteForm(BootstrapMixin, forms.Form):
     level = forms.ChoiceField(label=_("晋升为"), choices=CultivationLevel.choices)
-    awarded_on = forms.DateField(label=_("认定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = forms.DateField(
+        label=_("认定日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     document = forms.CharField(label=_("认定文件"), max_length=120, required=False)
 
 
