@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pacesetter.commitments",
     "pacesetter.evaluations",
     "pacesetter.supervision",
+    "pacesetter.actions",  # loop: 规定动作 / 自选动作
     "pacesetter.complaints",
     "pacesetter.web",
 ]
