@@ -33,7 +33,7 @@ class LinkForm(BootstrapMixin, forms.Form):
 
 class RejectForm(BootstrapMixin, forms.Form):
     record = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    reason = forms.CharField(label=_("驳回理由"), max_length=300)
+    reason = forms.CharField(label=_("驳回理由"), max_length=300, required=False)  # the service names it
 
 
 class OptionalActionForm(BootstrapMixin, forms.Form):
