@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.actions.access import RULES as ACTION_RULES
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
 from pacesetter.complaints.access import RULES as COMPLAINT_RULES
@@ -129,6 +130,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **PUBLICITY_RULES,
     **HONOUR_RULES,
     **FOLLOW_RULES,
+    **ACTION_RULES,
 }
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "pacesetter.evaluations",
     "pacesetter.supervision",
     "pacesetter.follows",
+    "pacesetter.actions",  # loop: 规定动作 / 自选动作
     "pacesetter.complaints",
     "pacesetter.points",
     "pacesetter.publicity",

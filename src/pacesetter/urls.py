@@ -17,6 +17,7 @@ urlpatterns = [
     path("inbox/", include("pacesetter.notifications.urls")),
     path("campaigns/", include("pacesetter.campaigns.urls")),
     path("plans/", include("pacesetter.plans.urls")),
+    path("actions/", include("pacesetter.actions.urls")),
     path("records/", include("pacesetter.records.urls")),
     path("commitments/", include("pacesetter.commitments.urls")),
     path("wall/", include("pacesetter.commitments.public_urls")),

@@ -524,7 +524,7 @@ def test_export_round_trips_as_unchanged(city):
     make_member(dup, "同名支部党员", post="村医", joined_on=datetime.date(2001, 7, 1))
     members = b"".join(imports.export_members_xlsx(user=city.office, org=None, reveal=True))
     rows = read_xlsx(members)
-    assert rows[0] == MEMBER_HEAD
+    assert rows[0] == [*MEMBER_HEAD, "党员类别"]  # the member status column (loop) comes last
     assert [
         "同名支部党员",
         "男",
@@ -654,7 +654,7 @@ def test_upload_rejects_unreadable_file(city, client_for):
 
 
 def test_template_has_headings_example_and_guide(city, client_for):
-    for kind, head in (("members", MEMBER_HEAD), ("orgs", ORG_HEAD)):
+    for kind, head in (("members", [*MEMBER_HEAD, "党员类别"]), ("orgs", ORG_HEAD)):
         response = client_for(city.office).get(f"/imports/template/{kind}.xlsx")
         wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         ws = wb.worksheets[0]

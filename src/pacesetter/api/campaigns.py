@@ -36,6 +36,8 @@ class StepOut(Schema):
     capabilities: list[str]
     opens_at: datetime.datetime
     closes_at: datetime.datetime
+    plan_required: bool
+    plan_deadline: datetime.date | None
 
     @staticmethod
     def resolve_kind_label(obj):
@@ -125,6 +127,8 @@ class StepPatch(Schema):
     opens_at: datetime.datetime | None = None
     closes_at: datetime.datetime | None = None
     capabilities: list[str] | None = None
+    plan_required: bool | None = None
+    plan_deadline: datetime.date | None = None
 
 
 class ExtensionIn(Schema):
@@ -366,6 +370,12 @@ def step_update(request: HttpRequest, pk: int, payload: StepPatch):
         opens_at=_aware(payload.opens_at) or step.opens_at,
         closes_at=_aware(payload.closes_at) or step.closes_at,
         capabilities=payload.capabilities if payload.capabilities is not None else step.capabilities,
+        plan_required=payload.plan_required
+        if payload.plan_required is not None
+        else (step.plan_required if "plan_deadline" in payload.model_fields_set else None),
+        plan_deadline=payload.plan_deadline
+        if "plan_deadline" in payload.model_fields_set
+        else step.plan_deadline,
     )
 
 
@@ -500,3 +510,25 @@ def pairing_create(request: HttpRequest, pk: int, payload: PairingIn):
 def pairing_note(request: HttpRequest, pk: int, payload: NoteIn):
     pairing = selectors.pairing_get_for(request.user, pk)
     return Status(201, services.pairing_note_add(actor=request.user, pairing=pairing, **payload.dict()))
+
+
+# ---------------------------------------------------------------- requirements per member status (loop)
+
+
+class MemberRequirementsBody(Schema):
+    """{member status: requirement text}; statuses on_duty, no_post, mobile, elderly; empty text removes."""
+
+    texts: dict[str, str]
+
+
+@router.get("/campaigns/{pk}/member-requirements", response=dict[str, str], url_name="member-requirements")
+def member_requirements(request: HttpRequest, pk: int):
+    campaign = selectors.campaign_get_for(request.user, pk)
+    return {r.status: r.text for r in campaign.member_requirements.all()}
+
+
+@router.put("/campaigns/{pk}/member-requirements", response=dict[str, str], url_name="member-requirements")
+def member_requirements_put(request: HttpRequest, pk: int, payload: MemberRequirementsBody):
+    campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
+    rows = services.member_requirements_set(actor=request.user, campaign=campaign, texts=payload.texts)
+    return {r.status: r.text for r in rows}

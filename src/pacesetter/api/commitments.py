@@ -5,11 +5,13 @@ import secrets
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.campaigns.selectors import campaign_get_for
-from pacesetter.commitments import selectors, services
+from pacesetter.campaigns.windows import campaigns_covering
+from pacesetter.commitments import problems, selectors, services
 from pacesetter.commitments.enums import CommitmentAction
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
@@ -449,3 +451,94 @@ def wall(request: HttpRequest, filters: Query[WallFilter]):
     org = selectors.public_org_get(filters.org_id) if filters.org_id else None
     qs = selectors.public_commitment_list(org=org, sector=filters.sector or None)
     return [_out(c) for c in paginate(request, qs, 20)]
+
+
+# ---------------------------------------------------------------- 问题清单 (loop)
+
+
+class ProblemIn(Schema):
+    title: str
+    source: str
+    owner_level: str
+    due_date: str
+    description: str = ""
+
+
+class ProblemOut(Schema):
+    id: int
+    campaign_id: int
+    organisation_id: int
+    title: str
+    description: str
+    source: str
+    owner_level: str
+    due_date: datetime.date
+    status: str
+    commitment_ids: list[int]
+
+    @staticmethod
+    def resolve_commitment_ids(obj):
+        return sorted(c.pk for c in obj.commitments.all())
+
+
+class ProblemTransitionIn(Schema):
+    action: str
+
+
+class ProblemLinkIn(Schema):
+    commitment_id: int
+
+
+def _problem_campaign(request, org, campaign_id):
+    if campaign_id is not None:
+        return campaign_get_for(request.user, campaign_id)
+    campaign = campaigns_covering(org).first()
+    if campaign is None:
+        raise NotFoundError("该组织目前没有进行中的活动")
+    return campaign
+
+
+@router.get("/problems", response=list[ProblemOut], url_name="problem-list")
+def problem_list(request: HttpRequest, org_id: int, campaign_id: int | None = None, status: str = ""):
+    """An organisation's problem list (问题清单) in a campaign."""
+    org = org_get_for(request.user, org_id, cap=Cap.CAMPAIGN_VIEW)
+    return list(
+        problems.problem_list(campaign=_problem_campaign(request, org, campaign_id), org=org, status=status)
+    )
+
+
+@router.post("/problems", response={201: ProblemOut}, url_name="problem-list")
+def problem_create(request: HttpRequest, org_id: int, payload: ProblemIn, campaign_id: int | None = None):
+    org = org_get_for(request.user, org_id, cap=Cap.COMMITMENT_WRITE)
+    problem = problems.problem_create(
+        actor=request.user,
+        campaign=_problem_campaign(request, org, campaign_id),
+        org=org,
+        **payload.dict(),
+    )
+    return Status(201, problem)
+
+
+@router.post("/problems/import", response={201: list[ProblemOut]}, url_name="problem-import")
+def problem_import(
+    request: HttpRequest, org_id: int, file: File[UploadedFile], campaign_id: int | None = None
+):
+    """Excel import with the template's columns (问题、来源、责任层级、解决时限、具体表现); all rows or none."""
+    org = org_get_for(request.user, org_id, cap=Cap.COMMITMENT_WRITE)
+    added = problems.problem_import(
+        actor=request.user, campaign=_problem_campaign(request, org, campaign_id), org=org, upload=file
+    )
+    return Status(201, added)
+
+
+@router.post("/problems/{pk}/transition", response=ProblemOut, url_name="problem-transition")
+def problem_transition(request: HttpRequest, pk: int, payload: ProblemTransitionIn):
+    problem = problems.problem_get_for(request.user, pk)
+    return problems.problem_transition(actor=request.user, problem=problem, action=payload.action)
+
+
+@router.post("/problems/{pk}/links", response=ProblemOut, url_name="problem-link")
+def problem_link(request: HttpRequest, pk: int, payload: ProblemLinkIn):
+    problem = problems.problem_get_for(request.user, pk)
+    commitment = selectors.commitment_get_for(request.user, payload.commitment_id)
+    return problems.problem_link(actor=request.user, problem=problem, commitment=commitment)

@@ -23,6 +23,7 @@ from pacesetter.plans.selectors import (
     plan_history,
     progress_root_for,
     review_queue_for,
+    step_get_for,
 )
 
 router = Router(tags=["实施方案 plans"])
@@ -48,6 +49,7 @@ class VersionOut(Schema):
 class PlanOut(Schema):
     id: int
     campaign_id: int
+    step_id: int | None
     organisation_id: int
     organisation_name: str
     title: str
@@ -97,6 +99,7 @@ def _plan_out(plan) -> dict:
     return {
         "id": plan.pk,
         "campaign_id": plan.campaign_id,
+        "step_id": plan.step_id,
         "organisation_id": plan.organisation_id,
         "organisation_name": plan.organisation.name,
         "title": plan.title,
@@ -142,21 +145,34 @@ def _campaign_for(request, org, campaign_id):
 
 
 @router.get("/plans/orgs/{org_id}", response=PlanDetailOut, url_name="plan-org")
-def plan_for_org(request: HttpRequest, org_id: int, campaign_id: int | None = None):
-    """An organisation's plan in a campaign (default: the first active campaign it owes a plan in)."""
+def plan_for_org(
+    request: HttpRequest, org_id: int, campaign_id: int | None = None, step_id: int | None = None
+):
+    """An organisation's plan in a campaign (default: the first active campaign it owes a plan in);
+    with step_id its plan for that step (阶段实施方案)."""
     org = org_get_for(request.user, org_id, cap=Cap.PLAN_WRITE)
-    plan = plan_for(campaign=_campaign_for(request, org, campaign_id), org=org)
+    campaign = _campaign_for(request, org, campaign_id)
+    step = step_get_for(campaign, step_id) if step_id is not None else None
+    plan = plan_for(campaign=campaign, org=org, step=step)
     if plan is None:
         raise NotFoundError("尚未起草实施方案")
     return _detail_out(plan)
 
 
 @router.put("/plans/orgs/{org_id}", response=PlanDetailOut, url_name="plan-org")
-def plan_save(request: HttpRequest, org_id: int, payload: PlanIn, campaign_id: int | None = None):
+def plan_save(
+    request: HttpRequest,
+    org_id: int,
+    payload: PlanIn,
+    campaign_id: int | None = None,
+    step_id: int | None = None,
+):
     org = org_get_for(request.user, org_id, cap=Cap.PLAN_WRITE)
+    campaign = _campaign_for(request, org, campaign_id)
     plan = services.plan_save(
         actor=request.user,
-        campaign=_campaign_for(request, org, campaign_id),
+        campaign=campaign,
+        step=step_get_for(campaign, step_id) if step_id is not None else None,
         org=org,
         title=payload.title,
         body=payload.body,
@@ -181,10 +197,12 @@ def plan_progress(
     campaign_id: int | None = None,
     org_id: int | None = None,
     progress: str = "",
+    step_id: int | None = None,
     limit: int = limit_param(100, 1000),
     offset: int = offset_param(),
 ):
-    """Each organisation's plan status in a subtree (progress=overdue for the overdue list), with counts."""
+    """Each organisation's plan status in a subtree (progress=overdue for the overdue list), with counts;
+    with step_id the plans for that step (阶段实施方案) instead of the overall plan."""
     if campaign_id is not None:
         campaign = campaign_get_for(request.user, campaign_id)
     else:
@@ -193,11 +211,14 @@ def plan_progress(
             raise NotFoundError("没有设置了报送截止日期的进行中活动")
     root = progress_root_for(request.user, campaign, org_id)
     progress = progress if progress in PlanProgress.values else ""
-    rows = org_progress_list(campaign=campaign, root=root, progress=progress)[offset : offset + limit]
+    step = step_get_for(campaign, step_id) if step_id is not None else None
+    rows = org_progress_list(campaign=campaign, root=root, progress=progress, step=step)[
+        offset : offset + limit
+    ]
     return {
         "campaign_id": campaign.pk,
         "root_id": root.pk,
-        "counts": org_progress_counts(campaign=campaign, root=root),
+        "counts": org_progress_counts(campaign=campaign, root=root, step=step),
         "items": [
             {
                 "organisation_id": o.pk,

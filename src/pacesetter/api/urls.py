@@ -9,6 +9,7 @@ from ninja.security.base import AuthBase
 
 from pacesetter.core.errors import ApplicationError
 
+from .actions import router as actions_router
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
 from .complaints import router as complaints_router
@@ -108,3 +109,4 @@ api.add_router("/", points_router)
 api.add_router("/", publicity_router)
 api.add_router("/", honours_router)
 api.add_router("/", notifications_router)
+api.add_router("/", actions_router)

@@ -46,4 +46,7 @@ RULES: dict = {
     "api-1.0.0:org-group": {"GET": VIEW, "PUT": WRITE},
     "api-1.0.0:pairing-list": {"GET": VIEW, "POST": MANAGE},
     "api-1.0.0:pairing-note": WRITE,
+    # requirements per member status (loop)
+    "campaigns:member-requirements": MANAGE,
+    "api-1.0.0:member-requirements": {"GET": VIEW, "PUT": MANAGE},
 }

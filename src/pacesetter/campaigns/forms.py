@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.orgs.enums import MemberStatus
 from pacesetter.orgs.forms import OrgNameField
 
 from .enums import CampaignStatus, CriteriaSubject, GroupPosition, PairingKind, StepCapability
@@ -68,6 +69,10 @@ class StepForm(BootstrapMixin, forms.Form):
         choices=StepCapability.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    plan_required = forms.BooleanField(label=_("需报送本步骤实施方案"), required=False)
+    plan_deadline = forms.DateField(
+        label=_("步骤方案报送截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
@@ -139,3 +144,17 @@ class PairingForm(BootstrapMixin, forms.Form):
 class PairingNoteForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE))
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MemberRequirementsForm(BootstrapMixin, forms.Form):
+    """区别在职和无职党员: one requirement text per member status (empty: none)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in MemberStatus.choices:
+            self.fields[value] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )

@@ -15,7 +15,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
-from pacesetter.orgs.enums import Cap, Role
+from pacesetter.orgs.enums import Cap, MemberStatus, Role
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import org_in_scope
 
@@ -36,6 +36,7 @@ from .models import (
     CriteriaItem,
     CriteriaSet,
     GroupMember,
+    MemberRequirement,
     Milestone,
     OrgTheme,
     Pairing,
@@ -55,7 +56,7 @@ CAMPAIGN_FIELDS = [
     "plan_deadline",
 ]
 STAGE_FIELDS = ["name", "starts_on", "ends_on", "order"]
-STEP_FIELDS = ["kind", "capabilities", "opens_at", "closes_at"]
+STEP_FIELDS = ["kind", "capabilities", "opens_at", "closes_at", "plan_required", "plan_deadline"]
 MAX_CARRIERS = 20
 MAX_GROUP_ROWS = 60
 
@@ -456,19 +457,40 @@ def steps_lay_out_defaults(*, actor, stage: Stage) -> list[Step]:
 
 @transaction.atomic
 def step_update(
-    *, actor, step: Step, opens_at: datetime.datetime, closes_at: datetime.datetime, capabilities: list[str]
+    *,
+    actor,
+    step: Step,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    capabilities: list[str],
+    plan_required: bool | None = None,
+    plan_deadline: datetime.date | None = None,
 ) -> Step:
-    """Change a step's window and flags. Moving an announced edge into the future re-arms its announcement."""
+    """Change a step's window and flags. Moving an announced edge into the future re-arms its announcement.
+
+    `plan_required` None leaves the step-plan requirement (阶段实施方案) as it is; False clears it and its
+    deadline; True requires every organisation below the campaign's to submit a plan for this step.
+    """
     campaign = step.campaign
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
     _clean_window(opens_at, closes_at)
     caps = _clean_capabilities(capabilities)
+    if (
+        plan_required
+        and plan_deadline is not None
+        and not (campaign.starts_on <= plan_deadline <= campaign.ends_on)
+    ):
+        raise ValidationError(_("步骤方案报送截止日期须在活动起止日期之内"), field="plan_deadline")
     step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
     before = snapshot(step, STEP_FIELDS)
     now = timezone.now()
     step.opens_at, step.closes_at, step.capabilities = opens_at, closes_at, caps
     fields = ["opens_at", "closes_at", "capabilities"]
+    if plan_required is not None:
+        step.plan_required = bool(plan_required)
+        step.plan_deadline = plan_deadline if plan_required else None
+        fields += ["plan_required", "plan_deadline"]
     if opens_at > now and step.opened_announced_at is not None:
         step.opened_announced_at = None
         fields.append("opened_announced_at")
@@ -968,3 +990,52 @@ def pairing_note_add(*, actor, pairing: Pairing, date: datetime.date, text: str)
         scope_path=pairing.helped.path,
     )
     return note
+
+
+# ---------------------------------------------------------------- requirements per member status (loop)
+
+
+@transaction.atomic
+def member_requirements_set(*, actor, campaign: Campaign, texts: dict[str, str]) -> list[MemberRequirement]:
+    """区别在职和无职党员: the office writes the concrete requirement for each member status; an empty text
+    removes that status's requirement. Shown to a member of that status when committing."""
+    _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
+    _require_not_closed(campaign)
+    bad = [k for k in texts if k not in MemberStatus.values]
+    if bad:
+        raise ValidationError(
+            _("无效的党员类别：%(v)s") % {"v": "、".join(str(b)[:20] for b in bad)}, field="texts"
+        )
+    for k, v in texts.items():
+        if not isinstance(v, str) or "\x00" in v:
+            raise ValidationError(_("%(s)s的要求含有无效字符") % {"s": MemberStatus(k).label}, field=k)
+    cleaned = {
+        k: _text(v, field=k, label=str(MemberStatus(k).label), max_length=1000, required=False)
+        for k, v in texts.items()
+    }
+    current = {r.status: r for r in MemberRequirement.objects.select_for_update().filter(campaign=campaign)}
+    before = {k: r.text for k, r in current.items()}
+    now = timezone.now()
+    for status, text in cleaned.items():
+        row = current.get(status)
+        if not text:
+            if row is not None:
+                row.delete()
+            continue
+        if row is None:
+            MemberRequirement.objects.create(
+                campaign=campaign, status=status, text=text, updated_by=actor, updated_at=now
+            )
+        elif row.text != text:
+            row.text, row.updated_by, row.updated_at = text, actor, now
+            row.save(update_fields=["text", "updated_by", "updated_at"])
+    rows = list(MemberRequirement.objects.filter(campaign=campaign).order_by("status"))
+    audit_log(
+        actor=actor,
+        action="campaign.member_requirements",
+        obj=campaign,
+        before=before,
+        after={r.status: r.text for r in rows},
+        scope_path=campaign.organisation.path,
+    )
+    return rows

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.campaign_transition, name="campaign-transition"),
     path("<int:pk>/stages/new/", views.stage_create, name="stage-create"),
     path("<int:pk>/criteria/", views.criteria_list, name="criteria-list"),
+    path("<int:pk>/member-requirements/", views.member_requirements, name="member-requirements"),
     path("<int:pk>/orgs/<int:org_id>/", views.campaign_org, name="campaign-org"),
     path("<int:pk>/orgs/<int:org_id>/theme/", views.theme_edit, name="theme-edit"),
     path("<int:pk>/orgs/<int:org_id>/group/", views.group_edit, name="group-edit"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_paths
@@ -22,6 +22,7 @@ from .forms import (
     CriteriaSetForm,
     ExtensionForm,
     GroupMemberFormSet,
+    MemberRequirementsForm,
     MilestoneForm,
     PairingForm,
     PairingNoteForm,
@@ -226,6 +227,8 @@ def step_edit(request, pk):
             "opens_at": timezone.localtime(step.opens_at),
             "closes_at": timezone.localtime(step.closes_at),
             "capabilities": step.capabilities,
+            "plan_required": step.plan_required,
+            "plan_deadline": step.plan_deadline,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -512,4 +515,27 @@ def pairing_detail(request, pk):
             "page": paginate(request, selectors.pairing_notes(pairing), per_page=30),
             "form": form,
         },
+    )
+
+
+def member_requirements(request, pk):
+    """区别在职和无职党员，分别提出具体要求: the office writes one requirement per member status."""
+    campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
+    current = {r.status: r.text for r in campaign.member_requirements.all()}
+    form = MemberRequirementsForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            services.member_requirements_set(actor=request.user, campaign=campaign, texts=form.cleaned_data)
+            messages.success(request, _("已保存分类要求"))
+            return redirect("campaigns:campaign-detail", campaign.pk)
+    return render(
+        request,
+        "campaigns/simple_form.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "title": _("分类要求（区别在职、无职、流动、年老体弱党员）"),
+            "hint": _("党员作出承诺时，会看到与本人类别对应的要求。"),
+        },
+        status=422 if request.method == "POST" else 200,
     )

@@ -51,4 +51,14 @@ RULES: dict = {
     "api-1.0.0:commitment-wall": PUBLIC,
     "api-1.0.0:wall-phone-code": PUBLIC,
     "api-1.0.0:wall-ratings": PUBLIC,
+    # 问题清单 (loop)
+    "commitments:problem-list": {"GET": Cap.CAMPAIGN_VIEW, "POST": Cap.COMMITMENT_WRITE},
+    "commitments:problem-import": Cap.COMMITMENT_WRITE,
+    "commitments:problem-template": Cap.COMMITMENT_WRITE,
+    "commitments:problem-transition": Cap.COMMITMENT_WRITE,
+    "commitments:problem-link": Cap.COMMITMENT_WRITE,
+    "api-1.0.0:problem-list": {"GET": Cap.CAMPAIGN_VIEW, "POST": Cap.COMMITMENT_WRITE},
+    "api-1.0.0:problem-transition": Cap.COMMITMENT_WRITE,
+    "api-1.0.0:problem-link": Cap.COMMITMENT_WRITE,
+    "api-1.0.0:problem-import": Cap.COMMITMENT_WRITE,
 }

@@ -135,3 +135,42 @@ IMAGE_TYPES = IMAGE_CONTENT_TYPES
 
 # 承诺书 lists approved commitments (printed for 示诺) and everything after.
 APPROVED_AND_PUBLIC = frozenset({S.APPROVED, *PUBLIC_STATES})
+
+
+# ---------------------------------------------------------------- problem lists (问题清单), loop
+class ProblemSource(models.TextChoices):
+    """Where an open problem was found."""
+
+    STUDY = "study", _("学习实践活动")
+    PUBLIC = "public", _("群众意见")
+    MEETING = "meeting", _("民主生活会、组织生活会")
+    SUPERVISION = "supervision", _("上级督查")
+    SELF = "self", _("自查")
+
+
+class ProblemOwner(models.TextChoices):
+    """Who must solve it (领导班子…中层干部和一般干部要解决的问题)."""
+
+    LEADERSHIP = "leadership", _("领导班子")
+    MIDDLE = "middle", _("中层干部")
+    STAFF = "staff", _("一般干部")
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", _("未解决")
+    SOLVING = "solving", _("整改中")
+    DONE = "done", _("已解决")
+
+
+class ProblemAction(models.TextChoices):
+    START = "start", _("开始整改")
+    SOLVE = "solve", _("销号")
+    REOPEN = "reopen", _("重新整改")
+
+
+# action → {from status: to status}. commitments.problems._transition is the only code that changes a status.
+PROBLEM_TRANSITIONS: dict[str, dict[str, str]] = {
+    ProblemAction.START: {ProblemStatus.OPEN: ProblemStatus.SOLVING},
+    ProblemAction.SOLVE: {ProblemStatus.OPEN: ProblemStatus.DONE, ProblemStatus.SOLVING: ProblemStatus.DONE},
+    ProblemAction.REOPEN: {ProblemStatus.DONE: ProblemStatus.SOLVING},
+}

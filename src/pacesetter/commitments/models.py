@@ -15,6 +15,9 @@ from .enums import (
     CommitmentKind,
     CommitmentStatus,
     Moderation,
+    ProblemOwner,
+    ProblemSource,
+    ProblemStatus,
     RatingLevel,
     RatingSource,
     RatingVerification,
@@ -284,3 +287,40 @@ class Rating(models.Model):
     @property
     def counted(self) -> bool:
         return self.verification != RatingVerification.NONE
+
+
+class Problem(models.Model):
+    """问题清单: an open problem an organisation must solve in the campaign, carried into its commitments.
+
+    "把尚未解决的突出问题列为争创目标": a commitment names the problems it addresses (Commitment.problems); the
+    public page shows which are being solved and which are done.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("问题"), max_length=200)
+    description = models.TextField(_("具体表现"), blank=True)
+    source = models.CharField(_("来源"), max_length=12, choices=ProblemSource.choices)
+    owner_level = models.CharField(_("责任层级"), max_length=12, choices=ProblemOwner.choices)
+    due_date = models.DateField(_("解决时限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    solved_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    commitments = models.ManyToManyField(
+        Commitment, verbose_name=_("对应承诺"), blank=True, related_name="problems"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("问题清单")
+        verbose_name_plural = _("问题清单")
+        indexes = [models.Index(fields=["campaign", "organisation", "status"], name="problem_org_idx")]
+
+    def __str__(self):
+        return self.title

@@ -21,6 +21,7 @@ from . import documents, selectors, services
 from .enums import RATEABLE_STATES
 from .forms import RatingForm, WallFilterForm
 from .models import ProgressAttachment
+from .problems import public_problems_for_org
 from .rules import can_view_commitment
 
 PER_PAGE = 20
@@ -190,6 +191,7 @@ def org(request, pk):
             "org": o,
             "commitments": selectors.published_commitments_for_org(o),
             "rollup": selectors.org_progress(o),
+            "problems": public_problems_for_org(o),
         },
     )
 

@@ -376,3 +376,12 @@ def is_overdue_now(commitment: Commitment) -> bool:
 
 def review_paths(user) -> list[str]:
     return [g.path for g in grants_for(user) if Cap.COMMITMENT_REVIEW in ROLE_CAPS[g.role]]
+
+
+def member_requirement_for(campaign, member):
+    """The campaign's requirement for the member's status (在职 / 无职 / 流动 / 年老体弱), or None (loop)."""
+    from pacesetter.campaigns.models import MemberRequirement
+
+    if member is None or not member.status:
+        return None
+    return MemberRequirement.objects.filter(campaign=campaign, status=member.status).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import problem_views, views
 
 app_name = "commitments"
 urlpatterns = [
@@ -22,5 +22,11 @@ urlpatterns = [
     path("orgs/<int:pk>/wall.xlsx", views.wall_xlsx, name="wall-xlsx"),
     path("orgs/<int:pk>/stats/", views.stats, name="stats"),
     path("orgs/<int:pk>/slips/", views.slip_sheet, name="slip-sheet"),
+    # 问题清单 (loop)
+    path("problems/orgs/<int:org_id>/", problem_views.problem_list, name="problem-list"),
+    path("problems/orgs/<int:org_id>/import/", problem_views.problem_import, name="problem-import"),
+    path("problems/template.xlsx", problem_views.problem_template, name="problem-template"),
+    path("problems/<int:pk>/transition/", problem_views.problem_transition, name="problem-transition"),
+    path("problems/<int:pk>/link/", problem_views.problem_link, name="problem-link"),
     path("members/<int:member_id>/pledge.docx", views.member_pledge_docx, name="member-pledge-docx"),
 ]

@@ -148,6 +148,7 @@ def commitment_create(request):
             "campaign": campaign,
             "window": window,
             "commitment": None,
+            "requirement": selectors.member_requirement_for(campaign, member),
         },
     )
 

@@ -27,6 +27,25 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class MemberStatus(models.TextChoices):
+    """区别在职和无职党员 (loop): the member's situation, for requirements per status when committing."""
+
+    ON_DUTY = "on_duty", _("在职")
+    NO_POST = "no_post", _("无职")
+    MOBILE = "mobile", _("流动")
+    ELDERLY = "elderly", _("年老体弱")
+
+
+# The import template's spellings of a member status.
+MEMBER_STATUS_ALIASES = {
+    **{str(label): value for value, label in MemberStatus.choices},
+    "在职党员": MemberStatus.ON_DUTY,
+    "无职党员": MemberStatus.NO_POST,
+    "流动党员": MemberStatus.MOBILE,
+    "年老体弱党员": MemberStatus.ELDERLY,
+}
+
+
 class Role(models.TextChoices):
     OFFICE = "office", _("活动办公室")
     SECRETARY = "secretary", _("党组织书记")

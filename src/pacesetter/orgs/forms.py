@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
 
-from .enums import Gender, OrgType, Role, Sector
+from .enums import Gender, MemberStatus, OrgType, Role, Sector
 from .models import ImportKind
 
 
@@ -53,6 +53,9 @@ class MemberForm(BootstrapMixin, forms.Form):
     organisation = OrgNameField(label=_("所在党组织"))
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    status = forms.ChoiceField(
+        label=_("党员类别"), choices=[("", "—"), *MemberStatus.choices], required=False
+    )
 
 
 class AccountForm(BootstrapMixin, forms.Form):

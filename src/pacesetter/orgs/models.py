@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.pii import mask_id_number, mask_phone
 
-from .enums import Gender, OrgType, Role, Sector
+from .enums import Gender, MemberStatus, OrgType, Role, Sector
 
 # Each tree level adds one fixed-width base-36 segment to the path, so "X and everything below it" is
 # the index range `path LIKE 'X%'`, and all children of a node have paths of the same length.
@@ -96,6 +96,10 @@ class Member(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     joined_on = models.DateField(_("入党时间"), null=True, blank=True)
     post = models.CharField(_("岗位"), max_length=100, blank=True)
+    # loop: 在职 / 无职 / 流动 / 年老体弱 — requirements differ per status (campaigns.MemberRequirement)
+    status = models.CharField(
+        _("党员类别"), max_length=10, choices=MemberStatus.choices, blank=True, default=""
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
     )

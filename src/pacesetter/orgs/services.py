@@ -11,7 +11,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import pii_reveal
 
-from .enums import Cap, OrgType, Role, Sector
+from .enums import Cap, MemberStatus, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
 from .selectors import forget_grants, org_in_scope, subtree_q
 from .validation import check_id_number, check_phone
@@ -30,6 +30,7 @@ MEMBER_FIELDS = [
     "phone",
     "id_number",
     "is_active",
+    "status",
 ]
 
 
@@ -198,6 +199,8 @@ def _clean_member(data: dict) -> dict:
     today = timezone.localdate()
     if joined and joined > today:
         errors.append(("joined_on", _("入党时间不能晚于今天")))
+    if data.get("status") and data["status"] not in MemberStatus.values:
+        errors.append(("status", _("党员类别只能是在职、无职、流动或年老体弱")))
     if errors:
         field, message = errors[0]
         raise ValidationError(

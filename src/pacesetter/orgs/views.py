@@ -238,7 +238,17 @@ def member_edit(request, pk):
     member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
     initial = {
         f: getattr(member, f)
-        for f in ("name", "gender", "ethnicity", "birth_date", "joined_on", "post", "phone", "id_number")
+        for f in (
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "joined_on",
+            "post",
+            "phone",
+            "id_number",
+            "status",
+        )
     }
     initial["organisation"] = member.organisation.name
     form = MemberForm(request.POST or None, initial=initial)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.campaigns.models import Campaign
+from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.orgs.models import Organisation
 
 from .enums import PlanAction, PlanStatus
@@ -22,6 +22,15 @@ class Plan(models.Model):
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="plans"
+    )
+    # 阶段实施方案: empty for the campaign's overall plan, else the step (plan_required) this plan is for.
+    step = models.ForeignKey(
+        Step,
+        verbose_name=_("步骤"),
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,  # a step's plans go only with their campaign
+        related_name="plans",
     )
     title = models.CharField(_("标题"), max_length=200)
     # Sanitised HTML (p, h2–h4, ul/ol/li, strong/em, br) — see plans.services.sanitise_body.
@@ -46,7 +55,16 @@ class Plan(models.Model):
         verbose_name = _("实施方案")
         verbose_name_plural = _("实施方案")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "organisation"], name="uniq_plan_per_campaign_org")
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"],
+                condition=models.Q(step__isnull=True),
+                name="uniq_plan_per_campaign_org",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "organisation"],
+                condition=models.Q(step__isnull=False),
+                name="uniq_plan_per_step_org",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "status"])]
 

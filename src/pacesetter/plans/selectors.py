@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.enums import CampaignStatus
-from pacesetter.campaigns.models import Campaign, OrgTheme
+from pacesetter.campaigns.models import Campaign, OrgTheme, Step
 from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
@@ -38,17 +38,37 @@ def plan_campaigns_for_org(org: Organisation) -> QuerySet[Campaign]:
     return campaigns_covering(org).exclude(organisation=org)
 
 
-def plan_for(*, campaign: Campaign, org: Organisation) -> Plan | None:
+def plan_for(*, campaign: Campaign, org: Organisation, step: Step | None = None) -> Plan | None:
+    """`org`'s overall plan in `campaign` (step empty), or its plan for `step` (阶段实施方案)."""
     return (
-        Plan.objects.select_related("campaign", "organisation", "current_version")
-        .filter(campaign=campaign, organisation=org)
+        Plan.objects.select_related("campaign", "organisation", "current_version", "step__stage")
+        .filter(campaign=campaign, organisation=org, step=step)
         .first()
     )
 
 
+def plan_steps(campaign: Campaign) -> list[Step]:
+    """The steps of `campaign` for which the office requires a plan, in campaign order."""
+    return list(Step.objects.filter(campaign=campaign, plan_required=True).select_related("stage"))
+
+
+def step_get_for(campaign: Campaign, pk) -> Step:
+    """A step of `campaign` that requires a plan, or NotFoundError."""
+    step = (
+        Step.objects.filter(campaign=campaign, plan_required=True, pk=pk).select_related("stage").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if step is None:
+        raise NotFoundError()
+    return step
+
+
 def plan_get_for(user, pk) -> Plan:
     plan = (
-        Plan.objects.select_related("campaign", "organisation", "current_version").filter(pk=pk).first()
+        Plan.objects.select_related("campaign", "organisation", "current_version", "step__stage")
+        .filter(pk=pk)
+        .first()
         if str(pk).isdigit()
         else None
     )
@@ -94,7 +114,8 @@ def my_plan_orgs(user) -> QuerySet[Organisation]:
 
 
 def plan_home_for(user) -> list[dict]:
-    """For each organisation the user writes for, each active campaign it owes a plan in, with the plan."""
+    """For each organisation the user writes for, each active campaign it owes a plan in, with the plan;
+    then one row per step plan (阶段实施方案) the campaign requires, with its own deadline."""
     orgs = list(my_plan_orgs(user))
     ancestor_paths = {p for o in orgs for p in o.ancestor_paths}
     campaigns = list(
@@ -103,14 +124,24 @@ def plan_home_for(user) -> list[dict]:
         .order_by("-starts_on", "-id")
     )
     plans = {
-        (p.campaign_id, p.organisation_id): p
+        (p.campaign_id, p.organisation_id, p.step_id): p
         for p in Plan.objects.filter(campaign__in=campaigns, organisation__in=orgs)
     }
+    steps: dict[int, list[Step]] = {}
+    for step in Step.objects.filter(campaign__in=campaigns, plan_required=True).select_related("stage"):
+        steps.setdefault(step.campaign_id, []).append(step)
     return [
-        {"org": o, "campaign": c, "plan": plans.get((c.pk, o.pk))}
+        {
+            "org": o,
+            "campaign": c,
+            "step": step,
+            "deadline": step.plan_deadline if step else c.plan_deadline,
+            "plan": plans.get((c.pk, o.pk, step.pk if step else None)),
+        }
         for o in orgs
         for c in campaigns
         if o.path.startswith(c.organisation.path) and o.path != c.organisation.path
+        for step in [None, *steps.get(c.pk, [])]
     ]
 
 
@@ -128,7 +159,7 @@ def review_queue_for(user, *, campaign: Campaign | None = None) -> QuerySet[Plan
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.select_related(
-        "campaign", "organisation", "organisation__parent", "current_version__submitted_by"
+        "campaign", "organisation", "organisation__parent", "current_version__submitted_by", "step"
     ).order_by("submitted_at", "id")
 
 
@@ -137,21 +168,30 @@ def progress_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.P
     return campaigns_selectors.campaign_root_for(user, campaign, org_id, cap=cap)
 
 
-def _is_overdue(campaign: Campaign, today: datetime.date) -> bool:
-    return campaign.plan_deadline is not None and today > campaign.plan_deadline
+def _is_overdue(campaign: Campaign, today: datetime.date, step: Step | None = None) -> bool:
+    deadline = campaign.plan_deadline if step is None else step.plan_deadline
+    return deadline is not None and today > deadline
 
 
 def org_progress_list(
-    *, campaign: Campaign, root: Organisation, progress: str = "", today: datetime.date | None = None
+    *,
+    campaign: Campaign,
+    root: Organisation,
+    progress: str = "",
+    today: datetime.date | None = None,
+    step: Step | None = None,
 ) -> QuerySet[Organisation]:
     """Active organisations below the campaign's own in `root`'s subtree, each annotated in SQL with
     `plan_id`, `plan_status`, `plan_submitted_at`, `plan_is_late` and `progress` (a PlanProgress value).
 
     One LEFT JOIN on the campaign's plans; nothing is looped over in Python, so it pages and counts
-    over tens of thousands of organisations.
+    over tens of thousands of organisations. `step` set: the plans for that step instead of the overall plan.
     """
     today = today or timezone.localdate()
-    late = _is_overdue(campaign, today)
+    late = _is_overdue(campaign, today, step)
+    which = Q(plans__campaign_id=campaign.pk) & (
+        Q(plans__step__isnull=True) if step is None else Q(plans__step_id=step.pk)
+    )
     outstanding = Q(cplan__isnull=True) | Q(cplan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED])
     whens = [When(outstanding, then=Value(PlanProgress.OVERDUE))] if late else []
     whens += [When(cplan__isnull=True, then=Value(PlanProgress.NOT_STARTED))]
@@ -159,7 +199,7 @@ def org_progress_list(
         Organisation.objects.filter(
             subtree_q(root.path), is_active=True, depth__gt=campaign.organisation.depth
         )
-        .annotate(cplan=FilteredRelation("plans", condition=Q(plans__campaign_id=campaign.pk)))
+        .annotate(cplan=FilteredRelation("plans", condition=which))
         .annotate(
             parent_name=F("parent__name"),
             plan_id=F("cplan__id"),
@@ -175,11 +215,11 @@ def org_progress_list(
 
 
 def org_progress_counts(
-    *, campaign: Campaign, root: Organisation, today: datetime.date | None = None
+    *, campaign: Campaign, root: Organisation, today: datetime.date | None = None, step: Step | None = None
 ) -> dict[str, int]:
     """{PlanProgress value: count} plus "total", in one GROUP BY query."""
     rows = (
-        org_progress_list(campaign=campaign, root=root, today=today)
+        org_progress_list(campaign=campaign, root=root, today=today, step=step)
         .order_by()
         .values("progress")
         .annotate(n=Count("id"))
@@ -201,6 +241,14 @@ def overdue_orgs(
     return org_progress_list(
         campaign=campaign, root=root or campaign.organisation, progress=PlanProgress.OVERDUE, today=today
     )
+
+
+def step_plan_counts(*, campaign: Campaign, root: Organisation) -> list[tuple[Step, dict[str, int]]]:
+    """For each step plan (阶段实施方案) the campaign requires: {PlanProgress value: count} in `root`'s
+    subtree — one GROUP BY query per required step (a campaign requires a handful at most)."""
+    return [
+        (step, org_progress_counts(campaign=campaign, root=root, step=step)) for step in plan_steps(campaign)
+    ]
 
 
 def plan_summary_rows(*, campaign: Campaign, root: Organisation) -> list[dict]:
@@ -267,7 +315,9 @@ def plans_approved_by_month(
         for d in [*starts, _add_months(starts[-1], 1)]
     ]
     counts = (
-        PlanDecision.objects.filter(plan__campaign=campaign, decision=PlanAction.APPROVE)
+        PlanDecision.objects.filter(
+            plan__campaign=campaign, plan__step__isnull=True, decision=PlanAction.APPROVE
+        )
         .filter(subtree_q(root.path, "plan__organisation__path"))
         .aggregate(
             **{

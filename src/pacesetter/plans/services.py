@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.enums import CampaignStatus, StepCapability
-from pacesetter.campaigns.models import Campaign
+from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
@@ -60,6 +60,17 @@ def _require_plan_org(campaign: Campaign, org: Organisation) -> None:
         raise StateError(_("“%(org)s”已撤销") % {"org": org.name})
 
 
+def _require_step(campaign: Campaign, step: Step | None) -> None:
+    """A step plan (阶段实施方案) only for a step of this campaign the office requires one for."""
+    if step is None:
+        return
+    if step.campaign_id != campaign.pk or not step.plan_required:
+        raise ValidationError(
+            _("活动“%(c)s”没有要求报送“%(s)s”步骤的实施方案") % {"c": campaign.name, "s": step},
+            field="step",
+        )
+
+
 def _require_transition(plan: Plan, action: str) -> str:
     """The status `action` leads to from the plan's current status, or a StateError saying why not."""
     target = TRANSITIONS[action].get(plan.status)
@@ -88,10 +99,17 @@ def _transition(plan: Plan, action: str, *, now, **fields) -> str:
 
 
 @transaction.atomic
-def plan_save(*, actor, campaign: Campaign, org: Organisation, title: str, body: str) -> Plan:
-    """Create or edit the working text of `org`'s plan; allowed while it is a draft or returned."""
+def plan_save(
+    *, actor, campaign: Campaign, org: Organisation, title: str, body: str, step: Step | None = None
+) -> Plan:
+    """Create or edit the working text of `org`'s plan; allowed while it is a draft or returned.
+
+    `step` empty: the campaign's overall plan; set: the plan for that step (阶段实施方案), which has the
+    same versions, decisions and review.
+    """
     _require_write(actor, org)
     _require_plan_org(campaign, org)
+    _require_step(campaign, step)
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("请填写方案标题"), field="title")
@@ -101,11 +119,16 @@ def plan_save(*, actor, campaign: Campaign, org: Organisation, title: str, body:
     if len(body) > BODY_MAX:
         raise ValidationError(_("方案正文过长"), field="body")
     now = timezone.now()
-    plan = Plan.objects.select_for_update(of=("self",)).filter(campaign=campaign, organisation=org).first()
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .filter(campaign=campaign, organisation=org, step=step)
+        .first()
+    )
     if plan is None:
         plan = Plan.objects.create(
             campaign=campaign,
             organisation=org,
+            step=step,
             title=title,
             body=body,
             created_by=actor,
@@ -114,7 +137,10 @@ def plan_save(*, actor, campaign: Campaign, org: Organisation, title: str, body:
             updated_at=now,
         )
         audit_log(
-            actor=actor, action="plan.create", obj=plan, after={"title": title, "body_chars": len(body)}
+            actor=actor,
+            action="plan.create",
+            obj=plan,
+            after={"title": title, "body_chars": len(body), "step": step.pk if step else None},
         )
         return plan
     if plan.status not in EDITABLE:
@@ -138,22 +164,26 @@ def plan_save(*, actor, campaign: Campaign, org: Organisation, title: str, body:
 def plan_submit(*, actor, plan: Plan) -> PlanVersion:
     """报送: freeze the text as the next version and send it to the parent organisation.
 
-    Only while the campaign's PLANS step is open for the organisation (windows.require_open says why not);
-    after the office's plan_deadline it is still accepted while the window is open, flagged 逾期报送.
+    The overall plan only while the campaign's PLANS step is open for the organisation (windows.require_open
+    says why not); after the office's plan_deadline it is still accepted while the window is open, flagged
+    逾期报送. A step plan is accepted while the campaign runs and the office still requires it, flagged
+    逾期报送 after the step's plan_deadline.
     """
     plan = (
         Plan.objects.select_for_update(of=("self",))
-        .select_related("campaign", "organisation")
+        .select_related("campaign", "organisation", "step__stage")
         .get(pk=plan.pk)
     )
     _require_write(actor, plan.organisation)
     _require_plan_org(plan.campaign, plan.organisation)
+    _require_step(plan.campaign, plan.step)
     _require_transition(plan, PlanAction.SUBMIT)
-    require_open(campaign=plan.campaign, capability=StepCapability.PLANS, org=plan.organisation)
+    if plan.step is None:
+        require_open(campaign=plan.campaign, capability=StepCapability.PLANS, org=plan.organisation)
     if not body_text(plan.body):
         raise ValidationError(_("方案正文为空，请填写后再报送"), field="body")
     now = timezone.now()
-    deadline = plan.campaign.plan_deadline
+    deadline = plan.campaign.plan_deadline if plan.step is None else plan.step.plan_deadline
     is_late = deadline is not None and timezone.localdate(now) > deadline
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(

@@ -37,6 +37,7 @@ from .selectors import (
     plan_summary_rows,
     progress_root_for,
     review_queue_for,
+    step_get_for,
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,7 +53,8 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _edit_url(plan) -> str:
-    return f"{reverse('plans:plan-edit', args=[plan.organisation_id])}?campaign={plan.campaign_id}"
+    url = f"{reverse('plans:plan-edit', args=[plan.organisation_id])}?campaign={plan.campaign_id}"
+    return f"{url}&step={plan.step_id}" if plan.step_id else url
 
 
 def _campaign_param(request, default_qs):
@@ -72,16 +74,22 @@ def plan_edit(request, org_id):
     campaign = _campaign_param(request, plan_campaigns_for_org(org))
     if campaign is None:
         return render(request, "plans/plan_edit.html", {"org": org, "campaign": None})
-    plan = plan_for(campaign=campaign, org=org)
+    step = step_get_for(campaign, request.GET["step"]) if request.GET.get("step") else None
+    plan = plan_for(campaign=campaign, org=org, step=step)
+    default_title = (
+        f"{org.name}开展{campaign.name}实施方案"
+        if step is None
+        else f"{org.name}{campaign.name}“{step.get_kind_display()}”步骤实施方案"
+    )
     form = PlanForm(
         request.POST or None,
-        initial={"title": plan.title, "body": plan.body}
-        if plan
-        else {"title": f"{org.name}开展{campaign.name}实施方案"},
+        initial={"title": plan.title, "body": plan.body} if plan else {"title": default_title},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_save(actor=request.user, campaign=campaign, org=org, **form.cleaned_data)
+            plan = services.plan_save(
+                actor=request.user, campaign=campaign, org=org, step=step, **form.cleaned_data
+            )
         except ApplicationError as exc:
             form_error(form, exc)
         else:
@@ -104,10 +112,14 @@ def plan_edit(request, org_id):
             "org": org,
             "campaign": campaign,
             "campaigns": plan_campaigns_for_org(org),
+            "step": step,
+            "deadline": step.plan_deadline if step else campaign.plan_deadline,
             "plan": plan,
             "form": form,
             "editable": plan is None or plan.status in EDITABLE,
-            "window": step_window_for(campaign=campaign, capability=StepCapability.PLANS, org=org),
+            "window": None
+            if step
+            else step_window_for(campaign=campaign, capability=StepCapability.PLANS, org=org),
             "attachments": attachment_list(plan) if plan else [],
             "attachment_form": AttachmentForm(),
             "history": plan_history(plan) if plan else [],

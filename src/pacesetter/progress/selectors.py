@@ -17,7 +17,7 @@ from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import annotate_subtree_counts
 from pacesetter.plans.enums import PlanProgress
-from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month
+from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month, step_plan_counts
 from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
 from pacesetter.supervision.selectors import SupervisionStats, supervision_stats_by_subtree
 
@@ -199,6 +199,20 @@ def supervision_totals(rows: list[Row]) -> SupervisionStats:
         rectifications_open=sum(s.rectifications_open for s in stats),
         rectifications_overdue=sum(s.rectifications_overdue for s in stats),
     )
+
+
+def missing_actions(*, campaign: Campaign, org: Organisation) -> list:
+    """规定动作: per required action whose step has opened, how many organisations in `org`'s subtree have not
+    done it (缺项 once the step closed, 待完成 while open) — actions.selectors.missing_counts."""
+    from pacesetter.actions.selectors import missing_counts
+
+    return missing_counts(campaign=campaign, root=org)
+
+
+def step_plan_cells(*, campaign: Campaign, org: Organisation) -> list[tuple]:
+    """(step, Cell) for each step plan (阶段实施方案) the campaign requires, over `org`'s subtree — shown
+    beside the overall plan on the dashboard."""
+    return [(step, _plan_cell(counts)) for step, counts in step_plan_counts(campaign=campaign, root=org)]
 
 
 def timeline(*, campaign: Campaign, org: Organisation) -> dict:

@@ -34,7 +34,7 @@ from .selectors import supervision_stats_by_subtree
 
 def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> dict:
     """Live figures for a 通报 over `org`'s subtree; a fixed number of queries."""
-    facts: dict = {"plans": None, "overdue_plan_orgs": [], "lagging": []}
+    facts: dict = {"plans": None, "overdue_plan_orgs": [], "lagging": [], "missing_actions": []}
     if campaign is not None:
         from pacesetter.plans.selectors import org_progress_counts, overdue_orgs
 
@@ -45,6 +45,9 @@ def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> d
             facts["lagging"] = lagging_children(campaign=campaign, org=org)
 
         facts["plans"] = org_progress_counts(campaign=campaign, root=org, today=today)
+        from pacesetter.actions.selectors import missing_orgs
+
+        facts["missing_actions"] = missing_orgs(campaign=campaign, root=org)
         facts["overdue_plan_orgs"] = list(
             overdue_orgs(campaign=campaign, root=org, today=today).values_list("name", flat=True)[:20]
         )
@@ -103,11 +106,15 @@ def notice_draft_text(*, org: Organisation, campaign=None, today: datetime.date)
         | set(f["overdue_plan_orgs"])
         | set(f["overdue_rect_orgs"])
         | {r.organisation.name for r in f["poor"]}
+        | {name for name, _actions in f["missing_actions"]}
     )
     if f["overdue_plan_orgs"]:
         paras.append(f"以下组织实施方案逾期未报：{'、'.join(f['overdue_plan_orgs'])}。")
     if f["overdue_rect_orgs"]:
         paras.append(f"以下组织未按期完成整改：{'、'.join(f['overdue_rect_orgs'])}。")
+    if f["missing_actions"]:
+        missed = "；".join(f"{name}（{'、'.join(actions)}）" for name, actions in f["missing_actions"])
+        paras.append(f"以下组织规定动作缺项：{missed}。")
     if lagging:
         paras.append(
             f"对{'、'.join(lagging)}思想不重视、工作不得力的问题提出批评，请上述组织于10个工作日内将整改情况书面报告活动办公室。"

@@ -102,7 +102,9 @@ def public_org_profile(org: Organisation) -> PublicProfile:
     from pacesetter.plans.enums import PlanStatus
     from pacesetter.plans.models import Plan
 
-    plan = Plan.objects.filter(campaign=campaign, organisation=org, status=PlanStatus.APPROVED).first()
+    plan = Plan.objects.filter(
+        campaign=campaign, organisation=org, step__isnull=True, status=PlanStatus.APPROVED
+    ).first()
     if plan is not None:
         profile.plan_title = plan.title
         profile.plan_body = _plan_body_html(plan.body)

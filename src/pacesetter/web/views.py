@@ -126,6 +126,8 @@ def progress(request):
             "crumbs": crumbs,
             "chart": chart,
             "supervision": p.supervision_totals(rows),
+            "step_plans": p.step_plan_cells(campaign=campaign, org=org),
+            "missing_actions": p.missing_actions(campaign=campaign, org=org),
             **_case_card(request, org),
         },
     )

@@ -88,6 +88,9 @@ class Step(models.Model):
     # Set by the sweep when it has announced the opening / closing (audited, notified once).
     opened_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # 阶段实施方案 (loop): the office may require every organisation to submit a plan for this step.
+    plan_required = models.BooleanField(_("需报送本步骤实施方案"), default=False)
+    plan_deadline = models.DateField(_("步骤方案报送截止日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["campaign", "stage__order", "opens_at", "id"]

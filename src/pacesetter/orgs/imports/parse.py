@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import ValidationError
 
-from ..enums import ORG_TYPE_ALIASES, SECTOR_ALIASES, OrgType, Sector
+from ..enums import MEMBER_STATUS_ALIASES, ORG_TYPE_ALIASES, SECTOR_ALIASES, OrgType, Sector
 from ..models import (
     ImportBatch,
 )
@@ -161,6 +161,13 @@ def _parse_member_row(rownum: int, values: tuple, sheet: _Sheet, errors: list) -
     if post and len(post) > 100:
         errors.append(_error(rownum, h["post"], post, _("岗位不能超过100个字")))
 
+    status_text = _text(raw.get("status"))
+    status = MEMBER_STATUS_ALIASES.get(status_text) if status_text else None
+    if status_text and status is None:
+        errors.append(
+            _error(rownum, h["status"], status_text, _("党员类别只能填“在职”“无职”“流动”或“年老体弱”"))
+        )
+
     phone = _text(raw.get("phone")).replace(" ", "") or None
     if phone:
         if "*" in phone:
@@ -204,6 +211,7 @@ def _parse_member_row(rownum: int, values: tuple, sheet: _Sheet, errors: list) -
         "joined_on": _iso(joined),
         "org": org_text,
         "post": post,
+        "status": status,
         "phone": phone,
         "id_number": id_number,
     }

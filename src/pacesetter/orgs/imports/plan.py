@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.pii import mask_id_number, mask_phone
 
-from ..enums import Gender, OrgType, Sector
+from ..enums import Gender, MemberStatus, OrgType, Sector
 from ..models import (
     ImportKind,
     Member,
@@ -46,6 +46,7 @@ _MEMBER_COMPARE = (
     "post",
     "organisation_id",
     "phone",
+    "status",
 )
 _FIELD_LABELS = {
     "name": "姓名",
@@ -56,6 +57,7 @@ _FIELD_LABELS = {
     "post": "岗位",
     "organisation_id": "所在党组织",
     "phone": "联系电话",
+    "status": "党员类别",
     "org_type": "组织类别",
     "sector": "所属行业",
 }
@@ -184,6 +186,7 @@ def _plan_members(rows: list[dict], scope: Organisation, headings: dict, progres
             "post": row["post"],
             "organisation_id": org_id,
             "phone": row["phone"],
+            "status": row.get("status"),
         }
         if current is None:
             plan.actions.append("create")
@@ -192,6 +195,7 @@ def _plan_members(rows: list[dict], scope: Organisation, headings: dict, progres
                 "ethnicity": new["ethnicity"] or "汉族",
                 "post": new["post"] or "",
                 "phone": new["phone"] or "",
+                "status": new["status"] or "",
                 "id_number": id_number,
             }
             plan.creates.append((rownum, values))
@@ -240,6 +244,8 @@ def _change_display(fname: str, old, new, org_names: dict) -> list:
             return str(OrgType(v).label)
         if fname == "sector":
             return str(Sector(v).label)
+        if fname == "status":
+            return str(MemberStatus(v).label)
         return _iso(v) if isinstance(v, datetime.date) else str(v)
 
     return [_FIELD_LABELS[fname], show(old), show(new)]

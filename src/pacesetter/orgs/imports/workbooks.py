@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.pii import mask_id_number, mask_phone, pii_export_audit
 
-from ..enums import Cap, Gender, OrgType, Sector
+from ..enums import Cap, Gender, MemberStatus, OrgType, Sector
 from ..models import (
     ImportBatch,
     ImportKind,
@@ -223,9 +223,13 @@ def export_members_xlsx(*, user, org: Organisation | None = None, reveal: bool =
             "post",
             "phone",
             "id_number",
+            "status",
         )
     )
-    for name, gender, ethnicity, birth, joined, oid, post, phone, id_number in qs.iterator(chunk_size=5000):
+    statuses = {s.value: str(s.label) for s in MemberStatus}
+    for name, gender, ethnicity, birth, joined, oid, post, phone, id_number, status in qs.iterator(
+        chunk_size=5000
+    ):
         if oid not in clear:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
         ws.append(
@@ -239,6 +243,7 @@ def export_members_xlsx(*, user, org: Organisation | None = None, reveal: bool =
                 post,
                 phone,
                 id_number,
+                statuses.get(status, ""),
             ]
         )
     return _save(wb)

@@ -50,6 +50,9 @@ class Command(BaseCommand):
         codes = ensure_evaluation(campaign, result.root)
         ensure_closed_evaluation(campaign, result.root)
         ensure_peer_evaluation(campaign, result.root)
+        from pacesetter.demo.loop import ensure_loop
+
+        ensure_loop(campaign, result.root)
         from pacesetter.demo.complaints import ensure_cases
 
         ensure_cases(result.root)

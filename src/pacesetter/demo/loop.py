@@ -1,0 +1,216 @@
+"""The demo campaign's steering loop (issue #17): a plan per step, required and optional actions, problem lists.
+
+Everything goes through the services (audit rows, versions, decisions are real). Each builder is idempotent:
+it returns early when its mark is already there. The demo campaign's own removal (demo.campaign
+remove_campaign) deletes what these rows hang on; `remove_loop` clears the rest first.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from pacesetter.campaigns import services as campaign_services
+from pacesetter.campaigns.enums import StepKind
+from pacesetter.campaigns.models import Campaign, Step
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import subtree_q
+from pacesetter.plans import services as plan_services
+from pacesetter.plans.enums import PlanAction
+from pacesetter.plans.models import Plan
+
+STEP_PLAN_BODY = (
+    "<h2>一、公开承诺的内容</h2><p>党组织围绕“五个好”、党员围绕“五带头”，结合岗位职责和群众需求，"
+    "提出具体、可操作、可检查的承诺事项。</p>"
+    "<h2>二、公开方式</h2><p>承诺事项经支部党员大会讨论后，在公开栏上墙、在门户网站公布，接受群众监督。</p>"
+    "<h2>三、时间安排</h2><ol><li>征求群众意见</li><li>党员大会讨论</li><li>公开承诺上墙</li></ol>"
+)
+
+
+def _users():
+    return {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["office", "cx_secretary", "town_secretary"])
+    }
+
+
+@transaction.atomic
+def ensure_step_plans(campaign: Campaign, root: Organisation) -> int:
+    """阶段实施方案: the office requires a plan for the 公开承诺 step; some organisations have written one.
+
+    Returns how many step plans exist afterwards.
+    """
+    users = _users()
+    office = users["office"]
+    step = Step.objects.filter(campaign=campaign, kind=StepKind.COMMIT).order_by("opens_at").first()
+    if step is None:
+        return 0
+    if not step.plan_required:
+        step = campaign_services.step_update(
+            actor=office,
+            step=step,
+            opens_at=step.opens_at,
+            closes_at=step.closes_at,
+            capabilities=step.capabilities,
+            plan_required=True,
+            plan_deadline=timezone.localdate() + datetime.timedelta(days=15),
+        )
+    if Plan.objects.filter(step=step).exists():
+        return Plan.objects.filter(step=step).count()
+    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    orgs = list(
+        Organisation.objects.filter(subtree_q(area.path), is_active=True)
+        .exclude(pk=area.pk)
+        .order_by("path")[:12]
+    )
+    writer = users["cx_secretary"]
+    for i, org in enumerate(orgs):
+        if i % 4 == 3:
+            continue  # not started
+        plan = plan_services.plan_save(
+            actor=writer,
+            campaign=campaign,
+            org=org,
+            step=step,
+            title=f"{org.name}“公开承诺”步骤实施方案",
+            body=STEP_PLAN_BODY,
+        )
+        if i % 4 == 2:
+            continue  # draft
+        plan_services.plan_submit(actor=writer, plan=plan)
+        if i % 4 == 1:
+            continue  # awaiting review
+        plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。")
+    return Plan.objects.filter(step=step).count()
+
+
+REQUIRED = [
+    (StepKind.MOBILISE, "召开动员会", "召开党员大会或动员会，传达创先争优活动部署", "mobilisation"),
+    (StepKind.MOBILISE, "报送实施方案", "结合实际制定本单位活动实施方案并报上级党组织", ""),
+    (StepKind.COMMIT, "公开承诺上墙", "承诺事项经党员大会讨论后在公开栏上墙", ""),
+    (StepKind.COMMIT, "支部党员大会讨论承诺", "逐一讨论党组织和党员的承诺事项", "branch_assembly"),
+    (StepKind.STRIVE, "主题党日活动", "每季度至少开展一次主题党日", "theme_day"),
+]
+OPTIONAL = [
+    ("四点半课堂", "为双职工家庭孩子开设课后辅导，党员教师轮流值守。", "feature"),
+    ("党员代办点", "党员为群众代办社保、医保手续，全年代办三百余件。", "brand"),
+    ("田间党课", "把党课开到田间地头，请种植能手讲技术。", ""),
+]
+
+
+@transaction.atomic
+def ensure_actions(campaign: Campaign, root: Organisation) -> int:
+    """规定动作 per step (auto-detected from record kinds where they map), a manual link, a rejection by
+    the parent, and optional actions with the office's 特色 / 品牌 marks. Returns how many required actions."""
+    from pacesetter.actions import services as action_services
+    from pacesetter.actions.models import OptionalAction, RequiredAction
+    from pacesetter.actions.selectors import step_dates
+    from pacesetter.records.models import ActivityRecord
+
+    if RequiredAction.objects.filter(campaign=campaign).exists():
+        return RequiredAction.objects.filter(campaign=campaign).count()
+    users = _users()
+    office = users["office"]
+    steps = {s.kind: s for s in Step.objects.filter(campaign=campaign).order_by("-opens_at")}
+    actions = {}
+    for order, (kind, name, description, record_kind) in enumerate(REQUIRED, start=1):
+        if kind in steps:
+            actions[name] = action_services.required_action_create(
+                actor=office,
+                step=steps[kind],
+                name=name,
+                description=description,
+                record_kind=record_kind,
+                order=order,
+            )
+    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    orgs = list(
+        Organisation.objects.filter(subtree_q(area.path), is_active=True)
+        .exclude(pk=area.pk)
+        .order_by("path")[:6]
+    )
+    writer = users["cx_secretary"]
+    wall = actions.get("公开承诺上墙")
+    for i, org in enumerate(orgs):
+        if wall is None:
+            break
+        opens_on, closes_on = step_dates(wall.step)
+        day = max(opens_on, min(closes_on, timezone.localdate()))
+        record = ActivityRecord.objects.create(
+            organisation=org,
+            campaign=campaign,
+            kind="other",
+            title="承诺事项公开上墙",
+            occurred_on=day,
+            content="党组织和党员的承诺事项在公开栏上墙，接受群众监督。",
+            logged_by=writer,
+        )
+        if i % 3 == 2:
+            continue  # recorded but not linked: the checklist offers it
+        action_services.action_link_create(actor=writer, action=wall, org=org, record=record)
+        if i == 1:
+            action_services.action_link_reject(
+                actor=office, action=wall, org=org, record=record, reason="上墙照片未上传，请补充佐证"
+            )
+        title, description, highlight = OPTIONAL[i % len(OPTIONAL)]
+        if not OptionalAction.objects.filter(campaign=campaign, organisation=org, title=title).exists():
+            opt = action_services.optional_action_create(
+                actor=writer, campaign=campaign, org=org, title=title, description=description, record=record
+            )
+            if highlight:
+                action_services.optional_action_mark(actor=office, optional=opt, highlight=highlight)
+    return len(actions)
+
+
+PROBLEMS = [
+    ("群众办事多头跑、来回跑", "public", "leadership", "办理低保、医保手续要跑三个窗口"),
+    ("学习实践活动中查摆的服务意识不强问题尚未整改到位", "study", "leadership", ""),
+    ("部分中层干部工作作风漂浮，下基层少", "meeting", "middle", "一季度下基层不足两次"),
+    ("窗口工作人员服务态度生硬", "public", "staff", "群众反映说话冷、脸难看"),
+]
+
+
+@transaction.atomic
+def ensure_problems(campaign: Campaign, root: Organisation) -> int:
+    """问题清单: the school branch's open problems, one carried into a commitment (整改中), one solved."""
+    from pacesetter.commitments import problems as problem_services
+    from pacesetter.commitments.models import Commitment, Problem
+
+    # the organisation whose public commitments the demo shows, so a problem can be carried into one
+    first = (
+        Commitment.objects.filter(campaign=campaign, member__isnull=True, published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("id")
+        .first()
+    )
+    org = first.organisation if first is not None else None
+    if org is None or Problem.objects.filter(campaign=campaign, organisation=org).exists():
+        return Problem.objects.filter(campaign=campaign).count()
+    actor = _users()["office"]
+    due = min(campaign.ends_on, timezone.localdate() + datetime.timedelta(days=90))
+    made = [
+        problem_services.problem_create(
+            actor=actor,
+            campaign=campaign,
+            org=org,
+            title=title,
+            source=source,
+            owner_level=owner,
+            due_date=due,
+            description=description,
+        )
+        for title, source, owner, description in PROBLEMS
+    ]
+    problem_services.problem_link(actor=actor, problem=made[0], commitment=first)
+    problem_services.problem_transition(actor=actor, problem=made[1], action="solve")
+    return Problem.objects.filter(campaign=campaign).count()
+
+
+def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
+    """Every piece of the loop the demo shows, each idempotent."""
+    return {
+        "step_plans": ensure_step_plans(campaign, root),
+        "required_actions": ensure_actions(campaign, root),
+        "problems": ensure_problems(campaign, root),
+    }
