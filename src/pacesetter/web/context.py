@@ -31,9 +31,9 @@ MENU = [
             ("commitments:review-queue", _("承诺审核"), "check2-square", Cap.COMMITMENT_REVIEW),
             ("commitments:moderation-queue", _("评诺留言审核"), "chat-square-text", Cap.COMMITMENT_REVIEW),
             ("wall:wall", _("承诺墙（公开）"), "easel", None),
-            ("evaluations:round-list", _("群众评议"), "ui-checks", Cap.PROGRESS_VIEW),
+            ("evaluations:round-list", _("群众评议"), "ui-checks", Cap.EVALUATION_VIEW),
             ("evaluations:my-rounds", _("我的评议"), "person-check", None),
-            ("evaluations:case-list", _("满意度整改"), "tools", Cap.PLAN_WRITE),
+            ("evaluations:case-list", _("满意度整改"), "tools", Cap.EVALUATION_RECTIFY),
         ],
     ),
     (
@@ -43,6 +43,17 @@ MENU = [
             ("points:home", _("我的积分"), "trophy", None),
             ("points:claim-queue", _("积分申报审核"), "patch-check", Cap.POINTS_AWARD),
             ("points:period-list", _("积分年度与规则"), "sliders", Cap.POINTS_MANAGE),
+        ],
+    ),
+    (
+        _("宣传"),
+        "newspaper",
+        [
+            ("publicity:item-list", _("信息报送"), "send", Cap.PUBLICITY_DRAFT),
+            ("publicity:article-list", _("宣传稿件"), "file-earmark-richtext", Cap.PUBLICITY_DRAFT),
+            ("publicity:bulletin-list", _("简报"), "journal-text", Cap.PUBLICITY_PUBLISH),
+            ("publicity:exemplar-list", _("先进典型"), "star", Cap.PUBLICITY_DRAFT),
+            ("news:home", _("新闻（公开）"), "globe", None),
         ],
     ),
     (
