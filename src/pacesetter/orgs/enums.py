@@ -60,6 +60,11 @@ class Cap(models.TextChoices):
     SUPERVISION_MANAGE = "supervision.manage", _("督促检查、整改督办")
     CASE_HANDLE = "case.handle", _("办理群众举报和意见建议")
     CASE_TRIAGE = "case.triage", _("分办群众举报、调整类别、责任追究")
+    # assessment (组织考核) and records checking
+    RECORD_CHECK = "record.check", _("检查下级记实登记")
+    ASSESSMENT_VIEW = "assessment.view", _("查看考核结果")
+    ASSESSMENT_MANAGE = "assessment.manage", _("制定考核方案、计算和公布考核结果")
+    ASSESSMENT_ADJUST = "assessment.adjust", _("考核下级：加减分、调整等次")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -80,6 +85,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.COMMITMENT_REVIEW,
             Cap.SUPERVISION_RESPOND,
             Cap.CASE_HANDLE,
+            # assessment
+            Cap.RECORD_CHECK,
+            Cap.ASSESSMENT_VIEW,
+            Cap.ASSESSMENT_ADJUST,
         }
     ),
     Role.LEADER: frozenset(
@@ -90,6 +99,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_VIEW,
             Cap.PROGRESS_VIEW,
             Cap.REVIEW_WRITE,
+            # assessment
+            Cap.ASSESSMENT_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -101,6 +112,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_VIEW,
             Cap.PROGRESS_VIEW,
             Cap.SUPERVISION_MANAGE,
+            # assessment
+            Cap.ASSESSMENT_VIEW,
         }
     ),
     # A member logs their own records; what they may see of them is checked object by object.
