@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.assessment.access import RULES as ASSESSMENT_RULES
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
 from pacesetter.complaints.access import RULES as COMPLAINT_RULES
@@ -115,6 +116,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **EVALUATION_RULES,
     **SUPERVISION_RULES,
     **COMPLAINT_RULES,
+    **ASSESSMENT_RULES,
 }
 
 

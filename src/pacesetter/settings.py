@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "pacesetter.evaluations",
     "pacesetter.supervision",
     "pacesetter.complaints",
+    "pacesetter.assessment",
     "pacesetter.web",
 ]
 

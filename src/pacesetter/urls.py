@@ -24,6 +24,7 @@ urlpatterns = [
     path("e/", include("pacesetter.evaluations.public_urls")),
     path("supervision/", include("pacesetter.supervision.urls")),
     path("complaints/", include("pacesetter.complaints.urls")),
+    path("assessment/", include("pacesetter.assessment.urls")),
     path("r/", include("pacesetter.complaints.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -9,6 +9,7 @@ from ninja.security.base import AuthBase
 
 from pacesetter.core.errors import ApplicationError
 
+from .assessment import router as assessment_router
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
 from .complaints import router as complaints_router
@@ -100,3 +101,4 @@ api.add_router("/", progress_router)
 api.add_router("/", commitments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", complaints_router)
+api.add_router("/", assessment_router)

@@ -519,9 +519,11 @@ def reset() -> int:
     deleted = 0
     try:
         if root is not None:
+            from .assessment import remove_assessment
             from .campaign import remove_campaign
             from .complaints import remove_cases
 
+            remove_assessment(root)  # scores name organisations and schemes the campaign: they go first
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_campaign(root)
             subtree = Organisation.objects.filter(path__startswith=root.path)

@@ -50,6 +50,9 @@ MENU = [
             ("complaints:case-list", _("群众反映"), "envelope-exclamation", Cap.CASE_HANDLE),
             ("complaints:triage-queue", _("反映分办"), "inboxes", Cap.CASE_TRIAGE),
             ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_HANDLE),
+            # assessment
+            ("assessment:scheme-list", _("组织考核"), "award", Cap.ASSESSMENT_VIEW),
+            ("assessment:my-scores", _("我的考核"), "person-vcard", None),
         ],
     ),
     (

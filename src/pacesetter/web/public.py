@@ -36,6 +36,7 @@ class PublicProfile:
     criteria_sets: list = field(default_factory=list)
     case_stats: list = field(default_factory=list)
     public_cases: list = field(default_factory=list)
+    grades: list = field(default_factory=list)
     today = None
 
 
@@ -85,6 +86,9 @@ def public_org_profile(org: Organisation) -> PublicProfile:
     from pacesetter.complaints.selectors import public_cases_for_org, public_stats
 
     profile.case_stats, profile.public_cases = public_stats(org), public_cases_for_org(org)
+    from pacesetter.assessment.selectors import published_org_scores
+
+    profile.grades = list(published_org_scores(org)[:5])
     if campaign is None:
         return profile
     theme = OrgTheme.objects.filter(campaign=campaign, organisation=org).first()

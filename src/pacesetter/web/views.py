@@ -126,9 +126,16 @@ def progress(request):
             "crumbs": crumbs,
             "chart": chart,
             "supervision": p.supervision_totals(rows),
+            "assessment": assessment_panel(request.user, campaign=campaign, org=org),
             **_case_card(request, org),
         },
     )
+
+
+def assessment_panel(user, *, campaign, org) -> dict:
+    from pacesetter.assessment.selectors import dashboard_panel
+
+    return dashboard_panel(user, campaign=campaign, org=org)
 
 
 def _case_card(request, org) -> dict:

@@ -53,10 +53,14 @@ class Command(BaseCommand):
         from pacesetter.demo.complaints import ensure_cases
 
         ensure_cases(result.root)
+        from pacesetter.demo.assessment import ensure_assessment
+
+        ensure_assessment(campaign, result.root)
         self.stdout.write(
             f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
             "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评；"
-            "群众反映：各办理状态的反映件各有示例，其中一件逾期并已上报督办，手机打开 /r/ 可提交反映）"
+            "群众反映：各办理状态的反映件各有示例，其中一件逾期并已上报督办，手机打开 /r/ 可提交反映；"
+            "组织考核：一套已计算、调整一项等次并公布的组织考核结果）"
         )
         if codes:
             self.stdout.write(
