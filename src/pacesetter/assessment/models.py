@@ -152,7 +152,8 @@ class Score(models.Model):
     detail = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["scorecard", "organisation__path", "member_id"]
+        # Plain columns only: a default ordering through joins would be dragged into every subquery.
+        ordering = ["scorecard_id", "organisation_id", "member_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["scorecard", "organisation", "member"], name="uniq_score_subject"
