@@ -223,3 +223,42 @@ def test_sources_registry_is_one_query_per_source(city, campaign, django_assert_
         with django_assert_num_queries(1):
             list(src.values(path=city.city.path, start=START, end=END, campaign_id=campaign.pk))
         assert src.key == key
+
+
+def test_member_scheme_takes_the_assessment_rounds_ballots(city, campaign):
+    """The 组织考核 rounds of evaluations are a member scheme's ballot source (score, valid votes)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pacesetter.evaluations.enums import RoundKind
+    from pacesetter.evaluations.models import MemberGrade, Round
+
+    now = timezone.now()
+    rnd = Round.objects.create(
+        organisation=city.school,
+        campaign=campaign,
+        kind=RoundKind.ASSESSMENT,
+        subject="member",
+        scale="grade4",
+        name="党员组织考核测评",
+        opens_at=now - dt.timedelta(days=3),
+        closes_at=now - dt.timedelta(days=1),
+    )
+    MemberGrade.objects.create(
+        round=rnd, member=city.teacher, score=Decimal("86.5"), grade="qualified", sample=12
+    )
+    scheme = services.scheme_create(
+        actor=city.office,
+        campaign=campaign,
+        name="党员考核",
+        subject=Subject.MEMBER,
+        period_start=START,
+        period_end=END,
+        sources={"assessment_ballot": (70, 5), "member_records_checked": (30, 1)},
+        grade_lines={"excellent": 90, "qualified": 75, "basic": 60},
+    )
+    sc = compute(city, scheme)
+    score = Score.objects.get(scorecard=sc, member=city.teacher)
+    assert score.detail["assessment_ballot"] == {"value": 86.5, "count": 12, "used": True, "weight": 70}
+    assert (score.total, score.grade) == (Decimal("86.50"), "qualified")  # no records: renormalised

@@ -291,3 +291,38 @@ register(
         rule=_("已评价的举报中，反映人评价满意或基本满意的比例"),
     )
 )
+
+
+# --- evaluations: 组织考核 rounds' ballots as a member source -----------------------------------------
+
+
+def _assessment_ballots(*, path, start, end, campaign_id):
+    from django.db.models import Sum
+
+    from pacesetter.evaluations.enums import RoundKind
+    from pacesetter.evaluations.models import MemberGrade
+
+    qs = (
+        MemberGrade.objects.filter(
+            subtree_q(path, "member__organisation__path"),
+            round__kind=RoundKind.ASSESSMENT,
+            round__campaign_id=campaign_id,
+            round__closes_at__date__range=(start, end),
+            score__isnull=False,
+        )
+        .values("member_id")
+        .annotate(value=Cast(Avg("score"), FloatField()), n=Sum("sample"))
+    )
+    return _rows(qs, "member_id")
+
+
+register(
+    Source(
+        key="assessment_ballot",
+        label=_("组织考核测评得分"),
+        subject=Subject.MEMBER,
+        compute=_assessment_ballots,
+        evidence=lambda org_id, member_id, start, end: _url("evaluations:round-list"),
+        rule=_("考核期内截止的组织考核测评（评议轮次）中本人的平均得分，数据量为有效票数"),
+    )
+)
