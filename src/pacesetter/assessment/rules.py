@@ -38,5 +38,5 @@ def can_request_review(user, score: Score) -> bool:
     if not user.is_authenticated:
         return False
     if score.member_id is not None:
-        return score.member.user_id == user.pk
+        return score.member is not None and score.member.user_id == user.pk
     return any(g.path == score.organisation.path for g in _grants(user, Cap.ASSESSMENT_VIEW))

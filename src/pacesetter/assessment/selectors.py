@@ -312,7 +312,7 @@ def district_ranking(*, campaign, org: Organisation) -> list[dict]:
                 "score": round(sum(present) / len(present), 1) if present else None,
             }
         )
-    scored = sorted((r for r in out if r["score"] is not None), key=lambda r: -r["score"])
+    scored = sorted((r for r in out if r["score"] is not None), key=lambda r: -float(r["score"]))  # type: ignore[arg-type]
     rank = 0
     for i, r in enumerate(scored):
         if i == 0 or r["score"] != scored[i - 1]["score"]:
