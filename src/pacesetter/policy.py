@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.actions.access import RULES as ACTION_RULES
+from pacesetter.assessment.access import RULES as ASSESSMENT_RULES
 from pacesetter.campaigns.access import RULES as CAMPAIGN_RULES
 from pacesetter.commitments.access import RULES as COMMITMENT_RULES
 from pacesetter.complaints.access import RULES as COMPLAINT_RULES
@@ -131,6 +132,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **HONOUR_RULES,
     **FOLLOW_RULES,
     **ACTION_RULES,
+    **ASSESSMENT_RULES,
 }
 
 

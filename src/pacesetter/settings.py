@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pacesetter.points",
     "pacesetter.publicity",
     "pacesetter.honours",
+    "pacesetter.assessment",
     "pacesetter.web",
 ]
 

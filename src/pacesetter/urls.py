@@ -25,6 +25,7 @@ urlpatterns = [
     path("e/", include("pacesetter.evaluations.public_urls")),
     path("supervision/", include("pacesetter.supervision.urls")),
     path("complaints/", include("pacesetter.complaints.urls")),
+    path("assessment/", include("pacesetter.assessment.urls")),
     path("r/", include("pacesetter.complaints.public_urls")),
     path("points/", include("pacesetter.points.urls")),
     path("publicity/", include("pacesetter.publicity.urls")),

@@ -99,6 +99,16 @@ class RecordOut(Schema):
     created_at: datetime.datetime
     meeting: MeetingOut | None
     photos: list[PhotoOut]
+    check_status: str
+    check_comment: str
+    checked_at: datetime.datetime | None
+
+
+class RecordCheckIn(Schema):
+    """`action`: "check" (检查通过) or "return" (退回, `comment` required)."""
+
+    action: str
+    comment: str = ""
 
 
 class AttendanceIn(Schema):
@@ -166,6 +176,9 @@ def record_out(r) -> dict:
             "sign_in_closes_at": m.sign_in_closes_at,
         },
         "photos": [photo_out(p) for p in r.photos.all()],
+        "check_status": r.check_status,
+        "check_comment": r.check_comment,
+        "checked_at": r.checked_at,
     }
 
 
@@ -189,6 +202,7 @@ def record_list(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     scope: str | None = None,
+    check: str | None = None,
     mine: bool = False,
     limit: int = limit_param(50, 200),
     offset: int = offset_param(),
@@ -199,7 +213,7 @@ def record_list(
     else:
         org = org_get_for(request.user, org_id, cap=Cap.RECORD_VIEW) if org_id else None
         qs = record_list_for(
-            request.user, org=org, kind=kind, date_from=date_from, date_to=date_to, scope=scope
+            request.user, org=org, kind=kind, date_from=date_from, date_to=date_to, scope=scope, check=check
         )
     return [record_out(r) for r in qs[offset : offset + limit]]
 
@@ -245,6 +259,14 @@ def record_update(request: HttpRequest, pk: int, payload: RecordPatch):
 def record_delete(request: HttpRequest, pk: int):
     services.record_delete(actor=request.user, record=record_get_for(request.user, pk))
     return Status(204, None)
+
+
+@router.post("/records/{pk}/check", response=RecordOut, url_name="record-check")
+def record_check(request: HttpRequest, pk: int, payload: RecordCheckIn):
+    """检查: the parent organisation (organisation records) or the branch (personal records)."""
+    record = record_get_for(request.user, pk)
+    services.record_check(actor=request.user, record=record, action=payload.action, comment=payload.comment)
+    return _fresh(request.user, pk)
 
 
 @router.get("/records/{pk}/photos", response=list[PhotoOut], url_name="record-photos")

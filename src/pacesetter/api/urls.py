@@ -10,6 +10,7 @@ from ninja.security.base import AuthBase
 from pacesetter.core.errors import ApplicationError
 
 from .actions import router as actions_router
+from .assessment import router as assessment_router
 from .campaigns import router as campaigns_router
 from .commitments import router as commitments_router
 from .complaints import router as complaints_router
@@ -110,3 +111,4 @@ api.add_router("/", publicity_router)
 api.add_router("/", honours_router)
 api.add_router("/", notifications_router)
 api.add_router("/", actions_router)
+api.add_router("/", assessment_router)

@@ -519,6 +519,7 @@ def reset() -> int:
     deleted = 0
     try:
         if root is not None:
+            from .assessment import remove_assessment
             from .campaign import remove_campaign
             from .complaints import remove_cases
             from .follows import remove_follows
@@ -528,6 +529,7 @@ def reset() -> int:
             from .points import remove_points
 
             remove_points(root)  # the ledger names members, rules and the campaign
+            remove_assessment(root)  # scores name organisations and schemes the campaign: they go first
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_follows(root)
             remove_campaign(root)

@@ -96,6 +96,11 @@ class Cap(models.TextChoices):
     # honours (评选表彰)
     HONOURS_MANAGE = "honours.manage", _("组织评选表彰（类别、名额、公示、表彰决定）")
     HONOURS_NOMINATE = "honours.nominate", _("推荐和逐级审核评选对象")
+    # assessment (组织考核) and records checking
+    RECORD_CHECK = "record.check", _("检查下级记实登记")
+    ASSESSMENT_VIEW = "assessment.view", _("查看考核结果")
+    ASSESSMENT_MANAGE = "assessment.manage", _("制定考核方案、计算和公布考核结果")
+    ASSESSMENT_ADJUST = "assessment.adjust", _("考核下级：加减分、调整等次")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -128,6 +133,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.PUBLICITY_DRAFT,
             # honours
             Cap.HONOURS_NOMINATE,
+            # assessment
+            Cap.RECORD_CHECK,
+            Cap.ASSESSMENT_VIEW,
+            Cap.ASSESSMENT_ADJUST,
         }
     ),
     Role.LEADER: frozenset(
@@ -140,6 +149,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.REVIEW_WRITE,
             # evaluations
             Cap.EVALUATION_VIEW,
+            # assessment
+            Cap.ASSESSMENT_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -155,6 +166,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.EVALUATION_VIEW,
             # complaints (reports branch): inspectors read cases in scope
             Cap.CASE_VIEW,
+            # assessment
+            Cap.ASSESSMENT_VIEW,
         }
     ),
     # A member logs their own records; what they may see of them is checked object by object.

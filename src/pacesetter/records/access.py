@@ -14,6 +14,7 @@ RULES: dict = {
     "records:record-detail": LOGIN,
     "records:record-edit": Cap.RECORD_LOG,
     "records:record-delete": Cap.RECORD_LOG,
+    "records:record-check": Cap.RECORD_CHECK,
     "records:photo": LOGIN,
     "records:photo-add": Cap.RECORD_LOG,
     "records:photo-delete": Cap.RECORD_LOG,
@@ -29,4 +30,5 @@ RULES: dict = {
     "api-1.0.0:record-photos": {"GET": LOGIN, "POST": Cap.RECORD_LOG},
     "api-1.0.0:record-attendance": {"GET": Cap.RECORD_LOG, "POST": Cap.RECORD_LOG},
     "api-1.0.0:record-sign-in": {"POST": LOGIN},
+    "api-1.0.0:record-check": {"POST": Cap.RECORD_CHECK},
 }

@@ -1,4 +1,6 @@
-"""Choices for activity records (记实登记): record kinds, attendance status, absence reasons, sign-in method."""
+"""Choices for activity records (记实登记): kinds, attendance, absence reasons, sign-in, and the check table."""
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +57,39 @@ class RecordScope(models.TextChoices):
 
     ORG = "org", _("组织记实")
     MEMBER = "member", _("个人记实")
+
+
+class CheckStatus(models.TextChoices):
+    """Whether the checking organisation has looked at a record (检查): only checked records count."""
+
+    UNCHECKED = "unchecked", _("待检查")
+    CHECKED = "checked", _("已检查")
+    RETURNED = "returned", _("已退回")
+
+
+class CheckAction(models.TextChoices):
+    CHECK = "check", _("检查通过")
+    RETURN = "return", _("退回")
+    # Not offered to anyone: record_update and the photo services take it when a checked or returned
+    # record is changed, so the checker looks at it again.
+    EDIT = "edit", _("修改后重新待检查")
+
+
+@dataclass(frozen=True)
+class CheckTransition:
+    target: str
+    by_checker: bool  # True: the checking organisation (rules.can_check_record); False: the record's editor
+    needs_comment: bool = False
+
+
+_C, _CA = CheckStatus, CheckAction
+
+# (from, action) → to. records.services._check_transition is the only code that changes check_status.
+CHECK_TRANSITIONS: dict[tuple[str, str], CheckTransition] = {
+    (_C.UNCHECKED, _CA.CHECK): CheckTransition(_C.CHECKED, True),
+    (_C.RETURNED, _CA.CHECK): CheckTransition(_C.CHECKED, True),
+    (_C.UNCHECKED, _CA.RETURN): CheckTransition(_C.RETURNED, True, needs_comment=True),
+    (_C.CHECKED, _CA.RETURN): CheckTransition(_C.RETURNED, True, needs_comment=True),
+    (_C.CHECKED, _CA.EDIT): CheckTransition(_C.UNCHECKED, False),
+    (_C.RETURNED, _CA.EDIT): CheckTransition(_C.UNCHECKED, False),
+}

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.forms import BootstrapMixin
 from pacesetter.orgs.forms import OrgNameField
 
-from .enums import PERSONAL_KINDS, AbsenceReason, AttendanceStatus, RecordKind, RecordScope
+from .enums import (
+    PERSONAL_KINDS,
+    AbsenceReason,
+    AttendanceStatus,
+    CheckAction,
+    CheckStatus,
+    RecordKind,
+    RecordScope,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,8 +138,26 @@ class RecordFilterForm(BootstrapMixin, forms.Form):
     date_to = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    check = forms.ChoiceField(
+        label=_("检查"), choices=[("", _("全部")), *CheckStatus.choices], required=False
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class RecordCheckForm(BootstrapMixin, forms.Form):
+    """检查: pass the record, or return it with a comment (the service requires the comment for 退回)."""
+
+    action = forms.ChoiceField(
+        label=_("检查结果"),
+        choices=[
+            (CheckAction.CHECK, CheckAction.CHECK.label),
+            (CheckAction.RETURN, CheckAction.RETURN.label),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("检查意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.orgs.models import Member, Organisation
 
-from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, RecordKind, SignInMethod
+from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
 
 
 class ActivityRecord(models.Model):
@@ -56,6 +56,15 @@ class ActivityRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # 检查: the parent organisation checks organisation records, the branch checks personal records.
+    check_status = models.CharField(
+        _("检查"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
+    )
+    check_comment = models.TextField(_("检查意见"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

@@ -44,3 +44,24 @@ def can_edit_record(user, record: ActivityRecord) -> bool:
 def can_manage_meeting(user, record: ActivityRecord) -> bool:
     """Open/close QR sign-in and mark attendance: the secretary (or office) of the meeting's organisation."""
     return record.is_meeting and record.member_id is None and can_edit_record(user, record)
+
+
+def can_check_record(user, record: ActivityRecord) -> bool:
+    """检查: an organisation's records are checked by its parent (a grant strictly above the organisation;
+    the office alone for a top-level organisation); a member's personal records by their branch (a grant
+    on the branch or above). Nobody checks their own personal record.
+    """
+    if record.is_deleted or not user.is_authenticated:
+        return False
+    path = record.organisation.path
+    for g in grants_for(user):
+        if g.role == Role.MEMBER or Cap.RECORD_CHECK not in ROLE_CAPS[g.role]:
+            continue
+        if record.member_id is not None:
+            if path.startswith(g.path) and record.member.user_id != user.pk:
+                return True
+        elif (path.startswith(g.path) and len(g.path) < len(path)) or (
+            g.path == path and record.organisation.parent_id is None and g.role == Role.OFFICE
+        ):
+            return True
+    return False

@@ -47,6 +47,7 @@ def record_list_for(
     date_to: datetime.date | None = None,
     scope: str | None = None,
     campaign=None,
+    check: str | None = None,
 ) -> QuerySet[ActivityRecord]:
     """Records the user may see (not deleted), newest first; `org` means that organisation's subtree.
 
@@ -64,6 +65,7 @@ def record_list_for(
         date_to=date_to,
         scope=scope,
         campaign=campaign,
+        check=check,
     )
 
 
@@ -73,7 +75,18 @@ def my_record_list_for(user, *, kind: str | None = None) -> QuerySet[ActivityRec
     return _filter(qs, kind=kind)
 
 
-def _filter(qs, *, org=None, member=None, kind=None, date_from=None, date_to=None, scope=None, campaign=None):
+def _filter(
+    qs,
+    *,
+    org=None,
+    member=None,
+    kind=None,
+    date_from=None,
+    date_to=None,
+    scope=None,
+    campaign=None,
+    check=None,
+):
     if org is not None:
         qs = qs.filter(organisation__path__startswith=org.path)
     if member is not None:
@@ -90,6 +103,8 @@ def _filter(qs, *, org=None, member=None, kind=None, date_from=None, date_to=Non
         qs = qs.filter(member__isnull=False)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
+    if check:
+        qs = qs.filter(check_status=check)
     return qs
 
 

@@ -19,9 +19,24 @@ from pacesetter.core.uploads import IMAGES, check_upload
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import member_for_user
 
-from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, RecordKind, SignInMethod
+from .enums import (
+    CHECK_TRANSITIONS,
+    MEETING_KINDS,
+    AbsenceReason,
+    AttendanceStatus,
+    CheckAction,
+    CheckStatus,
+    RecordKind,
+    SignInMethod,
+)
 from .models import ActivityRecord, Attendance, MeetingDetail, RecordPhoto
-from .rules import can_edit_record, can_log_org_record, can_log_personal_record, can_manage_meeting
+from .rules import (
+    can_check_record,
+    can_edit_record,
+    can_log_org_record,
+    can_log_personal_record,
+    can_manage_meeting,
+)
 
 RECORD_FIELDS = [
     "organisation",
@@ -227,6 +242,7 @@ def record_update(*, actor, record: ActivityRecord, meeting: dict | None = None,
         before.update(detail_before)
         after.update(detail_after)
     audit_log(actor=actor, action="record.update", obj=record, before=before, after=after)
+    _uncheck_on_edit(actor, record)
     return record
 
 
@@ -270,6 +286,61 @@ def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
     return record
 
 
+# --- checking (检查) -------------------------------------------------------------------------------
+
+
+def _check_transition(actor, record: ActivityRecord, action: str, *, comment: str = "") -> ActivityRecord:
+    """The only place a record's check_status changes: the table row, compare-and-set, one audit entry.
+
+    The caller holds the row lock (`_lock`) and has checked who may act.
+    """
+    t = CHECK_TRANSITIONS.get((record.check_status, action))
+    if t is None:
+        raise StateError(
+            _("该记实当前为“%(s)s”，不能%(a)s")
+            % {"s": CheckStatus(record.check_status).label, "a": CheckAction(action).label}
+        )
+    comment = _text(comment, "comment", _("检查意见"), required=t.needs_comment, limit=2000)
+    before = record.check_status
+    now = timezone.now()
+    fields: dict = {"check_status": t.target}
+    if t.by_checker:
+        fields.update(checked_by=actor, checked_at=now, check_comment=comment)
+    else:
+        fields.update(checked_by=None, checked_at=None)
+    if not ActivityRecord.objects.filter(pk=record.pk, check_status=before).update(**fields):
+        raise StateError(_("该记实的检查状态已被他人改变，请刷新后重试"))
+    for k, v in fields.items():
+        setattr(record, k, v)
+    audit_log(
+        actor=actor,
+        action=f"record.check.{action}",
+        obj=record,
+        before={"check_status": before},
+        after={"check_status": t.target, "check_comment": record.check_comment},
+    )
+    return record
+
+
+def _uncheck_on_edit(actor, record: ActivityRecord) -> None:
+    """Editing a checked (or returned) record puts it back in the checker's queue."""
+    if (record.check_status, CheckAction.EDIT) in CHECK_TRANSITIONS:
+        _check_transition(actor, record, CheckAction.EDIT)
+
+
+@transaction.atomic
+def record_check(*, actor, record: ActivityRecord, action: str, comment: str = "") -> ActivityRecord:
+    """检查: the checking organisation marks a record checked, or returns it with a comment (required)."""
+    if action not in (CheckAction.CHECK, CheckAction.RETURN):
+        raise ValidationError(_("未知操作：%(a)s") % {"a": action}, field="action")
+    record = _lock(record)
+    if record.is_deleted:
+        raise StateError(_("该记实已删除"))
+    if not can_check_record(actor, record):
+        raise PermissionDeniedError(_("组织记实由上级党组织检查，个人记实由所在党支部检查；您无权检查该记实"))
+    return _check_transition(actor, record, action, comment=comment)
+
+
 # --- photos --------------------------------------------------------------------------------------
 
 
@@ -306,6 +377,7 @@ def photo_add(*, actor, record: ActivityRecord, file, caption: str = "") -> Reco
             obj=record,
             extra={"photo": photo.pk, "size": photo.size, "type": content_type},
         )
+        _uncheck_on_edit(actor, record)
     except Exception:
         photo.image.storage.delete(stored)
         raise
@@ -319,6 +391,7 @@ def photo_delete(*, actor, photo: RecordPhoto) -> None:
     stored, storage, pk = photo.image.name, photo.image.storage, photo.pk
     photo.delete()
     audit_log(actor=actor, action="record.photo_delete", obj=record, extra={"photo": pk})
+    _uncheck_on_edit(actor, record)
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(stored))
 

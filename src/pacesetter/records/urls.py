@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.record_detail, name="record-detail"),
     path("<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("<int:pk>/delete/", views.record_delete, name="record-delete"),
+    path("<int:pk>/check/", views.record_check, name="record-check"),
     path("<int:pk>/photos/", views.photo_add, name="photo-add"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo-delete"),

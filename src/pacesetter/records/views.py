@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
@@ -19,8 +19,21 @@ from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_
 from . import services
 from .enums import MEETING_KINDS, AttendanceStatus
 from .exporters import records_workbook
-from .forms import AttendanceForm, PhotoForm, RecordFilterForm, RecordForm, SignInOpenForm
-from .rules import can_edit_record, can_log_any_org_record, can_log_org_record, can_manage_meeting
+from .forms import (
+    AttendanceForm,
+    PhotoForm,
+    RecordCheckForm,
+    RecordFilterForm,
+    RecordForm,
+    SignInOpenForm,
+)
+from .rules import (
+    can_check_record,
+    can_edit_record,
+    can_log_any_org_record,
+    can_log_org_record,
+    can_manage_meeting,
+)
 from .selectors import (
     attendance_list,
     meeting_roster,
@@ -127,6 +140,8 @@ def record_detail(request, pk):
         "photos": list(record.photos.all()),
         "can_edit": can_edit_record(request.user, record),
         "can_manage": can_manage,
+        "can_check": can_check_record(request.user, record),
+        "check_form": RecordCheckForm(),
         "photo_form": PhotoForm(),
         "attendances": attendance_list(meeting) if meeting is not None else [],
         "qr_svg": "",
@@ -141,6 +156,30 @@ def record_detail(request, pk):
         )
         context["sign_in_url"] = url
     return render(request, "records/record_detail.html", context)
+
+
+@require_POST
+def record_check(request, pk):
+    """检查: pass or return a record; a refusal (a 退回 without comment) is shown as a message."""
+    record = record_get_for(request.user, pk)
+    form = RecordCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("records:record-detail", record.pk)
+    try:
+        services.record_check(
+            actor=request.user,
+            record=record,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+        )
+    except PermissionDeniedError:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录检查结果"))
+    return redirect("records:record-detail", record.pk)
 
 
 def _edit_initial(record) -> dict:

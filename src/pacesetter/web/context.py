@@ -71,6 +71,9 @@ MENU = [
             ("complaints:triage-queue", _("反映分办"), "inboxes", Cap.CASE_TRIAGE),
             ("complaints:stats", _("反映统计"), "bar-chart", Cap.CASE_VIEW),
             ("honours:programme-list", _("评选表彰"), "award", Cap.HONOURS_NOMINATE),
+            # assessment
+            ("assessment:scheme-list", _("组织考核"), "award", Cap.ASSESSMENT_VIEW),
+            ("assessment:my-scores", _("我的考核"), "person-vcard", None),
         ],
     ),
     (

@@ -37,6 +37,7 @@ class PublicProfile:
     case_stats: list = field(default_factory=list)
     public_cases: list = field(default_factory=list)
     honours: list = field(default_factory=list)
+    grades: list = field(default_factory=list)
     today = None
 
 
@@ -89,6 +90,9 @@ def public_org_profile(org: Organisation) -> PublicProfile:
     from pacesetter.honours.selectors import honours_of_org
 
     profile.honours = list(honours_of_org(org)[:20])
+    from pacesetter.assessment.selectors import published_org_scores
+
+    profile.grades = list(published_org_scores(org)[:5])
     if campaign is None:
         return profile
     theme = OrgTheme.objects.filter(campaign=campaign, organisation=org).first()

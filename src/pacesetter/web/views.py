@@ -128,9 +128,16 @@ def progress(request):
             "supervision": p.supervision_totals(rows),
             "step_plans": p.step_plan_cells(campaign=campaign, org=org),
             "missing_actions": p.missing_actions(campaign=campaign, org=org),
+            "assessment": assessment_panel(request.user, campaign=campaign, org=org),
             **_case_card(request, org),
         },
     )
+
+
+def assessment_panel(user, *, campaign, org) -> dict:
+    from pacesetter.assessment.selectors import dashboard_panel
+
+    return dashboard_panel(user, campaign=campaign, org=org)
 
 
 def _case_card(request, org) -> dict:

@@ -1,0 +1,261 @@
+"""Assessment (组织考核): schemes, scorecards with ranking, a score with its evidence; compute, adjust, publish."""
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from pacesetter.assessment import selectors, services
+from pacesetter.core.paging import limit_param, offset_param
+
+router = Router(tags=["组织考核 assessment"])
+
+
+class AssessmentSourceOut(Schema):
+    key: str
+    weight: int
+    min_count: int
+
+
+class AssessmentSchemeOut(Schema):
+    id: int
+    name: str
+    subject: str
+    campaign_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    locked: bool
+    sources: list[AssessmentSourceOut]
+    grade_lines: dict[str, Decimal]
+
+
+class AssessmentScoreOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    member_id: int | None
+    total: Decimal | None
+    grade: str
+    computed_grade: str
+    adjusted: bool
+    adjust_reason: str
+    bonus: Decimal
+    detail: dict
+
+
+class AssessmentRankOut(Schema):
+    rank: int
+    score_id: int
+    organisation_id: int
+    organisation_name: str
+    total: Decimal
+
+
+class AssessmentScorecardOut(Schema):
+    id: int
+    scheme_id: int
+    version: int
+    status: str
+    done: int
+    total: int
+    computed_at: datetime.datetime | None
+    published_at: datetime.datetime | None
+    ranking: list[AssessmentRankOut]
+    scores: list[AssessmentScoreOut]
+
+
+class AssessmentEvidenceOut(Schema):
+    key: str
+    label: str
+    value: float | None
+    count: int
+    used: bool
+    weight: int
+    url: str
+
+
+class AssessmentPeersOut(Schema):
+    n: int
+    rank: int | None
+    ties: int
+    min: int
+
+
+class AssessmentScoreDetailOut(AssessmentScoreOut):
+    scorecard_id: int
+    evidence: list[AssessmentEvidenceOut]
+    peers: AssessmentPeersOut | None
+
+
+class AssessmentAdjustIn(Schema):
+    grade: str
+    reason: str
+
+
+def _scheme_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "subject": s.subject,
+        "campaign_id": s.campaign_id,
+        "period_start": s.period_start,
+        "period_end": s.period_end,
+        "locked": s.is_locked,
+        "sources": [{"key": x.key, "weight": x.weight, "min_count": x.min_count} for x in s.sources.all()],
+        "grade_lines": {g.grade: g.min_score for g in s.grade_lines.all()},
+    }
+
+
+def _score_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "organisation_id": s.organisation_id,
+        "organisation_name": s.organisation.name,
+        "member_id": s.member_id,
+        "total": s.total,
+        "grade": s.grade,
+        "computed_grade": s.computed_grade,
+        "adjusted": s.is_adjusted,
+        "adjust_reason": s.adjust_reason,
+        "bonus": s.bonus,
+        "detail": s.detail,
+    }
+
+
+def _scorecard_out(request, sc, *, limit=50, offset=0) -> dict:
+    scores = selectors.score_list_for(request.user, sc)[offset : offset + limit]
+    return {
+        "id": sc.pk,
+        "scheme_id": sc.scheme_id,
+        "version": sc.version,
+        "status": sc.status,
+        "done": sc.done,
+        "total": sc.total,
+        "computed_at": sc.computed_at,
+        "published_at": sc.published_at,
+        "ranking": [
+            {
+                "rank": s.rank,
+                "score_id": s.pk,
+                "organisation_id": s.organisation_id,
+                "organisation_name": s.organisation.name,
+                "total": s.total,
+            }
+            for s in selectors.ranking(sc, parent=sc.scheme.campaign.organisation, limit=100)
+        ],
+        "scores": [_score_out(s) for s in scores],
+    }
+
+
+@router.get("/assessment/schemes", response=list[AssessmentSchemeOut], url_name="assessment-scheme-list")
+def scheme_list(request: HttpRequest):
+    return [
+        _scheme_out(s)
+        for s in selectors.scheme_list_for(request.user).prefetch_related("sources", "grade_lines")
+    ]
+
+
+@router.post(
+    "/assessment/schemes/{pk}/compute", response={202: AssessmentScorecardOut}, url_name="assessment-compute"
+)
+def compute(request: HttpRequest, pk: int):
+    """Start computing a new version in the background; poll the scorecard for `done`/`total`."""
+    sc = services.scorecard_compute(actor=request.user, scheme=selectors.scheme_get_for(request.user, pk))
+    return 202, _scorecard_out(request, selectors.scorecard_get_for(request.user, sc.pk))
+
+
+@router.get("/assessment/scorecards/{pk}", response=AssessmentScorecardOut, url_name="assessment-scorecard")
+def scorecard(request: HttpRequest, pk: int, limit: int = limit_param(50, 500), offset: int = offset_param()):
+    """A version with the ranking of the organisations directly under the campaign's, and a page of scores."""
+    return _scorecard_out(request, selectors.scorecard_get_for(request.user, pk), limit=limit, offset=offset)
+
+
+@router.post(
+    "/assessment/scorecards/{pk}/publish", response=AssessmentScorecardOut, url_name="assessment-publish"
+)
+def publish(request: HttpRequest, pk: int):
+    sc = services.scorecard_publish(
+        actor=request.user, scorecard=selectors.scorecard_get_for(request.user, pk)
+    )
+    return _scorecard_out(request, sc)
+
+
+def _score_detail(score) -> dict:
+    return {
+        **_score_out(score),
+        "scorecard_id": score.scorecard_id,
+        "evidence": [
+            {k: (str(v) if k == "label" else v) for k, v in e.items() if k != "rule"}
+            for e in selectors.score_evidence(score)
+        ],
+        "peers": selectors.peer_ranking(score.scorecard, score) if score.member_id is None else None,
+    }
+
+
+@router.get("/assessment/scores/{pk}", response=AssessmentScoreDetailOut, url_name="assessment-score")
+def score(request: HttpRequest, pk: int):
+    return _score_detail(selectors.score_get_for(request.user, pk))
+
+
+@router.post(
+    "/assessment/scores/{pk}/adjust", response=AssessmentScoreDetailOut, url_name="assessment-score-adjust"
+)
+def adjust(request: HttpRequest, pk: int, payload: AssessmentAdjustIn):
+    s = services.score_adjust(
+        actor=request.user,
+        score=selectors.score_get_for(request.user, pk),
+        grade=payload.grade,
+        reason=payload.reason,
+    )
+    return _score_detail(selectors.score_get_for(request.user, s.pk))
+
+
+class AssessmentDistrictOut(Schema):
+    rank: int | None
+    organisation_id: int
+    organisation_name: str
+    score: float | None
+    values: dict[str, float | None]
+
+
+@router.get(
+    "/assessment/districts", response=list[AssessmentDistrictOut], url_name="assessment-district-ranking"
+)
+def district_ranking(request: HttpRequest, campaign: int | None = None, org: int | None = None):
+    """创先争优活动也要创先争优: the children of `org` (default: the caller's top) ranked by how they run it."""
+    from pacesetter.progress.selectors import progress_scope
+
+    _campaigns, c, o = progress_scope(request.user, campaign, org)
+    if c is None:
+        return []
+    return [
+        {
+            "rank": r["rank"],
+            "organisation_id": r["org"].pk,
+            "organisation_name": r["org"].name,
+            "score": r["score"],
+            "values": r["values"],
+        }
+        for r in selectors.district_ranking(campaign=c, org=o)
+    ]
+
+
+class AssessmentReviewIn(Schema):
+    text: str
+
+
+class AssessmentReviewOut(Schema):
+    case_id: int
+    case_number: str
+
+
+@router.post(
+    "/assessment/scores/{pk}/review", response={201: AssessmentReviewOut}, url_name="assessment-score-review"
+)
+def review(request: HttpRequest, pk: int, payload: AssessmentReviewIn):
+    """复核: within 5 working days of publication, the assessed open a review-request case."""
+    case = services.review_request(
+        actor=request.user, score=selectors.score_get_for(request.user, pk), text=payload.text
+    )
+    return 201, {"case_id": case.pk, "case_number": case.number}

@@ -1,0 +1,339 @@
+"""Reads for assessment (组织考核), scoped to what the caller may see."""
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Rank
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.errors import NotFoundError
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import member_for_user, scope_paths, scope_q, subtree_q
+
+from .enums import ScorecardStatus, Subject
+from .models import Scheme, Score, Scorecard
+from .rules import can_manage_scheme
+from .sources import REGISTRY
+
+# Below this many peers nobody is ranked (a rank among three says little and singles people out).
+MIN_PEERS = 5
+
+
+def scheme_list_for(user) -> QuerySet[Scheme]:
+    """Schemes of campaigns whose organisation lies in or above the user's view scope."""
+    paths = scope_paths(user, Cap.ASSESSMENT_VIEW)
+    if not paths:
+        return Scheme.objects.none()
+    q = Q()
+    for p in paths:
+        # A scheme run from above the user's subtree still assesses organisations in it.
+        q |= subtree_q(p, "campaign__organisation__path") | Q(campaign__organisation__path__in=_prefixes(p))
+    return Scheme.objects.filter(q).select_related("campaign__organisation").order_by("-period_end", "-id")
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:i] for i in range(4, len(path) + 1, 4)]
+
+
+def scheme_get_for(user, pk) -> Scheme:
+    try:
+        return scheme_list_for(user).get(pk=int(pk))
+    except (Scheme.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFoundError() from None
+
+
+def scorecard_list(scheme: Scheme, user) -> QuerySet[Scorecard]:
+    """The office sees every version; everyone else only published ones."""
+    qs = scheme.scorecards.all()
+    if not can_manage_scheme(user, scheme):
+        qs = qs.filter(status=ScorecardStatus.PUBLISHED)
+    return qs
+
+
+def scorecard_get_for(user, pk) -> Scorecard:
+    try:
+        sc = Scorecard.objects.select_related("scheme__campaign__organisation").get(pk=int(pk))
+    except (Scorecard.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFoundError() from None
+    scheme_get_for(user, sc.scheme_id)
+    if sc.status != ScorecardStatus.PUBLISHED and not can_manage_scheme(user, sc.scheme):
+        raise NotFoundError()
+    return sc
+
+
+def current_scorecard(scheme: Scheme, user) -> Scorecard | None:
+    return (
+        scorecard_list(scheme, user).exclude(status=ScorecardStatus.SUPERSEDED).order_by("-version").first()
+    )
+
+
+def score_list_for(user, scorecard: Scorecard, *, org: Organisation | None = None) -> QuerySet[Score]:
+    """Scores the user may see: organisations in their view scope; members' scores only within their
+    scope as well (the branch and its ancestors), or the user's own score."""
+    q = scope_q(user, Cap.ASSESSMENT_VIEW, "organisation__path")
+    member = member_for_user(user)
+    if member is not None:
+        q |= Q(member=member)
+    qs = Score.objects.filter(q, scorecard=scorecard).select_related("organisation__parent", "member")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "organisation__path"))
+    # The unique (scorecard, organisation, member) index gives this order without a sort of the whole city.
+    return qs.order_by("organisation_id", "member_id")
+
+
+def score_get_for(user, pk) -> Score:
+    try:
+        score = Score.objects.select_related(
+            "scorecard__scheme__campaign__organisation", "organisation", "member"
+        ).get(pk=int(pk))
+    except (Score.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFoundError() from None
+    sc = score.scorecard
+    if sc.status != ScorecardStatus.PUBLISHED and not can_manage_scheme(user, sc.scheme):
+        from .rules import can_adjust_score
+
+        if not can_adjust_score(user, score):
+            raise NotFoundError()
+    if not score_list_for(user, sc).filter(pk=score.pk).exists() and not can_manage_scheme(user, sc.scheme):
+        raise NotFoundError()
+    return score
+
+
+def score_evidence(score: Score) -> list[dict]:
+    """Per source of the score: label, value, count, used, weight and the link to the rows behind it."""
+    scheme = score.scorecard.scheme
+    out = []
+    for key, d in score.detail.items():
+        src = REGISTRY.get(key)
+        out.append(
+            {
+                "key": key,
+                "label": src.label if src else key,
+                "rule": src.rule if src else "",
+                "url": src.evidence(
+                    score.organisation_id, score.member_id, scheme.period_start, scheme.period_end
+                )
+                if src
+                else "",
+                **d,
+            }
+        )
+    return out
+
+
+def peer_ranking(scorecard: Scorecard, score: Score) -> dict:
+    """横向比: the score's rank among organisations of the same sector and tree level, with the sample size
+    and ties (equal totals share a rank); no rank below MIN_PEERS scored peers."""
+    peers = Score.objects.filter(
+        scorecard=scorecard,
+        member__isnull=True,
+        total__isnull=False,
+        organisation__sector=score.organisation.sector,
+        organisation__depth=score.organisation.depth,
+    )
+    n = peers.count()
+    if score.total is None or n < MIN_PEERS:
+        return {"n": n, "rank": None, "ties": 0, "min": MIN_PEERS}
+    better = peers.filter(total__gt=score.total).count()
+    ties = peers.filter(total=score.total).count() - 1
+    return {"n": n, "rank": better + 1, "ties": ties, "min": MIN_PEERS}
+
+
+def ranking(scorecard: Scorecard, *, parent: Organisation | None = None, limit: int = 100) -> list[Score]:
+    """Organisations of one level ranked by total (SQL RANK(): equal totals share a rank)."""
+    qs = Score.objects.filter(scorecard=scorecard, member__isnull=True, total__isnull=False)
+    if parent is not None:
+        # Through the children's ids, so each is one probe of the (scorecard, organisation) index.
+        qs = qs.filter(organisation__in=Organisation.objects.filter(parent=parent).values("pk"))
+    return list(
+        qs.select_related("organisation")
+        .annotate(rank=Window(expression=Rank(), order_by=F("total").desc()))
+        .order_by("rank", "organisation__path")[:limit]
+    )
+
+
+def grade_counts(scorecard: Scorecard) -> dict[str, int]:
+    return dict(
+        Score.objects.filter(scorecard=scorecard)
+        .order_by()
+        .values_list("grade")
+        .annotate(n=Count("id"))
+        .values_list("grade", "n")
+    )
+
+
+def scorecard_diff(new: Scorecard, old: Scorecard | None, *, limit: int = 200) -> list[Score]:
+    """What changed from `old` to `new`: scores whose total or grade differ, each annotated with
+    `old_total` and `old_grade` (one query with correlated subqueries)."""
+    if old is None:
+        return []
+    same = Score.objects.filter(scorecard=old, organisation=OuterRef("organisation")).order_by()
+    if new.scheme.subject == Subject.MEMBER:
+        same = same.filter(member=OuterRef("member"))
+    qs = (
+        Score.objects.filter(scorecard=new)
+        .annotate(
+            old_total=Subquery(same.values("total")[:1]),
+            old_grade=Subquery(same.values("grade")[:1]),
+        )
+        .filter(~Q(total=F("old_total")) | ~Q(grade=F("old_grade")) | Q(old_grade__isnull=True))
+        .select_related("organisation", "member")
+        .order_by("organisation_id", "member_id")
+    )
+    return list(qs[:limit])
+
+
+def previous_published(scorecard: Scorecard) -> Scorecard | None:
+    return (
+        Scorecard.objects.filter(scheme=scorecard.scheme, version__lt=scorecard.version)
+        .exclude(status=ScorecardStatus.SUPERSEDED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def published_org_scores(org: Organisation) -> QuerySet[Score]:
+    """The public notice board: this organisation's grades in published organisation scorecards."""
+    return (
+        Score.objects.filter(
+            organisation=org, member__isnull=True, scorecard__status=ScorecardStatus.PUBLISHED
+        )
+        .select_related("scorecard__scheme")
+        .order_by("-scorecard__scheme__period_end", "-scorecard__version")
+    )
+
+
+def score_history(score: Score) -> list[Score]:
+    """纵向比: the same organisation (or member) in published scorecards of this scheme and of earlier
+    schemes of the same subject, oldest period first (the newest published version of each scheme)."""
+    qs = Score.objects.filter(
+        organisation=score.organisation_id,
+        member=score.member_id,
+        scorecard__status=ScorecardStatus.PUBLISHED,
+        scorecard__scheme__subject=score.scorecard.scheme.subject,
+    ).select_related("scorecard__scheme")
+    newest: dict[int, Score] = {}
+    for s in qs.order_by("scorecard__scheme_id", "scorecard__version"):
+        newest[s.scorecard.scheme_id] = s
+    return sorted(newest.values(), key=lambda s: s.scorecard.scheme.period_end)
+
+
+def score_radar(score: Score) -> dict:
+    """Radar chart data per 五个好 (organisations) or 五带头 (members) item: the share of the subject's
+    commitments against that item fulfilled on time in the period (one grouped query)."""
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
+
+    from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES, CommitmentKind
+    from pacesetter.commitments.models import Commitment
+
+    scheme = score.scorecard.scheme
+    qs = Commitment.objects.filter(
+        campaign=scheme.campaign_id,
+        status__in=PUBLIC_STATES,
+        deadline__range=(scheme.period_start, scheme.period_end),
+    )
+    if score.member_id:
+        qs = qs.filter(member=score.member_id, kind=CommitmentKind.MEMBER)
+    else:
+        qs = qs.filter(organisation=score.organisation_id, kind=CommitmentKind.ORGANISATION)
+    rows = list(
+        qs.values("criteria_item__name", "criteria_item__order")
+        .annotate(
+            value=Cast(
+                Count("id", filter=Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)), FloatField()
+            )
+            * 100.0
+            / Cast(Count("id"), FloatField())
+        )
+        .order_by("criteria_item__order")
+    )
+    return {"items": [r["criteria_item__name"] for r in rows], "values": [round(r["value"], 1) for r in rows]}
+
+
+def my_score_list_for(user) -> QuerySet[Score]:
+    """The signed-in member's own published grades."""
+    member = member_for_user(user)
+    if member is None:
+        return Score.objects.none()
+    return (
+        Score.objects.filter(member=member, scorecard__status=ScorecardStatus.PUBLISHED)
+        .select_related("scorecard__scheme", "organisation")
+        .order_by("-scorecard__scheme__period_end")
+    )
+
+
+# --- 创先争优活动也要创先争优: how well each child (district/county) runs the campaign ----------------
+
+DISTRICT_INDICATORS = [
+    ("plans", _("实施方案按期")),
+    ("records", _("记实登记覆盖")),
+    ("commitments", _("承诺按期")),
+    ("reviews", _("领导点评按期")),
+    ("rectifications", _("整改按期")),
+]
+
+
+def _pct(good: int, total: int) -> float | None:
+    return round(100 * good / total, 1) if total else None
+
+
+def district_ranking(*, campaign, org: Organisation) -> list[dict]:
+    """The children of `org` ranked by the mean of their indicators (each 0–100; an indicator without
+    data is left out of that child's mean). Equal means share a rank. Built on the progress read model:
+    a fixed number of grouped queries, whatever the number of organisations."""
+    from pacesetter.progress.selectors import progress_data
+
+    rows, _sectors = progress_data(campaign=campaign, org=org)
+    out = []
+    for row in rows:
+        if row.org is None:
+            continue
+        plans, records, commitments = (row.cells.get(k) for k in ("plans", "records", "commitments"))
+        sup = row.supervision
+        values = {
+            "plans": _pct(plans.total - plans.overdue - plans.not_started, plans.total) if plans else None,
+            "records": _pct(records.done, records.total) if records else None,
+            "commitments": _pct(commitments.total - commitments.overdue, commitments.total)
+            if commitments
+            else None,
+            "reviews": _pct(sup.reviews_due - sup.reviews_overdue, sup.reviews_due) if sup else None,
+            "rectifications": _pct(
+                sup.rectifications_open - sup.rectifications_overdue, sup.rectifications_open
+            )
+            if sup
+            else None,
+        }
+        present = [v for v in values.values() if v is not None]
+        out.append(
+            {
+                "org": row.org,
+                "values": values,
+                "cells": [values[k] for k, _label in DISTRICT_INDICATORS],
+                "score": round(sum(present) / len(present), 1) if present else None,
+            }
+        )
+    scored = sorted((r for r in out if r["score"] is not None), key=lambda r: -float(r["score"]))  # type: ignore[arg-type]
+    rank = 0
+    for i, r in enumerate(scored):
+        if i == 0 or r["score"] != scored[i - 1]["score"]:
+            rank = i + 1
+        r["rank"] = rank
+    return scored + [dict(r, rank=None) for r in out if r["score"] is None]
+
+
+def dashboard_panel(user, *, campaign, org: Organisation) -> dict:
+    """The progress dashboard's assessment panel: the newest published scorecard of each of the campaign's
+    organisation schemes with the top of the ranking of `org`'s children."""
+    cards = list(
+        Scorecard.objects.filter(
+            scheme__campaign=campaign, scheme__subject=Subject.ORG, status=ScorecardStatus.PUBLISHED
+        )
+        .select_related("scheme")
+        .order_by("scheme_id", "-version")
+    )
+    newest: dict[int, Scorecard] = {}
+    for sc in cards:
+        newest.setdefault(sc.scheme_id, sc)
+    return {
+        "scorecards": [(sc, ranking(sc, parent=org, limit=5)) for sc in newest.values()],
+    }

@@ -1,0 +1,542 @@
+"""Writes for assessment (组织考核): schemes, bonus/penalty items, computing a scorecard, adjusting a grade,
+publishing. `_transition` is the only code that assigns Scorecard.status.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Max, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.complaints.enums import CaseKind
+from pacesetter.complaints.models import Case as ReportCase
+from pacesetter.complaints.services import case_open
+from pacesetter.core.audit import audit_log
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.tasks import enqueue
+from pacesetter.core.workdays import add_working_days
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import subtree_q
+
+from .enums import (
+    GRADES,
+    MAX_ITEM_POINTS,
+    TRANSITIONS,
+    WEIGHT_TOTAL,
+    Grade,
+    ScorecardAction,
+    ScorecardStatus,
+    Subject,
+)
+from .models import GradeLine, Scheme, SchemeSource, Score, Scorecard, ScoreItem
+from .rules import can_adjust_score, can_assess, can_manage_scheme, can_request_review
+from .sources import REGISTRY
+
+TWO = Decimal("0.01")
+BATCH = 2000
+MAX_MIN_COUNT = 100_000
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _text(value, field: str, label: str, *, required=False, limit=2000) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError(_("%(f)s含有无效字符") % {"f": label}, field=field)
+    if required and not value:
+        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
+    if len(value) > limit:
+        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
+    return value
+
+
+def _int(value, field: str, label: str, lo: int, hi: int) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(_("%(f)s必须是整数") % {"f": label}, field=field) from None
+    if not lo <= n <= hi:
+        raise ValidationError(
+            _("%(f)s必须在 %(lo)d 到 %(hi)d 之间") % {"f": label, "lo": lo, "hi": hi}, field=field
+        )
+    return n
+
+
+def _decimal(value, field: str, label: str, lo: Decimal, hi: Decimal) -> Decimal:
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("%(f)s必须是数字") % {"f": label}, field=field) from None
+    if not d.is_finite() or not lo <= d <= hi:
+        raise ValidationError(
+            _("%(f)s必须在 %(lo)s 到 %(hi)s 之间") % {"f": label, "lo": lo, "hi": hi}, field=field
+        )
+    return d.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def clean_sources(subject: str, sources: dict) -> dict[str, tuple[int, int]]:
+    """{key: (weight, min_count)} with every key a registered source of this subject, weights summing to 100."""
+    if not sources:
+        raise ValidationError(_("请至少选择一个数据来源"), field="sources")
+    cleaned: dict[str, tuple[int, int]] = {}
+    for key, spec in sources.items():
+        src = REGISTRY.get(key)
+        if src is None or src.subject != subject:
+            raise ValidationError(_("数据来源无效：%(k)s") % {"k": str(key)[:50]}, field="sources")
+        weight, min_count = spec
+        weight = _int(weight, f"weight_{key}", _("“%(s)s”的权重") % {"s": src.label}, 0, WEIGHT_TOTAL)
+        min_count = _int(
+            min_count, f"min_{key}", _("“%(s)s”的最少数据量") % {"s": src.label}, 1, MAX_MIN_COUNT
+        )
+        if weight:
+            cleaned[key] = (weight, min_count)
+    total = sum(w for w, _m in cleaned.values())
+    if total != WEIGHT_TOTAL:
+        raise ValidationError(_("各数据来源的权重之和必须为 100，现为 %(n)d") % {"n": total}, field="weights")
+    return cleaned
+
+
+def clean_grade_lines(subject: str, lines: dict) -> dict[str, Decimal]:
+    """{grade: min score} for every grade but the lowest, strictly falling from the best grade down."""
+    grades = GRADES[subject]
+    cleaned: dict[str, Decimal] = {}
+    previous = Decimal(101)
+    for grade in grades[:-1]:
+        label = Grade(grade).label
+        if grade not in lines or lines[grade] in (None, ""):
+            raise ValidationError(_("请填写“%(g)s”的分数线") % {"g": label}, field=f"line_{grade}")
+        d = _decimal(
+            lines[grade], f"line_{grade}", _("“%(g)s”的分数线") % {"g": label}, Decimal(0), Decimal(100)
+        )
+        if d >= previous:
+            raise ValidationError(
+                _("分数线须从高到低：“%(g)s”的分数线必须低于上一等次") % {"g": label}, field=f"line_{grade}"
+            )
+        cleaned[grade] = previous = d
+    return cleaned
+
+
+def _clean_period(start, end) -> tuple[datetime.date, datetime.date]:
+    if not isinstance(start, datetime.date):
+        raise ValidationError(_("请填写考核期起始日期"), field="period_start")
+    if not isinstance(end, datetime.date):
+        raise ValidationError(_("请填写考核期截止日期"), field="period_end")
+    if end < start:
+        raise ValidationError(_("考核期截止日期不能早于起始日期"), field="period_end")
+    if (end - start).days > 366 * 5:
+        raise ValidationError(_("考核期不能超过五年"), field="period_end")
+    return start, end
+
+
+# --- schemes -------------------------------------------------------------------------------------
+
+
+def _lock_scheme(scheme: Scheme) -> Scheme:
+    locked = (
+        Scheme.objects.select_for_update(of=("self",))
+        .select_related("campaign__organisation")
+        .filter(pk=scheme.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFoundError()
+    return locked
+
+
+def _snapshot(scheme: Scheme) -> dict:
+    return {
+        "name": scheme.name,
+        "subject": scheme.subject,
+        "period": [scheme.period_start.isoformat(), scheme.period_end.isoformat()],
+        "sources": {s.key: [s.weight, s.min_count] for s in scheme.sources.all()},
+        "grade_lines": {g.grade: str(g.min_score) for g in scheme.grade_lines.all()},
+    }
+
+
+def _write_parts(scheme: Scheme, sources: dict, lines: dict) -> None:
+    scheme.sources.all().delete()
+    scheme.grade_lines.all().delete()
+    SchemeSource.objects.bulk_create(
+        [SchemeSource(scheme=scheme, key=k, weight=w, min_count=m) for k, (w, m) in sources.items()]
+    )
+    GradeLine.objects.bulk_create([GradeLine(scheme=scheme, grade=g, min_score=d) for g, d in lines.items()])
+
+
+@transaction.atomic
+def scheme_create(
+    *, actor, campaign, name: str, subject: str, period_start, period_end, sources: dict, grade_lines: dict
+) -> Scheme:
+    """A scheme for `campaign`: `sources` {key: (weight, min_count)}, `grade_lines` {grade: min score}."""
+    if not can_manage_scheme(actor, campaign.organisation):
+        raise PermissionDeniedError(_("只有活动办公室可以制定考核方案"))
+    if subject not in Subject.values:
+        raise ValidationError(_("考核对象无效"), field="subject")
+    name = _text(name, "name", _("方案名称"), required=True, limit=200)
+    period_start, period_end = _clean_period(period_start, period_end)
+    cleaned_sources = clean_sources(subject, sources)
+    lines = clean_grade_lines(subject, grade_lines)
+    scheme = Scheme.objects.create(
+        campaign=campaign,
+        name=name,
+        subject=subject,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=actor,
+    )
+    _write_parts(scheme, cleaned_sources, lines)
+    audit_log(actor=actor, action="assessment.scheme_create", obj=scheme, after=_snapshot(scheme))
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(
+    *, actor, scheme: Scheme, name: str, period_start, period_end, sources: dict, grade_lines: dict
+) -> Scheme:
+    """Change a scheme until its first scorecard is published; then it is locked (StateError)."""
+    scheme = _lock_scheme(scheme)
+    if not can_manage_scheme(actor, scheme):
+        raise PermissionDeniedError(_("只有活动办公室可以修改考核方案"))
+    if scheme.is_locked:
+        raise StateError(_("考核结果已公布，方案已锁定，不能修改"))
+    before = _snapshot(scheme)
+    scheme.name = _text(name, "name", _("方案名称"), required=True, limit=200)
+    scheme.period_start, scheme.period_end = _clean_period(period_start, period_end)
+    cleaned_sources = clean_sources(scheme.subject, sources)
+    lines = clean_grade_lines(scheme.subject, grade_lines)
+    scheme.save(update_fields=["name", "period_start", "period_end"])
+    _write_parts(scheme, cleaned_sources, lines)
+    audit_log(
+        actor=actor, action="assessment.scheme_update", obj=scheme, before=before, after=_snapshot(scheme)
+    )
+    return scheme
+
+
+@transaction.atomic
+def item_add(
+    *, actor, scheme: Scheme, organisation: Organisation, member: Member | None = None, points, reason: str
+) -> ScoreItem:
+    """加分/减分 with a reason: by the office, or by a committee above the subject (not its weights)."""
+    scheme = _lock_scheme(scheme)
+    if scheme.is_locked:
+        raise StateError(_("考核结果已公布，方案已锁定，不能再加减分"))
+    if not organisation.is_within(scheme.campaign.organisation):
+        raise ValidationError(_("该组织不在本次活动范围内"), field="organisation")
+    if scheme.subject == Subject.MEMBER:
+        if member is None:
+            raise ValidationError(_("党员考核方案的加减分须指定党员"), field="member")
+        organisation = member.organisation
+    elif member is not None:
+        raise ValidationError(_("组织考核方案的加减分不能指定党员"), field="member")
+    if not (can_manage_scheme(actor, scheme) or can_assess(actor, organisation, member=member is not None)):
+        raise PermissionDeniedError(_("只有上级党组织可以为“%(o)s”加减分") % {"o": organisation.name})
+    limit = Decimal(MAX_ITEM_POINTS)
+    points = _decimal(points, "points", _("分值"), -limit, limit)
+    if not points:
+        raise ValidationError(_("分值不能为 0"), field="points")
+    reason = _text(reason, "reason", _("理由"), required=True)
+    item = ScoreItem.objects.create(
+        scheme=scheme,
+        organisation=organisation,
+        member=member,
+        points=points,
+        reason=reason,
+        created_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="assessment.item_add",
+        obj=scheme,
+        after={
+            "organisation": organisation.pk,
+            "member": member.pk if member else None,
+            "points": str(points),
+            "reason": reason,
+        },
+    )
+    return item
+
+
+# --- scorecards ----------------------------------------------------------------------------------
+
+
+def _transition(actor, scorecard: Scorecard, action: str, **fields) -> Scorecard:
+    """The only place a scorecard's status changes: the table row, compare-and-set, one audit entry."""
+    t = TRANSITIONS.get((scorecard.status, action))
+    if t is None:
+        raise StateError(
+            _("考核结果当前为“%(s)s”，不能%(a)s")
+            % {"s": ScorecardStatus(scorecard.status).label, "a": ScorecardAction(action).label}
+        )
+    before = scorecard.status
+    fields["status"] = t.target
+    if not Scorecard.objects.filter(pk=scorecard.pk, status=before).update(**fields):
+        raise StateError(_("考核结果的状态已被他人改变，请刷新后重试"))
+    for k, v in fields.items():
+        setattr(scorecard, k, v)
+    audit_log(
+        actor=actor,
+        action=f"assessment.scorecard_{action}",
+        obj=scorecard,
+        before={"status": before},
+        after={"status": t.target, "version": scorecard.version},
+    )
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_compute(*, actor, scheme: Scheme) -> Scorecard:
+    """Start computing a new version in the background; an unpublished earlier version is superseded."""
+    scheme = _lock_scheme(scheme)
+    if not can_manage_scheme(actor, scheme):
+        raise PermissionDeniedError(_("只有活动办公室可以计算考核结果"))
+    busy = scheme.scorecards.filter(status=ScorecardStatus.COMPUTING).first()
+    if busy is not None:
+        raise StateError(_("第 %(v)d 版正在计算，请稍候") % {"v": busy.version})
+    for old in scheme.scorecards.filter(status__in=[ScorecardStatus.COMPUTED, ScorecardStatus.FAILED]):
+        _transition(actor, old, ScorecardAction.SUPERSEDE)
+    version = (scheme.scorecards.aggregate(v=Max("version"))["v"] or 0) + 1
+    scorecard = Scorecard.objects.create(scheme=scheme, version=version, created_by=actor)
+    audit_log(actor=actor, action="assessment.scorecard_start", obj=scorecard, after={"version": version})
+    from .tasks import scorecard_compute_task
+
+    result = enqueue(scorecard_compute_task, scorecard_id=scorecard.pk)
+    if result is not None:
+        Scorecard.objects.filter(pk=scorecard.pk).update(task_id=str(result.id))
+    return scorecard
+
+
+def grade_for(total: Decimal | None, lines: list[tuple[str, Decimal]], lowest: str) -> str:
+    """The first grade (best first) whose line the total reaches; the lowest grade below every line."""
+    if total is None:
+        return ""
+    for grade, line in lines:
+        if total >= line:
+            return grade
+    return lowest
+
+
+def score_subject(
+    values: dict[str, tuple[float | None, int]], sources: list[tuple[str, int, int]], bonus: Decimal
+) -> tuple[Decimal | None, dict]:
+    """One subject's total: the weighted mean of the sources with enough data (weights renormalised over
+    them), plus bonus/penalty points, kept within 0–100. None when no source has enough data.
+
+    `values` {key: (value, count)}; `sources` [(key, weight, min_count)].
+    """
+    detail: dict = {}
+    weighted = Decimal(0)
+    weights = 0
+    for key, weight, min_count in sources:
+        value, count = values.get(key, (None, 0))
+        used = value is not None and count >= min_count
+        detail[key] = {
+            "value": None if value is None else round(float(value), 2),
+            "count": count,
+            "used": used,
+            "weight": weight,
+        }
+        if used:
+            weighted += Decimal(str(value)) * weight
+            weights += weight
+    if not weights:
+        return None, detail
+    total = weighted / weights + bonus
+    total = min(Decimal(100), max(Decimal(0), total)).quantize(TWO, rounding=ROUND_HALF_UP)
+    return total, detail
+
+
+def scorecard_run(scorecard_id: int) -> None:
+    """The background work: compute every subject's score of the scheme's tree into the scorecard.
+
+    Each source is one grouped query over the subtree; scores are written in batches and progress is saved
+    after each batch. Idempotent: a rerun deletes the partial scores first.
+    """
+    scorecard = Scorecard.objects.select_related("scheme__campaign__organisation").get(pk=scorecard_id)
+    if scorecard.status != ScorecardStatus.COMPUTING:
+        return
+    scheme = scorecard.scheme
+    root = scheme.campaign.organisation
+    try:
+        Score.objects.filter(scorecard=scorecard).delete()
+        spec = [(s.key, s.weight, s.min_count) for s in scheme.sources.all()]
+        member_scheme = scheme.subject == Subject.MEMBER
+        by_source: dict[str, dict[int, tuple[float | None, int]]] = {}
+        for key, _w, _m in spec:
+            src = REGISTRY.get(key)
+            rows = (
+                src.values(
+                    path=root.path,
+                    start=scheme.period_start,
+                    end=scheme.period_end,
+                    campaign_id=scheme.campaign_id,
+                )
+                if src
+                else []
+            )
+            by_source[key] = {sid: (v, n) for sid, v, n in rows if sid is not None}
+        bonus_group = "member_id" if member_scheme else "organisation_id"
+        bonus = {
+            sid: pts
+            for sid, pts in ScoreItem.objects.filter(scheme=scheme)
+            .values(bonus_group)
+            .annotate(p=Sum("points"))
+            .values_list(bonus_group, "p")
+        }
+        lines = [(g.grade, g.min_score) for g in scheme.grade_lines.order_by("-min_score")]
+        lowest = GRADES[scheme.subject][-1]
+        subjects: QuerySet
+        if member_scheme:
+            subjects = (
+                Member.objects.filter(subtree_q(root.path, "organisation__path"), is_active=True)
+                .order_by("pk")
+                .values_list("pk", "organisation_id")
+            )
+        else:
+            subjects = (
+                Organisation.objects.filter(subtree_q(root.path), is_active=True)
+                .exclude(pk=root.pk)
+                .order_by("pk")
+                .values_list("pk", "pk")
+            )
+        Scorecard.objects.filter(pk=scorecard.pk).update(total=subjects.count(), done=0)
+        batch: list[Score] = []
+        done = 0
+        for sid, org_id in subjects.iterator(chunk_size=BATCH):
+            points = bonus.get(sid) or Decimal(0)
+            total, detail = score_subject({k: v[sid] for k, v in by_source.items() if sid in v}, spec, points)
+            grade = grade_for(total, lines, lowest)
+            batch.append(
+                Score(
+                    scorecard=scorecard,
+                    organisation_id=org_id,
+                    member_id=sid if member_scheme else None,
+                    total=total,
+                    computed_grade=grade,
+                    grade=grade,
+                    bonus=points,
+                    detail=detail,
+                )
+            )
+            if len(batch) >= BATCH:
+                Score.objects.bulk_create(batch)
+                done += len(batch)
+                batch = []
+                Scorecard.objects.filter(pk=scorecard.pk).update(done=done)
+        Score.objects.bulk_create(batch)
+        done += len(batch)
+        with transaction.atomic():
+            sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+            _transition(None, sc, ScorecardAction.FINISH, done=done, computed_at=timezone.now())
+    except Exception as exc:
+        with transaction.atomic():
+            sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+            if sc.status == ScorecardStatus.COMPUTING:
+                _transition(None, sc, ScorecardAction.FAIL, error=str(exc)[:2000])
+        raise
+
+
+@transaction.atomic
+def score_adjust(*, actor, score: Score, grade: str, reason: str) -> Score:
+    """The assessing organisation changes a computed grade, with a written reason (audited, shown)."""
+    score = (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("scorecard__scheme__campaign__organisation", "organisation")
+        .get(pk=score.pk)
+    )
+    if not can_adjust_score(actor, score):
+        raise PermissionDeniedError(_("只有上级党组织可以调整该考核等次"))
+    if score.scorecard.status != ScorecardStatus.COMPUTED:
+        raise StateError(_("只能调整待公布的考核结果；已公布的结果不再改变"))
+    if grade not in GRADES[score.scorecard.scheme.subject]:
+        raise ValidationError(_("等次无效"), field="grade")
+    reason = _text(reason, "reason", _("调整理由"), required=True)
+    before = {"grade": score.grade, "reason": score.adjust_reason}
+    score.grade = grade
+    score.adjust_reason = reason if grade != score.computed_grade else ""
+    score.adjusted_by = actor
+    score.adjusted_at = timezone.now()
+    score.save(update_fields=["grade", "adjust_reason", "adjusted_by", "adjusted_at"])
+    audit_log(
+        actor=actor,
+        action="assessment.score_adjust",
+        obj=score,
+        before=before,
+        after={"grade": grade, "reason": reason},
+    )
+    return score
+
+
+@transaction.atomic
+def scorecard_publish(*, actor, scorecard: Scorecard) -> Scorecard:
+    """Publish a computed version: it never changes again, and the scheme is locked."""
+    scorecard = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("scheme__campaign__organisation")
+        .get(pk=scorecard.pk)
+    )
+    if not can_manage_scheme(actor, scorecard.scheme):
+        raise PermissionDeniedError(_("只有活动办公室可以公布考核结果"))
+    now = timezone.now()
+    _transition(actor, scorecard, ScorecardAction.PUBLISH, published_at=now, published_by=actor)
+    Scheme.objects.filter(pk=scorecard.scheme_id, locked_at__isnull=True).update(locked_at=now)
+    return scorecard
+
+
+# --- 复核 --------------------------------------------------------------------------------------------
+
+REVIEW_WORKING_DAYS = 5
+REVIEW_SOURCE = "assessment.score"
+
+
+def review_deadline(score: Score) -> datetime.date | None:
+    """The last day the assessed may ask for 复核: 5 working days after publication (core.workdays)."""
+    published = score.scorecard.published_at
+    if published is None:
+        return None
+    return add_working_days(timezone.localdate(published), REVIEW_WORKING_DAYS)
+
+
+@transaction.atomic
+def review_request(*, actor, score: Score, text: str, today=None):
+    """复核: the assessed organisation's secretary (or the assessed member) asks the assessing organisation
+    to look at a published grade again, within 5 working days. The request is a case of the case engine
+    (complaints, CaseKind.REVIEW_REQUEST) answered by the assessing organisation. Returns the Case."""
+    score = (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("scorecard__scheme__campaign__organisation", "organisation__parent", "member")
+        .get(pk=score.pk)
+    )
+    if not can_request_review(actor, score):
+        raise PermissionDeniedError(_("只有被考核的组织或党员本人可以申请复核"))
+    if score.scorecard.status != ScorecardStatus.PUBLISHED:
+        raise StateError(_("考核结果公布后才能申请复核"))
+    deadline = review_deadline(score)
+    today = today or timezone.localdate()
+    if deadline is not None and today > deadline:
+        raise StateError(
+            _("复核申请须在结果公布后 %(n)d 个工作日内（%(d)s 前）提出")
+            % {"n": REVIEW_WORKING_DAYS, "d": deadline.isoformat()}
+        )
+    text = _text(text, "text", _("复核理由"), required=True, limit=5000)
+    if ReportCase.objects.filter(
+        kind=CaseKind.REVIEW_REQUEST, source_type=REVIEW_SOURCE, source_id=str(score.pk)
+    ).exists():
+        raise StateError(_("已就该考核结果申请过复核"))
+    assessing = (
+        score.organisation
+        if score.member_id
+        else (score.organisation.parent or score.scorecard.scheme.campaign.organisation)
+    )
+    case, _password = case_open(
+        actor=actor,
+        kind=CaseKind.REVIEW_REQUEST,
+        organisation=assessing,
+        text=text,
+        source_type=REVIEW_SOURCE,
+        source_id=str(score.pk),
+    )
+    audit_log(actor=actor, action="assessment.review_request", obj=score, after={"case": case.number})
+    return case

@@ -1,0 +1,328 @@
+"""The registry of assessment sources (考核数据来源): each turns campaign data into one raw value per subject.
+
+A source is a key, a label, the kind of subject it scores (organisations or members), a function that
+returns, in ONE grouped query over a subtree and a period, rows of (subject id, value 0–100, count of rows
+behind the value), and the page that lists those rows (the evidence). Later apps (points, commendation,
+publicity) register their own with `register(Source(...))` in their AppConfig.ready or module import.
+
+Example: `REGISTRY["records_checked"].values(path="0001", start=date(2010, 7, 1), end=date(2011, 6, 30),
+campaign_id=1)` yields `(org_id, 75.0, 4)` for a branch with 3 of its 4 records in the period checked.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Case, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES, CommitmentKind
+from pacesetter.commitments.models import Commitment
+from pacesetter.complaints.enums import CaseKind, Satisfaction
+from pacesetter.complaints.models import Case as ReportCase
+from pacesetter.orgs.selectors import subtree_q
+from pacesetter.records.enums import CheckStatus
+from pacesetter.records.models import ActivityRecord
+from pacesetter.supervision.enums import Rating
+from pacesetter.supervision.models import Rectification, Review
+
+from .enums import Subject
+
+Row = tuple[int, float | None, int]
+StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: StrOrPromise  # a lazy translation
+    subject: str  # Subject.ORG or Subject.MEMBER
+    # (path, start, end, campaign_id) → rows (subject id, value 0–100, count), one grouped query.
+    compute: Callable[..., Iterable[Row]]
+    # (organisation id, member id or None, start, end) → the URL of the rows behind a value.
+    evidence: Callable[[int, int | None, datetime.date, datetime.date], str]
+    rule: StrOrPromise = ""  # how the value is computed, shown on the scheme page
+
+    def values(
+        self, *, path: str, start: datetime.date, end: datetime.date, campaign_id: int
+    ) -> Iterable[Row]:
+        return self.compute(path=path, start=start, end=end, campaign_id=campaign_id)
+
+
+REGISTRY: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    if source.key in REGISTRY and REGISTRY[source.key] != source:
+        raise ValueError(f"assessment source {source.key!r} registered twice")
+    REGISTRY[source.key] = source
+    return source
+
+
+def sources_for(subject: str) -> list[Source]:
+    return [s for s in REGISTRY.values() if s.subject == subject]
+
+
+def _ratio(ok: Q) -> CombinedExpression:
+    """100 × (rows matching `ok`) ÷ (all rows), as a float, in SQL."""
+    return Cast(Count("id", filter=ok), FloatField()) * 100.0 / Cast(Count("id"), FloatField())
+
+
+def _rows(qs: QuerySet, group: str) -> Iterable[Row]:
+    return qs.values_list(group, "value", "n")
+
+
+def _url(name: str, **query) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in query.items() if v is not None})}"
+
+
+# --- commitments: 承诺按期兑现率 --------------------------------------------------------------------
+
+
+def _commitments(kind: str, group: str):
+    def compute(*, path, start, end, campaign_id):
+        qs = (
+            Commitment.objects.filter(
+                subtree_q(path, "organisation__path"),
+                campaign_id=campaign_id,
+                kind=kind,
+                status__in=PUBLIC_STATES,
+                deadline__range=(start, end),
+            )
+            .values(group)
+            .annotate(n=Count("id"), value=_ratio(Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)))
+        )
+        if kind == CommitmentKind.MEMBER:
+            qs = qs.filter(member__isnull=False)
+        return _rows(qs, group)
+
+    return compute
+
+
+def _commitment_evidence(org_id, member_id, start, end):
+    return _url("commitments:commitment-list", org=org_id, member=member_id)
+
+
+register(
+    Source(
+        key="commitments_on_time",
+        label=_("组织承诺按期兑现率"),
+        subject=Subject.ORG,
+        compute=_commitments(CommitmentKind.ORGANISATION, "organisation_id"),
+        evidence=_commitment_evidence,
+        rule=_("期限在考核期内的已公开组织承诺中，已述诺或办结且从未逾期的比例"),
+    )
+)
+register(
+    Source(
+        key="member_commitments_on_time",
+        label=_("党员承诺按期兑现率"),
+        subject=Subject.MEMBER,
+        compute=_commitments(CommitmentKind.MEMBER, "member_id"),
+        evidence=_commitment_evidence,
+        rule=_("期限在考核期内的已公开党员承诺中，已述诺或办结且从未逾期的比例"),
+    )
+)
+
+
+# --- records: 记实检查通过率 ------------------------------------------------------------------------
+
+
+def _records(personal: bool, group: str):
+    def compute(*, path, start, end, campaign_id):
+        qs = (
+            ActivityRecord.objects.filter(
+                subtree_q(path, "organisation__path"),
+                is_deleted=False,
+                member__isnull=not personal,
+                occurred_on__range=(start, end),
+            )
+            .values(group)
+            .annotate(n=Count("id"), value=_ratio(Q(check_status=CheckStatus.CHECKED)))
+        )
+        return _rows(qs, group)
+
+    return compute
+
+
+def _record_evidence(org_id, member_id, start, end):
+    return _url(
+        "records:record-list",
+        org=org_id,
+        scope="member" if member_id else "org",
+        date_from=start.isoformat(),
+        date_to=end.isoformat(),
+    )
+
+
+register(
+    Source(
+        key="records_checked",
+        label=_("组织记实检查通过率"),
+        subject=Subject.ORG,
+        compute=_records(False, "organisation_id"),
+        evidence=_record_evidence,
+        rule=_("考核期内的组织记实中，经上级党组织检查通过的比例"),
+    )
+)
+register(
+    Source(
+        key="member_records_checked",
+        label=_("个人记实检查通过率"),
+        subject=Subject.MEMBER,
+        compute=_records(True, "member_id"),
+        evidence=_record_evidence,
+        rule=_("考核期内的个人记实中，经党支部检查通过的比例"),
+    )
+)
+
+
+# --- supervision: 领导点评, 整改按期 ------------------------------------------------------------------
+
+RATING_POINTS = {Rating.GOOD: 100.0, Rating.FAIRLY_GOOD: 80.0, Rating.FAIR: 60.0, Rating.POOR: 30.0}
+
+
+def _reviews(*, path, start, end, campaign_id):
+    points = Case(
+        *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    qs = (
+        Review.objects.filter(subtree_q(path, "organisation__path"), reviewed_at__date__range=(start, end))
+        .values("organisation_id")
+        .annotate(n=Count("id"), value=Avg(points))
+    )
+    return _rows(qs, "organisation_id")
+
+
+register(
+    Source(
+        key="leader_review",
+        label=_("领导点评总体评价"),
+        subject=Subject.ORG,
+        compute=_reviews,
+        evidence=lambda org_id, member_id, start, end: _url("supervision:review-list", org=org_id),
+        rule=_("考核期内领导点评的平均分：好 100、较好 80、一般 60、差 30"),
+    )
+)
+
+
+def _rectifications(*, path, start, end, campaign_id):
+    qs = (
+        Rectification.objects.filter(subtree_q(path, "organisation__path"), deadline__range=(start, end))
+        .values("organisation_id")
+        .annotate(n=Count("id"), value=_ratio(Q(overdue_at__isnull=True)))
+    )
+    return _rows(qs, "organisation_id")
+
+
+register(
+    Source(
+        key="rectification_on_time",
+        label=_("整改按期完成率"),
+        subject=Subject.ORG,
+        compute=_rectifications,
+        evidence=lambda org_id, member_id, start, end: _url("supervision:rectification-list", org=org_id),
+        rule=_("整改期限在考核期内的整改通知中，从未被标记逾期的比例"),
+    )
+)
+
+
+# --- complaints: 举报按期答复, 反映人满意 ------------------------------------------------------------
+
+
+def _reports_on_time(*, path, start, end, campaign_id):
+    qs = (
+        ReportCase.objects.filter(
+            owner__isnull=False,
+            kind=CaseKind.REPORT,
+            reply_by__range=(start, end),
+        )
+        .filter(subtree_q(path, "owner__path"))
+        .values("owner_id")
+        .annotate(n=Count("id"), value=_ratio(Q(reply_overdue_at__isnull=True, replied_at__isnull=False)))
+    )
+    return _rows(qs, "owner_id")
+
+
+def _reporter_satisfaction(*, path, start, end, campaign_id):
+    rated = ~Q(satisfaction="")
+    qs = (
+        ReportCase.objects.filter(
+            rated, owner__isnull=False, kind=CaseKind.REPORT, reply_by__range=(start, end)
+        )
+        .filter(subtree_q(path, "owner__path"))
+        .values("owner_id")
+        .annotate(
+            n=Count("id"),
+            value=_ratio(Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+        )
+    )
+    return _rows(qs, "owner_id")
+
+
+def _case_evidence(org_id, member_id, start, end):
+    return _url("complaints:case-list", owner=org_id)
+
+
+register(
+    Source(
+        key="reports_on_time",
+        label=_("群众举报按期答复率"),
+        subject=Subject.ORG,
+        compute=_reports_on_time,
+        evidence=_case_evidence,
+        rule=_("答复期限在考核期内、由本组织承办的举报中，按期答复且从未逾期的比例"),
+    )
+)
+register(
+    Source(
+        key="reporter_satisfaction",
+        label=_("反映人满意率"),
+        subject=Subject.ORG,
+        compute=_reporter_satisfaction,
+        evidence=_case_evidence,
+        rule=_("已评价的举报中，反映人评价满意或基本满意的比例"),
+    )
+)
+
+
+# --- evaluations: 组织考核 rounds' ballots as a member source -----------------------------------------
+
+
+def _assessment_ballots(*, path, start, end, campaign_id):
+    from django.db.models import Sum
+
+    from pacesetter.evaluations.enums import RoundKind
+    from pacesetter.evaluations.models import MemberGrade
+
+    qs = (
+        MemberGrade.objects.filter(
+            subtree_q(path, "member__organisation__path"),
+            round__kind=RoundKind.ASSESSMENT,
+            round__campaign_id=campaign_id,
+            round__closes_at__date__range=(start, end),
+            score__isnull=False,
+        )
+        .values("member_id")
+        .annotate(value=Cast(Avg("score"), FloatField()), n=Sum("sample"))
+    )
+    return _rows(qs, "member_id")
+
+
+register(
+    Source(
+        key="assessment_ballot",
+        label=_("组织考核测评得分"),
+        subject=Subject.MEMBER,
+        compute=_assessment_ballots,
+        evidence=lambda org_id, member_id, start, end: _url("evaluations:round-list"),
+        rule=_("考核期内截止的组织考核测评（评议轮次）中本人的平均得分，数据量为有效票数"),
+    )
+)
