@@ -712,9 +712,12 @@ def objection_file(
         "x": text,
     }
     member = nomination.subject_member
+    subject_org = member.organisation if member is not None else nomination.subject_org
+    if subject_org is None:  # the check constraint makes one of the two present
+        raise StateError(_("该推荐对象没有所在组织"))
     case, password = objection_open(
         handler=programme.organisation,
-        subject_org=nomination.subject_org if member is None else member.organisation,
+        subject_org=subject_org,
         subject_member=member,  # the member named never sees the case
         text=body,
         source_type=OBJECTION_SOURCE,
