@@ -92,12 +92,12 @@ class HonourReviewIn(Schema):
     comment: str = ""
 
 
-class DecisionIn(Schema):
+class HonourDecisionIn(Schema):
     number: str
     title: str = ""
 
 
-class DecisionOut(Schema):
+class HonourDecisionOut(Schema):
     id: int
     number: str
     title: str
@@ -254,9 +254,9 @@ def notice_start(request: HttpRequest, pk: int):
 
 
 @router.post(
-    "/honours/programmes/{int:pk}/decisions", response={201: DecisionOut}, url_name="honours-decision-issue"
+    "/honours/programmes/{int:pk}/decisions", response={201: HonourDecisionOut}, url_name="honours-decision-issue"
 )
-def decision_issue(request: HttpRequest, pk: int, payload: DecisionIn):
+def decision_issue(request: HttpRequest, pk: int, payload: HonourDecisionIn):
     """The 表彰决定 for every nominee whose 公示 ended without an open or upheld objection; 409 before the
     period has ended."""
     p = selectors.programme_get_for(request.user, pk)
