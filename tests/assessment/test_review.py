@@ -30,7 +30,9 @@ def test_the_assessed_secretary_requests_review_as_a_case(city, published):
     with pytest.raises(ValidationError) as exc:
         services.review_request(actor=city.school_secretary, score=published, text=" ")
     assert exc.value.field == "text"
-    case = services.review_request(actor=city.school_secretary, score=published, text="承诺逾期系客观原因")
+    case = services.review_request(
+        actor=city.school_secretary, score=published, text="承诺逾期系客观原因，已提交延期审批材料"
+    )
     assert (case.kind, case.owner_id, case.source_id) == (
         CaseKind.REVIEW_REQUEST,
         city.district.pk,
@@ -58,7 +60,9 @@ def test_review_refused_after_five_working_days(city, published):
 def test_review_page(city, published, client_for):
     c = client_for(city.school_secretary)
     assert 'data-testid="review-form"' in c.get(f"/assessment/scores/{published.pk}/").content.decode()
-    r = c.post(f"/assessment/scores/{published.pk}/review/", {"text": "承诺逾期系客观原因"})
+    r = c.post(
+        f"/assessment/scores/{published.pk}/review/", {"text": "承诺逾期系客观原因，已提交延期审批材料"}
+    )
     assert r.status_code == 302
     assert Case.objects.filter(kind=CaseKind.REVIEW_REQUEST).count() == 1
 

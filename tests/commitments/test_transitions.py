@@ -231,7 +231,9 @@ def test_status_is_assigned_only_by_the_transition_function():
     code = {p.name: p.read_text() for p in src.rglob("*.py") if "migrations" not in p.parts}
     # problems.py (问题清单) has its own status table; its writes live only in its own _transition
     problems = code.pop("problems.py")
-    outside = problems.split("def _transition")[0] + problems.split("def _transition")[1].split("\ndef ", 1)[1]
+    outside = (
+        problems.split("def _transition")[0] + problems.split("def _transition")[1].split("\ndef ", 1)[1]
+    )
     assert not re.search(r"\.status\s*=[^=]|update\([^)]*\bstatus=", outside)
     assigns = [n for n, text in code.items() if re.search(r"\.status\s*=[^=]|update\([^)]*\bstatus=", text)]
     assert assigns == []

@@ -254,7 +254,9 @@ def notice_start(request: HttpRequest, pk: int):
 
 
 @router.post(
-    "/honours/programmes/{int:pk}/decisions", response={201: HonourDecisionOut}, url_name="honours-decision-issue"
+    "/honours/programmes/{int:pk}/decisions",
+    response={201: HonourDecisionOut},
+    url_name="honours-decision-issue",
 )
 def decision_issue(request: HttpRequest, pk: int, payload: HonourDecisionIn):
     """The 表彰决定 for every nominee whose 公示 ended without an open or upheld objection; 409 before the

@@ -4,9 +4,10 @@ news site's articles and Chinese search — the same services and selectors as t
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from pacesetter.core.paging import offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 from pacesetter.publicity import bulletins, exemplars, search, selectors, services
@@ -137,7 +138,7 @@ def _article(a: Article) -> dict:
 
 
 @router.get("/publicity/items", response=list[PublicityItemOut], url_name="publicity-item-list")
-def item_list(request: HttpRequest, status: str = "", offset: int = 0):
+def item_list(request: HttpRequest, status: str = "", offset: int = offset_param()):
     qs = selectors.item_list_for(request.user, status=status)
     return [_item(i) for i in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
@@ -187,7 +188,7 @@ def accepted_count(request: HttpRequest, pk: int):
 
 
 @router.get("/publicity/articles", response=list[PublicityArticleOut], url_name="publicity-article-list")
-def article_list(request: HttpRequest, status: str = "", offset: int = 0):
+def article_list(request: HttpRequest, status: str = "", offset: int = offset_param()):
     qs = selectors.article_list_for(request.user, status=status).prefetch_related("tags")
     return [_article(a) for a in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
@@ -226,7 +227,7 @@ def article_transition(request: HttpRequest, pk: int, payload: PublicityTransiti
 
 
 @router.get("/news/articles", response=list[PublicityArticleOut], auth=None, url_name="news-article-list")
-def news_list(request: HttpRequest, section: str = "", tag: str = "", offset: int = 0):
+def news_list(request: HttpRequest, section: str = "", tag: str = "", offset: int = offset_param()):
     qs = selectors.public_articles(section=section, tag=tag[:30]).prefetch_related("tags")
     return [_article(a) for a in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
@@ -239,7 +240,7 @@ def news_detail(request: HttpRequest, pk: int):
 
 
 @router.get("/news/search", response=list[NewsHitOut], auth=None, url_name="news-search")
-def news_search(request: HttpRequest, q: str = "", kind: str = "", offset: int = 0):
+def news_search(request: HttpRequest, q: str = "", kind: str = "", offset: int = offset_param()):
     """Published articles, commitments and organisations matching every word of `q` (jieba-segmented), best
     first, with an HTML snippet whose matched words are in <mark>. 422 for an empty, punctuation-only or
     over-long query."""
@@ -321,7 +322,9 @@ def _bulletin(b) -> dict:
 
 
 @router.get("/publicity/bulletins", response=list[PublicityBulletinOut], url_name="publicity-bulletin-list")
-def bulletin_list(request: HttpRequest, year: int | None = None, offset: int = 0):
+def bulletin_list(
+    request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100), offset: int = offset_param()
+):
     qs = selectors.bulletin_list_for(request.user, year=year)
     return [_bulletin(b) for b in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
@@ -449,7 +452,7 @@ def _exemplar(e) -> dict:
 
 
 @router.get("/publicity/exemplars", response=list[PublicityExemplarOut], url_name="publicity-exemplar-list")
-def exemplar_list(request: HttpRequest, level: str = "", offset: int = 0):
+def exemplar_list(request: HttpRequest, level: str = "", offset: int = offset_param()):
     qs = selectors.exemplar_list_for(request.user, level=level)
     return [_exemplar(e) for e in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.complaints.enums import CaseKind
 from pacesetter.complaints.models import Case as ReportCase
-from pacesetter.complaints.services import case_open
+from pacesetter.complaints.services import review_request_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.tasks import enqueue
@@ -530,10 +530,11 @@ def review_request(*, actor, score: Score, text: str, today=None):
         if score.member_id
         else (score.organisation.parent or score.scorecard.scheme.campaign.organisation)
     )
-    case, _password = case_open(
+    case, _password = review_request_open(
         actor=actor,
-        kind=CaseKind.REVIEW_REQUEST,
-        organisation=assessing,
+        assessed=score.organisation,
+        member=score.member,
+        handler=assessing,
         text=text,
         source_type=REVIEW_SOURCE,
         source_id=str(score.pk),

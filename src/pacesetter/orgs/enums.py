@@ -174,7 +174,14 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.MEMBER: frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.RECORD_LOG, Cap.COMMITMENT_WRITE}),
     # publicity: the editor drafts and publishes inside the subtree of their grant
     Role.EDITOR: frozenset(
-        {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.PUBLICITY_DRAFT, Cap.PUBLICITY_PUBLISH}
+        {
+            Cap.ORG_VIEW,
+            Cap.CAMPAIGN_VIEW,
+            Cap.PROGRESS_VIEW,
+            Cap.EVALUATION_VIEW,  # results are figures a bulletin quotes, like progress
+            Cap.PUBLICITY_DRAFT,
+            Cap.PUBLICITY_PUBLISH,
+        }
     ),
 }
 
