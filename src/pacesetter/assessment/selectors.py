@@ -102,7 +102,7 @@ def score_evidence(score: Score) -> list[dict]:
     """Per source of the score: label, value, count, used, weight and the link to the rows behind it."""
     scheme = score.scorecard.scheme
     out = []
-    for key, d in score.detail.items():
+    for key, d in sorted(score.detail.items()):  # jsonb keeps no key order: the same on every database
         src = REGISTRY.get(key)
         out.append(
             {

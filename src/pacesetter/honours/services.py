@@ -334,7 +334,7 @@ def _transition(actor, nomination: Nomination, action: str, *, comment: str = ""
     """The only place a nomination's status changes: the table row, the party, a comment where required;
     then compare-and-set, one event and one audit entry."""
     n = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))  # PostgreSQL locks no nullable side of a join
         .select_related("programme__organisation", "nominator", "reviewer")
         .get(pk=nomination.pk)
     )
