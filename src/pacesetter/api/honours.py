@@ -5,11 +5,13 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.middleware import client_ip
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Category, Nomination, Programme
 from pacesetter.honours.rules import parties_for
@@ -87,6 +89,63 @@ class NominationIn(Schema):
     deed: str
 
 
+class HonourCategoryIn(Schema):
+    name: str
+    subject: str
+    quota: int
+    rules: list[dict] = []
+
+
+class HonourQuotaIn(Schema):
+    organisation_id: int
+    amount: int
+
+
+class HonourQuotaOut(Schema):
+    category_id: int
+    organisation_id: int
+    amount: int
+
+
+class HonourResubmitIn(Schema):
+    post: str = ""
+    summary: str
+    deed: str
+
+
+class HonourRemoveIn(Schema):
+    note: str
+
+
+class HonourRecommendIn(Schema):
+    phone: str = ""
+    code: str = ""
+    slip: str = ""
+
+
+class HonourRecommendOut(Schema):
+    counted: bool
+    recommendations: int
+
+
+class HonourCodeIn(Schema):
+    phone: str
+
+
+class HonourObjectionIn(Schema):
+    nomination_id: int
+    text: str
+    real_name: bool = False
+    name: str = ""
+    phone: str = ""
+    code: str = ""
+
+
+class HonourObjectionOut(Schema):
+    number: str
+    password: str
+
+
 class HonourReviewIn(Schema):
     action: str
     comment: str = ""
@@ -128,10 +187,7 @@ def _programme(p: Programme) -> dict:
         "notice_days": p.notice_days,
         "notice_starts_on": p.notice_starts_on,
         "notice_ends_on": p.notice_ends_on,
-        "categories": [
-            {"id": c.pk, "name": c.name, "subject": c.subject, "quota": c.quota, "rules": c.rule_texts}
-            for c in p.categories.all()
-        ],
+        "categories": [_category_out(c) for c in p.categories.all()],
     }
 
 
@@ -172,6 +228,73 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn):
     return Status(201, _programme(p))
 
 
+def _category_out(c: Category) -> dict:
+    return {"id": c.pk, "name": c.name, "subject": c.subject, "quota": c.quota, "rules": c.rule_texts}
+
+
+@router.post(
+    "/honours/programmes/{int:pk}/categories",
+    response={201: HonourCategoryOut},
+    url_name="honours-category-list",
+)
+def category_create(request: HttpRequest, pk: int, payload: HonourCategoryIn):
+    """Add a category before 公示. `rules` as stored: `{"rule": "no_open_rectification"}`,
+    `{"rule": "no_upheld_report"}`, `{"rule": "party_years", "years": 3}`, `{"rule": "org_type", "types":
+    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`. 422
+    names the field."""
+    p = selectors.programme_get_for(request.user, pk)
+    c = services.category_save(
+        actor=request.user,
+        programme=p,
+        name=payload.name,
+        subject=payload.subject,
+        quota=payload.quota,
+        rules=payload.rules,
+    )
+    return Status(201, _category_out(c))
+
+
+def _category(request: HttpRequest, pk: int) -> Category:
+    c = Category.objects.select_related("programme").filter(pk=pk).first()
+    if c is None:
+        raise NotFoundError()
+    selectors.programme_get_for(request.user, c.programme_id)
+    return c
+
+
+@router.put("/honours/categories/{int:pk}", response=HonourCategoryOut, url_name="honours-category-detail")
+def category_update(request: HttpRequest, pk: int, payload: HonourCategoryIn):
+    c = _category(request, pk)
+    c = services.category_save(
+        actor=request.user,
+        programme=c.programme,
+        category=c,
+        name=payload.name,
+        subject=payload.subject,
+        quota=payload.quota,
+        rules=payload.rules,
+    )
+    return _category_out(c)
+
+
+@router.post(
+    "/honours/categories/{int:pk}/quotas", response=HonourQuotaOut, url_name="honours-quota-allocate"
+)
+def quota_allocate(request: HttpRequest, pk: int, payload: HonourQuotaIn):
+    """Pass places to an organisation one level down (0 takes them back); 422 names the numbers when the
+    parent's share would be exceeded."""
+    c = _category(request, pk)
+    org = org_get_for(request.user, payload.organisation_id, cap=Cap.ORG_VIEW)
+    services.quota_allocate(actor=request.user, category=c, organisation=org, amount=payload.amount)
+    return {"category_id": c.pk, "organisation_id": org.pk, "amount": payload.amount}
+
+
+@router.post("/honours/programmes/{int:pk}/open", response=ProgrammeOut, url_name="honours-programme-open")
+def programme_open(request: HttpRequest, pk: int):
+    p = services.programme_open(actor=request.user, programme=selectors.programme_get_for(request.user, pk))
+    return _programme(p)
+
+
 @router.get("/honours/programmes/{int:pk}", response=ProgrammeOut, url_name="honours-programme-detail")
 def programme_detail(request: HttpRequest, pk: int):
     return _programme(selectors.programme_get_for(request.user, pk))
@@ -195,8 +318,25 @@ def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int
     url_name="honours-nomination-list",
 )
 def nomination_create(request: HttpRequest, pk: int, payload: NominationIn):
-    """Nominate within the nominator's places (photos go through the page). 422 names the rule that failed:
-    over quota, duplicate, outside the nominator's subtree, ineligible."""
+    """Nominate within the nominator's places (with photos: `POST …/nominations/with-photos`). 422 names the
+    rule that failed: over quota, duplicate, outside the nominator's subtree, ineligible."""
+    return Status(201, _nomination(_nominate(request, pk, payload)))
+
+
+@router.post(
+    "/honours/programmes/{int:pk}/nominations/with-photos",
+    response={201: NominationOut},
+    url_name="honours-nomination-create-multipart",
+)
+def nomination_create_multipart(
+    request: HttpRequest, pk: int, payload: Form[NominationIn], photos: File[list[UploadedFile]] = None
+):
+    """The same as `POST …/nominations`, as multipart/form-data with `photos` (repeatable, at most 3; JPEG, PNG
+    or WebP, checked by content as on the page; nothing is stored when one is refused)."""
+    return Status(201, _nomination(_nominate(request, pk, payload, photos=list(photos or []))))
+
+
+def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -> Nomination:
     p = selectors.programme_get_for(request.user, pk)
     category = Category.objects.filter(programme=p, pk=payload.category_id).first()
     if category is None:
@@ -214,7 +354,7 @@ def nomination_create(request: HttpRequest, pk: int, payload: NominationIn):
         )
         if subject_member is None:
             raise ValidationError(_("找不到该党员"), field="subject_member_id")
-    n = services.nomination_create(
+    return services.nomination_create(
         actor=request.user,
         category=category,
         nominator=nominator,
@@ -223,8 +363,8 @@ def nomination_create(request: HttpRequest, pk: int, payload: NominationIn):
         post=payload.post,
         summary=payload.summary,
         deed=payload.deed,
+        photos=photos,
     )
-    return Status(201, _nomination(n))
 
 
 @router.get("/honours/nominations/{int:pk}", response=NominationOut, url_name="honours-nomination-detail")
@@ -245,6 +385,27 @@ def nomination_review(request: HttpRequest, pk: int, payload: HonourReviewIn):
         actor=request.user, nomination=n, action=payload.action, comment=payload.comment
     )
     return _nomination(n)
+
+
+@router.post(
+    "/honours/nominations/{int:pk}/resubmit", response=NominationOut, url_name="honours-nomination-resubmit"
+)
+def nomination_resubmit(request: HttpRequest, pk: int, payload: HonourResubmitIn):
+    """A returned nomination, amended and sent again to its first reviewer."""
+    n = selectors.nomination_get_for(request.user, pk)
+    if not parties_for(request.user, n):
+        raise NotFoundError()
+    n = services.nomination_resubmit(actor=request.user, nomination=n, **payload.dict())
+    return _nomination(n)
+
+
+@router.post(
+    "/honours/nominations/{int:pk}/remove", response=NominationOut, url_name="honours-nomination-remove"
+)
+def nomination_remove(request: HttpRequest, pk: int, payload: HonourRemoveIn):
+    """取消拟表彰资格 with a public note (the office of the programme)."""
+    n = selectors.nomination_get_for(request.user, pk)
+    return _nomination(services.nomination_remove(actor=request.user, nomination=n, note=payload.note))
 
 
 @router.post("/honours/programmes/{int:pk}/notice", response=ProgrammeOut, url_name="honours-notice-start")
@@ -293,3 +454,69 @@ def honour_roll(request: HttpRequest, year: int | None = None, offset: int = 0):
         }
         for h in rows
     ]
+
+
+def _public_nomination(pk: int, nomination_pk: int) -> Nomination:
+    return selectors.public_nomination_get(selectors.public_programme_get(pk), nomination_pk)
+
+
+@router.post(
+    "/public/honours/programmes/{int:pk}/nominations/{int:nomination_pk}/code",
+    auth=None,
+    url_name="public-honours-recommend-code",
+)
+def public_recommend_code(request: HttpRequest, pk: int, nomination_pk: int, payload: HonourCodeIn):
+    """Text a code to recommend a nominee (群众推荐); 429 when one phone or address asks too often."""
+    services.recommend_code_send(
+        nomination=_public_nomination(pk, nomination_pk), phone=payload.phone, ip=client_ip(request)
+    )
+    return {"sent": True}
+
+
+@router.post(
+    "/public/honours/programmes/{int:pk}/nominations/{int:nomination_pk}/recommend",
+    response=HonourRecommendOut,
+    auth=None,
+    url_name="public-honours-recommend",
+)
+def public_recommend(request: HttpRequest, pk: int, nomination_pk: int, payload: HonourRecommendIn):
+    """群众推荐 with a texted code (phone + code) or a printed slip; `counted` is false when this person had
+    already recommended this nominee (each person counts once)."""
+    n = _public_nomination(pk, nomination_pk)
+    counted = services.recommend(nomination=n, phone=payload.phone, code=payload.code, slip=payload.slip)
+    n.refresh_from_db(fields=["recommendations"])
+    return {"counted": counted, "recommendations": n.recommendations}
+
+
+@router.post(
+    "/public/honours/programmes/{int:pk}/objections/code", auth=None, url_name="public-honours-objection-code"
+)
+def public_objection_code(request: HttpRequest, pk: int, payload: HonourCodeIn):
+    from pacesetter.onecount import phone_code_send
+
+    selectors.public_programme_get(pk)
+    phone_code_send(phone=payload.phone, client_ip=client_ip(request), purpose="objection")
+    return {"sent": True}
+
+
+@router.post(
+    "/public/honours/programmes/{int:pk}/objections",
+    response={201: HonourObjectionOut},
+    auth=None,
+    url_name="public-honours-objection",
+)
+def public_objection(request: HttpRequest, pk: int, payload: HonourObjectionIn):
+    """提出异议 during 公示, real-name (phone confirmed by a texted code) or anonymous; returns the case number
+    and query password (check it with `POST /public/cases/query`). 409 after the period, 429 when one address
+    files too many."""
+    n = _public_nomination(pk, payload.nomination_id)
+    case, password = services.objection_file(
+        nomination=n,
+        text=payload.text,
+        real_name=payload.real_name,
+        name=payload.name,
+        phone=payload.phone,
+        code=payload.code,
+        ip=client_ip(request),
+    )
+    return Status(201, {"number": case.number, "password": password})

@@ -39,8 +39,43 @@ def validate_rules(rules, subject: str) -> list[dict]:
                     _("“组织类别”条件只适用于集体类别，并须选择有效的组织类别"), field="rules"
                 )
             row["types"] = sorted(set(types))
+        if code == Rule.ASSESSMENT_GRADE:
+            row["min"] = _min_grade(item, subject)
         clean.append(row)
     return clean
+
+
+def _min_grade(item, subject: str) -> str:
+    """The lowest grade an assessment-grade rule accepts; it must be a grade of the category's subject
+    (organisations are graded 好/较好/一般/差, members 优秀/合格/基本合格/不合格)."""
+    from pacesetter.assessment.enums import GRADES
+
+    grade = item.get("min") if isinstance(item, dict) else None
+    if grade not in GRADES[subject][:-1]:
+        raise ValidationError(_("“考核等次”条件须选择本类别对象适用的等次（最低一档除外）"), field="rules")
+    return grade
+
+
+def _accepted_grades(rule: dict, subject: str) -> list[str]:
+    from pacesetter.assessment.enums import GRADES
+
+    grades = GRADES[subject]
+    return grades[: grades.index(rule["min"]) + 1]
+
+
+def _latest_published_grade(*, org=None, member=None) -> str | None:
+    """The grade of the subject's most recent published assessment (by period end, then publication)."""
+    from pacesetter.assessment.enums import ScorecardStatus
+    from pacesetter.assessment.models import Score
+
+    scores = Score.objects.filter(scorecard__status=ScorecardStatus.PUBLISHED)
+    scores = (
+        scores.filter(member=member) if member is not None else scores.filter(organisation=org, member=None)
+    )
+    score = (
+        scores.order_by("-scorecard__scheme__period_end", "-scorecard__published_at").only("grade").first()
+    )
+    return score.grade if score is not None else None
 
 
 def describe(rule: dict) -> str:
@@ -51,6 +86,10 @@ def describe(rule: dict) -> str:
         from pacesetter.orgs.enums import OrgType
 
         return _("组织类别为：%(t)s") % {"t": "、".join(str(OrgType(t).label) for t in rule["types"])}
+    if rule["rule"] == Rule.ASSESSMENT_GRADE:
+        from pacesetter.assessment.enums import Grade
+
+        return _("最近一次公布的考核等次为“%(g)s”及以上") % {"g": Grade(rule["min"]).label}
     return label
 
 
@@ -88,6 +127,15 @@ def failures(category, *, org=None, member=None, today: datetime.date) -> list[s
                 failed.append(describe(rule))
         elif code == Rule.ORG_TYPE and org is not None and org.org_type not in rule["types"]:
             failed.append(describe(rule))
+        elif code == Rule.ASSESSMENT_GRADE:
+            subject = Subject.MEMBER if member is not None else Subject.ORGANISATION
+            grade = _latest_published_grade(org=org, member=member)
+            if grade is None:
+                failed.append(describe(rule) + _("（尚无已公布的考核等次）"))
+            elif grade not in _accepted_grades(rule, subject):
+                from pacesetter.assessment.enums import Grade
+
+                failed.append(describe(rule) + _("（最近一次为“%(g)s”）") % {"g": Grade(grade).label})
     return failed
 
 

@@ -95,6 +95,7 @@ class Rule(models.TextChoices):
     NO_UPHELD_REPORT = "no_upheld_report", _("本年度无经核查属实的群众举报")
     PARTY_YEARS = "party_years", _("党龄不少于 N 年（个人）")
     ORG_TYPE = "org_type", _("限定组织类别（集体）")
+    ASSESSMENT_GRADE = "assessment_grade", _("最近一次公布的考核等次不低于")
 
 
 DEFAULT_CATEGORIES = (

@@ -24,6 +24,20 @@ class CategoryForm(BootstrapMixin, forms.Form):
     party_years = forms.IntegerField(
         label=_("党龄不少于（年，个人类别，可空）"), min_value=1, max_value=70, required=False
     )
+    min_grade = forms.ChoiceField(
+        label=_("最近一次公布的考核等次不低于（可空）"),
+        required=False,
+        help_text=_("集体类别选“好”或“较好”，个人类别选“优秀”或“合格”"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from pacesetter.assessment.enums import GRADES, Grade
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")]
+        for grades in GRADES.values():
+            choices += [(g, Grade(g).label) for g in grades[:-1]]
+        self.fields["min_grade"].choices = choices
 
     def rules(self) -> list[dict]:
         d = self.cleaned_data
@@ -33,6 +47,8 @@ class CategoryForm(BootstrapMixin, forms.Form):
                 rules.append({"rule": code})
         if d.get("party_years"):
             rules.append({"rule": Rule.PARTY_YEARS, "years": d["party_years"]})
+        if d.get("min_grade"):
+            rules.append({"rule": Rule.ASSESSMENT_GRADE, "min": d["min_grade"]})
         return rules
 
 

@@ -29,10 +29,12 @@ def programme(request, pk):
     objections = (
         services.objections_for([n.pk for n in nominations]) if p.status != ProgrammeStatus.NOMINATING else {}
     )
-    rows = [(n, services.objection_state(objections.get(n.pk, []))) for n in nominations]
     groups: dict[str, list] = {}
-    for n, state in rows:
-        groups.setdefault(n.category.name, []).append((n, state))
+    for n in nominations:
+        cases = objections.get(n.pk, [])
+        groups.setdefault(n.category.name, []).append(
+            (n, services.objection_state(cases), services.objection_public_reply(cases))
+        )
     return render(
         request,
         "honours/public/programme.html",

@@ -666,6 +666,13 @@ def objection_state(cases) -> str:
     return "cleared"
 
 
+def objection_public_reply(cases) -> str:
+    """What the notice page says of cleared objections: the newest public reply (已去除个人信息) given."""
+    if objection_state(cases) != "cleared":
+        return ""
+    return next((c.public_reply for c in reversed(cases) if c.public_reply), "")
+
+
 @transaction.atomic
 def objection_file(
     *,
