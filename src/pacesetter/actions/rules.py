@@ -3,7 +3,7 @@ its records, the parent organisation rejects a link."""
 
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import org_in_scope, scope_paths
+from pacesetter.orgs.selectors import org_in_scope, scope_for
 
 
 def can_define_actions(user, campaign) -> bool:
@@ -18,7 +18,7 @@ def can_link_actions(user, org: Organisation) -> bool:
 def can_reject_link(user, org: Organisation) -> bool:
     """The parent organisation reviews: PLAN_REVIEW strictly above `org` (a branch never judges itself)."""
     parent = org.path[:-SEGMENT]
-    return bool(parent) and any(parent.startswith(p) for p in scope_paths(user, Cap.PLAN_REVIEW))
+    return bool(parent) and any(parent.startswith(p) for p in scope_for(user, Cap.PLAN_REVIEW).roots)
 
 
 def can_mark_optional(user, campaign) -> bool:

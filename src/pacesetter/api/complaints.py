@@ -16,7 +16,7 @@ from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import org_get_for, scope_paths
+from pacesetter.orgs.selectors import org_get_for, scope_for
 
 router = Router(tags=["群众反映 complaints"])
 LIMIT = 200
@@ -393,7 +393,7 @@ def case_stats(request: HttpRequest, org: int | None = None, month: str = ""):
     if org is not None:
         o = org_get_for(request.user, org, cap=Cap.CASE_VIEW)
     else:
-        roots = scope_paths(request.user, Cap.CASE_VIEW)
+        roots = scope_for(request.user, Cap.CASE_VIEW).roots
         o = Organisation.objects.get(path=roots[0])
     total, rows = selectors.monthly_stats(o, day)
 

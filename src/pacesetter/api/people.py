@@ -21,7 +21,7 @@ from pacesetter.orgs.selectors import (
     org_get_for,
     org_in_scope,
     roles_for,
-    scope_paths,
+    scope_for,
 )
 
 from .schemas import AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
@@ -164,7 +164,7 @@ def audit_list(
     offset: int = offset_param(),
 ):
     qs = audit_list_for(
-        scope_paths(request.user, Cap.AUDIT_VIEW),
+        scope_for(request.user, Cap.AUDIT_VIEW).roots,
         actor=actor,
         object_type=object_type,
         object_id=object_id,

@@ -332,9 +332,9 @@ def bulletin_list(
 @router.post("/publicity/bulletins", response={201: PublicityBulletinOut}, url_name="publicity-bulletin-list")
 def bulletin_create(request: HttpRequest, payload: PublicityBulletinIn):
     from pacesetter.campaigns.selectors import campaign_get_for
-    from pacesetter.orgs.selectors import scope_paths
+    from pacesetter.orgs.selectors import scope_for
 
-    paths = scope_paths(request.user, Cap.PUBLICITY_PUBLISH)
+    paths = scope_for(request.user, Cap.PUBLICITY_PUBLISH).roots
     issuer = org_get_for(request.user, _top_org_id(paths), cap=Cap.PUBLICITY_PUBLISH)
     data = payload.dict()
     cid = data.pop("campaign_id")

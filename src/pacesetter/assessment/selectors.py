@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import member_for_user, scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import member_for_user, scope_for, scope_q, subtree_q
 
 from .enums import ScorecardStatus, Subject
 from .models import Scheme, Score, Scorecard
@@ -20,7 +20,7 @@ MIN_PEERS = 5
 
 def scheme_list_for(user) -> QuerySet[Scheme]:
     """Schemes of campaigns whose organisation lies in or above the user's view scope."""
-    paths = scope_paths(user, Cap.ASSESSMENT_VIEW)
+    paths = scope_for(user, Cap.ASSESSMENT_VIEW).roots
     if not paths:
         return Scheme.objects.none()
     q = Q()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
-from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_paths, scope_q
+from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_for, scope_q
 
 from .enums import DEFAULT_THEMES, POSITION_BODY, CampaignStatus, GroupBody, StepCapability
 from .models import (
@@ -35,7 +35,7 @@ def _prefixes(path: str) -> list[str]:
 
 def _campaign_q(user, cap: str = Cap.CAMPAIGN_VIEW) -> Q:
     """Campaigns run by an ancestor of (or the same as) a scope root, or inside a scope subtree."""
-    paths = scope_paths(user, cap)
+    paths = scope_for(user, cap).roots
     if not paths:
         return Q(pk__in=[])
     above = {p for path in paths for p in _prefixes(path)}
@@ -125,13 +125,13 @@ def campaign_org_get_for(user, campaign: Campaign, org_id, *, cap: str = Cap.CAM
 
 def manage_root_for(user) -> Organisation | None:
     """The top organisation the user may run campaigns for (the default for a new campaign)."""
-    paths = scope_paths(user, Cap.CAMPAIGN_MANAGE)
+    paths = scope_for(user, Cap.CAMPAIGN_MANAGE).roots
     return Organisation.objects.filter(path__in=paths).order_by("depth", "path").first() if paths else None
 
 
 def home_org_for(user, campaign: Campaign) -> Organisation | None:
     """The organisation the user acts for in this campaign: the top of their scope inside it."""
-    paths = scope_paths(user, Cap.CAMPAIGN_VIEW)
+    paths = scope_for(user, Cap.CAMPAIGN_VIEW).roots
     root = campaign.organisation.path
     if any(root.startswith(p) for p in paths):
         return campaign.organisation
@@ -223,7 +223,7 @@ def campaign_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.P
         if campaign.organisation.path.startswith(org.path):
             return campaign.organisation
         raise NotFoundError()
-    for p in sorted(scope_paths(user, cap)):
+    for p in sorted(scope_for(user, cap).roots):
         if p.startswith(campaign.organisation.path):
             return Organisation.objects.get(path=p)
         if campaign.organisation.path.startswith(p):

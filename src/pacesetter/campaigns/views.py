@@ -11,7 +11,7 @@ from pacesetter.core.errors import ApplicationError
 from pacesetter.core.forms import form_error, refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_paths
+from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_for
 
 from . import selectors, services
 from .enums import CAMPAIGN_TRANSITIONS, DEFAULT_THEMES, CampaignStatus, PairingKind
@@ -52,7 +52,7 @@ def campaign_list(request):
             "page": page,
             "status": status,
             "statuses": CampaignStatus.choices,
-            "can_create": bool(scope_paths(request.user, Cap.CAMPAIGN_MANAGE)),
+            "can_create": bool(scope_for(request.user, Cap.CAMPAIGN_MANAGE).roots),
         },
     )
 

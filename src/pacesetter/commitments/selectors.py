@@ -9,7 +9,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import grants_for, member_for_user, scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import grants_for, member_for_user, scope_for, scope_q, subtree_q
 
 from .enums import (
     FULFILLED_STATES,
@@ -47,7 +47,7 @@ def _strictly_below(paths: list[str], field: str) -> Q:
 
 def _review_q(user) -> Q:
     """Commitments the user reviews: members' in their review scope, organisations' below it."""
-    paths = scope_paths(user, Cap.COMMITMENT_REVIEW)
+    paths = scope_for(user, Cap.COMMITMENT_REVIEW).roots
     own = Q(member__user=user) if user.is_authenticated else Q(pk__in=[])
     return (Q(kind=CommitmentKind.MEMBER) & _any_subtree(paths, "organisation__path") & ~own) | (
         Q(kind=CommitmentKind.ORGANISATION) & _strictly_below(paths, "organisation__path")
@@ -122,7 +122,7 @@ def review_queue_for(user) -> QuerySet[Commitment]:
 
 def unreported_for(user, *, org: Organisation | None = None, campaign=None) -> QuerySet[Commitment]:
     """Public commitments in the user's review scope whose owner has not filed a report (述诺) yet."""
-    paths = scope_paths(user, Cap.COMMITMENT_REVIEW)
+    paths = scope_for(user, Cap.COMMITMENT_REVIEW).roots
     qs = Commitment.objects.select_related(*WALL_RELATED).filter(
         _any_subtree(paths, "organisation__path"), status=CommitmentStatus.PUBLISHED
     )

@@ -7,14 +7,14 @@ not see who reported.
 """
 
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import scope_paths
+from pacesetter.orgs.selectors import scope_for
 
 from .enums import CaseStatus, Party
 from .models import Case
 
 
 def _covers(user, path: str, cap: str) -> bool:
-    return bool(path) and any(path.startswith(p) for p in scope_paths(user, cap))
+    return bool(path) and any(path.startswith(p) for p in scope_for(user, cap).roots)
 
 
 def parties_for(user, case: Case) -> set[str]:

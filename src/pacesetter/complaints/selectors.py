@@ -12,7 +12,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
 from .enums import CaseStatus
 from .models import Case, CaseMonth, Category
@@ -49,7 +49,7 @@ def _scope(user, cap: str) -> Q:
     range: given the range, SQLite starts from the path index and sorts every case of a district (7.8 s at
     the root of 1 M cases); without it, both databases walk the inbox's close_by index and stop after a page."""
     q = Q(pk__in=[])
-    for p in scope_paths(user, cap):
+    for p in scope_for(user, cap).roots:
         q |= Q(path__startswith=p) if len(p) <= WIDE_DEPTH * SEGMENT else subtree_q(p)
     return q
 

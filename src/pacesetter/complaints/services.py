@@ -522,11 +522,11 @@ def case_open(
 
 
 def _covers_any(user, path: str, caps) -> bool:
-    from pacesetter.orgs.selectors import scope_paths
+    from pacesetter.orgs.selectors import scope_for
 
     if user is None or not user.is_authenticated:
         return False
-    return any(path.startswith(p) for cap in caps for p in scope_paths(user, cap))
+    return any(path.startswith(p) for cap in caps for p in scope_for(user, cap).roots)
 
 
 def _source(source_type: str, source_id) -> tuple[str, str]:

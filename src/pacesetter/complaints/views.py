@@ -14,7 +14,7 @@ from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationEr
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import org_get_for, scope_paths, subtree_q
+from pacesetter.orgs.selectors import org_get_for, scope_for, subtree_q
 
 from . import exporters, selectors, services
 from .enums import CaseAction, Party
@@ -104,7 +104,7 @@ def _detail_context(request, case, forms=None):
     can_rectify = (
         case.finding in ("true", "partly")
         and request.user.is_authenticated
-        and any(case.path.startswith(p) for p in scope_paths(request.user, Cap.SUPERVISION_MANAGE))
+        and any(case.path.startswith(p) for p in scope_for(request.user, Cap.SUPERVISION_MANAGE).roots)
     )
     return {
         "case": case,
@@ -232,7 +232,7 @@ def _stats_args(request):
     form = StatsForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     month = data.get("month") or timezone.localdate().replace(day=1)
-    roots = scope_paths(request.user, Cap.CASE_VIEW)
+    roots = scope_for(request.user, Cap.CASE_VIEW).roots
     if data.get("org"):
         org = org_get_for(request.user, data["org"], cap=Cap.CASE_VIEW)
     elif roots:

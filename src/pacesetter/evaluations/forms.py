@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, CriteriaSet
-from pacesetter.orgs.selectors import scope_paths
+from pacesetter.orgs.selectors import scope_for
 
 from .enums import GroupKind, GroupMode, RoundKind, Scale
 from .models import K_MAX, K_MIN_FLOOR
@@ -25,7 +25,7 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control
 def criteria_sets_for(user):
     """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
     paths = set()
-    for p in scope_paths(user, MANAGE_CAP):
+    for p in scope_for(user, MANAGE_CAP).roots:
         paths.update(p[:i] for i in range(4, len(p) + 1, 4))
     return CriteriaSet.objects.select_related("campaign").filter(campaign__organisation__path__in=paths)
 
@@ -33,7 +33,7 @@ def criteria_sets_for(user):
 def campaigns_for(user):
     """Campaigns run by an organisation in the user's scope or above it, newest first."""
     paths = set()
-    for p in scope_paths(user, MANAGE_CAP):
+    for p in scope_for(user, MANAGE_CAP).roots:
         paths.update(p[:i] for i in range(4, len(p) + 1, 4))
     return Campaign.objects.filter(organisation__path__in=paths).order_by("-starts_on", "-id")
 

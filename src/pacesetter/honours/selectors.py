@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT
-from pacesetter.orgs.selectors import org_in_scope, scope_paths, scope_q
+from pacesetter.orgs.selectors import org_in_scope, scope_for, scope_q
 
 from .enums import NominationStatus, ProgrammeStatus
 from .models import Honour, Nomination, Programme
@@ -14,7 +14,7 @@ from .rules import can_view_nomination
 
 def programme_list_for(user) -> QuerySet[Programme]:
     """Programmes run by an organisation the user sees, or above it (a branch sees the city's programme)."""
-    paths = scope_paths(user, Cap.ORG_VIEW)
+    paths = scope_for(user, Cap.ORG_VIEW).roots
     if not paths:
         return Programme.objects.none()
     q = Q()

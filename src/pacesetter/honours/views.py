@@ -17,7 +17,7 @@ from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import org_list_for, org_resolve_for, scope_paths
+from pacesetter.orgs.selectors import org_list_for, org_resolve_for, scope_for
 
 from . import documents, selectors, services
 from .enums import NominationStatus, ProgrammeStatus, Subject
@@ -44,7 +44,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 
 def _office_orgs(user):
-    paths = scope_paths(user, Cap.HONOURS_MANAGE)
+    paths = scope_for(user, Cap.HONOURS_MANAGE).roots
     return Organisation.objects.filter(path__in=paths, is_active=True).order_by("path")
 
 
@@ -76,7 +76,7 @@ def _programme_context(request, p, **forms) -> dict:
     # The places of the organisations the user acts for (their grants' own organisations), at most ten.
     mine = (
         Quota.objects.filter(
-            category__programme=p, organisation__path__in=scope_paths(request.user, Cap.HONOURS_NOMINATE)
+            category__programme=p, organisation__path__in=scope_for(request.user, Cap.HONOURS_NOMINATE).roots
         )
         .select_related("organisation", "category")
         .order_by("organisation__path", "category__position")[:10]

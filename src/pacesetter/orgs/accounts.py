@@ -13,7 +13,7 @@ from pacesetter.core.lockouts import Lock, lock_clear, lock_list
 
 from .enums import Cap
 from .models import SEGMENT, Member
-from .selectors import roles_for, scope_paths
+from .selectors import roles_for, scope_for
 
 
 def scope_path_of(username: str) -> str:
@@ -34,7 +34,7 @@ def lockout_list_for(user) -> list[Lock]:
     """Sign-in locks in force that `user` may lift: accounts of members in their role-management scope;
     accounts with no member record and blocked addresses only for an office whose scope includes a root
     (as for audit entries tied to no organisation)."""
-    paths = scope_paths(user, Cap.ROLE_MANAGE)
+    paths = scope_for(user, Cap.ROLE_MANAGE).roots
     if not paths:
         return []
     locks = lock_list()
@@ -120,4 +120,4 @@ def otp_device_verify(*, actor, token: str) -> TOTPDevice:
 
 def is_site_office(user) -> bool:
     """An office whose role-management scope includes a top-level organisation (core.rules.is_site_admin)."""
-    return any(len(p) <= SEGMENT for p in scope_paths(user, Cap.ROLE_MANAGE))
+    return any(len(p) <= SEGMENT for p in scope_for(user, Cap.ROLE_MANAGE).roots)

@@ -1,6 +1,7 @@
 """Reads scoped to what the caller may see: a role granted on an organisation covers its subtree."""
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
@@ -26,6 +27,7 @@ class Grant:
     role: str
     org_id: int
     path: str
+    sector: str = ""  # a sector line inside the subtree (条块结合); "" for the whole subtree
 
 
 def grants_for(user) -> list[Grant]:
@@ -64,16 +66,6 @@ def has_cap(user, cap: str) -> bool:
     return cap in caps_for(user)
 
 
-def scope_paths(user, cap: str = Cap.ORG_VIEW) -> list[str]:
-    """Top paths of the subtrees where the user holds `cap` (nested subtrees folded into their parent)."""
-    paths = sorted({g.path for g in grants_for(user) if cap in ROLE_CAPS[g.role]})
-    tops: list[str] = []
-    for p in paths:
-        if not any(p.startswith(t) for t in tops):
-            tops.append(p)
-    return tops
-
-
 def subtree_q(prefix: str, field: str = "path") -> Q:
     """`field` lies in the subtree rooted at `prefix`, as an index range.
 
@@ -87,18 +79,70 @@ def subtree_q(prefix: str, field: str = "path") -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Where a user holds one capability: THE scope model, read by every selector, rule and service.
+
+    `roots` are the top paths of whole subtrees (nested subtrees folded into their parent); `lines` are
+    sector lines (条块结合): the organisations of one sector inside a subtree, as (path, sector) pairs
+    that no whole subtree already covers. A path alone says nothing about a sector, so code that only
+    has a path can use `roots`, which never widens anything; code with an organisation uses `covers`,
+    and a query uses `q`.
+    """
+
+    roots: list[str]
+    lines: list[tuple[str, str]] = dataclass_field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.roots or self.lines)
+
+    def covers(self, org: Organisation) -> bool:
+        path = org.path
+        if any(path.startswith(p) for p in self.roots):
+            return True
+        return any(path.startswith(p) and org.sector == sector for p, sector in self.lines)
+
+    def q(self, field: str = "path") -> Q:
+        """`field` (an organisation's path, or a path copied from one) is in scope; the sector is read from
+        the sibling field `sector` (e.g. `organisation__path` → `organisation__sector`)."""
+        if not self:
+            return Q(pk__in=[])
+        q = Q()
+        for p in self.roots:
+            q |= subtree_q(p, field)
+        sector_field = field[: -len("path")] + "sector"
+        for p, sector in self.lines:
+            q |= subtree_q(p, field) & Q(**{sector_field: sector})
+        return q
+
+
+def _fold(paths) -> list[str]:
+    tops: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(t) for t in tops):
+            tops.append(p)
+    return tops
+
+
+def scope_for(user, cap: str = Cap.ORG_VIEW) -> Scope:
+    """The one scope helper: where `user` holds `cap` (a role grant covers its organisation's subtree; a
+    grant with a sector covers that sector's organisations in the subtree)."""
+    held = [g for g in grants_for(user) if cap in ROLE_CAPS[g.role]]
+    roots = _fold(g.path for g in held if not g.sector)
+    lines: list[tuple[str, str]] = []
+    for sector in sorted({g.sector for g in held if g.sector}):
+        for p in _fold(g.path for g in held if g.sector == sector):
+            if not any(p.startswith(t) for t in roots):
+                lines.append((p, sector))
+    return Scope(roots, lines)
+
+
 def scope_q(user, cap: str = Cap.ORG_VIEW, field: str = "path") -> Q:
-    paths = scope_paths(user, cap)
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for p in paths:
-        q |= subtree_q(p, field)
-    return q
+    return scope_for(user, cap).q(field)
 
 
 def org_in_scope(user, org: Organisation, cap: str = Cap.ORG_VIEW) -> bool:
-    return any(org.path.startswith(p) for p in scope_paths(user, cap))
+    return scope_for(user, cap).covers(org)
 
 
 def org_list_for(user, *, cap: str = Cap.ORG_VIEW, include_inactive: bool = True) -> QuerySet[Organisation]:
@@ -116,7 +160,7 @@ def org_get_for(user, pk, *, cap: str = Cap.ORG_VIEW) -> Organisation:
 
 
 def org_roots_for(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(path__in=scope_paths(user, Cap.ORG_VIEW))
+    return Organisation.objects.filter(path__in=scope_for(user, Cap.ORG_VIEW).roots)
 
 
 def org_children(org: Organisation, *, include_inactive: bool = False) -> list[Organisation]:

@@ -30,7 +30,7 @@ from .selectors import (
     org_resolve_for,
     org_roots_for,
     org_search_for,
-    scope_paths,
+    scope_for,
 )
 
 
@@ -293,7 +293,7 @@ def member_account(request, pk):
 def account_create(request):
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scope = Organisation.objects.filter(path__in=scope_paths(request.user, Cap.ROLE_MANAGE)).first()
+        scope = Organisation.objects.filter(path__in=scope_for(request.user, Cap.ROLE_MANAGE).roots).first()
         try:
             user = services.account_create(actor=request.user, scope=scope, **form.cleaned_data)
         except ApplicationError as exc:

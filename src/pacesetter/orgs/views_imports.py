@@ -16,7 +16,7 @@ from . import imports
 from .enums import Cap
 from .forms import ImportUploadForm
 from .models import ImportKind, ImportStatus, Organisation
-from .selectors import import_batch_get_for, org_get_for, scope_paths
+from .selectors import import_batch_get_for, org_get_for, scope_for
 
 
 def _list_page(request, form):
@@ -26,8 +26,10 @@ def _list_page(request, form):
         {
             "form": form,
             "batches": imports.import_batch_recent_for(request.user),
-            "roots": list(Organisation.objects.filter(path__in=scope_paths(request.user, Cap.IMPORT_RUN))),
-            "can_export_pii": bool(scope_paths(request.user, Cap.PERSON_PII)),
+            "roots": list(
+                Organisation.objects.filter(path__in=scope_for(request.user, Cap.IMPORT_RUN).roots)
+            ),
+            "can_export_pii": bool(scope_for(request.user, Cap.PERSON_PII).roots),
         },
     )
 

@@ -2,7 +2,7 @@
 
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.selectors import org_in_scope, scope_paths
+from pacesetter.orgs.selectors import org_in_scope, scope_for
 
 from .enums import PlanStatus
 from .models import Plan
@@ -19,7 +19,7 @@ def can_write_plan(user, org: Organisation) -> bool:
 def can_review_plan(user, plan: Plan) -> bool:
     """PLAN_REVIEW on the plan organisation's parent: a branch secretary never reviews its own plan."""
     parent = parent_path(plan.organisation)
-    return bool(parent) and any(parent.startswith(p) for p in scope_paths(user, Cap.PLAN_REVIEW))
+    return bool(parent) and any(parent.startswith(p) for p in scope_for(user, Cap.PLAN_REVIEW).roots)
 
 
 def can_view_plan(user, plan: Plan) -> bool:

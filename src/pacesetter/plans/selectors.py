@@ -13,7 +13,7 @@ from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant
-from pacesetter.orgs.selectors import scope_paths, subtree_q
+from pacesetter.orgs.selectors import scope_for, subtree_q
 
 from .enums import PlanAction, PlanProgress, PlanStatus
 from .models import Plan, PlanAttachment, PlanDecision
@@ -108,9 +108,9 @@ def attachment_get_for(user, pk) -> PlanAttachment:
 
 def my_plan_orgs(user) -> QuerySet[Organisation]:
     """The organisations the user holds PLAN_WRITE on directly (the tops of their scope)."""
-    return Organisation.objects.filter(path__in=scope_paths(user, Cap.PLAN_WRITE), is_active=True).order_by(
-        "path"
-    )
+    return Organisation.objects.filter(
+        path__in=scope_for(user, Cap.PLAN_WRITE).roots, is_active=True
+    ).order_by("path")
 
 
 def plan_home_for(user) -> list[dict]:
@@ -148,7 +148,7 @@ def plan_home_for(user) -> list[dict]:
 def _reviewable_q(user, field: str = "organisation") -> Q:
     """Plans whose organisation's parent lies in the user's PLAN_REVIEW scope (strictly below a scope top)."""
     q = Q(pk__in=[])
-    for p in scope_paths(user, Cap.PLAN_REVIEW):
+    for p in scope_for(user, Cap.PLAN_REVIEW).roots:
         q |= Q(**{f"{field}__path__startswith": p, f"{field}__depth__gt": len(p) // SEGMENT - 1})
     return q
 

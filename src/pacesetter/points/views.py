@@ -13,7 +13,7 @@ from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on
 from pacesetter.orgs.enums import Cap, Sector
-from pacesetter.orgs.selectors import member_for_user, org_get_for, scope_paths
+from pacesetter.orgs.selectors import member_for_user, org_get_for, scope_for
 
 from . import exporters, selectors, services
 from .enums import STANDING_RULE, ClaimAction, ClaimStatus, EventType, PeriodAction, RuleAction
@@ -56,7 +56,7 @@ def home(request):
     """My points (我的积分): a member's own account; others are sent to what they do here."""
     member = member_for_user(request.user)
     if member is None:
-        if selectors.claim_list_for(request.user).exists() or scope_paths(request.user, Cap.POINTS_AWARD):
+        if selectors.claim_list_for(request.user).exists() or scope_for(request.user, Cap.POINTS_AWARD).roots:
             return redirect("points:claim-queue")
         return render(request, "points/no_member.html")
     return _account_page(request, member, own=True)

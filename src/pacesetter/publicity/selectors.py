@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
 from . import search
 from .enums import PUBLIC_LEVELS, ArticleStatus, BulletinStatus, CultivationLevel, ItemStatus, SearchKind
@@ -41,7 +41,7 @@ def item_review_queue_for(user) -> QuerySet[InfoItem]:
     """Items waiting for this user: submitted by an organisation under their grant (as its parent or an editor),
     or forwarded to the office within their publishing scope."""
     parent_q = Q(pk__in=[])
-    for p in scope_paths(user, Cap.PUBLICITY_DRAFT):
+    for p in scope_for(user, Cap.PUBLICITY_DRAFT).roots:
         # strictly below the grant: the organisation's parent lies within the subtree
         parent_q |= subtree_q(p, "organisation__path") & ~Q(organisation__path=p)
     editor_q = scope_q(user, Cap.PUBLICITY_PUBLISH, "organisation__path")

@@ -12,7 +12,7 @@ from pacesetter.core.forms import refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import org_get_for, org_list_for, scope_paths, subtree_q
+from pacesetter.orgs.selectors import org_get_for, org_list_for, scope_for, subtree_q
 
 from . import bulletins, exemplars, selectors, services
 from .enums import (
@@ -242,7 +242,7 @@ def photo(request, pk):
 
 def _issuer(request):
     """The organisation whose bulletins this user edits: their top publishing grant."""
-    paths = scope_paths(request.user, Cap.PUBLICITY_PUBLISH)
+    paths = scope_for(request.user, Cap.PUBLICITY_PUBLISH).roots
     org = Organisation.objects.filter(path__in=paths[:1]).first()
     if org is None:
         raise NotFoundError()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation
-from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
 from .enums import OPEN_RECTIFICATION, DrawFilter, InspectionStatus, Method, NoticeStatus, ReviewDue
 from .models import (
@@ -288,7 +288,7 @@ def draw_get_public(pk) -> SpotCheckDraw:
 def _notice_visible_q(user) -> Q:
     """Issued notices reach every organisation below the issuing one; drafts only the office."""
     reach = Q(pk__in=[])
-    for p in scope_paths(user, Cap.ORG_VIEW):
+    for p in scope_for(user, Cap.ORG_VIEW).roots:
         ancestors = [p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)]
         reach |= Q(organisation__path__in=ancestors) | subtree_q(p, "organisation__path")
     drafts = scope_q(user, Cap.CAMPAIGN_MANAGE, field="organisation__path")
@@ -409,7 +409,7 @@ def low_case_get_for(user, pk):
 
 def manage_roots_for(user, cap: str = Cap.CAMPAIGN_MANAGE, *, limit: int = 200) -> list[Organisation]:
     """The organisations a user can pick as the scope of a draw or notice: their top nodes and one level below."""
-    tops = scope_paths(user, cap)
+    tops = scope_for(user, cap).roots
     if not tops:
         return []
     q = Q(path__in=tops)

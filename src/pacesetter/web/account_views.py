@@ -28,7 +28,7 @@ from pacesetter.core.selectors import (
 from pacesetter.core.services import task_retry, token_create, token_revoke
 from pacesetter.orgs.accounts import lockout_lift, lockout_list_for, otp_device_confirm, otp_device_verify
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import scope_paths
+from pacesetter.orgs.selectors import scope_for
 
 from . import audit_labels
 
@@ -39,7 +39,7 @@ def _audit_entries(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_list_for(
-        scope_paths(request.user, Cap.AUDIT_VIEW), **{k: v for k, v in filters.items() if v}
+        scope_for(request.user, Cap.AUDIT_VIEW).roots, **{k: v for k, v in filters.items() if v}
     )
     return form, entries
 

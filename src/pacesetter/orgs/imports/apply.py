@@ -27,7 +27,7 @@ from ..models import (
     decode_segment,
     encode_segment,
 )
-from ..selectors import org_in_scope, scope_paths, subtree_q
+from ..selectors import org_in_scope, scope_for, subtree_q
 from .columns import COLUMNS, HEADING_SEARCH_ROWS, MAX_STORED_ERRORS, _chunks, _date, _error, _iso
 from .parse import _find_sheet, _noop_progress, _open_workbook, _Progress, import_file_row_count
 from .plan import _MEMBER_COMPARE, _PARSERS, _PLANNERS, _ExistingOrg, _Plan
@@ -57,7 +57,7 @@ def import_batch_create(
     if kind not in ImportKind.values:
         raise ValidationError(_("导入内容无效：%(v)s") % {"v": kind}, field="kind")
     if scope is None:
-        paths = scope_paths(actor, Cap.IMPORT_RUN)
+        paths = scope_for(actor, Cap.IMPORT_RUN).roots
         scope = Organisation.objects.filter(path=paths[0]).first() if paths else None
     if scope is None or not org_in_scope(actor, scope, Cap.IMPORT_RUN):
         raise PermissionDeniedError(_("您无权在该范围内导入"))

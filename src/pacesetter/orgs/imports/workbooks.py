@@ -17,7 +17,7 @@ from ..models import (
     Member,
     Organisation,
 )
-from ..selectors import import_batch_list_for, org_in_scope, scope_paths, scope_q, subtree_q
+from ..selectors import import_batch_list_for, org_in_scope, scope_for, scope_q, subtree_q
 from .columns import COLUMNS, GUIDE_TITLE, MEMBER_COLUMNS, ORG_COLUMNS, _iso, error_text
 
 # --------------------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def _export_roots(user, org: Organisation | None) -> list[Organisation]:
         if not org_in_scope(user, org, Cap.IMPORT_RUN):
             raise PermissionDeniedError(_("您无权导出该组织"))
         return [org]
-    return list(Organisation.objects.filter(path__in=scope_paths(user, Cap.IMPORT_RUN)))
+    return list(Organisation.objects.filter(path__in=scope_for(user, Cap.IMPORT_RUN).roots))
 
 
 def _org_labels(user, roots: list[Organisation]) -> tuple[dict[int, tuple], dict[int, str]]:
@@ -199,7 +199,7 @@ def export_members_xlsx(*, user, org: Organisation | None = None, reveal: bool =
     """
     roots = _export_roots(user, org)
     orgs, labels = _org_labels(user, roots)
-    pii_paths = scope_paths(user, Cap.PERSON_PII) if reveal else []
+    pii_paths = scope_for(user, Cap.PERSON_PII).roots if reveal else []
     clear = {oid for oid, rec in orgs.items() if any(rec[4].startswith(p) for p in pii_paths)}
     if clear:
         pii_export_audit(actor=user, what="members.xlsx", scope_path=roots[0].path if len(roots) == 1 else "")
