@@ -225,3 +225,80 @@ def test_campaign_deletes_with_its_step_plans(campaign, commit_step, city, schoo
         commit_step.delete()
     campaign.delete()
     assert not Plan.objects.exists()
+
+
+@pytest.fixture
+def late_step(commit_step):
+    """The 公开承诺 step plan, its deadline passed yesterday (the overall plan is not yet due)."""
+    Step.objects.filter(pk=commit_step.pk).update(
+        plan_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    commit_step.refresh_from_db()
+    return commit_step
+
+
+def test_overdue_step_plans_reminded_once_a_day_apart_from_overall(
+    campaign, late_step, city, school_secretary
+):
+    from pacesetter.notifications.models import Notification
+    from pacesetter.plans import tasks
+    from pacesetter.plans.models import PlanReminder
+    from pacesetter.plans.selectors import overdue_orgs
+
+    plan = services.plan_save(
+        actor=school_secretary, campaign=campaign, org=city.school, step=late_step, title="承诺", body=BODY
+    )
+    services.plan_submit(actor=school_secretary, plan=plan)
+    # the overall plan is not due yet: nobody is overdue with it; the step plan: all but the school
+    assert not overdue_orgs(campaign=campaign).exists()
+    assert sorted(o.name for o in overdue_orgs(campaign=campaign, step=late_step)) == [
+        "八一村党支部",
+        "和林镇党委",
+        "城厢区委",
+    ]
+    Notification.objects.all().delete()
+    assert tasks.remind_overdue_plans() == 3
+    titles = set(Notification.objects.values_list("title", flat=True))
+    assert titles == {"请尽快报送“第一阶段 · 公开承诺”阶段实施方案：深入开展创先争优活动"}
+    assert set(PlanReminder.objects.values_list("step_id", flat=True)) == {late_step.pk}
+    assert tasks.remind_overdue_plans() == 0  # once a day
+    entry = AuditEntry.objects.filter(action="plan.remind").latest("id")
+    assert entry.changes["_"]["step"] == late_step.pk
+    # the overall plan's reminder on the same day is a separate row (its own uniqueness)
+    Step.objects.filter(pk=late_step.pk).update(plan_required=False)
+    type(campaign).objects.filter(pk=campaign.pk).update(
+        plan_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert tasks.remind_overdue_plans() == 4
+    assert PlanReminder.objects.filter(step__isnull=True).count() == 4
+
+
+def test_manual_step_remind_refusals(campaign, commit_step, late_step, city):
+    from pacesetter.core.errors import PermissionDeniedError, StateError
+
+    with pytest.raises(PermissionDeniedError):
+        services.plan_remind_overdue(actor=city.secretary, campaign=campaign, step=late_step)
+    with pytest.raises(ValidationError):
+        services.plan_remind_overdue(actor=city.office, campaign=campaign, step=campaign.steps.first())
+    assert services.plan_remind_overdue(actor=city.office, campaign=campaign, step=late_step) == 4
+    with pytest.raises(StateError):  # the overall plan is not due
+        services.plan_remind_overdue(actor=city.office, campaign=campaign)
+
+
+def test_overdue_page_per_step(campaign, late_step, city, client_for):
+    c = client_for(city.office)
+    html = c.get(f"/plans/overdue/?campaign={campaign.pk}").content.decode()
+    assert 'data-testid="step-select"' in html and 'data-testid="count-overdue">0<' in html
+    assert 'data-testid="remind-now"' not in html  # overall plan not due
+    html = c.get(f"/plans/overdue/?campaign={campaign.pk}&step={late_step.pk}").content.decode()
+    assert 'data-testid="count-overdue">4<' in html and 'data-testid="remind-now"' in html
+    assert f'name="step" value="{late_step.pk}"' in html
+    r = c.get(f"/plans/overdue/xlsx/?campaign={campaign.pk}&step={late_step.pk}")
+    assert r.status_code == 200
+    r = c.post("/plans/overdue/remind/", {"campaign": campaign.pk, "step": late_step.pk})
+    assert r.status_code == 302 and r["Location"].endswith(f"&step={late_step.pk}")
+    assert services.PlanReminder.objects.filter(step=late_step).count() == 4
+    assert c.get(f"/plans/overdue/?campaign={campaign.pk}&step=abc").status_code == 404
+    assert (
+        c.get(f"/plans/overdue/?campaign={campaign.pk}&step={campaign.steps.first().pk}").status_code == 404
+    )

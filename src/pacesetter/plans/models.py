@@ -151,6 +151,8 @@ class PlanReminder(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # empty: a reminder for the overall plan; set: for that step's plan (阶段实施方案)
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     recipients = models.PositiveIntegerField(default=0)
     sent_by = models.ForeignKey(
@@ -162,8 +164,15 @@ class PlanReminder(models.Model):
         verbose_name = _("催报记录")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "organisation", "day"], name="uniq_plan_reminder_per_day"
-            )
+                fields=["campaign", "organisation", "day"],
+                condition=models.Q(step__isnull=True),
+                name="uniq_plan_reminder_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "organisation", "day"],
+                condition=models.Q(step__isnull=False),
+                name="uniq_step_plan_reminder_per_day",
+            ),
         ]
 
     def __str__(self):

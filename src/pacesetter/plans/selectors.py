@@ -232,15 +232,33 @@ def org_progress_counts(
 
 
 def overdue_orgs(
-    *, campaign: Campaign, root: Organisation | None = None, today=None
+    *, campaign: Campaign, root: Organisation | None = None, today=None, step: Step | None = None
 ) -> QuerySet[Organisation]:
-    """Organisations with no plan submitted or approved after the deadline has passed (none before)."""
+    """Organisations with no plan submitted or approved after the deadline has passed (none before).
+
+    `step` set: overdue with that step's plan (阶段实施方案), against the step's own deadline."""
     today = today or timezone.localdate()
-    if not _is_overdue(campaign, today):
+    if not _is_overdue(campaign, today, step):
         return Organisation.objects.none()
     return org_progress_list(
-        campaign=campaign, root=root or campaign.organisation, progress=PlanProgress.OVERDUE, today=today
+        campaign=campaign,
+        root=root or campaign.organisation,
+        progress=PlanProgress.OVERDUE,
+        today=today,
+        step=step,
     )
+
+
+def plan_deadline_of(campaign: Campaign, step: Step | None = None) -> datetime.date | None:
+    """The deadline of the overall plan (step empty) or of `step`'s plan."""
+    return campaign.plan_deadline if step is None else step.plan_deadline
+
+
+def overdue_step_plans(*, today: datetime.date) -> QuerySet[Step]:
+    """Steps of active campaigns whose required plan's deadline has passed (the sweep reminds for each)."""
+    return Step.objects.filter(
+        plan_required=True, plan_deadline__lt=today, campaign__status=CampaignStatus.ACTIVE
+    ).select_related("campaign__organisation", "stage")
 
 
 def step_plan_counts(*, campaign: Campaign, root: Organisation) -> list[tuple[Step, dict[str, int]]]:

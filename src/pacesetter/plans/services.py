@@ -36,7 +36,7 @@ from .enums import (
 from .html import body_text, sanitise_body
 from .models import Plan, PlanAttachment, PlanDecision, PlanReminder, PlanVersion
 from .rules import can_review_plan, can_write_plan
-from .selectors import overdue_orgs, plan_reviewers
+from .selectors import overdue_orgs, plan_deadline_of, plan_reviewers
 
 User = get_user_model()
 TITLE_MAX = 200
@@ -326,24 +326,32 @@ def attachment_remove(*, actor, attachment: PlanAttachment) -> None:
 
 @transaction.atomic
 def plan_remind_overdue(
-    *, actor, campaign: Campaign, root: Organisation | None = None, today: datetime.date | None = None
+    *,
+    actor,
+    campaign: Campaign,
+    root: Organisation | None = None,
+    today: datetime.date | None = None,
+    step: Step | None = None,
 ) -> int:
-    """催报: notify the secretaries of overdue organisations, at most once a day per organisation.
+    """催报: notify the secretaries of overdue organisations, at most once a day per organisation and plan.
 
+    `step` empty: the overall plan; set: that step's plan (阶段实施方案), against the step's own deadline.
     `actor` None is the hourly sweep; a person needs CAMPAIGN_MANAGE over `root`. Returns how many
     organisations were reminded now.
     """
     root = root or campaign.organisation
     if actor is not None and not org_in_scope(actor, root, Cap.CAMPAIGN_MANAGE):
         raise PermissionDeniedError(_("只有活动办公室可以催报"))
+    _require_step(campaign, step)
     today = today or timezone.localdate()
-    if campaign.plan_deadline is None or today <= campaign.plan_deadline:
+    deadline = plan_deadline_of(campaign, step)
+    if deadline is None or today <= deadline:
         if actor is None:
             return 0
         raise StateError(_("实施方案报送截止日期还没到，暂无逾期组织"))
-    pending = overdue_orgs(campaign=campaign, root=root, today=today).exclude(
-        Exists(PlanReminder.objects.filter(campaign=campaign, organisation=OuterRef("pk"), day=today))
-    )
+    sent = PlanReminder.objects.filter(organisation=OuterRef("pk"), day=today)
+    sent = sent.filter(campaign=campaign, step__isnull=True) if step is None else sent.filter(step=step)
+    pending = overdue_orgs(campaign=campaign, root=root, today=today, step=step).exclude(Exists(sent))
     org_ids = list(pending.values_list("pk", flat=True))
     if not org_ids:
         return 0
@@ -361,22 +369,32 @@ def plan_remind_overdue(
     PlanReminder.objects.bulk_create(
         [
             PlanReminder(
-                campaign=campaign, organisation_id=o, day=today, recipients=per_org.get(o, 0), sent_by=actor
+                campaign=campaign,
+                organisation_id=o,
+                step=step,
+                day=today,
+                recipients=per_org.get(o, 0),
+                sent_by=actor,
             )
             for o in org_ids
         ],
         batch_size=1000,
     )
-    deadline = date_format(campaign.plan_deadline, "Y年n月j日")
-    notify(
-        kind=Kind.PLAN_REMINDER,
-        recipients=User.objects.filter(pk__in={u for _o, u in grants}),
-        title=_("请尽快报送实施方案：%(c)s") % {"c": campaign.name},
-        body=_(
+    day = date_format(deadline, "Y年n月j日")
+    recipients = User.objects.filter(pk__in={u for _o, u in grants})
+    if step is None:
+        title = _("请尽快报送实施方案：%(c)s") % {"c": campaign.name}
+        body = _(
             "“%(c)s”实施方案的报送截止日期是 %(d)s，您负责的组织尚未报送（或退回后未重新报送），请尽快报送。"
-        )
-        % {"c": campaign.name, "d": deadline},
-        url=reverse("plans:plan-home"),
+        ) % {"c": campaign.name, "d": day}
+    else:
+        title = _("请尽快报送“%(s)s”阶段实施方案：%(c)s") % {"s": step, "c": campaign.name}
+        body = _(
+            "“%(c)s”“%(s)s”阶段实施方案的报送截止日期是 %(d)s，您负责的组织尚未报送（或退回后未重新报送），"
+            "请尽快报送。"
+        ) % {"c": campaign.name, "s": step, "d": day}
+    notify(
+        kind=Kind.PLAN_REMINDER, recipients=recipients, title=title, body=body, url=reverse("plans:plan-home")
     )
     audit_log(
         actor=actor,
@@ -384,6 +402,10 @@ def plan_remind_overdue(
         obj=campaign,
         object_repr=str(campaign),
         scope_path=root.path,
-        extra={"organisations": len(org_ids), "recipients": len({u for _o, u in grants})},
+        extra={
+            "organisations": len(org_ids),
+            "recipients": len({u for _o, u in grants}),
+            **({"step": step.pk} if step is not None else {}),
+        },
     )
     return len(org_ids)

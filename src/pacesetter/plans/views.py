@@ -29,11 +29,13 @@ from .selectors import (
     org_progress_list,
     plan_campaign_list_for,
     plan_campaigns_for_org,
+    plan_deadline_of,
     plan_for,
     plan_get_for,
     plan_history,
     plan_home_for,
     plan_last_decision,
+    plan_steps,
     plan_summary_rows,
     progress_root_for,
     review_queue_for,
@@ -254,21 +256,32 @@ def _progress_params(request):
     return campaign, progress_root_for(request.user, campaign, request.GET.get("org"))
 
 
+def _step_param(campaign, value):
+    """The step plan (阶段实施方案) a progress page is about, from ?step=; empty: the overall plan."""
+    return step_get_for(campaign, value) if value else None
+
+
 def overdue(request):
-    """Every organisation's plan status in a subtree; overdue ones first by default once the deadline passed."""
+    """Every organisation's plan status in a subtree; overdue ones first by default once the deadline passed.
+
+    ?step= switches from the overall plan to that step's plan, with the step's own deadline."""
     campaign, root = _progress_params(request)
     if campaign is None:
         return render(request, "plans/overdue.html", {"campaign": None})
+    step = _step_param(campaign, request.GET.get("step", ""))
     today = timezone.localdate()
-    past_deadline = campaign.plan_deadline is not None and today > campaign.plan_deadline
+    deadline = plan_deadline_of(campaign, step)
+    past_deadline = deadline is not None and today > deadline
     progress = request.GET.get("progress", PlanProgress.OVERDUE if past_deadline else "")
     if progress not in PlanProgress.values:
         progress = ""
-    page = paginate(request, org_progress_list(campaign=campaign, root=root, progress=progress, today=today))
+    page = paginate(
+        request, org_progress_list(campaign=campaign, root=root, progress=progress, today=today, step=step)
+    )
     labels = dict(PlanProgress.choices)
     for o in page:
         o.progress_label = labels[o.progress]
-    counts = org_progress_counts(campaign=campaign, root=root, today=today)
+    counts = org_progress_counts(campaign=campaign, root=root, today=today, step=step)
     return render(
         request,
         "plans/overdue.html",
@@ -276,6 +289,9 @@ def overdue(request):
             "campaign": campaign,
             "campaigns": plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True),
             "root": root,
+            "step": step,
+            "steps": plan_steps(campaign),
+            "deadline": deadline,
             "progress": progress,
             "counts": counts,
             "progress_tabs": [(v, label, counts[v]) for v, label in PlanProgress.choices],
@@ -291,20 +307,23 @@ def overdue_xlsx(request):
     campaign, root = _progress_params(request)
     if campaign is None:
         raise NotFoundError(_("没有设置了报送截止日期的活动"))
+    step = _step_param(campaign, request.GET.get("step", ""))
     progress = request.GET.get("progress", "")
     orgs = org_progress_list(
-        campaign=campaign, root=root, progress=progress if progress in PlanProgress.values else ""
+        campaign=campaign, root=root, progress=progress if progress in PlanProgress.values else "", step=step
     )
     content = documents.progress_xlsx(campaign=campaign, root=root, orgs=orgs.iterator(chunk_size=2000))
-    return _download(content, f"{root.name}实施方案报送情况.xlsx", XLSX)
+    name = f"{root.name}{step}实施方案报送情况.xlsx" if step else f"{root.name}实施方案报送情况.xlsx"
+    return _download(content, name, XLSX)
 
 
 @require_POST
 def overdue_remind(request):
     campaign = campaign_get_for(request.user, request.POST.get("campaign", ""))
     root = progress_root_for(request.user, campaign, request.POST.get("org"), cap=Cap.CAMPAIGN_MANAGE)
+    step = _step_param(campaign, request.POST.get("step", ""))
     try:
-        n = services.plan_remind_overdue(actor=request.user, campaign=campaign, root=root)
+        n = services.plan_remind_overdue(actor=request.user, campaign=campaign, root=root, step=step)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -312,7 +331,8 @@ def overdue_remind(request):
             messages.success(request, _("已提醒 %(n)d 个逾期组织的书记") % {"n": n})
         else:
             messages.info(request, _("没有需要提醒的组织（今天已提醒过的不再重复提醒）"))
-    return redirect(f"{reverse('plans:overdue')}?campaign={campaign.pk}&org={root.pk}")
+    url = f"{reverse('plans:overdue')}?campaign={campaign.pk}&org={root.pk}"
+    return redirect(f"{url}&step={step.pk}" if step else url)
 
 
 def summary_docx(request):
