@@ -9,6 +9,7 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation
@@ -26,15 +27,7 @@ TEXT_MAX = 2000
 REASON_MAX = 300
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("%(f)s含有无效字符") % {"f": label}, field=field)
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > max_length:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": max_length}, field=field)
-    return value
+_text = clean_text
 
 
 def _require_running(campaign: Campaign) -> None:
@@ -76,10 +69,8 @@ def required_action_create(
     if not can_define_actions(actor, campaign):
         raise PermissionDeniedError(_("只有活动办公室可以设置规定动作"))
     _require_running(campaign)
-    name = _text(name, field="name", label=_("规定动作名称"), max_length=NAME_MAX)
-    description = _text(
-        description, field="description", label=_("要求"), max_length=TEXT_MAX, required=False
-    )
+    name = _text(name, field="name", label=_("规定动作名称"), limit=NAME_MAX)
+    description = _text(description, field="description", label=_("要求"), limit=TEXT_MAX, required=False)
     record_kind = record_kind or ""
     if record_kind and record_kind not in RecordKind.values:
         raise ValidationError(_("无效的记实类别：%(v)s") % {"v": record_kind[:20]}, field="record_kind")
@@ -173,7 +164,7 @@ def action_link_reject(
     """The parent organisation rejects a record as the evidence (linked by hand or detected automatically)."""
     if not can_reject_link(actor, org):
         raise PermissionDeniedError(_("只有上级组织可以驳回“%(org)s”的佐证") % {"org": org.name})
-    reason = _text(reason, field="reason", label=_("驳回理由"), max_length=REASON_MAX)
+    reason = _text(reason, field="reason", label=_("驳回理由"), limit=REASON_MAX)
     if record.organisation_id != org.pk:
         raise ValidationError(_("只能驳回本组织的记实"), field="record")
     link = (
@@ -242,9 +233,9 @@ def optional_action_create(
         raise PermissionDeniedError(_("您无权为“%(org)s”添加自选动作") % {"org": org.name})
     _require_running(campaign)
     _require_org_in_campaign(campaign, org)
-    title = _text(title, field="title", label=_("自选动作名称"), max_length=NAME_MAX)
+    title = _text(title, field="title", label=_("自选动作名称"), limit=NAME_MAX)
     description = _text(
-        description, field="description", label=_("做法与成效"), max_length=TEXT_MAX, required=False
+        description, field="description", label=_("做法与成效"), limit=TEXT_MAX, required=False
     )
     if record is not None and (record.organisation_id != org.pk or record.is_deleted):
         raise ValidationError(_("只能关联本组织的记实"), field="record")

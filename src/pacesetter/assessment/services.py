@@ -4,6 +4,7 @@ publishing. `_transition` is the only code that assigns Scorecard.status.
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, QuerySet, Sum
@@ -16,6 +17,7 @@ from pacesetter.complaints.services import review_request_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.tasks import enqueue
+from pacesetter.core.text import clean_text
 from pacesetter.core.workdays import add_working_days
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import subtree_q
@@ -42,15 +44,7 @@ MAX_MIN_COUNT = 100_000
 # --- validation ----------------------------------------------------------------------------------
 
 
-def _text(value, field: str, label: str, *, required=False, limit=2000) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("%(f)s含有无效字符") % {"f": label}, field=field)
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, required=False, limit=2000)
 
 
 def _int(value, field: str, label: str, lo: int, hi: int) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, MemberStatus, Role
@@ -78,15 +79,7 @@ def _require_not_closed(campaign: Campaign) -> None:
         raise StateError(_("活动“%(c)s”已结束，不能再修改") % {"c": campaign.name})
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(_("%(label)s不能为空") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise ValidationError(
-            _("%(label)s不能超过%(n)d个字") % {"label": label, "n": max_length}, field=field
-        )
-    return value
+_text = clean_text
 
 
 def _fmt(value: datetime.datetime) -> str:
@@ -128,7 +121,7 @@ def step_audience(step: Step, path: str) -> list:
 
 
 def _clean_campaign(name, starts_on, ends_on, plan_deadline, requirement, description) -> dict:
-    name = _text(name, field="name", label=_("活动名称"), max_length=200)
+    name = _text(name, field="name", label=_("活动名称"), limit=200)
     if not starts_on:
         raise ValidationError(_("请填写开始日期"), field="starts_on")
     if not ends_on:
@@ -256,7 +249,7 @@ def campaign_transition(*, actor, campaign: Campaign, to_status: str, reason: st
 
 
 def _clean_stage(campaign, name, starts_on, ends_on) -> tuple[str, datetime.date, datetime.date]:
-    name = _text(name, field="name", label=_("阶段名称"), max_length=200)
+    name = _text(name, field="name", label=_("阶段名称"), limit=200)
     if not starts_on or not ends_on:
         raise ValidationError(_("请填写阶段的起止日期"), field="starts_on" if not starts_on else "ends_on")
     if ends_on < starts_on:
@@ -318,7 +311,7 @@ def milestone_create(*, actor, stage: Stage, name: str, date: datetime.date) -> 
     campaign = stage.campaign
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
-    name = _text(name, field="name", label=_("节点名称"), max_length=200)
+    name = _text(name, field="name", label=_("节点名称"), limit=200)
     if not date:
         raise ValidationError(_("请填写节点日期"), field="date")
     if not (campaign.starts_on <= date <= campaign.ends_on):
@@ -519,7 +512,7 @@ def step_extension_create(
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
     _require_in_campaign(campaign, organisation)
-    reason = _text(reason, field="reason", label=_("延期理由"), max_length=300)
+    reason = _text(reason, field="reason", label=_("延期理由"), limit=300)
     if closes_at is None:
         raise ValidationError(_("请填写延至的时间"), field="closes_at")
     if closes_at <= step.closes_at:
@@ -713,7 +706,7 @@ def criteria_set_create(
 ) -> CriteriaSet:
     _require(actor, campaign.organisation, Cap.CAMPAIGN_MANAGE)
     _require_not_closed(campaign)
-    name = _text(name, field="name", label=_("标准名称"), max_length=100)
+    name = _text(name, field="name", label=_("标准名称"), limit=100)
     if subject not in CriteriaSubject.values:
         raise ValidationError(_("无效的评价对象：%(v)s") % {"v": subject}, field="subject")
     if CriteriaSet.objects.filter(campaign=campaign, name=name).exists():
@@ -752,7 +745,7 @@ def criteria_set_update(
     before = {"name": cset.name, "items": _items_snapshot(cset)}
     fields = []
     if name is not None:
-        name = _text(name, field="name", label=_("标准名称"), max_length=100)
+        name = _text(name, field="name", label=_("标准名称"), limit=100)
         if CriteriaSet.objects.filter(campaign=campaign, name=name).exclude(pk=cset.pk).exists():
             raise ValidationError(_("本活动已有名为“%(name)s”的评价标准") % {"name": name}, field="name")
         cset.name = name
@@ -814,7 +807,7 @@ def org_theme_set(
     _require(actor, organisation, Cap.PLAN_WRITE)
     _require_in_campaign(campaign, organisation)
     _require_not_closed(campaign)
-    theme = _text(theme, field="theme", label=_("争创主题"), max_length=100)
+    theme = _text(theme, field="theme", label=_("争创主题"), limit=100)
     carriers = clean_carriers(carriers)
     row = (
         OrgTheme.objects.select_for_update(of=("self",))
@@ -935,7 +928,7 @@ def pairing_create(
         raise ValidationError(_("帮扶组织和受帮扶组织不能是同一个组织"), field="helped")
     if kind not in PairingKind.values:
         raise ValidationError(_("无效的帮带形式：%(v)s") % {"v": kind}, field="kind")
-    goal = _text(goal, field="goal", label=_("帮带目标"), max_length=2000, required=False)
+    goal = _text(goal, field="goal", label=_("帮带目标"), limit=2000, required=False)
     if Pairing.objects.filter(campaign=campaign, helper=helper, helped=helped).exists():
         raise ValidationError(
             _("“%(a)s”与“%(b)s”已经结对") % {"a": helper.name, "b": helped.name}, field="helped"
@@ -974,7 +967,7 @@ def pairing_note_add(*, actor, pairing: Pairing, date: datetime.date, text: str)
     ):
         raise PermissionDeniedError(_("只有结对双方组织的书记或活动办公室可以记录帮带进展"))
     _require_not_closed(pairing.campaign)
-    text = _text(text, field="text", label=_("进展情况"), max_length=5000)
+    text = _text(text, field="text", label=_("进展情况"), limit=5000)
     if not date:
         raise ValidationError(_("请填写日期"), field="date")
     if date > timezone.localdate():
@@ -1010,7 +1003,7 @@ def member_requirements_set(*, actor, campaign: Campaign, texts: dict[str, str])
         if not isinstance(v, str) or "\x00" in v:
             raise ValidationError(_("%(s)s的要求含有无效字符") % {"s": MemberStatus(k).label}, field=k)
     cleaned = {
-        k: _text(v, field=k, label=str(MemberStatus(k).label), max_length=1000, required=False)
+        k: _text(v, field=k, label=str(MemberStatus(k).label), limit=1000, required=False)
         for k, v in texts.items()
     }
     current = {r.status: r for r in MemberRequirement.objects.select_for_update().filter(campaign=campaign)}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -57,15 +58,7 @@ def _require_in_campaign(campaign: Campaign, org: Organisation) -> None:
         raise StateError(_("“%(org)s”已撤销") % {"org": org.name})
 
 
-def _text(value, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    value = ("" if value is None else str(value)).strip()
-    if "\x00" in value:
-        raise ValidationError(_("%(f)s含有无效字符") % {"f": label}, field=field)
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = clean_text
 
 
 def _choice(value, choices, *, field: str, label: str) -> str:

@@ -8,6 +8,7 @@ Each service checks permission first, validates, changes inside one transaction 
 import datetime
 import hashlib
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import mask_phone
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
@@ -89,13 +91,7 @@ def public_ratings_per_hour() -> int:
 # ------------------------------------------------------------------ validation
 
 
-def _text(value, field: str, label: str, *, required=True, limit=TEXT_LIMIT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=TEXT_LIMIT)
 
 
 def _clean(campaign: Campaign, kind: str, data: dict) -> dict:

@@ -29,6 +29,7 @@ row (the index case_source_idx finds a row's case: `Case.objects.filter(source_t
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -46,12 +47,13 @@ from pacesetter.core.errors import (
     StateError,
     ValidationError,
 )
+from pacesetter.core.text import clean_text
 from pacesetter.core.workdays import add_working_days
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation, RoleGrant
-from pacesetter.orgs.services import users_with_role_on
+from pacesetter.orgs.services import acting_for, users_with_role_on
 
 from . import stats
 from .enums import (
@@ -102,15 +104,7 @@ DEADLINES = (
 # ------------------------------------------------------------------ helpers
 
 
-def _text(value, field: str, label: str, *, required=True, limit=NOTE_MAX, minimum=0) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if value and len(value) < minimum:
-        raise ValidationError(_("%(f)s至少需要%(n)d个字") % {"f": label, "n": minimum}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=NOTE_MAX)
 
 
 def _name(actor) -> str:
@@ -153,17 +147,6 @@ def _default_days():
     from .enums import DEFAULT_DAYS
 
     return DEFAULT_DAYS
-
-
-def _handlers(org: Organisation | None, *, exclude=None):
-    """Who answers for an organisation: its secretaries, else the office holders on it or above."""
-    if org is None:
-        return []
-    users = list(users_with_role_on([org.pk], Role.SECRETARY))
-    if not users:
-        above = Organisation.objects.filter(path__in=[*org.ancestor_paths, org.path]).values("pk")
-        users = list(users_with_role_on(above, Role.OFFICE))
-    return [u for u in users if exclude is None or u.pk != exclude]
 
 
 def _office_over(path: str, *, exclude=None):
@@ -373,7 +356,7 @@ def _create(
     )
     if quiet:  # the calling app sends its own notice
         return case, password
-    recipients = _handlers(owner, exclude=hidden_user_id) if owner else _office_over(path)
+    recipients = acting_for(owner, exclude=hidden_user_id) if owner else _office_over(path)
     url = reverse("complaints:case-detail", args=[case.pk])
     transaction.on_commit(
         lambda: notify(
@@ -790,7 +773,7 @@ def case_assign(*, actor, case: Case, organisation: Organisation) -> Case:
     )
     notify(
         kind=Kind.CASE,
-        recipients=_handlers(owner, exclude=c.hidden_from_id),
+        recipients=acting_for(owner, exclude=c.hidden_from_id),
         title=_("分办件：%(n)s") % {"n": c.number},
         url=reverse("complaints:case-detail", args=[c.pk]),
         email=False,
@@ -827,7 +810,7 @@ def case_transfer(*, actor, case: Case, organisation: Organisation, reason: str)
     )
     notify(
         kind=Kind.CASE,
-        recipients=_handlers(owner, exclude=c.hidden_from_id),
+        recipients=acting_for(owner, exclude=c.hidden_from_id),
         title=_("转办件：%(n)s") % {"n": c.number},
         body=reason,
         url=reverse("complaints:case-detail", args=[c.pk]),
@@ -949,7 +932,7 @@ def case_rate(*, case: Case, level: str, reason: str = "", now=None) -> Case:
     )
     notify(
         kind=Kind.CASE,
-        recipients=_handlers(reviewer, exclude=c.hidden_from_id),
+        recipients=acting_for(reviewer, exclude=c.hidden_from_id),
         title=_("反映人不满意，请复查：%(n)s") % {"n": c.number},
         url=reverse("complaints:case-detail", args=[c.pk]),
         email=False,
@@ -1165,7 +1148,7 @@ def cases_sweep(*, now=None) -> dict:
                 continue
             notify(
                 kind=Kind.CASE_REMINDER,
-                recipients=_handlers(c.owner, exclude=c.hidden_from_id),
+                recipients=acting_for(c.owner, exclude=c.hidden_from_id),
                 title=_("群众反映件 %(n)s 即将到期，请按时办理") % {"n": c.number},
                 url=reverse("complaints:case-detail", args=[c.pk]),
                 email=False,
@@ -1204,7 +1187,7 @@ def cases_sweep(*, now=None) -> dict:
             )
             notify(
                 kind=Kind.CASE_REMINDER,
-                recipients=_handlers(parent, exclude=c.hidden_from_id),
+                recipients=acting_for(parent, exclude=c.hidden_from_id),
                 title=_("下级逾期未办结群众反映件 %(n)s，请督办") % {"n": c.number},
                 url=reverse("complaints:case-detail", args=[c.pk]),
                 email=False,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
@@ -255,14 +256,10 @@ def stats(request):
 
 
 def stats_xlsx(request):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
 
     _form, org, month = _stats_args(request)
     org = Organisation.objects.select_related("parent").get(pk=org.pk)  # its label names the parent
     total, rows = selectors.monthly_stats(org, month)
-    response = HttpResponse(exporters.stats_xlsx(org, month, total, rows), content_type=XLSX)
-    name = f"{org.name}群众反映统计{month:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return download(
+        exporters.stats_xlsx(org, month, total, rows), f"{org.name}群众反映统计{month:%Y-%m}.xlsx", XLSX
+    )

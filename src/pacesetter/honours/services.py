@@ -7,6 +7,7 @@ assigns Programme.status.
 """
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -19,13 +20,14 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, RateLimitedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import IMAGES, check_upload
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
-from pacesetter.orgs.enums import Cap, Role
+from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import org_in_scope
-from pacesetter.orgs.services import users_with_role_on
+from pacesetter.orgs.services import acting_for
 
 from . import eligibility
 from .enums import (
@@ -54,17 +56,7 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 OBJECTION_SOURCE = "honours.nomination"
 
 
-def _text(value, field: str, label: str, *, required: bool = True, limit: int = 200, minimum: int = 0) -> str:
-    text = str(value or "").replace("\x00", "").strip()
-    if required and not text:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(text) > limit:
-        raise ValidationError(_("%(f)s不能超过 %(n)d 字") % {"f": label, "n": limit}, field=field)
-    if text and len(text) < minimum:
-        raise ValidationError(
-            _("%(f)s至少 %(n)d 字，请写明具体事实") % {"f": label, "n": minimum}, field=field
-        )
-    return text
+_text = partial(clean_text, limit=200)
 
 
 def _name(actor) -> str:
@@ -78,15 +70,6 @@ def _require_office(actor, programme: Programme) -> None:
         raise PermissionDeniedError(
             _("只有%(o)s的评选表彰工作人员可以进行此操作") % {"o": programme.organisation.name}
         )
-
-
-def _secretaries(org: Organisation) -> list:
-    """Who acts for an organisation: its secretaries, else the office holders on it or above."""
-    users = list(users_with_role_on([org.pk], Role.SECRETARY))
-    if not users:
-        above = Organisation.objects.filter(path__in=[*org.ancestor_paths, org.path]).values("pk")
-        users = list(users_with_role_on(above, Role.OFFICE))
-    return users
 
 
 # ---------------------------------------------------------------- programmes, categories, quotas
@@ -300,7 +283,7 @@ def programme_open(*, actor, programme: Programme) -> Programme:
     orgs = Organisation.objects.filter(
         pk__in=Quota.objects.filter(category__programme=p).values("organisation")
     )
-    users = {u for org in orgs for u in _secretaries(org)}
+    users = {u for org in orgs for u in acting_for(org)}
     url = reverse("honours:programme-detail", args=[p.pk])
     transaction.on_commit(
         lambda: notify(
@@ -511,7 +494,7 @@ def nomination_create(
         after={"status": n.status, "category": category.name},
         scope_path=n.path,
     )
-    reviewers = _secretaries(n.reviewer) if n.reviewer is not None else []
+    reviewers = acting_for(n.reviewer) if n.reviewer is not None else []
     url = reverse("honours:nomination-detail", args=[n.pk])
     transaction.on_commit(
         lambda: notify(
@@ -828,7 +811,7 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
         scope_path=programme.organisation.path,
     )
     nominators = Organisation.objects.filter(pk__in={n.nominator_id for n in cleared})
-    users = {u for org in nominators for u in _secretaries(org)}
+    users = {u for org in nominators for u in acting_for(org)}
     url = reverse("honours:programme-detail", args=[programme.pk])
     transaction.on_commit(
         lambda: notify(

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.windows import campaign_nearest
+from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import refusals_on
 from pacesetter.core.paging import paginate
@@ -36,11 +36,7 @@ from .rules import is_office, parties_for
 
 
 def _download(content: bytes, filename: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=DOCX_MIME,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+    return download(content, filename, DOCX_MIME)
 
 
 def _office_orgs(user):

@@ -411,6 +411,18 @@ def users_with_role_on(org_ids, role: str):
     ).distinct()
 
 
+def acting_for(org: Organisation | None, *, exclude: int | None = None) -> list:
+    """Who acts for an organisation (answers its cases, reviews its nominations): its secretaries, else the
+    office holders on it or above; `exclude` leaves one account out (the person a case names)."""
+    if org is None:
+        return []
+    users = list(users_with_role_on([org.pk], Role.SECRETARY))
+    if not users:
+        above = Organisation.objects.filter(path__in=[*org.ancestor_paths, org.path]).values("pk")
+        users = list(users_with_role_on(above, Role.OFFICE))
+    return [u for u in users if exclude is None or u.pk != exclude]
+
+
 REVEALABLE = ("id_number",)
 
 

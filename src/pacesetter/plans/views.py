@@ -1,16 +1,16 @@
 """Pages for implementation plans (thin: parse, call one service or selector, render)."""
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
+from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
@@ -46,12 +46,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+_download = download
 
 
 def _edit_url(plan) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import member_for_user
@@ -72,15 +73,7 @@ def _int(value, field: str, label: str, *, required: bool = True) -> int | None:
     return n
 
 
-def _text(value, field: str, label: str, *, limit: int, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("%(f)s含有无效字符") % {"f": label}, field=field)
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = clean_text
 
 
 def _day(value, field: str, period: PointPeriod) -> datetime.date:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.selectors import campaign_list_for
+from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on
 from pacesetter.orgs.enums import Cap, Sector
@@ -23,10 +24,8 @@ from .rules import can_decide_claim, can_manage_points
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _download(content: bytes, filename: str) -> HttpResponse:
+    return download(content, filename, XLSX)
 
 
 def _period(request, member=None):

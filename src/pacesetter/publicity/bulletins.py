@@ -6,6 +6,7 @@ only place the status changes, an audit entry); the 发 list is notified on comm
 """
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from docx.shared import Pt, RGBColor
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.documents import word
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -66,13 +68,7 @@ def campaign_figures(*, campaign: Campaign | None, org: Organisation) -> str:
     return "\n".join(lines)
 
 
-def _text(value, field, label, *, required=True, limit=200) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=200)
 
 
 def _items(issuer: Organisation, item_ids) -> list[InfoItem]:

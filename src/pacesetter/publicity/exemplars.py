@@ -5,6 +5,7 @@ by the office at that level, linking the articles about it; each change audited 
 """
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.orgs.enums import Role, Sector
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import grants_for
@@ -40,13 +42,7 @@ def _name(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def _text(value, field, label, *, required=True, limit=40) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=40)
 
 
 def index_exemplar(e: Exemplar) -> None:

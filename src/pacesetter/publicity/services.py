@@ -6,6 +6,7 @@ Each service checks permission first, validates, changes inside one transaction 
 """
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.orgs.models import Organisation
 
 from . import search
@@ -45,13 +47,7 @@ ITEM_FIELDS = ["kind", "title", "body"]
 ARTICLE_FIELDS = ["section", "title", "summary", "body", "event_kind", "event_date", "event_place"]
 
 
-def _text(value, field: str, label: str, *, required=True, limit=TITLE_LIMIT) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=TITLE_LIMIT)
 
 
 def _choice(value, choices, field: str, label: str) -> str:

@@ -5,6 +5,7 @@ Each service checks permission first, validates, changes inside one transaction 
 
 import datetime
 from datetime import timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import IMAGES, check_upload
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import member_for_user
@@ -96,13 +98,7 @@ def records_campaign_for(org: Organisation, *, at=None):
 # --- validation ----------------------------------------------------------------------------------
 
 
-def _text(value, field: str, label: str, *, required=False, limit=TEXT_LIMIT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, required=False, limit=TEXT_LIMIT)
 
 
 def _clean_record(data: dict, *, personal: bool) -> dict:

@@ -2,6 +2,7 @@
 transaction, changes a status only through the transition tables in enums.py, and writes an audit row."""
 
 import datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,6 +18,7 @@ from pacesetter.campaigns.windows import campaigns_covering, require_open, step_
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import deadline_after
 from pacesetter.evaluations.models import LowSatisfactionCase
@@ -77,18 +79,7 @@ TEXT_MAX = 5000
 MAX_WORKING_DAYS = 120
 
 
-def _text(value: str, field: str, label: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        # PostgreSQL cannot store NUL in text; say so instead of failing with a database error.
-        raise ValidationError(
-            _("%(f)s含有无法保存的控制字符（NUL），请删除后重试") % {"f": label}, field=field
-        )
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d字") % {"f": label, "n": limit}, field=field)
-    return value
+_text = partial(clean_text, limit=TEXT_MAX)
 
 
 def _secretaries_and_office(org: Organisation):

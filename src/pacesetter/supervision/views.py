@@ -4,16 +4,16 @@ Every list takes its filters from the query string and `?export=xlsx` returns th
 """
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.commitments.selectors import published_commitments_for_org
+from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, StateError
 from pacesetter.core.forms import refusals_on
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
@@ -80,13 +80,7 @@ from .selectors import (
     team_list_for,
 )
 
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+_download = download
 
 
 def _wants_xlsx(request) -> bool:
