@@ -160,7 +160,7 @@ def test_public_recommendation_and_objection_through_the_api(city, programme, sm
         deed=DEED,
     )
     public = Client()
-    base = f"/api/public/honours/programmes/{programme.pk}/nominations/{n.pk}"
+    base = f"/api/public/honours/nominations/{n.pk}"
     assert public.post(f"{base}/code", {"phone": "123"}, content_type="application/json").status_code == 422
     r = public.post(f"{base}/code", {"phone": "13800002222"}, content_type="application/json")
     assert r.status_code == 200
@@ -174,7 +174,7 @@ def test_public_recommendation_and_objection_through_the_api(city, programme, sm
     )
     assert r.status_code == 200 and r.json() == {"counted": True, "recommendations": 1}
     # an unknown nominee of this programme is a 404, not a 500
-    other = f"/api/public/honours/programmes/{programme.pk}/nominations/999999/recommend"
+    other = "/api/public/honours/nominations/999999/recommend"
     assert public.post(other, {"slip": "x"}, content_type="application/json").status_code == 404
 
     services.nomination_review(actor=city.office, nomination=n, action="approve")
@@ -242,3 +242,27 @@ def test_a_cleared_objection_shows_its_public_reply_on_the_notice_page(city, pro
     page = Client().get(f"/h/{programme.pk}/").content.decode()
     assert "经核查，承诺修缮的村小操场已于去年十月完工，异议不属实。" in page
     assert "张明" not in page  # who checked stays internal
+
+
+def test_a_member_sees_their_own_honours_on_the_page_and_through_the_api(city, programme, client_for):
+    n = services.nomination_create(
+        actor=city.secretary,
+        category=programme.categories.get(name="优秀共产党员"),
+        nominator=city.district,
+        subject_member=city.teacher,
+        summary="扎根农村教育二十年，带头服务群众。",
+        deed=DEED,
+    )
+    services.nomination_review(actor=city.office, nomination=n, action="approve")
+    services.notice_start(actor=city.office, programme=programme)
+    later = timezone.now() + datetime.timedelta(days=8)
+    services.decision_issue(actor=city.office, programme=programme, number="示委〔2011〕9号", now=later)
+    honour = Nomination.objects.get(pk=n.pk).honour
+    page = client_for(city.member_user).get("/honours/mine/").content.decode()
+    assert honour.certificate_no in page and "示委〔2011〕9号" in page
+    assert [h["certificate_no"] for h in _api(city.member_user).get("/api/honours/mine").json()] == [
+        honour.certificate_no
+    ]
+    # an account without a member record has none; the secretary does not see the teacher's as their own
+    assert _api(city.secretary).get("/api/honours/mine").json() == []
+    assert honour.certificate_no not in client_for(city.secretary).get("/honours/mine/").content.decode()

@@ -8,6 +8,8 @@ from pacesetter.orgs.enums import Cap
 
 RULES: dict = {
     "honours:programme-list": LOGIN,
+    "honours:my-honours": LOGIN,
+    "api-1.0.0:honours-mine": LOGIN,
     "honours:programme-detail": LOGIN,
     "honours:category-add": Cap.HONOURS_MANAGE,
     "honours:quota-allocate": Cap.HONOURS_NOMINATE,

@@ -152,4 +152,12 @@ def honours_of_org(org) -> QuerySet[Honour]:
 
 
 def honours_of_member(member) -> QuerySet[Honour]:
-    return Honour.objects.filter(member=member).order_by("-year")
+    return Honour.objects.filter(member=member).select_related("decision__programme").order_by("-year")
+
+
+def my_honours(user) -> QuerySet[Honour]:
+    """The signed-in member's own honours (荣誉), newest first."""
+    from pacesetter.orgs.selectors import member_for_user
+
+    member = member_for_user(user)
+    return honours_of_member(member) if member is not None else Honour.objects.none()

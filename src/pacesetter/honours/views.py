@@ -115,6 +115,10 @@ def _programme_context(request, p, **forms) -> dict:
     }
 
 
+def my_honours(request):
+    return render(request, "honours/my_honours.html", {"honours": selectors.my_honours(request.user)})
+
+
 def programme_detail(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     return render(request, "honours/programme_detail.html", _programme_context(request, p))

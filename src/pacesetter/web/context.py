@@ -74,6 +74,7 @@ MENU = [
             # assessment
             ("assessment:scheme-list", _("组织考核"), "award", Cap.ASSESSMENT_VIEW),
             ("assessment:my-scores", _("我的考核"), "person-vcard", None),
+            ("honours:my-honours", _("我的荣誉"), "patch-check", None),
         ],
     ),
     (
