@@ -190,7 +190,8 @@ def test_adjust_needs_reason_then_publish_locks_and_freezes(city, campaign):
     assert new.total == Decimal("81.00")  # 0.6 × 75 + 0.4 × (9 of 10 checked = 90)
     from pacesetter.assessment.selectors import scorecard_diff
 
-    changed = {s.organisation_id: (s.old_total, s.total) for s in scorecard_diff(sc2, sc)}
+    changed = {s.organisation_id: (s.old_total, s.total) for s in scorecard_diff(sc2)}
+    assert sc2.previous_id == sc.pk
     assert changed[city.school.pk] == (Decimal("77.00"), new.total)
 
 
