@@ -184,7 +184,7 @@ def member_rows(orgs, total, rng):
 
 MEMBER_COLUMNS = (
     "id, name, gender, ethnicity, birth_date, joined_on, post, organisation_id, phone, id_number,"
-    " is_active, created_at, updated_at"
+    " is_active, status, created_at, updated_at"
 )
 
 
@@ -196,18 +196,18 @@ def insert_members(orgs, total, rng):
             raw = cur.cursor  # the psycopg cursor under Django's wrapper
             with raw.copy(f"COPY orgs_member ({MEMBER_COLUMNS}) FROM STDIN") as copy:
                 for i, r in enumerate(rows, start=1):
-                    copy.write_row((*r, True, now_dt, now_dt))
+                    copy.write_row((*r, True, "", now_dt, now_dt))
                     if i % 200_000 == 0:
                         log(f"  {i:,} members")
         return
     now = connection.ops.adapt_datetimefield_value(now_dt)
     date = connection.ops.adapt_datefield_value
-    sql = f"INSERT INTO orgs_member ({MEMBER_COLUMNS}) VALUES ({', '.join(['%s'] * 13)})"
+    sql = f"INSERT INTO orgs_member ({MEMBER_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})"
     batch = []
     done = 0
     with connection.cursor() as cur:
         for r in rows:
-            batch.append((*r[:4], date(r[4]), date(r[5]), *r[6:], True, now, now))
+            batch.append((*r[:4], date(r[4]), date(r[5]), *r[6:], True, "", now, now))
             if len(batch) == 50_000:
                 cur.executemany(sql, batch)
                 done += len(batch)

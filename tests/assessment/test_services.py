@@ -190,7 +190,8 @@ def test_adjust_needs_reason_then_publish_locks_and_freezes(city, campaign):
     assert new.total == Decimal("81.00")  # 0.6 × 75 + 0.4 × (9 of 10 checked = 90)
     from pacesetter.assessment.selectors import scorecard_diff
 
-    changed = {s.organisation_id: (s.old_total, s.total) for s in scorecard_diff(sc2, sc)}
+    changed = {s.organisation_id: (s.old_total, s.total) for s in scorecard_diff(sc2)}
+    assert sc2.previous_id == sc.pk
     assert changed[city.school.pk] == (Decimal("77.00"), new.total)
 
 
@@ -217,11 +218,17 @@ def test_every_scorecard_transition_follows_the_table(city, campaign):
             assert sc.status == (row.target if row else status)
 
 
-def test_sources_registry_is_one_query_per_source(city, campaign, django_assert_num_queries):
+def test_sources_registry_is_a_fixed_number_of_queries_per_source(city, campaign):
+    """Grouped sources are one query; the evaluation sources one for the rounds (none here), the points
+    sources one for the root and one for the points years: never one per organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     add_records(city.school, checked=1, unchecked=1)
     for key, src in REGISTRY.items():
-        with django_assert_num_queries(1):
+        with CaptureQueriesContext(connection) as ctx:
             list(src.values(path=city.city.path, start=START, end=END, campaign_id=campaign.pk))
+        assert len(ctx.captured_queries) <= (2 if key.startswith("points_") else 1), key
         assert src.key == key
 
 

@@ -118,6 +118,14 @@ class Scorecard(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Stored when the computation finishes (in the transaction that finishes the version), so that pages
+    # only read rows: the version the diff compares with, the grade counts ({grade: n}, "" = no data; kept
+    # current by score_adjust) and the number of scores that differ from `previous`.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("对比版本")
+    )
+    grade_counts = models.JSONField(default=dict, blank=True)
+    changed_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["scheme", "-version"]
@@ -150,6 +158,21 @@ class Score(models.Model):
     bonus = models.DecimalField(_("加减分"), max_digits=6, decimal_places=2, default=0)
     # {source key: {"value": float | None, "count": int, "used": bool, "weight": int}}
     detail = models.JSONField(default=dict)
+    # Stored at compute time (assessment.derive), read by the pages. Organisation scores only: the parent
+    # organisation when computed, the rank among its children (RANK(): equal totals share a rank), and
+    # 横向比 among organisations of the same sector and level (rank, scored peers, ties).
+    parent = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sibling_rank = models.PositiveIntegerField(null=True, blank=True)
+    peer_rank = models.PositiveIntegerField(null=True, blank=True)
+    peer_n = models.PositiveIntegerField(default=0)
+    peer_ties = models.PositiveIntegerField(default=0)
+    # The diff from the scorecard's `previous` version: its total and grade (prev_grade NULL = the subject
+    # was not in it), and whether total or grade differ (kept current by score_adjust).
+    prev_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    prev_grade = models.CharField(max_length=20, choices=Grade.choices, null=True, blank=True)
+    changed = models.BooleanField(default=False)
 
     class Meta:
         # Plain columns only: a default ordering through joins would be dragged into every subquery.
@@ -159,7 +182,15 @@ class Score(models.Model):
                 fields=["scorecard", "organisation", "member"], name="uniq_score_subject"
             ),
         ]
-        indexes = [models.Index(fields=["scorecard", "total"], name="score_rank_idx")]
+        indexes = [
+            models.Index(fields=["scorecard", "total"], name="score_rank_idx"),
+            models.Index(fields=["scorecard", "parent", "sibling_rank"], name="score_sibling_idx"),
+            models.Index(
+                fields=["scorecard", "organisation", "member"],
+                name="score_changed_idx",
+                condition=models.Q(changed=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scorecard_id}:{self.organisation_id}:{self.member_id} {self.total}"

@@ -1,7 +1,6 @@
 """Reads for assessment (组织考核), scoped to what the caller may see."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Rank
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.errors import NotFoundError
@@ -9,7 +8,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import member_for_user, scope_for, scope_q, subtree_q
 
-from .enums import ScorecardStatus, Subject
+from .enums import GRADES, ScorecardStatus, Subject
 from .models import Scheme, Score, Scorecard
 from .rules import can_manage_scheme
 from .sources import REGISTRY
@@ -51,7 +50,7 @@ def scorecard_list(scheme: Scheme, user) -> QuerySet[Scorecard]:
 
 def scorecard_get_for(user, pk) -> Scorecard:
     try:
-        sc = Scorecard.objects.select_related("scheme__campaign__organisation").get(pk=int(pk))
+        sc = Scorecard.objects.select_related("scheme__campaign__organisation", "previous").get(pk=int(pk))
     except (Scorecard.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFoundError() from None
     scheme_get_for(user, sc.scheme_id)
@@ -122,73 +121,56 @@ def score_evidence(score: Score) -> list[dict]:
 
 def peer_ranking(scorecard: Scorecard, score: Score) -> dict:
     """横向比: the score's rank among organisations of the same sector and tree level, with the sample size
-    and ties (equal totals share a rank); no rank below MIN_PEERS scored peers."""
-    peers = Score.objects.filter(
-        scorecard=scorecard,
-        member__isnull=True,
-        total__isnull=False,
-        organisation__sector=score.organisation.sector,
-        organisation__depth=score.organisation.depth,
-    )
-    n = peers.count()
-    if score.total is None or n < MIN_PEERS:
+    and ties (equal totals share a rank); no rank below MIN_PEERS scored peers. Stored at compute time
+    (assessment.derive)."""
+    n = score.peer_n
+    if score.total is None or score.peer_rank is None or n < MIN_PEERS:
         return {"n": n, "rank": None, "ties": 0, "min": MIN_PEERS}
-    better = peers.filter(total__gt=score.total).count()
-    ties = peers.filter(total=score.total).count() - 1
-    return {"n": n, "rank": better + 1, "ties": ties, "min": MIN_PEERS}
+    return {"n": n, "rank": score.peer_rank, "ties": score.peer_ties, "min": MIN_PEERS}
 
 
 def ranking(scorecard: Scorecard, *, parent: Organisation | None = None, limit: int = 100) -> list[Score]:
-    """Organisations of one level ranked by total (SQL RANK(): equal totals share a rank)."""
-    qs = Score.objects.filter(scorecard=scorecard, member__isnull=True, total__isnull=False)
-    if parent is not None:
-        # Through the children's ids, so each is one probe of the (scorecard, organisation) index.
-        qs = qs.filter(organisation__in=Organisation.objects.filter(parent=parent).values("pk"))
-    return list(
-        qs.select_related("organisation")
-        .annotate(rank=Window(expression=Rank(), order_by=F("total").desc()))
-        .order_by("rank", "organisation__path")[:limit]
+    """The children of `parent` (by default the campaign's organisation) ranked by total: the rank stored at
+    compute time (SQL RANK(): equal totals share a rank), read through the (scorecard, parent, rank) index."""
+    if parent is None:
+        parent = scorecard.scheme.campaign.organisation
+    rows = list(
+        Score.objects.filter(
+            scorecard=scorecard, parent=parent, member__isnull=True, sibling_rank__isnull=False
+        )
+        .select_related("organisation")
+        .order_by("sibling_rank", "organisation__path")[:limit]
     )
+    for s in rows:
+        s.rank = s.sibling_rank  # type: ignore[attr-defined]
+    return rows
 
 
 def grade_counts(scorecard: Scorecard) -> dict[str, int]:
-    return dict(
-        Score.objects.filter(scorecard=scorecard)
-        .order_by()
-        .values_list("grade")
-        .annotate(n=Count("id"))
-        .values_list("grade", "n")
-    )
+    """{grade: n} stored with the version (kept current by adjustments), best grade first, no data last."""
+    order = {g: i for i, g in enumerate(GRADES[scorecard.scheme.subject])}
+    counts = scorecard.grade_counts or {}
+    return {g: counts[g] for g in sorted(counts, key=lambda g: order.get(g, len(order)))}
 
 
-def scorecard_diff(new: Scorecard, old: Scorecard | None, *, limit: int = 200) -> list[Score]:
-    """What changed from `old` to `new`: scores whose total or grade differ, each annotated with
-    `old_total` and `old_grade` (one query with correlated subqueries)."""
-    if old is None:
+def scorecard_diff(new: Scorecard, *, limit: int = 200) -> list[Score]:
+    """What changed from the version's `previous` to it: scores whose total or grade differ, each with
+    `old_total` and `old_grade` (stored at compute time; read through a partial index)."""
+    if new.previous_id is None:
         return []
-    same = Score.objects.filter(scorecard=old, organisation=OuterRef("organisation")).order_by()
-    if new.scheme.subject == Subject.MEMBER:
-        same = same.filter(member=OuterRef("member"))
-    qs = (
-        Score.objects.filter(scorecard=new)
-        .annotate(
-            old_total=Subquery(same.values("total")[:1]),
-            old_grade=Subquery(same.values("grade")[:1]),
-        )
-        .filter(~Q(total=F("old_total")) | ~Q(grade=F("old_grade")) | Q(old_grade__isnull=True))
+    rows = list(
+        Score.objects.filter(scorecard=new, changed=True)
         .select_related("organisation", "member")
-        .order_by("organisation_id", "member_id")
+        .order_by("organisation_id", "member_id")[:limit]
     )
-    return list(qs[:limit])
+    for s in rows:
+        s.old_total, s.old_grade = s.prev_total, s.prev_grade  # type: ignore[attr-defined]
+    return rows
 
 
 def previous_published(scorecard: Scorecard) -> Scorecard | None:
-    return (
-        Scorecard.objects.filter(scheme=scorecard.scheme, version__lt=scorecard.version)
-        .exclude(status=ScorecardStatus.SUPERSEDED)
-        .order_by("-version")
-        .first()
-    )
+    """The version this one was compared with when it was computed."""
+    return scorecard.previous
 
 
 def published_org_scores(org: Organisation) -> QuerySet[Score]:
@@ -220,7 +202,7 @@ def score_history(score: Score) -> list[Score]:
 def score_radar(score: Score) -> dict:
     """Radar chart data per 五个好 (organisations) or 五带头 (members) item: the share of the subject's
     commitments against that item fulfilled on time in the period (one grouped query)."""
-    from django.db.models import FloatField
+    from django.db.models import Count, FloatField
     from django.db.models.functions import Cast
 
     from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES, CommitmentKind

@@ -22,6 +22,7 @@ from pacesetter.core.workdays import add_working_days
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import subtree_q
 
+from .derive import derive
 from .enums import (
     GRADES,
     MAX_ITEM_POINTS,
@@ -342,6 +343,16 @@ def score_subject(
     return total, detail
 
 
+def _previous_version(scorecard: Scorecard) -> Scorecard | None:
+    """The version a new one is compared with: the newest earlier one that was not superseded."""
+    return (
+        Scorecard.objects.filter(scheme=scorecard.scheme_id, version__lt=scorecard.version)
+        .exclude(status=ScorecardStatus.SUPERSEDED)
+        .order_by("-version")
+        .first()
+    )
+
+
 def scorecard_run(scorecard_id: int) -> None:
     """The background work: compute every subject's score of the scheme's tree into the scorecard.
 
@@ -386,19 +397,19 @@ def scorecard_run(scorecard_id: int) -> None:
             subjects = (
                 Member.objects.filter(subtree_q(root.path, "organisation__path"), is_active=True)
                 .order_by("pk")
-                .values_list("pk", "organisation_id")
+                .values_list("pk", "organisation_id", "organisation__parent_id")
             )
         else:
             subjects = (
                 Organisation.objects.filter(subtree_q(root.path), is_active=True)
                 .exclude(pk=root.pk)
                 .order_by("pk")
-                .values_list("pk", "pk")
+                .values_list("pk", "pk", "parent_id")
             )
         Scorecard.objects.filter(pk=scorecard.pk).update(total=subjects.count(), done=0)
         batch: list[Score] = []
         done = 0
-        for sid, org_id in subjects.iterator(chunk_size=BATCH):
+        for sid, org_id, parent_id in subjects.iterator(chunk_size=BATCH):
             points = bonus.get(sid) or Decimal(0)
             total, detail = score_subject({k: v[sid] for k, v in by_source.items() if sid in v}, spec, points)
             grade = grade_for(total, lines, lowest)
@@ -407,6 +418,7 @@ def scorecard_run(scorecard_id: int) -> None:
                     scorecard=scorecard,
                     organisation_id=org_id,
                     member_id=sid if member_scheme else None,
+                    parent_id=None if member_scheme else parent_id,
                     total=total,
                     computed_grade=grade,
                     grade=grade,
@@ -423,7 +435,18 @@ def scorecard_run(scorecard_id: int) -> None:
         done += len(batch)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-            _transition(None, sc, ScorecardAction.FINISH, done=done, computed_at=timezone.now())
+            # What the pages show is stored with the version, in the transaction that finishes it.
+            previous = _previous_version(sc)
+            stored = derive(sc.pk, previous.pk if previous else None)
+            _transition(
+                None,
+                sc,
+                ScorecardAction.FINISH,
+                done=done,
+                computed_at=timezone.now(),
+                previous=previous,
+                **stored,
+            )
     except Exception as exc:
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
@@ -448,11 +471,19 @@ def score_adjust(*, actor, score: Score, grade: str, reason: str) -> Score:
         raise ValidationError(_("等次无效"), field="grade")
     reason = _text(reason, "reason", _("调整理由"), required=True)
     before = {"grade": score.grade, "reason": score.adjust_reason}
+    old_grade = score.grade
     score.grade = grade
     score.adjust_reason = reason if grade != score.computed_grade else ""
     score.adjusted_by = actor
     score.adjusted_at = timezone.now()
-    score.save(update_fields=["grade", "adjust_reason", "adjusted_by", "adjusted_at"])
+    fields = ["grade", "adjust_reason", "adjusted_by", "adjusted_at"]
+    if score.scorecard.previous_id is not None:
+        score.changed = (
+            score.prev_grade is None or score.grade != score.prev_grade or score.total != score.prev_total
+        )
+        fields.append("changed")
+    score.save(update_fields=fields)
+    _update_counts(score.scorecard_id, old_grade, grade)
     audit_log(
         actor=actor,
         action="assessment.score_adjust",
@@ -461,6 +492,22 @@ def score_adjust(*, actor, score: Score, grade: str, reason: str) -> Score:
         after={"grade": grade, "reason": reason},
     )
     return score
+
+
+def _update_counts(scorecard_id: int, old_grade: str, new_grade: str) -> None:
+    """Keep a version's stored grade counts and number of changes current after an adjustment."""
+    sc = Scorecard.objects.select_for_update().get(pk=scorecard_id)
+    if old_grade == new_grade and sc.previous_id is None:
+        return
+    counts = dict(sc.grade_counts)
+    counts[old_grade] = counts.get(old_grade, 0) - 1
+    counts[new_grade] = counts.get(new_grade, 0) + 1
+    sc.grade_counts = {g: n for g, n in counts.items() if n > 0}
+    fields = ["grade_counts"]
+    if sc.previous_id is not None:
+        sc.changed_count = Score.objects.filter(scorecard_id=scorecard_id, changed=True).count()
+        fields.append("changed_count")
+    sc.save(update_fields=fields)
 
 
 @transaction.atomic

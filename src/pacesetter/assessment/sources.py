@@ -1,9 +1,11 @@
 """The registry of assessment sources (考核数据来源): each turns campaign data into one raw value per subject.
 
 A source is a key, a label, the kind of subject it scores (organisations or members), a function that
-returns, in ONE grouped query over a subtree and a period, rows of (subject id, value 0–100, count of rows
-behind the value), and the page that lists those rows (the evidence). Later apps (points, commendation,
-publicity) register their own with `register(Source(...))` in their AppConfig.ready or module import.
+returns rows of (subject id, value 0–100, count of rows behind the value) over a subtree and a period — in
+one grouped query (the `grouped` builder) or a fixed number of queries, never one per subject — and the page
+that lists those rows (the evidence). Apps above assessment in the layers register their own with
+`register(Source(...))` from their AppConfig.ready: points (`points/assessment_source.py`) and commendation
+(`honours/assessment_source.py`).
 
 Example: `REGISTRY["records_checked"].values(path="0001", start=date(2010, 7, 1), end=date(2011, 6, 30),
 campaign_id=1)` yields `(org_id, 75.0, 4)` for a branch with 3 of its 4 records in the period checked.
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Case, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, FloatField, Q, Sum, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -25,6 +27,10 @@ from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES, Commit
 from pacesetter.commitments.models import Commitment
 from pacesetter.complaints.enums import CaseKind, Satisfaction
 from pacesetter.complaints.models import Case as ReportCase
+from pacesetter.evaluations.enums import RoundKind, RoundStatus
+from pacesetter.evaluations.enums import Subject as EvalSubject
+from pacesetter.evaluations.models import MemberGrade, Round
+from pacesetter.evaluations.results import round_results
 from pacesetter.orgs.selectors import subtree_q
 from pacesetter.records.enums import CheckStatus
 from pacesetter.records.models import ActivityRecord
@@ -73,8 +79,33 @@ def _ratio(ok: Q) -> CombinedExpression:
     return Cast(Count("id", filter=ok), FloatField()) * 100.0 / Cast(Count("id"), FloatField())
 
 
-def _rows(qs: QuerySet, group: str) -> Iterable[Row]:
-    return qs.values_list(group, "value", "n")
+def grouped(
+    model,
+    *,
+    group: str,
+    period: str,
+    value,
+    where: Q | None = None,
+    path_field: str = "organisation__path",
+    campaign_field: str | None = None,
+    count=None,
+) -> Callable[..., Iterable[Row]]:
+    """The one shape of most sources: `model` rows in the subtree (`path_field`) whose `period` field lies in
+    the scheme's period (and, with `campaign_field`, in the campaign), matching `where`, grouped by `group`
+    into (subject id, `value`, `count` — by default the number of rows): one GROUP BY query."""
+
+    def compute(*, path, start, end, campaign_id):
+        filters: dict = {f"{period}__range": (start, end)}
+        if campaign_field:
+            filters[campaign_field] = campaign_id
+        qs = (
+            model.objects.filter(subtree_q(path, path_field), where or Q(), **filters)
+            .values(group)
+            .annotate(n=count if count is not None else Count("id"), value=value)
+        )
+        return qs.values_list(group, "value", "n")
+
+    return compute
 
 
 def _url(name: str, **query) -> str:
@@ -85,23 +116,15 @@ def _url(name: str, **query) -> str:
 
 
 def _commitments(kind: str, group: str):
-    def compute(*, path, start, end, campaign_id):
-        qs = (
-            Commitment.objects.filter(
-                subtree_q(path, "organisation__path"),
-                campaign_id=campaign_id,
-                kind=kind,
-                status__in=PUBLIC_STATES,
-                deadline__range=(start, end),
-            )
-            .values(group)
-            .annotate(n=Count("id"), value=_ratio(Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)))
-        )
-        if kind == CommitmentKind.MEMBER:
-            qs = qs.filter(member__isnull=False)
-        return _rows(qs, group)
-
-    return compute
+    return grouped(
+        Commitment,
+        group=group,
+        period="deadline",
+        campaign_field="campaign_id",
+        where=Q(kind=kind, status__in=PUBLIC_STATES)
+        & (Q(member__isnull=False) if kind == CommitmentKind.MEMBER else Q()),
+        value=_ratio(Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)),
+    )
 
 
 def _commitment_evidence(org_id, member_id, start, end):
@@ -134,20 +157,13 @@ register(
 
 
 def _records(personal: bool, group: str):
-    def compute(*, path, start, end, campaign_id):
-        qs = (
-            ActivityRecord.objects.filter(
-                subtree_q(path, "organisation__path"),
-                is_deleted=False,
-                member__isnull=not personal,
-                occurred_on__range=(start, end),
-            )
-            .values(group)
-            .annotate(n=Count("id"), value=_ratio(Q(check_status=CheckStatus.CHECKED)))
-        )
-        return _rows(qs, group)
-
-    return compute
+    return grouped(
+        ActivityRecord,
+        group=group,
+        period="occurred_on",
+        where=Q(is_deleted=False, member__isnull=not personal),
+        value=_ratio(Q(check_status=CheckStatus.CHECKED)),
+    )
 
 
 def _record_evidence(org_id, member_id, start, end):
@@ -186,48 +202,38 @@ register(
 
 RATING_POINTS = {Rating.GOOD: 100.0, Rating.FAIRLY_GOOD: 80.0, Rating.FAIR: 60.0, Rating.POOR: 30.0}
 
-
-def _reviews(*, path, start, end, campaign_id):
-    points = Case(
-        *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    qs = (
-        Review.objects.filter(subtree_q(path, "organisation__path"), reviewed_at__date__range=(start, end))
-        .values("organisation_id")
-        .annotate(n=Count("id"), value=Avg(points))
-    )
-    return _rows(qs, "organisation_id")
-
-
 register(
     Source(
         key="leader_review",
         label=_("领导点评总体评价"),
         subject=Subject.ORG,
-        compute=_reviews,
+        compute=grouped(
+            Review,
+            group="organisation_id",
+            period="reviewed_at__date",
+            value=Avg(
+                Case(
+                    *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            ),
+        ),
         evidence=lambda org_id, member_id, start, end: _url("supervision:review-list", org=org_id),
         rule=_("考核期内领导点评的平均分：好 100、较好 80、一般 60、差 30"),
     )
 )
-
-
-def _rectifications(*, path, start, end, campaign_id):
-    qs = (
-        Rectification.objects.filter(subtree_q(path, "organisation__path"), deadline__range=(start, end))
-        .values("organisation_id")
-        .annotate(n=Count("id"), value=_ratio(Q(overdue_at__isnull=True)))
-    )
-    return _rows(qs, "organisation_id")
-
-
 register(
     Source(
         key="rectification_on_time",
         label=_("整改按期完成率"),
         subject=Subject.ORG,
-        compute=_rectifications,
+        compute=grouped(
+            Rectification,
+            group="organisation_id",
+            period="deadline",
+            value=_ratio(Q(overdue_at__isnull=True)),
+        ),
         evidence=lambda org_id, member_id, start, end: _url("supervision:rectification-list", org=org_id),
         rule=_("整改期限在考核期内的整改通知中，从未被标记逾期的比例"),
     )
@@ -236,35 +242,7 @@ register(
 
 # --- complaints: 举报按期答复, 反映人满意 ------------------------------------------------------------
 
-
-def _reports_on_time(*, path, start, end, campaign_id):
-    qs = (
-        ReportCase.objects.filter(
-            owner__isnull=False,
-            kind=CaseKind.REPORT,
-            reply_by__range=(start, end),
-        )
-        .filter(subtree_q(path, "owner__path"))
-        .values("owner_id")
-        .annotate(n=Count("id"), value=_ratio(Q(reply_overdue_at__isnull=True, replied_at__isnull=False)))
-    )
-    return _rows(qs, "owner_id")
-
-
-def _reporter_satisfaction(*, path, start, end, campaign_id):
-    rated = ~Q(satisfaction="")
-    qs = (
-        ReportCase.objects.filter(
-            rated, owner__isnull=False, kind=CaseKind.REPORT, reply_by__range=(start, end)
-        )
-        .filter(subtree_q(path, "owner__path"))
-        .values("owner_id")
-        .annotate(
-            n=Count("id"),
-            value=_ratio(Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
-        )
-    )
-    return _rows(qs, "owner_id")
+_REPORTS = Q(owner__isnull=False, kind=CaseKind.REPORT)
 
 
 def _case_evidence(org_id, member_id, start, end):
@@ -276,7 +254,14 @@ register(
         key="reports_on_time",
         label=_("群众举报按期答复率"),
         subject=Subject.ORG,
-        compute=_reports_on_time,
+        compute=grouped(
+            ReportCase,
+            group="owner_id",
+            period="reply_by",
+            path_field="owner__path",
+            where=_REPORTS,
+            value=_ratio(Q(reply_overdue_at__isnull=True, replied_at__isnull=False)),
+        ),
         evidence=_case_evidence,
         rule=_("答复期限在考核期内、由本组织承办的举报中，按期答复且从未逾期的比例"),
     )
@@ -286,43 +271,111 @@ register(
         key="reporter_satisfaction",
         label=_("反映人满意率"),
         subject=Subject.ORG,
-        compute=_reporter_satisfaction,
+        compute=grouped(
+            ReportCase,
+            group="owner_id",
+            period="reply_by",
+            path_field="owner__path",
+            where=_REPORTS & ~Q(satisfaction=""),
+            value=_ratio(Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+        ),
         evidence=_case_evidence,
         rule=_("已评价的举报中，反映人评价满意或基本满意的比例"),
     )
 )
 
 
-# --- evaluations: 组织考核 rounds' ballots as a member source -----------------------------------------
-
-
-def _assessment_ballots(*, path, start, end, campaign_id):
-    from django.db.models import Sum
-
-    from pacesetter.evaluations.enums import RoundKind
-    from pacesetter.evaluations.models import MemberGrade
-
-    qs = (
-        MemberGrade.objects.filter(
-            subtree_q(path, "member__organisation__path"),
-            round__kind=RoundKind.ASSESSMENT,
-            round__campaign_id=campaign_id,
-            round__closes_at__date__range=(start, end),
-            score__isnull=False,
-        )
-        .values("member_id")
-        .annotate(value=Cast(Avg("score"), FloatField()), n=Sum("sample"))
-    )
-    return _rows(qs, "member_id")
-
+# --- evaluations: 组织考核 rounds' ballots (members), evaluation satisfaction and score --------------
 
 register(
     Source(
         key="assessment_ballot",
         label=_("组织考核测评得分"),
         subject=Subject.MEMBER,
-        compute=_assessment_ballots,
+        compute=grouped(
+            MemberGrade,
+            group="member_id",
+            period="round__closes_at__date",
+            path_field="member__organisation__path",
+            campaign_field="round__campaign_id",
+            where=Q(round__kind=RoundKind.ASSESSMENT, score__isnull=False),
+            value=Cast(Avg("score"), FloatField()),
+            count=Sum("sample"),
+        ),
         evidence=lambda org_id, member_id, start, end: _url("evaluations:round-list"),
         rule=_("考核期内截止的组织考核测评（评议轮次）中本人的平均得分，数据量为有效票数"),
+    )
+)
+
+
+def _evaluations(subject: str, figure: str):
+    """Satisfaction or score of the closed evaluation rounds (not 组织考核 rounds) of the campaign whose
+    closing day lies in the period, from `evaluations.results.round_results` — the one aggregation every
+    evaluation page, export and API uses, so k-anonymity, 不了解 and the group weights apply as there. A
+    subject in several rounds gets the mean weighted by each round's ballots; the count is the ballots.
+    One query for the rounds, then round_results' few grouped queries per round (a fixed number per round,
+    whatever the number of organisations or ballots)."""
+    key = "organisation_id" if subject == EvalSubject.ORGANISATION else "member_id"
+
+    def compute(*, path, start, end, campaign_id):
+        rounds = (
+            Round.objects.filter(
+                subtree_q(path, "organisation__path"),
+                campaign_id=campaign_id,
+                subject=subject,
+                status=RoundStatus.CLOSED,
+                closes_at__date__range=(start, end),
+            )
+            .exclude(kind=RoundKind.ASSESSMENT)
+            .order_by("pk")
+        )
+        acc: dict[int, list[float]] = {}
+        for r in rounds:
+            for t in round_results(r).targets:
+                value, sid = getattr(t, figure), getattr(t, key)
+                if value is None or sid is None or not t.sample:
+                    continue
+                a = acc.setdefault(sid, [0.0, 0])
+                a[0] += value * t.sample
+                a[1] += t.sample
+        return [(sid, total / n, int(n)) for sid, (total, n) in acc.items()]
+
+    return compute
+
+
+def _evaluation_evidence(org_id, member_id, start, end):
+    return _url("evaluations:round-list")
+
+
+register(
+    Source(
+        key="evaluation_satisfaction",
+        label=_("群众评议满意率"),
+        subject=Subject.ORG,
+        compute=_evaluations(EvalSubject.ORGANISATION, "satisfaction"),
+        evidence=_evaluation_evidence,
+        rule=_(
+            "考核期内结束的评议（群众评议、民主测评、满意度调查）中本组织的满意率，按各轮票数加权，数据量为票数"
+        ),
+    )
+)
+register(
+    Source(
+        key="evaluation_score",
+        label=_("群众评议得分"),
+        subject=Subject.ORG,
+        compute=_evaluations(EvalSubject.ORGANISATION, "score"),
+        evidence=_evaluation_evidence,
+        rule=_("考核期内结束的评议中本组织的加权得分，按各轮票数加权，数据量为票数"),
+    )
+)
+register(
+    Source(
+        key="member_evaluation_score",
+        label=_("民主评议得分"),
+        subject=Subject.MEMBER,
+        compute=_evaluations(EvalSubject.MEMBER, "score"),
+        evidence=_evaluation_evidence,
+        rule=_("考核期内结束的党员评议（组织考核测评除外）中本人的加权得分，按各轮票数加权，数据量为票数"),
     )
 )

@@ -138,8 +138,8 @@ def _scorecard_context(request, sc):
         "org": org,
         "page": paginate(request, scores, PER_PAGE),
         "counts": selectors.grade_counts(sc),
-        "diff": selectors.scorecard_diff(sc, selectors.previous_published(sc)),
-        "previous": selectors.previous_published(sc),
+        "diff": selectors.scorecard_diff(sc),
+        "previous": sc.previous,
         "ranking": selectors.ranking(sc, parent=org or sc.scheme.campaign.organisation, limit=20),
         "can_manage": can_manage_scheme(request.user, sc.scheme),
     }
