@@ -86,3 +86,37 @@ def test_related_items_share_tags_or_title_words(city):
     b = _published(city, "和林镇推进五个好", "内容二", tags=["五个好"])
     _published(city, "无关", "天气")
     assert [h.object_id for h in selectors.related_hits(a)] == [b.pk]
+
+
+def test_the_worker_sweep_makes_a_new_commitment_and_a_renamed_organisation_searchable(
+    city, school_secretary
+):
+    from django.utils import timezone
+
+    from pacesetter.commitments.enums import CommitmentStatus
+    from pacesetter.core.tasks import run_due_sweeps
+    from pacesetter.publicity.tasks import refresh_search_index
+    from tests.commitments.conftest import advance, make_campaign, org_commitment
+
+    city.school_secretary = school_secretary
+    c = advance(
+        city,
+        org_commitment(city, make_campaign(city), title="为留守儿童开办周末夜校"),
+        CommitmentStatus.PUBLISHED,
+    )
+    assert search.search_public("夜校") == []  # not indexed by the commitment's own services
+    assert "pacesetter.publicity.tasks.refresh_search_index" in run_due_sweeps()
+    hits = search.search_public("夜校")
+    assert [(h.kind, h.object_id) for h in hits] == [(SearchKind.COMMITMENT, c.pk)]
+    assert "<mark>" in hits[0].snippet or hits[0].title == c.title
+
+    city.school.name = "八一希望小学党支部"
+    city.school.save()
+    refresh_search_index()
+    assert [h.object_id for h in search.search_public("希望小学", kind=SearchKind.ORGANISATION)] == [
+        city.school.pk
+    ]
+    # Withdrawn from public view: gone at the next run.
+    type(c).objects.filter(pk=c.pk).update(status=CommitmentStatus.DRAFT, updated_at=timezone.now())
+    refresh_search_index()
+    assert search.search_public("夜校") == []

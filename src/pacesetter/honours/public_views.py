@@ -1,6 +1,9 @@
 """The public side of commendation on a phone (/h/): 群众推荐 while nominating, the 公示 list with objections,
 the honour roll and each certificate's entry. Nothing personal beyond what the notice shows."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -165,6 +168,14 @@ def honour_roll(request):
     )
 
 
+# Extra context for an honour-roll entry from apps above this one (publicity adds the model's 典型事迹), each
+# registered in its AppConfig.ready: a function of the Honour returning a dict merged into the page's context.
+HONOUR_EXTRAS: list[Callable[[Any], dict]] = []
+
+
 def honour(request, certificate_no):
     h = selectors.honour_get(certificate_no)
-    return render(request, "honours/public/honour.html", {"h": h})
+    context = {"h": h}
+    for extra in HONOUR_EXTRAS:
+        context.update(extra(h))
+    return render(request, "honours/public/honour.html", context)

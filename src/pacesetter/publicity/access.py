@@ -30,6 +30,7 @@ RULES: dict = {
     "publicity:exemplar-create": Cap.PUBLICITY_DRAFT,
     "publicity:exemplar-detail": Cap.PUBLICITY_DRAFT,
     "publicity:exemplar-promote": Cap.PUBLICITY_PUBLISH,  # and only the office at the level awarded
+    "publicity:exemplar-articles": Cap.PUBLICITY_DRAFT,  # and drafting over the model's organisation
     # The public news site: published articles only.
     "news:home": PUBLIC,
     "news:article": PUBLIC,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.honours.models import Honour
 from pacesetter.orgs.enums import Role, Sector
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import grants_for
@@ -25,6 +26,7 @@ from .models import Article, Exemplar, ExemplarLevelEvent
 from .rules import can_draft_for
 
 FIELDS = [
+    "honour",
     "kind",
     "organisation",
     "member",
@@ -93,12 +95,21 @@ def exemplar_register(
     trade: str = "",
     post: str = "",
     today: datetime.date | None = None,
+    honour: Honour | None = None,
 ) -> Exemplar:
-    """Register a model for cultivation (培育): an organisation, or a member of it."""
+    """Register a model for cultivation (培育): an organisation, or a member of it; `honour`: the commendation
+    it comes from (one model per honour)."""
     if member is not None:
         organisation = member.organisation
     if not can_draft_for(actor, organisation):
         raise PermissionDeniedError(_("您无权为“%(org)s”登记典型") % {"org": organisation.name})
+    if honour is not None:
+        if not can_draft_for(actor, honour.organisation):
+            raise PermissionDeniedError(_("您无权为“%(org)s”登记典型") % {"org": honour.organisation.name})
+        if Exemplar.objects.filter(honour=honour).exists():
+            raise StateError(
+                _("“%(name)s”的这项表彰已登记为典型") % {"name": honour.display_name}, field="honour"
+            )
     sector = sector or organisation.sector
     if sector not in Sector.values:
         raise ValidationError(_("请选择有效的领域"), field="sector")
@@ -113,6 +124,7 @@ def exemplar_register(
         summary=_text(summary, "summary", _("主要事迹"), limit=10_000),
         level=CultivationLevel.CULTIVATING,
         level_since=today or timezone.localdate(),
+        honour=honour,
         created_by=actor,
     )
     ExemplarLevelEvent.objects.create(

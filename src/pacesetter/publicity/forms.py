@@ -104,10 +104,23 @@ class ExemplarForm(BootstrapMixin, forms.Form):
     summary = forms.CharField(
         label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000
     )
+    honour = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.pk, o.name) for o in orgs]
+
+
+class ExemplarArticlesForm(BootstrapMixin, forms.Form):
+    articles = forms.TypedMultipleChoiceField(
+        label=_("相关报道"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, articles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["articles"].choices = [
+            (a.pk, f"{a.title}（{a.published_at:%Y-%m-%d}）" if a.published_at else a.title) for a in articles
+        ]
 
 
 class PromoteForm(BootstrapMixin, forms.Form):

@@ -150,6 +150,8 @@ class SearchDoc(models.Model):
     SQLite searches it through the FTS5 table publicity_searchdoc_fts (kept by triggers, migration 0002);
     PostgreSQL through `vector` (the `simple` configuration over the segmented text) and its GIN index.
     `extra_seg` holds the finer search-mode words (争优 inside 创先争优) so that parts of terms match too.
+    `facets` holds filter words (`xpub` when public, `xk<kind>`) so that FTS5 itself filters and ranks, and a
+    search reads only the top rows (see search._search_sqlite); set it with `SearchDoc.facets_for`.
     """
 
     kind = models.CharField(max_length=20, choices=SearchKind.choices)
@@ -163,6 +165,7 @@ class SearchDoc(models.Model):
     is_public = models.BooleanField(default=False)
     tags = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    facets = models.CharField(max_length=40, blank=True, editable=False)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -171,6 +174,10 @@ class SearchDoc(models.Model):
 
     def __str__(self):
         return self.title
+
+    @staticmethod
+    def facets_for(kind: str, is_public: bool) -> str:
+        return ("xpub " if is_public else "") + "xk" + kind
 
 
 class Bulletin(models.Model):
@@ -253,6 +260,16 @@ class Exemplar(models.Model):
     level_since = models.DateField(_("定级日期"))
     articles = models.ManyToManyField(
         Article, blank=True, related_name="exemplars", verbose_name=_("相关报道")
+    )
+    # The commendation this model was registered from (honours sits below publicity; its honour-roll entry
+    # shows the model through the hook in publicity.apps).
+    honour = models.OneToOneField(
+        "honours.Honour",
+        verbose_name=_("表彰"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exemplar",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -11,7 +11,7 @@ from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 
 from . import documents, search, selectors
-from .enums import ArticleStatus, SearchKind, Section
+from .enums import PUBLIC_LEVELS, ArticleStatus, SearchKind, Section
 from .forms import FindModelForm, SearchForm
 from .models import Photo
 
@@ -30,7 +30,12 @@ def home(request):
 
 def article(request, pk):
     a = selectors.public_article_get(pk)
-    return render(request, "publicity/public/article.html", {"a": a, "related": selectors.related_hits(a)})
+    exemplars = a.exemplars.filter(level__in=PUBLIC_LEVELS).order_by("name")
+    return render(
+        request,
+        "publicity/public/article.html",
+        {"a": a, "related": selectors.related_hits(a), "exemplars": exemplars},
+    )
 
 
 def article_docx(request, pk):

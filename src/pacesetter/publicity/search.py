@@ -10,6 +10,7 @@ jieba loads its dictionary once per process (a few hundred ms), caching it in th
 """
 
 import html
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def index_doc(*, kind: str, object_id: int, title: str, body: str, url: str, is_
             "url": url,
             "is_public": is_public,
             "tags": tags[:300],
+            "facets": SearchDoc.facets_for(kind, is_public),
             "updated_at": timezone.now(),
         },
     )
@@ -160,71 +162,118 @@ def search_public(q: str, *, kind: str = "", limit: int = 20, offset: int = 0, e
     return search_words(words, kind=kind, limit=limit, offset=offset, exclude=exclude)
 
 
+# How many of the newest matches are ranked (twice over: the newest matching anywhere and the newest matching in
+# the title). A campaign term such as 创先争优 is in nearly every article, and ranking every match costs time
+# in proportion to them (FTS5's bm25 also scans each word's whole posting list for its IDF: 30 ms a word at
+# 300,000 rows); news readers want the recent items, so a query matching more than this ranks the newest.
+WINDOW = 200
+_K1, _B = 1.2, 0.75
+_WEIGHTS = (8.0, 2.0, 1.0)  # title, body, finer words and tags
+
+
 def search_words(words, *, kind="", limit=20, offset=0, exclude=None, match_any=False) -> list[Hit]:
+    """Matches of `words` (all of them, or any with `match_any`), ranked by BM25 over the title, body and
+    finer words with the IDF of jieba's dictionary, best first; snippets for the returned page only."""
     limit, offset = max(1, min(int(limit), 100)), max(0, int(offset))
+    window = max(WINDOW, offset + limit + 1)
     if connection.vendor == "postgresql":
-        return _search_pg(words, kind, limit, offset, exclude, match_any)
-    return _search_sqlite(words, kind, limit, offset, exclude, match_any)
-
-
-def _search_sqlite(words, kind, limit, offset, exclude, match_any) -> list[Hit]:
-    match = (" OR " if match_any else " ").join('"' + w.replace('"', '""') + '"' for w in words)
-    sql = (
-        "SELECT d.kind, d.object_id, d.title, d.url,"
-        " snippet(publicity_searchdoc_fts, 1, char(2), char(3), '…', 24),"
-        " bm25(publicity_searchdoc_fts, 8.0, 2.0, 1.0) AS score"
-        " FROM publicity_searchdoc_fts JOIN publicity_searchdoc d ON d.id = publicity_searchdoc_fts.rowid"
-        " WHERE publicity_searchdoc_fts MATCH %s AND d.is_public"
-    )
-    params: list = [match]
-    if kind:
-        sql += " AND d.kind = %s"
-        params.append(kind)
-    if exclude:
-        sql += " AND NOT (d.kind = %s AND d.object_id = %s)"
-        params += list(exclude)
-    sql += " ORDER BY score LIMIT %s OFFSET %s"
-    params += [limit, offset]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    return [Hit(k, oid, t, u, _marked(s or ""), -float(sc)) for k, oid, t, u, s, sc in rows]
-
-
-def _search_pg(words, kind, limit, offset, exclude, match_any) -> list[Hit]:
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-    from django.db.models import F, Q
-
-    if match_any:
-        query = SearchQuery(" | ".join(_pg_quote(w) for w in words), config="simple", search_type="raw")
+        ids = _candidates_pg(words, kind, match_any, window)
     else:
-        query = SearchQuery(" ".join(words), config="simple", search_type="plain")
-    qs = SearchDoc.objects.filter(vector=query, is_public=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if exclude:
-        qs = qs.exclude(Q(kind=exclude[0]) & Q(object_id=exclude[1]))
+        ids = _candidates_sqlite(words, kind, match_any, window)
+    if not ids:
+        return []
     rows = list(
-        qs.annotate(score=SearchRank(F("vector"), query))
-        .order_by("-score", "-id")[offset : offset + limit]
-        .values_list("pk", "kind", "object_id", "title", "url", "score")
-    )
-    heads = dict(
-        SearchDoc.objects.filter(pk__in=[r[0] for r in rows])
-        .annotate(
-            head=SearchHeadline(
-                "body_seg",
-                query,
-                config="simple",
-                start_sel="\x02",
-                stop_sel="\x03",
-                max_words=30,
-                min_words=12,
-            )
+        SearchDoc.objects.filter(pk__in=ids).values_list(
+            "pk", "kind", "object_id", "title", "url", "title_seg", "body_seg", "extra_seg"
         )
-        .values_list("pk", "head")
     )
-    return [Hit(k, oid, t, u, _marked(heads.get(pk) or ""), float(sc)) for pk, k, oid, t, u, sc in rows]
+    if exclude:
+        rows = [r for r in rows if (r[1], r[2]) != tuple(exclude)]
+    lowered = [w.lower() for w in words]
+    idf = {w: _idf(w) for w in lowered}
+    columns = [[" " + str(r[i] or "").lower() + " " for i in (5, 6, 7)] for r in rows]
+    lengths = [[c.count(" ") - 1 if c.strip() else 0 for c in cols] for cols in columns]
+    n = len(rows) or 1
+    avg = [sum(ls[i] for ls in lengths) / n or 1.0 for i in range(3)]
+    scored = sorted(
+        ((_bm25(idf, avg, cols, ls), r) for r, cols, ls in zip(rows, columns, lengths, strict=True)),
+        key=lambda sr: (-sr[0], -sr[1][0]),
+    )
+    return [
+        Hit(r[1], r[2], r[3], r[4], _snippet(r[6] or r[5], lowered), sc)
+        for sc, r in scored[offset : offset + limit]
+    ]
+
+
+def _idf(word: str) -> float:
+    t = tokenizer()
+    return math.log(1 + t.total / (1 + t.FREQ.get(word, 0)))
+
+
+def _bm25(idf: dict[str, float], avg: list[float], columns: list[str], lengths: list[int]) -> float:
+    """BM25F over the three segmented columns (` word ` counted in each, lowered and padded with spaces)."""
+    score = 0.0
+    for w, w_idf in idf.items():
+        needle = f" {w} "
+        tf = sum(
+            wt * col.count(needle) / (1 - _B + _B * n / a)
+            for wt, col, n, a in zip(_WEIGHTS, columns, lengths, avg, strict=True)
+        )
+        if tf:
+            score += w_idf * tf * (_K1 + 1) / (tf + _K1)
+    return score
+
+
+def _snippet(segmented: str, words: list[str], width: int = 24) -> str:
+    """About `width` words around the first match, escaped, each word containing a query word in <mark>."""
+    low = segmented.lower()
+    found = [p for p in (low.find(w) for w in words) if p >= 0]
+    pos = segmented.rfind(" ", 0, min(found)) + 1 if found else 0
+    before = segmented[:pos].split(" ")[:-1] if pos else []
+    before = before[-(width // 3) :]
+    after = segmented[pos:].split(" ", width)
+    tokens = before + after[: width - len(before)]
+    more_before = pos > 0 and len(segmented[:pos].split(" ")) - 1 > len(before)
+    more_after = len(after) > width - len(before)
+    parts = [f"\x02{t}\x03" if any(w in t.lower() for w in words) else t for t in tokens]
+    return ("…" if more_before else "") + _marked(" ".join(parts)) + ("…" if more_after else "")
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _candidates_sqlite(words, kind, match_any, window) -> list[int]:
+    """The newest `window` matches, and the newest `window` with the words in the title: FTS5 walks its
+    posting lists newest first and stops (the `facets` column filters public items and the kind)."""
+    terms = "(" + (" OR " if match_any else " AND ").join(_fts_phrase(w) for w in words) + ")"
+    facets = " AND facets : xpub" + (" AND facets : " + _fts_phrase("xk" + kind) if kind else "")
+    sql = (
+        "SELECT rowid FROM publicity_searchdoc_fts WHERE publicity_searchdoc_fts MATCH %s"
+        " ORDER BY rowid DESC LIMIT %s"
+    )
+    ids: dict[int, None] = {}
+    with connection.cursor() as cur:
+        for columns in ("{title_seg body_seg extra_seg}", "{title_seg}"):
+            cur.execute(sql, [f"{columns} : {terms}{facets}", window])
+            ids.update((r[0], None) for r in cur.fetchall())
+    return list(ids)
+
+
+def _candidates_pg(words, kind, match_any, window) -> list[int]:
+    """As on SQLite: the newest matches of the GIN-indexed vector, and the newest with the words in the title
+    (weight A); the planner walks the primary key backwards for common words, the GIN index for rare ones."""
+    from django.contrib.postgres.search import SearchQuery
+
+    op = " | " if match_any else " & "
+    ids: dict[int, None] = {}
+    for weight in ("", ":A"):
+        query = SearchQuery(op.join(_pg_quote(w) + weight for w in words), config="simple", search_type="raw")
+        qs = SearchDoc.objects.filter(vector=query, is_public=True)
+        if kind:
+            qs = qs.filter(kind=kind)
+        ids.update((pk, None) for pk in qs.order_by("-id").values_list("pk", flat=True)[:window])
+    return list(ids)
 
 
 def _pg_quote(word: str) -> str:

@@ -3,8 +3,11 @@
 import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.honours.models import Honour
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
@@ -199,7 +202,10 @@ def exemplar_get_for(user, pk) -> Exemplar:
 
 def public_exemplar_get(pk) -> Exemplar:
     e = (
-        Exemplar.objects.filter(level__in=PUBLIC_LEVELS).select_related("organisation").filter(pk=pk).first()
+        Exemplar.objects.filter(level__in=PUBLIC_LEVELS)
+        .select_related("organisation", "honour")
+        .filter(pk=pk)
+        .first()
         if str(pk).isdigit() and int(pk) < 2**63
         else None
     )
@@ -238,3 +244,58 @@ def exemplars_like(*, sector: str = "", trade: str = "", post: str = "", limit: 
         return (-same, -_LEVEL_RANK[e.level])
 
     return sorted(rows, key=closeness)[:limit]
+
+
+# ------------------------------------------------------------------ exemplary cases ↔ commendation
+
+
+def honour_story(honour) -> dict:
+    """For the honour-roll entry: the public model (典型) registered from this honour, if any."""
+    e = (
+        Exemplar.objects.filter(honour=honour)
+        .exclude(level=CultivationLevel.CULTIVATING)
+        .only("pk", "name", "summary", "level")
+        .first()
+    )
+    if e is None:
+        return {}
+    return {
+        "honour_story": {
+            "name": e.name,
+            "level": e.get_level_display(),
+            "summary": e.summary,
+            "url": reverse("news:exemplar", args=[e.pk]),
+        }
+    }
+
+
+def honours_to_register(user, *, limit: int = 10) -> QuerySet[Honour]:
+    """Honours in the user's drafting scope that no model (典型) was registered from yet, newest first."""
+    return (
+        Honour.objects.filter(scope_q(user, Cap.PUBLICITY_DRAFT, "path"), exemplar__isnull=True)
+        .select_related("organisation")
+        .order_by("-year", "-id")[:limit]
+    )
+
+
+def honour_get_for_draft(user, certificate_no: str) -> Honour:
+    """An honour in the user's drafting scope, to register a model from (NotFoundError otherwise)."""
+    h = (
+        Honour.objects.filter(scope_q(user, Cap.PUBLICITY_DRAFT, "path"), certificate_no=certificate_no[:32])
+        .select_related("organisation", "member", "nomination")
+        .first()
+    )
+    if h is None:
+        raise NotFoundError(_("没有找到这项表彰"))
+    return h
+
+
+def articles_to_link(user, exemplar: Exemplar, *, limit: int = 100) -> QuerySet[Article]:
+    """Published articles the user may link to a model: those in their drafting scope and the linked ones."""
+    return (
+        Article.objects.filter(
+            (_scope(user, "organisation__path") & Q(status=ArticleStatus.PUBLISHED)) | Q(exemplars=exemplar)
+        )
+        .distinct()
+        .order_by("-published_at", "-id")[:limit]
+    )

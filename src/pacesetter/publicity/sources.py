@@ -101,6 +101,7 @@ def _build(d: dict) -> SearchDoc:
         url=d["url"],
         is_public=d["is_public"],
         tags=d["tags"][:300],
+        facets=SearchDoc.facets_for(d["kind"], d["is_public"]),
         updated_at=timezone.now(),
     )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("exemplars/new/", views.exemplar_create, name="exemplar-create"),
     path("exemplars/<int:pk>/", views.exemplar_detail, name="exemplar-detail"),
     path("exemplars/<int:pk>/promote/", views.exemplar_promote, name="exemplar-promote"),
+    path("exemplars/<int:pk>/articles/", views.exemplar_articles, name="exemplar-articles"),
     path("bulletins/", views.bulletin_list, name="bulletin-list"),
     path("bulletins/new/", views.bulletin_create, name="bulletin-create"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin-detail"),

@@ -26,9 +26,17 @@ from .enums import (
     ItemStatus,
     Party,
 )
-from .forms import ArticleForm, BulletinForm, ExemplarForm, ItemForm, PromoteForm, TransitionForm
+from .forms import (
+    ArticleForm,
+    BulletinForm,
+    ExemplarArticlesForm,
+    ExemplarForm,
+    ItemForm,
+    PromoteForm,
+    TransitionForm,
+)
 from .models import Photo
-from .rules import article_parties, can_publish_for, item_parties
+from .rules import article_parties, can_draft_for, can_publish_for, item_parties
 
 PER_PAGE = 20
 
@@ -201,7 +209,11 @@ def article_detail(request, pk):
     article = selectors.article_get_for(request.user, pk)
     parties = article_parties(request.user, article.organisation)
     actions = _actions(ARTICLE_TRANSITIONS, article.status, parties, ArticleAction)
-    return render(request, "publicity/article_detail.html", {"article": article, "actions": actions})
+    return render(
+        request,
+        "publicity/article_detail.html",
+        {"article": article, "actions": actions, "exemplars": article.exemplars.order_by("name")},
+    )
 
 
 @require_POST
@@ -371,12 +383,34 @@ def exemplar_list(request):
     return render(
         request,
         "publicity/exemplar_list.html",
-        {"page": page, "level": level, "levels": CultivationLevel.choices},
+        {
+            "page": page,
+            "level": level,
+            "levels": CultivationLevel.choices,
+            "honours": selectors.honours_to_register(request.user),
+        },
     )
 
 
 def exemplar_create(request):
-    form = ExemplarForm(request.POST or None, orgs=list(_draft_orgs(request.user)))
+    """Register a model; `?honour=<certificate no>` prefills it from a commendation (name, organisation, deed)."""
+    no = (request.POST.get("honour") or request.GET.get("honour") or "").strip()
+    honour = selectors.honour_get_for_draft(request.user, no) if no else None
+    initial = {}
+    if honour is not None:
+        initial = {
+            "organisation": honour.organisation_id,
+            "member_name": honour.member.name if honour.member_id else "",
+            "name": honour.display_name,
+            "sector": honour.organisation.sector,
+            "post": honour.nomination.post[:40],
+            "summary": honour.nomination.deed,
+            "honour": honour.certificate_no,
+        }
+    orgs = list(_draft_orgs(request.user))
+    if honour is not None and honour.organisation not in orgs:
+        orgs.append(honour.organisation)
+    form = ExemplarForm(request.POST or None, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with refusals_on(form):
@@ -397,11 +431,12 @@ def exemplar_create(request):
                 actor=request.user,
                 organisation=org,
                 member=member,
+                honour=honour,
                 **{k: d[k] for k in ("name", "sector", "trade", "post", "summary")},
             )
             messages.success(request, _("典型已登记（培育）"))
             return redirect("publicity:exemplar-detail", e.pk)
-    return render(request, "publicity/exemplar_form.html", {"form": form})
+    return render(request, "publicity/exemplar_form.html", {"form": form, "honour": honour})
 
 
 def exemplar_detail(request, pk):
@@ -409,11 +444,43 @@ def exemplar_detail(request, pk):
     nxt = LEVEL_NEXT.get(e.level)
     may_promote = nxt is not None and exemplars.awarding_office(request.user, e, nxt) is not None
     form = PromoteForm(initial={"level": nxt, "awarded_on": timezone.localdate()}) if may_promote else None
+    linked = list(e.articles.order_by("-published_at", "-id"))
+    link_form = None
+    if can_draft_for(request.user, e.organisation):
+        link_form = ExemplarArticlesForm(
+            articles=selectors.articles_to_link(request.user, e), initial={"articles": [a.pk for a in linked]}
+        )
     return render(
         request,
         "publicity/exemplar_detail.html",
-        {"e": e, "history": e.history.select_related("awarded_by"), "form": form, "next": nxt},
+        {
+            "e": e,
+            "history": e.history.select_related("awarded_by"),
+            "form": form,
+            "next": nxt,
+            "linked": linked,
+            "link_form": link_form,
+        },
     )
+
+
+@require_POST
+def exemplar_articles(request, pk):
+    """Link the articles about a model (shown on its page and theirs)."""
+    e = selectors.exemplar_get_for(request.user, pk)
+    choices = list(selectors.articles_to_link(request.user, e))
+    form = ExemplarArticlesForm(request.POST, articles=choices)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["articles"])
+        with refusals_on(form):
+            exemplars.exemplar_link_articles(
+                actor=request.user, exemplar=e, articles=[a for a in choices if a.pk in chosen]
+            )
+            messages.success(request, _("相关报道已保存"))
+            return redirect("publicity:exemplar-detail", e.pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect("publicity:exemplar-detail", e.pk)
 
 
 @require_POST
