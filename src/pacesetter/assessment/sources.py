@@ -93,6 +93,7 @@ def _commitments(kind: str, group: str):
                 kind=kind,
                 status__in=PUBLIC_STATES,
                 deadline__range=(start, end),
+                mass_org__isnull=True,  # a 群团组织's commitments are not its Party organisation's
             )
             .values(group)
             .annotate(n=Count("id"), value=_ratio(Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)))
