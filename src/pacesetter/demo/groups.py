@@ -127,7 +127,7 @@ def ensure_conduct_evaluation(root: Organisation) -> bool:
                 str(t.id): {str(q.position): rng.choice([100, 100, 60, 60, 0]) for q in form.questions}
                 for t in form.targets
             }
-            text = SUGGESTIONS[i % len(SUGGESTIONS)] if i % 2 == 0 else ""
+            text = SUGGESTIONS[(i // 2) % len(SUGGESTIONS)] if i % 2 == 0 else ""
             ev.ballot_cast_code(code=code, answers=sheet, suggestion=text)
     ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.CLOSED)
     rows = list(Suggestion.objects.filter(round=round_).order_by("text"))

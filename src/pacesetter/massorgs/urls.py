@@ -6,5 +6,5 @@ app_name = "massorgs"
 urlpatterns = [
     path("", views.mass_org_list, name="list"),
     path("<int:pk>/", views.mass_org_detail, name="detail"),
-    path("<int:pk>/members/<int:member_pk>/remove/", views.mass_member_remove, name="member-remove"),
+    path("<int:pk>/members/<int:member_id>/remove/", views.mass_member_remove, name="member-remove"),
 ]

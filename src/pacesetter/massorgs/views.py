@@ -55,9 +55,9 @@ def mass_org_detail(request, pk):
 
 
 @require_POST
-def mass_member_remove(request, pk, member_pk):
+def mass_member_remove(request, pk, member_id):
     mass_org = mass_org_get_for(request.user, pk, cap=MANAGE_CAP)
-    member = MassMember.objects.filter(mass_org=mass_org, pk=member_pk, is_active=True).first()
+    member = MassMember.objects.filter(mass_org=mass_org, pk=member_id, is_active=True).first()
     if member is None:
         raise NotFoundError()
     member.mass_org = mass_org
