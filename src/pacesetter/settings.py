@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pacesetter.core",
     "pacesetter.orgs",
+    "pacesetter.massorgs",  # groups: 群团组织 (issue #19 part 4)
     "pacesetter.notifications",
     "pacesetter.campaigns",
     "pacesetter.plans",
@@ -273,6 +274,10 @@ REVIEW_INTERVAL_DAYS = envint("PACESETTER_REVIEW_INTERVAL_DAYS", "182")
 REVIEW_DUE_SOON_DAYS = envint("PACESETTER_REVIEW_DUE_SOON_DAYS", "30")
 COMMITMENT_REMIND_DAYS = envint("PACESETTER_COMMITMENT_REMIND_DAYS", "7")
 COMMITMENT_PUBLIC_RATINGS_PER_HOUR = envint("PACESETTER_COMMITMENT_PUBLIC_RATINGS_PER_HOUR", "20")
+
+# 意见建议 in evaluation rounds: released only for rater groups with at least this many ballots (a small group
+# would let its members tell who wrote what). Never below 3.
+EVALUATION_SUGGESTION_K = envint("PACESETTER_EVALUATION_SUGGESTION_K", "5", minimum=3)
 
 # Password guessing (django-axes, with our rules in core/lockouts.py): 5 failures for one account from one
 # address within 15 minutes lock that pair for 15 minutes; 20 from any address lock the account for 30.

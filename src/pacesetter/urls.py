@@ -33,6 +33,7 @@ urlpatterns = [
     path("honours/", include("pacesetter.honours.urls")),
     path("h/", include("pacesetter.honours.public_urls")),
     path("f/", include("pacesetter.follows.urls")),
+    path("massorgs/", include("pacesetter.massorgs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

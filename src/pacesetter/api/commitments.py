@@ -16,6 +16,7 @@ from pacesetter.commitments.enums import CommitmentAction
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import page_field, page_param, paginate
+from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
@@ -29,6 +30,8 @@ class CommitmentIn(Schema):
     campaign_id: int
     personal: bool = False
     organisation_id: int | None = None
+    # groups: a 群团组织's own commitment (its Party organisation is then the commitment's organisation)
+    mass_org_id: int | None = None
     criteria_item_id: int
     title: str
     target: str
@@ -54,6 +57,8 @@ class CommitmentOut(Schema):
     organisation_name: str
     member_id: int | None
     member_name: str | None
+    mass_org_id: int | None
+    owner_name: str
     criteria_item_id: int
     criteria_item_name: str
     title: str
@@ -78,6 +83,8 @@ def _out(c) -> dict:
         "organisation_name": c.organisation.name,
         "member_id": c.member_id,
         "member_name": c.member.name if c.member_id else None,
+        "mass_org_id": c.mass_org_id,
+        "owner_name": c.owner_name,
         "criteria_item_id": c.criteria_item_id,
         "criteria_item_name": c.criteria_item.name,
         "title": c.title,
@@ -197,8 +204,19 @@ def commitment_list(request: HttpRequest, filters: Query[ListFilter]):
 @router.post("/commitments", response={201: CommitmentOut}, url_name="commitment-list")
 def commitment_create(request: HttpRequest, data: CommitmentIn):
     campaign = campaign_get_for(request.user, data.campaign_id)
-    fields = data.dict(exclude={"campaign_id", "personal", "organisation_id", "criteria_item_id"})
-    if data.personal:
+    fields = data.dict(
+        exclude={"campaign_id", "personal", "organisation_id", "criteria_item_id", "mass_org_id"}
+    )
+    if data.mass_org_id is not None:
+        mass_org = mass_org_get_for(request.user, data.mass_org_id, cap=Cap.COMMITMENT_WRITE)
+        c = services.commitment_create(
+            actor=request.user,
+            campaign=campaign,
+            mass_org=mass_org,
+            criteria_item=data.criteria_item_id,
+            **fields,
+        )
+    elif data.personal:
         member = member_for_user(request.user)
         if member is None:
             raise ValidationError("您的账号没有关联党员信息", field="personal")

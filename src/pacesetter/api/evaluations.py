@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from pacesetter.core.errors import ValidationError
 from pacesetter.core.middleware import client_ip
+from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.evaluations import services
 from pacesetter.evaluations.enums import RoundStatus
 from pacesetter.evaluations.forms import campaigns_for, criteria_sets_for
@@ -24,6 +25,7 @@ from pacesetter.evaluations.selectors import (
     case_list_for,
     round_get_for,
     round_list_for,
+    suggestion_page_for,
 )
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
@@ -39,10 +41,13 @@ Answers = dict[str, dict[str, int | None]]
 class CastIn(Schema):
     code: str
     answers: Answers
+    # 意见建议 (optional): stored apart from the ballot, released after the close and the office's review
+    suggestion: str = ""
 
 
 class AnswersIn(Schema):
     answers: Answers
+    suggestion: str = ""
 
 
 class PaperIn(Schema):
@@ -50,6 +55,7 @@ class PaperIn(Schema):
     answers: Answers
     # "paper" (纸质测评表 typed in by a clerk) or "assisted" (a clerk fills it in for a rater who is present)
     channel: str = "paper"
+    suggestion: str = ""
 
 
 class QuestionIn(Schema):
@@ -148,7 +154,9 @@ def ballot_form_get(request: HttpRequest, code: str):
 )
 def ballot_cast(request: HttpRequest, payload: CastIn):
     """Cast one sheet with a one-time code. 409 code_spent, 422 code_unknown / ballot_incomplete, 429."""
-    receipt = services.ballot_cast_code(code=payload.code, answers=payload.answers, client=client_ip(request))
+    receipt = services.ballot_cast_code(
+        code=payload.code, answers=payload.answers, client=client_ip(request), suggestion=payload.suggestion
+    )
     return Status(201, {"receipt": receipt})
 
 
@@ -530,7 +538,9 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
         from pacesetter.core.errors import NotFoundError
 
         raise NotFoundError()
-    receipts = services.ballot_cast_member(actor=request.user, round_=round_, answers=payload.answers)
+    receipts = services.ballot_cast_member(
+        actor=request.user, round_=round_, answers=payload.answers, suggestion=payload.suggestion
+    )
     return Status(201, {"receipts": [{"target": name, "receipt": r} for name, r in receipts]})
 
 
@@ -543,7 +553,12 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
 def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
     round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     receipt = services.ballot_enter_paper(
-        actor=request.user, round_=round_, code=payload.code, answers=payload.answers, channel=payload.channel
+        actor=request.user,
+        round_=round_,
+        code=payload.code,
+        answers=payload.answers,
+        channel=payload.channel,
+        suggestion=payload.suggestion,
     )
     return Status(201, {"receipt": receipt})
 
@@ -588,3 +603,83 @@ def paper_import_post(request: HttpRequest, pk: int, file: File[UploadedFile]):
     round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
     report = paper_import(actor=request.user, round_=round_, content=file.read(MAX_BYTES + 1))
     return Status(201 if report.ok else 422, asdict(report))
+
+
+# ---------------------------------------------------------------- 意见建议
+
+
+class EvalSuggestionOut(Schema):
+    id: str
+    group: str
+    text: str
+    day: datetime.date
+    status: str
+
+
+class EvalSuggestionsOut(Schema):
+    # "sealed" (round running, or not yet released to this caller), "review" (the office, after the close)
+    # or "released"
+    mode: str
+    total: int
+    items: list[EvalSuggestionOut]
+    pending: int
+    groups_below_k: list[str]
+
+
+class EvalSuggestionReviewIn(Schema):
+    ids: list[str]
+    status: str  # "approved" or "withheld"
+
+
+class EvalSuggestionReviewOut(Schema):
+    changed: int
+
+
+def _suggestions_out(page, *, limit: int = 100, offset: int = 0) -> dict:
+    return {
+        "mode": page.mode,
+        "total": page.total,
+        "items": [
+            {"id": str(s.pk), "group": s.group.name, "text": s.text, "day": s.day, "status": s.status}
+            for s in page.rows[offset : offset + limit]
+        ],
+        "pending": page.pending,
+        "groups_below_k": [g.name for g in page.held_groups],
+    }
+
+
+@router.get(
+    "/evaluations/rounds/{pk}/suggestions", response=EvalSuggestionsOut, url_name="eval-round-suggestions"
+)
+def round_suggestions(
+    request: HttpRequest, pk: int, limit: int = limit_param(100, 500), offset: int = offset_param()
+):
+    """A round's 意见建议: sealed while it runs; the office reviews them after the close; then the released.
+
+    Sorted by rater group and text (an order that says nothing about when each was written)."""
+    round_ = round_get_for(request.user, pk)
+    return _suggestions_out(suggestion_page_for(request.user, round_), limit=limit, offset=offset)
+
+
+@router.post(
+    "/evaluations/rounds/{pk}/suggestions/review",
+    response=EvalSuggestionReviewOut,
+    url_name="eval-round-suggestions-review",
+)
+def round_suggestions_review(request: HttpRequest, pk: int, payload: EvalSuggestionReviewIn):
+    round_ = round_get_for(request.user, pk)
+    n = services.suggestions_review(
+        actor=request.user, round_=round_, ids=payload.ids, to_status=payload.status
+    )
+    return {"changed": n}
+
+
+@router.post(
+    "/evaluations/rounds/{pk}/suggestions/release",
+    response=EvalSuggestionsOut,
+    url_name="eval-round-suggestions-release",
+)
+def round_suggestions_release(request: HttpRequest, pk: int):
+    round_ = round_get_for(request.user, pk)
+    services.suggestions_release(actor=request.user, round_=round_)
+    return _suggestions_out(suggestion_page_for(request.user, round_))

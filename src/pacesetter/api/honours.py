@@ -15,6 +15,7 @@ from pacesetter.core.middleware import client_ip
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Category, Nomination, Programme
 from pacesetter.honours.rules import parties_for
+from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
@@ -84,6 +85,8 @@ class NominationIn(Schema):
     nominator_id: int
     subject_org_id: int | None = None
     subject_member_id: int | None = None
+    # groups: a 群团组织 in a collective category (its Party organisation stands in for scope and places)
+    subject_mass_org_id: int | None = None
     post: str = ""
     summary: str
     deed: str
@@ -354,12 +357,16 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
         )
         if subject_member is None:
             raise ValidationError(_("找不到该党员"), field="subject_member_id")
+    subject_mass_org = (
+        mass_org_get_for(request.user, payload.subject_mass_org_id) if payload.subject_mass_org_id else None
+    )
     return services.nomination_create(
         actor=request.user,
         category=category,
         nominator=nominator,
         subject_org=subject_org,
         subject_member=subject_member,
+        subject_mass_org=subject_mass_org,
         post=payload.post,
         summary=payload.summary,
         deed=payload.deed,

@@ -121,7 +121,8 @@ def _commitments(kind: str, group: str):
         group=group,
         period="deadline",
         campaign_field="campaign_id",
-        where=Q(kind=kind, status__in=PUBLIC_STATES)
+        # a 群团组织's commitments are not its Party organisation's
+        where=Q(kind=kind, status__in=PUBLIC_STATES, mass_org__isnull=True)
         & (Q(member__isnull=False) if kind == CommitmentKind.MEMBER else Q()),
         value=_ratio(Q(status__in=FULFILLED_STATES, overdue_at__isnull=True)),
     )

@@ -68,6 +68,16 @@ class Commitment(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
     )
+    # groups: an organisation commitment made by a 群团组织 (共青团/工会/妇联) led by `organisation`; it is that
+    # mass organisation's, and Party figures (progress, assessment) leave it out.
+    mass_org = models.ForeignKey(
+        "massorgs.MassOrganisation",
+        verbose_name=_("群团组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
     criteria_item = models.ForeignKey(
         "campaigns.CriteriaItem", verbose_name=_("对照标准"), on_delete=models.PROTECT, related_name="+"
     )
@@ -116,6 +126,10 @@ class Commitment(models.Model):
                 | Q(kind=CommitmentKind.MEMBER, member__isnull=False),
                 name="commitment_kind_member",
             ),
+            models.CheckConstraint(
+                condition=Q(mass_org__isnull=True) | Q(kind=CommitmentKind.ORGANISATION),
+                name="commitment_mass_org_is_collective",
+            ),
         ]
 
     def __str__(self):
@@ -129,6 +143,8 @@ class Commitment(models.Model):
 
     @property
     def owner_name(self) -> str:
+        if self.mass_org_id:
+            return self.mass_org.name
         return self.member.name if self.member_id else self.organisation.name
 
 

@@ -26,7 +26,7 @@ from .enums import (
 from .models import Commitment, CommitmentEvent, Post, Rating
 from .rules import can_view_commitment, org_write_paths
 
-WALL_RELATED = ("organisation__parent", "member", "criteria_item")
+WALL_RELATED = ("organisation__parent", "member", "criteria_item", "mass_org")
 # Subtrees rooted at this depth or above are "wide" for the public wall's query plan (see public_commitment_list).
 WALL_WIDE_DEPTH = 1
 
@@ -321,6 +321,8 @@ def commitment_stats_by_subtree(campaign, parent_org: Organisation) -> list[Subt
     base = Commitment.objects.filter(
         subtree_q(parent_org.path, "organisation__path"), campaign=campaign
     ).exclude(organisation__path=parent_org.path)
+    # groups: a 群团组织's commitments are its own, not its Party organisation's: they count nowhere here.
+    base = base.filter(mass_org__isnull=True)
     public = Q(status__in=PUBLIC_STATES)
     rows = (
         base.annotate(top=Substr("organisation__path", 1, length))

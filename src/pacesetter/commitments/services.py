@@ -170,6 +170,7 @@ def commitment_create(
     campaign: Campaign,
     organisation: Organisation | None = None,
     member: Member | None = None,
+    mass_org=None,
     **fields,
 ) -> Commitment:
     """Draft a commitment: an organisation's 实事 (`organisation`) or a member's own (`member`, after 设岗).
@@ -178,6 +179,13 @@ def commitment_create(
     content, target, deadline, responsible.
     """
     post = None
+    if mass_org is not None:
+        # groups: a 群团组织 commits through its Party organisation's secretary (党建带群建).
+        if member is not None or (organisation is not None and organisation.pk != mass_org.party_org_id):
+            raise ValidationError(_("群团组织的承诺只能以该群团组织名义作出"), field="mass_org")
+        if not mass_org.is_active:
+            raise ValidationError(_("“%(n)s”已撤销，不能作出承诺") % {"n": mass_org.name}, field="mass_org")
+        organisation = mass_org.party_org
     if member is not None:
         if not can_write_member_commitment(actor, member):
             raise PermissionDeniedError(_("只能为本人作出承诺"))
@@ -201,6 +209,7 @@ def commitment_create(
         organisation=organisation,
         member=member,
         post=post,
+        mass_org=mass_org,
         created_by=actor,
         **data,
     )

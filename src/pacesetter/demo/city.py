@@ -533,6 +533,9 @@ def reset() -> int:
             remove_cases(root)  # cases name commitments and organisations: they go first
             remove_follows(root)
             remove_campaign(root)
+            from .groups import remove_groups
+
+            remove_groups(root)  # 群团组织 and the conduct round name demo organisations
             subtree = Organisation.objects.filter(path__startswith=root.path)
             Liaison.objects.filter(organisation__in=subtree).delete()
             RoleGrant.objects.filter(organisation__in=subtree).delete()

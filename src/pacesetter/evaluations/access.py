@@ -28,6 +28,13 @@ RULES: dict = {
     "evaluations:peer-ballot": LOGIN,
     "evaluations:case-list": Cap.EVALUATION_RECTIFY,
     "evaluations:case-answer": Cap.EVALUATION_RECTIFY,
+    # 意见建议: read by whoever reads the round (sealed until released); reviewed and released by the office
+    "evaluations:round-suggestions": Cap.EVALUATION_VIEW,
+    "evaluations:round-suggestions-review": Cap.EVALUATION_SUGGESTIONS,
+    "evaluations:round-suggestions-release": Cap.EVALUATION_SUGGESTIONS,
+    "api-1.0.0:eval-round-suggestions": Cap.EVALUATION_VIEW,
+    "api-1.0.0:eval-round-suggestions-review": Cap.EVALUATION_SUGGESTIONS,
+    "api-1.0.0:eval-round-suggestions-release": Cap.EVALUATION_SUGGESTIONS,
     # Public pages under /e/
     "ballots:entry": PUBLIC,
     "ballots:ballot": PUBLIC,

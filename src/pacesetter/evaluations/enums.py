@@ -12,6 +12,7 @@ class RoundKind(models.TextChoices):
     DEMOCRATIC = "democratic", _("民主测评")
     SATISFACTION = "satisfaction", _("满意度调查")
     ASSESSMENT = "assessment", _("组织考核")
+    CONDUCT = "conduct", _("民主评议行风政风")
 
 
 # A citizen (群众) answering on a phone gives up long before 50 targets × 5 criteria = 250 answers: above this
@@ -113,3 +114,28 @@ class Grade(models.TextChoices):
 
 
 DEFAULT_GRADE_THRESHOLDS = {"excellent": 90, "qualified": 75, "basic": 60}
+
+
+# 民主评议行风政风: the usual questions about an agency or a service window, used when no criteria set is given.
+CONDUCT_QUESTIONS = (
+    (gettext_noop("服务态度"), gettext_noop("热情周到、文明用语、耐心解答")),
+    (gettext_noop("办事效率"), gettext_noop("按时限办结、不推诿拖延")),
+    (gettext_noop("廉洁自律"), gettext_noop("不吃拿卡要、不收受财物")),
+    (gettext_noop("一次性告知"), gettext_noop("办事要求和材料一次讲清、不让群众多跑")),
+)
+
+
+class SuggestionStatus(models.TextChoices):
+    """意见建议: the office reads each one after the round closes before anything is released."""
+
+    PENDING = "pending", _("待审阅")
+    APPROVED = "approved", _("可发布")
+    WITHHELD = "withheld", _("不予发布")
+
+
+# The only allowed changes of a suggestion's status (and only before its round's suggestions are released).
+SUGGESTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SuggestionStatus.PENDING: frozenset({SuggestionStatus.APPROVED, SuggestionStatus.WITHHELD}),
+    SuggestionStatus.APPROVED: frozenset({SuggestionStatus.WITHHELD}),
+    SuggestionStatus.WITHHELD: frozenset({SuggestionStatus.APPROVED}),
+}

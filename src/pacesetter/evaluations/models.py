@@ -27,6 +27,7 @@ from .enums import (
     RoundStatus,
     Scale,
     Subject,
+    SuggestionStatus,
 )
 
 # Answers sit in positional columns a1…a12 (questions are frozen once ballots arrive), so a round's
@@ -347,3 +348,48 @@ class MemberGrade(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.get_grade_display()}"
+
+
+SUGGESTION_MAX_CHARS = 500
+
+
+class Suggestion(models.Model):
+    """意见建议: a rater's free text, kept apart from the ballots.
+
+    Like a ballot row it names no person, code, sheet or ballot; its key is a random UUID (on SQLite in a
+    WITHOUT ROWID table, migration 0008), and the only time it carries is the day in Beijing time. It is
+    read by the office only after the round closes and shown only once released (`SuggestionRelease`),
+    and then only for rater groups with at least settings.EVALUATION_SUGGESTION_K ballots.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="suggestions")
+    group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("意见建议"), max_length=SUGGESTION_MAX_CHARS)
+    day = models.DateField(_("日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("意见建议")
+        indexes = [models.Index(fields=["round", "group", "status"], name="eval_suggestion_round")]
+
+    def __str__(self):
+        return self.text[:20]
+
+
+class SuggestionRelease(models.Model):
+    """The office has reviewed a closed round's suggestions and released the approved ones."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="suggestion_release")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("意见建议发布")
+
+    def __str__(self):
+        return f"{self.round_id}"

@@ -23,7 +23,7 @@ from . import services
 from .documents import ballot_file_lines
 from .enums import RoundStatus
 from .forms import answers_from_post, ballot_rows
-from .models import BallotSheet
+from .models import SUGGESTION_MAX_CHARS, BallotSheet
 from .results import results_page
 from .selectors import (
     ballot_form,
@@ -111,10 +111,11 @@ def ballot(request, pk):
                 code=pk,
                 answers=answers_from_post(request.POST, form, form.targets),
                 client=client_ip(request),
+                suggestion=request.POST.get("suggestion", ""),
             )
         except ApplicationError as exc:
             errors, status = [str(exc.message)], exc.status
-            missing = {d.get("field") for d in exc.details}
+            missing = {d.get("field") for d in exc.details} | {exc.field}
         else:
             # Redirect so that no page after the cast carries the code, not even in its own URL;
             # the receipt goes in a cookie so that no URL carries it either.
@@ -134,6 +135,9 @@ def ballot(request, pk):
         "errors": errors,
         "trial": round_.status == RoundStatus.TRIAL,
         "action": reverse("ballots:ballot", args=[pk]),
+        "suggestion": request.POST.get("suggestion", ""),
+        "suggestion_error": "suggestion" in missing,
+        "suggestion_max": SUGGESTION_MAX_CHARS,
     }
     return render(request, "evaluations/public/ballot.html", context, status=status)
 

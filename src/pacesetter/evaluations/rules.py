@@ -30,3 +30,8 @@ def can_enter_paper_ballots(user, round_) -> bool:
 
 def can_answer_case(user, case) -> bool:
     return org_in_scope(user, case.organisation, RECTIFY_CAP)
+
+
+def can_review_suggestions(user, round_) -> bool:
+    """意见建议 are reviewed and released by the office (evaluation.suggestions) over the round's organisation."""
+    return org_in_scope(user, round_.organisation, Cap.EVALUATION_SUGGESTIONS)

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,9 +12,25 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
-from .enums import PUBLIC_BALLOT_MAX_ANSWERS, SCALE_OPTIONS, GroupKind, GroupMode, RoundStatus
-from .models import LowSatisfactionCase, MemberParticipation, RaterGroup, Round, RoundTarget
-from .rules import MANAGE_CAP, RECTIFY_CAP, VIEW_CAP
+from .enums import (
+    PUBLIC_BALLOT_MAX_ANSWERS,
+    SCALE_OPTIONS,
+    GroupKind,
+    GroupMode,
+    RoundStatus,
+    SuggestionStatus,
+)
+from .models import (
+    BallotCode,
+    LowSatisfactionCase,
+    MemberParticipation,
+    RaterGroup,
+    Round,
+    RoundTarget,
+    Suggestion,
+    SuggestionRelease,
+)
+from .rules import MANAGE_CAP, RECTIFY_CAP, VIEW_CAP, can_review_suggestions
 
 
 def round_list_for(user, *, cap: str = VIEW_CAP, status: str | None = None) -> QuerySet[Round]:
@@ -275,3 +292,87 @@ def round_organisation_options_for(user, *, limit: int = 500) -> list[str]:
     )
     seen = Counter(name for name, _parent in rows)
     return [f"{parent}/{name}" if seen[name] > 1 and parent else name for name, parent in rows]
+
+
+@dataclass
+class SuggestionPage:
+    """What a person may read of a round's 意见建议, and why not more. `rows` is a query: pages slice it."""
+
+    mode: str  # "review" (the office, after the close), "released", or "sealed"
+    rows: QuerySet
+    held_groups: list
+    pending: int = 0
+    total: int = 0
+
+
+def _sealed() -> SuggestionPage:
+    return SuggestionPage(mode="sealed", rows=Suggestion.objects.none(), held_groups=[])
+
+
+def suggestion_page_for(user, round_: Round) -> SuggestionPage:
+    """Sealed while the round runs; the office reviews all after the close; then the released ones only.
+
+    Rows come sorted by rater group and text, so their order says nothing about when each was written.
+    """
+    if round_.status != RoundStatus.CLOSED:
+        return _sealed()
+    if SuggestionRelease.objects.filter(round=round_).exists():
+        return released_suggestions(round_)
+    if not can_review_suggestions(user, round_):
+        return _sealed()
+    rows = (
+        Suggestion.objects.filter(round=round_).select_related("group").order_by("group__order", "text", "id")
+    )
+    _shown, held = released_groups(round_)
+    counts = Suggestion.objects.filter(round=round_).aggregate(
+        total=Count("id"), pending=Count("id", filter=Q(status=SuggestionStatus.PENDING))
+    )
+    return SuggestionPage(
+        mode="review", rows=rows, held_groups=held, pending=counts["pending"], total=counts["total"]
+    )
+
+
+def released_suggestions(round_: Round) -> SuggestionPage:
+    """The released, approved suggestions of groups with at least k ballots (for any reader of the round)."""
+    if round_.status != RoundStatus.CLOSED or not SuggestionRelease.objects.filter(round=round_).exists():
+        return _sealed()
+    shown, held = released_groups(round_)
+    rows = (
+        Suggestion.objects.filter(round=round_, status=SuggestionStatus.APPROVED, group_id__in=shown)
+        .select_related("group")
+        .order_by("group__order", "text", "id")
+    )
+    return SuggestionPage(mode="released", rows=rows, held_groups=held, total=rows.count())
+
+
+def group_ballot_counts(round_: Round) -> dict[int, int]:
+    """Raters per rater group: spent codes (web and paper) or, for signed-in members, distinct voters."""
+    counts = dict(
+        BallotCode.objects.filter(round=round_, spent=True)
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    members = (
+        MemberParticipation.objects.filter(round=round_)
+        .values("group_id")
+        .annotate(n=Count("voter_id", distinct=True))
+        .values_list("group_id", "n")
+    )
+    for group_id, n in members:
+        counts[group_id] = counts.get(group_id, 0) + n
+    return counts
+
+
+def released_groups(round_: Round) -> tuple[set[int], list[RaterGroup]]:
+    """(ids of groups whose suggestions may be shown, groups held back for having fewer than k ballots)."""
+    k = settings.EVALUATION_SUGGESTION_K
+    counts = group_ballot_counts(round_)
+    with_text = set(Suggestion.objects.filter(round=round_).values_list("group_id", flat=True).distinct())
+    shown, held = set(), []
+    for group in RaterGroup.objects.filter(round=round_).order_by("order", "id"):
+        if counts.get(group.pk, 0) >= k:
+            shown.add(group.pk)
+        elif group.pk in with_text:
+            held.append(group)
+    return shown, held

@@ -22,4 +22,7 @@ urlpatterns = [
     path("<int:pk>/results.xlsx", views.round_export, name="round-export"),
     path("<int:pk>/report.docx", views.round_report, name="round-report"),
     path("<int:pk>/peer/", views.peer_ballot, name="peer-ballot"),
+    path("<int:pk>/suggestions/", views.round_suggestions, name="round-suggestions"),
+    path("<int:pk>/suggestions/review/", views.round_suggestions_review, name="round-suggestions-review"),
+    path("<int:pk>/suggestions/release/", views.round_suggestions_release, name="round-suggestions-release"),
 ]

@@ -12,14 +12,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
 from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_resolve_for
 
 from . import services
 from .documents import report_docx, results_workbook, slips_docx
-from .enums import PUBLIC_BALLOT_MAX_ANSWERS, ROUND_TRANSITIONS, Channel, GroupMode, RoundStatus, Scale
+from .enums import (
+    PUBLIC_BALLOT_MAX_ANSWERS,
+    ROUND_TRANSITIONS,
+    Channel,
+    GroupMode,
+    RoundStatus,
+    Scale,
+    SuggestionStatus,
+)
 from .forms import (
     CaseAnswerForm,
     CodesForm,
@@ -29,7 +37,7 @@ from .forms import (
     ballot_rows,
     question_rows,
 )
-from .models import RaterGroup
+from .models import SUGGESTION_MAX_CHARS, RaterGroup
 from .results import results_page, round_results
 from .rules import MANAGE_CAP, can_enter_paper_ballots, can_manage_round, can_reopen_round, can_view_round
 from .selectors import (
@@ -43,9 +51,11 @@ from .selectors import (
     round_get_for,
     round_list_for,
     round_organisation_options_for,
+    suggestion_page_for,
 )
 
 PER_PAGE = 20
+SUGGESTIONS_PER_PAGE = 100
 CODES_COOKIE = "codes_download"
 CODES_TOKEN = re.compile(r"[A-Za-z0-9]{8,32}")
 
@@ -308,7 +318,7 @@ def round_paper(request, pk):
             )
         except ApplicationError as exc:
             errors, status = [str(exc.message)], exc.status
-            missing = {d.get("field") for d in exc.details}
+            missing = {d.get("field") for d in exc.details} | {exc.field}
         else:
             if channel == Channel.ASSISTED:
                 messages.success(
@@ -394,11 +404,14 @@ def peer_ballot(request, pk):
     if request.method == "POST":
         try:
             receipts = services.ballot_cast_member(
-                actor=request.user, round_=round_, answers=answers_from_post(request.POST, form, targets)
+                actor=request.user,
+                round_=round_,
+                answers=answers_from_post(request.POST, form, targets),
+                suggestion=request.POST.get("suggestion", ""),
             )
         except ApplicationError as exc:
             errors, status = [str(exc.message)], exc.status
-            missing = {d.get("field") for d in exc.details}
+            missing = {d.get("field") for d in exc.details} | {exc.field}
     if receipts:
         return render(
             request,
@@ -408,7 +421,14 @@ def peer_ballot(request, pk):
     return render(
         request,
         "evaluations/peer_ballot.html",
-        {"round": round_, "rows": ballot_rows(form, targets, request.POST, missing), "errors": errors},
+        {
+            "round": round_,
+            "rows": ballot_rows(form, targets, request.POST, missing),
+            "errors": errors,
+            "suggestion": request.POST.get("suggestion", ""),
+            "suggestion_error": "suggestion" in missing,
+            "suggestion_max": SUGGESTION_MAX_CHARS,
+        },
         status=status,
     )
 
@@ -434,3 +454,45 @@ def case_answer(request, pk):
             messages.success(request, _("已报送原因分析和整改措施"))
             return redirect("evaluations:case-list")
     return render(request, "evaluations/case_answer.html", {"case": case, "form": form})
+
+
+def round_suggestions(request, pk):
+    """意见建议 of a round: sealed while it runs, reviewed by the office after the close, then released."""
+    round_ = round_get_for(request.user, pk)
+    page = suggestion_page_for(request.user, round_)
+    return render(
+        request,
+        "evaluations/round_suggestions.html",
+        {
+            "round": round_,
+            "page": page,
+            "rows": paginate(request, page.rows, SUGGESTIONS_PER_PAGE),
+            "k": settings.EVALUATION_SUGGESTION_K,
+            "statuses": SuggestionStatus.choices,
+        },
+    )
+
+
+@require_POST
+def round_suggestions_review(request, pk):
+    round_ = round_get_for(request.user, pk)
+    try:
+        n = services.suggestions_review(
+            actor=request.user,
+            round_=round_,
+            ids=request.POST.getlist("ids"),
+            to_status=request.POST.get("status", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已审阅 %(n)d 条意见建议") % {"n": n})
+    return redirect("evaluations:round-suggestions", round_.pk)
+
+
+@require_POST
+def round_suggestions_release(request, pk):
+    round_ = round_get_for(request.user, pk)
+    services.suggestions_release(actor=request.user, round_=round_)
+    messages.success(request, _("意见建议已发布"))
+    return redirect("evaluations:round-suggestions", round_.pk)

@@ -31,10 +31,13 @@ def validate_rules(rules, subject: str) -> list[dict]:
                 raise ValidationError(_("党龄年数应为 1 至 70 的整数"), field="rules")
             row["years"] = years
         if code == Rule.ORG_TYPE:
-            from pacesetter.orgs.enums import OrgType
-
             types = item.get("types") if isinstance(item, dict) else None
-            if subject != Subject.ORGANISATION or not types or not set(types) <= set(OrgType.values):
+            if (
+                subject != Subject.ORGANISATION
+                or not types
+                or not isinstance(types, list | tuple)
+                or not set(map(str, types)) <= set(_type_labels())
+            ):
                 raise ValidationError(
                     _("“组织类别”条件只适用于集体类别，并须选择有效的组织类别"), field="rules"
                 )
@@ -83,9 +86,8 @@ def describe(rule: dict) -> str:
     if rule["rule"] == Rule.PARTY_YEARS:
         return _("党龄不少于 %(n)d 年") % {"n": rule["years"]}
     if rule["rule"] == Rule.ORG_TYPE:
-        from pacesetter.orgs.enums import OrgType
-
-        return _("组织类别为：%(t)s") % {"t": "、".join(str(OrgType(t).label) for t in rule["types"])}
+        labels = _type_labels()
+        return _("组织类别为：%(t)s") % {"t": "、".join(labels[t] for t in rule["types"])}
     if rule["rule"] == Rule.ASSESSMENT_GRADE:
         from pacesetter.assessment.enums import Grade
 
@@ -93,7 +95,18 @@ def describe(rule: dict) -> str:
     return label
 
 
-def failures(category, *, org=None, member=None, today: datetime.date) -> list[str]:
+def _type_labels() -> dict[str, str]:
+    """Organisation types a collective category may require: Party ones and (groups) 群团组织 kinds."""
+    from pacesetter.massorgs.enums import MassOrgKind
+    from pacesetter.orgs.enums import OrgType
+
+    return {
+        **{v: str(label) for v, label in OrgType.choices},
+        **{v: str(label) for v, label in MassOrgKind.choices},
+    }
+
+
+def failures(category, *, org=None, member=None, mass_org=None, today: datetime.date) -> list[str]:
     """The descriptions of the rules the nominee does not meet (empty when eligible)."""
     from pacesetter.complaints.enums import CaseKind, Finding
     from pacesetter.complaints.models import Case
@@ -116,7 +129,8 @@ def failures(category, *, org=None, member=None, today: datetime.date) -> list[s
             upheld = (
                 upheld.filter(subject_member=member) if member is not None else upheld.filter(subject_org=org)
             )
-            if upheld.exists():
+            # Reports name Party organisations and members: a 群团组织 has none of its own to check.
+            if mass_org is None and upheld.exists():
                 failed.append(describe(rule) + _("（本年度有经核查属实或部分属实的举报）"))
         elif code == Rule.PARTY_YEARS and member is not None:
             try:
@@ -125,11 +139,14 @@ def failures(category, *, org=None, member=None, today: datetime.date) -> list[s
                 cutoff = today.replace(year=today.year - rule["years"], day=28)
             if member.joined_on is None or member.joined_on > cutoff:
                 failed.append(describe(rule))
-        elif code == Rule.ORG_TYPE and org is not None and org.org_type not in rule["types"]:
-            failed.append(describe(rule))
+        elif code == Rule.ORG_TYPE and org is not None:
+            kind = mass_org.kind if mass_org is not None else org.org_type
+            if kind not in rule["types"]:
+                failed.append(describe(rule))
         elif code == Rule.ASSESSMENT_GRADE:
             subject = Subject.MEMBER if member is not None else Subject.ORGANISATION
-            grade = _latest_published_grade(org=org, member=member)
+            # a 群团组织 is not assessed: it has no grade of its own
+            grade = None if mass_org is not None else _latest_published_grade(org=org, member=member)
             if grade is None:
                 failed.append(describe(rule) + _("（尚无已公布的考核等次）"))
             elif grade not in _accepted_grades(rule, subject):
@@ -139,7 +156,7 @@ def failures(category, *, org=None, member=None, today: datetime.date) -> list[s
     return failed
 
 
-def check(category, *, org=None, member=None, today: datetime.date) -> None:
-    failed = failures(category, org=org, member=member, today=today)
+def check(category, *, org=None, member=None, mass_org=None, today: datetime.date) -> None:
+    failed = failures(category, org=org, member=member, mass_org=mass_org, today=today)
     if failed:
         raise ValidationError(_("不符合评选条件：%(r)s") % {"r": "；".join(failed)}, field="subject")

@@ -107,6 +107,16 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # groups: a 群团组织 nominated in a collective category; `subject_org` is then its Party organisation (for
+    # scope and places), and the notice shows the mass organisation's name.
+    subject_mass_org = models.ForeignKey(
+        "massorgs.MassOrganisation",
+        verbose_name=_("推荐的群团组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # What the public notice shows, frozen when nominated: never 身份证号, phone or birth date.
     display_name = models.CharField(_("姓名/名称"), max_length=120)
     gender = models.CharField(_("性别"), max_length=4, blank=True)
@@ -141,8 +151,14 @@ class Nomination(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "subject_org"],
-                condition=Q(subject_org__isnull=False) & ~Q(status__in=["rejected", "removed"]),
+                condition=Q(subject_org__isnull=False, subject_mass_org__isnull=True)
+                & ~Q(status__in=["rejected", "removed"]),
                 name="honours_nomination_one_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "subject_mass_org"],
+                condition=Q(subject_mass_org__isnull=False) & ~Q(status__in=["rejected", "removed"]),
+                name="honours_nomination_one_per_mass_org",
             ),
             models.UniqueConstraint(
                 fields=["programme", "subject_member"],

@@ -352,7 +352,28 @@ def _transition(actor, nomination: Nomination, action: str, *, comment: str = ""
     return n
 
 
-def _subject_fields(category: Category, nominator: Organisation, subject_org, subject_member) -> dict:
+def _subject_fields(
+    category: Category, nominator: Organisation, subject_org, subject_member, subject_mass_org=None
+) -> dict:
+    if subject_mass_org is not None:
+        # groups: a 群团组织 (先进团支部、模范职工之家…) in a collective category, inside the nominator's subtree.
+        party = subject_mass_org.party_org
+        if category.subject != Subject.ORGANISATION or subject_org is not None or subject_member is not None:
+            raise ValidationError(
+                _("“%(c)s”不能推荐群团组织，请选择集体类别") % {"c": category.name}, field="subject"
+            )
+        if not subject_mass_org.is_active or not party.is_active or not party.is_within(nominator):
+            raise ValidationError(
+                _("“%(o)s”不在%(n)s的范围内，只能推荐本单位及所属组织")
+                % {"o": subject_mass_org.name, "n": nominator.name},
+                field="subject",
+            )
+        return {
+            "subject_org": party,
+            "subject_mass_org": subject_mass_org,
+            "display_name": subject_mass_org.name,
+            "org_label": f"{party.name} / {subject_mass_org.name}",
+        }
     if category.subject == Subject.ORGANISATION:
         if subject_org is None or subject_member is not None:
             raise ValidationError(
@@ -419,6 +440,7 @@ def nomination_create(
     post: str = "",
     subject_org: Organisation | None = None,
     subject_member: Member | None = None,
+    subject_mass_org=None,
     photos=(),
     now=None,
 ) -> Nomination:
@@ -447,7 +469,7 @@ def nomination_create(
     for f in photos:
         check_upload(f, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field="photos", images_by_content=True)
         f.seek(0)
-    fields = _subject_fields(category, nominator, subject_org, subject_member)
+    fields = _subject_fields(category, nominator, subject_org, subject_member, subject_mass_org)
     Category.objects.select_for_update().filter(
         pk=category.pk
     ).first()  # one nomination at a time per category
@@ -467,13 +489,22 @@ def nomination_create(
     taken = Nomination.objects.filter(programme=programme).exclude(
         status__in=[NominationStatus.REJECTED, NominationStatus.REMOVED]
     )
-    if subject_org is not None and taken.filter(subject_org=subject_org).exists():
+    if subject_mass_org is not None and taken.filter(subject_mass_org=subject_mass_org).exists():
+        raise ValidationError(
+            _("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_mass_org.name}, field="subject"
+        )
+    if (
+        subject_org is not None
+        and taken.filter(subject_org=subject_org, subject_mass_org__isnull=True).exists()
+    ):
         raise ValidationError(_("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_org.name}, field="subject")
     if subject_member is not None and taken.filter(subject_member=subject_member).exists():
         raise ValidationError(
             _("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_member.name}, field="subject"
         )
-    eligibility.check(category, org=subject_org, member=subject_member, today=today)
+    eligibility.check(
+        category, org=fields.get("subject_org"), member=subject_member, mass_org=subject_mass_org, today=today
+    )
     n = Nomination.objects.create(
         programme=programme,
         category=category,

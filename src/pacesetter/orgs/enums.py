@@ -101,6 +101,9 @@ class Cap(models.TextChoices):
     ASSESSMENT_VIEW = "assessment.view", _("查看考核结果")
     ASSESSMENT_MANAGE = "assessment.manage", _("制定考核方案、计算和公布考核结果")
     ASSESSMENT_ADJUST = "assessment.adjust", _("考核下级：加减分、调整等次")
+    # groups (issue #19 parts 4–5): 群团组织 and 意见建议 of evaluations
+    GROUPS_MANAGE = "groups.manage", _("管理群团组织及其成员")
+    EVALUATION_SUGGESTIONS = "evaluation.suggestions", _("审阅和发布评议中的意见建议")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -224,3 +227,8 @@ ORG_TYPE_ALIASES = {
     "支部": OrgType.BRANCH,
     "联合党支部": OrgType.BRANCH,
 }
+
+
+# groups (issue #19 parts 4–5): a secretary keeps the 群团组织 attached to their organisation; the office
+# (which holds every capability) reviews and releases 意见建议.
+ROLE_CAPS[Role.SECRETARY] = ROLE_CAPS[Role.SECRETARY] | {Cap.GROUPS_MANAGE}

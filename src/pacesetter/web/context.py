@@ -83,6 +83,8 @@ MENU = [
         [
             ("orgs:org-tree", _("组织架构"), "diagram-3", Cap.ORG_VIEW),
             ("orgs:member-list", _("党员"), "people", Cap.PERSON_VIEW),
+            # groups: 群团组织 (共青团、工会、妇联) and their own rosters
+            ("massorgs:list", _("群团组织"), "people-fill", Cap.ORG_VIEW),
             ("orgs:grant-list", _("角色授权"), "person-badge", Cap.ROLE_MANAGE),
             ("web:lockout-list", _("登录锁定"), "shield-lock", Cap.ROLE_MANAGE),
             ("orgs:import-list", _("导入导出"), "file-earmark-spreadsheet", Cap.IMPORT_RUN),

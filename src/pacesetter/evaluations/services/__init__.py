@@ -31,6 +31,11 @@ from .rounds import (
     round_update,
 )
 from .status import round_publish, round_transition, rounds_close_due
+from .suggestions import (
+    suggestion_clean,
+    suggestions_release,
+    suggestions_review,
+)
 
 __all__ = [
     "ATTEMPT_WINDOW_SECONDS",
@@ -63,4 +68,7 @@ __all__ = [
     "round_transition",
     "round_update",
     "rounds_close_due",
+    "suggestion_clean",
+    "suggestions_release",
+    "suggestions_review",
 ]

@@ -36,6 +36,7 @@ from . import ratelimit
 from .base import _require
 from .casting import _ROUND_TABLE, _CastRound, _clean_answers, _freeze_on_first_ballot, _store_sheet
 from .ratelimit import ATTEMPT_WINDOW_SECONDS, _client_key, code_attempt_failed, code_attempts_check
+from .suggestions import _store_suggestion, suggestion_clean
 
 # ---------------------------------------------------------------- the refusals, in the order a rater hears them
 #
@@ -186,6 +187,7 @@ def ballot_cast_code(
     client: str | None = None,
     round_: Round | None = None,
     audit_actor=None,
+    suggestion: str = "",
 ) -> str:
     """Cast one sheet with a one-time code; returns the receipt. Spent, unknown or closed codes refuse.
 
@@ -193,6 +195,7 @@ def ballot_cast_code(
     checks the round's window and the client's rate limit), the answers are checked against the round's
     cached form, and the sheet and its ballots are inserted. Any refusal rolls all of it back.
     """
+    suggestion = suggestion_clean(suggestion)
     normalised = codebook.code_normalise(code)
     if not codebook.code_is_well_formed(normalised):
         _cast_refusal(code, client=client, round_=round_)
@@ -240,6 +243,7 @@ def ballot_cast_code(
                     rows=rows,
                     entered_by=entered_by,
                 )
+                _store_suggestion(round_id=round_id, group_id=group_id, text=suggestion)
                 _freeze_on_first_ballot(cast_round)
                 if audit_actor is not None:
                     # A clerk's entry is their act: who, when, which round and channel. Not the code
@@ -262,7 +266,7 @@ ENTERED_CHANNELS = (Channel.PAPER, Channel.ASSISTED)
 
 
 def ballot_enter_paper(
-    *, actor, round_: Round, code: str, answers: dict, channel: str = Channel.PAPER
+    *, actor, round_: Round, code: str, answers: dict, channel: str = Channel.PAPER, suggestion: str = ""
 ) -> str:
     """A clerk enters a sheet for the code on a slip; the clerk is recorded as `entered_by`.
 
@@ -280,5 +284,6 @@ def ballot_enter_paper(
         client=f"user:{actor.pk}",
         round_=round_,
         audit_actor=actor,
+        suggestion=suggestion,
     )
     return receipt

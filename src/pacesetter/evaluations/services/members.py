@@ -22,15 +22,17 @@ from ..selectors import (
 )
 from .ballot import require_accepting
 from .casting import _SHEET_TABLE, _clean_answers, _freeze_on_first_ballot, _store_sheet
+from .suggestions import _store_suggestion, suggestion_clean
 
 
-def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str, str]]:
+def ballot_cast_member(*, actor, round_: Round, answers: dict, suggestion: str = "") -> list[tuple[str, str]]:
     """A signed-in member evaluates the peers they have not yet rated (never themselves).
 
     Returns (target name, receipt) per target. Each target's ballot is a sheet of its own: a sheet
     covering "everyone but one" would name its rater by the one it leaves out, in the database and in
     the public ballot file alike.
     """
+    suggestion = suggestion_clean(suggestion)
     member = member_may_vote(actor, round_)
     if member is None:
         raise PermissionDeniedError(_("您不在本次评议的参评党员范围内"))
@@ -68,6 +70,8 @@ def ballot_cast_member(*, actor, round_: Round, answers: dict) -> list[tuple[str
                 )
                 for target_id, row in rows
             ]
+            # One text per cast, not per peer: nothing ties it to a sheet (see services.suggestions).
+            _store_suggestion(round_id=round_.pk, group_id=group.id, text=suggestion)
             _freeze_on_first_ballot(round_)
     except IntegrityError:
         raise AlreadyVotedError() from None

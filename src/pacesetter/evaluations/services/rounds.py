@@ -15,6 +15,7 @@ from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import distinct_labels
 
 from ..enums import (
+    CONDUCT_QUESTIONS,
     GroupKind,
     GroupMode,
     RoundKind,
@@ -37,6 +38,7 @@ from ..models import (
     Round,
     RoundQuestion,
     RoundTarget,
+    Suggestion,
 )
 from ..rules import can_manage_round
 from .base import _require
@@ -242,7 +244,13 @@ def round_create(
         raise ValidationError(_("请选择至少一个评议对象（须在本组织范围内）"), field="targets")
     if kind == RoundKind.ASSESSMENT and subject != Subject.MEMBER:
         raise ValidationError(_("组织考核的对象是党员"), field="kind")
-    questions = _questions_from(criteria_set, scale)
+    if kind == RoundKind.CONDUCT and subject != Subject.ORGANISATION:
+        raise ValidationError(_("行风政风评议的对象是机关和服务窗口（组织），不是党员"), field="kind")
+    if kind == RoundKind.CONDUCT and criteria_set is None:
+        # Stored in Chinese, like criteria items: they are the data of the ballot file.
+        questions = [{"text": text, "hint": hint, "weight": 25} for text, hint in CONDUCT_QUESTIONS]
+    else:
+        questions = _questions_from(criteria_set, scale)
     round_ = Round.objects.create(
         name=name,
         organisation=organisation,
@@ -525,4 +533,5 @@ def _discard_trial(round_: Round) -> int:
     BallotSheet.objects.filter(round=round_).delete()
     MemberParticipation.objects.filter(round=round_).delete()
     BallotCode.objects.filter(round=round_, spent=True).update(spent=False, channel="")
+    Suggestion.objects.filter(round=round_).delete()  # trial 意见建议 go with the trial ballots
     return n

@@ -27,6 +27,7 @@ from .casting import _SHEET_TABLE
 from .grades import _grade_members
 from .receipts import receipts_digest
 from .rounds import _discard_trial, require_in_step_window
+from .suggestions import _withdraw_release
 
 
 @transaction.atomic
@@ -86,6 +87,7 @@ def _transition(*, actor, round_: Round, to_status: str, extra: dict | None = No
         extra.update(digest=digest, ballots=count)
     if current == RoundStatus.CLOSED:
         fields.update(digest="", closed_at=None, published=False)
+        _withdraw_release(round_)  # released 意见建议 are hidden again until reviewed after the next close
     changed = Round.objects.filter(pk=round_.pk, status=current).update(**fields)
     if not changed:
         raise RoundStateError(_("评议状态已被他人修改，请刷新后重试"))

@@ -58,6 +58,8 @@
     prevButton.hidden = current === 0;
     nextButton.hidden = current === parts.length - 1;
     submitButton.hidden = current !== parts.length - 1;
+    var suggestion = form.querySelector("[data-suggestion]");
+    if (suggestion) suggestion.hidden = current !== parts.length - 1; // 意见建议 come after the last target
     var data = store();
     data._part = current;
     save(data);

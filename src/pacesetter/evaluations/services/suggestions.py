@@ -1,0 +1,144 @@
+"""意见建议: free text a rater may add to any round, stored apart from the ballot, reviewed and released later.
+
+The text is written in the cast's own transaction (a refused sheet stores no suggestion) into its own table
+with no link to the sheet, the ballot, the code or the rater, and with the day as its only time. Nobody reads
+it while the round runs: the office reviews each suggestion after the close (approve or withhold, a
+transition with an audit entry), then releases the round's approved ones; even then a rater group with
+fewer than settings.EVALUATION_SUGGESTION_K ballots shows none.
+"""
+
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.core.audit import audit_log
+from pacesetter.core.errors import ValidationError
+
+from ..enums import SUGGESTION_TRANSITIONS, RoundStatus, SuggestionStatus
+from ..errors import RoundStateError
+from ..models import (
+    SUGGESTION_MAX_CHARS,
+    Round,
+    Suggestion,
+    SuggestionRelease,
+)
+from ..rules import can_review_suggestions
+from ..selectors import released_groups
+from .base import _require
+
+MAX_REVIEW_BATCH = 1000
+
+
+def suggestion_clean(text) -> str:
+    """The suggestion as it will be stored ("" for none); refuses control characters and overlong text."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise ValidationError(_("意见建议必须是文字"), field="suggestion")
+    text = text.replace("\r\n", "\n").strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise ValidationError(_("意见建议含有无法保存的控制字符，请删除后再提交"), field="suggestion")
+    if len(text) > SUGGESTION_MAX_CHARS:
+        raise ValidationError(
+            _("意见建议最多 %(n)d 个字，现在是 %(m)d 个字") % {"n": SUGGESTION_MAX_CHARS, "m": len(text)},
+            field="suggestion",
+        )
+    return text
+
+
+def _store_suggestion(*, round_id: int, group_id: int, text: str) -> None:
+    """Inside a cast's transaction: the cleaned text, with the day (Beijing time) and nothing else."""
+    if text:
+        Suggestion.objects.create(round_id=round_id, group_id=group_id, text=text, day=timezone.localdate())
+
+
+def _require_reviewable(round_: Round) -> None:
+    if round_.status != RoundStatus.CLOSED:
+        raise RoundStateError(_("评议结束后才能审阅意见建议"))
+    if SuggestionRelease.objects.filter(round=round_).exists():
+        raise RoundStateError(_("本次评议的意见建议已经发布，不能再修改"))
+
+
+@transaction.atomic
+def suggestions_review(*, actor, round_: Round, ids: list, to_status: str) -> int:
+    """Approve or withhold suggestions of a closed, unreleased round; returns how many changed."""
+    _require(can_review_suggestions(actor, round_))
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=round_.pk)
+    _require_reviewable(round_)
+    if to_status not in (SuggestionStatus.APPROVED, SuggestionStatus.WITHHELD):
+        raise ValidationError(_("审阅结果只能是“可发布”或“不予发布”"), field="status")
+    wanted = {str(i) for i in ids or []}
+    if not wanted:
+        raise ValidationError(_("请选择要审阅的意见建议"), field="ids")
+    if len(wanted) > MAX_REVIEW_BATCH:
+        raise ValidationError(_("一次最多审阅 %(n)d 条意见建议") % {"n": MAX_REVIEW_BATCH}, field="ids")
+    found = {str(s.pk): s for s in Suggestion.objects.filter(round=round_, pk__in=_uuids(wanted))}
+    if set(found) != wanted:
+        raise ValidationError(_("所选意见建议不属于本次评议"), field="ids")
+    changed = 0
+    for suggestion in found.values():
+        if suggestion.status == to_status:
+            continue
+        if to_status not in SUGGESTION_TRANSITIONS.get(suggestion.status, frozenset()):
+            raise RoundStateError(_("该意见建议当前状态不能这样修改"))
+        n = Suggestion.objects.filter(pk=suggestion.pk, status=suggestion.status).update(status=to_status)
+        if n != 1:
+            raise RoundStateError(_("意见建议已被他人审阅，请刷新后重试"))
+        changed += 1
+    if changed:
+        # One entry for the batch; the suggestions' keys are left out so the log adds no handle on them.
+        audit_log(
+            actor=actor,
+            action="evaluation.suggestion.review",
+            obj=round_,
+            scope_path=round_.organisation.path,
+            after={"status": to_status},
+            extra={"count": changed},
+        )
+    return changed
+
+
+def _uuids(values: set[str]) -> list:
+    import uuid
+
+    out = []
+    for v in values:
+        try:
+            out.append(uuid.UUID(v))
+        except ValueError:
+            raise ValidationError(_("意见建议编号无效"), field="ids") from None
+    return out
+
+
+@transaction.atomic
+def suggestions_release(*, actor, round_: Round) -> SuggestionRelease:
+    """Release a closed round's reviewed suggestions (the approved ones of groups with k ballots)."""
+    _require(can_review_suggestions(actor, round_))
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=round_.pk)
+    _require_reviewable(round_)
+    pending = Suggestion.objects.filter(round=round_, status=SuggestionStatus.PENDING).count()
+    if pending:
+        raise RoundStateError(_("还有 %(n)d 条意见建议没有审阅，审阅完才能发布") % {"n": pending})
+    release = SuggestionRelease.objects.create(round=round_, released_by=actor)
+    shown, held = released_groups(round_)
+    audit_log(
+        actor=actor,
+        action="evaluation.suggestion.release",
+        obj=round_,
+        scope_path=round_.organisation.path,
+        after={"released": True},
+        extra={
+            "approved": Suggestion.objects.filter(
+                round=round_, status=SuggestionStatus.APPROVED, group_id__in=shown
+            ).count(),
+            "groups_below_k": [g.name for g in held],
+        },
+    )
+    return release
+
+
+def _withdraw_release(round_: Round) -> None:
+    """A re-opened round takes its release back: the office reviews again after the next close."""
+    SuggestionRelease.objects.filter(round=round_).delete()
