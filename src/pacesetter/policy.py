@@ -23,6 +23,7 @@ from pacesetter.core.otp import confirmed_device
 from pacesetter.evaluations.access import RULES as EVALUATION_RULES
 from pacesetter.follows.access import RULES as FOLLOW_RULES
 from pacesetter.honours.access import RULES as HONOUR_RULES
+from pacesetter.members.access import RULES as MEMBER_RULES
 from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
@@ -133,6 +134,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **FOLLOW_RULES,
     **ACTION_RULES,
     **ASSESSMENT_RULES,
+    **MEMBER_RULES,
 }
 
 

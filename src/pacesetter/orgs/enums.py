@@ -101,6 +101,10 @@ class Cap(models.TextChoices):
     ASSESSMENT_VIEW = "assessment.view", _("查看考核结果")
     ASSESSMENT_MANAGE = "assessment.manage", _("制定考核方案、计算和公布考核结果")
     ASSESSMENT_ADJUST = "assessment.adjust", _("考核下级：加减分、调整等次")
+    # members (#19: member reviews, 集中点评, mentoring, contact households, reminders)
+    MEMBER_REVIEW = "member.review", _("点评党员、召开集中点评会")
+    MENTORING_MANAGE = "mentoring.manage", _("结对帮带和党员联系户")
+    REMINDER_SEND = "reminder.send", _("提醒未参与的党员")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -137,6 +141,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_CHECK,
             Cap.ASSESSMENT_VIEW,
             Cap.ASSESSMENT_ADJUST,
+            # members (#19)
+            Cap.MEMBER_REVIEW,
+            Cap.MENTORING_MANAGE,
+            Cap.REMINDER_SEND,
         }
     ),
     Role.LEADER: frozenset(
@@ -151,6 +159,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.EVALUATION_VIEW,
             # assessment
             Cap.ASSESSMENT_VIEW,
+            # members (#19): leaders review members and hold 集中点评 sessions
+            Cap.MEMBER_REVIEW,
         }
     ),
     Role.INSPECTOR: frozenset(

@@ -68,12 +68,16 @@ class Command(BaseCommand):
         from pacesetter.demo.assessment import ensure_assessment
 
         ensure_assessment(campaign, result.root)
+        from pacesetter.demo.members import ensure_members
+
+        ensure_members(result.root)  # members (#19): 集中点评, 党员点评, 结对帮带, 联系户, 提醒
         self.stdout.write(
             f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
             "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评；"
             "群众反映：各办理状态的反映件各有示例，其中一件逾期并已上报督办，手机打开 /r/ 可提交反映；"
             "积分：本年度积分规则、自动积分、手工加减分和党员申报各有示例；"
             "组织考核：一套已计算、调整一项等次并公布的组织考核结果；"
+            "党员点评：城厢区委集中点评会（出席和会上点评）、结对帮带和党员联系户各有示例；"
             f"评选表彰：市委“七一”表彰正在公示，一名公示对象收到异议暂缓表彰，手机打开 /h/{programme.pk}/ 查看）"
         )
         if codes:
