@@ -82,7 +82,8 @@ def test_session_with_attendance_reviews_and_the_member_acknowledges(
     page.goto(f"{live_server.url}/supervision/sessions/check/")
     table = page.get_by_test_id("session-check")
     expect(table.locator("tr", has_text=mcity.school.name)).to_contain_text("本半年已集中点评")
-    expect(table.locator("tr", has_text=mcity.village.name)).not_to_contain_text("本半年已集中点评")
+    expect(table.locator("tr", has_text=mcity.district.name)).to_contain_text("本半年已集中点评")
+    expect(table).not_to_contain_text(mcity.village.name)  # outside the leader's scope
 
     # the member sees the review on their own record page and acknowledges it
     member = fresh()
