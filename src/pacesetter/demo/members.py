@@ -23,6 +23,8 @@ def _org(root: Organisation, name: str) -> Organisation | None:
 def remove_members(root: Organisation) -> None:
     """Everything the builder made, before the organisations and members go."""
     from pacesetter.members.models import Household, Mentorship, ReminderSent
+    from pacesetter.records.enums import RecordKind
+    from pacesetter.records.models import ActivityRecord
     from pacesetter.supervision.models import MemberReview, Review, ReviewSession
 
     sub = subtree_q(root.path, "organisation__path")
@@ -33,6 +35,10 @@ def remove_members(root: Organisation) -> None:
     MemberReview.objects.filter(sub).delete()
     Review.objects.filter(sub, session__isnull=False).delete()
     ReviewSession.objects.filter(sub).delete()
+    # the 党性分析 / 学习心得 records the builder logged (records without a campaign: remove_campaign skips them)
+    ActivityRecord.objects.filter(
+        sub, campaign__isnull=True, kind__in=[RecordKind.PARTY_ANALYSIS, RecordKind.STUDY_NOTES]
+    ).delete()
 
 
 def ensure_members(root: Organisation) -> bool:
