@@ -24,6 +24,7 @@ from pacesetter.evaluations.access import RULES as EVALUATION_RULES
 from pacesetter.follows.access import RULES as FOLLOW_RULES
 from pacesetter.honours.access import RULES as HONOUR_RULES
 from pacesetter.massorgs.access import RULES as MASSORG_RULES
+from pacesetter.members.access import RULES as MEMBER_RULES
 from pacesetter.orgs.accounts import otp_required
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap
@@ -135,6 +136,7 @@ POLICY: dict[str, str | dict[str, str]] = {
     **ACTION_RULES,
     **ASSESSMENT_RULES,
     **MASSORG_RULES,
+    **MEMBER_RULES,
 }
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pacesetter.publicity",
     "pacesetter.honours",
     "pacesetter.assessment",
+    "pacesetter.members",  # members (#19): mentoring, contact households, reminders
     "pacesetter.web",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluations/", include("pacesetter.evaluations.urls")),
     path("e/", include("pacesetter.evaluations.public_urls")),
     path("supervision/", include("pacesetter.supervision.urls")),
+    path("mentoring/", include("pacesetter.members.urls")),
     path("complaints/", include("pacesetter.complaints.urls")),
     path("assessment/", include("pacesetter.assessment.urls")),
     path("r/", include("pacesetter.complaints.public_urls")),

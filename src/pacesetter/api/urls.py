@@ -17,6 +17,8 @@ from .complaints import router as complaints_router
 from .evaluations import router as evaluations_router
 from .honours import router as honours_router
 from .massorgs import router as massorgs_router
+from .member_reviews import router as member_reviews_router
+from .mentoring import router as mentoring_router
 from .notifications import router as notifications_router
 from .openapi import PacesetterAPI, unreadable_body, validation_error_body
 from .orgs import router as orgs_router
@@ -114,3 +116,5 @@ api.add_router("/", notifications_router)
 api.add_router("/", actions_router)
 api.add_router("/", assessment_router)
 api.add_router("/", massorgs_router)
+api.add_router("/", member_reviews_router)
+api.add_router("/", mentoring_router)

@@ -35,7 +35,7 @@ from pacesetter.orgs.selectors import subtree_q
 from pacesetter.records.enums import CheckStatus
 from pacesetter.records.models import ActivityRecord
 from pacesetter.supervision.enums import Rating
-from pacesetter.supervision.models import Rectification, Review
+from pacesetter.supervision.models import MemberReview, Rectification, Review
 
 from .enums import Subject
 
@@ -378,5 +378,67 @@ register(
         compute=_evaluations(EvalSubject.MEMBER, "score"),
         evidence=_evaluation_evidence,
         rule=_("考核期内结束的党员评议（组织考核测评除外）中本人的加权得分，按各轮票数加权，数据量为票数"),
+    )
+)
+
+
+# --- members (#19): 党员点评, 党性分析 — counted only where a scheme picks them -----------------------
+
+
+_member_reviews = grouped(
+    MemberReview,
+    group="member_id",
+    period="reviewed_at__date",
+    value=Avg(
+        Case(
+            *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    ),
+)
+
+
+register(
+    Source(
+        key="member_review",
+        label=_("党员点评总体评价"),
+        subject=Subject.MEMBER,
+        compute=_member_reviews,
+        evidence=lambda org_id, member_id, start, end: _url("supervision:member-review-list", org=org_id),
+        rule=_("考核期内党支部书记和领导对本人点评的平均分：好 100、较好 80、一般 60、差 30"),
+    )
+)
+
+
+def _party_analysis(*, path, start, end, campaign_id):
+    """Every active member of the subtree: 100 with at least one checked 党性分析 record in the period,
+    else 0. The count is 1 (the member's own period), so a member without one scores 0 instead of being
+    left out as short of data."""
+    from pacesetter.orgs.models import Member
+    from pacesetter.records.enums import RecordKind
+
+    logged = Q(
+        activity_records__kind=RecordKind.PARTY_ANALYSIS,
+        activity_records__is_deleted=False,
+        activity_records__check_status=CheckStatus.CHECKED,
+        activity_records__occurred_on__range=(start, end),
+    )
+    qs = (
+        Member.objects.filter(subtree_q(path, "organisation__path"), is_active=True)
+        .annotate(k=Count("activity_records", filter=logged))
+        .annotate(value=Case(When(k__gt=0, then=Value(100.0)), default=Value(0.0), output_field=FloatField()))
+    )
+    return [(pk, value, 1) for pk, value in qs.values_list("id", "value")]
+
+
+register(
+    Source(
+        key="party_analysis",
+        label=_("党性分析"),
+        subject=Subject.MEMBER,
+        compute=_party_analysis,
+        evidence=_record_evidence,
+        rule=_("考核期内有经党支部检查通过的党性分析记实得 100，否则 0"),
     )
 )

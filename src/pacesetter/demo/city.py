@@ -526,6 +526,9 @@ def reset() -> int:
             from .honours import remove_honours
 
             remove_honours(root)  # programmes name the campaign, organisations and members
+            from .members import remove_members
+
+            remove_members(root)  # reviews, sessions, pairs and households name organisations and members
             from .points import remove_points
 
             remove_points(root)  # the ledger names members, rules and the campaign

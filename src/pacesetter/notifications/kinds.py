@@ -33,6 +33,9 @@ class Kind(models.TextChoices):
     CAMPAIGN = "campaign.step", _("活动步骤与延期")
     EVALUATION = "evaluation.case", _("满意度评议整改")
     HONOURS = "honours", _("评选表彰（推荐、审核、表彰决定）")
+    # members (#19)
+    MEMBER_REVIEW = "members.review", _("党员点评与集中点评")
+    PARTICIPATION_REMINDER = "members.reminder", _("未参与提醒（评议、承诺进展、党性分析）")
 
 
 # What a person gets when they changed nothing: the inbox and an e-mail, no text message, no digest.
@@ -50,6 +53,7 @@ KIND_DEFAULTS: dict[str, dict[str, bool]] = {
     Kind.COMMITMENT_RESULT: {Channel.EMAIL: False, Channel.DIGEST: True},
     Kind.BULLETIN: {Channel.EMAIL: False, Channel.DIGEST: True},
     Kind.CAMPAIGN: {Channel.EMAIL: False, Channel.DIGEST: True},
+    Kind.PARTICIPATION_REMINDER: {Channel.EMAIL: False, Channel.DIGEST: True},
 }
 
 

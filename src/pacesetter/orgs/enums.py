@@ -104,6 +104,10 @@ class Cap(models.TextChoices):
     # groups (issue #19 parts 4–5): 群团组织 and 意见建议 of evaluations
     GROUPS_MANAGE = "groups.manage", _("管理群团组织及其成员")
     EVALUATION_SUGGESTIONS = "evaluation.suggestions", _("审阅和发布评议中的意见建议")
+    # members (#19: member reviews, 集中点评, mentoring, contact households, reminders)
+    MEMBER_REVIEW = "member.review", _("点评党员、召开集中点评会")
+    MENTORING_MANAGE = "mentoring.manage", _("结对帮带和党员联系户")
+    REMINDER_SEND = "reminder.send", _("提醒未参与的党员")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
@@ -140,6 +144,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RECORD_CHECK,
             Cap.ASSESSMENT_VIEW,
             Cap.ASSESSMENT_ADJUST,
+            # members (#19)
+            Cap.MEMBER_REVIEW,
+            Cap.MENTORING_MANAGE,
+            Cap.REMINDER_SEND,
         }
     ),
     Role.LEADER: frozenset(
@@ -154,6 +162,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.EVALUATION_VIEW,
             # assessment
             Cap.ASSESSMENT_VIEW,
+            # members (#19): leaders review members and hold 集中点评 sessions
+            Cap.MEMBER_REVIEW,
         }
     ),
     Role.INSPECTOR: frozenset(

@@ -17,6 +17,9 @@ class RecordKind(models.TextChoices):
     SERVICE = "service", _("为民服务")
     VOLUNTEER = "volunteer", _("志愿服务")
     OTHER = "other", _("其他")
+    # members (#19): personal self-review and study, visible to the branch
+    PARTY_ANALYSIS = "party_analysis", _("党性分析")
+    STUDY_NOTES = "study_notes", _("学习心得")
 
 
 # Kinds that are meetings: they carry host, recorder, attendance, minutes and QR sign-in.

@@ -6,7 +6,7 @@ a leader reviews only their liaison organisations (联系点); the reviewed orga
 records and findings (supervision.manage); the issuer or the office verifies rectification.
 """
 
-from pacesetter.core.access import PUBLIC
+from pacesetter.core.access import LOGIN, PUBLIC
 from pacesetter.orgs.enums import Cap
 
 RULES: dict = {
@@ -44,6 +44,26 @@ RULES: dict = {
     "supervision:notice-edit": Cap.CAMPAIGN_MANAGE,
     "supervision:notice-issue": Cap.CAMPAIGN_MANAGE,
     "supervision:notice-docx": Cap.ORG_VIEW,
+    # members (#19): a member reads their own reviews (checked object by object), the branch and above theirs
+    "supervision:member-review-list": LOGIN,
+    "supervision:member-review-create": Cap.MEMBER_REVIEW,
+    "supervision:member-review-detail": LOGIN,
+    "supervision:member-review-acknowledge": LOGIN,
+    "supervision:session-list": Cap.PROGRESS_VIEW,
+    "supervision:session-create": Cap.MEMBER_REVIEW,
+    "supervision:session-check": Cap.PROGRESS_VIEW,
+    "supervision:session-detail": Cap.PROGRESS_VIEW,
+    "supervision:session-attendance": Cap.MEMBER_REVIEW,
+    "supervision:session-review-org": Cap.MEMBER_REVIEW,
+    "supervision:session-close": Cap.MEMBER_REVIEW,
+    "api-1.0.0:sup-member-review-list": {"GET": LOGIN, "POST": Cap.MEMBER_REVIEW},
+    "api-1.0.0:sup-member-review-detail": LOGIN,
+    "api-1.0.0:sup-member-review-acknowledge": LOGIN,
+    "api-1.0.0:sup-session-list": {"GET": Cap.PROGRESS_VIEW, "POST": Cap.MEMBER_REVIEW},
+    "api-1.0.0:sup-session-detail": Cap.PROGRESS_VIEW,
+    "api-1.0.0:sup-session-review": Cap.MEMBER_REVIEW,
+    "api-1.0.0:sup-session-close": Cap.MEMBER_REVIEW,
+    "api-1.0.0:sup-session-check": Cap.PROGRESS_VIEW,
     # JSON API
     "api-1.0.0:sup-liaison-list": Cap.PROGRESS_VIEW,
     "api-1.0.0:sup-review-list": {"GET": Cap.PROGRESS_VIEW, "POST": Cap.REVIEW_WRITE},

@@ -119,3 +119,42 @@ class DrawFilter(models.TextChoices):
 # Evidence for rectification reports: what may be uploaded, and how big (extension → leading bytes).
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = DOCUMENTS | {"jpg", "jpeg", "png"}  # checked by core.uploads.check_upload
+
+
+# ---------------------------------------------------------------- members (#19): 党员点评 and 集中点评
+
+
+class MemberReviewStatus(models.TextChoices):
+    FILED = "filed", _("已点评，待本人阅知")
+    ACKNOWLEDGED = "acknowledged", _("本人已阅知")
+
+
+class MemberReviewAction(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("阅知")
+
+
+MEMBER_REVIEW_TRANSITIONS: dict[str, dict[str, str]] = {
+    MemberReviewAction.ACKNOWLEDGE: {MemberReviewStatus.FILED: MemberReviewStatus.ACKNOWLEDGED},
+}
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", _("点评中")
+    CLOSED = "closed", _("已结束")
+
+
+class SessionAction(models.TextChoices):
+    CLOSE = "close", _("结束集中点评")
+
+
+SESSION_TRANSITIONS: dict[str, dict[str, str]] = {
+    SessionAction.CLOSE: {SessionStatus.OPEN: SessionStatus.CLOSED},
+}
+
+
+class SessionCoverage(models.TextChoices):
+    """Where an organisation stands with its half-yearly 集中点评 (每半年至少一次)."""
+
+    COVERED = "covered", _("本半年已集中点评")
+    PENDING = "pending", _("本半年尚未集中点评")
+    OVERDUE = "overdue", _("上半年度未集中点评")

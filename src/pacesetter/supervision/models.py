@@ -19,12 +19,14 @@ from pacesetter.orgs.models import Organisation
 from .enums import (
     OPEN_RECTIFICATION,
     InspectionStatus,
+    MemberReviewStatus,
     Method,
     NoticeStatus,
     Rating,
     RectificationAction,
     RectificationStatus,
     ReviewStatus,
+    SessionStatus,
     Source,
 )
 
@@ -53,6 +55,15 @@ class Review(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # members (#19): a review filed at a 集中点评 session
+    session = models.ForeignKey(
+        "supervision.ReviewSession",
+        verbose_name=_("集中点评"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="org_reviews",
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
@@ -396,3 +407,100 @@ class Notice(models.Model):
     def doc_number(self) -> str:
         """发文字号, e.g. 创先争优办〔2026〕5号 (GB/T 9704: 六角括号, no leading zeros)."""
         return f"{self.number_prefix}〔{self.year}〕{self.number}号"
+
+
+# ---------------------------------------------------------------- members (#19): 党员点评 and 集中点评
+
+
+class ReviewSession(models.Model):
+    """集中点评: a meeting at which a leader or secretary reviews several organisations or members at once.
+
+    The host organisation's subtree bounds whom it may review; each review is filed from the session while
+    it is open; attendance is recorded per attendee."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="review_sessions"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("会议名称"), max_length=200)
+    held_on = models.DateField(_("会议日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    summary = models.TextField(_("会议小结"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("集中点评")
+        indexes = [models.Index(fields=["organisation", "held_on"], name="review_session_org_idx")]
+
+    def __str__(self):
+        return f"{self.title} {self.held_on:%Y-%m-%d}"
+
+
+class SessionAttendee(models.Model):
+    """One person expected at a 集中点评 session, and whether they came."""
+
+    session = models.ForeignKey(ReviewSession, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.CharField(_("单位职务"), max_length=100, blank=True)
+    present = models.BooleanField(_("出席"), default=True)
+    member = models.ForeignKey(
+        "orgs.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name", "unit"], name="uniq_session_attendee"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberReview(models.Model):
+    """党员点评: the branch secretary or a leader reviews a member, with the member's commitments as a
+    snapshot (title, status, progress, deadline when reviewed). Seen by the member, the branch and above."""
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "orgs.Member", verbose_name=_("被点评党员"), on_delete=models.PROTECT, related_name="leader_reviews"
+    )
+    # The member's organisation when reviewed: visibility follows it, a later transfer does not move it.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="member_reviews"
+    )
+    session = models.ForeignKey(
+        ReviewSession,
+        verbose_name=_("集中点评"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_reviews",
+    )
+    achievements = models.TextField(_("肯定成绩"))
+    problems = models.TextField(_("指出问题"))
+    direction = models.TextField(_("努力方向"))
+    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
+    commitments = models.JSONField(_("承诺快照"), default=list, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=14, choices=MemberReviewStatus.choices, default=MemberReviewStatus.FILED
+    )
+    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("阅知时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("党员点评")
+        indexes = [models.Index(fields=["member", "-reviewed_at"], name="member_review_idx")]
+
+    def __str__(self):
+        return f"{self.member} 点评 {self.reviewed_at:%Y-%m-%d}"

@@ -49,6 +49,7 @@ from .enums import (
     ReviewAction,
     Source,
 )
+from .member_reviews import can_run_session, check_session_subject
 from .models import (
     Evidence,
     Finding,
@@ -60,6 +61,7 @@ from .models import (
     RectificationReport,
     Review,
     ReviewItem,
+    ReviewSession,
     SpotCheckDraw,
 )
 from .rules import (
@@ -133,13 +135,26 @@ def review_file(
     rating: str,
     remarks: dict[int, tuple[str, bool]] | None = None,
     now=None,
+    session: ReviewSession | None = None,
 ) -> Review:
     """点评: the liaison leader records results, problems, direction, rating and a remark per published
-    commitment (`remarks`: {commitment id: (remark, flagged)}; every published commitment is checked)."""
-    if not can_review_org(actor, org):
+    commitment (`remarks`: {commitment id: (remark, flagged)}; every published commitment is checked).
+    Filed from a 集中点评 `session` (#19), its convener reviews any organisation of the host's subtree."""
+    if session is not None:
+        session = ReviewSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if not can_run_session(actor, session):
+            raise PermissionDeniedError(_("只有集中点评的点评人可以在会上点评"))
+        check_session_subject(session, org)
+    elif not can_review_org(actor, org):
         raise PermissionDeniedError(_("只有联系“%(org)s”的领导可以点评该组织") % {"org": org.name})
     now = now or timezone.now()
-    campaign = review_campaign_for(org, at=now)
+    if session is None:
+        campaign = review_campaign_for(org, at=now)
+    else:  # 集中点评 is a standing duty (每半年至少一次): filed in the open campaign if any, else none
+        try:
+            campaign = review_campaign_for(org, at=now)
+        except StateError:
+            campaign = None
     if rating not in Rating.values:
         raise ValidationError(_("请选择总体评价"), field="rating")
     review = Review.objects.create(
@@ -151,6 +166,7 @@ def review_file(
         direction=_text(direction, "direction", _("努力方向")),
         rating=rating,
         reviewed_at=now,
+        session=session,
     )
     remarks = remarks or {}
     commitments = published_commitments_for_org(org, campaign=campaign)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import member_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -38,4 +38,24 @@ urlpatterns = [
     path("notices/<int:pk>/edit/", views.notice_edit, name="notice-edit"),
     path("notices/<int:pk>/issue/", views.notice_issue, name="notice-issue"),
     path("notices/<int:pk>/docx/", views.notice_docx, name="notice-docx"),
+    # members (#19): 党员点评 and 集中点评
+    path("member-reviews/", member_views.member_review_list, name="member-review-list"),
+    path(
+        "member-reviews/members/<int:member_id>/new/",
+        member_views.member_review_create,
+        name="member-review-create",
+    ),
+    path("member-reviews/<int:pk>/", member_views.member_review_detail, name="member-review-detail"),
+    path(
+        "member-reviews/<int:pk>/acknowledge/",
+        member_views.member_review_acknowledge,
+        name="member-review-acknowledge",
+    ),
+    path("sessions/", member_views.session_list, name="session-list"),
+    path("sessions/new/", member_views.session_create, name="session-create"),
+    path("sessions/check/", member_views.session_check, name="session-check"),
+    path("sessions/<int:pk>/", member_views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/attendance/", member_views.session_attendance, name="session-attendance"),
+    path("sessions/<int:pk>/orgs/<int:org_id>/", member_views.session_review_org, name="session-review-org"),
+    path("sessions/<int:pk>/close/", member_views.session_close, name="session-close"),
 ]

@@ -24,7 +24,14 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for, org_resolve_for
 
 from . import documents, draws, holidays, services
-from .enums import InspectionStatus, NoticeStatus, RectificationStatus, ReviewDue, ReviewStatus
+from .enums import (
+    InspectionStatus,
+    NoticeStatus,
+    RectificationStatus,
+    ReviewDue,
+    ReviewStatus,
+    SessionCoverage,
+)
 from .forms import (
     CancelInspectionForm,
     DrawForm,
@@ -44,6 +51,7 @@ from .forms import (
     TeamForm,
     VerifyForm,
 )
+from .member_reviews import session_coverage_for
 from .rules import (
     can_cancel_inspection,
     can_file_inspection,
@@ -112,6 +120,12 @@ def home(request):
             "overdue_reviews": overdue_reviews_for(user) if has_cap(user, Cap.CAMPAIGN_MANAGE) else [],
             "open_orders": rectification_list_for(user, status="open", overdue=True)[:20],
             "can_manage": has_cap(user, Cap.CAMPAIGN_MANAGE),
+            # members (#19): organisations without a 集中点评 last half year
+            "overdue_sessions": [r for r in session_coverage_for(user) if r.state == SessionCoverage.OVERDUE][
+                :20
+            ]
+            if has_cap(user, Cap.CAMPAIGN_MANAGE)
+            else [],
         },
     )
 

@@ -130,8 +130,17 @@ def progress(request):
             "missing_actions": p.missing_actions(campaign=campaign, org=org),
             "assessment": assessment_panel(request.user, campaign=campaign, org=org),
             **_case_card(request, org),
+            **members_card(org),
         },
     )
+
+
+def members_card(org) -> dict:
+    """members (#19): the half-yearly 集中点评 check and mentoring counts of the subtree."""
+    from pacesetter.members.selectors import mentoring_counts
+    from pacesetter.supervision.member_reviews import coverage_counts_for_subtree
+
+    return {"sessions": coverage_counts_for_subtree(org), "mentoring": mentoring_counts(org)}
 
 
 def assessment_panel(user, *, campaign, org) -> dict:

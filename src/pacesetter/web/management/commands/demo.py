@@ -72,6 +72,9 @@ class Command(BaseCommand):
 
         ensure_mass_orgs(campaign, result.root)
         ensure_conduct_evaluation(result.root)
+        from pacesetter.demo.members import ensure_members
+
+        ensure_members(result.root)  # members (#19): 集中点评, 党员点评, 结对帮带, 联系户, 提醒
         self.stdout.write(
             f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
             "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评；"
@@ -80,6 +83,7 @@ class Command(BaseCommand):
             "组织考核：一套已计算、调整一项等次并公布的组织考核结果；"
             "群团组织：实验小学工会、团支部和和林镇妇联各有成员名册，团支部作出了公开承诺；"
             "民主评议行风政风：市直机关一轮已结束，意见建议已审阅发布；"
+            "党员点评：城厢区委集中点评会（出席和会上点评）、结对帮带和党员联系户各有示例；"
             f"评选表彰：市委“七一”表彰正在公示，一名公示对象收到异议暂缓表彰，手机打开 /h/{programme.pk}/ 查看）"
         )
         if codes:
