@@ -77,3 +77,17 @@ class City:
             "outsider": self.outsider,
             "anonymous": None,
         }
+
+
+# ---- sector guidance (条块结合) ----
+def make_sector_guide(city, username="sector_guide"):
+    """市教育局党委 under the city, and an account following every school of the city for it (a grant on the
+    city for the school sector, as the office grants it)."""
+    from pacesetter.orgs.services import role_grant
+
+    edu = make_org("市教育局党委", city.city)
+    user = make_user(username)
+    role_grant(
+        actor=city.office, user=user, role=Role.GUIDE, organisation=city.city, sector=Sector.SCHOOL, guide=edu
+    )
+    return user

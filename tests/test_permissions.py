@@ -12,6 +12,7 @@ from pacesetter.core.services import token_create
 from pacesetter.orgs.enums import ROLE_CAPS, Role
 from pacesetter.orgs.models import ImportBatch, Liaison, RoleGrant
 from pacesetter.policy import LOGIN, POLICY, PUBLIC, rule_for
+from tests.factories import make_sector_guide
 
 # POST-only views (require_POST) are requested with POST; everything else with GET, plus the API's
 # declared write methods.
@@ -106,7 +107,8 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
                 ids_by_name.setdefault(name, {"pk": batch.pk})
 
     failures = []
-    for role_name, user in city.users().items():
+    users = {**city.users(), "sector_guide": make_sector_guide(city)}  # 条块结合: a sector line
+    for role_name, user in users.items():
         for name, pattern in sorted(all_routes().items()):
             rule = POLICY[name]
             methods = list(rule) if isinstance(rule, dict) else ["POST" if name in POST_ONLY else "GET"]

@@ -7,9 +7,16 @@ from ninja.responses import Status
 from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs import services
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import annotate_subtree_counts, org_children, org_get_for, org_list_for
+from pacesetter.orgs.selectors import (
+    annotate_subtree_counts,
+    guides_of,
+    org_children,
+    org_get_for,
+    org_list_for,
+    scope_for,
+)
 
-from .schemas import MoveIn, OrgIn, OrgOut, OrgPatch, OrgTreeOut
+from .schemas import MoveIn, OrgDetailOut, OrgIn, OrgOut, OrgPatch, OrgTreeOut
 
 router = Router(tags=["组织 organisations"])
 
@@ -39,10 +46,12 @@ def org_create(request: HttpRequest, payload: OrgIn):
     return Status(201, org)
 
 
-@router.get("/orgs/{org_id}", response=OrgTreeOut, url_name="org-detail")
+@router.get("/orgs/{org_id}", response=OrgDetailOut, url_name="org-detail")
 def org_detail(request: HttpRequest, org_id: int):
     org = org_get_for(request.user, org_id)
-    return annotate_subtree_counts([org])[0]
+    annotate_subtree_counts([org])
+    org.guide_names = [g.name for g in guides_of(org)]
+    return org
 
 
 @router.patch("/orgs/{org_id}", response=OrgOut, url_name="org-detail")
@@ -59,7 +68,9 @@ def org_update(request: HttpRequest, org_id: int, payload: OrgPatch):
 
 @router.get("/orgs/{org_id}/children", response=list[OrgTreeOut], url_name="org-children")
 def org_children_list(request: HttpRequest, org_id: int, include_inactive: bool = False):
-    return org_children(org_get_for(request.user, org_id), include_inactive=include_inactive)
+    scope = scope_for(request.user, Cap.ORG_VIEW)  # a sector line sees its sector's children only
+    children = org_children(org_get_for(request.user, org_id), include_inactive=include_inactive)
+    return [c for c in children if scope.covers(c)]
 
 
 @router.post("/orgs/{org_id}/move", response=OrgOut, url_name="org-move")

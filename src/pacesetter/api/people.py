@@ -119,6 +119,9 @@ def grant_out(g) -> dict:
         "organisation_id": g.organisation_id,
         "organisation_name": g.organisation.name,
         "created_at": g.created_at,
+        "sector": g.sector,
+        "guide_id": g.guide_id,
+        "guide_name": g.guide.name if g.guide_id else "",
     }
 
 
@@ -139,7 +142,10 @@ def grant_create(request: HttpRequest, payload: GrantIn):
     if user is None:
         raise ValidationError(f"没有名为“{payload.username}”的有效账号", field="username")
     org = org_get_for(request.user, payload.organisation_id, cap=Cap.ROLE_MANAGE)
-    grant = services.role_grant(actor=request.user, user=user, role=payload.role, organisation=org)
+    guide = org_get_for(request.user, payload.guide_id, cap=Cap.ROLE_MANAGE) if payload.guide_id else None
+    grant = services.role_grant(
+        actor=request.user, user=user, role=payload.role, organisation=org, sector=payload.sector, guide=guide
+    )
     return Status(201, grant_out(grant))
 
 

@@ -28,6 +28,7 @@ class CampaignProgressOut(Schema):
     campaign_id: int
     org_id: int
     org_name: str
+    sector: str = ""  # a sector line (条块结合): every figure counts that sector's organisations only
     totals: dict[str, CellOut]
     children: list[RowOut]
     sectors: list[RowOut]
@@ -54,17 +55,20 @@ def _cell(c: p.Cell) -> dict:
 
 
 @router.get("/progress", response=CampaignProgressOut, url_name="progress")
-def progress(request: HttpRequest, campaign_id: int | None = None, org_id: int | None = None):
-    _campaigns, campaign, org = p.progress_scope(request.user, campaign_id, org_id)
+def progress(
+    request: HttpRequest, campaign_id: int | None = None, org_id: int | None = None, sector: str = ""
+):
+    _campaigns, campaign, org, line = p.progress_line_scope(request.user, campaign_id, org_id, sector)
     if campaign is None:
         from pacesetter.core.errors import NotFoundError
 
         raise NotFoundError("您的范围内没有进行中的活动")
-    children, sectors = p.progress_data(campaign=campaign, org=org)
+    children, sectors = p.progress_data(campaign=campaign, org=org, sector=line)
     return {
         "campaign_id": campaign.pk,
         "org_id": org.pk,
         "org_name": org.name,
+        "sector": line,
         "totals": {k: _cell(c) for k, c in p.totals(children).items()},
         "children": [_row(r) for r in children],
         "sectors": [_row(r) for r in sectors],

@@ -30,6 +30,11 @@ class OrgTreeOut(OrgOut):
     subtree_orgs: int
 
 
+class OrgDetailOut(OrgTreeOut):
+    # sector guidance (条块结合): the guiding bodies (指导单位) of the organisation's sector line
+    guide_names: list[str] = []
+
+
 class OrgIn(Schema):
     parent_id: int
     name: str
@@ -82,12 +87,18 @@ class GrantOut(Schema):
     organisation_id: int
     organisation_name: str
     created_at: datetime.datetime
+    # sector guidance (条块结合): the sector covered inside the subtree ("" for all) and the guiding body
+    sector: str = ""
+    guide_id: int | None = None
+    guide_name: str = ""
 
 
 class GrantIn(Schema):
     username: str
     role: str
     organisation_id: int
+    sector: str = ""
+    guide_id: int | None = None
 
 
 class MeOut(Schema):

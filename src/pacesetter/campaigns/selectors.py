@@ -34,12 +34,14 @@ def _prefixes(path: str) -> list[str]:
 
 
 def _campaign_q(user, cap: str = Cap.CAMPAIGN_VIEW) -> Q:
-    """Campaigns run by an ancestor of (or the same as) a scope root, or inside a scope subtree."""
-    paths = scope_for(user, cap).roots
-    if not paths:
+    """Campaigns run by an ancestor of (or the same as) a scope root or a sector line's top, or inside the
+    scope (a sector line: by an organisation of its sector)."""
+    scope = scope_for(user, cap)
+    if not scope:
         return Q(pk__in=[])
+    paths = [*scope.roots, *(path for path, _sector in scope.lines)]
     above = {p for path in paths for p in _prefixes(path)}
-    return Q(organisation__path__in=sorted(above)) | scope_q(user, cap, field="organisation__path")
+    return Q(organisation__path__in=sorted(above)) | scope.q("organisation__path")
 
 
 def campaign_list_for(

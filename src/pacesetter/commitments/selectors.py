@@ -306,7 +306,9 @@ class SubtreeStats:
     ratings: RatingSummary = RatingSummary(0, 0, 0)
 
 
-def commitment_stats_by_subtree(campaign, parent_org: Organisation) -> list[SubtreeStats]:
+def commitment_stats_by_subtree(
+    campaign, parent_org: Organisation, *, sector: str = ""
+) -> list[SubtreeStats]:
     """Per child subtree of `parent_org`: commitments drafted (all created), published (public states),
     fulfilled (述诺 filed), overdue (ever flagged), average progress (ROLLUP_RULE over the subtree's public
     实事) and 评诺 counts with the satisfaction rate.
@@ -323,6 +325,8 @@ def commitment_stats_by_subtree(campaign, parent_org: Organisation) -> list[Subt
     ).exclude(organisation__path=parent_org.path)
     # groups: a 群团组织's commitments are its own, not its Party organisation's: they count nowhere here.
     base = base.filter(mass_org__isnull=True)
+    if sector:  # a sector line (条块结合): that sector's organisations only
+        base = base.filter(organisation__sector=sector)
     public = Q(status__in=PUBLIC_STATES)
     rows = (
         base.annotate(top=Substr("organisation__path", 1, length))
@@ -342,6 +346,7 @@ def commitment_stats_by_subtree(campaign, parent_org: Organisation) -> list[Subt
         )
         .exclude(commitment__organisation__path=parent_org.path)
         .exclude(verification=RatingVerification.NONE)
+        .filter(**({"commitment__organisation__sector": sector} if sector else {}))
         .annotate(top=Substr("commitment__organisation__path", 1, length))
         .values("top")
         .annotate(

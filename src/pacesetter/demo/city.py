@@ -351,6 +351,9 @@ class Account:
     scope: str  # organisation name inside the demo tree
     liaisons: tuple[str, ...] = ()
     member_of: str = ""  # link the account to the first member of this organisation
+    # sector guidance (条块结合): the sector the grant covers inside `scope`, and the guiding body
+    sector: str = ""
+    guide: str = ""
 
 
 ACCOUNTS = [
@@ -367,6 +370,8 @@ ACCOUNTS = [
     ),
     Account("inspector", "张建平", Role.INSPECTOR, ROOT_NAME),
     Account("member", "", Role.MEMBER, "城厢区实验小学党支部", member_of="城厢区实验小学党支部"),
+    # sector guidance (条块结合): the city education bureau's committee follows every school of the city
+    Account("edu_guide", "吴文清", Role.GUIDE, ROOT_NAME, sector=Sector.SCHOOL, guide="市教育局机关党委"),
 ]
 
 
@@ -403,9 +408,12 @@ def ensure_accounts(root: Organisation) -> list[tuple[Account, object, Organisat
         if member is not None and member.user_id != user.pk:
             Member.objects.filter(pk=member.pk).update(user=user)
         if not RoleGrant.objects.filter(
-            user=user, role=acc.role, organisation=scope, revoked_at__isnull=True
+            user=user, role=acc.role, organisation=scope, sector=acc.sector, revoked_at__isnull=True
         ).exists():
-            RoleGrant.objects.create(user=user, role=acc.role, organisation=scope)
+            guide = _demo_org(root, acc.guide) if acc.guide else None
+            RoleGrant.objects.create(
+                user=user, role=acc.role, organisation=scope, sector=acc.sector, guide=guide
+            )
         for name in acc.liaisons:
             Liaison.objects.get_or_create(leader=user, organisation=_demo_org(root, name))
         result.append((acc, user, scope))
@@ -577,6 +585,7 @@ def accounts_table(rows: list[tuple[Account, object, Organisation]]) -> str:
     lines = [header] + [
         (user.username, DEMO_PASSWORD, user.first_name, Role(acc.role).label, scope.name)
         + ((" 联系点：" + "、".join(acc.liaisons),) if acc.liaisons else ())
+        + ((f" 仅{Sector(acc.sector).label} · 指导单位：{acc.guide}",) if acc.sector else ())
         for acc, user, scope in rows
     ]
     widths = [max(_width(str(line[i])) for line in lines) for i in range(len(header))]

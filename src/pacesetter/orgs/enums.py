@@ -54,6 +54,8 @@ class Role(models.TextChoices):
     MEMBER = "member", _("党员")
     # publicity: an editor publishes to the public site and accepts information sent up (宣传编辑)
     EDITOR = "editor", _("宣传编辑")
+    # sector guidance (条块结合): a sector line across the subtree, granted by the office only
+    GUIDE = "sector_guide", _("行业指导")
 
 
 class Cap(models.TextChoices):
@@ -197,6 +199,15 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# ---- sector guidance (条块结合) ----
+# A grant of this role carries a sector and covers only that sector's organisations in its subtree. It
+# follows them (progress, plans, commitments, records) and is named on their pages as the guiding body; it
+# gives no plan approval, personal data, role management or supervision rights.
+ROLE_CAPS[Role.GUIDE] = frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.RECORD_VIEW})
+# The only role a grant with a sector may carry.
+SECTOR_ROLES = frozenset({Role.GUIDE})
+# ---- end sector guidance ----
 
 # Sector names as organisation departments write them in spreadsheets.
 SECTOR_ALIASES = {

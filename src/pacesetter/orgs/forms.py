@@ -69,6 +69,11 @@ class GrantForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     organisation = OrgNameField(label=_("范围（组织）"))
+    # sector guidance (条块结合): only for the 行业指导 role
+    sector = forms.ChoiceField(
+        label=_("所指导的行业（仅行业指导）"), choices=[("", "—"), *Sector.choices], required=False
+    )
+    guide = OrgNameField(label=_("指导单位（仅行业指导）"), required=False)
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

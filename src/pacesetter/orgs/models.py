@@ -136,12 +136,26 @@ class Member(models.Model):
 
 
 class RoleGrant(models.Model):
-    """A role held on an organisation; it covers that organisation's whole subtree."""
+    """A role held on an organisation; it covers that organisation's whole subtree.
+
+    A grant with a sector (条块结合, the sector-guidance role) covers only that sector's organisations in the
+    subtree, and names the guiding body (指导单位) shown on their pages; see orgs.selectors.scope_for.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("范围"), on_delete=models.PROTECT, related_name="role_grants"
+    )
+    # sector guidance (条块结合): the grant covers only this sector inside the subtree; the guiding body
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices, blank=True, default="")
+    guide = models.ForeignKey(
+        Organisation,
+        verbose_name=_("指导单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sector_guidance",
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -153,7 +167,7 @@ class RoleGrant(models.Model):
         verbose_name = _("角色授权")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "organisation"],
+                fields=["user", "role", "organisation", "sector"],
                 condition=Q(revoked_at__isnull=True),
                 name="uniq_active_grant",
             )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError, ValidationError
 
-from .enums import ROLE_CAPS, Cap
+from .enums import ROLE_CAPS, Cap, Role
 from .models import (
     SEGMENT,
     ImportBatch,
@@ -37,10 +37,10 @@ def grants_for(user) -> list[Grant]:
     cached = getattr(user, "_pacesetter_grants", None)
     if cached is None:
         cached = [
-            Grant(role, org_id, path)
-            for role, org_id, path in RoleGrant.objects.filter(
+            Grant(role, org_id, path, sector)
+            for role, org_id, path, sector in RoleGrant.objects.filter(
                 user=user, revoked_at__isnull=True, organisation__is_active=True
-            ).values_list("role", "organisation_id", "organisation__path")
+            ).values_list("role", "organisation_id", "organisation__path", "sector")
         ]
         user._pacesetter_grants = cached
     return cached
@@ -160,7 +160,28 @@ def org_get_for(user, pk, *, cap: str = Cap.ORG_VIEW) -> Organisation:
 
 
 def org_roots_for(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(path__in=scope_for(user, Cap.ORG_VIEW).roots)
+    """The top organisations the user sees: the roots of whole subtrees, and for a sector line the
+    organisations of the sector whose parent is not of it (e.g. every school 党委 or 支部 of the city)."""
+    scope = scope_for(user, Cap.ORG_VIEW)
+    q = Q(path__in=scope.roots)
+    for p, sector in scope.lines:
+        q |= (subtree_q(p) & Q(sector=sector)) & ~(subtree_q(p, "parent__path") & Q(parent__sector=sector))
+    return Organisation.objects.filter(q) if scope else Organisation.objects.none()
+
+
+def guides_of(org: Organisation) -> list[Organisation]:
+    """The guiding bodies (指导单位) of `org`: those named by an active sector-guidance grant over a subtree
+    holding `org` for its sector (条块结合)."""
+    return list(
+        Organisation.objects.filter(
+            sector_guidance__role=Role.GUIDE,
+            sector_guidance__sector=org.sector,
+            sector_guidance__revoked_at__isnull=True,
+            sector_guidance__organisation__path__in=[*org.ancestor_paths, org.path],
+        )
+        .distinct()
+        .order_by("path")
+    )
 
 
 def org_children(org: Organisation, *, include_inactive: bool = False) -> list[Organisation]:
@@ -266,7 +287,7 @@ def grant_list_for(user, *, org: Organisation | None = None) -> QuerySet[RoleGra
     # user__member is prefetched, not joined: SQLite's planner, once it has statistics, scans the whole
     # member table for a join on the mostly-empty user column.
     qs = (
-        RoleGrant.objects.select_related("user", "organisation__parent")
+        RoleGrant.objects.select_related("user", "organisation__parent", "guide")
         .prefetch_related("user__member")
         .filter(scope_q(user, Cap.ROLE_MANAGE, field="organisation__path"), revoked_at__isnull=True)
     )

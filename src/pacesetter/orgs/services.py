@@ -11,9 +11,9 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import pii_reveal
 
-from .enums import Cap, MemberStatus, OrgType, Role, Sector
+from .enums import SECTOR_ROLES, Cap, MemberStatus, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
-from .selectors import forget_grants, org_in_scope, subtree_q
+from .selectors import forget_grants, grants_for, org_in_scope, subtree_q
 from .validation import check_id_number, check_phone
 
 User = get_user_model()
@@ -331,25 +331,51 @@ def account_create(
 
 
 @transaction.atomic
-def role_grant(*, actor, user, role: str, organisation: Organisation) -> RoleGrant:
+def role_grant(
+    *,
+    actor,
+    user,
+    role: str,
+    organisation: Organisation,
+    sector: str = "",
+    guide: Organisation | None = None,
+) -> RoleGrant:
+    """Grant `role` over `organisation`'s subtree; the sector-guidance role (条块结合) also takes the sector
+    it covers there and the guiding body (指导单位), and only the office over the subtree grants it."""
     if role not in Role.values:
         raise ValidationError(_("角色无效：%(v)s") % {"v": role}, field="role")
     _require(actor, organisation, Cap.ROLE_MANAGE)
     if not organisation.is_active:
         raise StateError(_("“%(org)s”已撤销，不能在其上授予角色") % {"org": organisation.name})
+    sector = (sector or "").strip()
+    if role in SECTOR_ROLES:
+        if sector not in Sector.values:
+            raise ValidationError(_("行业指导须选择所指导的行业"), field="sector")
+        if guide is None:
+            raise ValidationError(_("行业指导须填写指导单位"), field="guide")
+        if not org_in_scope(actor, guide, Cap.ROLE_MANAGE):
+            raise ValidationError(_("指导单位须在您的管理范围内"), field="guide")
+        office_over = any(
+            g.role == Role.OFFICE and not g.sector and organisation.path.startswith(g.path)
+            for g in grants_for(actor)
+        )
+        if not office_over:
+            raise PermissionDeniedError(_("行业指导只能由活动办公室授予"))
+    elif sector or guide is not None:
+        raise ValidationError(_("只有行业指导角色按行业授予"), field="sector")
     existing = RoleGrant.objects.filter(
-        user=user, role=role, organisation=organisation, revoked_at__isnull=True
+        user=user, role=role, organisation=organisation, sector=sector, revoked_at__isnull=True
     )
     if existing.exists():
         raise StateError(_("该用户已在此组织拥有该角色"))
-    grant = RoleGrant.objects.create(user=user, role=role, organisation=organisation, granted_by=actor)
-    forget_grants(user)
-    audit_log(
-        actor=actor,
-        action="role.grant",
-        obj=grant,
-        after={"user": user.pk, "role": role, "organisation": organisation.pk},
+    grant = RoleGrant.objects.create(
+        user=user, role=role, organisation=organisation, sector=sector, guide=guide, granted_by=actor
     )
+    forget_grants(user)
+    after = {"user": user.pk, "role": role, "organisation": organisation.pk}
+    if sector:
+        after |= {"sector": sector, "guide": guide.pk if guide else None}
+    audit_log(actor=actor, action="role.grant", obj=grant, after=after)
     return grant
 
 

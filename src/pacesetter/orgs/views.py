@@ -19,6 +19,7 @@ from .selectors import (
     annotate_subtree_counts,
     breadcrumbs_for,
     grant_list_for,
+    guides_of,
     has_cap,
     liaison_list_for,
     member_for_user,
@@ -58,6 +59,12 @@ def org_tree(request):
     )
 
 
+def _children_in_scope(user, org, show_inactive: bool) -> list:
+    """The children the user may open (all of them, unless the user follows a sector line)."""
+    scope = scope_for(user, Cap.ORG_VIEW)
+    return [c for c in org_children(org, include_inactive=show_inactive) if scope.covers(c)]
+
+
 def org_children_view(request, pk):
     org = org_get_for(request.user, pk)
     show_inactive = request.GET.get("inactive") == "1"
@@ -65,7 +72,7 @@ def org_children_view(request, pk):
         request,
         "orgs/_org_children.html",
         {
-            "children": org_children(org, include_inactive=show_inactive),
+            "children": _children_in_scope(request.user, org, show_inactive),
         },
     )
 
@@ -81,8 +88,9 @@ def org_detail(request, pk):
         {
             "org": org,
             "crumbs": [(c, org_in_scope(request.user, c)) for c in crumbs],
-            "children": org_children(org, include_inactive=show_inactive),
+            "children": _children_in_scope(request.user, org, show_inactive),
             "show_inactive": show_inactive,
+            "guides": guides_of(org),
             "can_manage": org_in_scope(request.user, org, Cap.ORG_MANAGE),
             "can_people": org_in_scope(request.user, org, Cap.PERSON_VIEW),
             "can_add_member": org_in_scope(request.user, org, Cap.PERSON_MANAGE),
@@ -328,11 +336,14 @@ def grant_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ROLE_MANAGE)
+            guide_name = form.cleaned_data.get("guide") or ""
             services.role_grant(
                 actor=request.user,
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
                 organisation=org,
+                sector=form.cleaned_data.get("sector") or "",
+                guide=org_resolve_for(request.user, guide_name, cap=Cap.ROLE_MANAGE) if guide_name else None,
             )
         except ApplicationError as exc:
             form_error(form, exc)

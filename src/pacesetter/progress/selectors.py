@@ -13,9 +13,10 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for, campaign_root_for
 from pacesetter.commitments.selectors import commitment_stats_by_subtree
+from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import annotate_subtree_counts
+from pacesetter.orgs.selectors import annotate_subtree_counts, scope_for
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month, step_plan_counts
 from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
@@ -110,6 +111,49 @@ def progress_scope(
     return campaigns, campaign, campaign_root_for(user, campaign, org_id, cap=Cap.PROGRESS_VIEW)
 
 
+def progress_line_scope(
+    user, campaign_id=None, org_id=None, sector: str | None = None
+) -> tuple[list[Campaign], Campaign | None, Organisation | None, str]:
+    """Like progress_scope, with a sector line (条块结合): the dashboard of `sector`'s organisations only.
+
+    A user following a sector line and no whole subtree gets their line by default. The line root is the
+    organisation asked for (or the top of the user's scope inside the campaign); the user must cover the
+    sector there — a whole subtree holding it, or a sector line of that sector above it. Else NotFoundError.
+    Returns (campaigns, campaign, root, sector), sector "" for the ordinary subtree dashboard.
+    """
+    scope = scope_for(user, Cap.PROGRESS_VIEW)
+    if not sector and not scope.roots and scope.lines:
+        sector = scope.lines[0][1]
+    if not sector:
+        return (*progress_scope(user, campaign_id, org_id), "")
+    if sector not in Sector.values:
+        raise ValidationError(str(_("行业无效，请从列表中选择")), field="sector")
+    campaigns = list(campaign_list_for(user, status=CampaignStatus.ACTIVE)[:20])
+    campaign = campaign_get_for(user, campaign_id) if campaign_id else (campaigns[0] if campaigns else None)
+    if campaign is None:
+        return campaigns, None, None, sector
+    tops = [*scope.roots, *(p for p, s in scope.lines if s == sector)]
+    if org_id:
+        org = Organisation.objects.filter(pk=org_id).first() if str(org_id).isdigit() else None
+        if org is None or not org.is_within(campaign.organisation):
+            raise NotFoundError()
+    else:
+        inside = sorted((p for p in tops if p.startswith(campaign.organisation.path)), key=len)
+        if any(campaign.organisation.path.startswith(p) for p in tops) or not inside:
+            org = campaign.organisation
+        else:
+            org = Organisation.objects.get(path=inside[0])
+    # a whole subtree holding it, the line's top itself, or an organisation of the sector on the line
+    lines = [p for p, s in scope.lines if s == sector]
+    if not (
+        any(org.path.startswith(p) for p in scope.roots)
+        or org.path in lines
+        or (org.sector == sector and any(org.path.startswith(p) for p in lines))
+    ):
+        raise NotFoundError()
+    return campaigns, campaign, org, sector
+
+
 def _plan_cell(counts: dict[str, int]) -> Cell:
     c = counts
     return Cell(
@@ -127,26 +171,32 @@ def _record_cell(counts: dict[str, int]) -> Cell:
     return Cell(done=c["with_records"], not_started=c["total"] - c["with_records"])
 
 
-def progress_data(*, campaign: Campaign, org: Organisation) -> tuple[list[Row], list[Row]]:
+def progress_data(*, campaign: Campaign, org: Organisation, sector: str = "") -> tuple[list[Row], list[Row]]:
     """Rows per child of `org` and rows per sector, each with a Cell per step.
 
     Plans and records come from one GROUP BY (child, sector) query each and are split both ways here;
-    commitments and supervision figures exist per child only.
+    commitments and supervision figures exist per child only. With `sector` (a sector line, 条块结合) every
+    figure counts that sector's organisations only, children without any are left out, and there are no
+    supervision figures (a sector line gives no supervision rights).
     """
+    only = sector or None
     plans = plan_progress_counts(campaign=campaign, root=org)
     records = orgs_with_records_counts(campaign=campaign, root=org)
     children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
+    if only:
+        held = {c for c, s in (*plans, *records) if s == only}
+        children = [c for c in children if c.path in held]
     child_rows = [Row(key=c.path, label=c.name, org=c) for c in children]
-    commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org)}
-    supervision = supervision_stats_by_subtree(children)
+    commitments = {s.org.path: s for s in commitment_stats_by_subtree(campaign, org, sector=sector)}
+    supervision = {} if only else supervision_stats_by_subtree(children)
     for row, child in zip(child_rows, children, strict=True):
         row.cells = {
-            "plans": _plan_cell(_sum_where(plans, child=row.key)),
-            "records": _record_cell(_sum_where(records, child=row.key)),
+            "plans": _plan_cell(_sum_where(plans, child=row.key, sector=only)),
+            "records": _record_cell(_sum_where(records, child=row.key, sector=only)),
             "commitments": _commitment_cell(commitments.get(row.key)),
         }
-        row.supervision = supervision.get(child.pk, SupervisionStats())
-    sectors = {sector for _child, sector in (*plans, *records)}
+        row.supervision = None if only else supervision.get(child.pk, SupervisionStats())
+    sectors = {s for _child, s in (*plans, *records) if only is None or s == only}
     sector_rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in sectors]
     for row in sector_rows:
         row.cells = {

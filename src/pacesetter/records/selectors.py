@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
-from pacesetter.orgs.selectors import scope_q, subtree_q
+from pacesetter.orgs.selectors import Scope, scope_for, subtree_q
 
 from .enums import MEETING_KINDS, RecordScope
 from .models import ActivityRecord, Attendance, MeetingDetail, RecordPhoto
@@ -26,7 +26,10 @@ def _own_q(user) -> Q:
 def _visible_q(user) -> Q:
     # RECORD_VIEW in scope (secretary, office, leader, inspector) sees everything logged in the subtree,
     # personal records included; anyone sees their own.
-    return scope_q(user, Cap.RECORD_VIEW, field="organisation__path") | _own_q(user)
+    # A sector line (条块结合) sees the organisations' records of its sector, never personal records.
+    scope = scope_for(user, Cap.RECORD_VIEW)
+    lines = Scope([], scope.lines).q("organisation__path") & Q(member__isnull=True)
+    return Scope(scope.roots).q("organisation__path") | lines | _own_q(user)
 
 
 def _base() -> QuerySet[ActivityRecord]:

@@ -91,10 +91,24 @@ def public_org_poster(request, pk):
 def _progress_context(request):
     from pacesetter.progress import selectors as p
 
-    campaigns, campaign, org = p.progress_scope(
-        request.user, request.GET.get("campaign"), request.GET.get("org")
+    campaigns, campaign, org, line = p.progress_line_scope(
+        request.user, request.GET.get("campaign"), request.GET.get("org"), request.GET.get("sector")
     )
-    return {"campaigns": campaigns, "campaign": campaign, "org": org}
+    return {"campaigns": campaigns, "campaign": campaign, "org": org, "line": line, **_line_choices(request)}
+
+
+def _line_choices(request) -> dict:
+    """The sector lines (条块结合) the user may drill the dashboard by: every sector for a whole subtree, else
+    the sectors of the user's sector-guidance grants."""
+    from pacesetter.orgs.enums import Cap, Sector
+    from pacesetter.orgs.selectors import scope_for
+
+    scope = scope_for(request.user, Cap.PROGRESS_VIEW)
+    held = {s for _p, s in scope.lines}
+    return {
+        "line_choices": [(v, label) for v, label in Sector.choices if scope.roots or v in held],
+        "line_only": not scope.roots,
+    }
 
 
 def progress(request):
@@ -103,9 +117,21 @@ def progress(request):
     ctx = _progress_context(request)
     if ctx["campaign"] is None:
         return render(request, "web/progress.html", ctx)
-    campaign, org = ctx["campaign"], ctx["org"]
-    rows, sectors = p.progress_data(campaign=campaign, org=org)
+    campaign, org, line = ctx["campaign"], ctx["org"], ctx["line"]
+    rows, sectors = p.progress_data(campaign=campaign, org=org, sector=line)
     crumbs = [c for c in breadcrumbs_for([org])[org.pk] if c.path.startswith(campaign.organisation.path)]
+    if line:  # a sector line: only the figures of its sector, and no crumbs above the line's top
+        from pacesetter.orgs.enums import Cap
+        from pacesetter.orgs.selectors import scope_for
+
+        scope = scope_for(request.user, Cap.PROGRESS_VIEW)
+        tops = [*scope.roots, *(path for path, s in scope.lines if s == line)]
+        crumbs = [c for c in crumbs if any(c.path.startswith(t) for t in tops)]
+        return render(
+            request,
+            "web/progress.html",
+            {**ctx, "rows": rows, "totals": p.totals(rows), "steps": p.STEPS, "crumbs": crumbs, "chart": {}},
+        )
     chart = {
         "sectors": [s.label for s in sectors],
         "plans_done": [s.cells["plans"].done for s in sectors],
@@ -174,7 +200,7 @@ def progress_xlsx(request):
         raise Http404
     campaign, org = ctx["campaign"], ctx["org"]
     wb = Workbook(write_only=True)
-    children, sectors = p.progress_data(campaign=campaign, org=org)
+    children, sectors = p.progress_data(campaign=campaign, org=org, sector=ctx["line"])
     for title, group, rows in ((_("下级组织"), "child", children), (_("按行业"), "sector", sectors)):
         ws = wb.create_sheet(str(title))
         ws.append([f"{campaign.name} · {org.name} · {_('活动进度')}"])
