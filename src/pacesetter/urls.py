@@ -32,6 +32,7 @@ urlpatterns = [
     path("news/", include("pacesetter.publicity.public_urls")),
     path("honours/", include("pacesetter.honours.urls")),
     path("h/", include("pacesetter.honours.public_urls")),
+    path("consult/", include("pacesetter.plans.public_urls")),
     path("f/", include("pacesetter.follows.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
