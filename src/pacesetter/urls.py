@@ -33,6 +33,7 @@ urlpatterns = [
     path("news/", include("pacesetter.publicity.public_urls")),
     path("honours/", include("pacesetter.honours.urls")),
     path("h/", include("pacesetter.honours.public_urls")),
+    path("consult/", include("pacesetter.plans.public_urls")),
     path("f/", include("pacesetter.follows.urls")),
     path("massorgs/", include("pacesetter.massorgs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

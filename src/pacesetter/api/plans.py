@@ -3,15 +3,19 @@
 import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError
+from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import limit_param, offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
-from pacesetter.plans import services
+from pacesetter.plans import consultations, services
 from pacesetter.plans.enums import PlanProgress
+from pacesetter.plans.models import ConsultationComment
+from pacesetter.plans.rules import can_write_plan
 from pacesetter.plans.selectors import (
     campaign_get_for,
     org_progress_counts,
@@ -251,3 +255,205 @@ def plan_decide(request: HttpRequest, pk: int, payload: DecisionIn):
     plan = plan_get_for(request.user, pk)
     services.plan_decide(actor=request.user, plan=plan, decision=payload.decision, comment=payload.comment)
     return _detail_out(plan_get_for(request.user, pk))
+
+
+# ---------------------------------------------------------------- 征求意见 (consultation on a draft plan)
+
+
+class PlanConsultCommentOut(Schema):
+    id: int
+    source: str
+    verification: str
+    body: str
+    created_at: datetime.datetime
+    moderation: str
+    handling: str
+    reason: str
+
+
+class PlanConsultationOut(Schema):
+    id: int
+    plan_id: int
+    title: str
+    body: str
+    opened_at: datetime.datetime
+    closes_on: datetime.date
+    status: str
+    summary: str
+    answered_at: datetime.datetime | None
+    counts: dict[str, int]
+    comments: list[PlanConsultCommentOut]
+
+
+class PlanConsultOpenIn(Schema):
+    closes_on: datetime.date
+
+
+class PlanConsultModerateIn(Schema):
+    approve: bool
+
+
+class PlanConsultHandleIn(Schema):
+    handling: str
+    reason: str = ""
+
+
+class PlanConsultSummaryIn(Schema):
+    summary: str
+
+
+class PlanConsultPhoneIn(Schema):
+    phone: str
+
+
+class PlanConsultPhoneOut(Schema):
+    sent_to: str
+
+
+class PlanConsultCommentIn(Schema):
+    body: str
+    phone: str = ""
+    code: str = ""
+    slip: str = ""
+
+
+def _comment_out(x) -> dict:
+    return {
+        "id": x.pk,
+        "source": x.source,
+        "verification": x.verification,
+        "body": x.body,
+        "created_at": x.created_at,
+        "moderation": x.moderation,
+        "handling": x.handling,
+        "reason": x.reason,
+    }
+
+
+def _consultation_out(c, comments) -> dict:
+    return {
+        "id": c.pk,
+        "plan_id": c.plan_id,
+        "title": c.title,
+        "body": c.body,
+        "opened_at": c.opened_at,
+        "closes_on": c.closes_on,
+        "status": c.status,
+        "summary": c.summary,
+        "answered_at": c.answered_at,
+        "counts": consultations.consultation_counts(c),
+        "comments": [_comment_out(x) for x in comments],
+    }
+
+
+def _writer_plan(request, pk: int):
+    plan = plan_get_for(request.user, pk)
+    if not can_write_plan(request.user, plan.organisation):
+        raise PermissionDeniedError(_("只有方案起草单位可以管理征求意见"))
+    return plan
+
+
+def _writer_consultation(request, pk: int):
+    c = consultations.consultation_for(_writer_plan(request, pk))
+    if c is None:
+        raise NotFoundError()
+    return c
+
+
+def _writer_comment(request, pk: int):
+    row = ConsultationComment.objects.select_related("consultation").filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError()
+    _writer_plan(request, row.consultation.plan_id)
+    return row
+
+
+@router.get("/plans/{pk}/consultation", response=PlanConsultationOut, url_name="plan-consultation")
+def plan_consultation(request: HttpRequest, pk: int):
+    """The drafter's view of the plan's consultation: every comment, moderated or not."""
+    c = _writer_consultation(request, pk)
+    return _consultation_out(c, consultations.comment_list(c))
+
+
+@router.post("/plans/{pk}/consultation", response={201: PlanConsultationOut}, url_name="plan-consultation")
+def plan_consultation_open(request: HttpRequest, pk: int, data: PlanConsultOpenIn):
+    """Open the draft for comment until `closes_on` (inclusive)."""
+    c = consultations.consultation_open(
+        actor=request.user, plan=_writer_plan(request, pk), closes_on=data.closes_on
+    )
+    return Status(201, _consultation_out(c, []))
+
+
+@router.post(
+    "/plans/{pk}/consultation/answer", response=PlanConsultationOut, url_name="plan-consultation-answer"
+)
+def plan_consultation_answer(request: HttpRequest, pk: int, data: PlanConsultSummaryIn):
+    """Publish the 采纳情况 once the period has ended and every public comment is answered."""
+    c = consultations.consultation_answer(
+        actor=request.user, consultation=_writer_consultation(request, pk), summary=data.summary
+    )
+    return _consultation_out(c, consultations.comment_list(c))
+
+
+@router.post(
+    "/plans/consultation-comments/{pk}/moderate",
+    response=PlanConsultCommentOut,
+    url_name="plan-consultation-comment-moderate",
+)
+def plan_consultation_comment_moderate(request: HttpRequest, pk: int, data: PlanConsultModerateIn):
+    row = consultations.comment_moderate(
+        actor=request.user, comment=_writer_comment(request, pk), approve=data.approve
+    )
+    return _comment_out(row)
+
+
+@router.post(
+    "/plans/consultation-comments/{pk}/answer",
+    response=PlanConsultCommentOut,
+    url_name="plan-consultation-comment-answer",
+)
+def plan_consultation_comment_answer(request: HttpRequest, pk: int, data: PlanConsultHandleIn):
+    row = consultations.comment_answer(
+        actor=request.user, comment=_writer_comment(request, pk), handling=data.handling, reason=data.reason
+    )
+    return _comment_out(row)
+
+
+@router.get("/consultations/{pk}", response=PlanConsultationOut, url_name="public-consultation", auth=None)
+def public_consultation(request: HttpRequest, pk: int):
+    """The public side of a consultation (no sign-in): the draft, the public comments and the 采纳情况."""
+    c = consultations.public_consultation_get(pk)
+    return _consultation_out(c, consultations.public_comments(c))
+
+
+@router.post(
+    "/consultations/{pk}/phone-code",
+    response={202: PlanConsultPhoneOut},
+    url_name="public-consultation-phone-code",
+    auth=None,
+)
+def public_consultation_phone_code(request: HttpRequest, pk: int, data: PlanConsultPhoneIn):
+    """Text a code to a phone before commenting. 422 for a malformed phone, 429 past the daily limits."""
+    c = consultations.public_consultation_get(pk)
+    masked = consultations.comment_phone_code_send(consultation=c, phone=data.phone, ip=client_ip(request))
+    return Status(202, {"sent_to": masked})
+
+
+@router.post(
+    "/consultations/{pk}/comments",
+    response={201: PlanConsultCommentOut},
+    url_name="public-consultation-comments",
+    auth=None,
+)
+def public_consultation_comment(request: HttpRequest, pk: int, data: PlanConsultCommentIn):
+    """Comment as a member of the public (a confirmed phone or a slip), once per person; 409 the second time."""
+    c = consultations.public_consultation_get(pk)
+    row = consultations.comment_submit(
+        consultation=c,
+        body=data.body,
+        ip=client_ip(request),
+        phone=data.phone,
+        code=data.code,
+        slip=data.slip,
+    )
+    return Status(201, _comment_out(row))

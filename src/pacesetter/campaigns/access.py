@@ -49,4 +49,10 @@ RULES: dict = {
     # requirements per member status (loop)
     "campaigns:member-requirements": MANAGE,
     "api-1.0.0:member-requirements": {"GET": VIEW, "PUT": MANAGE},
+    # local standards (loop): an organisation words the items; the office adds 五个模范, allows wording
+    "campaigns:local-criteria": WRITE,
+    "campaigns:criteria-preset": MANAGE,
+    "campaigns:criteria-allow-local": MANAGE,
+    "api-1.0.0:local-criteria": {"GET": WRITE, "PUT": WRITE},
+    "api-1.0.0:criteria-preset": MANAGE,
 }

@@ -55,3 +55,22 @@ def equal_weights(n: int) -> list[int]:
         return []
     base, extra = divmod(100, n)
     return [base + (1 if i < extra else 0) for i in range(n)]
+
+
+# Further member standards an office may add to a campaign instead of (or beside) 五带头 (loop, issue #17):
+# "五个模范", the standard the speeches set for members in 创先争优.
+PRESETS: dict[str, tuple[str, str, str, list[tuple[str, str, list[str]]]]] = {
+    "five_models": (
+        "五个模范",
+        "member",
+        "优秀共产党员的另一套标准：做学习实践科学发展观的模范、立足岗位争创一流的模范、"
+        "服务群众的模范、遵纪守法的模范、弘扬正气的模范。",
+        [
+            ("学习实践科学发展观的模范", "带头学习理论，用科学发展观指导实践。", ["比学习", "看履职"]),
+            ("立足岗位争创一流的模范", "干一行爱一行，在本职岗位上创造一流业绩。", ["比奉献", "看业绩"]),
+            ("服务群众的模范", "真心实意为群众办实事、解难事。", ["比服务", "看公论"]),
+            ("遵纪守法的模范", "严守党纪国法，廉洁自律。", ["比勤廉", "看守纪"]),
+            ("弘扬正气的模范", "敢于同歪风邪气作斗争，带头树立良好风气。", ["比勤廉", "看公论"]),
+        ],
+    ),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import local_views, views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("steps/<int:pk>/extend/", views.extension_create, name="extension-create"),
     path("criteria/<int:pk>/edit/", views.criteria_edit, name="criteria-edit"),
     path("pairings/<int:pk>/", views.pairing_detail, name="pairing-detail"),
+    # local standards (loop, issue #17)
+    path("<int:pk>/criteria/local/", local_views.local_criteria, name="local-criteria"),
+    path("<int:pk>/criteria/preset/", local_views.criteria_preset, name="criteria-preset"),
+    path("criteria/<int:pk>/allow-local/", local_views.criteria_allow_local, name="criteria-allow-local"),
 ]

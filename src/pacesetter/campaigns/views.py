@@ -14,6 +14,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_for
 
 from . import selectors, services
+from .criteria_seed import PRESETS
 from .enums import CAMPAIGN_TRANSITIONS, DEFAULT_THEMES, CampaignStatus, PairingKind
 from .forms import (
     CampaignEditForm,
@@ -286,14 +287,16 @@ def criteria_list(request, pk):
         else:
             messages.success(request, _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name})
             return redirect("campaigns:criteria-edit", cset.pk)
+    sets = selectors.criteria_sets_for(campaign)
     return render(
         request,
         "campaigns/criteria_list.html",
         {
             "campaign": campaign,
-            "sets": selectors.criteria_sets_for(campaign),
+            "sets": sets,
             "can_manage": can_manage,
             "form": form,
+            "has_five_models": any(s.name == PRESETS["five_models"][0] for s in sets),
         },
     )
 

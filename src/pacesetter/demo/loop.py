@@ -207,10 +207,120 @@ def ensure_problems(campaign: Campaign, root: Organisation) -> int:
     return Problem.objects.filter(campaign=campaign).count()
 
 
+CONSULT_BODY = (
+    "<h2>一、指导思想</h2><p>以邓小平理论和“三个代表”重要思想为指导，深入贯彻落实科学发展观，"
+    "围绕中心、服务大局，推动创先争优活动在本单位扎实开展。</p>"
+    "<h2>二、目标要求</h2><p>党组织争创“五个好”，党员争做“五带头”；制定方案向群众问计，活动过程让群众监督。</p>"
+    "<h2>三、方法步骤</h2><ol><li>动员部署，征求意见</li><li>公开承诺，接受监督</li>"
+    "<li>领导点评，群众评议</li><li>总结表彰，建立长效机制</li></ol>"
+)
+CONSULT_COMMENTS = [
+    ("member", "建议把为群众办实事的承诺量化到每个月，便于群众对照检查。", "adopted", ""),
+    (
+        "public",
+        "希望每季度在公开栏公布一次活动进展，让我们看得见。",
+        "partly",
+        "改为每季度公布，并同步到门户网站",
+    ),
+    ("public", "能不能把党员服务岗设到菜市场旁边，方便老年人办事？", "adopted", ""),
+    ("member", "建议取消所有会议，只做实事。", "not_adopted", "党员大会是规定动作，不能取消；会议将精简"),
+    ("public", "请加强小区停车管理。", "", ""),  # not about the plan: 不予公开
+]
+
+
+@transaction.atomic
+def ensure_consultations(campaign: Campaign, root: Organisation) -> int:
+    """征求意见: one draft plan whose consultation has ended, with comments from members and the public (by
+    printed slips) moderated and answered, the 采纳情况 published and the plan approved; one still open.
+
+    Returns how many consultations the demo campaign has afterwards.
+    """
+    from pacesetter import onecount
+    from pacesetter.core.errors import ApplicationError
+    from pacesetter.plans import consultations
+    from pacesetter.plans.enums import EDITABLE
+    from pacesetter.plans.models import Consultation
+
+    existing = Consultation.objects.filter(plan__campaign=campaign)
+    if existing.exists():
+        return existing.count()
+    users = _users()
+    office, writer = users["office"], users["cx_secretary"]
+    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    orgs = []
+    for org in (
+        Organisation.objects.filter(subtree_q(area.path), is_active=True)
+        .exclude(pk=area.pk)
+        .order_by("-path")
+    ):
+        plan = Plan.objects.filter(campaign=campaign, organisation=org, step__isnull=True).first()
+        if plan is None or plan.status in EDITABLE:
+            orgs.append(org)
+        if len(orgs) == 2:
+            break
+    members = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(pk__in=[office.pk, writer.pk])
+        .order_by("pk")[:4]
+    )
+    now = timezone.now()
+    today = timezone.localdate()
+    for n, org in enumerate(orgs):
+        plan = plan_services.plan_save(
+            actor=writer,
+            campaign=campaign,
+            org=org,
+            title=f"{org.name}开展{campaign.name}实施方案",
+            body=CONSULT_BODY,
+        )
+        ended = n == 0
+        opened_at = now - datetime.timedelta(days=12) if ended else now - datetime.timedelta(days=2)
+        c = consultations.consultation_open(
+            actor=writer,
+            plan=plan,
+            closes_on=today - datetime.timedelta(days=2) if ended else today + datetime.timedelta(days=8),
+            now=opened_at,
+        )
+        slips = iter(onecount.slip_sheet_create(actor=office, org=org, count=5).codes)
+        people = iter(members)
+        rows = CONSULT_COMMENTS if ended else CONSULT_COMMENTS[:2]
+        for i, (source, body, handling, reason) in enumerate(rows):
+            kwargs = {"user": next(people)} if source == "member" else {"slip": next(slips)}
+            x = consultations.comment_submit(
+                consultation=c,
+                body=body,
+                ip=f"10.17.0.{i + 1}",
+                now=opened_at + datetime.timedelta(days=1, hours=i),
+                **kwargs,
+            )
+            if not ended:
+                continue  # still coming in: awaiting moderation
+            consultations.comment_moderate(actor=writer, comment=x, approve=bool(handling))
+            if handling:
+                consultations.comment_answer(actor=writer, comment=x, handling=handling, reason=reason)
+        if ended:
+            consultations.consultation_answer(
+                actor=writer,
+                consultation=c,
+                summary="征求意见期间共收到党员和群众意见5条。采纳2条、部分采纳1条，未采纳1条并说明了理由；"
+                "1条与方案无关，已转社区办理。方案已据此修改。",
+            )
+            try:  # the overall plan goes up only while the campaign's plan step is open
+                plan_services.plan_submit(actor=writer, plan=plan)
+                plan_services.plan_decide(
+                    actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。"
+                )
+            except ApplicationError:
+                pass
+    return Consultation.objects.filter(plan__campaign=campaign).count()
+
+
 def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
     """Every piece of the loop the demo shows, each idempotent."""
     return {
         "step_plans": ensure_step_plans(campaign, root),
         "required_actions": ensure_actions(campaign, root),
         "problems": ensure_problems(campaign, root),
+        "consultations": ensure_consultations(campaign, root),
     }

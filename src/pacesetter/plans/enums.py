@@ -51,3 +51,55 @@ class PlanProgress(models.TextChoices):
 # Attachments: what may be uploaded, and how big.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = DOCUMENTS | {"jpg", "jpeg", "png"}  # checked by core.uploads.check_upload
+
+
+# ---------------------------------------------------------------- 征求意见 (consultation on a draft plan)
+
+
+class ConsultationStatus(models.TextChoices):
+    OPEN = "open", _("征求意见中")
+    ANSWERED = "answered", _("已公布采纳情况")
+
+
+class ConsultationAction(models.TextChoices):
+    ANSWER = "answer", _("公布采纳情况")
+
+
+# action → {from status: to status}; plans.consultations._transition is the only code that changes it.
+CONSULTATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    ConsultationAction.ANSWER: {ConsultationStatus.OPEN: ConsultationStatus.ANSWERED},
+}
+
+
+class CommentSource(models.TextChoices):
+    MEMBER = "member", _("党员干部")
+    PUBLIC = "public", _("群众")
+
+
+class CommentVerification(models.TextChoices):
+    ACCOUNT = "account", _("登录账号")
+    PHONE = "phone", _("手机验证")
+    SLIP = "slip", _("评价凭条")
+
+
+class CommentModeration(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已公开")
+    REJECTED = "rejected", _("不予公开")
+
+
+# moderation action → {from: to}: moderated without editing the text.
+MODERATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    "approve": {CommentModeration.PENDING: CommentModeration.APPROVED},
+    "reject": {CommentModeration.PENDING: CommentModeration.REJECTED},
+}
+
+
+class CommentHandling(models.TextChoices):
+    ADOPTED = "adopted", _("采纳")
+    PARTLY = "partly", _("部分采纳")
+    NOT_ADOPTED = "not_adopted", _("未采纳")
+
+
+# Handlings that must give a reason.
+HANDLING_NEEDING_REASON = (CommentHandling.PARTLY, CommentHandling.NOT_ADOPTED)

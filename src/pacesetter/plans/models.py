@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.orgs.models import Organisation
 
-from .enums import PlanAction, PlanStatus
+from .enums import (
+    CommentHandling,
+    CommentModeration,
+    CommentSource,
+    CommentVerification,
+    ConsultationStatus,
+    PlanAction,
+    PlanStatus,
+)
 
 
 class Plan(models.Model):
@@ -177,3 +185,69 @@ class PlanReminder(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.day}"
+
+
+class Consultation(models.Model):
+    """征求意见: a draft plan opened for comment by members and the public until `closes_on`; the drafter
+    then publishes how the comments were handled (采纳情况), and only then may the plan be approved."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="consultation")
+    # The draft as opened for comment (the working text may change while comments come in).
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("征求意见稿"))
+    opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    closes_on = models.DateField(_("截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN
+    )
+    summary = models.TextField(_("采纳情况说明"), blank=True)
+    answered_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("征求意见")
+        verbose_name_plural = _("征求意见")
+
+    def __str__(self):
+        return f"{self.title}（征求意见稿）"
+
+    def is_open_on(self, day) -> bool:
+        return self.status == ConsultationStatus.OPEN and day <= self.closes_on
+
+
+class ConsultationComment(models.Model):
+    """One person's comment on a draft (one per person: pacesetter.onecount), moderated without editing
+    the text, and answered by the drafter (采纳 / 部分采纳 / 未采纳 with a reason)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
+    source = models.CharField(_("来源"), max_length=10, choices=CommentSource.choices)
+    verification = models.CharField(_("验证方式"), max_length=10, choices=CommentVerification.choices)
+    # A member's account (never shown publicly); empty for the public.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("意见内容"))
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    moderation = models.CharField(
+        _("审核"), max_length=10, choices=CommentModeration.choices, default=CommentModeration.PENDING
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    handling = models.CharField(_("采纳情况"), max_length=12, choices=CommentHandling.choices, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("征求意见留言")
+
+    def __str__(self):
+        return self.body[:30]

@@ -23,6 +23,7 @@ from pacesetter.orgs.models import Organisation, RoleGrant
 from pacesetter.orgs.selectors import org_in_scope
 from pacesetter.orgs.services import users_with_role_on
 
+from .consultations import consultation_blocks_approval
 from .enums import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_TYPES,
@@ -261,6 +262,8 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
     _require_transition(plan, decision)
     if version.submitted_by_id is not None and version.submitted_by_id == actor.pk:
         raise PermissionDeniedError(_("不能审核自己报送的方案"))
+    if decision == PlanAction.APPROVE and (why := consultation_blocks_approval(plan)):
+        raise StateError(why)  # 征求意见: approval waits for the period's end and the 采纳情况
     now = timezone.now()
     before = _transition(plan, decision, now=now, decided_at=now, updated_by=actor)
     row = PlanDecision.objects.create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import consultation_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -18,4 +18,17 @@ urlpatterns = [
     path("overdue/xlsx/", views.overdue_xlsx, name="overdue-xlsx"),
     path("overdue/remind/", views.overdue_remind, name="overdue-remind"),
     path("summary/docx/", views.summary_docx, name="summary-docx"),
+    # 征求意见 on a draft plan
+    path("<int:pk>/consultation/", consultation_views.consultation, name="consultation"),
+    path("<int:pk>/consultation/answer/", consultation_views.consultation_answer, name="consultation-answer"),
+    path(
+        "consultation/comments/<int:pk>/moderate/",
+        consultation_views.comment_moderate,
+        name="consultation-comment-moderate",
+    ),
+    path(
+        "consultation/comments/<int:pk>/answer/",
+        consultation_views.comment_answer,
+        name="consultation-comment-answer",
+    ),
 ]

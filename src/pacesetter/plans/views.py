@@ -18,6 +18,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
 
 from . import documents, services
+from .consultations import consultation_for
 from .enums import EDITABLE, PlanProgress, PlanStatus
 from .forms import AttachmentForm, DecisionForm, PlanForm
 from .rules import can_review_plan, can_write_plan
@@ -118,6 +119,8 @@ def plan_edit(request, org_id):
             if step
             else step_window_for(campaign=campaign, capability=StepCapability.PLANS, org=org),
             "attachments": attachment_list(plan) if plan else [],
+            "consultation": consultation_for(plan) if plan else None,
+            "can_write": True,
             "attachment_form": AttachmentForm(),
             "history": plan_history(plan) if plan else [],
             "return_decision": plan_last_decision(plan)
@@ -134,6 +137,7 @@ def _detail_context(request, plan, decision_form=None) -> dict:
         "history": plan_history(plan),
         "attachments": attachment_list(plan),
         "can_write": can_write_plan(request.user, plan.organisation),
+        "consultation": consultation_for(plan),
         "can_review": reviewer and plan.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED),
         "decision_form": decision_form
         or DecisionForm(initial={"decision": "approve" if plan.status == PlanStatus.SUBMITTED else "reopen"}),

@@ -16,6 +16,8 @@ class CriteriaSet(models.Model):
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveSmallIntegerField(default=1)
     locked = models.BooleanField(_("已锁定"), default=False)
+    # 结合实际制定具体标准 (loop): the office lets organisations word each item in their own terms.
+    local_wording = models.BooleanField(_("允许基层细化标准表述"), default=True)
     locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
