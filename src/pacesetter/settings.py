@@ -152,11 +152,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # primary, so people see what they just did. Under the test runner each replica is a mirror of the primary.
 REPLICA_URLS = [u.strip() for u in os.getenv("PACESETTER_REPLICA_URLS", "").split(",") if u.strip()]
 REPLICA_STICKY_SECONDS = envint("PACESETTER_REPLICA_STICKY_SECONDS", "15", minimum=1)
+# A replica that does not answer within REPLICA_CONNECT_TIMEOUT seconds is skipped (its reads go to another
+# replica or the primary) and not tried again for REPLICA_RETRY_SECONDS.
+REPLICA_CONNECT_TIMEOUT = envint("PACESETTER_REPLICA_CONNECT_TIMEOUT", "2", minimum=1)
+REPLICA_RETRY_SECONDS = envint("PACESETTER_REPLICA_RETRY_SECONDS", "30", minimum=1)
 REPLICA_ALIASES = [f"replica{i}" for i in range(1, len(REPLICA_URLS) + 1)]
 for _alias, _url in zip(REPLICA_ALIASES, REPLICA_URLS, strict=True):
     DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=envint("PACESETTER_CONN_MAX_AGE", "0"))
     if DATABASES[_alias]["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("PACESETTER_REPLICA_URLS must name replicas of PACESETTER_DATABASE_URL")
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
 if REPLICA_ALIASES:
     DATABASE_ROUTERS = ["pacesetter.core.db_router.ReplicaRouter"]
@@ -201,6 +206,28 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+# An S3-compatible object store (AWS S3, MinIO, Ceph RGW, a cloud's OSS/COS with an S3 API) for uploads
+# instead of MEDIA_ROOT, through django-storages: several app hosts then share uploads without a shared
+# directory. Objects stay private (no ACL, no public URL): every download is streamed by the app after
+# its access check, as from the directory. Tested against a local S3 server (tests/deploy/test_s3.py).
+S3_BUCKET = os.getenv("PACESETTER_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.getenv("PACESETTER_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("PACESETTER_S3_REGION") or None,
+            "access_key": os.getenv("PACESETTER_S3_ACCESS_KEY") or None,
+            "secret_key": os.getenv("PACESETTER_S3_SECRET_KEY") or None,
+            "location": os.getenv("PACESETTER_S3_PREFIX", "").strip("/"),
+            # "path" suits MinIO and most self-hosted stores; "virtual" for stores that require it.
+            "addressing_style": os.getenv("PACESETTER_S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files go through Django's storage API (FileField), so several app hosts share them by mounting

@@ -1,11 +1,13 @@
 """The replica router's decisions (no replica needed): which reads may leave the primary, and the cookie
 that keeps a browser on the primary for a while after it wrote."""
 
+import secrets
 import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.core.cache import cache
+from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -19,15 +21,17 @@ ROUTER = ReplicaRouter()
 @pytest.fixture(autouse=True)
 def one_replica(monkeypatch):
     monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica1"])
+    monkeypatch.setattr(db_router, "_connect", lambda alias: None)  # every replica answers
+    monkeypatch.setattr(db_router, "_down_until", {})
 
 
-def run(request, view):
+def run(request, view, status=200):
     """Run `view(request)` inside the middleware; answer (what the view saw, the response)."""
     seen = {}
 
     def get_response(req):
         seen.update(view())
-        return HttpResponse("ok")
+        return HttpResponse("ok", status=status)
 
     return seen, ReplicaReadMiddleware(get_response)(request)
 
@@ -116,3 +120,91 @@ def test_migrations_run_on_the_primary_only():
 def test_without_replicas_nothing_leaves_the_primary(monkeypatch):
     monkeypatch.setattr(db_router, "replica_aliases", lambda: [])
     assert run(RequestFactory().get("/campaigns/"), reads)[0]["campaign"] is None
+
+
+def refusing(*down):
+    """A _connect that fails for the aliases in `down`, counting the attempts."""
+    attempts: list[str] = []
+
+    def connect(alias):
+        attempts.append(alias)
+        if alias in down:
+            raise OperationalError(f'connection to server at "127.0.0.1", port 1 failed: refused ({alias})')
+
+    return connect, attempts
+
+
+def test_a_replica_that_refuses_connections_sends_reads_to_the_primary(monkeypatch, caplog):
+    connect, attempts = refusing("replica1")
+    monkeypatch.setattr(db_router, "_connect", connect)
+    seen, _ = run(
+        RequestFactory().get("/campaigns/"), lambda: {"a": reads()["campaign"], "b": reads()["campaign"]}
+    )
+    assert seen == {"a": None, "b": None}
+    assert attempts == ["replica1"]  # once per request, not once per read
+    assert "replica1 unreachable" in caplog.text
+    # For REPLICA_RETRY_SECONDS it is not tried again: no connection attempt, no waiting on its timeout.
+    assert run(RequestFactory().get("/campaigns/"), reads)[0]["campaign"] is None
+    assert attempts == ["replica1"]
+    # Once the window is over it is tried again, and used when it answers.
+    db_router._down_until["replica1"] = time.monotonic() - 1
+    monkeypatch.setattr(db_router, "_connect", lambda alias: attempts.append(alias))
+    assert run(RequestFactory().get("/campaigns/"), reads)[0]["campaign"] == "replica1"
+    assert attempts == ["replica1", "replica1"] and "replica1" not in db_router._down_until
+
+
+def test_with_one_replica_down_reads_go_to_the_other(monkeypatch):
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica1", "replica2"])
+    connect, _ = refusing("replica1")
+    monkeypatch.setattr(db_router, "_connect", connect)
+    for _ in range(10):
+        assert run(RequestFactory().get("/campaigns/"), reads)[0]["campaign"] == "replica2"
+
+
+def api_request(method, token, **extra):
+    return getattr(RequestFactory(), method)("/api/campaigns", HTTP_AUTHORIZATION=f"Bearer {token}", **extra)
+
+
+def test_an_api_client_without_cookies_reads_the_primary_after_its_own_write():
+    token, other = f"ps_{secrets.token_hex(8)}", f"ps_{secrets.token_hex(8)}"
+
+    def write():
+        ROUTER.db_for_write(Campaign)
+        return {}
+
+    assert run(api_request("get", token), reads)[0]["campaign"] == "replica1"
+    run(api_request("post", token), write, status=201)
+    # No cookie travels back: the client is known by its Authorization header, kept (hashed) in the cache.
+    assert run(api_request("get", token), reads)[0]["campaign"] is None
+    assert run(api_request("get", other), reads)[0]["campaign"] == "replica1"
+    assert run(RequestFactory().get("/api/campaigns"), reads)[0]["campaign"] == "replica1"
+    assert cache.get(db_router._client_key(api_request("get", token))) is not None
+    assert token not in db_router._client_key(api_request("get", token))  # a hash, never the token
+
+
+def test_an_api_request_refused_without_writing_does_not_pin_the_client():
+    token = f"ps_{secrets.token_hex(8)}"
+    run(api_request("post", token), dict, status=401)
+    run(api_request("post", token), dict, status=422)
+    assert run(api_request("get", token), reads)[0]["campaign"] == "replica1"
+
+
+@override_settings(REPLICA_STICKY_SECONDS=1)
+def test_the_api_window_ends():
+    token = f"ps_{secrets.token_hex(8)}"
+    run(api_request("post", token), dict, status=200)
+    assert run(api_request("get", token), reads)[0]["campaign"] is None
+    time.sleep(1.2)
+    assert run(api_request("get", token), reads)[0]["campaign"] == "replica1"
+
+
+def test_when_the_cache_is_down_an_api_client_reads_the_primary(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(db_router.cache, "get", broken)
+    monkeypatch.setattr(db_router.cache, "set", broken)
+    token = f"ps_{secrets.token_hex(8)}"
+    seen, response = run(api_request("post", token), dict, status=200)
+    assert response.status_code == 200
+    assert run(api_request("get", token), reads)[0]["campaign"] is None

@@ -12,6 +12,7 @@ NAMES = [
     "TASKS",
     "MEDIA_ROOT",
     "REPLICA_ALIASES",
+    "STORAGES",
 ]
 
 

@@ -180,3 +180,88 @@ def test_text_log_page_office_only_and_searchable(city, client_for, monkeypatch)
     nul = client_for(city.office).get(reverse("notifications:text-list"), {"q": "1\x00"})
     assert nul.status_code == 400
     assert client_for(city.secretary).get(reverse("notifications:text-list")).status_code == 403
+
+
+def _fail_runs(n: int, provider) -> None:
+    from pacesetter.core.tasks import claim_next, run_claimed
+
+    for i in range(n):
+        provider.answers.append((500, b"down"))
+        claimed = claim_next(f"w{i}")
+        assert claimed is not None
+        run_claimed(claimed, f"w{i}", heartbeat=False)
+
+
+@pytest.mark.parametrize("dies", ["first", "last"])
+def test_a_text_whose_worker_died_mid_send_ends_failed_not_will_retry(
+    city, provider, monkeypatch, settings, dies
+):
+    """A worker killed mid-send uses up one of the task's attempts without writing the row: when the queue
+    gives the task up, the row must not go on saying 失败待重试."""
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    from pacesetter.core.tasks import claim_next, reclaim_expired
+    from pacesetter.notifications import tasks
+
+    settings.TASK_RETRY_BACKOFF_SECONDS = 0
+    settings.TASK_LEASE_SECONDS = 60
+    monkeypatch.setattr(sms, "quiet_until", lambda now: None)
+    row = sms.queue_text(phone="13812341234", text="hi", kind="test")
+    tasks.deliver_text.enqueue(message_id=row.pk)
+
+    def die():
+        claimed = claim_next("dead-worker")  # ... and the process is killed mid-send
+        assert reclaim_expired(now=claimed.started_at + timedelta(seconds=61)) == 1
+
+    if dies == "first":
+        die()
+        _fail_runs(sms.SMS_MAX_ATTEMPTS - 1, provider)
+    else:
+        _fail_runs(sms.SMS_MAX_ATTEMPTS - 1, provider)
+        row.refresh_from_db()
+        assert row.status == "retrying"  # true so far: one attempt left
+        die()
+    result = DBTaskResult.objects.get()
+    assert result.status == "FAILED"
+    row.refresh_from_db()
+    assert (row.status, row.phone, row.attempts) == ("failed", "", sms.SMS_MAX_ATTEMPTS - 1)
+    assert row.error == sms.GAVE_UP
+    assert claim_next("w9") is None  # nothing left that would send it
+
+
+@pytest.mark.django_db
+def test_the_sweep_marks_stale_waiting_texts_failed_and_leaves_the_rest():
+    from datetime import timedelta
+
+    from pacesetter.notifications.tasks import reconcile_texts
+
+    now = timezone.now()
+    old = now - sms.STALE_AFTER - timedelta(minutes=1)
+
+    def row(status, created_at, send_after=None):
+        return TextMessage.objects.create(
+            phone_masked="138****1234",
+            phone="13812341234",
+            kind="test",
+            status=status,
+            created_at=created_at,
+            send_after=send_after,
+        )
+
+    stale = [row("queued", old), row("retrying", old), row("deferred", old, send_after=old)]
+    fresh = [
+        row("retrying", now - timedelta(hours=1)),
+        row("deferred", old, send_after=now + timedelta(hours=5)),
+    ]
+    done = [row("sent", old), row("failed", old)]
+    assert reconcile_texts() == 3
+    for r in stale:
+        r.refresh_from_db()
+        assert (r.status, r.phone, r.error) == ("failed", "", sms.GAVE_UP)
+    for r in fresh:
+        r.refresh_from_db()
+        assert r.status != "failed" and r.phone == "13812341234"
+    assert [TextMessage.objects.get(pk=r.pk).status for r in done] == ["sent", "failed"]
+    assert reconcile_texts() == 0

@@ -49,20 +49,31 @@ LEASE_EXPIRED = "pacesetter.core.tasks.LeaseExpired"
 _sweeps: dict[str, tuple[Callable, int]] = {}
 _max_attempts: dict[str, int] = {}
 _labels: dict[str, "str | Promise"] = {}
+_give_up: dict[str, Callable] = {}
 _discovered = False
 
 
-def task(func: Callable | None = None, *, max_attempts: int | None = None, label: "str | Promise" = ""):
+def task(
+    func: Callable | None = None,
+    *,
+    max_attempts: int | None = None,
+    label: "str | Promise" = "",
+    on_give_up: Callable | None = None,
+):
     """Make `func` a django.tasks Task; queue it with `enqueue(func, **kwargs)` and primitive arguments.
 
     `max_attempts` (default TASK_MAX_ATTEMPTS) counts every run: a failure and a lost lease alike.
     `label` names the task for the office (a lazy translation).
+    `on_give_up(**kwargs)` runs once when the queue gives the task up (FAILED after its last attempt, by an
+    error or by a worker that died), so that rows the task keeps can say so.
     """
 
     def wrap(f: Callable) -> Task:
         t = django_task(f)
         if max_attempts is not None:
             _max_attempts[t.module_path] = max_attempts
+        if on_give_up is not None:
+            _give_up[t.module_path] = on_give_up
         if label:
             _labels[t.module_path] = label
         return t
@@ -219,7 +230,19 @@ def _record_failure(row: DBTaskResult, fence, exc: BaseException) -> str:
         updated = fence.update(status=TaskResultStatus.READY, run_after=now + backoff(attempts), **error)
         return TaskResultStatus.READY if updated else ""
     updated = fence.update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None, **error)
+    if updated:
+        _gave_up(row)
     return TaskResultStatus.FAILED if updated else ""
+
+
+def _gave_up(row: DBTaskResult) -> None:
+    hook = _give_up.get(row.task_path)
+    if hook is None:
+        return
+    try:
+        hook(**row.args_kwargs.get("kwargs", {}))
+    except Exception:
+        log.exception("task %s (%s): its give-up hook failed", row.pk, row.task_path)
 
 
 def reclaim_expired(now=None) -> int:
@@ -244,6 +267,8 @@ def reclaim_expired(now=None) -> int:
             updated = fence.update(status=TaskResultStatus.READY, run_after=timezone.now(), **error)
         else:
             updated = fence.update(status=TaskResultStatus.FAILED, finished_at=now, **error)
+            if updated:
+                _gave_up(row)
         if updated:
             TaskLease.objects.filter(result_id=row.pk).delete()
             log.warning("task %s (%s): %s", row.pk, row.task_path, note.strip())

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -234,3 +234,33 @@ def deliver(message_id: int) -> None:
         phone="",
         error="",
     )
+
+
+GAVE_UP = "发送任务已放弃（工作进程中断或重试用尽），不再重试"
+# A text still waiting this long after it was queued (or after the morning it was deferred to) has no task
+# left that will send it: the queue gave up without telling the row (a worker died mid-send under RQ, a
+# lost job). Longer than the task's whole retry schedule (leases and backoff) with a wide margin.
+STALE_AFTER = timedelta(hours=6)
+
+
+def give_up(message_id: int) -> bool:
+    """The sending task was given up: a row still waiting says 发送失败 and forgets the phone.
+    Answers whether the row changed (a row already sent or failed is left as it is)."""
+    waiting = [TextMessage.Status.QUEUED, TextMessage.Status.RETRYING, TextMessage.Status.DEFERRED]
+    changed = TextMessage.objects.filter(pk=message_id, status__in=waiting).update(
+        status=TextMessage.Status.FAILED, phone="", error=GAVE_UP
+    )
+    if changed:
+        logger.warning("sms %s: its task was given up; marked failed", message_id)
+    return bool(changed)
+
+
+def reconcile_stale(now: datetime | None = None) -> int:
+    """Mark failed every text still waiting long after its last chance to be sent (see STALE_AFTER)."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    waiting = [TextMessage.Status.QUEUED, TextMessage.Status.RETRYING, TextMessage.Status.DEFERRED]
+    stale = TextMessage.objects.filter(status__in=waiting, created_at__lt=cutoff).filter(
+        models.Q(send_after__isnull=True) | models.Q(send_after__lt=cutoff)
+    )
+    return sum(give_up(pk) for pk in stale.values_list("pk", flat=True)[:1000])

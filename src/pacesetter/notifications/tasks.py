@@ -23,9 +23,19 @@ def send_email(*, to: list[str], subject: str, body: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
 
 
-@task(label=_lazy("发送短信"), max_attempts=sms.SMS_MAX_ATTEMPTS)
+def _text_given_up(*, message_id: int) -> None:
+    sms.give_up(message_id)
+
+
+@task(label=_lazy("发送短信"), max_attempts=sms.SMS_MAX_ATTEMPTS, on_give_up=_text_given_up)
 def deliver_text(*, message_id: int) -> None:
     sms.deliver(message_id)
+
+
+@sweep(every_seconds=600)
+def reconcile_texts() -> int:
+    """Texts whose task was given up without a word (a worker died mid-send, a lost RQ job) say 发送失败."""
+    return sms.reconcile_stale()
 
 
 def digest_recipients() -> list[int]:
