@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import org_get_for, scope_paths
+from pacesetter.orgs.selectors import org_get_for, scope_for
 
 from . import local_standards, selectors
 
@@ -23,7 +23,7 @@ def _org(request, campaign) -> Organisation:
         )
     org = (
         Organisation.objects.filter(
-            path__in=scope_paths(request.user, Cap.PLAN_WRITE),
+            path__in=scope_for(request.user, Cap.PLAN_WRITE).roots,
             path__startswith=campaign.organisation.path,
             is_active=True,
         )

@@ -16,7 +16,7 @@ from pacesetter.core.errors import NotFoundError
 from pacesetter.core.pii import mask_phone
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import scope_paths, scope_q, subtree_q
+from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
 from .enums import HouseholdStatus, MentorStatus
 from .models import Household, HouseholdNote, MentorNote, Mentorship, ReminderSent
@@ -123,7 +123,7 @@ def household_row(user, h: Household, *, clear: bool | None = None) -> Household
 
 def household_rows(user, households) -> list[HouseholdRow]:
     """Masking decided once per organisation, not once per row."""
-    pii_paths = scope_paths(user, Cap.PERSON_PII) if user.is_authenticated else []
+    pii_paths = scope_for(user, Cap.PERSON_PII).roots if user.is_authenticated else []
     out = []
     for h in households:
         clear = (user.is_authenticated and h.member.user_id == user.pk) or any(

@@ -14,7 +14,7 @@ from pacesetter.core.forms import BootstrapMixin, refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import member_get_for, member_list_for, org_get_for, scope_paths
+from pacesetter.orgs.selectors import member_get_for, member_list_for, org_get_for, scope_for
 from pacesetter.supervision.member_reviews import member_review_list_for
 
 from . import reminders, services
@@ -261,7 +261,7 @@ def member_panel(request, member_id):
 
 def _reminder_orgs(user) -> list[Organisation]:
     return list(
-        Organisation.objects.filter(path__in=scope_paths(user, Cap.REMINDER_SEND)).order_by("path")[:50]
+        Organisation.objects.filter(path__in=scope_for(user, Cap.REMINDER_SEND).roots).order_by("path")[:50]
     )
 
 
