@@ -548,6 +548,9 @@ def reset() -> int:
 
             remove_groups(root)  # 群团组织 and the conduct round name demo organisations
             subtree = Organisation.objects.filter(path__startswith=root.path)
+            from pacesetter.core.models import SlipSheet
+
+            SlipSheet.objects.filter(organisation__in=subtree).delete()  # the consultation's printed slips
             Liaison.objects.filter(organisation__in=subtree).delete()
             RoleGrant.objects.filter(organisation__in=subtree).delete()
             Member.objects.filter(organisation__in=subtree).delete()
