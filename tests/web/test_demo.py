@@ -147,6 +147,7 @@ def test_demo_campaign_has_work_in_every_step(client):
         "和林镇村党组织群众满意度测评（演示）": "open",
         "城厢区实验小学党支部党员互评（演示）": "open",
         "城厢区基层党组织群众评议（演示，已结束）": "closed",
+        "2011年度市直机关民主评议行风政风（演示，已结束）": "closed",
     }
     code = out.split("输入（默认 http://127.0.0.1:8000/e/）：")[1].split("、")[0].strip()
     assert client.get(f"/e/{code}/").status_code == 200
