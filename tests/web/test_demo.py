@@ -152,7 +152,7 @@ def test_demo_campaign_has_work_in_every_step(client):
     code = out.split("输入（默认 http://127.0.0.1:8000/e/）：")[1].split("、")[0].strip()
     assert client.get(f"/e/{code}/").status_code == 200
     # the finished one is public: results with a group under k, a unit flagged, its ballot file
-    closed = Round.objects.get(status="closed")
+    closed = Round.objects.get(name="城厢区基层党组织群众评议（演示，已结束）")
     page = client.get(f"/e/results/{closed.pk}/").content.decode()
     assert page.count('data-testid="target-row"') == 8 and "样本不足" in page and "满意度过低" in page
     assert closed.low_cases.count() == 1 and closed.ballot_count == 39
