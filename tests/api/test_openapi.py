@@ -36,6 +36,7 @@ def test_the_three_progress_bodies_are_documented_apart():
         "totals",
         "children",
         "sectors",
+        "sector",  # the sector line the figures count (条块结合), "" for a whole subtree
     }
     assert set(_ok_schema(spec, "/api/plans/progress")["properties"]) == {
         "campaign_id",

