@@ -35,7 +35,8 @@ demo: install
 	$(BIN)/pacesetter demo --serve
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not browser"
+	$(BIN)/pytest -q -m browser
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser"
