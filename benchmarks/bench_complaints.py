@@ -25,6 +25,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacesetter.settings")
 os.environ.setdefault("PACESETTER_DATA_DIR", "/tmp/ps-bench-cases")
+os.environ.setdefault("PACESETTER_STATIC_MANIFEST", "false")  # pages render without a collectstatic run
 
 import django  # noqa: E402
 

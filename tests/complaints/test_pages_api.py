@@ -68,6 +68,13 @@ def test_public_rate_through_status_page(city, client, file_case):
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REPLIED  # no password in this session yet
     page = client.post("/r/q/", {"number": case.number, "password": password}).content.decode()
     assert "提交评价" in page
+    # The choices are radio buttons a thumb can hit, not text-box bars.
+    assert page.count('type="radio" name="level"') == 3
+    assert page.count('class="form-check-input"') >= 3 and 'class="form-control" required id="id_level_0"' not in page
+    # "Unsatisfied" without a reason is refused once, in plain Chinese, and changes nothing.
+    page = client.post("/r/q/rate/", {"number": case.number, "level": "unsatisfied"}, follow=True).content.decode()
+    assert page.count("请填写不满意的理由") == 1
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REPLIED
     client.post("/r/q/rate/", {"number": case.number, "level": "basic"})
     assert Case.objects.get(pk=case.pk).outcome == "basic"
 
@@ -76,7 +83,11 @@ def test_public_rules_and_org_page_block(city, client, file_case):
     assert "一次性告知" in client.get("/r/rules/").content.decode()
     case, _ = file_case()
     page = client.get(f"/p/orgs/{city.school.pk}/").content.decode()
-    assert 'data-testid="public-case-stats"' in page and 'data-testid="report-link"' in page
+    assert 'data-testid="public-case-stats"' in page
+    # The header's 我要反映 on an organisation's page reports about that organisation.
+    assert f'href="/r/?org={city.school.pk}" data-testid="report-link"' in page
+    wall = client.get(f"/wall/org/{city.school.pk}/").content.decode()
+    assert f'href="/r/?org={city.school.pk}" data-testid="report-link"' in wall
 
 
 def test_handler_detail_offers_only_allowed_actions(city, client_for, file_case):
@@ -258,6 +269,7 @@ def test_report_about_a_public_commitment_from_its_page(city, client):
     Commitment.objects.filter(pk=c.pk).update(status=CommitmentStatus.PUBLISHED, published_at=timezone.now())
     page = client.get(f"/wall/c/{c.pk}/").content.decode()
     assert f"/r/?commitment={c.pk}" in page
+    assert f'href="/r/?commitment={c.pk}" data-testid="report-link"' in page
     assert c.title in client.get(f"/r/?commitment={c.pk}").content.decode()
     r = client.post(
         f"/r/?commitment={c.pk}",

@@ -43,8 +43,6 @@ class ReportForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.name) for c in Category.objects.filter(is_active=True)]
         self.fields["org"].widget.choices = [("", _("请选择")), *[(o.pk, o.name) for o in orgs]]
-        for name in ("subject_type", "real_name"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class QueryForm(BootstrapMixin, forms.Form):

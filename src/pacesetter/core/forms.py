@@ -17,7 +17,7 @@ class BootstrapMixin:
         for field in self.fields.values():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # radio buttons and check boxes
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
 
