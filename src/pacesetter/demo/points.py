@@ -15,7 +15,8 @@ RULES = [
     ("承诺获群众满意评价", "review_rating", 1, 10, False, "nobody", False),
     ("带头服务群众（党员申报）", "manual", 3, 30, False, "secretary", True),
     ("无故缺席组织生活", "manual", -2, 20, False, "secretary", False),
-    ("受到上级表彰", "manual", 10, None, True, "office", False),
+    ("受到上级表彰", "manual", 10, None, True, "office", False),  # honours from outside Pacesetter, by hand
+    ("获得市委表彰（表彰决定印发后自动计分）", "honour_awarded", 10, None, False, "nobody", False),
 ]
 
 

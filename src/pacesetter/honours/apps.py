@@ -7,4 +7,7 @@ class HonoursConfig(AppConfig):
     verbose_name = "评选表彰"
 
     def ready(self):
-        from . import assessment_source  # noqa: F401  (registers the assessment source)
+        from . import (
+            assessment_source,  # noqa: F401  (registers the assessment source)
+            points_source,  # noqa: F401  (registers the points source 获得表彰)
+        )

@@ -10,14 +10,15 @@ from pacesetter.core.uploads import DOCUMENTS, IMAGES
 class EventType(models.TextChoices):
     """What earns (or loses) points. Every type but MANUAL is found by the sweep in points.events.
 
-    'record checked' (记实审核通过) comes with the records review being built on another branch: it is added
-    here after that merge (one entry in this enum and one source function in points.events).
+    An app above points in the layers supplies its own source through `points.events.register` (commendation
+    does for HONOUR_AWARDED, from HonoursConfig.ready), so that points never imports it.
     """
 
     MEETING_ATTENDED = "meeting_attended", _("参加会议（出席登记）")
     RECORD_LOGGED = "record_logged", _("个人记实登记")
     COMMITMENT_FULFILLED = "commitment_fulfilled", _("按时兑现个人承诺（按期述诺且兑现）")
     REVIEW_RATING = "review_rating", _("个人承诺获群众“满意”评价（已验证）")
+    HONOUR_AWARDED = "honour_awarded", _("获得表彰（表彰决定印发）")
     MANUAL = "manual", _("手工加减分 / 党员申报")
 
 

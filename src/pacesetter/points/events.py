@@ -39,7 +39,7 @@ class Event:
     reason: str
 
 
-def _not_written(rule: PointRule, member_field: str = "member_id") -> Exists:
+def not_written(rule: PointRule, member_field: str = "member_id") -> Exists:
     return Exists(
         PointEntry.objects.filter(
             rule=rule, event_type=rule.event_type, event_id=OuterRef("pk"), member_id=OuterRef(member_field)
@@ -58,7 +58,7 @@ def meetings_attended(rule: PointRule, limit: int, after: int = 0) -> list[Event
             member__is_active=True,
         )
         .filter(pk__gt=after)
-        .exclude(_not_written(rule))
+        .exclude(not_written(rule))
         .values_list(
             "pk",
             "member_id",
@@ -86,7 +86,7 @@ def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
             occurred_on__year=period.year,
         )
         .filter(pk__gt=after)
-        .exclude(_not_written(rule))
+        .exclude(not_written(rule))
         .values_list("pk", "member_id", "member__organisation_id", "occurred_on", "title")
         .order_by("pk")[:limit]
     )
@@ -109,7 +109,7 @@ def commitments_fulfilled(rule: PointRule, limit: int, after: int = 0) -> list[E
             member__is_active=True,
         )
         .filter(pk__gt=after)
-        .exclude(_not_written(rule))
+        .exclude(not_written(rule))
         .values_list("pk", "member_id", "member__organisation_id", "report__filed_at", "title")
         .order_by("pk")[:limit]
     )
@@ -132,7 +132,7 @@ def review_ratings(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
         )
         .exclude(verification=RatingVerification.NONE)
         .filter(pk__gt=after)
-        .exclude(_not_written(rule, "commitment__member_id"))
+        .exclude(not_written(rule, "commitment__member_id"))
         .values_list(
             "pk",
             "commitment__member_id",
@@ -149,9 +149,21 @@ def review_ratings(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     ]
 
 
-SOURCES: dict[str, Callable[[PointRule, int, int], list[Event]]] = {
+SourceFn = Callable[[PointRule, int, int], list[Event]]
+
+SOURCES: dict[str, SourceFn] = {
     EventType.MEETING_ATTENDED: meetings_attended,
     EventType.RECORD_LOGGED: records_logged,
     EventType.COMMITMENT_FULFILLED: commitments_fulfilled,
     EventType.REVIEW_RATING: review_ratings,
 }
+
+
+def register(event_type: str, source: SourceFn) -> None:
+    """Let an app above points (commendation) supply the events of one type, from its AppConfig.ready.
+
+    The source has the shape of the ones above: the events of `rule`'s period not yet written for it (use
+    `not_written`), with ids above `after`, at most `limit`, ordered by id."""
+    if event_type not in EventType.values or event_type == EventType.MANUAL:
+        raise ValueError(f"unknown automatic event type {event_type!r}")
+    SOURCES[event_type] = source
