@@ -70,9 +70,14 @@ def test_public_rate_through_status_page(city, client, file_case):
     assert "提交评价" in page
     # The choices are radio buttons a thumb can hit, not text-box bars.
     assert page.count('type="radio" name="level"') == 3
-    assert page.count('class="form-check-input"') >= 3 and 'class="form-control" required id="id_level_0"' not in page
+    assert (
+        page.count('class="form-check-input"') >= 3
+        and 'class="form-control" required id="id_level_0"' not in page
+    )
     # "Unsatisfied" without a reason is refused once, in plain Chinese, and changes nothing.
-    page = client.post("/r/q/rate/", {"number": case.number, "level": "unsatisfied"}, follow=True).content.decode()
+    page = client.post(
+        "/r/q/rate/", {"number": case.number, "level": "unsatisfied"}, follow=True
+    ).content.decode()
     assert page.count("请填写不满意的理由") == 1
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REPLIED
     client.post("/r/q/rate/", {"number": case.number, "level": "basic"})

@@ -59,3 +59,22 @@ def test_an_honour_of_another_year_earns_nothing_in_this_period(city, programme)
     period = points.period_create(actor=city.office, campaign=p.campaign, year=p.year + 1)
     _rule(city, period)
     assert points.points_sweep() == 0
+
+
+def test_the_honour_is_on_the_members_record_page_for_those_who_may_see_the_member(
+    city, programme, client_for
+):
+    p, _a, _b = _to_notice(city, programme)
+    later = timezone.now() + datetime.timedelta(days=8)
+    services.decision_issue(actor=city.office, programme=p, number="示委〔2011〕1号", now=later)
+    honour = Honour.objects.get(member=city.teacher)
+    url = f"/honours/members/{city.teacher.pk}/"
+    page = client_for(city.secretary).get(f"/members/{city.teacher.pk}/").content.decode()
+    assert f'hx-get="{url}"' in page  # the record page loads the panel
+    panel = client_for(city.secretary).get(url).content.decode()
+    assert honour.certificate_no in panel and honour.title in panel
+    # the town's secretary may not see a member of the district's school, so not their honours either
+    assert client_for(city.town_secretary).get(url).status_code in (403, 404)
+    assert client_for(None).get(url).status_code in (302, 403)
+    farmer = client_for(city.secretary).get(f"/honours/members/{city.farmer.pk}/")
+    assert farmer.status_code in (403, 404)

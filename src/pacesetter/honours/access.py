@@ -9,6 +9,7 @@ from pacesetter.orgs.enums import Cap
 RULES: dict = {
     "honours:programme-list": LOGIN,
     "honours:my-honours": LOGIN,
+    "honours:member-honours": LOGIN,  # whose record: orgs.selectors.member_get_for (scope, PERSON_VIEW)
     "api-1.0.0:honours-mine": LOGIN,
     "honours:programme-detail": LOGIN,
     "honours:category-add": Cap.HONOURS_MANAGE,

@@ -7,6 +7,7 @@ app_name = "honours"
 urlpatterns = [
     path("", views.programme_list, name="programme-list"),
     path("mine/", views.my_honours, name="my-honours"),
+    path("members/<int:member_id>/", views.member_honours, name="member-honours"),
     path("<int:pk>/", views.programme_detail, name="programme-detail"),
     path("<int:pk>/categories/", views.category_add, name="category-add"),
     path("<int:pk>/quotas/", views.quota_allocate, name="quota-allocate"),

@@ -17,7 +17,7 @@ from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import org_list_for, org_resolve_for, scope_for
+from pacesetter.orgs.selectors import member_get_for, org_list_for, org_resolve_for, scope_for
 
 from . import documents, selectors, services
 from .enums import NominationStatus, ProgrammeStatus, Subject
@@ -117,6 +117,14 @@ def _programme_context(request, p, **forms) -> dict:
 
 def my_honours(request):
     return render(request, "honours/my_honours.html", {"honours": selectors.my_honours(request.user)})
+
+
+def member_honours(request, member_id):
+    """The honours on a member's record page (荣誉), loaded into it; the member must be in the viewer's scope."""
+    member = member_get_for(request.user, member_id)
+    return render(
+        request, "honours/_member_honours.html", {"honours": selectors.honours_of_member(member)[:20]}
+    )
 
 
 def programme_detail(request, pk):
