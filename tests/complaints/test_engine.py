@@ -287,3 +287,30 @@ def test_case_monthly_stats_counts_frozen_flags(city, file_case):
     assert (by_name["城厢区委"].received, by_name["城厢区委"].ack_in_time) == (1, 1)
     assert (by_name["和林镇党委"].received, by_name["和林镇党委"].ack_late) == (1, 1)
     assert by_name["示范市委（本级）"].received == 0
+
+
+def test_case_taken_up_for_review_stays_readable_by_its_first_handler(city, file_case, client_for):
+    """After a 不满意 rating the parent reviews the case: the branch that handled it still reads how it ends
+    (its notice links there), read-only and without the reporter; a case transferred aside is not theirs."""
+    from pacesetter.complaints.rules import can_see_reporter, parties_for
+    from pacesetter.orgs.enums import Role
+    from tests.factories import make_user
+
+    school = make_user("school_handler", Role.SECRETARY, city.school)
+    case, _ = file_case()
+    case = services.case_acknowledge(actor=school, case=case)
+    case = _verify(school, case)
+    case = services.case_reply(actor=school, case=case, reply="已整改，谢谢您的监督。")
+    case = services.case_rate(case=case, level="unsatisfied", reason="整改没有落实")
+    assert case.owner == city.district
+    case = Case.objects.select_related("first_owner").get(pk=case.pk)
+    assert parties_for(school, case) == {"former"} and not can_see_reporter(school, case)
+    page = client_for(school).get(f"/complaints/{case.pk}/")
+    assert page.status_code == 200
+    with pytest.raises(PermissionDeniedError):
+        services.case_review_conclude(actor=school, case=case, conclusion="复查后维持原答复意见。")
+    other, _ = file_case()
+    other = services.case_transfer(
+        actor=school, case=other, organisation=city.village, reason="反映的是八一村的事"
+    )
+    assert client_for(school).get(f"/complaints/{other.pk}/").status_code == 404

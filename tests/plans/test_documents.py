@@ -74,14 +74,14 @@ def test_summary_docx_table_and_plan_texts(submitted, campaign, city):
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["序号", "组织名称", "争创主题", "状态", "报送时间"]
     assert [r[1:4] for r in cells[1:]] == [
-        ["城厢区委", "", "未开始"],
-        ["城厢区实验小学党支部", "爱岗敬业先锋", "已报送"],
-        ["和林镇党委", "", "未开始"],
-        ["八一村党支部", "", "未开始"],
+        ["示范市委 / 城厢区委", "", "未开始"],
+        ["城厢区委 / 城厢区实验小学党支部", "爱岗敬业先锋", "已报送"],
+        ["示范市委 / 和林镇党委", "", "未开始"],
+        ["和林镇党委 / 八一村党支部", "", "未开始"],
     ]
     texts = _texts(doc)
     assert "应报送组织 4 个，已报送 1 个，其中已通过 0 个，逾期未报送 0 个。" in texts
-    assert "城厢区实验小学党支部（已报送，第 1 版）" in texts
+    assert "城厢区委 / 城厢区实验小学党支部（已报送，第 1 版）" in texts
     assert "以科学发展观为指导。" in texts
 
 
@@ -97,8 +97,8 @@ def test_docx_pages_download(submitted, city, school_secretary, client_for):
     doc = Document(io.BytesIO(r.content))
     assert [row.cells[1].text for row in doc.tables[0].rows] == [
         "组织名称",
-        "城厢区委",
-        "城厢区实验小学党支部",
+        "示范市委 / 城厢区委",
+        "城厢区委 / 城厢区实验小学党支部",
     ]
     assert client_for(city.town_secretary).get(f"/plans/{submitted.pk}/docx/").status_code == 404
     r = client_for(city.town_secretary).get(

@@ -94,7 +94,7 @@ def test_standings_and_exports(city, period, rules, client_for):
     assert "城厢区实验小学党支部" in page.decode()
     r = office.get(f"{reverse('points:org-standing-xlsx', args=[city.city.pk])}?depth={city.school.depth}")
     ws = load_workbook(io.BytesIO(r.content)).active
-    assert [c.value for c in ws[3]][:5] == [1, "城厢区实验小学党支部", 1, 3, 3.0]
+    assert [c.value for c in ws[3]][:5] == [1, "城厢区委 / 城厢区实验小学党支部", 1, 3, 3.0]
     r = member.get(reverse("points:account-xlsx", args=[city.teacher.pk]))
     ws = load_workbook(io.BytesIO(r.content)).active
     assert [c.value for c in ws[3]][1:] == ["带头服务群众", "手工加减分", "辅导", 3]

@@ -191,7 +191,7 @@ def test_export_columns_and_scope(city, client_for, personal_record, meeting_rec
     p = by_title["社区义务辅导"]
     assert (p[1], p[3], p[4], p[7], p[8], p[9], p[14]) == (
         "为民服务",
-        "城厢区实验小学党支部",
+        "城厢区委 / 城厢区实验小学党支部",
         "林老师",
         "为社区学生义务辅导功课两小时",
         "辅导 12 名学生",

@@ -53,3 +53,35 @@ def test_audit_export_has_the_same_labels(city, client_for):
     assert rows[1][2] == "群众反映件 · 受理" and rows[1][3] == "case.acknowledge"
     assert "待受理 → 核查中" in rows[1][5]
     assert client_for(city.member_user).get("/audit.xlsx").status_code == 403
+
+
+def test_every_action_the_code_writes_has_a_label():
+    """Each literal audit action in the source (action="app.verb") reads as Chinese on the audit page: a new
+    app's actions were shown as raw codes (assessment.score_adjust, honours.nomination.nominate, …)."""
+    import re
+    from pathlib import Path
+
+    import pacesetter
+
+    source = Path(pacesetter.__file__).parent
+    codes = {
+        m
+        for path in source.rglob("*.py")
+        if "migrations" not in path.parts
+        for m in re.findall(r'\baction="([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(codes) > 100
+    assert sorted(c for c in codes if action_label(c) == c) == []
+    assert action_label("assessment.score_adjust") == "组织考核 · 调整等次"
+
+
+def test_codes_outside_the_entrys_model_read_as_labels():
+    """Counts by record kind and the statuses of other objects, which the entry's own model does not declare,
+    take the label the code has elsewhere; what nothing explains stays as it is."""
+    from pacesetter.web.audit_labels import field_label, value_label
+
+    assert field_label("assessment.scorecard", "party_analysis") == "党性分析"
+    assert field_label("supervision.reviewsession", "present") == "出席"
+    assert value_label("supervision.rectification", "source", "low_satisfaction") == "群众评议满意度过低"
+    assert value_label("core.task", "note", "没有对应代码的文字") == "没有对应代码的文字"
+    assert field_label("core.task", "no_such_key") == "no_such_key"

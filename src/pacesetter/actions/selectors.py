@@ -231,7 +231,7 @@ def optional_list(
     root: Organisation | None = None,
     marked: bool = False,
 ) -> QuerySet[OptionalAction]:
-    qs = OptionalAction.objects.filter(campaign=campaign).select_related("organisation", "record")
+    qs = OptionalAction.objects.filter(campaign=campaign).select_related("organisation__parent", "record")
     if org is not None:
         qs = qs.filter(organisation=org)
     if root is not None:

@@ -25,6 +25,7 @@ from pacesetter.plans.selectors import (
     plan_for,
     plan_get_for,
     plan_history,
+    progress_line_for,
     progress_root_for,
     review_queue_for,
     step_get_for,
@@ -202,27 +203,30 @@ def plan_progress(
     org_id: int | None = None,
     progress: str = "",
     step_id: int | None = None,
+    sector: str = "",
     limit: int = limit_param(100, 1000),
     offset: int = offset_param(),
 ):
     """Each organisation's plan status in a subtree (progress=overdue for the overdue list), with counts;
-    with step_id the plans for that step (阶段实施方案) instead of the overall plan."""
+    with step_id the plans for that step (阶段实施方案) instead of the overall plan; with sector (or by
+    default for a sector-guidance account) only that sector line's organisations (条块结合)."""
     if campaign_id is not None:
         campaign = campaign_get_for(request.user, campaign_id)
     else:
         campaign = plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True).first()
         if campaign is None:
             raise NotFoundError("没有设置了报送截止日期的进行中活动")
-    root = progress_root_for(request.user, campaign, org_id)
+    sector = progress_line_for(request.user, sector[:40])
+    root = progress_root_for(request.user, campaign, org_id, sector=sector)
     progress = progress if progress in PlanProgress.values else ""
     step = step_get_for(campaign, step_id) if step_id is not None else None
-    rows = org_progress_list(campaign=campaign, root=root, progress=progress, step=step)[
+    rows = org_progress_list(campaign=campaign, root=root, progress=progress, step=step, sector=sector)[
         offset : offset + limit
     ]
     return {
         "campaign_id": campaign.pk,
         "root_id": root.pk,
-        "counts": org_progress_counts(campaign=campaign, root=root, step=step),
+        "counts": org_progress_counts(campaign=campaign, root=root, step=step, sector=sector),
         "items": [
             {
                 "organisation_id": o.pk,

@@ -28,7 +28,7 @@ def scorecard_workbook(scorecard, scores) -> bytes:
     ws.append(row)
     for s in scores:
         line = [
-            s.organisation.name,
+            s.organisation.label,
             s.member.name if s.member else "",
             float(s.total) if s.total is not None else None,
             str(Grade(s.computed_grade).label) if s.computed_grade else "",

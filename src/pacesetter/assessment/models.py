@@ -193,7 +193,10 @@ class Score(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scorecard_id}:{self.organisation_id}:{self.member_id} {self.total}"
+        # as the audit log names it: whose score, in which version (the caller has loaded both)
+        who = self.member.name if self.member_id else self.organisation.name
+        total = "—" if self.total is None else self.total
+        return f"{who} · 第 {self.scorecard.version} 版 · {total}"
 
     @property
     def is_adjusted(self) -> bool:

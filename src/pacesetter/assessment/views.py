@@ -75,7 +75,7 @@ def scheme_detail(request, pk):
             "scheme": scheme,
             "sources": [(s, REGISTRY.get(s.key)) for s in scheme.sources.all()],
             "lines": list(scheme.grade_lines.all()),
-            "items": list(scheme.items.select_related("organisation", "member")),
+            "items": list(scheme.items.select_related("organisation__parent", "member")),
             "scorecards": list(selectors.scorecard_list(scheme, request.user)),
             "can_manage": can_manage_scheme(request.user, scheme),
             "item_form": ItemForm(),
@@ -140,9 +140,23 @@ def _scorecard_context(request, sc):
         "counts": selectors.grade_counts(sc),
         "diff": selectors.scorecard_diff(sc),
         "previous": sc.previous,
-        "ranking": selectors.ranking(sc, parent=org or sc.scheme.campaign.organisation, limit=20),
+        "ranking": _with_openable(
+            request.user, sc, selectors.ranking(sc, parent=org or sc.scheme.campaign.organisation, limit=20)
+        ),
         "can_manage": can_manage_scheme(request.user, sc.scheme),
     }
+
+
+def _with_openable(user, sc, ranking):
+    """Mark the ranked scores the user may open (a branch secretary reads the ranking of every district
+    but opens only the scores in their own scope), in one query."""
+    rows = list(ranking)
+    manages = can_manage_scheme(user, sc.scheme)
+    visible = selectors.score_list_for(user, sc).filter(pk__in=[s.pk for s in rows])
+    openable = set(visible.values_list("pk", flat=True))
+    for s in rows:
+        s.openable = manages or s.pk in openable
+    return rows
 
 
 def scorecard_detail(request, pk):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
-from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_for, scope_q
+from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_for, scope_q, subtree_q
 
 from .enums import DEFAULT_THEMES, POSITION_BODY, CampaignStatus, GroupBody, StepCapability
 from .models import (
@@ -231,6 +231,51 @@ def campaign_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.P
         if campaign.organisation.path.startswith(p):
             return campaign.organisation
     raise NotFoundError()
+
+
+def campaign_line_root_for(user, campaign: Campaign, org_id, sector: str, *, cap: str = Cap.PROGRESS_VIEW):
+    """The root of a sector line's (条块结合) progress page of `campaign` — one answer for the dashboard and
+    the plans list: the organisation asked for (or the top of the user's scope inside the campaign), which
+    the user must cover for `sector` — a whole subtree holding it, a line of that sector whose top it is,
+    or, below such a top, an organisation of the sector or one holding some (a district with schools, so
+    the line can be drilled down to them). Else NotFoundError."""
+    scope = scope_for(user, cap)
+    tops = [*scope.roots, *(p for p, s in scope.lines if s == sector)]
+    if org_id:
+        org = Organisation.objects.filter(pk=org_id).first() if str(org_id).isdigit() else None
+        if org is None or not org.is_within(campaign.organisation):
+            raise NotFoundError()
+    else:
+        inside = sorted((p for p in tops if p.startswith(campaign.organisation.path)), key=len)
+        if any(campaign.organisation.path.startswith(p) for p in tops) or not inside:
+            org = campaign.organisation
+        else:
+            org = Organisation.objects.get(path=inside[0])
+    lines = [p for p, s in scope.lines if s == sector]
+    if not (
+        any(org.path.startswith(p) for p in scope.roots)
+        or org.path in lines
+        or (any(org.path.startswith(p) for p in lines) and _holds_sector(org, sector))
+    ):
+        raise NotFoundError()
+    return org
+
+
+def _holds_sector(org: Organisation, sector: str) -> bool:
+    """`org` is of `sector` or has an active organisation of it below (one indexed range probe)."""
+    return (
+        org.sector == sector
+        or Organisation.objects.filter(subtree_q(org.path), sector=sector, is_active=True).exists()
+    )
+
+
+def line_sector_for(user, requested: str | None, *, cap: str = Cap.PROGRESS_VIEW) -> str:
+    """The sector line a progress page shows: the one asked for, else — for a user who follows a sector line
+    and no whole subtree — their line; "" for the ordinary subtree page."""
+    scope = scope_for(user, cap)
+    if not requested and not scope.roots and scope.lines:
+        return scope.lines[0][1]
+    return requested or ""
 
 
 # ---------------------------------------------------------------- criteria

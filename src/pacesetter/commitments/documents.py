@@ -165,7 +165,7 @@ def wall_xlsx(*, root, commitments) -> bytes:
     for c in commitments:
         ws.append(
             [
-                c.organisation.name,
+                c.organisation.label,
                 c.owner_name,
                 str(c.get_kind_display()),
                 c.criteria_item.name,

@@ -361,10 +361,14 @@ def unreported_list(request):
 def moderation_queue(request):
     page = paginate(request, selectors.moderation_queue_for(request.user), PER_PAGE)
     # The organisations the user's own grants are on: where they print 评价凭条.
-    slip_orgs = Organisation.objects.filter(
-        pk__in={g.org_id for g in grants_for(request.user) if Cap.COMMITMENT_REVIEW in ROLE_CAPS[g.role]},
-        is_active=True,
-    ).order_by("path")
+    slip_orgs = (
+        Organisation.objects.filter(
+            pk__in={g.org_id for g in grants_for(request.user) if Cap.COMMITMENT_REVIEW in ROLE_CAPS[g.role]},
+            is_active=True,
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
     return render(request, "commitments/moderation_queue.html", {"page": page, "slip_orgs": slip_orgs})
 
 

@@ -85,6 +85,8 @@ class Party(models.TextChoices):
     REPORTER = "reporter", _("反映人")
     SYSTEM = "system", _("系统")
     INSPECTOR = "inspector", _("督查（只读）")  # reads cases in scope; takes no step of the table
+    # the organisation that first handled a case since moved up (复查, 督办): reads how it ends, takes no step
+    FORMER = "former", _("原承办组织（只读）")
 
 
 class Deadline(models.TextChoices):

@@ -3,7 +3,8 @@
 Handlers are those holding case.handle on the owning organisation or an ancestor (a grant covers its
 subtree); the member a case names never sees it, whatever their role. Inspectors (case.view without
 case.handle, e.g. the 督查 role) read the cases of their subtree: no step of the table is theirs, and they do
-not see who reported.
+not see who reported. So does the organisation that first handled a case the parent has since taken up
+(复查 after a 不满意 rating, 督办): it reads how its case ends.
 """
 
 from pacesetter.orgs.enums import Cap
@@ -27,6 +28,15 @@ def parties_for(user, case: Case) -> set[str]:
         parties.add(Party.OFFICE)
     if not parties and case.status != CaseStatus.TRIAGE and _covers(user, case.path, Cap.CASE_VIEW):
         parties.add(Party.INSPECTOR)
+    if (
+        not parties
+        and case.first_owner_id is not None
+        and case.first_owner_id != case.owner_id
+        and bool(case.path)
+        and case.first_owner.path.startswith(case.path)  # taken up by an ancestor, not transferred aside
+        and _covers(user, case.first_owner.path, Cap.CASE_HANDLE)
+    ):
+        parties.add(Party.FORMER)
     return parties
 
 

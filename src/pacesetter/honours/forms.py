@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
-from pacesetter.orgs.forms import OrgNameField
+from pacesetter.orgs.forms import OrgChoiceField, OrgNameField
 
 from .enums import DEED_MAX, OBJECTION_MAX, SUMMARY_MAX, Rule, Subject
 
@@ -89,9 +89,7 @@ class NominationForm(BootstrapMixin, forms.Form):
         self.fields["category"] = forms.ModelChoiceField(
             label=_("表彰类别"), queryset=categories, empty_label=None
         )
-        self.fields["nominator"] = forms.ModelChoiceField(
-            label=_("推荐单位"), queryset=nominators, empty_label=None
-        )
+        self.fields["nominator"] = OrgChoiceField(label=_("推荐单位"), queryset=nominators, empty_label=None)
         for name in ("category", "nominator"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.order_fields(["category", "nominator", "subject_name", "post", "summary", "deed", "photos"])

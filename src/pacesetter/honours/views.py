@@ -74,7 +74,7 @@ def _programme_context(request, p, **forms) -> dict:
         Quota.objects.filter(
             category__programme=p, organisation__path__in=scope_for(request.user, Cap.HONOURS_NOMINATE).roots
         )
-        .select_related("organisation", "category")
+        .select_related("organisation__parent", "category")
         .order_by("organisation__path", "category__position")[:10]
     )
     usage = [

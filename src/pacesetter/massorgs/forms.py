@@ -5,20 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
 from pacesetter.orgs.enums import Gender
+from pacesetter.orgs.forms import OrgChoiceField
 from pacesetter.orgs.models import Organisation
 
 from .enums import MassOrgKind
 
 
 class MassOrgForm(BootstrapMixin, forms.Form):
-    party_org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organisation.objects.none())
+    party_org = OrgChoiceField(label=_("所属党组织"), queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label=_("类别"), choices=MassOrgKind.choices)
     name = forms.CharField(label=_("名称"), max_length=120, help_text=_("如“八一村团支部”“和林镇总工会”"))
 
     def __init__(self, *args, party_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         if party_orgs is not None:
-            self.fields["party_org"].queryset = party_orgs
+            self.fields["party_org"].queryset = party_orgs.select_related("parent")
 
 
 class MassMemberForm(BootstrapMixin, forms.Form):

@@ -31,7 +31,7 @@ def mentorship_list_for(
     if not user.is_authenticated:
         return Mentorship.objects.none()
     qs = Mentorship.objects.select_related(
-        "mentor__organisation", "mentee__organisation", "organisation"
+        "mentor__organisation", "mentee__organisation", "organisation__parent"
     ).filter(
         scope_q(user, Cap.PERSON_VIEW, field="organisation__path")
         | Q(mentor__user=user)

@@ -261,7 +261,9 @@ def member_panel(request, member_id):
 
 def _reminder_orgs(user) -> list[Organisation]:
     return list(
-        Organisation.objects.filter(path__in=scope_for(user, Cap.REMINDER_SEND).roots).order_by("path")[:50]
+        Organisation.objects.filter(path__in=scope_for(user, Cap.REMINDER_SEND).roots)
+        .select_related("parent")
+        .order_by("path")[:50]
     )
 
 

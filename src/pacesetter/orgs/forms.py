@@ -16,6 +16,18 @@ class OrgForm(BootstrapMixin, forms.Form):
     sector = forms.ChoiceField(label=_("所属行业"), choices=Sector.choices)
 
 
+class OrgChoiceField(forms.ModelChoiceField):
+    """An organisation picked from a list, each shown as Organisation.label ("上级组织 / 名称"), so several
+    英语教研组党支部 can be told apart; the parents come in the same query (a queryset given later should
+    select_related("parent") too, or the choices show bare names)."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("parent"), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.label
+
+
 class OrgNameField(forms.CharField):
     """An organisation typed by name (the page suggests names as you type); the view resolves it in scope."""
 

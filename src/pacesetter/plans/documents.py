@@ -103,7 +103,7 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
         when = cn_date(r["submitted_at"]) if r["submitted_at"] else ""
         status = str(r["progress"].label) + ("（逾期报送）" if r["is_late"] else "")
         for cell, text in zip(
-            table.add_row().cells, (str(i), r["org"].name, r["theme"], status, when), strict=True
+            table.add_row().cells, (str(i), r["org"].label, r["theme"], status, when), strict=True
         ):
             cell.text = ""
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12))
@@ -116,7 +116,7 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
         h = doc.add_paragraph()
         h.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(h.add_run(version.title), "黑体", BODY_SIZE)
-        _centred(doc, f"{r['org'].name}（{r['progress'].label}，第 {version.number} 版）")
+        _centred(doc, f"{r['org'].label}（{r['progress'].label}，第 {version.number} 版）")
         _body(doc, version.body)
     return _bytes(doc)
 

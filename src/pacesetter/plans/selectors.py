@@ -5,13 +5,14 @@ import datetime
 from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign, OrgTheme, Step
 from pacesetter.campaigns.windows import campaigns_covering
-from pacesetter.core.errors import NotFoundError
-from pacesetter.orgs.enums import ROLE_CAPS, Cap
+from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.orgs.enums import ROLE_CAPS, Cap, Sector
 from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant
 from pacesetter.orgs.selectors import scope_for, subtree_q
 
@@ -116,7 +117,7 @@ def my_plan_orgs(user) -> QuerySet[Organisation]:
 def plan_home_for(user) -> list[dict]:
     """For each organisation the user writes for, each active campaign it owes a plan in, with the plan;
     then one row per step plan (阶段实施方案) the campaign requires, with its own deadline."""
-    orgs = list(my_plan_orgs(user))
+    orgs = list(my_plan_orgs(user).select_related("parent"))
     ancestor_paths = {p for o in orgs for p in o.ancestor_paths}
     campaigns = list(
         Campaign.objects.filter(organisation__path__in=ancestor_paths, status=CampaignStatus.ACTIVE)
@@ -163,9 +164,22 @@ def review_queue_for(user, *, campaign: Campaign | None = None) -> QuerySet[Plan
     ).order_by("submitted_at", "id")
 
 
-def progress_root_for(user, campaign: Campaign, org_id=None, *, cap: str = Cap.PROGRESS_VIEW) -> Organisation:
-    """The subtree a plans progress list covers: the one answer of campaigns.selectors.campaign_root_for."""
+def progress_root_for(
+    user, campaign: Campaign, org_id=None, *, cap: str = Cap.PROGRESS_VIEW, sector: str = ""
+) -> Organisation:
+    """The subtree a plans progress list covers: the one answer of campaigns.selectors.campaign_root_for,
+    or with `sector` (a sector line, 条块结合) of campaign_line_root_for."""
+    if sector:
+        return campaigns_selectors.campaign_line_root_for(user, campaign, org_id, sector, cap=cap)
     return campaigns_selectors.campaign_root_for(user, campaign, org_id, cap=cap)
+
+
+def progress_line_for(user, requested: str | None) -> str:
+    """The sector line a plans progress list shows ("" for the whole subtree); a bad sector is refused."""
+    sector = campaigns_selectors.line_sector_for(user, requested)
+    if sector and sector not in Sector.values:
+        raise ValidationError(str(_("行业无效，请从列表中选择")), field="sector")
+    return sector
 
 
 def _is_overdue(campaign: Campaign, today: datetime.date, step: Step | None = None) -> bool:
@@ -180,8 +194,10 @@ def org_progress_list(
     progress: str = "",
     today: datetime.date | None = None,
     step: Step | None = None,
+    sector: str = "",
 ) -> QuerySet[Organisation]:
-    """Active organisations below the campaign's own in `root`'s subtree, each annotated in SQL with
+    """Active organisations below the campaign's own in `root`'s subtree (of `sector` only, if given: a
+    sector line), each annotated in SQL with
     `plan_id`, `plan_status`, `plan_submitted_at`, `plan_is_late` and `progress` (a PlanProgress value).
 
     One LEFT JOIN on the campaign's plans; nothing is looped over in Python, so it pages and counts
@@ -209,17 +225,24 @@ def org_progress_list(
             progress=Case(*whens, default=F("cplan__status"), output_field=CharField()),
         )
     )
+    if sector:
+        qs = qs.filter(sector=sector)
     if progress:
         qs = qs.filter(progress=progress)
     return qs.order_by("path")
 
 
 def org_progress_counts(
-    *, campaign: Campaign, root: Organisation, today: datetime.date | None = None, step: Step | None = None
+    *,
+    campaign: Campaign,
+    root: Organisation,
+    today: datetime.date | None = None,
+    step: Step | None = None,
+    sector: str = "",
 ) -> dict[str, int]:
     """{PlanProgress value: count} plus "total", in one GROUP BY query."""
     rows = (
-        org_progress_list(campaign=campaign, root=root, today=today, step=step)
+        org_progress_list(campaign=campaign, root=root, today=today, step=step, sector=sector)
         .order_by()
         .values("progress")
         .annotate(n=Count("id"))

@@ -14,7 +14,7 @@ from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
-from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
 
 from . import documents, services
@@ -38,6 +38,7 @@ from .selectors import (
     plan_last_decision,
     plan_steps,
     plan_summary_rows,
+    progress_line_for,
     progress_root_for,
     review_queue_for,
     step_get_for,
@@ -251,8 +252,9 @@ def _progress_params(request):
         request, plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True)
     )
     if campaign is None:
-        return None, None
-    return campaign, progress_root_for(request.user, campaign, request.GET.get("org"))
+        return None, None, ""
+    sector = progress_line_for(request.user, request.GET.get("sector"))
+    return campaign, progress_root_for(request.user, campaign, request.GET.get("org"), sector=sector), sector
 
 
 def _step_param(campaign, value):
@@ -264,7 +266,7 @@ def overdue(request):
     """Every organisation's plan status in a subtree; overdue ones first by default once the deadline passed.
 
     ?step= switches from the overall plan to that step's plan, with the step's own deadline."""
-    campaign, root = _progress_params(request)
+    campaign, root, sector = _progress_params(request)
     if campaign is None:
         return render(request, "plans/overdue.html", {"campaign": None})
     step = _step_param(campaign, request.GET.get("step", ""))
@@ -275,12 +277,15 @@ def overdue(request):
     if progress not in PlanProgress.values:
         progress = ""
     page = paginate(
-        request, org_progress_list(campaign=campaign, root=root, progress=progress, today=today, step=step)
+        request,
+        org_progress_list(
+            campaign=campaign, root=root, progress=progress, today=today, step=step, sector=sector
+        ),
     )
     labels = dict(PlanProgress.choices)
     for o in page:
         o.progress_label = labels[o.progress]
-    counts = org_progress_counts(campaign=campaign, root=root, today=today, step=step)
+    counts = org_progress_counts(campaign=campaign, root=root, today=today, step=step, sector=sector)
     return render(
         request,
         "plans/overdue.html",
@@ -288,6 +293,8 @@ def overdue(request):
             "campaign": campaign,
             "campaigns": plan_campaign_list_for(request.user).exclude(plan_deadline__isnull=True),
             "root": root,
+            "sector": sector,
+            "sector_label": Sector(sector).label if sector else "",
             "step": step,
             "steps": plan_steps(campaign),
             "deadline": deadline,
@@ -303,13 +310,17 @@ def overdue(request):
 
 
 def overdue_xlsx(request):
-    campaign, root = _progress_params(request)
+    campaign, root, sector = _progress_params(request)
     if campaign is None:
         raise NotFoundError(_("没有设置了报送截止日期的活动"))
     step = _step_param(campaign, request.GET.get("step", ""))
     progress = request.GET.get("progress", "")
     orgs = org_progress_list(
-        campaign=campaign, root=root, progress=progress if progress in PlanProgress.values else "", step=step
+        campaign=campaign,
+        root=root,
+        progress=progress if progress in PlanProgress.values else "",
+        step=step,
+        sector=sector,
     )
     content = documents.progress_xlsx(campaign=campaign, root=root, orgs=orgs.iterator(chunk_size=2000))
     name = f"{root.name}{step}实施方案报送情况.xlsx" if step else f"{root.name}实施方案报送情况.xlsx"

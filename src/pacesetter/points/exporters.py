@@ -52,5 +52,5 @@ def org_standing_xlsx(root, period, standing) -> bytes:
     )
     ws.append([_("名次"), _("组织"), _("党员数"), _("积分合计"), _("人均积分"), _("并列")])
     for r in standing.rows:
-        ws.append([r.rank, r.name, r.member_count, r.points, r.per_member, _("并列") if r.tied else ""])
+        ws.append([r.rank, r.label, r.member_count, r.points, r.per_member, _("并列") if r.tied else ""])
     return _save(wb)

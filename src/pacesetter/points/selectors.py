@@ -96,7 +96,7 @@ def account_for(member: Member, period: PointPeriod, *, limit: int = 50, offset:
 
 def claim_list_for(user, *, status: str | None = None, mine: bool = False) -> QuerySet[PointClaim]:
     """Mine (a member's own claims) or the queue: claims of members where the user holds points.award."""
-    qs = PointClaim.objects.select_related("rule__period__campaign", "member__organisation")
+    qs = PointClaim.objects.select_related("rule__period__campaign", "member__organisation__parent")
     if mine:
         qs = qs.filter(member__user=user) if user.is_authenticated else qs.none()
     else:
@@ -186,9 +186,11 @@ def org_standing(
             Value(0.0),
         )
     )
+    # Below the root's children, names repeat across parents (several 英语教研组党支部): add the parent's.
+    parent = {"parent_name": F("parent__name")} if depth > root.depth + 1 else {}
     # One row past the page tells whether the last row shares its rank with the next.
     rows = ranked.order_by("-per_member", "name", "id").values(
-        "id", "name", "sector", "member_count", "points", "per_member"
+        "id", "name", "sector", "member_count", "points", "per_member", **parent
     )[: limit + 1]
     objs = [_Row(**r) for r in rows]
     for o in objs:
@@ -201,8 +203,10 @@ def org_standing(
 class _Row:
     """One organisation of a standing (from .values(); ranked in Python)."""
 
-    def __init__(self, *, id, name, sector, member_count, points, per_member):  # noqa: A002
+    def __init__(self, *, id, name, sector, member_count, points, per_member, parent_name=None):  # noqa: A002
         self.id, self.name, self.sector = id, name, sector
+        # as Organisation.label: "上级组织 / 名称", so organisations that share a name can be told apart
+        self.label = f"{parent_name} / {name}" if parent_name else name
         self.member_count, self.points, self.per_member = member_count, points, float(per_member)
         self.rank = 0
         self.tied = False

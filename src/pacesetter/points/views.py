@@ -14,7 +14,7 @@ from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on
 from pacesetter.orgs.enums import Cap, Sector
-from pacesetter.orgs.selectors import member_for_user, org_get_for, scope_for
+from pacesetter.orgs.selectors import member_for_user, org_get_for, org_in_scope, scope_for
 
 from . import exporters, selectors, services
 from .enums import STANDING_RULE, ClaimAction, ClaimStatus, EventType, PeriodAction, RuleAction
@@ -236,6 +236,8 @@ def member_standing(request, pk):
             "rule": STANDING_RULE,
             "periods": selectors.period_list_for(request.user),
             "my_member_id": getattr(member_for_user(request.user), "pk", None),
+            # whoever may see the branch's members opens each account; a member only their own
+            "may_open_accounts": org_in_scope(request.user, org, Cap.PERSON_VIEW),
         },
     )
 

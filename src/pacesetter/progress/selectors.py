@@ -11,12 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
-from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for, campaign_root_for
+from pacesetter.campaigns.selectors import (
+    campaign_get_for,
+    campaign_line_root_for,
+    campaign_list_for,
+    campaign_root_for,
+    line_sector_for,
+)
 from pacesetter.commitments.selectors import commitment_stats_by_subtree
-from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.errors import ValidationError
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import annotate_subtree_counts, scope_for
+from pacesetter.orgs.selectors import annotate_subtree_counts
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month, step_plan_counts
 from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
@@ -121,9 +127,7 @@ def progress_line_scope(
     sector there — a whole subtree holding it, or a sector line of that sector above it. Else NotFoundError.
     Returns (campaigns, campaign, root, sector), sector "" for the ordinary subtree dashboard.
     """
-    scope = scope_for(user, Cap.PROGRESS_VIEW)
-    if not sector and not scope.roots and scope.lines:
-        sector = scope.lines[0][1]
+    sector = line_sector_for(user, sector)
     if not sector:
         return (*progress_scope(user, campaign_id, org_id), "")
     if sector not in Sector.values:
@@ -132,26 +136,7 @@ def progress_line_scope(
     campaign = campaign_get_for(user, campaign_id) if campaign_id else (campaigns[0] if campaigns else None)
     if campaign is None:
         return campaigns, None, None, sector
-    tops = [*scope.roots, *(p for p, s in scope.lines if s == sector)]
-    if org_id:
-        org = Organisation.objects.filter(pk=org_id).first() if str(org_id).isdigit() else None
-        if org is None or not org.is_within(campaign.organisation):
-            raise NotFoundError()
-    else:
-        inside = sorted((p for p in tops if p.startswith(campaign.organisation.path)), key=len)
-        if any(campaign.organisation.path.startswith(p) for p in tops) or not inside:
-            org = campaign.organisation
-        else:
-            org = Organisation.objects.get(path=inside[0])
-    # a whole subtree holding it, the line's top itself, or an organisation of the sector on the line
-    lines = [p for p, s in scope.lines if s == sector]
-    if not (
-        any(org.path.startswith(p) for p in scope.roots)
-        or org.path in lines
-        or (org.sector == sector and any(org.path.startswith(p) for p in lines))
-    ):
-        raise NotFoundError()
-    return campaigns, campaign, org, sector
+    return campaigns, campaign, campaign_line_root_for(user, campaign, org_id, sector), sector
 
 
 def _plan_cell(counts: dict[str, int]) -> Cell:

@@ -48,7 +48,7 @@ def records_workbook(records) -> bytes:
                 r.occurred_on,
                 r.get_kind_display(),
                 r.title,
-                r.organisation.name,
+                r.organisation.label,
                 r.member.name if r.member else "",
                 r.place,
                 r.participants,

@@ -222,7 +222,7 @@ def member_review_list_for(
 ) -> QuerySet[MemberReview]:
     if not user.is_authenticated:
         return MemberReview.objects.none()
-    qs = MemberReview.objects.select_related("member", "organisation", "leader", "session").filter(
+    qs = MemberReview.objects.select_related("member", "organisation__parent", "leader", "session").filter(
         _member_review_visible_q(user)
     )
     if member is not None:
@@ -369,7 +369,7 @@ def session_list_for(user, *, org: Organisation | None = None) -> QuerySet[Revie
     if not user.is_authenticated:
         return ReviewSession.objects.none()
     qs = (
-        ReviewSession.objects.select_related("organisation", "leader")
+        ReviewSession.objects.select_related("organisation__parent", "leader")
         .filter(scope_q(user, Cap.PROGRESS_VIEW, field="organisation__path") | Q(leader=user))
         .annotate(
             n_attendees=Count("attendees", distinct=True),

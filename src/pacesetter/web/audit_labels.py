@@ -8,6 +8,8 @@ then from the shared VERBS. Field names and coded values are read from the model
 code nothing explains is shown as it is, never dropped.
 """
 
+import functools
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,22 @@ from pacesetter.supervision.enums import InspectionAction, RectificationAction, 
 
 ENTITIES = {
     "account": _("账号"),
+    "action_link": _("规定动作关联记实"),
+    "assessment": _("组织考核"),
+    "follow": _("群众关注"),
+    "honours": _("评选表彰"),
+    "household": _("党员联系户"),
+    "massorgs": _("群团组织"),
+    "member_review": _("党员点评"),
+    "mentorship": _("结对帮带"),
+    "notification": _("通知"),
+    "optional_action": _("自选动作"),
+    "points": _("积分"),
+    "problem": _("问题清单"),
+    "publicity": _("宣传"),
+    "reminders": _("提醒"),
+    "required_action": _("规定动作"),
+    "review_session": _("集中点评会"),
     "auth": _("登录"),
     "campaign": _("活动"),
     "case": _("群众反映件"),
@@ -56,6 +74,51 @@ ENTITIES = {
 
 VERBS = {
     "accountability": _("责任追究"),
+    "acknowledge": _("确认收到"),
+    "adjust": _("调整等次"),
+    "allocate": _("分配名额"),
+    "allow_local": _("允许细化标准"),
+    "article_create": _("新建稿件"),
+    "article_edit": _("修改稿件"),
+    "award": _("加减分"),
+    "bulletin_create": _("新建简报"),
+    "bulletin_edit": _("修改简报"),
+    "close": _("结束"),
+    "consultation_answer": _("答复意见"),
+    "consultation_comment": _("提出意见"),
+    "consultation_handle": _("处理意见"),
+    "consultation_moderate": _("审核意见"),
+    "consultation_open": _("开始征求意见"),
+    "convene": _("召开"),
+    "deactivate": _("停用"),
+    "end": _("结束"),
+    "exemplar_articles": _("关联典型稿件"),
+    "exemplar_promote": _("典型升级"),
+    "exemplar_register": _("登记典型"),
+    "extend": _("延长期限"),
+    "item_add": _("添加考核项"),
+    "item_create": _("新建信息"),
+    "item_edit": _("修改信息"),
+    "link": _("关联"),
+    "local_wording": _("细化标准表述"),
+    "mark": _("标记"),
+    "member_requirements": _("设置党员要求"),
+    "nominate": _("推荐"),
+    "objection": _("提出异议"),
+    "preferences": _("设置接收方式"),
+    "reject": _("退回"),
+    "release": _("发布"),
+    "restore": _("恢复"),
+    "review": _("审阅"),
+    "review_request": _("申请复核"),
+    "save": _("保存"),
+    "scheme_create": _("新建考核方案"),
+    "scheme_update": _("修改考核方案"),
+    "score_adjust": _("调整等次"),
+    "scorecard_start": _("开始计算"),
+    "send": _("发送"),
+    "start": _("开始"),
+    "sweep": _("自动计分"),
     "activate": _("恢复"),
     "add": _("添加"),
     "answer": _("答复"),
@@ -128,6 +191,18 @@ ENTITY_ACTIONS = {
 
 YES, NO = _("是"), _("否")
 
+# Keys of the extra facts entries carry that are not a model's field or a coded value.
+EXTRA_KEYS = {
+    "present": _("出席"),
+    "absent": _("缺席"),
+    "approved": _("通过"),
+    "withheld": _("不予公开"),
+    "evaluation": _("评议"),
+    "count": _("数量"),
+    "reason": _("理由"),
+    "reviews": _("点评"),
+}
+
 
 def action_label(action: str) -> str:
     """ "群众反映件 · 受理" for "case.acknowledge"; the code itself when nothing explains it."""
@@ -143,7 +218,22 @@ def action_label(action: str) -> str:
         head, _dot, last = verb.rpartition(".")
         label = VERBS.get(verb) or VERBS.get(last)
         if label is not None and head:
-            sub = {"round": _("轮次"), "codes": _("评议码"), "paper": _("纸质评议表"), "case": _("整改件")}
+            sub = {
+                "round": _("轮次"),
+                "codes": _("评议码"),
+                "paper": _("纸质评议表"),
+                "case": _("整改件"),
+                "category": _("表彰类别"),
+                "claim": _("积分申报"),
+                "decision": _("表彰决定"),
+                "member": _("成员"),
+                "nomination": _("推荐对象"),
+                "period": _("积分年度"),
+                "programme": _("评选活动"),
+                "quota": _("名额"),
+                "rule": _("积分规则"),
+                "suggestion": _("意见建议"),
+            }
             label = f"{sub.get(head, head)}{label}"
     if label is None:
         return action
@@ -166,9 +256,27 @@ def _field(model, name: str):
         return None
 
 
+@functools.cache
+def _known_codes() -> dict[str, str]:
+    """Every coded value of every Pacesetter model's choices, with its label (the first one wins): the last
+    resort for a code the entry's own model does not declare — the counts an entry carries by record kind
+    ({"party_analysis": 0}), a status of a related object ("withheld")."""
+    codes: dict[str, str] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("pacesetter."):
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and value and not value.isdigit():
+                    codes.setdefault(value, label)
+    return codes
+
+
 def field_label(object_type: str, name: str) -> str:
     field = _field(_model(object_type), name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
+    if field is not None:
+        return str(getattr(field, "verbose_name", name))
+    return str(_known_codes().get(name, EXTRA_KEYS.get(name, name)))
 
 
 def value_label(object_type: str, name: str, value) -> str:
@@ -182,6 +290,8 @@ def value_label(object_type: str, name: str, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list | dict):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if isinstance(value, str):
+        return str(_known_codes().get(value, value))
     return str(value)
 
 

@@ -119,11 +119,19 @@ def progress(request):
         return render(request, "web/progress.html", ctx)
     campaign, org, line = ctx["campaign"], ctx["org"], ctx["line"]
     rows, sectors = p.progress_data(campaign=campaign, org=org, sector=line)
-    crumbs = [c for c in breadcrumbs_for([org])[org.pk] if c.path.startswith(campaign.organisation.path)]
-    if line:  # a sector line: only the figures of its sector, and no crumbs above the line's top
-        from pacesetter.orgs.enums import Cap
-        from pacesetter.orgs.selectors import scope_for
+    # Crumbs only to what the user may open: inside the campaign and inside one of their subtrees (a branch
+    # secretary has no link up to the district; a sector line's crumbs are narrowed below).
+    from pacesetter.orgs.enums import Cap
+    from pacesetter.orgs.selectors import scope_for
 
+    roots = scope_for(request.user, Cap.PROGRESS_VIEW).roots
+    crumbs = [
+        c
+        for c in breadcrumbs_for([org])[org.pk]
+        if c.path.startswith(campaign.organisation.path)
+        and (line or any(c.path.startswith(r) for r in roots))
+    ]
+    if line:  # a sector line: only the figures of its sector, and no crumbs above the line's top
         scope = scope_for(request.user, Cap.PROGRESS_VIEW)
         tops = [*scope.roots, *(path for path, s in scope.lines if s == line)]
         crumbs = [c for c in crumbs if any(c.path.startswith(t) for t in tops)]
