@@ -296,3 +296,25 @@ def test_no_plan_approval_personal_data_roles_or_supervision(line, api, client_f
     assert review.published_at is None
     assert not Rectification.objects.exists() and not Inspection.objects.exists()
 
+
+def test_pages_name_the_guiding_body_and_link_where_the_guide_may_look(line, client_for):
+    c = client_for(line.guide)
+    page = c.get(f"/orgs/{line.town_school.pk}/").content.decode()
+    assert 'data-testid="org-guides"' in page and "市教育局党委" in page
+    for testid in ("org-progress-link", "org-plans-link", "org-records-link", "org-reviews-link"):
+        assert f'data-testid="{testid}"' in page
+    progress = c.get(f"/progress/?org={line.town_school.pk}&sector={Sector.SCHOOL}")
+    assert progress.status_code == 200 and "和林镇中心小学党支部" in progress.content.decode()
+    plans_page = c.get(f"/plans/overdue/?org={line.town_school.pk}&progress=")
+    assert plans_page.status_code == 200 and "和林镇中心小学党支部" in plans_page.content.decode()
+    assert c.get(f"/records/?org={line.town_school.pk}").status_code == 200
+    assert c.get(f"/supervision/reviews/?org={line.town_school.pk}").status_code == 200
+    # the office, holding the whole subtree, keeps its own page (no line links)
+    assert (
+        'data-testid="org-progress-link"'
+        not in client_for(line.office).get(f"/orgs/{line.town_school.pk}/").content.decode()
+    )
+    # the public page names the guiding body too; an organisation off the line does not
+    public = Client().get(f"/p/orgs/{line.town_school.pk}/").content.decode()
+    assert 'data-testid="public-org-guides"' in public and "市教育局党委" in public
+    assert "指导单位" not in Client().get(f"/p/orgs/{line.village.pk}/").content.decode()
