@@ -55,7 +55,9 @@ def api():
 
 def test_the_role_gives_no_approval_personal_data_roles_or_supervision():
     caps = ROLE_CAPS[Role.GUIDE]
-    assert caps == {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.RECORD_VIEW}
+    assert caps == {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.RECORD_VIEW, Cap.GUIDANCE_REVIEW}
+    # 行业指导点评 is the guiding body's alone: not even the office holds it
+    assert [r for r, held in ROLE_CAPS.items() if Cap.GUIDANCE_REVIEW in held] == [Role.GUIDE]
     # Code that walks grants by path alone (records, commitments, publicity, assessment rules) checks these
     # capabilities, so a sector grant must never hold them.
     assert not caps & {

@@ -96,6 +96,7 @@ class ReviewOut(Schema):
     response: str
     reviewed_at: datetime.datetime
     published_at: datetime.datetime | None
+    guidance: bool  # 行业指导点评 (#18): filed by a guiding body, not a liaison leader
 
 
 class ReviewDetailOut(ReviewOut):
@@ -324,6 +325,31 @@ def review_create(request: HttpRequest, payload: ReviewIn):
         direction=payload.direction,
         rating=payload.rating,
         remarks={r.commitment_id: (r.remark, r.flagged) for r in payload.remarks},
+    )
+    return Status(201, _review(review, review_items(review)))
+
+
+@router.post(
+    "/supervision/guidance-reviews", response={201: ReviewDetailOut}, url_name="sup-guidance-review-create"
+)
+def guidance_review_create(request: HttpRequest, payload: ReviewIn):
+    """行业指导点评 (条块结合): a guiding body reviews an organisation of its sector line while the campaign's
+    领导点评 window is open. Publishing it and ordering rectification stay with the office."""
+    try:
+        org = org_get_for(request.user, payload.organisation_id, cap=Cap.GUIDANCE_REVIEW)
+    except NotFoundError:
+        raise NotFoundError(
+            _("该组织不在您指导的行业范围内，不能作行业指导点评"), field="organisation_id"
+        ) from None
+    review = services.review_file(
+        actor=request.user,
+        org=org,
+        achievements=payload.achievements,
+        problems=payload.problems,
+        direction=payload.direction,
+        rating=payload.rating,
+        remarks={r.commitment_id: (r.remark, r.flagged) for r in payload.remarks},
+        guidance=True,
     )
     return Status(201, _review(review, review_items(review)))
 

@@ -110,10 +110,13 @@ class Cap(models.TextChoices):
     MEMBER_REVIEW = "member.review", _("点评党员、召开集中点评会")
     MENTORING_MANAGE = "mentoring.manage", _("结对帮带和党员联系户")
     REMINDER_SEND = "reminder.send", _("提醒未参与的党员")
+    # sector guidance (条块结合, #18): the guiding body reviews an organisation on its line (行业指导点评)
+    GUIDANCE_REVIEW = "guidance.review", _("行业指导点评")
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
-    Role.OFFICE: frozenset(Cap.values),
+    # Every capability but the guiding body's own review: the office publishes reviews, it does not guide.
+    Role.OFFICE: frozenset(Cap.values) - {Cap.GUIDANCE_REVIEW},
     Role.SECRETARY: frozenset(
         {
             Cap.ORG_VIEW,
@@ -202,9 +205,12 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
 
 # ---- sector guidance (条块结合) ----
 # A grant of this role carries a sector and covers only that sector's organisations in its subtree. It
-# follows them (progress, plans, commitments, records) and is named on their pages as the guiding body; it
-# gives no plan approval, personal data, role management or supervision rights.
-ROLE_CAPS[Role.GUIDE] = frozenset({Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.RECORD_VIEW})
+# follows them (progress, plans, commitments, records), is named on their pages as the guiding body and
+# writes 行业指导点评 while a campaign's 领导点评 window is open; it gives no plan approval, personal data,
+# role management or supervision rights (publishing a review or ordering rectification stays the office's).
+ROLE_CAPS[Role.GUIDE] = frozenset(
+    {Cap.ORG_VIEW, Cap.CAMPAIGN_VIEW, Cap.PROGRESS_VIEW, Cap.RECORD_VIEW, Cap.GUIDANCE_REVIEW}
+)
 # The only role a grant with a sector may carry.
 SECTOR_ROLES = frozenset({Role.GUIDE})
 # ---- end sector guidance ----

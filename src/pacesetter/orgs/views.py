@@ -65,6 +65,12 @@ def _children_in_scope(user, org, show_inactive: bool) -> list:
     return [c for c in org_children(org, include_inactive=show_inactive) if scope.covers(c)]
 
 
+def _followed_by_line(user, org) -> bool:
+    """The user follows `org` along a sector line (条块结合) and holds no whole subtree over it."""
+    scope = scope_for(user, Cap.PROGRESS_VIEW)
+    return scope.covers(org) and not any(org.path.startswith(p) for p in scope.roots)
+
+
 def org_children_view(request, pk):
     org = org_get_for(request.user, pk)
     show_inactive = request.GET.get("inactive") == "1"
@@ -91,6 +97,8 @@ def org_detail(request, pk):
             "children": _children_in_scope(request.user, org, show_inactive),
             "show_inactive": show_inactive,
             "guides": guides_of(org),
+            # followed along a sector line only (条块结合): its links open the line's dashboard at `org`
+            "by_line": _followed_by_line(request.user, org),
             "can_manage": org_in_scope(request.user, org, Cap.ORG_MANAGE),
             "can_people": org_in_scope(request.user, org, Cap.PERSON_VIEW),
             "can_add_member": org_in_scope(request.user, org, Cap.PERSON_MANAGE),

@@ -1,7 +1,8 @@
 """Access rules for the supervision app's URL names (pages and API), merged into pacesetter.policy.POLICY.
 
 A rule lets a role reach the view; which objects it may touch is decided by the selectors and rules.py:
-a leader reviews only their liaison organisations (联系点); the reviewed organisation answers
+a leader reviews only their liaison organisations (联系点), a guiding body the organisations of its sector
+line (行业指导点评); the reviewed organisation answers
 (supervision.respond); the office plans inspections, draws and notices (campaign.manage); inspectors file
 records and findings (supervision.manage); the issuer or the office verifies rectification.
 """
@@ -14,6 +15,7 @@ RULES: dict = {
     "supervision:liaison-list": Cap.PROGRESS_VIEW,
     "supervision:review-list": Cap.PROGRESS_VIEW,
     "supervision:review-create": Cap.REVIEW_WRITE,
+    "supervision:guidance-review-create": Cap.GUIDANCE_REVIEW,  # 行业指导点评 (#18): a guiding body
     "supervision:review-detail": Cap.PROGRESS_VIEW,
     "supervision:review-docx": Cap.PROGRESS_VIEW,
     "supervision:review-respond": Cap.SUPERVISION_RESPOND,
@@ -67,6 +69,7 @@ RULES: dict = {
     # JSON API
     "api-1.0.0:sup-liaison-list": Cap.PROGRESS_VIEW,
     "api-1.0.0:sup-review-list": {"GET": Cap.PROGRESS_VIEW, "POST": Cap.REVIEW_WRITE},
+    "api-1.0.0:sup-guidance-review-create": {"POST": Cap.GUIDANCE_REVIEW},
     "api-1.0.0:sup-review-detail": Cap.PROGRESS_VIEW,
     "api-1.0.0:sup-review-respond": Cap.SUPERVISION_RESPOND,
     "api-1.0.0:sup-review-publish": Cap.REVIEW_WRITE,

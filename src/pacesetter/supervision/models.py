@@ -32,7 +32,11 @@ from .enums import (
 
 
 class Review(models.Model):
-    """领导点评: a leader's half-yearly review of a liaison organisation (联系点)."""
+    """领导点评: a leader's half-yearly review of a liaison organisation (联系点).
+
+    With `guidance` set it is a 行业指导点评 (条块结合, #18): `leader` is then the account of a guiding body
+    that follows the organisation's sector, and only the office may publish it or order rectification from it.
+    """
 
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
@@ -64,6 +68,8 @@ class Review(models.Model):
         on_delete=models.PROTECT,
         related_name="org_reviews",
     )
+    # sector guidance (#18): filed by a guiding body on its sector line, not by a liaison leader
+    guidance = models.BooleanField(_("行业指导点评"), default=False)
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]

@@ -16,6 +16,11 @@ def can_review_org(user, org: Organisation) -> bool:
     )
 
 
+def can_guide_review_org(user, org: Organisation) -> bool:
+    """行业指导点评 (#18): a guiding body reviews the organisations of its sector line (the scope of its grant)."""
+    return user.is_authenticated and org_in_scope(user, org, Cap.GUIDANCE_REVIEW)
+
+
 def can_respond_for(user, org: Organisation) -> bool:
     return org_in_scope(user, org, Cap.SUPERVISION_RESPOND)
 
@@ -29,11 +34,15 @@ def is_office_over(user, org: Organisation) -> bool:
 
 
 def can_publish_review(user, review) -> bool:
-    return review.leader_id == user.pk or is_office_over(user, review.organisation)
+    """The leader who filed it, or the office; a guiding body's review is published by the office alone."""
+    own = review.leader_id == user.pk and not review.guidance
+    return own or is_office_over(user, review.organisation)
 
 
 def can_order_from_review(user, review) -> bool:
-    return review.leader_id == user.pk or is_office_over(user, review.organisation)
+    """Rectification orders stay with the leader who filed it or the office, never a guiding body."""
+    own = review.leader_id == user.pk and not review.guidance
+    return own or is_office_over(user, review.organisation)
 
 
 def can_verify_rectification(user, rectification) -> bool:

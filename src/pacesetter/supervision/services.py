@@ -67,6 +67,7 @@ from .models import (
 from .rules import (
     can_act_on_inspection,
     can_file_inspection,
+    can_guide_review_org,
     can_order_from_review,
     can_publish_review,
     can_respond_for,
@@ -124,6 +125,23 @@ def review_campaign_for(org: Organisation, *, at=None) -> Campaign | None:
     return None  # pragma: no cover — require_open raised
 
 
+def _guiding_body_name(actor, org: Organisation) -> str:
+    """The guiding body (指导单位) named on the grant by which `actor` follows `org`'s sector line."""
+    grant = (
+        RoleGrant.objects.filter(
+            user=actor,
+            role=Role.GUIDE,
+            sector=org.sector,
+            revoked_at__isnull=True,
+            organisation__path__in=[*org.ancestor_paths, org.path],
+        )
+        .select_related("guide")
+        .order_by("-organisation__depth")
+        .first()
+    )
+    return grant.guide.name if grant is not None and grant.guide is not None else ""
+
+
 @transaction.atomic
 def review_file(
     *,
@@ -136,11 +154,23 @@ def review_file(
     remarks: dict[int, tuple[str, bool]] | None = None,
     now=None,
     session: ReviewSession | None = None,
+    guidance: bool = False,
 ) -> Review:
     """点评: the liaison leader records results, problems, direction, rating and a remark per published
     commitment (`remarks`: {commitment id: (remark, flagged)}; every published commitment is checked).
-    Filed from a 集中点评 `session` (#19), its convener reviews any organisation of the host's subtree."""
-    if session is not None:
+    Filed from a 集中点评 `session` (#19), its convener reviews any organisation of the host's subtree.
+
+    With `guidance` (行业指导点评, 条块结合 #18) a guiding body reviews an organisation of its sector line, and
+    only while a campaign covering the organisation has its 领导点评 window open: the campaign decides when
+    a guiding body may write, so without one it may not."""
+    if guidance:
+        if session is not None:
+            raise ValidationError(_("行业指导点评不在集中点评会上进行"), field="session")
+        if not can_guide_review_org(actor, org):
+            raise PermissionDeniedError(
+                _("“%(org)s”不在您指导的行业范围内，不能作行业指导点评") % {"org": org.name}
+            )
+    elif session is not None:
         session = ReviewSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
         if not can_run_session(actor, session):
             raise PermissionDeniedError(_("只有集中点评的点评人可以在会上点评"))
@@ -150,6 +180,10 @@ def review_file(
     now = now or timezone.now()
     if session is None:
         campaign = review_campaign_for(org, at=now)
+        if guidance and campaign is None:
+            raise StateError(
+                _("“%(org)s”没有进行中的活动，行业指导点评只能在活动的领导点评期间进行") % {"org": org.name}
+            )
     else:  # 集中点评 is a standing duty (每半年至少一次): filed in the open campaign if any, else none
         try:
             campaign = review_campaign_for(org, at=now)
@@ -167,6 +201,7 @@ def review_file(
         rating=rating,
         reviewed_at=now,
         session=session,
+        guidance=guidance,
     )
     remarks = remarks or {}
     commitments = published_commitments_for_org(org, campaign=campaign)
@@ -190,14 +225,20 @@ def review_file(
         actor=actor,
         action="review.file",
         obj=review,
-        after={"rating": rating, "status": review.status},
+        after={"rating": rating, "status": review.status, "guidance": guidance},
         extra={"items": len(commitments), "flagged": sum(1 for v in remarks.values() if v[1])},
+    )
+    reviewer = actor.get_full_name() or actor.username
+    title = (
+        _("%(body)s对%(org)s作了行业指导点评，请答复")
+        % {"body": _guiding_body_name(actor, org) or reviewer, "org": org.name}
+        if guidance
+        else _("%(leader)s对%(org)s作了点评，请答复") % {"leader": reviewer, "org": org.name}
     )
     notify(
         kind=Kind.REVIEW,
         recipients=_secretaries_and_office(org),
-        title=_("%(leader)s对%(org)s作了点评，请答复")
-        % {"leader": actor.get_full_name() or actor.username, "org": org.name},
+        title=title,
         body=review.problems[:200],
         url=reverse("supervision:review-detail", args=[review.pk]),
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("liaisons/", views.liaison_list, name="liaison-list"),
     path("reviews/", views.review_list, name="review-list"),
     path("reviews/orgs/<int:org_id>/new/", views.review_create, name="review-create"),
+    path("reviews/orgs/<int:org_id>/guidance/", views.guidance_review_create, name="guidance-review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/docx/", views.review_docx, name="review-docx"),
     path("reviews/<int:pk>/respond/", views.review_respond, name="review-respond"),

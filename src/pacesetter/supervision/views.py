@@ -220,7 +220,48 @@ def review_create(request, org_id):
     return render(
         request,
         "supervision/review_form.html",
-        {"org": org, "form": form, "campaign": campaign, "window_error": window_error},
+        {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": False},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def guidance_review_create(request, org_id):
+    """行业指导点评 (条块结合 #18): a guiding body reviews an organisation of its sector line, while the
+    campaign's 领导点评 window is open."""
+    try:
+        org = org_get_for(request.user, org_id, cap=Cap.GUIDANCE_REVIEW)
+    except NotFoundError:  # not on the user's sector line: as if it did not exist, said plainly
+        raise NotFoundError(_("该组织不在您指导的行业范围内，不能作行业指导点评")) from None
+    try:
+        campaign = services.review_campaign_for(org)
+        window_error = (
+            None
+            if campaign is not None
+            else _("该组织没有进行中的活动，行业指导点评只能在活动的领导点评期间进行")
+        )
+    except ApplicationError as exc:
+        campaign, window_error = None, exc.message
+    commitments = published_commitments_for_org(org, campaign=campaign)
+    form = ReviewForm(request.POST or None, commitments=commitments)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refusals_on(form):
+            review = services.review_file(
+                actor=request.user,
+                org=org,
+                achievements=d["achievements"],
+                problems=d["problems"],
+                direction=d["direction"],
+                rating=d["rating"],
+                remarks=form.remarks(),
+                guidance=True,
+            )
+            messages.success(request, _("行业指导点评已提交，已通知%(org)s") % {"org": org.name})
+            return redirect("supervision:review-detail", review.pk)
+    return render(
+        request,
+        "supervision/review_form.html",
+        {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": True},
         status=422 if request.method == "POST" else 200,
     )
 

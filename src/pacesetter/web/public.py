@@ -16,6 +16,7 @@ from pacesetter.campaigns.enums import DEFAULT_THEMES
 from pacesetter.campaigns.models import Campaign, GroupMember, OrgTheme
 from pacesetter.campaigns.windows import campaign_nearest
 from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import guides_of
 
 
 @dataclass
@@ -38,6 +39,7 @@ class PublicProfile:
     public_cases: list = field(default_factory=list)
     honours: list = field(default_factory=list)
     grades: list = field(default_factory=list)
+    guides: list = field(default_factory=list)  # guiding bodies (指导单位) along the sector line (条块结合)
     today = None
 
 
@@ -84,6 +86,7 @@ def campaign_criteria(campaign: Campaign) -> list:
 def public_org_profile(org: Organisation) -> PublicProfile:
     campaign = campaign_nearest(org)
     profile = PublicProfile(org=org, campaign=campaign)
+    profile.guides = guides_of(org)
     from pacesetter.complaints.selectors import public_cases_for_org, public_stats
 
     profile.case_stats, profile.public_cases = public_stats(org), public_cases_for_org(org)
