@@ -147,6 +147,7 @@ def test_demo_campaign_has_work_in_every_step(client):
         "和林镇村党组织群众满意度测评（演示）": "open",
         "城厢区实验小学党支部党员互评（演示）": "open",
         "城厢区基层党组织群众评议（演示，已结束）": "closed",
+        "和林镇基层党组织群众评议（演示，已结束）": "closed",
         "2011年度市直机关民主评议行风政风（演示，已结束）": "closed",
     }
     code = out.split("输入（默认 http://127.0.0.1:8000/e/）：")[1].split("、")[0].strip()
@@ -157,6 +158,17 @@ def test_demo_campaign_has_work_in_every_step(client):
     assert page.count('data-testid="target-row"') == 8 and "样本不足" in page and "满意度过低" in page
     assert closed.low_cases.count() == 1 and closed.ballot_count == 39
     assert client.get(f"/e/results/{closed.pk}/ballots.jsonl").status_code == 200
+    # the district ranking (#14) has evaluation turnout and reports closed on time for both districts
+    from pacesetter.assessment.selectors import district_ranking
+    from pacesetter.orgs.models import Organisation
+
+    rows = {
+        r["org"].name: r["values"] for r in district_ranking(campaign=campaign, org=campaign.organisation)
+    }
+    assert rows["城厢区委"]["turnout"] == 100.0 and rows["永安县委"]["turnout"] == 65.0
+    assert rows["城厢区委"]["reports"] == 100.0 and rows["永安县委"]["reports"] in (50.0, 100.0)
+    assert rows["市直机关工委"]["turnout"] is None  # its round belongs to no campaign
+    assert Organisation.objects.filter(name="永安县委").exists()
     # the demo member account has peers to rate
     assert client.login(username="member", password="demo12345")
     assert "党员互评（演示）" in client.get("/evaluations/mine/").content.decode()

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from pacesetter.assessment import selectors, services
 from pacesetter.core.paging import limit_param, offset_param
@@ -211,12 +211,30 @@ def adjust(request: HttpRequest, pk: int, payload: AssessmentAdjustIn):
     return _score_detail(selectors.score_get_for(request.user, s.pk))
 
 
+class AssessmentDistrictValuesOut(Schema):
+    """Each indicator in % (0–100), null without data (left out of the mean)."""
+
+    plans: float | None = Field(description="实施方案按期")
+    records: float | None = Field(description="记实登记覆盖")
+    commitments: float | None = Field(description="承诺按期")
+    reviews: float | None = Field(description="领导点评按期")
+    rectifications: float | None = Field(description="整改按期")
+    turnout: float | None = Field(
+        description="评议参与率: took part ÷ issued (codes spent, members who took part) over the campaign's "
+        "closed evaluation rounds organised in the subtree; null without a closed round"
+    )
+    reports: float | None = Field(
+        description="举报按时办结率: cases closed within the close deadline ÷ cases closed in time or past it, "
+        "owned in the subtree and received in the campaign's months (every case kind on the engine)"
+    )
+
+
 class AssessmentDistrictOut(Schema):
     rank: int | None
     organisation_id: int
     organisation_name: str
-    score: float | None
-    values: dict[str, float | None]
+    score: float | None = Field(description="mean of the indicators with data")
+    values: AssessmentDistrictValuesOut
 
 
 @router.get(

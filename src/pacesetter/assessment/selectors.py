@@ -252,7 +252,18 @@ DISTRICT_INDICATORS = [
     ("commitments", _("承诺按期")),
     ("reviews", _("领导点评按期")),
     ("rectifications", _("整改按期")),
+    ("turnout", _("评议参与率")),
+    ("reports", _("举报按时办结")),
 ]
+# What each indicator counts, for the column's tooltip and the API's description.
+DISTRICT_RULES = {
+    "turnout": _(
+        "活动内已结束的评议轮次（由该组织或其下级组织组织）中，已参评的评议码和党员数占发放评议码和应参评党员数的百分比；没有已结束轮次的为无数据。"
+    ),
+    "reports": _(
+        "活动期间各月收到、由该组织或其下级组织办理的案件中，在办结时限内办结的占已办结和已逾期案件的百分比；期间没有到期案件的为无数据。"
+    ),
+}
 
 
 def _pct(good: int, total: int) -> float | None:
@@ -261,11 +272,16 @@ def _pct(good: int, total: int) -> float | None:
 
 def district_ranking(*, campaign, org: Organisation) -> list[dict]:
     """The children of `org` ranked by the mean of their indicators (each 0–100; an indicator without
-    data is left out of that child's mean). Equal means share a rank. Built on the progress read model:
-    a fixed number of grouped queries, whatever the number of organisations."""
+    data is left out of that child's mean, so the mean is over the indicators it has). Equal means share a
+    rank. Built on the progress read model, evaluations' turnout and the case engine's monthly figures
+    (DISTRICT_RULES): a fixed number of grouped queries, whatever the number of organisations."""
+    from pacesetter.complaints.selectors import close_on_time_by_child
+    from pacesetter.evaluations.results import turnout_by_child
     from pacesetter.progress.selectors import progress_data
 
     rows, _sectors = progress_data(campaign=campaign, org=org)
+    turnout = turnout_by_child(campaign, org)
+    reports = close_on_time_by_child(org, campaign.starts_on, campaign.ends_on)
     out = []
     for row in rows:
         if row.org is None:
@@ -284,6 +300,8 @@ def district_ranking(*, campaign, org: Organisation) -> list[dict]:
             )
             if sup
             else None,
+            "turnout": _pct(*turnout[row.org.pk]) if row.org.pk in turnout else None,
+            "reports": _pct(*reports[row.org.pk]) if row.org.pk in reports else None,
         }
         present = [v for v in values.values() if v is not None]
         out.append(

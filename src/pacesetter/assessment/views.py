@@ -244,6 +244,17 @@ def my_scores(request):
     return render(request, "assessment/my_scores.html", {"scores": selectors.my_score_list_for(request.user)})
 
 
+def _district_columns() -> list[tuple[str, str, str, int | None]]:
+    """(key, header, rule, footnote number) per indicator: the rule is the header's tooltip and a footnote."""
+    columns, n = [], 0
+    for key, label in selectors.DISTRICT_INDICATORS:
+        rule = selectors.DISTRICT_RULES.get(key)
+        if rule:
+            n += 1
+        columns.append((key, str(label), str(rule or ""), n if rule else None))
+    return columns
+
+
 def district_ranking(request):
     """创先争优活动也要创先争优: the organisations under the chosen one ranked by how they run the campaign."""
     from pacesetter.progress.selectors import progress_scope
@@ -260,7 +271,7 @@ def district_ranking(request):
             "campaign": campaign,
             "org": org,
             "rows": rows,
-            "indicators": selectors.DISTRICT_INDICATORS,
+            "indicators": _district_columns(),
         },
     )
 

@@ -6,7 +6,7 @@ overdue flags."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
@@ -197,6 +197,39 @@ def month_total(org: Organisation, month: datetime.date) -> MonthStats:
     start, _end = month_range(month)
     row = CaseMonth.objects.filter(month=start, path=org.path).first()
     return MonthStats(key=f"{start:%Y-%m}", name=org.name, **_counts(row))
+
+
+def close_on_time_by_child(
+    parent: Organisation, since: datetime.date, until: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """举报按时办结率 per child subtree of `parent`: {child id: (closed on time, due)} over the cases owned in
+    the child's subtree that were received in the months from `since` to `until`, where "due" is closed on
+    time plus past the close deadline (办结时限; a case still open before its deadline counts in neither).
+
+    Read from the precomputed CaseMonth rows of the children (one indexed GROUP BY, whatever the number of
+    children). The rows count every case kind on the engine (reports, 公示异议, 复核申请, 满意度过低整改) and
+    by the month a case was received, so `since`/`until` are taken to whole months. Children without any
+    case due are absent.
+    """
+    children = dict(parent.children.filter(is_active=True).values_list("path", "id"))
+    if not children:
+        return {}
+    rows = (
+        CaseMonth.objects.filter(
+            subtree_q(parent.path),
+            depth=parent.depth + 1,
+            month__gte=since.replace(day=1),
+            month__lte=until,
+        )
+        .order_by()
+        .values("path")
+        .annotate(in_time=Sum("close_in_time"), late=Sum("close_late"))
+    )
+    return {
+        children[r["path"]]: (r["in_time"], r["in_time"] + r["late"])
+        for r in rows
+        if r["path"] in children and r["in_time"] + r["late"]
+    }
 
 
 def public_stats(org: Organisation, months: int = 6, *, today=None) -> list[MonthStats]:

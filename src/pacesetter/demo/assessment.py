@@ -83,3 +83,91 @@ def ensure_assessment(campaign, root: Organisation) -> bool:
         )
     services.scorecard_publish(actor=office, scorecard=sc)
     return True
+
+
+TOWN_ROUND = "和林镇基层党组织群众评议（演示，已结束）"
+
+
+def ensure_district_figures(campaign, root: Organisation) -> bool:
+    """The district ranking's 评议参与率 and 举报按时办结 for 永安县委 too (城厢区委 has its closed round and
+    cases already): a closed 群众评议 of 和林镇党委 where 13 of 20 codes were used, and two reports on a 和林镇
+    branch, one declined at once (closed on time) and one received 29 days ago and never handled (the sweep
+    flags it past its closing deadline when that has passed). Build once; True when built now."""
+    import datetime
+    import random
+
+    from pacesetter.campaigns.models import CriteriaSet
+    from pacesetter.complaints import services as cs
+    from pacesetter.complaints.models import ReportThrottle
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.models import RaterGroup, Round
+    from pacesetter.evaluations.selectors import ballot_form
+    from pacesetter.orgs.enums import OrgType
+
+    if Round.objects.filter(name=TOWN_ROUND).exists():
+        return False
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["office", "town_secretary"])
+    }
+    office, town_sec = users["office"], users["town_secretary"]
+    town = Organisation.objects.get(subtree_q(root.path), name="和林镇党委")
+    branches = list(
+        Organisation.objects.filter(subtree_q(town.path), org_type=OrgType.BRANCH, is_active=True).order_by(
+            "path"
+        )[:5]
+    )
+    now = timezone.now()
+    round_ = ev.round_create(
+        actor=office,
+        organisation=town,
+        name=TOWN_ROUND,
+        kind=RoundKind.PUBLIC_REVIEW,
+        scale=Scale.GRADE4,
+        opens_at=now - datetime.timedelta(days=4),
+        closes_at=now + datetime.timedelta(hours=1),
+        campaign=campaign,
+        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
+        groups=[{"name": "服务对象和群众", "kind": GroupKind.PUBLIC, "weight": 100, "mode": GroupMode.CODES}],
+        target_orgs=branches,
+    )
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
+    form = ballot_form(round_)
+    rng = random.Random(2010)
+    group = RaterGroup.objects.get(round=round_)
+    for code in ev.codes_generate(actor=office, round_=round_, group=group, count=20)[:13]:
+        answers = {
+            str(t.id): {str(q.position): rng.choice([100, 80, 80, 60]) for q in form.questions}
+            for t in form.targets
+        }
+        ev.ballot_cast_code(code=code, answers=answers)
+    round_.refresh_from_db()
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.CLOSED)
+
+    branch = branches[0]
+    filed = [("demo-town-1", now), ("demo-town-2", now - datetime.timedelta(days=29))]
+    ips = [ip for ip, _at in filed]
+    declined, _pw = cs.case_file_public(
+        subject_type="org",
+        subject_id=branch.pk,
+        category="other",
+        text="村里的路灯坏了好几个月没人修，晚上出行不方便。（演示）",
+        ip=ips[0],
+        now=now,
+    )
+    cs.case_decline(
+        actor=town_sec,
+        case=declined,
+        reason="路灯维修属于镇村建设办职责，请向和林镇村建设办反映，或拨打 12345 政务服务便民热线。",
+    )
+    cs.case_file_public(
+        subject_type="org",
+        subject_id=branch.pk,
+        category="conduct",
+        text="村党支部办事推诿，低保材料交上去一个月没有回音。（演示）",
+        ip=ips[1],
+        now=filed[1][1],
+    )
+    cs.cases_sweep(now=now)
+    ReportThrottle.objects.filter(address_hash__in=[cs.address_hash(ip, now=at) for ip, at in filed]).delete()
+    return True

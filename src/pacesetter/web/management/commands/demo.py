@@ -65,8 +65,9 @@ class Command(BaseCommand):
         from pacesetter.demo.points import ensure_points
 
         ensure_points(campaign, result.root)
-        from pacesetter.demo.assessment import ensure_assessment
+        from pacesetter.demo.assessment import ensure_assessment, ensure_district_figures
 
+        ensure_district_figures(campaign, result.root)  # before the scorecard, which reads them too
         ensure_assessment(campaign, result.root)
         from pacesetter.demo.groups import ensure_conduct_evaluation, ensure_mass_orgs
 
