@@ -112,7 +112,8 @@ def test_parent_rejects_auto_detected_record_and_restores(loop):
         "只有通知，没有会议记录",
     )
     assert _states(loop, school)["召开动员会"] == ActionState.MISSING
-    assert Notification.objects.filter(recipient=loop.school_secretary, title__contains="召开动员会").exists()
+    notice = Notification.objects.get(recipient=loop.school_secretary, title__contains="召开动员会")
+    assert notice.kind == "actions.evidence"  # a kind of its own, so it can be switched per channel (#20)
     with pytest.raises(StateError):  # rejecting twice
         services.action_link_reject(
             actor=loop.city.secretary, action=loop.meeting, org=school, record=rec, reason="x"

@@ -265,3 +265,35 @@ def test_the_sweep_marks_stale_waiting_texts_failed_and_leaves_the_rest():
         assert r.status != "failed" and r.phone == "13812341234"
     assert [TextMessage.objects.get(pk=r.pk).status for r in done] == ["sent", "failed"]
     assert reconcile_texts() == 0
+
+
+def test_the_sweep_leaves_a_text_whose_task_the_queue_still_holds(city, provider, monkeypatch, settings):
+    """Workers down for hours: the texts they owe are old but their tasks are still READY (or RUNNING for a
+    dead worker, until its lease is reclaimed). The sweep must not mark them failed: they will be sent.
+    A text whose task the queue gave up, but whose row was never told, is marked failed."""
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    from pacesetter.core.tasks import run_pending
+    from pacesetter.notifications import tasks
+
+    monkeypatch.setattr(sms, "quiet_until", lambda now: None)
+    ready, running, lost = (sms.queue_text(phone="13812341234", text=t, kind="test") for t in "abc")
+    for row in (ready, running, lost):
+        tasks.deliver_text.enqueue(message_id=row.pk)
+    # the second is RUNNING on a worker that died (its lease not reclaimed yet)
+    DBTaskResult.objects.filter(args_kwargs__kwargs__message_id=running.pk).update(
+        status="RUNNING", started_at=timezone.now(), worker_ids=["dead-worker"]
+    )
+    DBTaskResult.objects.filter(args_kwargs__kwargs__message_id=lost.pk).update(status="FAILED")
+    TextMessage.objects.update(created_at=timezone.now() - sms.STALE_AFTER - timedelta(hours=1))
+
+    assert sms.reconcile_stale() == 1
+    statuses = dict(TextMessage.objects.values_list("pk", "status"))
+    assert statuses == {ready.pk: "queued", running.pk: "queued", lost.pk: "failed"}
+    assert TextMessage.objects.get(pk=lost.pk).error == sms.GAVE_UP
+
+    run_pending("w2")
+    assert TextMessage.objects.get(pk=ready.pk).status == "sent"
+    assert [body["content"] for body, _headers in provider.seen] == ["a"]

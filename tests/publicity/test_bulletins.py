@@ -58,6 +58,8 @@ def test_bulletin_issue_notifies_the_distribution_list_with_the_word_file(city):
     notes = Notification.objects.filter(url=f"/publicity/bulletins/{b.pk}/bulletin.docx")
     # the district's and the town's secretaries; the school's (not on the list) gets nothing
     assert sorted(n.recipient.username for n in notes) == ["secretary", "town_secretary"]
+    # news rather than work: a kind of its own, waiting for the daily digest instead of an e-mail each (#20)
+    assert {(n.kind, n.in_app, n.digest_due) for n in notes} == {("publicity.bulletin", True, True)}
     assert "第1期" in notes[0].title
 
 

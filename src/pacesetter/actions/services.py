@@ -10,6 +10,7 @@ from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation
@@ -189,6 +190,7 @@ def action_link_reject(
     )
     url = f"{reverse('actions:checklist', args=[org.pk])}?campaign={action.campaign_id}"
     notify(
+        kind=Kind.ACTION_EVIDENCE,
         recipients=users_with_role_on([org.pk], Role.SECRETARY),
         title=_("规定动作佐证被驳回：%(a)s") % {"a": action.name},
         body=_("“%(r)s”不能作为“%(a)s”的佐证：%(why)s")

@@ -4,12 +4,13 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import page_param, paginate
 from pacesetter.follows import services as follow_services
+from pacesetter.notifications.kinds import Channel, Kind
 from pacesetter.notifications.selectors import notification_list_for, preferences_for, unread_count_for
 from pacesetter.notifications.services import notification_mark_read, preferences_update
 
@@ -32,10 +33,14 @@ class InboxOut(Schema):
     items: list[NotificationOut]
 
 
+# A notice's id is a bigint: anything past it is refused naming `id`, never handed to the database.
+MAX_ID = 2**63 - 1
+
+
 class NotificationReadIn(Schema):
     """`id`: one notice; omitted: all unread notices."""
 
-    id: int | None = None
+    id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class NotificationReadOut(Schema):
@@ -55,6 +60,12 @@ class NotificationPreferenceIn(Schema):
     kind: str
     channel: Literal["inapp", "email", "sms", "digest"]
     enabled: bool
+
+
+class NotificationPreferencesIn(Schema):
+    """The choices to save: at most one per kind and channel."""
+
+    preferences: list[NotificationPreferenceIn] = Field(..., max_length=len(Kind) * len(Channel))
 
 
 class NotificationPreferencesChanged(Schema):
@@ -84,9 +95,10 @@ def notification_list(request: HttpRequest, page: int = page_param()):
 
 
 @router.post("/notifications/read", response=NotificationReadOut, url_name="notification-read")
-def notification_read(request: HttpRequest, data: NotificationReadIn):
-    """Mark one notice (or all) read. 404 for a notice that is not the caller's."""
-    return {"marked": notification_mark_read(user=request.user, notification_id=data.id)}
+def notification_read(request: HttpRequest, payload: NotificationReadIn):
+    """Mark one notice (or all) read. 404 for a notice that is not the caller's, 422 naming `id` for an id
+    that cannot be one."""
+    return {"marked": notification_mark_read(user=request.user, notification_id=payload.id)}
 
 
 @router.get(
@@ -102,9 +114,11 @@ def notification_preferences(request: HttpRequest):
 @router.put(
     "/notifications/preferences", response=NotificationPreferencesChanged, url_name="notification-preferences"
 )
-def notification_preferences_update(request: HttpRequest, data: list[NotificationPreferenceIn]):
-    """Switch channels per kind; 422 naming `kind` for an unknown kind."""
-    choices = {(d.kind, d.channel): d.enabled for d in data[:200]}
+def notification_preferences_update(request: HttpRequest, payload: NotificationPreferencesIn):
+    """Switch channels per kind: `{"preferences": [{"kind", "channel", "enabled"}, ...]}`. All or nothing:
+    422 naming the field for an unknown kind (`kind`) or channel (`preferences.N.channel`), or for more
+    items than kinds × channels (`preferences`)."""
+    choices = {(d.kind, d.channel): d.enabled for d in payload.preferences}
     return {"changed": preferences_update(actor=request.user, choices=choices)}
 
 

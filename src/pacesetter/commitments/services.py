@@ -27,8 +27,9 @@ from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
-from pacesetter.orgs.enums import Role
-from pacesetter.orgs.models import SEGMENT, Member, Organisation
+from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
+from pacesetter.orgs.models import Member, Organisation
+from pacesetter.orgs.selectors import nearest_holders
 from pacesetter.orgs.services import users_with_role_on
 
 from .enums import (
@@ -331,12 +332,15 @@ def _owner_users(c: Commitment):
 
 
 def _reviewer_users(c: Commitment):
+    """Who must review (审核) a submitted commitment: the holders of a reviewing role on the nearest
+    organisation that has any — at or above the member's own organisation for a member's commitment (never
+    the member), at or above the parent for an organisation's. Was: the secretaries of exactly that
+    organisation, so a 支部 without a secretary account, or a 党委 under the city office, told nobody."""
+    roles = [role for role, caps in ROLE_CAPS.items() if Cap.COMMITMENT_REVIEW in caps]
     if c.kind == CommitmentKind.MEMBER:
-        return list(users_with_role_on([c.organisation_id], Role.SECRETARY).exclude(pk=c.member.user_id or 0))
-    parent_path = c.organisation.path[:-SEGMENT]
-    return list(
-        users_with_role_on(Organisation.objects.filter(path=parent_path).values("pk"), Role.SECRETARY)
-    )
+        return nearest_holders(c.organisation, roles, exclude=c.member.user_id)
+    parent = c.organisation.parent
+    return nearest_holders(parent, roles) if parent is not None else []
 
 
 @transaction.atomic

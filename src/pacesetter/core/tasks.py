@@ -276,6 +276,22 @@ def reclaim_expired(now=None) -> int:
     return count
 
 
+def still_queued(t: Task, key: str, values) -> set | None:
+    """Which of `values` a READY or RUNNING run of task `t` still names as its keyword `key`: work the queue
+    will yet do. None when the queue is not the database (RQ), whose jobs cannot be asked this way."""
+    if not queue_is_database():
+        return None
+    values = list(values)
+    if not values:
+        return set()
+    live = DBTaskResult.objects.filter(
+        task_path=t.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        **{f"args_kwargs__kwargs__{key}__in": values},
+    )
+    return {row["kwargs"][key] for row in live.values_list("args_kwargs", flat=True)}
+
+
 def requeue_failed(result_id) -> bool:
     """FAILED → READY for one more attempt (the office's "run again"); its history of workers is kept."""
     return bool(

@@ -31,6 +31,12 @@ class PreferencesForm(BootstrapMixin, forms.Form):
         return {(k, c): bool(self.cleaned_data.get(field_name(k, c))) for k, c in self._keys}
 
 
+class MarkReadForm(forms.Form):
+    """Which notice to mark read: `id` empty means every unread one; anything else must be a notice id."""
+
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class TextSearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(required=False, max_length=20)
     status = forms.ChoiceField(required=False, choices=[("", "—"), *TextMessage.Status.choices])

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     # members (#19)
     MEMBER_REVIEW = "members.review", _("党员点评与集中点评")
     PARTICIPATION_REMINDER = "members.reminder", _("未参与提醒（评议、承诺进展、党性分析）")
+    ACTION_EVIDENCE = "actions.evidence", _("规定动作佐证被驳回")
+    PUBLICITY_BULLETIN = "publicity.bulletin", _("简报印发")
 
 
 # What a person gets when they changed nothing: the inbox and an e-mail, no text message, no digest.
@@ -54,6 +56,7 @@ KIND_DEFAULTS: dict[str, dict[str, bool]] = {
     Kind.BULLETIN: {Channel.EMAIL: False, Channel.DIGEST: True},
     Kind.CAMPAIGN: {Channel.EMAIL: False, Channel.DIGEST: True},
     Kind.PARTICIPATION_REMINDER: {Channel.EMAIL: False, Channel.DIGEST: True},
+    Kind.PUBLICITY_BULLETIN: {Channel.EMAIL: False, Channel.DIGEST: True},
 }
 
 

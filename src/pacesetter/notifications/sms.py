@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pacesetter.core.pii import mask_phone
-from pacesetter.core.tasks import enqueue
+from pacesetter.core.tasks import enqueue, still_queued
 
 from .models import TextMessage
 
@@ -237,17 +237,18 @@ def deliver(message_id: int) -> None:
 
 
 GAVE_UP = "发送任务已放弃（工作进程中断或重试用尽），不再重试"
-# A text still waiting this long after it was queued (or after the morning it was deferred to) has no task
-# left that will send it: the queue gave up without telling the row (a worker died mid-send under RQ, a
-# lost job). Longer than the task's whole retry schedule (leases and backoff) with a wide margin.
+# A text still waiting this long after it was queued (or after the morning it was deferred to) may have no
+# task left that will send it: the queue gave up without telling the row (a worker died mid-send under RQ,
+# a lost job, a give-up hook that itself failed). Longer than the task's whole retry schedule (leases and
+# backoff) with a wide margin.
 STALE_AFTER = timedelta(hours=6)
+WAITING = (TextMessage.Status.QUEUED, TextMessage.Status.RETRYING, TextMessage.Status.DEFERRED)
 
 
 def give_up(message_id: int) -> bool:
     """The sending task was given up: a row still waiting says 发送失败 and forgets the phone.
     Answers whether the row changed (a row already sent or failed is left as it is)."""
-    waiting = [TextMessage.Status.QUEUED, TextMessage.Status.RETRYING, TextMessage.Status.DEFERRED]
-    changed = TextMessage.objects.filter(pk=message_id, status__in=waiting).update(
+    changed = TextMessage.objects.filter(pk=message_id, status__in=WAITING).update(
         status=TextMessage.Status.FAILED, phone="", error=GAVE_UP
     )
     if changed:
@@ -256,11 +257,17 @@ def give_up(message_id: int) -> bool:
 
 
 def reconcile_stale(now: datetime | None = None) -> int:
-    """Mark failed every text still waiting long after its last chance to be sent (see STALE_AFTER)."""
+    """Mark failed every text still waiting long after its last chance to be sent (see STALE_AFTER) —
+    unless the database queue still holds a run of its task (READY or RUNNING): workers that were down for
+    hours send it when they come back, and its row must not say 发送失败 meanwhile. On RQ, whose jobs
+    cannot be asked, age alone decides."""
+    from . import tasks
+
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
-    waiting = [TextMessage.Status.QUEUED, TextMessage.Status.RETRYING, TextMessage.Status.DEFERRED]
-    stale = TextMessage.objects.filter(status__in=waiting, created_at__lt=cutoff).filter(
+    stale = TextMessage.objects.filter(status__in=WAITING, created_at__lt=cutoff).filter(
         models.Q(send_after__isnull=True) | models.Q(send_after__lt=cutoff)
     )
-    return sum(give_up(pk) for pk in stale.values_list("pk", flat=True)[:1000])
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:1000])
+    live = still_queued(tasks.deliver_text, "message_id", ids) or set()
+    return sum(give_up(pk) for pk in ids if pk not in live)

@@ -5,10 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.errors import ValidationError
 from pacesetter.core.forms import refusals_on
 from pacesetter.core.paging import paginate
 
-from .forms import PreferencesForm, TextSearchForm
+from .forms import MarkReadForm, PreferencesForm, TextSearchForm
 from .kinds import Channel
 from .selectors import notification_list_for, preferences_for, text_message_list_for
 from .services import notification_mark_read, preferences_update
@@ -22,8 +23,11 @@ def inbox(request):
 
 @require_POST
 def mark_read(request):
-    pk = request.POST.get("id")
-    notification_mark_read(user=request.user, notification_id=int(pk) if pk and pk.isdigit() else None)
+    # An id that is not one is refused: it used to mark every notice read (and "²" was a 500).
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("通知编号无效，请从通知列表中操作"), field="id")
+    notification_mark_read(user=request.user, notification_id=form.cleaned_data["id"])
     return redirect("notifications:inbox")
 
 

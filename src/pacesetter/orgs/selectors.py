@@ -362,3 +362,35 @@ def distinct_labels(orgs) -> dict[int, str]:
         else o.name
         for o in orgs
     }
+
+
+def nearest_holders(org: Organisation, roles, *, exclude: int | None = None) -> list:
+    """Who must act for `org` among the holders of `roles`: the active users holding one on the nearest
+    organisation at or above `org` that has any (`exclude` leaves one account out, e.g. the person a
+    matter names). One query.
+
+    Everyone above may act too, since a grant covers its subtree, but telling them all would send the city
+    office one notice for every organisation in the city (#20: only whoever must act is notified).
+
+        >>> nearest_holders(school_branch, [Role.SECRETARY])  # no secretary of its own: the district's
+        [<User: district_secretary>]
+    """
+    grants = (
+        RoleGrant.objects.filter(
+            organisation__path__in=[*org.ancestor_paths, org.path],
+            role__in=list(roles),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .exclude(user_id=exclude or 0)
+        .select_related("user", "organisation")
+        .order_by("-organisation__path", "user_id")
+    )
+    nearest: str | None = None
+    users: dict[int, object] = {}
+    for g in grants:
+        if nearest is not None and g.organisation.path != nearest:
+            break
+        nearest = g.organisation.path
+        users.setdefault(g.user_id, g.user)
+    return list(users.values())

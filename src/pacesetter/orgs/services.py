@@ -13,7 +13,7 @@ from pacesetter.core.pii import pii_reveal
 
 from .enums import SECTOR_ROLES, Cap, MemberStatus, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
-from .selectors import forget_grants, grants_for, org_in_scope, subtree_q
+from .selectors import forget_grants, grants_for, nearest_holders, org_in_scope, subtree_q
 from .validation import check_id_number, check_phone
 
 User = get_user_model()
@@ -438,15 +438,16 @@ def users_with_role_on(org_ids, role: str):
 
 
 def acting_for(org: Organisation | None, *, exclude: int | None = None) -> list:
-    """Who acts for an organisation (answers its cases, reviews its nominations): its secretaries, else the
-    office holders on it or above; `exclude` leaves one account out (the person a case names)."""
+    """Who acts for an organisation (answers its cases and rectification orders, reviews its nominations):
+    the secretaries on the nearest organisation at or above it that has any — a 支部 without an account of
+    its own acts through its 党委 — else the office holders on the nearest one that has any. One level,
+    never every secretary or office up to the city (#20). `exclude` leaves one account out (the person a
+    case names), and the search goes on past it. At most two queries."""
     if org is None:
         return []
-    users = list(users_with_role_on([org.pk], Role.SECRETARY))
-    if not users:
-        above = Organisation.objects.filter(path__in=[*org.ancestor_paths, org.path]).values("pk")
-        users = list(users_with_role_on(above, Role.OFFICE))
-    return [u for u in users if exclude is None or u.pk != exclude]
+    return nearest_holders(org, [Role.SECRETARY], exclude=exclude) or nearest_holders(
+        org, [Role.OFFICE], exclude=exclude
+    )
 
 
 REVEALABLE = ("id_number",)

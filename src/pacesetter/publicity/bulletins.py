@@ -22,6 +22,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
 from pacesetter.documents import word
+from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation
@@ -238,6 +239,7 @@ def _bulletin_transition(actor, bulletin: Bulletin, action: str, *, today: datet
     )
     recipients = users_with_role_on([o.pk for o in b.distribute_to.all()], Role.SECRETARY)
     notify(
+        kind=Kind.PUBLICITY_BULLETIN,
         recipients=list(recipients),
         title=_("%(issuer)s印发简报%(year)d年%(n)s：%(t)s")
         % {"issuer": b.issuer_name, "year": b.year, "n": b.number_label, "t": b.title},

@@ -27,10 +27,11 @@ from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap, Role
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import grants_for, scope_q
+from pacesetter.orgs.services import acting_for
 
 from .enums import OPEN_RECTIFICATION
 from .models import Rectification
-from .services import _event, _secretaries_and_office
+from .services import _event
 
 
 def can_manage_holidays(user) -> bool:
@@ -105,7 +106,7 @@ def rectification_deadlines_recompute(*, actor=None) -> list[Rectification]:
         )
         notify(
             kind=Kind.RECTIFICATION,
-            recipients=_secretaries_and_office(order.organisation),
+            recipients=acting_for(order.organisation),
             title=note,
             body=order.problem[:200],
             url=reverse("supervision:rectification-detail", args=[order.pk]),

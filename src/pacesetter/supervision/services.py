@@ -26,8 +26,8 @@ from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation, RoleGrant
-from pacesetter.orgs.selectors import subtree_q
-from pacesetter.orgs.services import users_with_role_on
+from pacesetter.orgs.selectors import nearest_holders, subtree_q
+from pacesetter.orgs.services import acting_for, users_with_role_on
 
 from . import draws
 from .enums import (
@@ -83,15 +83,6 @@ MAX_WORKING_DAYS = 120
 
 
 _text = partial(clean_text, limit=TEXT_MAX)
-
-
-def _secretaries_and_office(org: Organisation):
-    """Who answers for an organisation: its secretaries, else the office holders on it or above."""
-    users = list(users_with_role_on([org.pk], Role.SECRETARY))
-    if users:
-        return users
-    above = Organisation.objects.filter(path__in=[*org.ancestor_paths, org.path]).values("pk")
-    return list(users_with_role_on(above, Role.SECRETARY)) or list(users_with_role_on(above, Role.OFFICE))
 
 
 def _cas(model, obj, table: dict, action: str, label: str, **fields) -> str:
@@ -237,7 +228,7 @@ def review_file(
     )
     notify(
         kind=Kind.REVIEW,
-        recipients=_secretaries_and_office(org),
+        recipients=acting_for(org),
         title=title,
         body=review.problems[:200],
         url=reverse("supervision:review-detail", args=[review.pk]),
@@ -386,7 +377,7 @@ def rectification_issue(
     )
     notify(
         kind=Kind.RECTIFICATION,
-        recipients=_secretaries_and_office(org),
+        recipients=acting_for(org),
         title=_("整改通知：请于%(d)s前完成整改") % {"d": date_format(order.deadline, "Y年n月j日")},
         body="\n".join(filter(None, [order.deadline_note, order.problem[:200]])),
         url=reverse("supervision:rectification-detail", args=[order.pk]),
@@ -486,7 +477,7 @@ def rectification_verify(
     )
     notify(
         kind=Kind.RECTIFICATION,
-        recipients=_secretaries_and_office(order.organisation),
+        recipients=acting_for(order.organisation),
         title=_("整改已核查销号")
         if decision == RectificationAction.CLOSE
         else _("整改未通过核查，请继续整改"),
@@ -514,13 +505,9 @@ def rectification_escalate_overdue(*, now=None) -> int:
                 escalated_at=now
             ):
                 continue  # another worker took it
+            # 督办 is the parent's to do: its office and secretaries, else the nearest level above with any
             parent = order.organisation.parent or order.organisation
-            recipients = list(users_with_role_on([parent.pk], Role.OFFICE)) + list(
-                users_with_role_on([parent.pk], Role.SECRETARY)
-            )
-            if not recipients:
-                above = Organisation.objects.filter(path__in=parent.ancestor_paths).values("pk")
-                recipients = list(users_with_role_on(above, Role.OFFICE))
+            recipients = nearest_holders(parent, [Role.OFFICE, Role.SECRETARY])
             audit_log(
                 actor=None,
                 action="rectification.escalate",
@@ -625,7 +612,7 @@ def inspection_plan(
     if method != Method.UNANNOUNCED:
         notify(
             kind=Kind.INSPECTION,
-            recipients=_secretaries_and_office(org),
+            recipients=acting_for(org),
             title=_("督查安排：%(m)s，%(d)s")
             % {"m": Method(method).label, "d": date_format(planned_on, "Y年n月j日")},
             body=inspection.subject,
@@ -697,7 +684,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Ins
     )
     recipients = list(inspection.team.members.all()) if inspection.team_id else []
     if inspection.method != Method.UNANNOUNCED:
-        recipients += _secretaries_and_office(inspection.organisation)
+        recipients += acting_for(inspection.organisation)
     notify(
         kind=Kind.INSPECTION,
         recipients=list({u.pk: u for u in recipients if u.pk != actor.pk}.values()),
@@ -944,12 +931,13 @@ def notice_issue(*, actor, notice: Notice) -> Notice:
         before={"status": before},
         after={"status": notice.status, "number": notice.doc_number},
     )
-    recipients = User.objects.filter(
-        subtree_q(notice.organisation.path, "role_grants__organisation__path"),
-        role_grants__role=Role.SECRETARY,
-        role_grants__revoked_at__isnull=True,
-        is_active=True,
-    ).distinct()
+    # 主送: the scope's own secretaries and those one level below, who relay it down; everyone further down
+    # reads it in the notice list (notice_list_for), not as a notice each (#20: a city-wide 通报 was one
+    # inbox row per secretary in the city).
+    addressed = Organisation.objects.filter(
+        Q(pk=notice.organisation_id) | Q(parent_id=notice.organisation_id), is_active=True
+    ).values("pk")
+    recipients = users_with_role_on(addressed, Role.SECRETARY)
     notify(
         kind=Kind.BULLETIN,
         recipients=list(recipients),
