@@ -230,6 +230,11 @@ def test_low_satisfaction_flags_cases_that_the_secretary_answers(city):
     services.round_transition(actor=city.office, round_=r, to_status=RoundStatus.CLOSED)
     case = LowSatisfactionCase.objects.get()
     assert case.organisation == city.school and case.satisfaction == 0
+    # the school has no secretary account of its own: the district's secretary, who answers for it, is told
+    from pacesetter.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient=city.secretary, title__startswith="满意度过低").exists()
+    assert not Notification.objects.filter(recipient=city.office, title__startswith="满意度过低").exists()
     results = round_results(r)
     assert [t.name for t in results.targets if t.low_satisfaction] == ["城厢区实验小学党支部"]
     with pytest.raises(PermissionDeniedError):

@@ -225,3 +225,31 @@ def test_objection_after_the_period_is_refused(city, programme):
     with pytest.raises(ValidationError) as e:
         services.objection_file(nomination=a, text="太短", ip="10.0.0.3")
     assert e.value.field == "text"
+
+
+def test_the_next_level_is_told_when_a_nomination_reaches_it(
+    city, programme, school_secretary, django_capture_on_commit_callbacks
+):
+    """Approved at the district, the nomination is the city office's turn: they get a notice (they used to
+    find it only in their list); a resubmission after a return tells the first reviewer again."""
+    from pacesetter.notifications.models import Notification
+
+    cat = programme.categories.get(name="先进基层党组织")
+    services.quota_allocate(actor=city.secretary, category=cat, organisation=city.school, amount=1)
+    n = _nominate(city, programme, org=city.school, actor=school_secretary, nominator=city.school)
+    with django_capture_on_commit_callbacks(execute=True):
+        n = services.nomination_review(
+            actor=city.secretary, nomination=n, action="return", comment="请补充事迹"
+        )
+    before = Notification.objects.filter(recipient=city.secretary, title__startswith="请审核推荐对象").count()
+    with django_capture_on_commit_callbacks(execute=True):
+        n = services.nomination_resubmit(
+            actor=school_secretary, nomination=n, deed=DEED + "补充。", summary=n.summary
+        )
+    assert (
+        Notification.objects.filter(recipient=city.secretary, title__startswith="请审核推荐对象").count()
+        == before + 1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_review(actor=city.secretary, nomination=n, action="approve")
+    assert Notification.objects.filter(recipient=city.office, title__startswith="请审核推荐对象").exists()

@@ -85,3 +85,14 @@ def test_codes_outside_the_entrys_model_read_as_labels():
     assert value_label("supervision.rectification", "source", "low_satisfaction") == "群众评议满意度过低"
     assert value_label("core.task", "note", "没有对应代码的文字") == "没有对应代码的文字"
     assert field_label("core.task", "no_such_key") == "no_such_key"
+
+
+def test_a_foreign_key_in_a_change_reads_as_the_objects_name(city):
+    """A change that recorded an organisation's id (主办组织 → 3) shows the organisation, with its parent."""
+    from pacesetter.web.audit_labels import value_label
+
+    assert (
+        value_label("supervision.reviewsession", "organisation", city.school.pk)
+        == "城厢区委 / 城厢区实验小学党支部"
+    )
+    assert value_label("supervision.reviewsession", "organisation", 10**12) == str(10**12)

@@ -525,7 +525,15 @@ def nomination_create(
         after={"status": n.status, "category": category.name},
         scope_path=n.path,
     )
-    reviewers = acting_for(n.reviewer) if n.reviewer is not None else []
+    _tell_reviewer(n)
+    return n
+
+
+def _tell_reviewer(n: Nomination) -> None:
+    """Whoever reviews the nomination at its level now is told (after the commit): it is their turn."""
+    if n.reviewer is None:
+        return
+    reviewers = acting_for(n.reviewer)
     url = reverse("honours:nomination-detail", args=[n.pk])
     transaction.on_commit(
         lambda: notify(
@@ -536,7 +544,6 @@ def nomination_create(
             email=False,
         )
     )
-    return n
 
 
 @transaction.atomic
@@ -560,7 +567,9 @@ def nomination_review(*, actor, nomination: Nomination, action: str, comment: st
         n.save(update_fields=["status", "updated_at"])
         _event(n, action, before, actor=actor, org=reviewer, comment=_("确定为拟表彰对象"))
         return n
-    return _transition(actor, nomination, action, comment=comment, reviewer=reviewer.parent)
+    n = _transition(actor, nomination, action, comment=comment, reviewer=reviewer.parent)
+    _tell_reviewer(n)  # approved here: the level above reviews it next
+    return n
 
 
 @transaction.atomic
@@ -572,7 +581,7 @@ def nomination_resubmit(
     post = _text(post, "post", _("职务"), required=False, limit=100)
     if nomination.programme.status != ProgrammeStatus.NOMINATING:
         raise StateError(_("推荐评选阶段已结束"))
-    return _transition(
+    n = _transition(
         actor,
         nomination,
         NominationAction.RESUBMIT,
@@ -581,6 +590,8 @@ def nomination_resubmit(
         post=post,
         reviewer=_first_reviewer(nomination.programme, nomination.nominator),
     )
+    _tell_reviewer(n)
+    return n
 
 
 # ---------------------------------------------------------------- 群众推荐 (one per person)

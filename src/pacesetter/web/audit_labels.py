@@ -288,11 +288,25 @@ def value_label(object_type: str, name: str, value) -> str:
     field = _field(_model(object_type), name)
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.many_to_one and isinstance(value, int):
+        return _related_name(field.related_model, value)
     if isinstance(value, list | dict):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, str):
         return str(_known_codes().get(value, value))
     return str(value)
+
+
+def _related_name(model, pk: int) -> str:
+    """An id a change recorded for a foreign key ("主办组织 → 3"), as the object's name: an organisation with
+    its parent (Organisation.label); the id itself when the object is gone."""
+    if not 0 < pk < 2**63:
+        return str(pk)
+    related = ["parent"] if any(f.name == "parent" and f.many_to_one for f in model._meta.fields) else []
+    obj = model._default_manager.select_related(*related).filter(pk=pk).first()
+    if obj is None:
+        return str(pk)
+    return str(getattr(obj, "label", None) or obj)
 
 
 def change_rows(entry) -> list[tuple[str, str, str | None]]:

@@ -12,6 +12,7 @@ from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Member, RoleGrant
+from pacesetter.orgs.services import acting_for
 
 from ..models import (
     LowSatisfactionCase,
@@ -58,12 +59,19 @@ def _flag_low_satisfaction(round_: Round) -> int:
         )
         low_satisfaction_flagged.send(sender=LowSatisfactionCase, round_=round_, cases=created)
         org_ids = [c.organisation_id for c in cases]
-        secretaries = {
-            g.user
-            for g in RoleGrant.objects.select_related("user").filter(
+        grants = list(
+            RoleGrant.objects.select_related("user").filter(
                 organisation_id__in=org_ids, role=Role.SECRETARY, revoked_at__isnull=True
             )
-        }
+        )
+        secretaries = {g.user for g in grants}
+        # An organisation without a secretary account of its own answers through whoever acts for it (its
+        # 党委's secretaries, else the nearest office): a query or two each, for the few such organisations.
+        covered = {g.organisation_id for g in grants}
+        for case in created:
+            if case.organisation_id not in covered:
+                covered.add(case.organisation_id)
+                secretaries.update(acting_for(case.organisation))
         notify(
             kind=Kind.EVALUATION,
             recipients=secretaries,
