@@ -243,8 +243,9 @@ def _category_out(c: Category) -> dict:
 def category_create(request: HttpRequest, pk: int, payload: HonourCategoryIn):
     """Add a category before 公示. `rules` as stored: `{"rule": "no_open_rectification"}`,
     `{"rule": "no_upheld_report"}`, `{"rule": "party_years", "years": 3}`, `{"rule": "org_type", "types":
-    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`. 422
-    names the field."""
+    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`,
+    `{"rule": "district_rank", "top": 5}` (collective only: within the top 1–50 of the campaign's district
+    ranking among its siblings). 422 names the field."""
     p = selectors.programme_get_for(request.user, pk)
     c = services.category_save(
         actor=request.user,
