@@ -336,7 +336,8 @@ def nomination_create_multipart(
     request: HttpRequest, pk: int, payload: Form[NominationIn], photos: File[list[UploadedFile]] = None
 ):
     """The same as `POST …/nominations`, as multipart/form-data with `photos` (repeatable, at most 3; JPEG, PNG
-    or WebP, checked by content as on the page; nothing is stored when one is refused)."""
+    or WebP up to 5 MB and 60 megapixels, checked by content as on the page, so a decompression bomb is
+    refused). A refused photo is a 422 `{code, message, field: "photos"}` naming the file; nothing is stored."""
     return Status(201, _nomination(_nominate(request, pk, payload, photos=list(photos or []))))
 
 

@@ -114,4 +114,5 @@ SUMMARY_MAX = 200
 OBJECTION_MIN = 15
 OBJECTION_MAX = 2000
 PHOTOS_MAX = 3
+PHOTO_MAX_PIXELS = 60_000_000  # refuse decompression bombs before anything decodes them
 OBJECTIONS_PER_ADDRESS_PER_DAY = 5
