@@ -243,8 +243,9 @@ def _category_out(c: Category) -> dict:
 def category_create(request: HttpRequest, pk: int, payload: HonourCategoryIn):
     """Add a category before 公示. `rules` as stored: `{"rule": "no_open_rectification"}`,
     `{"rule": "no_upheld_report"}`, `{"rule": "party_years", "years": 3}`, `{"rule": "org_type", "types":
-    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`. 422
-    names the field."""
+    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`,
+    `{"rule": "district_rank", "top": 5}` (collective only: within the top 1–50 of the campaign's district
+    ranking among its siblings). 422 names the field."""
     p = selectors.programme_get_for(request.user, pk)
     c = services.category_save(
         actor=request.user,
@@ -335,7 +336,8 @@ def nomination_create_multipart(
     request: HttpRequest, pk: int, payload: Form[NominationIn], photos: File[list[UploadedFile]] = None
 ):
     """The same as `POST …/nominations`, as multipart/form-data with `photos` (repeatable, at most 3; JPEG, PNG
-    or WebP, checked by content as on the page; nothing is stored when one is refused)."""
+    or WebP up to 5 MB and 60 megapixels, checked by content as on the page, so a decompression bomb is
+    refused). A refused photo is a 422 `{code, message, field: "photos"}` naming the file; nothing is stored."""
     return Status(201, _nomination(_nominate(request, pk, payload, photos=list(photos or []))))
 
 

@@ -118,3 +118,33 @@ def check_upload(
             field=field,
         )
     return CheckedUpload(name=name[-255:], ext=ext, content_type=FILE_TYPES[ext].content_type, size=size)
+
+
+def check_image_pixels(upload, *, name: str, max_pixels: int, field: str = "photos") -> tuple[int, int]:
+    """(width, height) of an image whose type check_upload has confirmed, read from its header only; a
+    ValidationError when it cannot be opened or has more than `max_pixels` (a decompression bomb: a small file
+    that would expand to gigabytes when something later decodes it)."""
+    import warnings
+
+    from PIL import Image
+
+    too_many = _("“%(name)s”像素过多，请缩小后再上传") % {"name": name}
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # only the header is read here, and the size is judged below against our own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as opened:
+                width, height = opened.size
+    except Image.DecompressionBombError as e:  # Pillow refuses to open it at all
+        raise ValidationError(too_many, field=field) from e
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ValidationError(_("“%(name)s”不是可以打开的图片") % {"name": name}, field=field) from e
+    finally:
+        upload.seek(0)
+    if width * height > max_pixels:
+        raise ValidationError(
+            _("“%(name)s”像素过多（%(w)d×%(h)d），请缩小后再上传") % {"name": name, "w": width, "h": height},
+            field=field,
+        )
+    return width, height

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import ValidationError
 
-from .enums import Rule, Subject
+from .enums import DISTRICT_TOP_MAX, Rule, Subject
 
 
 def validate_rules(rules, subject: str) -> list[dict]:
@@ -44,6 +44,8 @@ def validate_rules(rules, subject: str) -> list[dict]:
             row["types"] = sorted(set(types))
         if code == Rule.ASSESSMENT_GRADE:
             row["min"] = _min_grade(item, subject)
+        if code == Rule.DISTRICT_RANK:
+            row["top"] = _district_top(item, subject)
         clean.append(row)
     return clean
 
@@ -57,6 +59,30 @@ def _min_grade(item, subject: str) -> str:
     if grade not in GRADES[subject][:-1]:
         raise ValidationError(_("“考核等次”条件须选择本类别对象适用的等次（最低一档除外）"), field="rules")
     return grade
+
+
+def _district_top(item, subject: str) -> int:
+    """How many places of the district ranking (活动开展情况排名) a collective category draws from."""
+    if subject != Subject.ORGANISATION:
+        raise ValidationError(_("“活动开展情况排名”条件只适用于集体类别"), field="rules")
+    top = item.get("top") if isinstance(item, dict) else None
+    # bool is an int in Python: `true` is not a number of places
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= DISTRICT_TOP_MAX:
+        raise ValidationError(_("排名名次应为 1 至 %(n)d 的整数") % {"n": DISTRICT_TOP_MAX}, field="rules")
+    return top
+
+
+def district_rank(org, *, campaign) -> int | None:
+    """`org`'s place in the district ranking of its parent's children in `campaign`; None when it has no
+    parent or no data to be ranked on."""
+    from pacesetter.assessment.selectors import district_ranking
+
+    if org.parent_id is None:
+        return None
+    for row in district_ranking(campaign=campaign, org=org.parent):
+        if row["org"].pk == org.pk:
+            return row["rank"]
+    return None
 
 
 def _accepted_grades(rule: dict, subject: str) -> list[str]:
@@ -92,6 +118,8 @@ def describe(rule: dict) -> str:
         from pacesetter.assessment.enums import Grade
 
         return _("最近一次公布的考核等次为“%(g)s”及以上") % {"g": Grade(rule["min"]).label}
+    if rule["rule"] == Rule.DISTRICT_RANK:
+        return _("在活动开展情况排名中列前 %(n)d 名") % {"n": rule["top"]}
     return label
 
 
@@ -153,6 +181,23 @@ def failures(category, *, org=None, member=None, mass_org=None, today: datetime.
                 from pacesetter.assessment.enums import Grade
 
                 failed.append(describe(rule) + _("（最近一次为“%(g)s”）") % {"g": Grade(grade).label})
+        elif code == Rule.DISTRICT_RANK:
+            # a 群团组织 is not ranked: the ranking is of Party organisations running the campaign
+            rank = (
+                None
+                if mass_org is not None or org is None
+                else district_rank(org, campaign=category.programme.campaign)
+            )
+            if rank is None:
+                failed.append(
+                    _("在活动开展情况排名中没有名次（尚无可排名的活动开展数据），本类别要求前 %(n)d 名")
+                    % {"n": rule["top"]}
+                )
+            elif rank > rule["top"]:
+                failed.append(
+                    _("在活动开展情况排名中列第 %(x)d 名，本类别要求前 %(n)d 名")
+                    % {"x": rank, "n": rule["top"]}
+                )
     return failed
 
 

@@ -96,6 +96,7 @@ class Rule(models.TextChoices):
     PARTY_YEARS = "party_years", _("党龄不少于 N 年（个人）")
     ORG_TYPE = "org_type", _("限定组织类别（集体）")
     ASSESSMENT_GRADE = "assessment_grade", _("最近一次公布的考核等次不低于")
+    DISTRICT_RANK = "district_rank", _("活动开展情况排名前 N 名（集体）")
 
 
 DEFAULT_CATEGORIES = (
@@ -104,6 +105,8 @@ DEFAULT_CATEGORIES = (
     (_("优秀党务工作者"), Subject.MEMBER),
 )
 
+DISTRICT_TOP_MAX = 50  # the most places of the district ranking a category may draw from
+
 NOTICE_DAYS_DEFAULT = 7
 NOTICE_DAYS_MAX = 30
 DEED_MAX = 3000
@@ -111,4 +114,5 @@ SUMMARY_MAX = 200
 OBJECTION_MIN = 15
 OBJECTION_MAX = 2000
 PHOTOS_MAX = 3
+PHOTO_MAX_PIXELS = 60_000_000  # refuse decompression bombs before anything decodes them
 OBJECTIONS_PER_ADDRESS_PER_DAY = 5

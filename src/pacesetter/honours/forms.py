@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.forms import BootstrapMixin
 from pacesetter.orgs.forms import OrgChoiceField, OrgNameField
 
-from .enums import DEED_MAX, OBJECTION_MAX, SUMMARY_MAX, Rule, Subject
+from .enums import DEED_MAX, DISTRICT_TOP_MAX, OBJECTION_MAX, SUMMARY_MAX, Rule, Subject
 
 
 class ProgrammeForm(BootstrapMixin, forms.Form):
@@ -29,6 +29,13 @@ class CategoryForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("集体类别选“好”或“较好”，个人类别选“优秀”或“合格”"),
     )
+    district_top = forms.IntegerField(
+        label=_("活动开展情况排名前几名（集体类别，可空）"),
+        min_value=1,
+        max_value=DISTRICT_TOP_MAX,
+        required=False,
+        help_text=_("只有在本活动的活动开展情况排名中（与同级组织相比）列前 N 名的组织可被推荐"),
+    )
 
     def __init__(self, *args, **kwargs):
         from pacesetter.assessment.enums import GRADES, Grade
@@ -38,6 +45,12 @@ class CategoryForm(BootstrapMixin, forms.Form):
         for grades in GRADES.values():
             choices += [(g, Grade(g).label) for g in grades[:-1]]
         self.fields["min_grade"].choices = choices
+
+    def clean(self):
+        d = super().clean()
+        if d.get("district_top") and d.get("subject") != Subject.ORGANISATION:
+            self.add_error("district_top", _("“活动开展情况排名”条件只适用于集体类别"))
+        return d
 
     def rules(self) -> list[dict]:
         d = self.cleaned_data
@@ -49,6 +62,8 @@ class CategoryForm(BootstrapMixin, forms.Form):
             rules.append({"rule": Rule.PARTY_YEARS, "years": d["party_years"]})
         if d.get("min_grade"):
             rules.append({"rule": Rule.ASSESSMENT_GRADE, "min": d["min_grade"]})
+        if d.get("district_top"):
+            rules.append({"rule": Rule.DISTRICT_RANK, "top": d["district_top"]})
         return rules
 
 

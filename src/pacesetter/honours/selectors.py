@@ -7,7 +7,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT
 from pacesetter.orgs.selectors import org_in_scope, scope_for, scope_q
 
-from .enums import NominationStatus, ProgrammeStatus
+from .enums import NominationStatus, ProgrammeStatus, Rule
 from .models import Honour, Nomination, Programme
 from .rules import can_view_nomination
 
@@ -161,3 +161,24 @@ def my_honours(user) -> QuerySet[Honour]:
 
     member = member_for_user(user)
     return honours_of_member(member) if member is not None else Honour.objects.none()
+
+
+def district_candidates(programme: Programme, categories) -> list[tuple]:
+    """候选组织 of each category with a district-rank rule: the commending organisation's children ranked
+    within its top N of the campaign's district ranking (活动开展情况排名), as (category, rows). The ranking
+    is built once, whatever the number of such categories."""
+    from pacesetter.assessment.selectors import district_ranking
+
+    wanted = []
+    for category in categories:
+        tops = [r["top"] for r in category.rules if r.get("rule") == Rule.DISTRICT_RANK]
+        if tops:
+            wanted.append((category, min(tops)))
+    if not wanted:
+        return []
+    ranking = [
+        r
+        for r in district_ranking(campaign=programme.campaign, org=programme.organisation)
+        if r["rank"] is not None
+    ]
+    return [(category, [r for r in ranking if r["rank"] <= top]) for category, top in wanted]

@@ -8,6 +8,7 @@ assigns Programme.status.
 
 import datetime
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -21,7 +22,7 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, RateLimitedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
-from pacesetter.core.uploads import IMAGES, check_upload
+from pacesetter.core.uploads import IMAGES, CheckedUpload, check_image_pixels, check_upload
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap
@@ -36,6 +37,7 @@ from .enums import (
     OBJECTION_MAX,
     OBJECTION_MIN,
     OBJECTIONS_PER_ADDRESS_PER_DAY,
+    PHOTO_MAX_PIXELS,
     PHOTOS_MAX,
     PROGRAMME_TRANSITIONS,
     QUOTA_STATES,
@@ -417,11 +419,22 @@ def _first_reviewer(programme: Programme, nominator: Organisation) -> Organisati
     return nominator.parent
 
 
-def _store_photos(n: Nomination, photos) -> None:
+def _checked_photos(photos) -> list[tuple[Any, CheckedUpload]]:
+    """The deed's photos (at most PHOTOS_MAX), each checked by type, size and pixel count before anything is
+    stored — the page and the API both come through here."""
+    photos = list(photos or [])
+    if len(photos) > PHOTOS_MAX:
+        raise ValidationError(_("最多上传 %(n)d 张照片") % {"n": PHOTOS_MAX}, field="photos")
+    checked = []
     for f in photos:
-        checked = check_upload(
-            f, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field="photos", images_by_content=True
-        )
+        c = check_upload(f, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field="photos", images_by_content=True)
+        check_image_pixels(f, name=c.name, max_pixels=PHOTO_MAX_PIXELS, field="photos")
+        checked.append((f, c))
+    return checked
+
+
+def _store_photos(n: Nomination, photos: list[tuple[Any, CheckedUpload]]) -> None:
+    for f, checked in photos:
         p = NominationPhoto(
             nomination=n, name=(f.name or "")[:200], content_type=checked.content_type, size=f.size
         )
@@ -463,12 +476,7 @@ def nomination_create(
     deed = _text(deed, "deed", _("先进事迹"), limit=DEED_MAX, minimum=50)
     summary = _text(summary, "summary", _("事迹简介"), limit=SUMMARY_MAX, minimum=10)
     post = _text(post, "post", _("职务"), required=False, limit=100)
-    photos = list(photos or [])
-    if len(photos) > PHOTOS_MAX:
-        raise ValidationError(_("最多上传 %(n)d 张照片") % {"n": PHOTOS_MAX}, field="photos")
-    for f in photos:
-        check_upload(f, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field="photos", images_by_content=True)
-        f.seek(0)
+    checked_photos = _checked_photos(photos)
     fields = _subject_fields(category, nominator, subject_org, subject_member, subject_mass_org)
     Category.objects.select_for_update().filter(
         pk=category.pk
@@ -516,13 +524,13 @@ def nomination_create(
         reviewer=_first_reviewer(programme, nominator),
         **fields,
     )
-    _store_photos(n, photos)
+    _store_photos(n, checked_photos)
     _event(n, NominationAction.NOMINATE, "", actor=actor, org=nominator)
     audit_log(
         actor=actor,
         action="honours.nomination.nominate",
         obj=n,
-        after={"status": n.status, "category": category.name},
+        after={"status": n.status, "category": category.name, "photos": len(checked_photos)},
         scope_path=n.path,
     )
     _tell_reviewer(n)

@@ -100,6 +100,7 @@ def _programme_context(request, p, **forms) -> dict:
         "office": office,
         "categories": categories,
         "allocations": [(c, passed.get(c.pk, [])) for c in categories],
+        "candidates": selectors.district_candidates(p, categories),
         "usage": usage,
         "rows": rows,
         "page": page,
