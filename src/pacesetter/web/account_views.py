@@ -44,17 +44,18 @@ def _audit_entries(request):
     return form, entries
 
 
-def _labelled(entry):
+def _labelled(entry, names: dict):
     entry.action_label = audit_labels.action_label(entry.action)
-    entry.change_rows = audit_labels.change_rows(entry)
+    entry.change_rows = audit_labels.change_rows(entry, names)
     return entry
 
 
 def audit_list(request):
     form, entries = _audit_entries(request)
     page = paginate(request, entries)
+    names = audit_labels.related_names(page)  # one query per related model for the whole page
     for e in page:
-        _labelled(e)
+        _labelled(e, names)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -79,8 +80,10 @@ def audit_xlsx(request):
             for h in (_("时间"), _("操作人"), _("操作"), _("操作代码"), _("对象"), _("变更"), _("来源地址"))
         ]
     )
-    for e in entries[:AUDIT_EXPORT_MAX]:
-        _labelled(e)
+    rows = list(entries[:AUDIT_EXPORT_MAX])
+    names = audit_labels.related_names(rows)
+    for e in rows:
+        _labelled(e, names)
         changes = "；".join(
             f"{f}：{old} → {new}" if new is not None else f"{f}：{old}" for f, old, new in e.change_rows
         )

@@ -279,8 +279,9 @@ def field_label(object_type: str, name: str) -> str:
     return str(_known_codes().get(name, EXTRA_KEYS.get(name, name)))
 
 
-def value_label(object_type: str, name: str, value) -> str:
-    """A coded value as a person reads it: the choice's label, 是/否, "—" for nothing."""
+def value_label(object_type: str, name: str, value, names: dict | None = None) -> str:
+    """A coded value as a person reads it: the choice's label, 是/否, "—" for nothing; a foreign key's id as
+    the object's name (from `names`, see related_names, else one query)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -288,8 +289,10 @@ def value_label(object_type: str, name: str, value) -> str:
     field = _field(_model(object_type), name)
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
-    if field is not None and field.many_to_one and isinstance(value, int):
-        return _related_name(field.related_model, value)
+    if field is not None and field.many_to_one and isinstance(value, int) and not isinstance(value, bool):
+        if names is not None:
+            return names.get((field.related_model, value), str(value))
+        return related_names_of(field.related_model, [value]).get((field.related_model, value), str(value))
     if isinstance(value, list | dict):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, str):
@@ -297,30 +300,65 @@ def value_label(object_type: str, name: str, value) -> str:
     return str(value)
 
 
-def _related_name(model, pk: int) -> str:
-    """An id a change recorded for a foreign key ("主办组织 → 3"), as the object's name: an organisation with
-    its parent (Organisation.label); the id itself when the object is gone."""
-    if not 0 < pk < 2**63:
-        return str(pk)
+def related_names_of(model, pks) -> dict:
+    """{(model, id): name} for ids a change recorded for a foreign key ("主办组织 → 3"), in one query: an
+    organisation with its parent (Organisation.label); ids of objects that are gone are left out."""
+    pks = {pk for pk in pks if 0 < pk < 2**63}
+    if not pks:
+        return {}
     related = ["parent"] if any(f.name == "parent" and f.many_to_one for f in model._meta.fields) else []
-    obj = model._default_manager.select_related(*related).filter(pk=pk).first()
-    if obj is None:
-        return str(pk)
-    return str(getattr(obj, "label", None) or obj)
+    return {
+        (model, obj.pk): str(getattr(obj, "label", None) or obj)
+        for obj in model._default_manager.select_related(*related).filter(pk__in=pks)
+    }
 
 
-def change_rows(entry) -> list[tuple[str, str, str | None]]:
-    """[(field label, old → or the value, new or None)] of one entry's changes, labelled."""
+def _foreign_keys(entry):
+    """(related model, id) of each foreign-key value in an entry's changes."""
+    t = entry.object_type
+    model = _model(t)
+    if model is None:
+        return
+    for name, change in (entry.changes or {}).items():
+        values = change if isinstance(change, list) and len(change) == 2 else [change]
+        field = _field(model, name)
+        if field is None or not field.many_to_one:
+            continue
+        for v in values:
+            if isinstance(v, int) and not isinstance(v, bool):
+                yield field.related_model, v
+
+
+def related_names(entries) -> dict:
+    """The names of every foreign key the entries' changes recorded: one query per related model, however
+    many entries (the audit page and its export label a page of rows at once)."""
+    wanted: dict = {}
+    for entry in entries:
+        for model, pk in _foreign_keys(entry):
+            wanted.setdefault(model, set()).add(pk)
+    names: dict = {}
+    for model, pks in wanted.items():
+        names.update(related_names_of(model, pks))
+    return names
+
+
+def change_rows(entry, names: dict | None = None) -> list[tuple[str, str, str | None]]:
+    """[(field label, old → or the value, new or None)] of one entry's changes, labelled. `names`: from
+    related_names over the entries shown together (without it, a query per foreign key)."""
     rows: list[tuple[str, str, str | None]] = []
     t = entry.object_type
     for name, change in (entry.changes or {}).items():
         if name == "_" and isinstance(change, dict):
             for k, v in change.items():
-                rows.append((field_label(t, k), value_label(t, k, v), None))
+                rows.append((field_label(t, k), value_label(t, k, v, names), None))
         elif isinstance(change, list) and len(change) == 2:
             rows.append(
-                (field_label(t, name), value_label(t, name, change[0]), value_label(t, name, change[1]))
+                (
+                    field_label(t, name),
+                    value_label(t, name, change[0], names),
+                    value_label(t, name, change[1], names),
+                )
             )
         else:
-            rows.append((field_label(t, name), value_label(t, name, change), None))
+            rows.append((field_label(t, name), value_label(t, name, change, names), None))
     return rows
