@@ -11,6 +11,7 @@ RULES = [
     # name, event type, points, cap, once only, manual by, claimable
     ("参加组织生活（支部党员大会、党课、主题党日）", "meeting_attended", 2, 40, False, "nobody", False),
     ("个人记实登记", "record_logged", 1, 20, False, "nobody", False),
+    ("个人记实经党组织检查通过（自动计分）", "record_checked", 1, 20, False, "nobody", False),
     ("按时兑现个人承诺", "commitment_fulfilled", 5, None, False, "nobody", False),
     ("承诺获群众满意评价", "review_rating", 1, 10, False, "nobody", False),
     ("带头服务群众（党员申报）", "manual", 3, 30, False, "secretary", True),
