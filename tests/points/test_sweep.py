@@ -129,3 +129,89 @@ def test_verified_satisfied_rating_of_a_personal_commitment(city, camp, period):
     )
     assert services.points_sweep() == 1
     assert PointEntry.objects.get().member == city.teacher
+
+
+@pytest.fixture
+def checked_rule(city, period):
+    from .conftest import rule
+
+    return rule(
+        city,
+        period,
+        name="记实经检查",
+        event_type=EventType.RECORD_CHECKED,
+        points=2,
+        manual_by="nobody",
+        cap=5,
+    )
+
+
+def personal_record(city, title="走访困难群众"):
+    from pacesetter.records import services as record_services
+
+    from .conftest import TODAY, record_fields
+
+    return record_services.record_create(
+        actor=city.member_user, member=city.teacher, **record_fields(title=title, occurred_on=TODAY)
+    )
+
+
+def check(city, record):
+    from pacesetter.records import services as record_services
+
+    return record_services.record_check(actor=city.secretary, record=record, action="check")
+
+
+def test_checked_record_earns_points_once_linked_to_the_record(city, camp, period, checked_rule):
+    record = personal_record(city)
+    check(city, record)
+    assert services.points_sweep() == 1
+    e = PointEntry.objects.get()
+    assert (e.member, e.organisation, e.points, e.source, e.event_type, e.event_id, e.link, e.reason) == (
+        city.teacher,
+        city.school,
+        2,
+        EntrySource.AUTO,
+        EventType.RECORD_CHECKED,
+        record.pk,
+        reverse("records:record-detail", args=[record.pk]),
+        "走访困难群众",
+    )
+    assert services.points_sweep() == 0
+    # Edited (back to the queue) and checked again: still the one entry.
+    from pacesetter.records import services as record_services
+
+    record_services.record_update(actor=city.member_user, record=record, title="改过的标题")
+    check(city, record)
+    assert services.points_sweep() == 0
+    assert PointEntry.objects.count() == 1
+    assert PointOrgTotal.objects.get(period=period, organisation=city.school).total == 2
+
+
+def test_unchecked_returned_or_organisation_record_earns_nothing(city, camp, period, checked_rule):
+    from pacesetter.records import services as record_services
+
+    from .conftest import TODAY, record_fields
+
+    personal_record(city, title="未检查")
+    returned = personal_record(city, title="被退回")
+    record_services.record_check(actor=city.secretary, record=returned, action="return", comment="补充照片")
+    org = record_services.record_create(
+        actor=city.secretary, organisation=city.school, **record_fields(occurred_on=TODAY)
+    )
+    record_services.record_check(actor=city.secretary, record=org, action="check")
+    assert services.points_sweep() == 0
+
+
+def test_checked_records_respect_the_cap_and_once_only(city, camp, period, checked_rule):
+    for i in range(4):  # 4 × 2 points, cap 5: 2 + 2 + 1
+        check(city, personal_record(city, title=f"第{i}条"))
+    assert services.points_sweep() == 3
+    assert sorted(PointEntry.objects.values_list("points", flat=True)) == [1, 2, 2]
+    assert selectors.account_for(city.teacher, period).total == 5
+    assert services.points_sweep() == 0
+
+    services.rule_update(actor=city.office, rule=checked_rule, cap=None, once_only=True)
+    PointEntry.objects.all().delete()
+    services.points_rebuild_totals(period=period)
+    assert services.points_sweep() == 1

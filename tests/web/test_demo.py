@@ -63,6 +63,10 @@ def test_demo_builds_a_believable_city(client):
     assert Organisation.objects.aggregate(s=Sum("member_count"))["s"] == Member.objects.count()
 
     assert AuditEntry.objects.filter(action="demo.build").count() == 1
+    from pacesetter.points.models import PointEntry, PointPeriod
+
+    if PointPeriod.objects.exists():  # the demo campaign covers this year: two members' records were checked
+        assert PointEntry.objects.filter(event_type="record_checked").count() == 2
     for acc in demo.ACCOUNTS:
         assert acc.username in output
         assert client.login(username=acc.username, password=demo.DEMO_PASSWORD), acc.username

@@ -369,19 +369,27 @@ class PointOrgStandingFilter(Schema):
     period_id: int | None = None
     sector: Sector | None = None
     depth: int | None = None
-    limit: int = 100
 
 
 @router.get("/point-standings/orgs", response=PointOrgStandingOut, url_name="point-org-standing")
-def org_standing(request: HttpRequest, filters: Query[PointOrgStandingFilter]):
-    """Organisations of one level (depth; default the level below org) in org's subtree, ranked per member."""
+def org_standing(
+    request: HttpRequest,
+    filters: Query[PointOrgStandingFilter],
+    limit: int = limit_param(100, 1000),
+    offset: int = offset_param(),
+):
+    """Organisations of one level (depth; default the level below org) in org's subtree, ranked per member.
+
+    One page (`offset`, `limit`) of the ranking of the whole sample: ranks and ties are over all `sample`
+    organisations, so a page may start with a rank shared with the page before."""
     org = org_get_for(request.user, filters.org_id)
     period = _period_or_current(request, filters.period_id)
     depth = filters.depth if filters.depth is not None else org.depth + 1
     if not org.depth < depth <= org.depth + 20:
         raise ValidationError("depth 应大于所选组织的层级", field="depth")
-    limit = min(max(filters.limit, 1), 1000)
-    s = selectors.org_standing(org, period, sector=filters.sector or "", depth=depth, limit=limit)
+    s = selectors.org_standing(
+        org, period, sector=filters.sector or "", depth=depth, limit=limit, offset=offset
+    )
     return {
         "organisation_id": org.pk,
         "period_id": period.pk,

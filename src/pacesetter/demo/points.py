@@ -11,6 +11,7 @@ RULES = [
     # name, event type, points, cap, once only, manual by, claimable
     ("参加组织生活（支部党员大会、党课、主题党日）", "meeting_attended", 2, 40, False, "nobody", False),
     ("个人记实登记", "record_logged", 1, 20, False, "nobody", False),
+    ("个人记实经党组织检查通过（自动计分）", "record_checked", 1, 20, False, "nobody", False),
     ("按时兑现个人承诺", "commitment_fulfilled", 5, None, False, "nobody", False),
     ("承诺获群众满意评价", "review_rating", 1, 10, False, "nobody", False),
     ("带头服务群众（党员申报）", "manual", 3, 30, False, "secretary", True),
@@ -93,4 +94,25 @@ def ensure_points(campaign, root: Organisation) -> int:
             )
             services.claim_transition(actor=users["school_secretary"], claim=done, action=ClaimAction.APPROVE)
             services.claim_file(actor=demo_member, rule=service, text="为社区独居老人代购生活用品三次")
+        _checked_records(campaign, members[:2], users["school_secretary"])
     return services.points_sweep(period=period)
+
+
+def _checked_records(campaign, members: list, secretary) -> None:
+    """Two members' own 志愿服务 records of this campaign, checked by the branch, so that 记实经检查 earns points."""
+    from pacesetter.records.enums import CheckAction, RecordKind
+    from pacesetter.records.models import ActivityRecord
+    from pacesetter.records.services import record_check
+
+    for m in members:
+        record = ActivityRecord.objects.create(
+            organisation=m.organisation,
+            member=m,
+            campaign=campaign,
+            kind=RecordKind.VOLUNTEER,
+            title="周末社区学生义务辅导",
+            occurred_on=timezone.localdate(),
+            content="为社区学生辅导功课两小时。",
+            logged_by=m.user,
+        )
+        record_check(actor=secretary, record=record, action=CheckAction.CHECK)

@@ -16,6 +16,7 @@ class EventType(models.TextChoices):
 
     MEETING_ATTENDED = "meeting_attended", _("参加会议（出席登记）")
     RECORD_LOGGED = "record_logged", _("个人记实登记")
+    RECORD_CHECKED = "record_checked", _("个人记实经党组织检查通过")
     COMMITMENT_FULFILLED = "commitment_fulfilled", _("按时兑现个人承诺（按期述诺且兑现）")
     REVIEW_RATING = "review_rating", _("个人承诺获群众“满意”评价（已验证）")
     HONOUR_AWARDED = "honour_awarded", _("获得表彰（表彰决定印发）")

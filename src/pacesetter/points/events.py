@@ -22,7 +22,7 @@ from pacesetter.commitments.enums import (
     ReportOutcome,
 )
 from pacesetter.commitments.models import Commitment, Rating
-from pacesetter.records.enums import AttendanceStatus
+from pacesetter.records.enums import AttendanceStatus, CheckStatus
 from pacesetter.records.models import ActivityRecord, Attendance
 
 from .enums import EventType
@@ -95,6 +95,32 @@ def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     ]
 
 
+def records_checked(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
+    """A personal record the branch has checked (检查通过). Written once per record: a record edited after its
+    check goes back to the queue, and checking it again finds its entry already written.
+
+    Organisation records earn nobody points here, as with RECORD_LOGGED: the ledger is kept per member, and
+    the members who took part in an organisation's meeting earn theirs through MEETING_ATTENDED."""
+    period = rule.period
+    qs = (
+        ActivityRecord.objects.filter(
+            member__isnull=False,
+            member__is_active=True,
+            campaign_id=period.campaign_id,
+            is_deleted=False,
+            check_status=CheckStatus.CHECKED,
+            occurred_on__year=period.year,
+        )
+        .filter(pk__gt=after)
+        .exclude(not_written(rule))
+        .values_list("pk", "member_id", "member__organisation_id", "occurred_on", "title")
+        .order_by("pk")[:limit]
+    )
+    return [
+        Event(pk, m, o, day, reverse("records:record-detail", args=[pk]), str(t)) for pk, m, o, day, t in qs
+    ]
+
+
 def commitments_fulfilled(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     """A personal commitment whose 述诺 was filed by its deadline and said it was fulfilled."""
     period = rule.period
@@ -154,6 +180,7 @@ SourceFn = Callable[[PointRule, int, int], list[Event]]
 SOURCES: dict[str, SourceFn] = {
     EventType.MEETING_ATTENDED: meetings_attended,
     EventType.RECORD_LOGGED: records_logged,
+    EventType.RECORD_CHECKED: records_checked,
     EventType.COMMITMENT_FULFILLED: commitments_fulfilled,
     EventType.REVIEW_RATING: review_ratings,
 }

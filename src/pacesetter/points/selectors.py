@@ -4,8 +4,21 @@ size, and `points_totals`, the one-query source the assessment scorecard can reg
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, Rank, Round
 
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.errors import NotFoundError
@@ -164,13 +177,21 @@ def member_standing(org: Organisation, period: PointPeriod) -> Standing:
 
 
 def org_standing(
-    root: Organisation, period: PointPeriod, *, sector: str = "", depth: int | None = None, limit: int = 100
+    root: Organisation,
+    period: PointPeriod,
+    *,
+    sector: str = "",
+    depth: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> Standing:
     """Organisations of one level (depth) in `root`'s subtree, of one sector if given, ranked by points per
-    member (their own members' total ÷ their member count; an organisation without members ranks at 0).
+    member (their own members' total ÷ their member count, to two decimals; an organisation without members
+    ranks at 0).
 
     Reads PointOrgTotal (one row per organisation), so a root standing over tens of thousands of branches is
-    one indexed scan; the top `limit` rows are returned with ranks computed over the whole sample.
+    one indexed scan. The database ranks the whole sample (window functions) before `offset`/`limit` cut a
+    page out of it, so page 2 starts at rank 101, or at the rank it shares with the last rows of page 1.
     """
     depth = root.depth + 1 if depth is None else depth
     qs = Organisation.objects.filter(subtree_q(root.path), depth=depth, is_active=True)
@@ -178,38 +199,51 @@ def org_standing(
         qs = qs.filter(sector=sector)
     sample = qs.count()
     totals = PointOrgTotal.objects.filter(period=period, organisation_id=OuterRef("pk")).values("total")[:1]
-    ranked = qs.annotate(
-        points=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)),
-    ).annotate(
-        per_member=Coalesce(
-            Cast(F("points"), FloatField()) / Cast(NullIf(F("member_count"), Value(0)), FloatField()),
-            Value(0.0),
+    ratio = Coalesce(
+        Cast(F("points"), FloatField()) / Cast(NullIf(F("member_count"), Value(0)), FloatField()),
+        Value(0.0),
+    )
+    # Ranked on the shown (rounded) value: two organisations that read 3.33 share a rank. Rounded as a decimal,
+    # which PostgreSQL's ROUND(x, 2) needs and which rounds halves the same way on both databases.
+    ranked = (
+        qs.annotate(points=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)))
+        .annotate(per_member=Round(Cast(ratio, DecimalField(max_digits=30, decimal_places=10)), 2))
+        .annotate(
+            rank=Window(Rank(), order_by=F("per_member").desc()),
+            sharing=Window(Count("id"), partition_by=[F("per_member")]),
         )
     )
     # Below the root's children, names repeat across parents (several 英语教研组党支部): add the parent's.
     parent = {"parent_name": F("parent__name")} if depth > root.depth + 1 else {}
-    # One row past the page tells whether the last row shares its rank with the next.
     rows = ranked.order_by("-per_member", "name", "id").values(
-        "id", "name", "sector", "member_count", "points", "per_member", **parent
-    )[: limit + 1]
-    objs = [_Row(**r) for r in rows]
-    for o in objs:
-        o.per_member = round(o.per_member, 2)
-    rank(objs, key=lambda r: r.per_member)
-    shown = objs[:limit]
+        "id", "name", "sector", "member_count", "points", "per_member", "rank", "sharing", **parent
+    )[offset : offset + limit]
+    shown = [_Row(**r) for r in rows]
     return Standing(shown, sample, sum(1 for o in shown if o.tied))
 
 
 class _Row:
     """One organisation of a standing (from .values(); ranked in Python)."""
 
-    def __init__(self, *, id, name, sector, member_count, points, per_member, parent_name=None):  # noqa: A002
+    def __init__(
+        self,
+        *,
+        id,
+        name,
+        sector,
+        member_count,
+        points,
+        per_member,
+        rank,
+        sharing,
+        parent_name=None,  # noqa: A002
+    ):
         self.id, self.name, self.sector = id, name, sector
         # as Organisation.label: "上级组织 / 名称", so organisations that share a name can be told apart
         self.label = f"{parent_name} / {name}" if parent_name else name
-        self.member_count, self.points, self.per_member = member_count, points, float(per_member)
-        self.rank = 0
-        self.tied = False
+        self.member_count, self.points, self.per_member = member_count, points, round(float(per_member), 2)
+        self.rank = rank
+        self.tied = sharing > 1
 
 
 # ------------------------------------------------------------------ the scorecard source

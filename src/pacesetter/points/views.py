@@ -1,7 +1,7 @@
 """Pages of the points ledger (积分): my account, claims and their review, manual awards, periods and rules
 (the office), standings of members in a branch and of organisations at a level, Excel exports."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -13,6 +13,7 @@ from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on
+from pacesetter.core.paging import MAX_PAGE, Page
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_in_scope, scope_for
 
@@ -259,11 +260,35 @@ def _org_filters(request, org):
     return sector, max(depth, org.depth + 1)
 
 
+STANDING_PAGE = 100
+
+
+def _standing_page(request, org, period, sector, depth):
+    """One page (?page=N) of the organisation standing, ranked over the whole sample. A page number that is
+    not a number reads as the first page, one past the end as the last."""
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), MAX_PAGE))
+    except ValueError:
+        number = 1
+    standing = selectors.org_standing(
+        org, period, sector=sector, depth=depth, limit=STANDING_PAGE, offset=(number - 1) * STANDING_PAGE
+    )
+    last = max(1, -(-standing.sample // STANDING_PAGE))
+    if number > last:
+        number = last
+        standing = selectors.org_standing(
+            org, period, sector=sector, depth=depth, limit=STANDING_PAGE, offset=(last - 1) * STANDING_PAGE
+        )
+    params = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    page = Page(standing.rows, number, STANDING_PAGE, number < last, params + "&" if params else "")
+    return standing, page
+
+
 def org_standing(request, pk):
     org = org_get_for(request.user, pk)
     period = _period(request)
     sector, depth = _org_filters(request, org)
-    standing = selectors.org_standing(org, period, sector=sector, depth=depth) if period else None
+    standing, page = _standing_page(request, org, period, sector, depth) if period else (None, None)
     return render(
         request,
         "points/org_standing.html",
@@ -271,6 +296,7 @@ def org_standing(request, pk):
             "org": org,
             "period": period,
             "standing": standing,
+            "page": page,
             "sector": sector,
             "depth": depth,
             "sectors": Sector.choices,
