@@ -73,6 +73,9 @@ def test_summary_docx_table_and_plan_texts(submitted, campaign, city):
     table = doc.tables[0]
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["序号", "组织名称", "争创主题", "状态", "报送时间"]
+    # the name with its parent gets the room (equal columns wrapped it onto three lines)
+    widths = [c.width for c in table.columns]
+    assert widths[1] > 3 * widths[0] and sum(widths) <= 156 * 36000  # EMU: within the 156 mm text width
     assert [r[1:4] for r in cells[1:]] == [
         ["示范市委 / 城厢区委", "", "未开始"],
         ["城厢区委 / 城厢区实验小学党支部", "爱岗敬业先锋", "已报送"],

@@ -5,7 +5,7 @@ import io
 from django.utils import timezone
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
 from pacesetter.documents.word import add_title as _title
@@ -15,6 +15,9 @@ from pacesetter.documents.word import set_font as _font
 
 from .enums import PlanProgress
 from .html import parse_blocks
+
+# 序号, 组织名称, 争创主题, 状态, 报送时间: 15.6 cm, the A4 text width of the GB/T 9704 margins
+SUMMARY_WIDTHS = (Cm(1.4), Cm(5.4), Cm(3.0), Cm(1.8), Cm(4.0))
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -107,6 +110,15 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
         ):
             cell.text = ""
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12))
+    # Widths for what each column holds (the name with its parent is the longest): equal columns wrapped
+    # "上级 / 名称" onto three lines beside a wide 序号 column. LibreOffice reads the grid's widths, Word the
+    # cells': both are set.
+    table.autofit = False
+    for column, width in zip(table.columns, SUMMARY_WIDTHS, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, SUMMARY_WIDTHS, strict=True):
+            cell.width = width
     for r in rows:
         plan = r["plan"]
         if plan is None or plan.current_version is None:
