@@ -196,33 +196,7 @@ def review_create(request, org_id):
     org = org_get_for(request.user, org_id, cap=Cap.REVIEW_WRITE)
     if not can_review_org(request.user, org):  # not one of the user's 联系点: as if it did not exist
         raise NotFoundError(_("“%(org)s”不是您的联系点，只有联系领导可以点评") % {"org": org.name})
-    try:
-        campaign = services.review_campaign_for(org)
-        window_error = None
-    except ApplicationError as exc:
-        campaign, window_error = None, exc.message
-    commitments = published_commitments_for_org(org, campaign=campaign)
-    form = ReviewForm(request.POST or None, commitments=commitments)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        with refusals_on(form):
-            review = services.review_file(
-                actor=request.user,
-                org=org,
-                achievements=d["achievements"],
-                problems=d["problems"],
-                direction=d["direction"],
-                rating=d["rating"],
-                remarks=form.remarks(),
-            )
-            messages.success(request, _("点评已提交，已通知%(org)s") % {"org": org.name})
-            return redirect("supervision:review-detail", review.pk)
-    return render(
-        request,
-        "supervision/review_form.html",
-        {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": False},
-        status=422 if request.method == "POST" else 200,
-    )
+    return _review_form(request, org, guidance=False)
 
 
 def guidance_review_create(request, org_id):
@@ -232,13 +206,17 @@ def guidance_review_create(request, org_id):
         org = org_get_for(request.user, org_id, cap=Cap.GUIDANCE_REVIEW)
     except NotFoundError:  # not on the user's sector line: as if it did not exist, said plainly
         raise NotFoundError(_("该组织不在您指导的行业范围内，不能作行业指导点评")) from None
+    return _review_form(request, org, guidance=True)
+
+
+def _review_form(request, org, *, guidance: bool):
+    """The one review form, a leader's 点评 or a guiding body's 行业指导点评 (which needs a campaign's window:
+    review_file refuses it otherwise, and the page says so before anything is typed)."""
     try:
         campaign = services.review_campaign_for(org)
-        window_error = (
-            None
-            if campaign is not None
-            else _("该组织没有进行中的活动，行业指导点评只能在活动的领导点评期间进行")
-        )
+        window_error = None
+        if guidance and campaign is None:
+            window_error = _("该组织没有进行中的活动，行业指导点评只能在活动的领导点评期间进行")
     except ApplicationError as exc:
         campaign, window_error = None, exc.message
     commitments = published_commitments_for_org(org, campaign=campaign)
@@ -254,14 +232,15 @@ def guidance_review_create(request, org_id):
                 direction=d["direction"],
                 rating=d["rating"],
                 remarks=form.remarks(),
-                guidance=True,
+                guidance=guidance,
             )
-            messages.success(request, _("行业指导点评已提交，已通知%(org)s") % {"org": org.name})
+            done = _("行业指导点评已提交，已通知%(org)s") if guidance else _("点评已提交，已通知%(org)s")
+            messages.success(request, done % {"org": org.name})
             return redirect("supervision:review-detail", review.pk)
     return render(
         request,
         "supervision/review_form.html",
-        {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": True},
+        {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": guidance},
         status=422 if request.method == "POST" else 200,
     )
 
