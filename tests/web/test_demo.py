@@ -153,6 +153,7 @@ def test_demo_campaign_has_work_in_every_step(client):
         "城厢区基层党组织群众评议（演示，已结束）": "closed",
         "和林镇基层党组织群众评议（演示，已结束）": "closed",
         "2011年度市直机关民主评议行风政风（演示，已结束）": "closed",
+        "城厢区实验小学党支部“五带头”具体标准征询问卷": "closed",
     }
     code = out.split("输入（默认 http://127.0.0.1:8000/e/）：")[1].split("、")[0].strip()
     assert client.get(f"/e/{code}/").status_code == 200
@@ -176,3 +177,24 @@ def test_demo_campaign_has_work_in_every_step(client):
     # the demo member account has peers to rate
     assert client.login(username="member", password="demo12345")
     assert "党员互评（演示）" in client.get("/evaluations/mine/").content.decode()
+
+
+def test_demo_publicity(client):
+    """#16: items sent up and accepted, 简报第1期 issued, articles and a 图片展 public, 典型 at 县级 found by a
+    Chinese search on the public site; a 培育 model is not public."""
+    from pacesetter.publicity.models import Article, Bulletin, Exemplar, InfoItem
+
+    run_demo()
+    assert set(InfoItem.objects.values_list("status", flat=True)) == {"accepted", "returned"}
+    b = Bulletin.objects.get()
+    assert b.status == "issued" and b.number == 1 and b.items.count() == 2
+    assert Article.objects.filter(status="published").count() == 4
+    assert Article.objects.filter(event_kind="exhibition", status="published").exists()
+    assert sorted(Exemplar.objects.values_list("level", flat=True)) == ["county", "county", "cultivating"]
+    linked = Exemplar.objects.get(kind="member")
+    assert linked.articles.filter(section="deeds").exists()
+    assert linked.history.count() == 2  # registered 培育, raised to 县级
+    page = client.get("/news/search/?q=结对帮扶").content.decode()
+    assert "城厢区实验小学党员教师结对帮扶学困生" in page
+    models = client.get("/news/models/").content.decode()
+    assert linked.name in models and "党员带头发展特色种植" not in models

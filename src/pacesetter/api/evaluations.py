@@ -27,6 +27,8 @@ from pacesetter.evaluations.selectors import (
     round_list_for,
     suggestion_page_for,
 )
+from pacesetter.evaluations.survey_views import survey_target
+from pacesetter.evaluations.surveys import standard_survey_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -208,7 +210,9 @@ class RoundIn(Schema):
     name: str
     organisation_id: int
     kind: str
-    target_mode: str = "orgs"  # "orgs": the organisations below; "members": the members of the subtree
+    # "orgs": the organisations below; "members": the members of the subtree (a "survey", 具体标准征询问卷,
+    # always has one target: the organisation itself)
+    target_mode: str = "orgs"
     scale: str = "satisfaction"
     campaign_id: int | None = None
     criteria_set_id: int | None = None
@@ -683,3 +687,46 @@ def round_suggestions_release(request: HttpRequest, pk: int):
     round_ = round_get_for(request.user, pk)
     services.suggestions_release(actor=request.user, round_=round_)
     return _suggestions_out(suggestion_page_for(request.user, round_))
+
+
+class StandardSurveyItemOut(Schema):
+    text: str
+    answered: int
+    positive: int
+    negative: int
+    fit_rate: float | None
+
+
+class StandardSurveyOut(Schema):
+    round_id: int
+    name: str
+    status: str
+    sealed: bool
+    held: bool
+    ballots: int
+    items: list[StandardSurveyItemOut]
+    suggestions: list[str]
+
+
+@router.get(
+    "/evaluations/standard-survey",
+    response={200: StandardSurveyOut, 204: None},
+    url_name="eval-standard-survey",
+)
+def standard_survey(request: HttpRequest, org: str, criteria_set: str):
+    """The organisation's latest 具体标准征询问卷 on a standard (204 when it has none that has opened): per
+    item, how many members find it fits as worded and how many ask for a change, once closed and with at
+    least k answers; the released 意见建议. For those who word the organisation's standard."""
+    survey = standard_survey_for(*survey_target(request.user, org, criteria_set))
+    if survey is None:
+        return Status(204, None)
+    return {
+        "round_id": survey.round.pk,
+        "name": survey.round.name,
+        "status": survey.round.status,
+        "sealed": survey.sealed,
+        "held": survey.held,
+        "ballots": survey.ballots,
+        "items": [{**asdict(i), "fit_rate": i.fit_rate} for i in survey.items],
+        "suggestions": survey.suggestions,
+    }

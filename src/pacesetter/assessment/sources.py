@@ -310,7 +310,7 @@ register(
 
 
 def _evaluations(subject: str, figure: str):
-    """Satisfaction or score of the closed evaluation rounds (not 组织考核 rounds) of the campaign whose
+    """Satisfaction or score of the closed evaluation rounds (not 组织考核 rounds or 具体标准征询问卷) of the campaign whose
     closing day lies in the period, from `evaluations.results.round_results` — the one aggregation every
     evaluation page, export and API uses, so k-anonymity, 不了解 and the group weights apply as there. A
     subject in several rounds gets the mean weighted by each round's ballots; the count is the ballots.
@@ -327,7 +327,7 @@ def _evaluations(subject: str, figure: str):
                 status=RoundStatus.CLOSED,
                 closes_at__date__range=(start, end),
             )
-            .exclude(kind=RoundKind.ASSESSMENT)
+            .exclude(kind__in=(RoundKind.ASSESSMENT, RoundKind.SURVEY))  # a survey rates a standard's wording
             .order_by("pk")
         )
         acc: dict[int, list[float]] = {}

@@ -392,3 +392,17 @@ def member_requirement_for(campaign, member):
     if member is None or not member.status:
         return None
     return MemberRequirement.objects.filter(campaign=campaign, status=member.status).first()
+
+
+def local_standards_for(campaign, kind: str, org) -> list[dict]:
+    """The criteria a commitment of this kind is made against, each item in the wording `org` works to
+    (its own, else the nearest ancestor's, else the campaign's: 结合实际制定具体标准), for the form."""
+    from pacesetter.campaigns.enums import CriteriaSubject
+    from pacesetter.campaigns.local_standards import local_criteria_for
+    from pacesetter.campaigns.models import CriteriaSet
+
+    subject = CriteriaSubject.ORGANISATION if kind == CommitmentKind.ORGANISATION else CriteriaSubject.MEMBER
+    return [
+        {"set": s, "rows": local_criteria_for(org, s)}
+        for s in CriteriaSet.objects.filter(campaign=campaign, subject=subject).order_by("order", "id")
+    ]

@@ -144,6 +144,9 @@ def commitment_create(request):
             "window": window,
             "commitment": None,
             "requirement": selectors.member_requirement_for(campaign, member),
+            "standards": selectors.local_standards_for(
+                campaign, kind, member.organisation if member else org
+            ),
         },
     )
 
@@ -261,6 +264,9 @@ def commitment_edit(request, pk):
             "campaign": c.campaign,
             "window": window,
             "commitment": c,
+            "standards": selectors.local_standards_for(
+                c.campaign, c.kind, c.member.organisation if c.member else c.organisation
+            ),
         },
     )
 

@@ -532,7 +532,9 @@ def reset() -> int:
             from .complaints import remove_cases
             from .follows import remove_follows
             from .honours import remove_honours
+            from .publicity import remove_publicity
 
+            remove_publicity(root)  # 典型 name honours, members and organisations; bulletins the campaign
             remove_honours(root)  # programmes name the campaign, organisations and members
             from .members import remove_members
 

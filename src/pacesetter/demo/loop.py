@@ -316,6 +316,109 @@ def ensure_consultations(campaign: Campaign, root: Organisation) -> int:
     return Consultation.objects.filter(plan__campaign=campaign).count()
 
 
+SURVEY_NAME = "城厢区实验小学党支部“五带头”具体标准征询问卷"
+SURVEY_SUGGESTIONS = (
+    "“带头学习提高”建议写明每学期读一本教育专著、写一篇心得。",
+    "“带头服务群众”可以具体到每名党员教师结对一名学困生。",
+    "建议把家访次数写进标准，便于检查。",
+)
+SCHOOL_WORDING = {
+    1: "每学期精读一本教育教学专著，撰写学习心得不少于2篇，在教研组交流1次。",
+    3: "每名党员教师结对帮扶学困生1名，每学期家访不少于5户，帮扶情况记入个人记实。",
+}
+
+
+@transaction.atomic
+def ensure_local_standards(campaign: Campaign, root: Organisation) -> int:
+    """结合实际制定具体标准: the school branch asked its members in a 具体标准征询问卷 on “五带头” (closed, item
+    by item, with 意见建议 reviewed and released by the office), then worded two items in its own terms;
+    城厢区委 worded one item of “五个好” for everything below it. Returns how many items are worded locally."""
+    import random
+
+    from pacesetter.campaigns.local_standards import local_criteria_save
+    from pacesetter.campaigns.models import CriteriaSet, LocalCriteriaText
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import (
+        GroupKind,
+        GroupMode,
+        RoundKind,
+        RoundStatus,
+        Scale,
+        SuggestionStatus,
+    )
+    from pacesetter.evaluations.models import RaterGroup, Round, Suggestion
+    from pacesetter.evaluations.selectors import ballot_form
+
+    done = LocalCriteriaText.objects.filter(item__criteria_set__campaign=campaign)
+    if done.exists() or Round.objects.filter(name=SURVEY_NAME).exists():
+        return done.count()
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["office", "cx_secretary", "school_secretary"])
+    }
+    if len(users) < 3:
+        return 0
+    school = Organisation.objects.filter(subtree_q(root.path), name="城厢区实验小学党支部").first()
+    area = Organisation.objects.filter(subtree_q(root.path), name="城厢区委").first()
+    five_lead = CriteriaSet.objects.filter(campaign=campaign, name="五带头").first()
+    five_good = CriteriaSet.objects.filter(campaign=campaign, name="五个好").first()
+    if not (school and area and five_lead and five_good):
+        return 0
+    now = timezone.now()
+    round_ = ev.round_set_up(
+        actor=users["cx_secretary"],
+        organisation=school,
+        target_mode="orgs",
+        criteria_set=five_lead,
+        name=SURVEY_NAME,
+        kind=RoundKind.SURVEY,
+        scale=Scale.SATISFACTION,
+        opens_at=now - datetime.timedelta(days=20),
+        closes_at=now + datetime.timedelta(hours=1),
+        groups=[{"name": "本支部党员", "kind": GroupKind.MEMBERS, "weight": 100, "mode": GroupMode.CODES}],
+        k_min=5,
+    )
+    ev.round_transition(actor=users["cx_secretary"], round_=round_, to_status=RoundStatus.OPEN)
+    form = ballot_form(round_)
+    target = form.targets[0]
+    rng = random.Random(17)
+    group = RaterGroup.objects.get(round=round_)
+    for i, code in enumerate(
+        ev.codes_generate(actor=users["cx_secretary"], round_=round_, group=group, count=14)[:12]
+    ):
+        # items 1 and 3 (带头学习提高, 带头服务群众) are felt too general: most ask for a change
+        row = {
+            str(q.position): rng.choice([0, 0, 60] if q.position in (1, 3) else [100, 100, 60])
+            for q in form.questions
+        }
+        suggestion = SURVEY_SUGGESTIONS[i] if i < len(SURVEY_SUGGESTIONS) else ""
+        ev.ballot_cast_code(code=code, answers={str(target.id): row}, suggestion=suggestion)
+    round_.refresh_from_db()
+    ev.round_transition(actor=users["cx_secretary"], round_=round_, to_status=RoundStatus.CLOSED)
+    ids = [str(pk) for pk in Suggestion.objects.filter(round=round_).values_list("pk", flat=True)]
+    ev.suggestions_review(actor=users["office"], round_=round_, ids=ids, to_status=SuggestionStatus.APPROVED)
+    ev.suggestions_release(actor=users["office"], round_=round_)
+
+    items = list(five_lead.items.order_by("order", "id"))
+    local_criteria_save(
+        actor=users["school_secretary"],
+        org=school,
+        criteria_set=five_lead,
+        texts={items[n - 1].pk: text for n, text in SCHOOL_WORDING.items() if n <= len(items)},
+    )
+    first_good = five_good.items.order_by("order", "id").first()
+    if first_good is not None:
+        local_criteria_save(
+            actor=users["cx_secretary"],
+            org=area,
+            criteria_set=five_good,
+            texts={
+                first_good.pk: "领导班子每月集体学习1次，每季度专题研究创先争优工作1次，班子成员每人联系1个基层党组织。"
+            },
+        )
+    return LocalCriteriaText.objects.filter(item__criteria_set__campaign=campaign).count()
+
+
 def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
     """Every piece of the loop the demo shows, each idempotent."""
     return {
@@ -323,4 +426,5 @@ def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
         "required_actions": ensure_actions(campaign, root),
         "problems": ensure_problems(campaign, root),
         "consultations": ensure_consultations(campaign, root),
+        "local_standards": ensure_local_standards(campaign, root),
     }

@@ -27,6 +27,10 @@ RULES: dict = {
     "evaluations:my-rounds": LOGIN,
     "evaluations:peer-ballot": LOGIN,
     "evaluations:case-list": Cap.EVALUATION_RECTIFY,
+    # the 具体标准征询问卷 panel of the local-standards page (the view also requires the organisation to be
+    # one the user words the standard of: plan.write over it)
+    "evaluations:standard-survey": Cap.EVALUATION_VIEW,
+    "api-1.0.0:eval-standard-survey": Cap.EVALUATION_VIEW,
     "evaluations:case-answer": Cap.EVALUATION_RECTIFY,
     # 意见建议: read by whoever reads the round (sealed until released); reviewed and released by the office
     "evaluations:round-suggestions": Cap.EVALUATION_VIEW,

@@ -13,6 +13,10 @@ class RoundKind(models.TextChoices):
     SATISFACTION = "satisfaction", _("满意度调查")
     ASSESSMENT = "assessment", _("组织考核")
     CONDUCT = "conduct", _("民主评议行风政风")
+    # 结合实际制定具体标准 "by questionnaire of members": members say, item by item, whether the campaign's
+    # standard (or the organisation's draft wording) fits; their 意见建议 propose wording. One target: the
+    # organisation itself. Outside the campaign's 群众评议 step: standards are set at the start.
+    SURVEY = "survey", _("具体标准征询问卷")
 
 
 # A citizen (群众) answering on a phone gives up long before 50 targets × 5 criteria = 250 answers: above this

@@ -379,7 +379,7 @@ def results_page(round_: Round) -> dict:
 
 def turnout_by_child(campaign, parent) -> dict[int, tuple[int, int]]:
     """评议参与率 per child subtree of `parent`: {child id: (took part, issued)} over the campaign's closed
-    rounds organised in that subtree, by the participation rule of `_participation` (codes spent of codes
+    rounds organised in that subtree (not its 具体标准征询问卷), by the participation rule of `_participation` (codes spent of codes
     issued; for a member group, members who took part of the members eligible in the round's subtree). A
     child with no closed round is absent; one whose closed rounds issued nothing maps to (0, 0).
 
@@ -398,7 +398,8 @@ def turnout_by_child(campaign, parent) -> dict[int, tuple[int, int]]:
     if not children:
         return {}
     length = len(parent.path) + SEGMENT
-    closed = Q(round__campaign=campaign, round__status=RoundStatus.CLOSED)
+    # a 具体标准征询问卷 asks members about the wording of a standard: not an evaluation of anyone
+    closed = Q(round__campaign=campaign, round__status=RoundStatus.CLOSED) & ~Q(round__kind=RoundKind.SURVEY)
     in_children = subtree_q(parent.path, "round__organisation__path") & ~Q(
         round__organisation__path=parent.path
     )
@@ -415,6 +416,7 @@ def turnout_by_child(campaign, parent) -> dict[int, tuple[int, int]]:
             subtree_q(parent.path, "organisation__path"), campaign=campaign, status=RoundStatus.CLOSED
         )
         .exclude(organisation__path=parent.path)
+        .exclude(kind=RoundKind.SURVEY)
         .annotate(
             top=Substr("organisation__path", 1, length),
             member_groups=count(RaterGroup.objects.filter(round=OuterRef("pk"), mode=GroupMode.MEMBERS)),

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import paper_views, views
+from . import paper_views, survey_views, views
 
 app_name = "evaluations"
 urlpatterns = [
     path("", views.round_list, name="round-list"),
     path("new/", views.round_create, name="round-create"),
     path("mine/", views.my_rounds, name="my-rounds"),
+    path("standard-survey/", survey_views.standard_survey, name="standard-survey"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.case_answer, name="case-answer"),
     path("<int:pk>/", views.round_detail, name="round-detail"),

@@ -23,7 +23,9 @@ from .enums import (
     PUBLIC_BALLOT_MAX_ANSWERS,
     ROUND_TRANSITIONS,
     Channel,
+    GroupKind,
     GroupMode,
+    RoundKind,
     RoundStatus,
     Scale,
     SuggestionStatus,
@@ -106,8 +108,30 @@ def _warn_if_too_long(request, round_) -> None:
         )
 
 
+def _survey_initial(request) -> dict:
+    """?kind=survey&criteria_set=&organisation= (from the local-standards page): a 具体标准征询问卷 of the
+    organisation's own members on that standard, one rater group, signed in."""
+    raw = request.GET.get("criteria_set", "")
+    if request.GET.get("kind") != RoundKind.SURVEY or not (raw.isdigit() and len(raw) < 10):
+        return {}
+    org_name = request.GET.get("organisation", "")[:200]
+    initial = {
+        "kind": RoundKind.SURVEY,
+        "criteria_set": raw,
+        "organisation": org_name,
+        "name": _("%(o)s具体标准征询问卷") % {"o": org_name.rsplit("/", 1)[-1].strip()},
+        "g1_name": _("党员"),
+        "g1_kind": GroupKind.MEMBERS,
+        "g1_weight": 100,
+        "g1_mode": GroupMode.MEMBERS,
+    }
+    for i in range(2, 5):
+        initial |= {f"g{i}_name": "", f"g{i}_weight": ""}
+    return initial
+
+
 def round_create(request):
-    form = RoundForm(request.POST or None, user=request.user)
+    form = RoundForm(request.POST or None, user=request.user, initial=_survey_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -134,8 +158,6 @@ def round_create(request):
             messages.success(request, _("已新建评议“%(n)s”（草稿）") % {"n": round_.name})
             _warn_if_too_long(request, round_)
             return redirect("evaluations:round-detail", round_.pk)
-    from .enums import GroupKind
-
     return render(
         request,
         "evaluations/round_form.html",

@@ -112,10 +112,13 @@ def _check_k(k_min) -> None:
         raise ValidationError(_("最少样本数 k 不能大于 %(n)d") % {"n": K_MAX}, field="k_min")
 
 
-def round_capability(kind: str) -> str:
-    """The campaign step capability a round of this kind belongs to: 组织考核 or 群众评议."""
+def round_capability(kind: str) -> str | None:
+    """The campaign step capability a round of this kind belongs to: 组织考核 or 群众评议; None for a
+    具体标准征询问卷, which is not bound to a step."""
     from pacesetter.campaigns.enums import StepCapability
 
+    if kind == RoundKind.SURVEY:
+        return None
     return StepCapability.ASSESSMENT if kind == RoundKind.ASSESSMENT else StepCapability.BALLOTS
 
 
@@ -132,7 +135,10 @@ def require_in_step_window(
     """
     from pacesetter.campaigns.windows import capability_schedule
 
-    windows = capability_schedule(campaign=campaign, capability=round_capability(kind), org=organisation)
+    capability = round_capability(kind)
+    if capability is None:
+        return
+    windows = capability_schedule(campaign=campaign, capability=capability, org=organisation)
     if not windows or any(opens <= opens_at and closes_at <= closes for _s, opens, closes, _e in windows):
         return
     spans = "；".join(
@@ -158,9 +164,12 @@ def default_window(*, campaign: Campaign, organisation: Organisation, kind: str)
     """(opens, closes) of the campaign's step for this kind that has not closed yet, else None."""
     from pacesetter.campaigns.windows import capability_schedule
 
+    capability = round_capability(kind)
+    if capability is None:
+        return None
     now = timezone.now()
     for _s, opens, closes, _e in capability_schedule(
-        campaign=campaign, capability=round_capability(kind), org=organisation
+        campaign=campaign, capability=capability, org=organisation
     ):
         if closes > now:
             return opens, closes
@@ -231,7 +240,7 @@ def round_create(
         ]
     else:
         subject = Subject.ORGANISATION
-        if criteria_set is not None and criteria_set.subject != "org":
+        if criteria_set is not None and criteria_set.subject != "org" and kind != RoundKind.SURVEY:
             raise ValidationError(_("评议党组织应使用针对党组织的评价标准（如五个好）"), field="criteria_set")
         orgs = [o for o in target_orgs or [] if o.path.startswith(organisation.path)]
         # several 英语教研组党支部 on one ballot are told apart by their parent (the copy is published)
@@ -246,6 +255,13 @@ def round_create(
         raise ValidationError(_("组织考核的对象是党员"), field="kind")
     if kind == RoundKind.CONDUCT and subject != Subject.ORGANISATION:
         raise ValidationError(_("行风政风评议的对象是机关和服务窗口（组织），不是党员"), field="kind")
+    if kind == RoundKind.SURVEY:
+        if criteria_set is None:
+            raise ValidationError(_("具体标准征询问卷须选择要征询意见的评价标准"), field="criteria_set")
+        if subject != Subject.ORGANISATION or [t.organisation_id for t in targets] != [organisation.pk]:
+            raise ValidationError(
+                _("具体标准征询问卷的对象是组织单位本身，由本组织党员填写"), field="target_mode"
+            )
     if kind == RoundKind.CONDUCT and criteria_set is None:
         # Stored in Chinese, like criteria items: they are the data of the ballot file.
         questions = [{"text": text, "hint": hint, "weight": 25} for text, hint in CONDUCT_QUESTIONS]
@@ -443,6 +459,11 @@ def round_set_up(
 
     if target_mode not in ("orgs", "members"):
         raise ValidationError(_("评议对象只能是“下级党组织”或“本组织党员”"), field="target_mode")
+    if fields.get("kind") == RoundKind.SURVEY:
+        if criteria_set is None:
+            raise ValidationError(_("具体标准征询问卷须选择要征询意见的评价标准"), field="criteria_set")
+        # the one target is the organisation whose standard is being worded
+        target_mode = "self"
     if campaign is None and criteria_set is not None:
         campaign = criteria_set.campaign
     if campaign is not None and not (opens_at and closes_at):
@@ -455,7 +476,10 @@ def round_set_up(
         opens_at, closes_at = opens_at or window[0], closes_at or window[1]
     if not (opens_at and closes_at):
         raise ValidationError(_("请填写开始和截止时间"), field="opens_at")
-    if target_mode == "members":
+    if target_mode == "self":
+        targets = {"target_orgs": [organisation]}
+        count = 1
+    elif target_mode == "members":
         targets = {
             "target_members": list(
                 Member.objects.select_related("organisation")

@@ -93,7 +93,8 @@ def _transition(*, actor, round_: Round, to_status: str, extra: dict | None = No
         raise RoundStateError(_("评议状态已被他人修改，请刷新后重试"))
     for k, v in fields.items():
         setattr(round_, k, v)
-    if to_status == RoundStatus.CLOSED:
+    # a 具体标准征询问卷 rates the wording of a standard, not the organisation: no rectification case
+    if to_status == RoundStatus.CLOSED and round_.kind != RoundKind.SURVEY:
         extra["low_satisfaction"] = _flag_low_satisfaction(round_)
         if round_.kind == RoundKind.ASSESSMENT:
             extra["grades"] = _grade_members(round_)

@@ -59,6 +59,9 @@ class Command(BaseCommand):
         from pacesetter.demo.honours import ensure_programme
 
         programme = ensure_programme(campaign, result.root)
+        from pacesetter.demo.publicity import ensure_publicity
+
+        ensure_publicity(campaign, result.root)
         from pacesetter.demo.follows import ensure_follows
 
         ensure_follows(result.root)
