@@ -23,6 +23,7 @@ RULES: dict = {
     "honours:nomination-create": Cap.HONOURS_NOMINATE,
     "honours:review-queue": Cap.HONOURS_NOMINATE,
     "honours:nomination-detail": LOGIN,
+    "honours:nomination-photo": LOGIN,  # whose: selectors.nomination_photo_get_for (the nomination's rule)
     "honours:nomination-review": Cap.HONOURS_NOMINATE,
     "honours:nomination-resubmit": Cap.HONOURS_NOMINATE,
     "honours:nomination-remove": Cap.HONOURS_MANAGE,
