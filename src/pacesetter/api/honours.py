@@ -330,6 +330,43 @@ def programme_detail(request: HttpRequest, pk: int):
     return _programme(selectors.programme_get_for(request.user, pk))
 
 
+class HonourCandidateOut(Schema):
+    rank: int
+    organisation_id: int
+    organisation: str
+    score: float
+
+
+@router.get(
+    "/honours/programmes/{int:pk}/candidates",
+    response=list[HonourCandidateOut],
+    url_name="honours-candidate-list",
+)
+def candidate_list(request: HttpRequest, pk: int, category: int):
+    """候选组织 of a category with the `district_rank` rule, as on the programme page: the commending
+    organisation's children within the category's top N of the campaign's district ranking (活动开展情况排名),
+    best first (equal scores share a rank). A category of the programme without that rule is a 422 naming
+    `category` (it has no candidates list; an empty list means no organisation is ranked yet)."""
+    p = selectors.programme_get_for(request.user, pk)
+    c = Category.objects.filter(programme=p, pk=category).first() if 0 < category < 2**63 else None
+    if c is None:
+        raise ValidationError(_("找不到该表彰类别"), field="category")
+    found = selectors.district_candidates(p, [c])
+    if not found:
+        raise ValidationError(
+            _("该表彰类别没有“活动开展情况排名前 N 名”的评选条件，没有候选组织"), field="category"
+        )
+    return [
+        {
+            "rank": r["rank"],
+            "organisation_id": r["org"].pk,
+            "organisation": r["org"].name,
+            "score": r["score"],
+        }
+        for r in found[0][1]
+    ]
+
+
 @router.get(
     "/honours/programmes/{int:pk}/nominations",
     response=list[NominationOut],
