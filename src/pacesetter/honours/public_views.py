@@ -36,7 +36,7 @@ def programme(request, pk):
     for n in nominations:
         cases = objections.get(n.pk, [])
         groups.setdefault(n.category.name, []).append(
-            (n, services.objection_state(cases), services.objection_public_reply(cases))
+            (n, services.objection_state(cases), services.objection_public_notes(cases))
         )
     return render(
         request,
