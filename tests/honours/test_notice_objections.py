@@ -43,7 +43,11 @@ def two_in_notice(city, programme):
 
 
 def _nominee_block(page: str, name: str) -> str:
-    blocks = [b for b in page.split('data-testid="nominee"')[1:] if f'<div class="fw-bold">{name}' in b.split("</li>")[0]]
+    blocks = [
+        b
+        for b in page.split('data-testid="nominee"')[1:]
+        if f'<div class="fw-bold">{name}' in b.split("</li>")[0]
+    ]
     assert len(blocks) == 1, name
     return blocks[0].split("</li>")[0]
 
