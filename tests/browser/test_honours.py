@@ -1,7 +1,7 @@
 """Commendation in the browser: the office sets up a programme and passes places down, the district secretary
 nominates, a citizen recommends from a phone, the office approves and publishes the 公示, a citizen objects
 from a phone (the nominee is paused), the objection is found untrue and closed, the period ends, the office
-issues the decision and the honour is on the public roll."""
+issues the decision and the honour is on the public roll; the office registers it as an exemplary case."""
 
 import datetime
 
@@ -146,4 +146,14 @@ def test_programme_to_honour_roll(bcity, commend_step, sms, page, phone, live_se
     phone.goto(f"{live_server.url}/h/roll/")
     phone.click(f"text={h.display_name}")
     phone.wait_for_selector(f"[data-testid=certificate-no]:has-text('{h.certificate_no}')")
+    assert phone.locator("[data-testid=register-exemplar]").count() == 0  # the public registers nothing
+
+    # The office turns the honour-roll entry into an exemplary case (典型); the model names the honour.
+    page.goto(f"{live_server.url}/h/c/{h.certificate_no}/")
+    page.click("[data-testid=register-exemplar]")
+    page.wait_for_selector("[data-testid=from-honour]")
+    page.click("[data-testid=exemplar-form] [data-testid=save]")
+    page.wait_for_selector(f"[data-testid=honour-link]:has-text('{p.title} · {h.title}')")
+    page.goto(f"{live_server.url}/h/c/{h.certificate_no}/")
+    page.wait_for_selector("[data-testid=open-exemplar]")
     sec_context.close()

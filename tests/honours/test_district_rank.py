@@ -156,3 +156,86 @@ def test_district_rank_form_stores_the_rule_and_the_page_shows_the_candidates(
     assert "<td>1</td><td>城厢区委</td><td>25.0</td>" in card
     assert "和林镇党委" not in card  # second: outside the top 1
     assert "在活动开展情况排名中列前 1 名。以下为示范市委所辖组织" in page
+
+
+# ---------------------------------------------------------------- the same list through the API
+
+
+def _api_get(user, url):
+    from django.test import Client
+
+    from pacesetter.core.services import token_create
+
+    _token, key = token_create(actor=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(url)
+
+
+def test_api_candidates_are_the_cards_list(city, programme, campaign, county_cat, client_for):
+    _record(city.school, campaign)
+    url = f"/api/honours/programmes/{programme.pk}/candidates?category={county_cat.pk}"
+    r = _api_get(city.office, url)
+    assert r.status_code == 200, r.content
+    assert r.json() == [
+        {"rank": 1, "organisation_id": city.district.pk, "organisation": "城厢区委", "score": 25.0}
+    ]
+    # whoever sees the programme page sees its card: the district's secretary too
+    assert _api_get(city.secretary, url).json() == r.json()
+    card = client_for(city.office).get(f"/honours/{programme.pk}/").content.decode()
+    assert "<td>1</td><td>城厢区委</td><td>25.0</td>" in card
+    services.category_save(
+        actor=city.office,
+        programme=programme,
+        category=county_cat,
+        name=county_cat.name,
+        subject=Subject.ORGANISATION,
+        quota=3,
+        rules=[{"rule": Rule.DISTRICT_RANK, "top": 2}],
+    )
+    assert [(row["rank"], row["organisation"]) for row in _api_get(city.office, url).json()] == [
+        (1, "城厢区委"),
+        (2, "和林镇党委"),
+    ]
+
+
+def test_api_candidates_of_a_category_without_the_rule_is_a_422(city, programme):
+    cat = programme.categories.get(name="先进基层党组织")
+    r = _api_get(city.office, f"/api/honours/programmes/{programme.pk}/candidates?category={cat.pk}")
+    assert r.status_code == 422
+    assert r.json() == {
+        "code": "validation_error",
+        "message": "该表彰类别没有“活动开展情况排名前 N 名”的评选条件，没有候选组织",
+        "field": "category",
+    }
+
+
+@pytest.mark.parametrize("category", ["99999999999999999999999", "9223372036854775808", "0", "-1"])
+def test_api_candidates_huge_or_unknown_category_is_a_422(city, programme, category):
+    r = _api_get(city.office, f"/api/honours/programmes/{programme.pk}/candidates?category={category}")
+    assert r.status_code == 422, r.content
+    assert r.json()["field"] == "category"
+
+
+def test_api_candidates_category_of_another_programme_is_a_422(city, programme, campaign, county_cat):
+    other = services.programme_create(
+        actor=city.office,
+        campaign=campaign,
+        organisation=city.city,
+        title="2012年表彰",
+        issuer_name="中共示范市委",
+        year=programme.year,
+        nominate_until=programme.nominate_until,
+    )
+    r = _api_get(city.office, f"/api/honours/programmes/{other.pk}/candidates?category={county_cat.pk}")
+    assert r.status_code == 422 and r.json()["field"] == "category"
+
+
+def test_api_candidates_out_of_scope_is_a_404(city, programme, county_cat):
+    from pacesetter.orgs.enums import Role
+    from tests.factories import make_org, make_user
+
+    stranger = make_user("other_city_secretary", Role.SECRETARY, make_org("邻市委"))
+    url = f"/api/honours/programmes/{programme.pk}/candidates?category={county_cat.pk}"
+    assert _api_get(stranger, url).status_code == 404
+    assert _api_get(city.outsider, url).status_code in (403, 404)
+    huge = "/api/honours/programmes/99999999999999999999999/candidates?category=1"
+    assert _api_get(city.office, huge).status_code == 404

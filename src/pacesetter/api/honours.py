@@ -4,6 +4,7 @@ public honour roll — the same services and selectors as the pages."""
 import datetime
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -63,6 +64,14 @@ class ProgrammeIn(Schema):
     notice_days: int = 7
 
 
+class HonourPhotoOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
 class NominationOut(Schema):
     id: int
     category: str
@@ -78,6 +87,10 @@ class NominationOut(Schema):
     recommendations: int
     objection: str
     removal_note: str
+    # The deed's photos (事迹照片): each URL opens for whoever may open this nomination (the page's rule);
+    # never on the public site.
+    photo_count: int
+    photos: list[HonourPhotoOut]
 
 
 class NominationIn(Schema):
@@ -194,7 +207,18 @@ def _programme(p: Programme) -> dict:
     }
 
 
+def _photo(ph) -> dict:
+    return {
+        "id": ph.pk,
+        "name": ph.name,
+        "content_type": ph.content_type,
+        "size": ph.size,
+        "url": reverse("honours:nomination-photo", args=[ph.pk]),
+    }
+
+
 def _nomination(n: Nomination, objection: str = "") -> dict:
+    photos = [_photo(ph) for ph in n.photos.all()]
     return {
         "id": n.pk,
         "category": n.category.name,
@@ -210,6 +234,8 @@ def _nomination(n: Nomination, objection: str = "") -> dict:
         "recommendations": n.recommendations,
         "objection": objection,
         "removal_note": n.removal_note,
+        "photo_count": len(photos),
+        "photos": photos,
     }
 
 
@@ -304,6 +330,43 @@ def programme_detail(request: HttpRequest, pk: int):
     return _programme(selectors.programme_get_for(request.user, pk))
 
 
+class HonourCandidateOut(Schema):
+    rank: int
+    organisation_id: int
+    organisation: str
+    score: float
+
+
+@router.get(
+    "/honours/programmes/{int:pk}/candidates",
+    response=list[HonourCandidateOut],
+    url_name="honours-candidate-list",
+)
+def candidate_list(request: HttpRequest, pk: int, category: int):
+    """候选组织 of a category with the `district_rank` rule, as on the programme page: the commending
+    organisation's children within the category's top N of the campaign's district ranking (活动开展情况排名),
+    best first (equal scores share a rank). A category of the programme without that rule is a 422 naming
+    `category` (it has no candidates list; an empty list means no organisation is ranked yet)."""
+    p = selectors.programme_get_for(request.user, pk)
+    c = Category.objects.filter(programme=p, pk=category).first() if 0 < category < 2**63 else None
+    if c is None:
+        raise ValidationError(_("找不到该表彰类别"), field="category")
+    found = selectors.district_candidates(p, [c])
+    if not found:
+        raise ValidationError(
+            _("该表彰类别没有“活动开展情况排名前 N 名”的评选条件，没有候选组织"), field="category"
+        )
+    return [
+        {
+            "rank": r["rank"],
+            "organisation_id": r["org"].pk,
+            "organisation": r["org"].name,
+            "score": r["score"],
+        }
+        for r in found[0][1]
+    ]
+
+
 @router.get(
     "/honours/programmes/{int:pk}/nominations",
     response=list[NominationOut],
@@ -311,7 +374,8 @@ def programme_detail(request: HttpRequest, pk: int):
 )
 def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int = 0):
     p = selectors.programme_get_for(request.user, pk)
-    rows = list(selectors.nomination_list_for(request.user, p, status=status)[_window(offset)])
+    qs = selectors.nomination_list_for(request.user, p, status=status).prefetch_related("photos")
+    rows = list(qs[_window(offset)])
     objections = services.objections_for([n.pk for n in rows])
     return [_nomination(n, services.objection_state(objections.get(n.pk, []))) for n in rows]
 

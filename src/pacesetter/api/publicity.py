@@ -4,9 +4,12 @@ news site's articles and Chinese search — the same services and selectors as t
 import datetime
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.paging import offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
@@ -387,6 +390,9 @@ class PublicityExemplarIn(Schema):
     trade: str = ""
     post: str = ""
     summary: str
+    # 证书编号 of the honour (评选表彰) this model is registered from: one model per honour; the honour must
+    # lie in the caller's drafting scope (else 422 naming `honour`).
+    honour: str = ""
 
 
 class PublicityPromoteIn(Schema):
@@ -403,6 +409,14 @@ class PublicityExemplarEventOut(Schema):
     document: str
 
 
+class PublicityExemplarHonourOut(Schema):
+    certificate_no: str
+    year: int
+    title: str
+    programme: str
+    url: str
+
+
 class PublicityExemplarOut(Schema):
     id: int
     kind: str
@@ -417,6 +431,17 @@ class PublicityExemplarOut(Schema):
     level: str
     level_since: datetime.date
     history: list[PublicityExemplarEventOut]
+    honour: PublicityExemplarHonourOut | None
+
+
+def _exemplar_honour(h) -> dict:
+    return {
+        "certificate_no": h.certificate_no,
+        "year": h.year,
+        "title": h.title,
+        "programme": h.decision.programme.title,
+        "url": reverse("honours-public:honour", args=[h.certificate_no]),
+    }
 
 
 def _exemplar(e) -> dict:
@@ -438,6 +463,7 @@ def _exemplar(e) -> dict:
             )
         },
         "organisation": e.organisation.name,
+        "honour": _exemplar_honour(e.honour) if e.honour_id else None,
         "history": [
             {
                 "from_level": h.from_level,
@@ -453,7 +479,7 @@ def _exemplar(e) -> dict:
 
 @router.get("/publicity/exemplars", response=list[PublicityExemplarOut], url_name="publicity-exemplar-list")
 def exemplar_list(request: HttpRequest, level: str = "", offset: int = offset_param()):
-    qs = selectors.exemplar_list_for(request.user, level=level)
+    qs = selectors.exemplar_list_for(request.user, level=level).select_related("honour__decision__programme")
     return [_exemplar(e) for e in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
 
@@ -465,10 +491,17 @@ def exemplar_register(request: HttpRequest, payload: PublicityExemplarIn):
     org = org_get_for(request.user, data.pop("organisation_id"), cap=Cap.PUBLICITY_DRAFT)
     mid = data.pop("member_id")
     member = member_get_for(request.user, mid) if mid else None
-    return Status(
-        201,
-        _exemplar(exemplars.exemplar_register(actor=request.user, organisation=org, member=member, **data)),
+    no = data.pop("honour").strip()
+    honour = None
+    if no:
+        try:
+            honour = selectors.honour_get_for_draft(request.user, no)
+        except NotFoundError:
+            raise ValidationError(_("没有找到这项表彰（或不在您的登记范围内）"), field="honour") from None
+    e = exemplars.exemplar_register(
+        actor=request.user, organisation=org, member=member, honour=honour, **data
     )
+    return Status(201, _exemplar(e))
 
 
 @router.get(

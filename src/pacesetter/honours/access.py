@@ -23,6 +23,7 @@ RULES: dict = {
     "honours:nomination-create": Cap.HONOURS_NOMINATE,
     "honours:review-queue": Cap.HONOURS_NOMINATE,
     "honours:nomination-detail": LOGIN,
+    "honours:nomination-photo": LOGIN,  # whose: selectors.nomination_photo_get_for (the nomination's rule)
     "honours:nomination-review": Cap.HONOURS_NOMINATE,
     "honours:nomination-resubmit": Cap.HONOURS_NOMINATE,
     "honours:nomination-remove": Cap.HONOURS_MANAGE,
@@ -36,6 +37,7 @@ RULES: dict = {
     # JSON API
     "api-1.0.0:honours-programme-list": {"GET": LOGIN, "POST": Cap.HONOURS_MANAGE},
     "api-1.0.0:honours-programme-detail": LOGIN,
+    "api-1.0.0:honours-candidate-list": LOGIN,  # as the page's 候选组织 card: whoever sees the programme
     "api-1.0.0:honours-nomination-list": {"GET": LOGIN, "POST": Cap.HONOURS_NOMINATE},
     "api-1.0.0:honours-nomination-detail": LOGIN,
     "api-1.0.0:honours-nomination-review": Cap.HONOURS_NOMINATE,

@@ -36,7 +36,7 @@ def programme(request, pk):
     for n in nominations:
         cases = objections.get(n.pk, [])
         groups.setdefault(n.category.name, []).append(
-            (n, services.objection_state(cases), services.objection_public_reply(cases))
+            (n, services.objection_state(cases), services.objection_public_notes(cases))
         )
     return render(
         request,
@@ -168,14 +168,18 @@ def honour_roll(request):
     )
 
 
-# Extra context for an honour-roll entry from apps above this one (publicity adds the model's 典型事迹), each
-# registered in its AppConfig.ready: a function of the Honour returning a dict merged into the page's context.
-HONOUR_EXTRAS: list[Callable[[Any], dict]] = []
+# Extra context for an honour-roll entry from apps above this one (publicity adds the model's 典型事迹 and, for
+# whoever may draft there, the action to register one), each registered in its AppConfig.ready: a function of
+# (the signed-in user or AnonymousUser, the Honour) returning a dict merged into the page's context. An
+# action is {"url", "url_name", "label"}; the page shows it only when `request|may:url_name`.
+HONOUR_EXTRAS: list[Callable[[Any, Any], dict]] = []
 
 
 def honour(request, certificate_no):
     h = selectors.honour_get(certificate_no)
-    context = {"h": h}
+    context: dict[str, Any] = {"h": h, "honour_actions": []}
     for extra in HONOUR_EXTRAS:
-        context.update(extra(h))
+        more = extra(request.user, h)
+        context["honour_actions"] += more.pop("honour_actions", [])
+        context.update(more)
     return render(request, "honours/public/honour.html", context)

@@ -8,7 +8,7 @@ from pacesetter.orgs.models import SEGMENT
 from pacesetter.orgs.selectors import org_in_scope, scope_for, scope_q
 
 from .enums import NominationStatus, ProgrammeStatus, Rule
-from .models import Honour, Nomination, Programme
+from .models import Honour, Nomination, NominationPhoto, Programme
 from .rules import can_view_nomination
 
 
@@ -72,6 +72,16 @@ def nomination_get_for(user, pk) -> Nomination:
     if n is None or not can_view_nomination(user, n):
         raise NotFoundError()
     return n
+
+
+def nomination_photo_get_for(user, pk) -> NominationPhoto:
+    """A deed photo (事迹照片) of a nomination the user may open (nomination_get_for's rule), else NotFoundError.
+    Photos are never public: the 公示 shows no photos."""
+    photo = NominationPhoto.objects.filter(pk=pk).only("pk", "nomination_id").first()
+    if photo is None:
+        raise NotFoundError()
+    nomination_get_for(user, photo.nomination_id)
+    return NominationPhoto.objects.get(pk=photo.pk)
 
 
 # ---------------------------------------------------------------- public

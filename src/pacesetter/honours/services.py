@@ -699,11 +699,20 @@ def objection_state(cases) -> str:
     return "cleared"
 
 
-def objection_public_reply(cases) -> str:
-    """What the notice page says of cleared objections: the newest public reply (已去除个人信息) given."""
-    if objection_state(cases) != "cleared":
-        return ""
-    return next((c.public_reply for c in reversed(cases) if c.public_reply), "")
+def objection_public_notes(cases) -> list[dict]:
+    """What the notice page says of each closed objection that did not remove the nominee: declined
+    (不予受理) or found untrue, with the public reason — the case's 公开答复 (已去除个人信息), once the office has
+    published it. Never the objection's text, the objector or the internal reply."""
+    from pacesetter.complaints.enums import CaseStatus, Finding, Outcome
+
+    return [
+        {
+            "declined": c.outcome == Outcome.DECLINED,
+            "reason": c.public_reply if c.is_public else "",
+        }
+        for c in cases
+        if c.status == CaseStatus.CLOSED and c.finding not in (Finding.TRUE, Finding.PARTLY)
+    ]
 
 
 @transaction.atomic

@@ -23,4 +23,5 @@ urlpatterns = [
     path("n/<int:pk>/review/", views.nomination_review, name="nomination-review"),
     path("n/<int:pk>/resubmit/", views.nomination_resubmit, name="nomination-resubmit"),
     path("n/<int:pk>/remove/", views.nomination_remove, name="nomination-remove"),
+    path("n/photos/<int:pk>/", views.nomination_photo, name="nomination-photo"),
 ]

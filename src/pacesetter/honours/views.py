@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -388,6 +388,15 @@ def nomination_remove(request, pk):
         _nomination_context(request, n, remove_form=form),
         status=422,
     )
+
+
+def nomination_photo(request, pk):
+    """A deed photo, only to those who may open its nomination; never from MEDIA_URL."""
+    photo = selectors.nomination_photo_get_for(request.user, pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def review_queue(request, pk):

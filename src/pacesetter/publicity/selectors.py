@@ -1,6 +1,7 @@
 """Reads for publicity, scoped to what the caller may see; the public site reads published articles only."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -15,6 +16,7 @@ from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 from . import search
 from .enums import PUBLIC_LEVELS, ArticleStatus, BulletinStatus, CultivationLevel, ItemStatus, SearchKind
 from .models import Article, Bulletin, Exemplar, InfoItem
+from .rules import can_draft_for
 
 _READ_CAPS = (Cap.PUBLICITY_DRAFT, Cap.PUBLICITY_PUBLISH)
 
@@ -194,7 +196,11 @@ def exemplar_list_for(user, *, level: str = "") -> QuerySet[Exemplar]:
 
 
 def exemplar_get_for(user, pk) -> Exemplar:
-    e = exemplar_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    e = (
+        exemplar_list_for(user).select_related("honour__decision__programme").filter(pk=pk).first()
+        if str(pk).isdigit() and int(pk) < 2**63
+        else None
+    )
     if e is None:
         raise NotFoundError()
     return e
@@ -203,7 +209,7 @@ def exemplar_get_for(user, pk) -> Exemplar:
 def public_exemplar_get(pk) -> Exemplar:
     e = (
         Exemplar.objects.filter(level__in=PUBLIC_LEVELS)
-        .select_related("organisation", "honour")
+        .select_related("organisation", "honour__decision__programme")
         .filter(pk=pk)
         .first()
         if str(pk).isdigit() and int(pk) < 2**63
@@ -228,7 +234,9 @@ def exemplars_like(*, sector: str = "", trade: str = "", post: str = "", limit: 
         q |= Q(trade__icontains=trade)
     if post:
         q |= Q(post__icontains=post)
-    qs = Exemplar.objects.filter(level__in=PUBLIC_LEVELS).select_related("organisation")
+    qs = Exemplar.objects.filter(level__in=PUBLIC_LEVELS).select_related(
+        "organisation", "honour__decision__programme"
+    )
     if q:
         qs = qs.filter(q)
     rows = list(qs.order_by("-level_since", "-id")[:500])
@@ -249,24 +257,38 @@ def exemplars_like(*, sector: str = "", trade: str = "", post: str = "", limit: 
 # ------------------------------------------------------------------ exemplary cases ↔ commendation
 
 
-def honour_story(honour) -> dict:
-    """For the honour-roll entry: the public model (典型) registered from this honour, if any."""
-    e = (
-        Exemplar.objects.filter(honour=honour)
-        .exclude(level=CultivationLevel.CULTIVATING)
-        .only("pk", "name", "summary", "level")
-        .first()
-    )
-    if e is None:
-        return {}
-    return {
-        "honour_story": {
+def honour_page_extras(user, honour) -> dict:
+    """For the honour-roll entry (/h/c/<no>/): the public model (典型) registered from this honour, if any; and
+    for whoever may draft for the honoured organisation, the way on — 登记为典型 when none is registered yet,
+    else the model's page in the library (also while it is still 培育, not public)."""
+    e = Exemplar.objects.filter(honour=honour).only("pk", "name", "summary", "level").first()
+    out: dict = {}
+    if e is not None and e.level != CultivationLevel.CULTIVATING:
+        out["honour_story"] = {
             "name": e.name,
             "level": e.get_level_display(),
             "summary": e.summary,
             "url": reverse("news:exemplar", args=[e.pk]),
         }
-    }
+    if user.is_authenticated and can_draft_for(user, honour.organisation):
+        if e is None:
+            action = {
+                "url": reverse("publicity:exemplar-create")
+                + "?"
+                + urlencode({"honour": honour.certificate_no}),
+                "url_name": "publicity:exemplar-create",
+                "label": _("登记为典型"),
+                "testid": "register-exemplar",
+            }
+        else:
+            action = {
+                "url": reverse("publicity:exemplar-detail", args=[e.pk]),
+                "url_name": "publicity:exemplar-detail",
+                "label": _("典型库中的“%(n)s”") % {"n": e.name},
+                "testid": "open-exemplar",
+            }
+        out["honour_actions"] = [action]
+    return out
 
 
 def honours_to_register(user, *, limit: int = 10) -> QuerySet[Honour]:
