@@ -179,7 +179,7 @@ def test_demo_campaign_has_work_in_every_step(client):
     assert "党员互评（演示）" in client.get("/evaluations/mine/").content.decode()
 
 
-def test_demo_publicity(client):
+def test_demo_publicity_and_local_standards(client):
     """#16: items sent up and accepted, 简报第1期 issued, articles and a 图片展 public, 典型 at 县级 found by a
     Chinese search on the public site; a 培育 model is not public."""
     from pacesetter.publicity.models import Article, Bulletin, Exemplar, InfoItem
@@ -198,3 +198,13 @@ def test_demo_publicity(client):
     assert "城厢区实验小学党员教师结对帮扶学困生" in page
     models = client.get("/news/models/").content.decode()
     assert linked.name in models and "党员带头发展特色种植" not in models
+    # #17: local wording of the standard, requirements per member status, members with a status
+    from pacesetter.campaigns.models import LocalCriteriaText, MemberRequirement
+    from pacesetter.orgs.models import Member
+
+    assert LocalCriteriaText.objects.count() == 3 and MemberRequirement.objects.count() == 4
+    statuses = set(Member.objects.values_list("status", flat=True))
+    assert {"on_duty", "no_post", "mobile", "elderly"} <= statuses
+    assert client.login(username="member", password="demo12345")
+    form = client.get("/commitments/new/?kind=member").content.decode()
+    assert 'data-testid="member-requirement"' in form and 'data-testid="standard-own"' in form

@@ -419,6 +419,37 @@ def ensure_local_standards(campaign: Campaign, root: Organisation) -> int:
     return LocalCriteriaText.objects.filter(item__criteria_set__campaign=campaign).count()
 
 
+MEMBER_REQUIREMENTS = {
+    "on_duty": "立足岗位创佳绩：在本职岗位上作出1项公开承诺，争当岗位能手、服务标兵。",
+    "no_post": "发挥余热作表率：参加社区（村）党组织活动，认领1项力所能及的服务岗位或公益事务。",
+    "mobile": "流动不流失：每季度向所在党组织报告一次思想和工作情况，按时交纳党费，在流入地参加组织生活。",
+    "elderly": "量力而行献余热：关心支持社区建设，以讲传统、带家风等方式影响身边群众。",
+}
+
+
+@transaction.atomic
+def ensure_member_status(campaign: Campaign, root: Organisation) -> int:
+    """区别在职和无职党员: requirements per member status, and the demo members' statuses (most 在职, some 无职,
+    流动 and 年老体弱, the demo member 在职). Returns how many members carry a status."""
+    from pacesetter.campaigns.models import MemberRequirement
+    from pacesetter.orgs.models import Member
+
+    office = _users()["office"]
+    if not MemberRequirement.objects.filter(campaign=campaign).exists():
+        campaign_services.member_requirements_set(actor=office, campaign=campaign, texts=MEMBER_REQUIREMENTS)
+    members = Member.objects.filter(subtree_q(root.path, "organisation__path"), is_active=True)
+    if not members.exclude(status="").exists():
+        ids = list(members.filter(user__isnull=True).order_by("pk").values_list("pk", flat=True))
+        cycle = ["on_duty"] * 7 + ["no_post", "mobile", "elderly"]
+        by_status: dict[str, list[int]] = {}
+        for i, pk in enumerate(ids):
+            by_status.setdefault(cycle[i % len(cycle)], []).append(pk)
+        for status, pks in by_status.items():
+            Member.objects.filter(pk__in=pks).update(status=status)
+        members.filter(user__isnull=False).update(status="on_duty")
+    return members.exclude(status="").count()
+
+
 def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
     """Every piece of the loop the demo shows, each idempotent."""
     return {
@@ -427,4 +458,5 @@ def ensure_loop(campaign: Campaign, root: Organisation) -> dict[str, int]:
         "problems": ensure_problems(campaign, root),
         "consultations": ensure_consultations(campaign, root),
         "local_standards": ensure_local_standards(campaign, root),
+        "member_status": ensure_member_status(campaign, root),
     }

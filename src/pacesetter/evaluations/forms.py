@@ -81,7 +81,12 @@ class RoundForm(forms.Form):
         label=_("满意度警戒线（%）"), min_value=0, max_value=100, initial=60
     )
     grade_excellent = forms.IntegerField(
-        label=_("组织考核：优秀分数线"), min_value=0, max_value=100, initial=90, required=False
+        label=_("组织考核：优秀分数线"),
+        min_value=0,
+        max_value=100,
+        initial=90,
+        required=False,
+        help_text=_("活动有党员考核方案、且评议在方案的考核期内结束的，按方案的分数线评定等次"),
     )
     grade_qualified = forms.IntegerField(
         label=_("组织考核：合格分数线"), min_value=0, max_value=100, initial=75, required=False

@@ -279,6 +279,9 @@ def round_results(round_: Round) -> RoundResults:
 
 
 def _target_results(round_: Round, form, k: int) -> list[TargetResult]:
+    from .services.grades import grade_lines_for
+
+    lines = grade_lines_for(round_)[0] if round_.kind == RoundKind.ASSESSMENT else None
     rows = _aggregate_rows(round_, form)
     by_target: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -324,9 +327,7 @@ def _target_results(round_: Round, form, k: int) -> list[TargetResult]:
                 dropped_groups=dropped,
                 by_channel=by_channel,
                 low_satisfaction=satisfaction is not None and satisfaction < round_.satisfaction_threshold,
-                grade=grade_for(score, round_.grade_thresholds or {})
-                if round_.kind == RoundKind.ASSESSMENT
-                else "",
+                grade=grade_for(score, lines) if lines is not None else "",
             )
         )
     _rank(targets)
@@ -334,7 +335,8 @@ def _target_results(round_: Round, form, k: int) -> list[TargetResult]:
 
 
 def grade_for(score: float | None, thresholds: dict) -> str:
-    """优秀 / 合格 / 基本合格 / 不合格 by the round's score thresholds; no score (too few ballots), no grade."""
+    """优秀 / 合格 / 基本合格 / 不合格 by the score lines (services.grades.grade_lines_for); no score (too few
+    ballots), no grade."""
     if score is None:
         return ""
     if score >= thresholds.get("excellent", 90):
@@ -374,7 +376,15 @@ def results_page(round_: Round) -> dict:
         results.targets,
         key=lambda t: (order.get(t.sector, len(order)), t.sector, t.rank is None, t.rank or 0),
     )
-    return {"results": replace(results, targets=rows), "sector_labels": dict(Sector.choices)}
+    from .services.grades import grade_lines_for
+
+    lines, scheme = grade_lines_for(round_) if round_.kind == RoundKind.ASSESSMENT else ({}, "")
+    return {
+        "results": replace(results, targets=rows),
+        "sector_labels": dict(Sector.choices),
+        "grade_lines": lines,
+        "grade_lines_from": scheme,
+    }
 
 
 def turnout_by_child(campaign, parent) -> dict[int, tuple[int, int]]:

@@ -16,6 +16,7 @@ from .ballot import (
 )
 from .cases import case_answer
 from .codes import MAX_CODES_PER_BATCH, codes_generate
+from .grades import grade_lines_for, register_grade_lines_provider
 from .members import ballot_cast_member
 from .ratelimit import ATTEMPT_WINDOW_SECONDS, MAX_FAILED_CODES, code_attempt_failed, code_attempts_check
 from .receipts import canonical_content, receipt_for, receipts_digest
@@ -38,6 +39,8 @@ from .suggestions import (
 )
 
 __all__ = [
+    "grade_lines_for",
+    "register_grade_lines_provider",
     "ATTEMPT_WINDOW_SECONDS",
     "ENTERED_CHANNELS",
     "MAX_CODES_PER_BATCH",

@@ -1,8 +1,11 @@
 """组织考核 grade lines (优秀 > 合格 > 基本合格) and the grades filed when an assessment round closes.
 
-Kept apart, unchanged: the grade lines move to the assessment app later.
+One set of grade lines: a round of a campaign whose member 考核方案 covers the round's closing day is graded by
+that scheme's lines (the assessment app registers `grade_lines_provider` from its AppConfig.ready, as it sits
+above us); a round outside any scheme keeps its own lines, as before.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -16,6 +19,24 @@ from ..models import (
     MemberGrade,
     Round,
 )
+
+# (round) -> (lines, where they come from) or None; set by the assessment app
+_providers: list[Callable[[Round], tuple[dict, str] | None]] = []
+
+
+def register_grade_lines_provider(provider: Callable[[Round], tuple[dict, str] | None]) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def grade_lines_for(round_: Round) -> tuple[dict, str]:
+    """The 优秀 / 合格 / 基本合格 lines a 组织考核 round is graded by, and the name of the scheme they come from
+    ("" when they are the round's own)."""
+    for provider in _providers:
+        found = provider(round_)
+        if found is not None:
+            return found
+    return {**DEFAULT_GRADE_THRESHOLDS, **(round_.grade_thresholds or {})}, ""
 
 
 def _clean_thresholds(thresholds: dict | None) -> dict:
