@@ -39,3 +39,10 @@ def plain_static_storage(settings):
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The database task queue, whose rows (DBTaskResult) a test reads, also when the run sets Redis (which
+    puts tasks on RQ, as in CI's PostgreSQL + replica + Redis stage)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

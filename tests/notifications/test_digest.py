@@ -8,6 +8,8 @@ from pacesetter.notifications.models import Notification
 from pacesetter.notifications.services import notify
 from tests.factories import make_user
 
+pytestmark = pytest.mark.usefixtures("database_tasks")  # reads the database queue's rows
+
 
 @pytest.fixture
 def people(db):

@@ -12,6 +12,8 @@ from pacesetter.notifications import sms
 from pacesetter.notifications.models import TextMessage
 from pacesetter.notifications.sms import DeliveryError, HttpJsonBackend, quiet_until
 
+pytestmark = pytest.mark.usefixtures("database_tasks")  # reads the database queue's rows
+
 
 class _Stub(BaseHTTPRequestHandler):
     answers: list[tuple[int, bytes]] = []

@@ -67,6 +67,11 @@ def test_demo_builds_a_believable_city(client):
 
     if PointPeriod.objects.exists():  # the demo campaign covers this year: two members' records were checked
         assert PointEntry.objects.filter(event_type="record_checked").count() == 2
+        # the school branch's 支部党员大会 with everyone present pays each member its meeting points
+        from pacesetter.records.models import Attendance
+
+        present = Attendance.objects.filter(status="present").count()
+        assert present > 0 and PointEntry.objects.filter(event_type="meeting_attended").count() == present
     for acc in demo.ACCOUNTS:
         assert acc.username in output
         assert client.login(username=acc.username, password=demo.DEMO_PASSWORD), acc.username

@@ -10,7 +10,7 @@ from ninja.responses import Status
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import page_param, paginate
 from pacesetter.follows import services as follow_services
-from pacesetter.notifications.kinds import Channel, Kind
+from pacesetter.notifications.kinds import Channel, Kind, kind_label
 from pacesetter.notifications.selectors import notification_list_for, preferences_for, unread_count_for
 from pacesetter.notifications.services import notification_mark_read, preferences_update
 
@@ -82,7 +82,7 @@ def notification_list(request: HttpRequest, page: int = page_param()):
             {
                 "id": n.pk,
                 "kind": n.kind,
-                "kind_label": n.get_kind_display(),
+                "kind_label": kind_label(n.kind),
                 "title": n.title,
                 "body": n.body,
                 "url": n.url,

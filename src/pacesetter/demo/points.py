@@ -95,7 +95,34 @@ def ensure_points(campaign, root: Organisation) -> int:
             services.claim_transition(actor=users["school_secretary"], claim=done, action=ClaimAction.APPROVE)
             services.claim_file(actor=demo_member, rule=service, text="为社区独居老人代购生活用品三次")
         _checked_records(campaign, members[:2], users["school_secretary"])
+        _meeting_with_attendance(school, users["school_secretary"])
     return services.points_sweep(period=period)
+
+
+def _meeting_with_attendance(school, secretary) -> None:
+    """A 支部党员大会 of the school branch this year with everyone marked present, so that the rule
+    参加组织生活 pays each member (the city's other demo meetings carry no attendance)."""
+    import datetime
+
+    from pacesetter.records.enums import RecordKind
+    from pacesetter.records.services import attendance_mark_all_present, record_create
+
+    today = timezone.localdate()
+    record = record_create(
+        actor=secretary,
+        organisation=school,
+        kind=RecordKind.BRANCH_ASSEMBLY,
+        title="支部党员大会：讨论本支部“五带头”具体标准",
+        occurred_on=max(today - datetime.timedelta(days=3), today.replace(month=1, day=1)),
+        place="学校会议室",
+        content="学习讨论上级关于结合实际制定具体标准的要求，通报党员征询问卷结果，讨论修改本支部“五带头”具体标准。",
+        meeting={
+            "host": "黄丽萍",
+            "recorder": "支部组织委员",
+            "minutes": "与会党员逐项讨论了具体标准的表述。",
+        },
+    )
+    attendance_mark_all_present(actor=secretary, record=record)
 
 
 def _checked_records(campaign, members: list, secretary) -> None:

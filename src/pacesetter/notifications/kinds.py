@@ -2,7 +2,8 @@
 
 Every notice carries a kind; a person's preferences (`Preference`) switch channels on or off per kind, and
 what nobody changed follows the defaults here. Another app adds a kind by adding a member to `Kind` (at the
-end) and, if it differs from `DEFAULT_CHANNELS`, an entry in `KIND_DEFAULTS`.
+end) and, if it differs from `DEFAULT_CHANNELS`, an entry in `KIND_DEFAULTS`; the columns carry no `choices`
+(migration 0007), so a new kind needs no migration.
 """
 
 from django.db import models

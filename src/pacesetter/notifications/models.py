@@ -13,7 +13,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("类型"), max_length=40, choices=Kind.choices, default=Kind.GENERAL)
+    # No `choices`: the kinds are a registry in code (kinds.Kind, checked by services.notify), so another
+    # app adds a kind without a migration here. The label comes from kinds.kind_label.
+    kind = models.CharField(_("类型"), max_length=40, default=Kind.GENERAL)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -76,7 +78,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(_("类型"), max_length=40, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=40)  # one of kinds.Kind, checked by the service
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     enabled = models.BooleanField(default=True)
 

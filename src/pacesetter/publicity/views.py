@@ -445,6 +445,14 @@ def exemplar_detail(request, pk):
     may_promote = nxt is not None and exemplars.awarding_office(request.user, e, nxt) is not None
     form = PromoteForm(initial={"level": nxt, "awarded_on": timezone.localdate()}) if may_promote else None
     linked = list(e.articles.order_by("-published_at", "-id"))
+    # an article this person may not open internally links to its public page once published, else is named
+    openable = set(
+        selectors.article_list_for(request.user)
+        .filter(pk__in=[a.pk for a in linked])
+        .values_list("pk", flat=True)
+    )
+    for a in linked:
+        a.openable = a.pk in openable
     link_form = None
     if can_draft_for(request.user, e.organisation):
         link_form = ExemplarArticlesForm(
