@@ -410,3 +410,29 @@ def test_bulk_review_all_or_nothing_names_foreign_ids(city, round_):
     assert exc.value.field == "ids" and foreign in str(exc.value.message)
     assert not Suggestion.objects.exclude(status=SuggestionStatus.PENDING).exists()
     assert not AuditEntry.objects.filter(action="evaluation.suggestion.review").exists()
+
+
+def test_bulk_review_api_and_page_refuse_a_foreign_id_naming_it(city, round_, client_for):
+    for code in codes(city, round_, n=3):
+        _cast(round_, code, "建议")
+    _close(city, round_)
+    other = make_round(city, name="另一次评议")
+    [code] = codes(city, other, n=1)
+    _cast(other, code, "别处的建议")
+    foreign = str(Suggestion.objects.get(round=other).pk)
+    ids = [str(s.pk) for s in Suggestion.objects.filter(round=round_)]
+    c = client_for(city.office)
+    url = f"/api/evaluations/rounds/{round_.pk}/suggestions/review"
+    r = c.post(url, {"ids": [*ids, foreign], "status": "approved"}, content_type="application/json")
+    assert r.status_code in (400, 422) and r.json()["field"] == "ids" and foreign in r.json()["message"]
+    page = c.post(
+        f"/evaluations/{round_.pk}/suggestions/review/",
+        {"ids": [*ids, foreign], "status": "approved"},
+        follow=True,
+    )
+    assert foreign in page.content.decode()
+    assert not Suggestion.objects.exclude(status=SuggestionStatus.PENDING).exists()
+    r = c.post(url, {"ids": ids, "status": "approved"}, content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"changed": 3}
+    review_page = c.get(f"/evaluations/{round_.pk}/suggestions/").content.decode()
+    assert 'data-check-all="ids"' in review_page
