@@ -43,8 +43,9 @@ from pacesetter.evaluations.models import MemberParticipation, RaterGroup, Round
 from pacesetter.members import reminders  # noqa: E402
 from pacesetter.members.models import Household, Mentorship, ReminderSent  # noqa: E402
 from pacesetter.members.selectors import mentoring_counts  # noqa: E402
-from pacesetter.orgs.enums import OrgType, Role  # noqa: E402
+from pacesetter.orgs.enums import OrgType, Role, Sector  # noqa: E402
 from pacesetter.orgs.models import Member, Organisation, RoleGrant  # noqa: E402
+from pacesetter.orgs.services import org_create  # noqa: E402
 from pacesetter.supervision import member_reviews as mr  # noqa: E402
 from pacesetter.supervision.models import MemberReview, ReviewSession  # noqa: E402
 
@@ -52,23 +53,24 @@ COMMITTEES, BRANCHES_PER, MEMBERS_PER = 100, 20, 10
 ROOT = "基准县委（#19）"
 
 
+def _org(parent, name: str, org_type: str) -> Organisation:
+    # Through the service: it assigns the materialised path (a bare create() leaves it empty and the
+    # second organisation collides on the unique path).
+    return org_create(actor=None, parent=parent, name=name, org_type=org_type, sector=Sector.AGENCY)
+
+
 def build() -> tuple[Organisation, object]:
     User = get_user_model()
     today = timezone.localdate()
     with transaction.atomic():
-        root = Organisation.objects.create(name=ROOT, org_type=OrgType.COMMITTEE)
+        root = _org(None, ROOT, OrgType.COMMITTEE)
         office = User.objects.create(username="bench_m_office")
         RoleGrant.objects.create(user=office, role=Role.OFFICE, organisation=root)
-        committees = [
-            Organisation.objects.create(name=f"第{i}党委", parent=root, org_type=OrgType.COMMITTEE)
-            for i in range(COMMITTEES)
-        ]
+        committees = [_org(root, f"第{i}党委", OrgType.COMMITTEE) for i in range(COMMITTEES)]
         branches = []
         for c in committees:
             for j in range(BRANCHES_PER):
-                branches.append(
-                    Organisation.objects.create(name=f"{c.name}第{j}支部", parent=c, org_type=OrgType.BRANCH)
-                )
+                branches.append(_org(c, f"{c.name}第{j}支部", OrgType.BRANCH))
         users = User.objects.bulk_create(
             [User(username=f"bench_m_{k}") for k in range(len(branches) * MEMBERS_PER)], batch_size=2000
         )

@@ -77,3 +77,41 @@ def test_api_mass_org_commitment(city, camp, league, client_for):
     body = r.json()
     assert body["mass_org_id"] == league.pk and body["owner_name"] == "实验小学团支部"
     assert body["organisation_id"] == city.school.pk
+
+
+def test_pages_mass_org_commitment_from_its_page(city, camp, league, client_for):
+    from pacesetter.commitments.models import Commitment
+
+    s = client_for(city.secretary)
+    page = s.get(f"/massorgs/{league.pk}/").content.decode()
+    assert f"/commitments/mass-orgs/{league.pk}/" in page  # the slot that loads its commitments
+    panel = s.get(f"/commitments/mass-orgs/{league.pk}/").content.decode()
+    assert f"/commitments/new/?mass_org={league.pk}" in panel and "还没有承诺" in panel
+    form = s.get(f"/commitments/new/?mass_org={league.pk}")
+    assert form.status_code == 200 and "实验小学团支部" in form.content.decode()
+    data = {
+        "campaign": camp.pk,
+        "criteria_item": item(camp).pk,
+        "title": "团员青年志愿服务进社区",
+        "target": "志愿服务 12 次",
+        "deadline": deadline().isoformat(),
+        "responsible": "团支部书记",
+        "content": "",
+    }
+    r = s.post(f"/commitments/new/?mass_org={league.pk}", data)
+    c = Commitment.objects.get(title="团员青年志愿服务进社区")
+    assert r.status_code == 302 and c.mass_org == league and c.organisation == city.school
+    assert "团员青年志愿服务进社区" in s.get(f"/commitments/mass-orgs/{league.pk}/").content.decode()
+    # bad input: a clear refusal naming the field, nothing stored
+    r = s.post(f"/commitments/new/?mass_org={league.pk}", {**data, "title": ""})
+    assert r.status_code == 200 and Commitment.objects.filter(mass_org=league).count() == 1
+
+
+def test_pages_mass_org_commitment_refused_outside_scope(city, camp, league, client_for):
+    t = client_for(city.town_secretary)
+    assert t.get(f"/commitments/new/?mass_org={league.pk}").status_code in (403, 404)
+    assert t.post(f"/commitments/new/?mass_org={league.pk}", {"campaign": camp.pk}).status_code in (403, 404)
+    assert client_for(city.secretary).get("/commitments/new/?mass_org=abc").status_code in (400, 404)
+    mass.mass_org_deactivate(actor=city.office, mass_org=league)
+    panel = client_for(city.secretary).get(f"/commitments/mass-orgs/{league.pk}/").content.decode()
+    assert "?mass_org=" not in panel  # no button for a dissolved 群团组织

@@ -361,3 +361,78 @@ def test_suggestion_api(city, round_, client, client_for):
     released = office.post(f"{url}/release", content_type="application/json").json()
     assert released["mode"] == "released" and [i["text"] for i in released["items"]] == ["好评"] * 3
     assert client_for(city_secretary(city)).get(url).json()["mode"] == "released"
+
+
+# ---------------------------------------------------------------- bulk review
+
+
+def test_bulk_review_one_update_per_from_status_and_audit_per_group(city, round_):
+    from django.test.utils import CaptureQueriesContext
+
+    for i, code in enumerate(codes(city, round_, n=6)):
+        _cast(round_, code, f"建议{i}")
+    _close(city, round_)
+    ids = sorted(str(s.pk) for s in Suggestion.objects.all())
+    services.suggestions_review(actor=city.office, round_=round_, ids=ids[:2], to_status="withheld")
+    before = set(
+        AuditEntry.objects.filter(action="evaluation.suggestion.review").values_list("pk", flat=True)
+    )
+    # 2 withheld + 4 pending → approved (one already approved would be left alone)
+    with CaptureQueriesContext(connection) as ctx:
+        assert (
+            services.suggestions_review(actor=city.office, round_=round_, ids=ids, to_status="approved") == 6
+        )
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 2  # one per from-status, not one per suggestion
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {SuggestionStatus.APPROVED}
+    entries = AuditEntry.objects.filter(action="evaluation.suggestion.review").exclude(pk__in=before)
+    assert sorted((e.changes["status"][0], e.changes["_"]["count"]) for e in entries) == [
+        ("pending", 4),
+        ("withheld", 2),
+    ]
+    for e in entries:
+        assert not any(i in json.dumps(e.changes) for i in ids)  # no handle on single suggestions
+
+
+def test_bulk_review_all_or_nothing_names_foreign_ids(city, round_):
+    for code in codes(city, round_, n=3):
+        _cast(round_, code, "建议")
+    _close(city, round_)
+    other = make_round(city, name="另一次评议")
+    [code] = codes(city, other, n=1)
+    _cast(other, code, "别处的建议")
+    foreign = str(Suggestion.objects.get(round=other).pk)
+    ids = [str(s.pk) for s in Suggestion.objects.filter(round=round_)]
+    with pytest.raises(ValidationError) as exc:
+        services.suggestions_review(
+            actor=city.office, round_=round_, ids=[*ids, foreign], to_status="approved"
+        )
+    assert exc.value.field == "ids" and foreign in str(exc.value.message)
+    assert not Suggestion.objects.exclude(status=SuggestionStatus.PENDING).exists()
+    assert not AuditEntry.objects.filter(action="evaluation.suggestion.review").exists()
+
+
+def test_bulk_review_api_and_page_refuse_a_foreign_id_naming_it(city, round_, client_for):
+    for code in codes(city, round_, n=3):
+        _cast(round_, code, "建议")
+    _close(city, round_)
+    other = make_round(city, name="另一次评议")
+    [code] = codes(city, other, n=1)
+    _cast(other, code, "别处的建议")
+    foreign = str(Suggestion.objects.get(round=other).pk)
+    ids = [str(s.pk) for s in Suggestion.objects.filter(round=round_)]
+    c = client_for(city.office)
+    url = f"/api/evaluations/rounds/{round_.pk}/suggestions/review"
+    r = c.post(url, {"ids": [*ids, foreign], "status": "approved"}, content_type="application/json")
+    assert r.status_code in (400, 422) and r.json()["field"] == "ids" and foreign in r.json()["message"]
+    page = c.post(
+        f"/evaluations/{round_.pk}/suggestions/review/",
+        {"ids": [*ids, foreign], "status": "approved"},
+        follow=True,
+    )
+    assert foreign in page.content.decode()
+    assert not Suggestion.objects.exclude(status=SuggestionStatus.PENDING).exists()
+    r = c.post(url, {"ids": ids, "status": "approved"}, content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"changed": 3}
+    review_page = c.get(f"/evaluations/{round_.pk}/suggestions/").content.decode()
+    assert 'data-check-all="ids"' in review_page

@@ -79,3 +79,56 @@ def test_rule_types_validated(city, programme):
             rules=[{"rule": Rule.ORG_TYPE, "types": ["youth_league", "club"]}],
         )
     assert exc.value.field == "rules"
+
+
+def _page_post(c, programme, cat, **extra):
+    return c.post(
+        f"/honours/{programme.pk}/nominate/",
+        {
+            "category": cat.pk,
+            "nominator": extra.pop("nominator"),
+            "summary": "党建带团建，志愿服务成效显著。",
+            "deed": DEED,
+            **extra,
+        },
+    )
+
+
+def test_page_form_nominates_a_mass_org(city, programme, collective, client_for):
+    from pacesetter.honours.models import Nomination
+
+    league = mass.mass_org_create(
+        actor=city.office, party_org=city.school, kind="youth_league", name="实验小学团支部"
+    )
+    women = mass.mass_org_create(actor=city.office, party_org=city.town, kind="women", name="和林镇妇联")
+    c = client_for(city.secretary)
+    page = c.get(f"/honours/{programme.pk}/nominate/").content.decode()
+    # the picker offers only 群团组织 inside the nominator's scope
+    assert 'name="subject_mass_org"' in page and "实验小学团支部" in page and "和林镇妇联" not in page
+    r = _page_post(c, programme, collective, nominator=city.district.pk, subject_mass_org=women.pk)
+    assert r.status_code == 422 and not Nomination.objects.exists()  # not a choice for this user
+    both = _page_post(
+        c, programme, collective, nominator=city.district.pk, subject_mass_org=league.pk, subject_name="x"
+    )
+    assert both.status_code == 422 and "只能填写一项" in both.content.decode()
+    neither = _page_post(c, programme, collective, nominator=city.district.pk)
+    assert neither.status_code == 422 and "请填写推荐对象" in neither.content.decode()
+    # a category for individuals refuses a 群团组织 with the service's message
+    person = programme.categories.get(name="优秀共产党员")
+    r = _page_post(c, programme, person, nominator=city.district.pk, subject_mass_org=league.pk)
+    assert r.status_code == 422 and "不能推荐群团组织" in r.content.decode()
+    assert not Nomination.objects.exists()
+    r = _page_post(c, programme, collective, nominator=city.district.pk, subject_mass_org=league.pk)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    n = Nomination.objects.get()
+    assert n.subject_mass_org == league and n.subject_org == city.school
+
+
+def test_page_form_has_no_picker_without_a_category_for_mass_orgs(city, programme, client_for):
+    # the programme's one collective category limited to Party organisation types: no 群团 kind allowed
+    programme.categories.filter(subject=Subject.ORGANISATION).update(
+        rules=[{"rule": Rule.ORG_TYPE, "types": ["branch", "committee"]}]
+    )
+    mass.mass_org_create(actor=city.office, party_org=city.school, kind="youth_league", name="实验小学团支部")
+    page = client_for(city.secretary).get(f"/honours/{programme.pk}/nominate/").content.decode()
+    assert 'name="subject_mass_org"' not in page

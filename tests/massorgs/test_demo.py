@@ -23,6 +23,12 @@ def test_demo_has_mass_orgs_and_a_released_conduct_round():
     call_command("demo", stdout=StringIO())
     assert set(MassOrganisation.objects.values_list("kind", flat=True)) == {"youth_league", "union", "women"}
     assert MassMember.objects.count() == 12
+    # 群团组织 in use: the 团支部's public commitment and a 群团 nomination in the demo programme
+    from pacesetter.commitments.models import Commitment
+    from pacesetter.honours.models import Nomination
+
+    assert Commitment.objects.filter(mass_org__kind="youth_league").exists()
+    assert Nomination.objects.filter(subject_mass_org__isnull=False).exists()
     round_ = Round.objects.get(name=CONDUCT_ROUND)
     assert round_.kind == RoundKind.CONDUCT and round_.status == RoundStatus.CLOSED
     assert SuggestionRelease.objects.filter(round=round_).exists()

@@ -18,6 +18,7 @@ RULES: dict = {
     "commitments:report-file": Cap.COMMITMENT_WRITE,
     "commitments:commitment-rate": LOGIN,
     "commitments:poster-docx": LOGIN,
+    "commitments:mass-org-commitments": Cap.ORG_VIEW,  # as massorgs:detail, which loads it
     "commitments:review-queue": Cap.COMMITMENT_REVIEW,
     "commitments:unreported-list": Cap.COMMITMENT_REVIEW,
     "commitments:moderation-queue": Cap.COMMITMENT_REVIEW,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.report_file, name="report-file"),
     path("<int:pk>/rate/", views.commitment_rate, name="commitment-rate"),
     path("<int:pk>/poster.docx", views.poster_docx, name="poster-docx"),
+    path("mass-orgs/<int:pk>/", views.mass_org_commitments, name="mass-org-commitments"),
     path("orgs/<int:pk>/pledge.docx", views.org_pledge_docx, name="org-pledge-docx"),
     path("orgs/<int:pk>/wall.xlsx", views.wall_xlsx, name="wall-xlsx"),
     path("orgs/<int:pk>/stats/", views.stats, name="stats"),

@@ -17,6 +17,7 @@ from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import form_error
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
+from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import grants_for, member_for_user, member_get_for, org_get_for
@@ -89,27 +90,33 @@ def commitment_list(request):
 
 
 def _target(request):
-    """(kind, organisation, member) the create page works for, from ?kind= and ?org=."""
+    """(kind, organisation, member, mass_org) the create page works for, from ?kind=, ?org= and ?mass_org=.
+
+    A 群团组织's commitment is an organisation commitment made in its name: the same capability the API
+    asks (commitment.write over its Party organisation, through mass_org_get_for)."""
     member = member_for_user(request.user)
     paths = org_write_paths(request.user)
+    if request.GET.get("mass_org"):
+        mass_org = mass_org_get_for(request.user, request.GET["mass_org"], cap=Cap.COMMITMENT_WRITE)
+        return CommitmentKind.ORGANISATION, mass_org.party_org, None, mass_org
     kind = request.GET.get("kind") or (
         CommitmentKind.MEMBER if member is not None and not paths else CommitmentKind.ORGANISATION
     )
     if kind == CommitmentKind.MEMBER:
         if member is None:
             raise NotFoundError(_("您的账号没有关联党员信息，不能作个人承诺"))
-        return kind, member.organisation, member
+        return kind, member.organisation, member, None
     if request.GET.get("org"):
         org = org_get_for(request.user, request.GET["org"], cap=Cap.COMMITMENT_WRITE)
     else:
         org = Organisation.objects.filter(path__in=paths[:1]).first()
     if org is None or not can_write_org_commitment(request.user, org):
         raise NotFoundError(_("您无权为党组织作出承诺"))
-    return CommitmentKind.ORGANISATION, org, None
+    return CommitmentKind.ORGANISATION, org, None, None
 
 
 def commitment_create(request):
-    kind, org, member = _target(request)
+    kind, org, member, mass_org = _target(request)
     campaign, campaigns = _campaign_for(request, org)
     if campaign is None:
         return render(request, "commitments/no_campaign.html", {"org": org}, status=200)
@@ -125,6 +132,7 @@ def commitment_create(request):
                 campaign=campaign,
                 organisation=None if member else org,
                 member=member,
+                mass_org=mass_org,
                 **form.cleaned_data,
             )
         except ApplicationError as exc:
@@ -140,6 +148,7 @@ def commitment_create(request):
             "kind": kind,
             "org": org,
             "member": member,
+            "mass_org": mass_org,
             "campaign": campaign,
             "window": window,
             "commitment": None,
@@ -147,6 +156,26 @@ def commitment_create(request):
             "standards": selectors.local_standards_for(
                 campaign, kind, member.organisation if member else org
             ),
+        },
+    )
+
+
+def mass_org_commitments(request, pk):
+    """A 群团组织's commitments, loaded into its page (htmx) or shown alone, with the link to make one."""
+    mass_org = mass_org_get_for(request.user, pk)
+    qs = (
+        selectors.commitment_list_for(request.user)
+        .filter(mass_org=mass_org)
+        .select_related("campaign")
+        .order_by("-pk")
+    )
+    return render(
+        request,
+        "commitments/_mass_org_commitments.html",
+        {
+            "mass_org": mass_org,
+            "commitments": list(qs[:50]),
+            "can_write": mass_org.is_active and can_write_org_commitment(request.user, mass_org.party_org),
         },
     )
 

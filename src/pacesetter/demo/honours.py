@@ -46,6 +46,32 @@ def remove_honours(root: Organisation) -> None:
     programmes.delete()
 
 
+def _mass_org_nomination(office, category, districts, deeds) -> list:
+    """One 群团组织 (党建带团建) nominated as a 先进集体 by the first district that has one."""
+    from pacesetter.honours import services
+    from pacesetter.massorgs.models import MassOrganisation
+
+    for d in districts:
+        mass_org = (
+            MassOrganisation.objects.filter(subtree_q(d.path, "party_org__path"), is_active=True)
+            .order_by("kind", "pk")
+            .first()
+        )
+        if mass_org is not None:
+            summary, deed = next(deeds)
+            return [
+                services.nomination_create(
+                    actor=office,
+                    category=category,
+                    nominator=d,
+                    subject_mass_org=mass_org,
+                    summary=summary,
+                    deed=deed,
+                )
+            ]
+    return []
+
+
 @transaction.atomic  # all or nothing: a half-built programme would count as built next time
 def ensure_programme(campaign, root: Organisation):
     """Build the demo programme once; returns it (built now or before)."""
@@ -105,6 +131,7 @@ def ensure_programme(campaign, root: Organisation):
                     deed=deed,
                 )
             )
+    made.extend(_mass_org_nomination(office, orgs_cat, districts, deeds))
     for i, n in enumerate(made):
         for k in range(3 + 2 * i):  # a few public recommendations, each counted once
             onecount.count_once(subject=services.recommendation_subject(n), person_key=f"demo:{n.pk}:{k}")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
+from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import form_error
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_resolve_for
@@ -505,7 +505,7 @@ def round_suggestions_review(request, pk):
             ids=request.POST.getlist("ids"),
             to_status=request.POST.get("status", ""),
         )
-    except ValidationError as exc:
+    except ApplicationError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("已审阅 %(n)d 条意见建议") % {"n": n})

@@ -80,6 +80,11 @@ class QuotaForm(BootstrapMixin, forms.Form):
         self.order_fields(["category", "organisation", "amount"])
 
 
+class MassOrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.party_org.name} / {obj.name}"
+
+
 class NominationForm(BootstrapMixin, forms.Form):
     subject_name = forms.CharField(
         label=_("推荐对象"),
@@ -99,7 +104,8 @@ class NominationForm(BootstrapMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True, "accept": "image/*"}),
     )
 
-    def __init__(self, *args, categories=(), nominators=(), **kwargs):
+    def __init__(self, *args, categories=(), nominators=(), mass_orgs=None, **kwargs):
+        """`mass_orgs`: the 群团组织 the user may nominate (None where no category is collective)."""
         super().__init__(*args, **kwargs)
         self.fields["category"] = forms.ModelChoiceField(
             label=_("表彰类别"), queryset=categories, empty_label=None
@@ -107,7 +113,32 @@ class NominationForm(BootstrapMixin, forms.Form):
         self.fields["nominator"] = OrgChoiceField(label=_("推荐单位"), queryset=nominators, empty_label=None)
         for name in ("category", "nominator"):
             self.fields[name].widget.attrs["class"] = "form-select"
-        self.order_fields(["category", "nominator", "subject_name", "post", "summary", "deed", "photos"])
+        if mass_orgs is not None:
+            self.fields["subject_name"].required = False
+            self.fields["subject_mass_org"] = MassOrgChoiceField(
+                label=_("或推荐群团组织"),
+                queryset=mass_orgs,
+                required=False,
+                empty_label=_("（不推荐群团组织）"),
+                help_text=_("仅限集体类别；只能选本单位及所属党组织的团组织、工会、妇女组织"),
+            )
+            self.fields["subject_mass_org"].widget.attrs["class"] = "form-select"
+        self.order_fields(
+            ["category", "nominator", "subject_name", "subject_mass_org", "post", "summary", "deed", "photos"]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "subject_mass_org" in self.fields:
+            if data.get("subject_mass_org") and data.get("subject_name"):
+                self.add_error("subject_mass_org", _("推荐对象和群团组织只能填写一项"))
+            elif (
+                not data.get("subject_mass_org")
+                and not data.get("subject_name")
+                and "subject_name" not in self.errors
+            ):
+                self.add_error("subject_name", _("请填写推荐对象，或选择要推荐的群团组织"))
+        return data
 
 
 class ResubmitForm(BootstrapMixin, forms.Form):

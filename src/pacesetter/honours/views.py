@@ -15,12 +15,14 @@ from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
+from pacesetter.massorgs.enums import MassOrgKind
+from pacesetter.massorgs.selectors import mass_org_list_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import member_get_for, org_list_for, org_resolve_for, scope_for
+from pacesetter.orgs.selectors import member_get_for, org_list_for, org_resolve_for, scope_for, scope_q
 
 from . import documents, selectors, services
-from .enums import NominationStatus, ProgrammeStatus, Subject
+from .enums import NominationStatus, ProgrammeStatus, Rule, Subject
 from .forms import (
     CategoryForm,
     DecisionForm,
@@ -266,6 +268,16 @@ def _resolve_subject(user, category: Category, text: str):
     return None, found[0]
 
 
+def _mass_kinds_allowed(categories) -> set[str]:
+    """The 群团组织 kinds some collective category accepts (one without an org-type rule accepts all)."""
+    every = {k for k, _label in MassOrgKind.choices}
+    allowed: set[str] = set()
+    for cat in categories:
+        types = [r.get("types", []) for r in cat.rules if r.get("rule") == Rule.ORG_TYPE]
+        allowed |= every if not types else every.intersection(*map(set, types))
+    return allowed
+
+
 def nomination_create(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     # Those that can nominate: the organisations with places in this programme (and the office itself).
@@ -275,19 +287,38 @@ def nomination_create(request, pk):
         .filter(Q(pk__in=with_places) | Q(pk=p.organisation_id))
         .order_by("path")
     )
+    # A 群团组织 may be nominated only in a collective category, and only one within the user's nominating
+    # scope (the service checks it again against the chosen nominator).
+    mass_orgs = None
+    kinds = _mass_kinds_allowed(p.categories.filter(subject=Subject.ORGANISATION))
+    if kinds:
+        mass_orgs = mass_org_list_for(request.user).filter(
+            scope_q(request.user, Cap.HONOURS_NOMINATE, field="party_org__path"),
+            is_active=True,
+            party_org__is_active=True,
+            kind__in=kinds,
+        )
     form = NominationForm(
-        request.POST or None, request.FILES or None, categories=p.categories.all(), nominators=nominators
+        request.POST or None,
+        request.FILES or None,
+        categories=p.categories.all(),
+        nominators=nominators,
+        mass_orgs=mass_orgs,
     )
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             d = form.cleaned_data
-            org, member = _resolve_subject(request.user, d["category"], d["subject_name"])
+            mass_org = d.get("subject_mass_org")
+            org, member = (
+                (None, None) if mass_org else _resolve_subject(request.user, d["category"], d["subject_name"])
+            )
             n = services.nomination_create(
                 actor=request.user,
                 category=d["category"],
                 nominator=d["nominator"],
                 subject_org=org,
                 subject_member=member,
+                subject_mass_org=mass_org,
                 post=d["post"],
                 summary=d["summary"],
                 deed=d["deed"],

@@ -74,30 +74,56 @@ def suggestions_review(*, actor, round_: Round, ids: list, to_status: str) -> in
         raise ValidationError(_("请选择要审阅的意见建议"), field="ids")
     if len(wanted) > MAX_REVIEW_BATCH:
         raise ValidationError(_("一次最多审阅 %(n)d 条意见建议") % {"n": MAX_REVIEW_BATCH}, field="ids")
-    found = {str(s.pk): s for s in Suggestion.objects.filter(round=round_, pk__in=_uuids(wanted))}
-    if set(found) != wanted:
-        raise ValidationError(_("所选意见建议不属于本次评议"), field="ids")
+    found = dict(Suggestion.objects.filter(round=round_, pk__in=_uuids(wanted)).values_list("pk", "status"))
+    found = {str(pk): status for pk, status in found.items()}
+    # All or nothing: any id of another round (or none), or in a state that cannot move to to_status,
+    # refuses the whole batch and names the ids, so the office can untick them and send the rest again.
+    foreign = sorted(wanted - set(found))
+    if foreign:
+        raise ValidationError(
+            _("以下意见建议不属于本次评议：%(ids)s") % {"ids": _name_ids(foreign)}, field="ids"
+        )
+    stuck = sorted(
+        pk
+        for pk, status in found.items()
+        if status != to_status and to_status not in SUGGESTION_TRANSITIONS.get(status, frozenset())
+    )
+    if stuck:
+        raise RoundStateError(_("以下意见建议当前状态不能这样修改：%(ids)s") % {"ids": _name_ids(stuck)})
+    by_status: dict[str, list] = {}
+    for pk, status in found.items():
+        if status != to_status:
+            by_status.setdefault(status, []).append(pk)
     changed = 0
-    for suggestion in found.values():
-        if suggestion.status == to_status:
-            continue
-        if to_status not in SUGGESTION_TRANSITIONS.get(suggestion.status, frozenset()):
-            raise RoundStateError(_("该意见建议当前状态不能这样修改"))
-        n = Suggestion.objects.filter(pk=suggestion.pk, status=suggestion.status).update(status=to_status)
-        if n != 1:
+    for from_status, pks in sorted(by_status.items()):
+        # One compare-and-set UPDATE per (batch, from-status): a row someone else moved meanwhile is
+        # not counted, and the count then falls short and refuses the whole batch.
+        n = Suggestion.objects.filter(round=round_, pk__in=_uuids(set(pks)), status=from_status).update(
+            status=to_status
+        )
+        if n != len(pks):
             raise RoundStateError(_("意见建议已被他人审阅，请刷新后重试"))
-        changed += 1
-    if changed:
-        # One entry for the batch; the suggestions' keys are left out so the log adds no handle on them.
+        changed += n
+        # One entry per (batch, from-status); the suggestions' keys are left out so the log adds no
+        # handle on them.
         audit_log(
             actor=actor,
             action="evaluation.suggestion.review",
             obj=round_,
             scope_path=round_.organisation.path,
+            before={"status": from_status},
             after={"status": to_status},
-            extra={"count": changed},
+            extra={"count": n},
         )
     return changed
+
+
+def _name_ids(ids: list[str], shown: int = 5) -> str:
+    """The first few ids for a message (the rest as a count), so a large batch gives a readable refusal."""
+    head = "、".join(ids[:shown])
+    if len(ids) > shown:
+        return _("%(head)s 等 %(n)d 条") % {"head": head, "n": len(ids)}
+    return head
 
 
 def _uuids(values: set[str]) -> list:

@@ -5,6 +5,7 @@
 //   <a data-history-back>                               go back one page
 //   <input data-org-suggest hx-get=…>                   send what was typed as ?q= (organisation names)
 //   <span data-tree-toggle hx-get=…>                    organisation tree: load children once, then fold
+//   <input type="checkbox" data-check-all="ids">        tick or untick every name="ids" box of its form
 (function () {
   "use strict";
 
@@ -22,6 +23,11 @@
     var el = event.target;
     if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
       el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+    if (el.matches && el.matches("input[data-check-all]") && el.form) {
+      el.form.querySelectorAll('input[type="checkbox"][name="' + el.dataset.checkAll + '"]').forEach(
+        function (box) { box.checked = el.checked; }
+      );
     }
   });
 

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         from pacesetter.demo.complaints import ensure_cases
 
         ensure_cases(result.root)
+        from pacesetter.demo.groups import ensure_conduct_evaluation, ensure_mass_orgs
+
+        ensure_mass_orgs(campaign, result.root)  # before the programme, which nominates a 群团组织
         from pacesetter.demo.honours import ensure_programme
 
         programme = ensure_programme(campaign, result.root)
@@ -72,9 +75,6 @@ class Command(BaseCommand):
 
         ensure_district_figures(campaign, result.root)  # before the scorecard, which reads them too
         ensure_assessment(campaign, result.root)
-        from pacesetter.demo.groups import ensure_conduct_evaluation, ensure_mass_orgs
-
-        ensure_mass_orgs(campaign, result.root)
         ensure_conduct_evaluation(result.root)
         from pacesetter.demo.members import ensure_members
 
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             "群众反映：各办理状态的反映件各有示例，其中一件逾期并已上报督办，手机打开 /r/ 可提交反映；"
             "积分：本年度积分规则、自动积分、手工加减分和党员申报各有示例；"
             "组织考核：一套已计算、调整一项等次并公布的组织考核结果；"
-            "群团组织：实验小学工会、团支部和和林镇妇联各有成员名册，团支部作出了公开承诺；"
+            "群团组织：实验小学工会、团支部和和林镇妇联各有成员名册，团支部作出了公开承诺，工会被推荐为先进集体；"
             "民主评议行风政风：市直机关一轮已结束，意见建议已审阅发布；"
             "党员点评：城厢区委集中点评会（出席和会上点评）、结对帮带和党员联系户各有示例；"
             f"评选表彰：市委“七一”表彰正在公示，一名公示对象收到异议暂缓表彰，手机打开 /h/{programme.pk}/ 查看）"
