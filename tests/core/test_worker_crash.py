@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _env(data_dir: Path, **extra) -> dict:
     env = dict(os.environ, PACESETTER_DATA_DIR=str(data_dir), PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}")
     env.pop("PACESETTER_DATABASE_URL", None)  # a throwaway SQLite file shared by the worker processes
+    # ... and the database queue: no replicas of the run's PostgreSQL, no Redis (which would put tasks on RQ)
+    env.pop("PACESETTER_REPLICA_URLS", None)
+    env.pop("PACESETTER_REDIS_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(extra)
     return env
