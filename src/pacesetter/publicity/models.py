@@ -148,7 +148,8 @@ class SearchDoc(models.Model):
     """One searchable thing (an article, a published commitment, an organisation) as jieba-segmented text.
 
     SQLite searches it through the FTS5 table publicity_searchdoc_fts (kept by triggers, migration 0002);
-    PostgreSQL through `vector` (the `simple` configuration over the segmented text) and its GIN index.
+    PostgreSQL through `vector` (the `simple` configuration over the segmented text) and its GIN index, and a
+    GIN index over the title's words alone (migration 0007; see search._candidates_pg).
     `extra_seg` holds the finer search-mode words (争优 inside 创先争优) so that parts of terms match too.
     `facets` holds filter words (`xpub` when public, `xk<kind>`) so that FTS5 itself filters and ranks, and a
     search reads only the top rows (see search._search_sqlite); set it with `SearchDoc.facets_for`.
