@@ -56,8 +56,12 @@ def replica():
 
 
 def caught_up(replica) -> None:
+    """Wait until the replica has replayed everything committed on the primary so far. The insert position,
+    not pg_current_wal_lsn(): the CI pair runs with synchronous_commit = off, so a commit may return before
+    its WAL record is written, and the write position can still lie before it (two CI runs read stale rows
+    after a wait on the write position)."""
     with connections["default"].cursor() as c:
-        c.execute("SELECT pg_current_wal_lsn()")
+        c.execute("SELECT pg_current_wal_insert_lsn()")
         lsn = c.fetchone()[0]
     for _ in range(100):
         with replica.cursor() as c:

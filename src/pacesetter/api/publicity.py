@@ -141,8 +141,8 @@ def _article(a: Article) -> dict:
 
 
 @router.get("/publicity/items", response=list[PublicityItemOut], url_name="publicity-item-list")
-def item_list(request: HttpRequest, status: str = "", offset: int = offset_param()):
-    qs = selectors.item_list_for(request.user, status=status)
+def item_list(request: HttpRequest, status: str = "", org: str = "", offset: int = offset_param()):
+    qs = selectors.item_list_for(request.user, status=status, org=org)
     return [_item(i) for i in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
 

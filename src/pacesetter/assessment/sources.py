@@ -4,8 +4,8 @@ A source is a key, a label, the kind of subject it scores (organisations or memb
 returns rows of (subject id, value 0–100, count of rows behind the value) over a subtree and a period — in
 one grouped query (the `grouped` builder) or a fixed number of queries, never one per subject — and the page
 that lists those rows (the evidence). Apps above assessment in the layers register their own with
-`register(Source(...))` from their AppConfig.ready: points (`points/assessment_source.py`) and commendation
-(`honours/assessment_source.py`).
+`register(Source(...))` from their AppConfig.ready: points (`points/assessment_source.py`), commendation
+(`honours/assessment_source.py`) and information reporting (`publicity/assessment_source.py`).
 
 Example: `REGISTRY["records_checked"].values(path="0001", start=date(2010, 7, 1), end=date(2011, 6, 30),
 campaign_id=1)` yields `(org_id, 75.0, 4)` for a branch with 3 of its 4 records in the period checked.

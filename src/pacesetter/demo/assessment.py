@@ -56,7 +56,8 @@ def ensure_assessment(campaign, root: Organisation) -> bool:
         period_end=max(campaign.ends_on, timezone.localdate()),
         sources={
             "commitments_on_time": (30, 1),
-            "records_checked": (30, 1),
+            "records_checked": (25, 1),
+            "publicity_accepted": (5, 1),  # 信息报送采用数 (demo/publicity.py runs first)
             "leader_review": (15, 1),
             "rectification_on_time": (10, 1),
             "reports_on_time": (10, 1),

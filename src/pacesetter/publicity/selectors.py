@@ -28,10 +28,14 @@ def _scope(user, field: str) -> Q:
     return q
 
 
-def item_list_for(user, *, status: str = "") -> QuerySet[InfoItem]:
+def item_list_for(user, *, status: str = "", org: str = "") -> QuerySet[InfoItem]:
+    """The items the user may read; `status` and `org` (an organisation id, as sent in a query string: one
+    that is not a number matches nothing) narrow them."""
     qs = InfoItem.objects.filter(_scope(user, "organisation__path")).select_related("organisation")
     if status:
         qs = qs.filter(status=status)
+    if org:
+        qs = qs.filter(organisation_id=int(org)) if org.isdigit() and len(org) < 19 else qs.none()
     return qs
 
 

@@ -52,12 +52,13 @@ def _actions(table, status, parties, choices) -> list:
 def item_list(request):
     status = request.GET.get("status", "")
     status = status if status in ItemStatus.values else ""
-    page = paginate(request, selectors.item_list_for(request.user, status=status), PER_PAGE)
+    org = request.GET.get("org", "")
+    page = paginate(request, selectors.item_list_for(request.user, status=status, org=org), PER_PAGE)
     queue = list(selectors.item_review_queue_for(request.user)[:50])
     return render(
         request,
         "publicity/item_list.html",
-        {"page": page, "queue": queue, "status": status, "statuses": ItemStatus.choices},
+        {"page": page, "queue": queue, "status": status, "statuses": ItemStatus.choices, "org": org},
     )
 
 
