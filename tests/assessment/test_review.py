@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from pacesetter.assessment import services
 from pacesetter.assessment.models import Score
@@ -45,7 +46,7 @@ def test_the_assessed_secretary_requests_review_as_a_case(city, published):
 
 def test_review_refused_after_five_working_days(city, published):
     deadline = services.review_deadline(published)
-    assert deadline == add_working_days(published.scorecard.published_at.date(), 5)
+    assert deadline == add_working_days(timezone.localdate(published.scorecard.published_at), 5)
     with pytest.raises(StateError) as exc:
         services.review_request(
             actor=city.school_secretary,

@@ -475,7 +475,7 @@ def session_coverage(
     for o in orgs:
         if o.pk in now_map:
             result.append(Coverage(o, SessionCoverage.COVERED, now_map[o.pk]))
-        elif o.pk in prev_map or o.created_at.date() > prev_end:
+        elif o.pk in prev_map or timezone.localdate(o.created_at) > prev_end:
             result.append(Coverage(o, SessionCoverage.PENDING, prev_map.get(o.pk)))
         else:
             result.append(Coverage(o, SessionCoverage.OVERDUE, None))
