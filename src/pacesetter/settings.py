@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pacesetter.publicity",
     "pacesetter.honours",
     "pacesetter.assessment",
+    "pacesetter.progress",  # the dashboard's read model (no models): registers its lag rule with supervision
     "pacesetter.members",  # members (#19): mentoring, contact households, reminders
     "pacesetter.web",
 ]

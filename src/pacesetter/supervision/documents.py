@@ -3,6 +3,7 @@ Excel exports of every list."""
 
 import datetime
 import io
+from collections.abc import Callable
 
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -31,6 +32,14 @@ from .enums import OPEN_RECTIFICATION, Rating
 from .models import Notice, Rectification, Review
 from .selectors import supervision_stats_by_subtree
 
+# The dashboard's lag rule, (campaign, org) → [(child, [reasons])]: owned by the progress read model, which
+# sits above supervision and registers it here from ProgressConfig.ready (supervision cannot import it).
+_LAGGING_RULE: list[Callable[..., list]] = []
+
+
+def register_lagging_rule(rule: Callable[..., list]) -> None:
+    _LAGGING_RULE[:] = [rule]
+
 
 def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> dict:
     """Live figures for a 通报 over `org`'s subtree; a fixed number of queries."""
@@ -39,10 +48,8 @@ def notice_facts(*, org: Organisation, campaign=None, today: datetime.date) -> d
         from pacesetter.plans.selectors import org_progress_counts, overdue_orgs
 
         # The dashboard's rule, so the draft names what the office sees marked 滞后 there.
-        from pacesetter.progress.selectors import lagging_children
-
         with translation.override("zh-hans"):  # the notice is a Chinese document whatever the UI language
-            facts["lagging"] = lagging_children(campaign=campaign, org=org)
+            facts["lagging"] = [row for rule in _LAGGING_RULE for row in rule(campaign=campaign, org=org)]
 
         facts["plans"] = org_progress_counts(campaign=campaign, root=org, today=today)
         from pacesetter.actions.selectors import missing_orgs
