@@ -107,7 +107,7 @@ S, A, P = CaseStatus, CaseAction, Party
 _H, _O, _R, _SYS = (frozenset({x}) for x in (P.HANDLER, P.OFFICE, P.REPORTER, P.SYSTEM))
 _HO = _H | _O
 
-# (from status, action) → where it leads and who may take it. complaints.services._transition is the only
+# (from status, action) → where it leads and who may take it. complaints.services.machine._transition is the only
 # code that changes Case.status, and it reads only this table. Rating an answer reopens for the parent's
 # review once (REPLIED → REVIEW); the review's conclusion is final.
 TRANSITIONS: dict[tuple[str, str], Transition] = {

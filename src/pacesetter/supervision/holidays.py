@@ -31,7 +31,7 @@ from pacesetter.orgs.services import acting_for
 
 from .enums import OPEN_RECTIFICATION
 from .models import Rectification
-from .services import _event
+from .services.rectifications import _event
 
 
 def can_manage_holidays(user) -> bool:

@@ -1,0 +1,87 @@
+"""Pages for leader reviews and supervision, by topic (`reviews`, `rectifications`, `inspections` with draws,
+`notices`) (thin: parse, call one service or selector, render).
+
+Every list takes its filters from the query string and `?export=xlsx` returns the same rows as Excel.
+"""
+
+from .inspections import (
+    case_rectify,
+    draw_create,
+    draw_list,
+    draw_public,
+    finding_add,
+    finding_rectify,
+    inspection_cancel,
+    inspection_create,
+    inspection_detail,
+    inspection_file,
+    inspection_list,
+    team_create,
+    team_list,
+)
+from .notices import (
+    holiday_year,
+    notice_create,
+    notice_detail,
+    notice_docx,
+    notice_edit,
+    notice_issue,
+    notice_list,
+)
+from .rectifications import (
+    evidence_download,
+    rectification_detail,
+    rectification_list,
+    rectification_report,
+    rectification_verify,
+)
+from .reviews import (
+    guidance_review_create,
+    home,
+    liaison_list,
+    review_create,
+    review_detail,
+    review_docx,
+    review_list,
+    review_publish,
+    review_rectify,
+    review_respond,
+)
+
+__all__ = [
+    "case_rectify",
+    "draw_create",
+    "draw_list",
+    "draw_public",
+    "finding_add",
+    "finding_rectify",
+    "inspection_cancel",
+    "inspection_create",
+    "inspection_detail",
+    "inspection_file",
+    "inspection_list",
+    "team_create",
+    "team_list",
+    "holiday_year",
+    "notice_create",
+    "notice_detail",
+    "notice_docx",
+    "notice_edit",
+    "notice_issue",
+    "notice_list",
+    "evidence_download",
+    "rectification_detail",
+    "rectification_list",
+    "rectification_report",
+    "rectification_verify",
+    "guidance_review_create",
+    "home",
+    "liaison_list",
+    "review_create",
+    "review_detail",
+    "review_docx",
+    "review_list",
+    "review_publish",
+    "review_rectify",
+    "review_respond",
+]

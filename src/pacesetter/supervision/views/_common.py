@@ -1,0 +1,23 @@
+"""Pages for leader reviews (领导点评) and supervision (督促检查): common."""
+
+from pacesetter.core.downloads import download
+from pacesetter.orgs.enums import Cap
+from pacesetter.orgs.selectors import org_get_for
+
+_download = download
+
+
+def _wants_xlsx(request) -> bool:
+    return request.GET.get("export") == "xlsx"
+
+
+def _org_filter(request):
+    return (
+        org_get_for(request.user, request.GET["org"], cap=Cap.PROGRESS_VIEW)
+        if request.GET.get("org")
+        else None
+    )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
