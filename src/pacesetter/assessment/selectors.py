@@ -273,40 +273,41 @@ def _pct(good: int, total: int) -> float | None:
 def district_ranking(*, campaign, org: Organisation) -> list[dict]:
     """The children of `org` ranked by the mean of their indicators (each 0–100; an indicator without
     data is left out of that child's mean, so the mean is over the indicators it has). Equal means share a
-    rank. Built on the progress read model, evaluations' turnout and the case engine's monthly figures
-    (DISTRICT_RULES): a fixed number of grouped queries, whatever the number of organisations."""
+    rank. Built on the progress read model's rules, evaluations' turnout and the case engine's monthly
+    figures (DISTRICT_RULES): a fixed number of grouped queries, whatever the number of organisations.
+
+    The figures are those of the dashboard's rows (progress.selectors.progress_data), read by
+    progress.selectors.child_cells with fewer full-subtree scans: the ranking needs neither the sector rows,
+    nor the children's member counts, nor the commitments' ratings and average progress (#14)."""
     from pacesetter.complaints.selectors import close_on_time_by_child
     from pacesetter.evaluations.results import turnout_by_child
-    from pacesetter.progress.selectors import progress_data
+    from pacesetter.progress.selectors import child_cells
+    from pacesetter.supervision.selectors import SupervisionStats, supervision_stats_by_subtree
 
-    rows, _sectors = progress_data(campaign=campaign, org=org)
+    children = list(org.children.filter(is_active=True).order_by("path"))
+    cells = child_cells(campaign=campaign, org=org, children=children)
+    supervision = supervision_stats_by_subtree(children)
     turnout = turnout_by_child(campaign, org)
     reports = close_on_time_by_child(org, campaign.starts_on, campaign.ends_on)
     out = []
-    for row in rows:
-        if row.org is None:
-            continue
-        plans, records, commitments = (row.cells.get(k) for k in ("plans", "records", "commitments"))
-        sup = row.supervision
+    for child in children:
+        plans, records, commitments = cells[child.path]
+        sup = supervision.get(child.pk, SupervisionStats())
         values = {
-            "plans": _pct(plans.total - plans.overdue - plans.not_started, plans.total) if plans else None,
-            "records": _pct(records.done, records.total) if records else None,
-            "commitments": _pct(commitments.total - commitments.overdue, commitments.total)
-            if commitments
-            else None,
-            "reviews": _pct(sup.reviews_due - sup.reviews_overdue, sup.reviews_due) if sup else None,
+            "plans": _pct(plans.total - plans.overdue - plans.not_started, plans.total),
+            "records": _pct(records.done, records.total),
+            "commitments": _pct(commitments.total - commitments.overdue, commitments.total),
+            "reviews": _pct(sup.reviews_due - sup.reviews_overdue, sup.reviews_due),
             "rectifications": _pct(
                 sup.rectifications_open - sup.rectifications_overdue, sup.rectifications_open
-            )
-            if sup
-            else None,
-            "turnout": _pct(*turnout[row.org.pk]) if row.org.pk in turnout else None,
-            "reports": _pct(*reports[row.org.pk]) if row.org.pk in reports else None,
+            ),
+            "turnout": _pct(*turnout[child.pk]) if child.pk in turnout else None,
+            "reports": _pct(*reports[child.pk]) if child.pk in reports else None,
         }
         present = [v for v in values.values() if v is not None]
         out.append(
             {
-                "org": row.org,
+                "org": child,
                 "values": values,
                 "cells": [values[k] for k, _label in DISTRICT_INDICATORS],
                 "score": round(sum(present) / len(present), 1) if present else None,

@@ -7,6 +7,8 @@ organisations: one aggregate per step and grouping.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import CampaignStatus
@@ -18,13 +20,21 @@ from pacesetter.campaigns.selectors import (
     campaign_root_for,
     line_sector_for,
 )
-from pacesetter.commitments.selectors import commitment_stats_by_subtree
+from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES
+from pacesetter.commitments.models import Commitment
+from pacesetter.commitments.selectors import SubtreeStats, commitment_stats_by_subtree
 from pacesetter.core.errors import ValidationError
 from pacesetter.orgs.enums import Cap, Sector
-from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import annotate_subtree_counts
+from pacesetter.orgs.models import SEGMENT, Organisation
+from pacesetter.orgs.selectors import annotate_subtree_counts, subtree_q
 from pacesetter.plans.enums import PlanProgress
-from pacesetter.plans.selectors import plan_progress_counts, plans_approved_by_month, step_plan_counts
+from pacesetter.plans.selectors import (
+    org_progress_list,
+    plan_progress_counts,
+    plans_approved_by_month,
+    step_plan_counts,
+)
+from pacesetter.records.models import ActivityRecord
 from pacesetter.records.selectors import orgs_with_records_counts, records_by_month
 from pacesetter.supervision.selectors import SupervisionStats, supervision_stats_by_subtree
 
@@ -189,6 +199,76 @@ def progress_data(*, campaign: Campaign, org: Organisation, sector: str = "") ->
             "records": _record_cell(_sum_where(records, sector=row.key)),
         }
     return child_rows, sector_rows
+
+
+def child_cells(*, campaign: Campaign, org: Organisation, children: list[Organisation]) -> dict[str, tuple]:
+    """{child path: (plans Cell, records Cell, commitments Cell)} for the given active children of `org`:
+    the cells of progress_data's child rows (no sector line), in two grouped queries instead of six, for
+    readers that need only these (the district ranking, #14).
+
+    When `org` is at or below the campaign's organisation, the plan state and "has a record" of every
+    organisation below `org` come from one scan of the organisations (plans.selectors.org_progress_list with
+    an EXISTS on the records, grouped by child): both then count the same organisations, the active ones
+    below `org`. Above it (the plans count only the organisations below the campaign's) the two selectors of
+    progress_data are read as they are. Commitments: progress_data's GROUP BY over the path prefix with only
+    the four counts the cell uses (no ratings, no average progress).
+    """
+    if not children:
+        return {}
+    length = (org.depth + 2) * SEGMENT
+    plans: dict[str, dict[str, int]] = {}
+    records: dict[str, dict[str, int]] = {}
+    if org.depth >= campaign.organisation.depth:
+        has_records = Exists(
+            ActivityRecord.objects.filter(is_deleted=False, campaign=campaign, organisation=OuterRef("pk"))
+        )
+        rows = (
+            org_progress_list(campaign=campaign, root=org)
+            .filter(depth__gt=org.depth)
+            .order_by()
+            .annotate(child=Substr("path", 1, length))
+            .values("child")
+            .annotate(
+                total=Count("id"),
+                with_records=Count("id", filter=has_records),
+                **{f"p_{v}": Count("id", filter=Q(progress=v)) for v in PlanProgress.values},
+            )
+        )
+        for r in rows:
+            plans[r["child"]] = {v: r[f"p_{v}"] for v in PlanProgress.values}
+            records[r["child"]] = {"with_records": r["with_records"], "total": r["total"]}
+    else:
+        plan_counts = plan_progress_counts(campaign=campaign, root=org)
+        record_counts = orgs_with_records_counts(campaign=campaign, root=org)
+        for c in children:
+            plans[c.path] = _sum_where(plan_counts, child=c.path)
+            records[c.path] = _sum_where(record_counts, child=c.path)
+    # As commitments.selectors.commitment_stats_by_subtree (no sector): a 群团组织's commitments count nowhere.
+    public = Q(status__in=PUBLIC_STATES)
+    commitments = {
+        r.pop("top"): r
+        for r in Commitment.objects.filter(
+            subtree_q(org.path, "organisation__path"), campaign=campaign, mass_org__isnull=True
+        )
+        .exclude(organisation__path=org.path)
+        .order_by()
+        .annotate(top=Substr("organisation__path", 1, len(org.path) + SEGMENT))
+        .values("top")
+        .annotate(
+            drafted=Count("id"),
+            published=Count("id", filter=public),
+            fulfilled=Count("id", filter=Q(status__in=FULFILLED_STATES)),
+            overdue=Count("id", filter=Q(overdue_at__isnull=False)),
+        )
+    }
+    return {
+        c.path: (
+            _plan_cell(plans.get(c.path, {})),
+            _record_cell(records.get(c.path, {})),
+            _commitment_cell(SubtreeStats(org=c, **commitments.get(c.path, {}))),
+        )
+        for c in children
+    }
 
 
 def _sum_where(counts: dict[tuple[str, str], dict[str, int]], *, child=None, sector=None) -> dict[str, int]:
