@@ -5,38 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('honours', '0002_nomination_mass_org'),
-        ('massorgs', '0001_initial'),
-        ('orgs', '0004_sector_guidance'),
+        ("honours", "0002_nomination_mass_org"),
+        ("massorgs", "0001_initial"),
+        ("orgs", "0004_sector_guidance"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='nomination',
-            name='honours_nomination_one_per_org',
+            model_name="nomination",
+            name="honours_nomination_one_per_org",
         ),
         migrations.AddField(
-            model_name='nomination',
-            name='subject_mass_member',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='massorgs.massmember', verbose_name='推荐的群团成员'),
+            model_name="nomination",
+            name="subject_mass_member",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="massorgs.massmember",
+                verbose_name="推荐的群团成员",
+            ),
         ),
         migrations.AlterField(
-            model_name='category',
-            name='subject',
-            field=models.CharField(choices=[('org', '集体（党组织）'), ('member', '个人（党员）'), ('mass_member', '个人（群团成员）')], max_length=12, verbose_name='表彰对象'),
+            model_name="category",
+            name="subject",
+            field=models.CharField(
+                choices=[
+                    ("org", "集体（党组织）"),
+                    ("member", "个人（党员）"),
+                    ("mass_member", "个人（群团成员）"),
+                ],
+                max_length=12,
+                verbose_name="表彰对象",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_mass_member__isnull', True), ('subject_mass_org__isnull', True), ('subject_org__isnull', False), models.Q(('status__in', ['rejected', 'removed']), _negated=True)), fields=('programme', 'subject_org'), name='honours_nomination_one_per_org'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("subject_mass_member__isnull", True),
+                    ("subject_mass_org__isnull", True),
+                    ("subject_org__isnull", False),
+                    models.Q(("status__in", ["rejected", "removed"]), _negated=True),
+                ),
+                fields=("programme", "subject_org"),
+                name="honours_nomination_one_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_mass_member__isnull', False), models.Q(('status__in', ['rejected', 'removed']), _negated=True)), fields=('programme', 'subject_mass_member'), name='honours_nomination_one_per_mass_member'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("subject_mass_member__isnull", False),
+                    models.Q(("status__in", ["rejected", "removed"]), _negated=True),
+                ),
+                fields=("programme", "subject_mass_member"),
+                name="honours_nomination_one_per_mass_member",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(('subject_mass_member__isnull', True), models.Q(('subject_mass_org__isnull', True), ('subject_member__isnull', True), ('subject_org__isnull', False)), _connector='OR'), name='honours_nomination_mass_member_alone'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("subject_mass_member__isnull", True),
+                    models.Q(
+                        ("subject_mass_org__isnull", True),
+                        ("subject_member__isnull", True),
+                        ("subject_org__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="honours_nomination_mass_member_alone",
+            ),
         ),
     ]
