@@ -285,3 +285,21 @@ def test_notice_roll_and_certificate_show_the_mass_org_not_the_phone(
 
     assert list(honours_of_org(city.school)) == []
     assert documents.certificates_docx([h], url_for=lambda h: "https://example.org/")[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_demo_nominates_a_league_member_once(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())  # idempotent
+    n = Nomination.objects.get(subject_mass_member__isnull=False)
+    assert n.category.name == "优秀共青团员" and n.category.subject == Subject.MASS_MEMBER
+    assert n.subject_mass_member.mass_org.kind == "youth_league"
+    assert (
+        n.display_name == n.subject_mass_member.name
+        and n.subject_org == n.subject_mass_member.mass_org.party_org
+    )
