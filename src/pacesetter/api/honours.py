@@ -78,6 +78,7 @@ class NominationOut(Schema):
     display_name: str
     gender: str
     org_label: str
+    subject_mass_member_id: int | None = None
     post: str
     summary: str
     nominator: str
@@ -100,6 +101,8 @@ class NominationIn(Schema):
     subject_member_id: int | None = None
     # groups: a 群团组织 in a collective category (its Party organisation stands in for scope and places)
     subject_mass_org_id: int | None = None
+    # groups: a 群团成员 in a mass-member category (优秀共青团员…); never with the other three
+    subject_mass_member_id: int | None = None
     post: str = ""
     summary: str
     deed: str
@@ -225,6 +228,7 @@ def _nomination(n: Nomination, objection: str = "") -> dict:
         "display_name": n.display_name,
         "gender": n.gender,
         "org_label": n.org_label,
+        "subject_mass_member_id": n.subject_mass_member_id,
         "post": n.post,
         "summary": n.summary,
         "nominator": n.nominator.name,
@@ -426,6 +430,13 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
     subject_mass_org = (
         mass_org_get_for(request.user, payload.subject_mass_org_id) if payload.subject_mass_org_id else None
     )
+    subject_mass_member = None
+    if payload.subject_mass_member_id is not None:
+        subject_mass_member = selectors.mass_member_get_for_nomination(
+            request.user, payload.subject_mass_member_id
+        )
+        if subject_mass_member is None:
+            raise ValidationError(_("找不到该群团成员"), field="subject_mass_member_id")
     return services.nomination_create(
         actor=request.user,
         category=category,
@@ -433,6 +444,7 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
         subject_org=subject_org,
         subject_member=subject_member,
         subject_mass_org=subject_mass_org,
+        subject_mass_member=subject_mass_member,
         post=payload.post,
         summary=payload.summary,
         deed=payload.deed,

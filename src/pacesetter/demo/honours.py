@@ -72,11 +72,46 @@ def _mass_org_nomination(office, category, districts, deeds) -> list:
     return []
 
 
+LEAGUE_CATEGORY = "优秀共青团员"
+
+
+def _mass_member_nomination(office, category, districts, deeds) -> list:
+    """One 团员 (a 群团成员, not a Party member) nominated as 优秀共青团员 by the first district that has one."""
+    from pacesetter.honours import services
+    from pacesetter.massorgs.models import MassMember
+
+    for d in districts:
+        person = (
+            MassMember.objects.filter(
+                subtree_q(d.path, "mass_org__party_org__path"),
+                mass_org__kind="youth_league",
+                mass_org__is_active=True,
+                is_active=True,
+            )
+            .order_by("mass_org_id", "pk")
+            .first()
+        )
+        if person is not None:
+            summary, deed = next(deeds)
+            return [
+                services.nomination_create(
+                    actor=office,
+                    category=category,
+                    nominator=d,
+                    subject_mass_member=person,
+                    summary=summary,
+                    deed=deed,
+                )
+            ]
+    return []
+
+
 @transaction.atomic  # all or nothing: a half-built programme would count as built next time
 def ensure_programme(campaign, root: Organisation):
     """Build the demo programme once; returns it (built now or before)."""
     from pacesetter import onecount
     from pacesetter.honours import services
+    from pacesetter.honours.enums import Subject
     from pacesetter.honours.models import Nomination, Programme
 
     existing = Programme.objects.filter(organisation=root, title=TITLE).first()
@@ -94,8 +129,13 @@ def ensure_programme(campaign, root: Organisation):
         nominate_until=today + datetime.timedelta(days=10),
     )
     orgs_cat, members_cat, workers_cat = list(p.categories.all())
+    # groups: a 群团 category for individuals — its nominees are 团员 on a 团支部's roster
+    league_cat = services.category_save(
+        actor=office, programme=p, name=LEAGUE_CATEGORY, subject=Subject.MASS_MEMBER, quota=3
+    )
     districts = list(Organisation.objects.filter(parent=root, is_active=True).order_by("path")[:3])
     for d in districts:
+        services.quota_allocate(actor=office, category=league_cat, organisation=d, amount=1)
         services.quota_allocate(actor=office, category=orgs_cat, organisation=d, amount=2)
         services.quota_allocate(actor=office, category=members_cat, organisation=d, amount=2)
         services.quota_allocate(actor=office, category=workers_cat, organisation=d, amount=1)
@@ -132,6 +172,7 @@ def ensure_programme(campaign, root: Organisation):
                 )
             )
     made.extend(_mass_org_nomination(office, orgs_cat, districts, deeds))
+    made.extend(_mass_member_nomination(office, league_cat, districts, deeds))
     for i, n in enumerate(made):
         for k in range(3 + 2 * i):  # a few public recommendations, each counted once
             onecount.count_once(subject=services.recommendation_subject(n), person_key=f"demo:{n.pk}:{k}")

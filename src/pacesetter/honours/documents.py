@@ -125,7 +125,10 @@ def certificates_docx(honours, *, url_for) -> bytes:
         run.font.color.rgb = RGBColor.from_string(RED)
         p = doc.add_paragraph()
         p.paragraph_format.space_before = Pt(18)
-        set_font(p.add_run(f"{h.display_name}："), BODY_FONT, 22)
+        # groups: a 群团成员 is named with their mass organisation as the unit (selected with the honours)
+        mass_member = h.nomination.subject_mass_member
+        unit = f"{mass_member.mass_org.name}　" if mass_member is not None else ""
+        set_font(p.add_run(f"{unit}{h.display_name}："), BODY_FONT, 22)
         p = doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(44)
         p.paragraph_format.line_spacing = Pt(40)

@@ -43,6 +43,11 @@ def validate_rules(rules, subject: str) -> list[dict]:
                 )
             row["types"] = sorted(set(types))
         if code == Rule.ASSESSMENT_GRADE:
+            if subject == Subject.MASS_MEMBER:
+                # assessment grades Party organisations and members; a 群团成员 has no grade of their own
+                raise ValidationError(
+                    _("“考核等次”条件不适用于群团成员类别（群团成员不参加考核）"), field="rules"
+                )
             row["min"] = _min_grade(item, subject)
         if code == Rule.DISTRICT_RANK:
             row["top"] = _district_top(item, subject)
@@ -134,8 +139,14 @@ def _type_labels() -> dict[str, str]:
     }
 
 
-def failures(category, *, org=None, member=None, mass_org=None, today: datetime.date) -> list[str]:
-    """The descriptions of the rules the nominee does not meet (empty when eligible)."""
+def failures(
+    category, *, org=None, member=None, mass_org=None, mass_member=None, today: datetime.date
+) -> list[str]:
+    """The descriptions of the rules the nominee does not meet (empty when eligible).
+
+    For a 群团成员 (`mass_member`, with `org` its mass organisation's Party organisation) only the rules about
+    that Party organisation apply (no open rectification); the rules drawn from the Party roster, reports and
+    assessment (党龄、举报、考核等次、排名) are about Party members and organisations and are skipped."""
     from pacesetter.complaints.enums import CaseKind, Finding
     from pacesetter.complaints.models import Case
     from pacesetter.supervision.enums import OPEN_RECTIFICATION
@@ -145,6 +156,8 @@ def failures(category, *, org=None, member=None, mass_org=None, today: datetime.
     subject_org = org if org is not None else member.organisation
     for rule in category.rules:
         code = rule["rule"]
+        if mass_member is not None and code != Rule.NO_OPEN_RECTIFICATION:
+            continue  # not about a mass member (see the docstring); validate_rules refuses most of them
         if code == Rule.NO_OPEN_RECTIFICATION:
             if Rectification.objects.filter(organisation=subject_org, status__in=OPEN_RECTIFICATION).exists():
                 failed.append(describe(rule) + _("（%(o)s有整改尚未销号）") % {"o": subject_org.name})
@@ -201,7 +214,9 @@ def failures(category, *, org=None, member=None, mass_org=None, today: datetime.
     return failed
 
 
-def check(category, *, org=None, member=None, mass_org=None, today: datetime.date) -> None:
-    failed = failures(category, org=org, member=member, mass_org=mass_org, today=today)
+def check(category, *, org=None, member=None, mass_org=None, mass_member=None, today: datetime.date) -> None:
+    failed = failures(
+        category, org=org, member=member, mass_org=mass_org, mass_member=mass_member, today=today
+    )
     if failed:
         raise ValidationError(_("不符合评选条件：%(r)s") % {"r": "；".join(failed)}, field="subject")

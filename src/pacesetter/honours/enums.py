@@ -32,6 +32,8 @@ PROGRAMME_TRANSITIONS: dict[tuple[str, str], str] = {
 class Subject(models.TextChoices):
     ORGANISATION = "org", _("集体（党组织）")
     MEMBER = "member", _("个人（党员）")
+    # groups: a 群团组织 member (优秀共青团员、三八红旗手…); its Party organisation stands in for scope and places
+    MASS_MEMBER = "mass_member", _("个人（群团成员）")
 
 
 class NominationStatus(models.TextChoices):

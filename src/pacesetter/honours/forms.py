@@ -85,6 +85,11 @@ class MassOrgChoiceField(forms.ModelChoiceField):
         return f"{obj.party_org.name} / {obj.name}"
 
 
+class MassMemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.mass_org.party_org.name} / {obj.mass_org.name}）"
+
+
 class NominationForm(BootstrapMixin, forms.Form):
     subject_name = forms.CharField(
         label=_("推荐对象"),
@@ -104,8 +109,9 @@ class NominationForm(BootstrapMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True, "accept": "image/*"}),
     )
 
-    def __init__(self, *args, categories=(), nominators=(), mass_orgs=None, **kwargs):
-        """`mass_orgs`: the 群团组织 the user may nominate (None where no category is collective)."""
+    def __init__(self, *args, categories=(), nominators=(), mass_orgs=None, mass_members=None, **kwargs):
+        """`mass_orgs`: the 群团组织 the user may nominate (None where no category is collective);
+        `mass_members`: the 群团成员 the user may nominate (None where no category takes them)."""
         super().__init__(*args, **kwargs)
         self.fields["category"] = forms.ModelChoiceField(
             label=_("表彰类别"), queryset=categories, empty_label=None
@@ -123,21 +129,52 @@ class NominationForm(BootstrapMixin, forms.Form):
                 help_text=_("仅限集体类别；只能选本单位及所属党组织的团组织、工会、妇女组织"),
             )
             self.fields["subject_mass_org"].widget.attrs["class"] = "form-select"
+        if mass_members is not None:
+            self.fields["subject_name"].required = False
+            self.fields["subject_mass_member"] = MassMemberChoiceField(
+                label=_("或推荐群团成员"),
+                queryset=mass_members,
+                required=False,
+                empty_label=_("（不推荐群团成员）"),
+                help_text=_(
+                    "仅限表彰群团成员的类别；只能选本单位及所属党组织的团组织、工会、妇女组织的在册成员"
+                ),
+            )
+            self.fields["subject_mass_member"].widget.attrs["class"] = "form-select"
         self.order_fields(
-            ["category", "nominator", "subject_name", "subject_mass_org", "post", "summary", "deed", "photos"]
+            [
+                "category",
+                "nominator",
+                "subject_name",
+                "subject_mass_org",
+                "subject_mass_member",
+                "post",
+                "summary",
+                "deed",
+                "photos",
+            ]
         )
 
     def clean(self):
         data = super().clean()
-        if "subject_mass_org" in self.fields:
-            if data.get("subject_mass_org") and data.get("subject_name"):
-                self.add_error("subject_mass_org", _("推荐对象和群团组织只能填写一项"))
-            elif (
-                not data.get("subject_mass_org")
-                and not data.get("subject_name")
-                and "subject_name" not in self.errors
-            ):
-                self.add_error("subject_name", _("请填写推荐对象，或选择要推荐的群团组织"))
+        extra = [f for f in ("subject_mass_org", "subject_mass_member") if f in self.fields]
+        if extra:
+            only_orgs = extra == ["subject_mass_org"]
+            chosen = [f for f in ("subject_name", *extra) if data.get(f)]
+            if len(chosen) > 1:
+                self.add_error(
+                    chosen[-1],
+                    _("推荐对象和群团组织只能填写一项")
+                    if only_orgs
+                    else _("推荐对象、群团组织和群团成员只能填写一项"),
+                )
+            elif not chosen and "subject_name" not in self.errors:
+                self.add_error(
+                    "subject_name",
+                    _("请填写推荐对象，或选择要推荐的群团组织")
+                    if only_orgs
+                    else _("请填写推荐对象，或选择要推荐的群团组织或群团成员"),
+                )
         return data
 
 

@@ -44,7 +44,7 @@ class Programme(models.Model):
 class Category(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("表彰类别"), max_length=60)
-    subject = models.CharField(_("表彰对象"), max_length=8, choices=Subject.choices)
+    subject = models.CharField(_("表彰对象"), max_length=12, choices=Subject.choices)
     quota = models.PositiveIntegerField(_("名额"))
     # [{"rule": "no_open_rectification"}, {"rule": "party_years", "years": 5}, …] — rule types in enums.Rule
     rules = models.JSONField(_("评选条件"), default=list, blank=True)
@@ -117,6 +117,17 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # groups: a 群团组织 member nominated in a mass-member category; `subject_org` is then the mass organisation's
+    # Party organisation (for scope and places) and `subject_mass_org` stays empty, so the one-per-mass-org
+    # rule does not stop two members of one mass organisation.
+    subject_mass_member = models.ForeignKey(
+        "massorgs.MassMember",
+        verbose_name=_("推荐的群团成员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # What the public notice shows, frozen when nominated: never 身份证号, phone or birth date.
     display_name = models.CharField(_("姓名/名称"), max_length=120)
     gender = models.CharField(_("性别"), max_length=4, blank=True)
@@ -151,7 +162,9 @@ class Nomination(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "subject_org"],
-                condition=Q(subject_org__isnull=False, subject_mass_org__isnull=True)
+                condition=Q(
+                    subject_org__isnull=False, subject_mass_org__isnull=True, subject_mass_member__isnull=True
+                )
                 & ~Q(status__in=["rejected", "removed"]),
                 name="honours_nomination_one_per_org",
             ),
@@ -164,6 +177,17 @@ class Nomination(models.Model):
                 fields=["programme", "subject_member"],
                 condition=Q(subject_member__isnull=False) & ~Q(status__in=["rejected", "removed"]),
                 name="honours_nomination_one_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "subject_mass_member"],
+                condition=Q(subject_mass_member__isnull=False) & ~Q(status__in=["rejected", "removed"]),
+                name="honours_nomination_one_per_mass_member",
+            ),
+            # a mass member stands alone: with its Party organisation, never with a mass org or a Party member
+            models.CheckConstraint(
+                condition=Q(subject_mass_member__isnull=True)
+                | Q(subject_org__isnull=False, subject_mass_org__isnull=True, subject_member__isnull=True),
+                name="honours_nomination_mass_member_alone",
             ),
             models.CheckConstraint(
                 condition=Q(subject_org__isnull=True) ^ Q(subject_member__isnull=True),

@@ -158,7 +158,10 @@ def honour_get(certificate_no: str) -> Honour:
 
 def honours_of_org(org) -> QuerySet[Honour]:
     """The honours on an organisation's record (its own, not its members')."""
-    return Honour.objects.filter(organisation=org, member=None).order_by("-year")
+    # a 群团成员's honour is personal: it is not on the Party organisation's record
+    return Honour.objects.filter(
+        organisation=org, member=None, nomination__subject_mass_member=None
+    ).order_by("-year")
 
 
 def honours_of_member(member) -> QuerySet[Honour]:
@@ -192,3 +195,29 @@ def district_candidates(programme: Programme, categories) -> list[tuple]:
         if r["rank"] is not None
     ]
     return [(category, [r for r in ranking if r["rank"] <= top]) for category, top in wanted]
+
+
+def _mass_members_seen_by(user, cap: str):
+    from pacesetter.massorgs.models import MassMember
+
+    return MassMember.objects.filter(scope_q(user, cap, field="mass_org__party_org__path")).select_related(
+        "mass_org__party_org"
+    )
+
+
+def nominable_mass_members_for(user):
+    """groups: the 群团成员 the user may nominate (the page's picker): active, in an active mass organisation
+    whose Party organisation is within the user's nominating scope. The service checks the chosen nominator."""
+    return (
+        _mass_members_seen_by(user, Cap.HONOURS_NOMINATE)
+        .filter(is_active=True, mass_org__is_active=True, mass_org__party_org__is_active=True)
+        .order_by("mass_org__party_org__path", "mass_org__name", "name", "id")
+    )
+
+
+def mass_member_get_for_nomination(user, pk):
+    """A 群团成员 the user can see (org.view over the Party organisation), active or not — the nominate service
+    says why an inactive or out-of-reach one is refused. None for an id that names no one the user sees."""
+    if isinstance(pk, bool) or not isinstance(pk, int) or not 1 <= pk <= 2**63 - 1:
+        return None
+    return _mass_members_seen_by(user, Cap.ORG_VIEW).filter(pk=pk).first()

@@ -354,9 +354,52 @@ def _transition(actor, nomination: Nomination, action: str, *, comment: str = ""
     return n
 
 
+def _mass_member_fields(category: Category, nominator: Organisation, mass_member, others: bool) -> dict:
+    """groups: a 群团成员 (优秀共青团员、三八红旗手…) in a mass-member category: active, in an active mass
+    organisation whose Party organisation lies within the nominator (the rule for mass organisations)."""
+    if category.subject != Subject.MASS_MEMBER or others:
+        raise ValidationError(
+            _("“%(c)s”不能推荐群团成员，请选择表彰群团成员的类别") % {"c": category.name}, field="subject"
+        )
+    mass_org = mass_member.mass_org
+    party = mass_org.party_org
+    if not mass_member.is_active:
+        raise ValidationError(
+            _("“%(m)s”已不在%(o)s的名册中，不能推荐") % {"m": mass_member.name, "o": mass_org.name},
+            field="subject",
+        )
+    if not mass_org.is_active or not party.is_active or not party.is_within(nominator):
+        raise ValidationError(
+            _("“%(m)s”不在%(n)s的范围内，只能推荐本单位及所属组织的群团成员")
+            % {"m": mass_member.name, "n": nominator.name},
+            field="subject",
+        )
+    # the phone stays in the mass organisation's roster: the notice shows name, gender, post and unit only
+    return {
+        "subject_org": party,
+        "subject_mass_member": mass_member,
+        "display_name": mass_member.name,
+        "gender": mass_member.get_gender_display(),
+        "post": mass_member.post,
+        "org_label": mass_org.label,
+    }
+
+
 def _subject_fields(
-    category: Category, nominator: Organisation, subject_org, subject_member, subject_mass_org=None
+    category: Category,
+    nominator: Organisation,
+    subject_org,
+    subject_member,
+    subject_mass_org=None,
+    subject_mass_member=None,
 ) -> dict:
+    if subject_mass_member is not None:
+        others = subject_org is not None or subject_member is not None or subject_mass_org is not None
+        return _mass_member_fields(category, nominator, subject_mass_member, others)
+    if category.subject == Subject.MASS_MEMBER:
+        raise ValidationError(
+            _("“%(c)s”表彰的是群团成员，请选择推荐的群团成员") % {"c": category.name}, field="subject"
+        )
     if subject_mass_org is not None:
         # groups: a 群团组织 (先进团支部、模范职工之家…) in a collective category, inside the nominator's subtree.
         party = subject_mass_org.party_org
@@ -454,6 +497,7 @@ def nomination_create(
     subject_org: Organisation | None = None,
     subject_member: Member | None = None,
     subject_mass_org=None,
+    subject_mass_member=None,
     photos=(),
     now=None,
 ) -> Nomination:
@@ -477,7 +521,9 @@ def nomination_create(
     summary = _text(summary, "summary", _("事迹简介"), limit=SUMMARY_MAX, minimum=10)
     post = _text(post, "post", _("职务"), required=False, limit=100)
     checked_photos = _checked_photos(photos)
-    fields = _subject_fields(category, nominator, subject_org, subject_member, subject_mass_org)
+    fields = _subject_fields(
+        category, nominator, subject_org, subject_member, subject_mass_org, subject_mass_member
+    )
     Category.objects.select_for_update().filter(
         pk=category.pk
     ).first()  # one nomination at a time per category
@@ -503,22 +549,34 @@ def nomination_create(
         )
     if (
         subject_org is not None
-        and taken.filter(subject_org=subject_org, subject_mass_org__isnull=True).exists()
+        and taken.filter(
+            subject_org=subject_org, subject_mass_org__isnull=True, subject_mass_member__isnull=True
+        ).exists()
     ):
         raise ValidationError(_("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_org.name}, field="subject")
     if subject_member is not None and taken.filter(subject_member=subject_member).exists():
         raise ValidationError(
             _("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_member.name}, field="subject"
         )
+    if subject_mass_member is not None and taken.filter(subject_mass_member=subject_mass_member).exists():
+        raise ValidationError(
+            _("“%(n)s”已被推荐，不能重复推荐") % {"n": subject_mass_member.name}, field="subject"
+        )
     eligibility.check(
-        category, org=fields.get("subject_org"), member=subject_member, mass_org=subject_mass_org, today=today
+        category,
+        org=fields.get("subject_org"),
+        member=subject_member,
+        mass_org=subject_mass_org,
+        mass_member=subject_mass_member,
+        today=today,
     )
+    roster_post = fields.pop("post", "") or (subject_member.post if subject_member else "")
     n = Nomination.objects.create(
         programme=programme,
         category=category,
         nominator=nominator,
         path=nominator.path,
-        post=post or (subject_member.post if subject_member else ""),
+        post=post or roster_post,
         deed=deed,
         summary=summary,
         reviewer=_first_reviewer(programme, nominator),

@@ -237,7 +237,11 @@ def decision_docx(request, pk):
 
 def certificates_docx(request, pk):
     d = _decision(request, pk)
-    honours = list(d.honours.select_related("decision__programme").order_by("certificate_no"))
+    honours = list(
+        d.honours.select_related("decision__programme", "nomination__subject_mass_member__mass_org").order_by(
+            "certificate_no"
+        )
+    )
 
     def url_for(h: Honour) -> str:
         return request.build_absolute_uri(reverse("honours-public:honour", args=[h.certificate_no]))
@@ -251,6 +255,11 @@ def certificates_docx(request, pk):
 def _resolve_subject(user, category: Category, text: str):
     """(org, member) from what the nominator typed: an organisation name, or "姓名@党组织"."""
     text = (text or "").replace("\x00", "").strip()
+    if category.subject == Subject.MASS_MEMBER:
+        raise ValidationError(
+            _("“%(c)s”表彰的是群团成员，请在“或推荐群团成员”中选择") % {"c": category.name},
+            field="subject_mass_member",
+        )
     if category.subject == Subject.ORGANISATION:
         return org_resolve_for(user, text, cap=Cap.HONOURS_NOMINATE), None
     name, sep, org_text = text.partition("@")
@@ -298,19 +307,27 @@ def nomination_create(request, pk):
             party_org__is_active=True,
             kind__in=kinds,
         )
+    # groups: 群团成员 only where a category takes them, and only those within the user's nominating scope
+    mass_members = None
+    if p.categories.filter(subject=Subject.MASS_MEMBER).exists():
+        mass_members = selectors.nominable_mass_members_for(request.user)
     form = NominationForm(
         request.POST or None,
         request.FILES or None,
         categories=p.categories.all(),
         nominators=nominators,
         mass_orgs=mass_orgs,
+        mass_members=mass_members,
     )
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             d = form.cleaned_data
             mass_org = d.get("subject_mass_org")
+            mass_member = d.get("subject_mass_member")
             org, member = (
-                (None, None) if mass_org else _resolve_subject(request.user, d["category"], d["subject_name"])
+                (None, None)
+                if mass_org or mass_member
+                else _resolve_subject(request.user, d["category"], d["subject_name"])
             )
             n = services.nomination_create(
                 actor=request.user,
@@ -319,6 +336,7 @@ def nomination_create(request, pk):
                 subject_org=org,
                 subject_member=member,
                 subject_mass_org=mass_org,
+                subject_mass_member=mass_member,
                 post=d["post"],
                 summary=d["summary"],
                 deed=d["deed"],
