@@ -2,18 +2,22 @@
 
 Needs a database made by benchmarks/generate.py (organisations and members); adds, once, a campaign with
 a year of data in bulk — per organisation 12 activity records (about 70 % checked) and 2 organisation
-commitments (about 80 % on time) — then creates an organisation scheme over all organisation sources,
-computes it in-process (the task's function, `scorecard_run`), publishes it and times the scorecard page of
-the root (ranking of the districts + the first page of scores) and the district ranking page, through
-Django's test Client: 3 warm-up requests, then --runs timed ones (p50 / p95 / max ms).
+commitments (about 80 % on time); per active member one 学习心得 record (about 70 % checked), a 党性分析
+record for about 60 % of members (about 80 % of those checked) and one member commitment (about 80 % on
+time), the member rows by INSERT … SELECT — then creates an organisation scheme over all organisation
+sources and a member scheme (members assessed by their branch) over the member sources, computes each
+in-process (the task's function, `scorecard_run`), publishes them and times the scorecard page of the root
+for both schemes (ranking of the districts + the first page of scores) and the district ranking page,
+through Django's test Client: 3 warm-up requests, then --runs timed ones (p50 / p95 / max ms).
 
     export PACESETTER_DATA_DIR=/tmp/ps-bench-assess
     export PACESETTER_DATABASE_URL=sqlite:////tmp/ps-bench-assess/bench.sqlite3
     .venv/bin/python benchmarks/generate.py --orgs 50000 --members 1000000
-    .venv/bin/python benchmarks/bench_assessment.py
+    .venv/bin/python benchmarks/bench_assessment.py [--schemes org,member]
 
-Peak memory: the process's peak resident size before and after the computation (ru_maxrss), and the
-peak of Python allocations during it (tracemalloc, which slows the run; --no-tracemalloc to skip).
+Memory per computation: the process's peak resident size before and after it (ru_maxrss, a high-water
+mark: run one scheme per process with --schemes to see each alone), its current resident size before and
+after, and the peak of Python allocations during it (tracemalloc, which slows the run; --no-tracemalloc).
 """
 
 import argparse
@@ -44,7 +48,7 @@ from pacesetter.campaigns.enums import CampaignStatus  # noqa: E402
 from pacesetter.campaigns.models import Campaign, CriteriaItem  # noqa: E402
 from pacesetter.campaigns.services import criteria_seed_defaults  # noqa: E402
 from pacesetter.commitments.models import Commitment  # noqa: E402
-from pacesetter.orgs.models import Organisation  # noqa: E402
+from pacesetter.orgs.models import Member, Organisation  # noqa: E402
 from pacesetter.records.models import ActivityRecord  # noqa: E402
 
 CAMPAIGN = "基准：创先争优活动（考核）"
@@ -106,9 +110,60 @@ def build_data(root, rng):
                 Commitment.objects.bulk_create(batch)
                 batch = []
         Commitment.objects.bulk_create(batch)
+    log("organisation data built")
+    member_item = CriteriaItem.objects.filter(
+        criteria_set__campaign=campaign, criteria_set__subject="member"
+    ).first()
+    build_member_data(campaign, member_item or item, start)
+    # A bulk load leaves the planner statistics stale and the visibility map unset; in production autovacuum
+    # does both a while after such a load, so the benchmark does it explicitly (outside any transaction —
+    # VACUUM cannot run inside one; Django's connection is in autocommit here).
+    assert connection.get_autocommit()
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    log("vacuumed / analysed")
     return campaign
+
+
+def build_member_data(campaign, item, start):
+    """Per active member, in SQL (no per-member Python objects): a 学习心得 record (70 % checked), a 党性分析
+    record for 60 % of members (80 % checked), a closed member commitment (20 % flagged overdue once).
+    "Random" is a hash of the member id, so every database gets the same rows."""
+    now = timezone.now()
+    record_sql = """
+        INSERT INTO records_activityrecord (kind, title, occurred_on, place, participants, content,
+            contribution, effect, created_at, updated_at, is_deleted, organisation_id, member_id, campaign_id,
+            check_status, check_comment)
+        SELECT %s, %s, %s, '', '', %s, '', '', %s, %s, %s, m.organisation_id, m.id, %s,
+            CASE WHEN (m.id * 7919) %% 100 < %s THEN 'checked' ELSE 'unchecked' END, ''
+        FROM orgs_member m WHERE m.is_active AND (m.id * 104729) %% 100 < %s
+    """
+    commitment_sql = """
+        INSERT INTO commitments_commitment (kind, title, content, target, deadline, responsible, status,
+            progress, created_at, updated_at, campaign_id, criteria_item_id, organisation_id, member_id,
+            overdue_at)
+        SELECT 'member', %s, '', 't', %s, 'r', 'closed', 100, %s, %s, %s, %s, m.organisation_id, m.id,
+            CASE WHEN (m.id * 31337) %% 100 < 20 THEN %s ELSE NULL END
+        FROM orgs_member m WHERE m.is_active
+    """
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            record_sql,
+            ["study_notes", "学习心得", start + datetime.timedelta(days=100), "学习心得", now, now, False]
+            + [campaign.pk, 70, 100],
+        )
+        log(f"{cur.rowcount:,} personal records (学习心得)")
+        cur.execute(
+            record_sql,
+            ["party_analysis", "党性分析", start + datetime.timedelta(days=200), "党性分析", now, now, False]
+            + [campaign.pk, 80, 60],
+        )
+        log(f"{cur.rowcount:,} personal records (党性分析)")
+        cur.execute(
+            commitment_sql,
+            ["个人承诺", start + datetime.timedelta(days=180), now, now, campaign.pk, item.pk, now],
+        )
+        log(f"{cur.rowcount:,} member commitments")
 
 
 def timed(client, url, runs):
@@ -125,12 +180,82 @@ def timed(client, url, runs):
     return statistics.median(times), p95, times[-1]
 
 
+SCHEMES = {
+    Subject.ORG: (
+        "基准年度考核",
+        {
+            "commitments_on_time": (30, 1),
+            "records_checked": (30, 3),
+            "leader_review": (15, 1),
+            "rectification_on_time": (10, 1),
+            "reports_on_time": (10, 1),
+            "reporter_satisfaction": (5, 1),
+        },
+    ),
+    Subject.MEMBER: (
+        "基准年度党员考核",
+        {
+            "member_commitments_on_time": (35, 1),
+            "member_records_checked": (30, 1),
+            "party_analysis": (20, 1),
+            "member_review": (10, 1),
+            "honours_members": (5, 1),
+        },
+    ),
+}
+
+
+def scheme_for(office, campaign, subject):
+    name, sources = SCHEMES[subject]
+    return Scheme.objects.filter(campaign=campaign, subject=subject).first() or services.scheme_create(
+        actor=office,
+        campaign=campaign,
+        name=name,
+        subject=subject,
+        period_start=campaign.starts_on,
+        period_end=campaign.ends_on,
+        sources=sources,
+        grade_lines=DEFAULT_GRADE_LINES[subject],
+    )
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def compute(office, scheme, trace: bool):
+    sc = services.scorecard_compute(actor=office, scheme=scheme)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    now_before = current_rss_mb()
+    if trace:
+        tracemalloc.start()
+    t = time.perf_counter()
+    services.scorecard_run(sc.pk)
+    elapsed = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1] if trace else 0
+    tracemalloc.stop()
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sc.refresh_from_db()
+    log(
+        f"{scheme.subject} scheme: computed {sc.done:,} scores in {elapsed:.1f} s (status {sc.status}); "
+        f"peak RSS {peak_before / 1024:.0f} → {peak_after / 1024:.0f} MB; "
+        f"current RSS {now_before:.0f} → {current_rss_mb():.0f} MB; "
+        + (f"tracemalloc peak {peak / 1e6:.1f} MB" if trace else "no tracemalloc")
+    )
+    services.scorecard_publish(actor=office, scorecard=sc)
+    return sc
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-tracemalloc", action="store_true")
     parser.add_argument(
-        "--pages-only", action="store_true", help="time the pages of the last published version"
+        "--schemes", default="org,member", help="which schemes to compute, in order (org, member)"
+    )
+    parser.add_argument(
+        "--pages-only", action="store_true", help="time the pages of the last published versions"
     )
     args = parser.parse_args(argv)
     rng = random.Random(2010)
@@ -142,57 +267,30 @@ def main(argv=None):
         campaign = build_data(root, rng)
         log(f"campaign data built in {time.perf_counter() - t:.1f} s")
     log(
-        f"{Organisation.objects.count():,} organisations, {ActivityRecord.objects.count():,} records, "
-        f"{Commitment.objects.count():,} commitments"
+        f"{Organisation.objects.count():,} organisations, {Member.objects.count():,} members, "
+        f"{ActivityRecord.objects.count():,} records, {Commitment.objects.count():,} commitments"
     )
     office = get_user_model().objects.get(username="bench_office")
-    scheme = Scheme.objects.filter(campaign=campaign).first() or services.scheme_create(
-        actor=office,
-        campaign=campaign,
-        name="基准年度考核",
-        subject=Subject.ORG,
-        period_start=campaign.starts_on,
-        period_end=campaign.ends_on,
-        sources={
-            "commitments_on_time": (30, 1),
-            "records_checked": (30, 3),
-            "leader_review": (15, 1),
-            "rectification_on_time": (10, 1),
-            "reports_on_time": (10, 1),
-            "reporter_satisfaction": (5, 1),
-        },
-        grade_lines=DEFAULT_GRADE_LINES[Subject.ORG],
-    )
-    if args.pages_only:
-        sc = scheme.scorecards.filter(status="published").order_by("-version").first()
-        return time_pages(office, sc, campaign, args.runs)
-    sc = services.scorecard_compute(actor=office, scheme=scheme)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if not args.no_tracemalloc:
-        tracemalloc.start()
-    t = time.perf_counter()
-    services.scorecard_run(sc.pk)
-    elapsed = time.perf_counter() - t
-    peak = tracemalloc.get_traced_memory()[1] if not args.no_tracemalloc else 0
-    tracemalloc.stop()
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    sc.refresh_from_db()
-    log(
-        f"computed {sc.done:,} scores in {elapsed:.1f} s (status {sc.status}); "
-        f"peak RSS {rss_before / 1024:.0f} → {rss_after / 1024:.0f} MB; "
-        f"tracemalloc peak {peak / 1e6:.1f} MB"
-    )
-    services.scorecard_publish(actor=office, scorecard=sc)
-    time_pages(office, sc, campaign, args.runs)
+    schemes = {subject: scheme_for(office, campaign, subject) for subject in SCHEMES}
+    cards = {}
+    for subject in [s for s in args.schemes.split(",") if s] if not args.pages_only else []:
+        cards[subject] = compute(office, schemes[subject], trace=not args.no_tracemalloc)
+    for subject, scheme in schemes.items():
+        if subject not in cards:
+            cards[subject] = scheme.scorecards.filter(status="published").order_by("-version").first()
+    time_pages(office, cards, campaign, args.runs)
 
 
-def time_pages(office, sc, campaign, runs):
+def time_pages(office, cards, campaign, runs):
     client = Client()
     client.force_login(office)
-    for label, url in (
-        ("root scorecard + ranking", f"/assessment/scorecards/{sc.pk}/"),
-        ("district ranking", f"/assessment/districts/?campaign={campaign.pk}"),
-    ):
+    pages = [
+        (f"root scorecard + ranking ({subject})", f"/assessment/scorecards/{sc.pk}/")
+        for subject, sc in cards.items()
+        if sc is not None
+    ]
+    pages.append(("district ranking", f"/assessment/districts/?campaign={campaign.pk}"))
+    for label, url in pages:
         p50, p95, worst = timed(client, url, runs)
         log(f"{label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms ({runs} runs)")
 

@@ -60,7 +60,7 @@ def test_progress_attachment_type_checked(city, camp, name, data, message):
 def test_progress_attachment_size_checked(city, camp, monkeypatch):
     from pacesetter.commitments import services as s
 
-    monkeypatch.setattr(s, "ATTACHMENT_MAX_BYTES", 10)
+    monkeypatch.setattr(s.fulfilment, "ATTACHMENT_MAX_BYTES", 10)  # where progress_add reads it
     c = advance(city, member_commitment(city, camp), S.PUBLISHED)
     with pytest.raises(ValidationError) as exc:
         services.progress_add(

@@ -3,10 +3,12 @@ publishing. `_transition` is the only code that assigns Scorecard.status.
 """
 
 import datetime
+import json
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,11 +355,101 @@ def _previous_version(scorecard: Scorecard) -> Scorecard | None:
     )
 
 
+class _ScoreMemo:
+    """score_subject and grade_for for one scorecard, remembered per distinct (source values, bonus): most
+    subjects of a city share their values (ratios of a few rows), so most subjects cost a dict lookup. The
+    detail is kept as the JSON text the JSONField would store. Bounded (cleared when full), so memory stays
+    flat whatever the number of subjects."""
+
+    LIMIT = 50_000
+
+    def __init__(self, spec, lines, lowest):
+        self.spec, self.lines, self.lowest = spec, lines, lowest
+        self.memo: dict = {}
+
+    def __call__(self, values: tuple, points: Decimal) -> tuple[Decimal | None, str, str]:
+        key = (values, points)
+        hit = self.memo.get(key)
+        if hit is None:
+            total, detail = score_subject(dict(values), self.spec, points)
+            if len(self.memo) >= self.LIMIT:
+                self.memo.clear()
+            hit = self.memo[key] = (total, grade_for(total, self.lines, self.lowest), json.dumps(detail))
+        return hit
+
+
+# The columns scorecard_run writes (the others are NULL until derive or an adjustment sets them).
+_SCORE_COLUMNS = (
+    "scorecard_id",
+    "organisation_id",
+    "member_id",
+    "parent_id",
+    "total",
+    "computed_grade",
+    "grade",
+    "adjust_reason",
+    "bonus",
+    "detail",
+    "peer_n",
+    "peer_ties",
+    "changed",
+)
+
+
+def _insert_scores(rows: list[tuple]) -> None:
+    """Write a batch of score rows (in _SCORE_COLUMNS order) without building model instances: COPY on
+    PostgreSQL, executemany elsewhere. Same stored values as Score.objects.bulk_create."""
+    if not rows:
+        return
+    table = Score._meta.db_table
+    cols = ", ".join(_SCORE_COLUMNS)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_SCORE_COLUMNS))
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+class _SortedRows:
+    """One source's rows, read in subject-id order alongside the subjects (a merge join), so that the
+    computation holds one row per source at a time instead of a dict of the whole city. A source's QuerySet
+    is ordered by its subject column and streamed (a server-side cursor on PostgreSQL); any other iterable
+    (a source that aggregates in Python, such as the evaluation rounds or points) is sorted here.
+    Rows without a subject are skipped; of two rows for one subject the last wins, as a dict would keep."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        if isinstance(rows, QuerySet) and rows.query.values_select:
+            rows = rows.order_by(rows.query.values_select[0]).iterator(chunk_size=BATCH)
+        else:
+            rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
+        self._rows = iter(rows)
+        self._head = self._next()
+
+    def _next(self) -> tuple | None:
+        for row in self._rows:
+            if row[0] is not None:
+                return row
+        return None
+
+    def take(self, sid: int) -> tuple[float | None, int] | None:
+        """(value, count) of subject `sid`, or None; subjects must be asked for in increasing id order."""
+        found = None
+        while self._head is not None and self._head[0] <= sid:
+            if self._head[0] == sid:
+                found = (self._head[1], self._head[2])
+            self._head = self._next()
+        return found
+
+
 def scorecard_run(scorecard_id: int) -> None:
     """The background work: compute every subject's score of the scheme's tree into the scorecard.
 
-    Each source is one grouped query over the subtree; scores are written in batches and progress is saved
-    after each batch. Idempotent: a rerun deletes the partial scores first.
+    Each source is one grouped query over the subtree, read in subject order alongside the subjects (memory
+    does not grow with the city); scores are written in batches and progress is saved after each batch.
+    Idempotent: a rerun deletes the partial scores first.
     """
     scorecard = Scorecard.objects.select_related("scheme__campaign__organisation").get(pk=scorecard_id)
     if scorecard.status != ScorecardStatus.COMPUTING:
@@ -368,20 +460,18 @@ def scorecard_run(scorecard_id: int) -> None:
         Score.objects.filter(scorecard=scorecard).delete()
         spec = [(s.key, s.weight, s.min_count) for s in scheme.sources.all()]
         member_scheme = scheme.subject == Subject.MEMBER
-        by_source: dict[str, dict[int, tuple[float | None, int]]] = {}
-        for key, _w, _m in spec:
-            src = REGISTRY.get(key)
-            rows = (
-                src.values(
+        streams = {
+            key: _SortedRows(
+                REGISTRY[key].values(
                     path=root.path,
                     start=scheme.period_start,
                     end=scheme.period_end,
                     campaign_id=scheme.campaign_id,
                 )
-                if src
-                else []
             )
-            by_source[key] = {sid: (v, n) for sid, v, n in rows if sid is not None}
+            for key, _w, _m in spec
+            if key in REGISTRY
+        }
         bonus_group = "member_id" if member_scheme else "organisation_id"
         bonus = {
             sid: pts
@@ -407,31 +497,40 @@ def scorecard_run(scorecard_id: int) -> None:
                 .values_list("pk", "pk", "parent_id")
             )
         Scorecard.objects.filter(pk=scorecard.pk).update(total=subjects.count(), done=0)
-        batch: list[Score] = []
+        scored = _ScoreMemo(spec, lines, lowest)
+        batch: list[tuple] = []
         done = 0
         for sid, org_id, parent_id in subjects.iterator(chunk_size=BATCH):
             points = bonus.get(sid) or Decimal(0)
-            total, detail = score_subject({k: v[sid] for k, v in by_source.items() if sid in v}, spec, points)
-            grade = grade_for(total, lines, lowest)
+            values = []
+            for key, stream in streams.items():
+                row = stream.take(sid)
+                if row is not None:
+                    values.append((key, row))
+            total, grade, detail = scored(tuple(values), points)
             batch.append(
-                Score(
-                    scorecard=scorecard,
-                    organisation_id=org_id,
-                    member_id=sid if member_scheme else None,
-                    parent_id=None if member_scheme else parent_id,
-                    total=total,
-                    computed_grade=grade,
-                    grade=grade,
-                    bonus=points,
-                    detail=detail,
+                (
+                    scorecard.pk,
+                    org_id,
+                    sid if member_scheme else None,
+                    None if member_scheme else parent_id,
+                    total,
+                    grade,
+                    grade,
+                    "",
+                    points,
+                    detail,
+                    0,
+                    0,
+                    False,
                 )
             )
             if len(batch) >= BATCH:
-                Score.objects.bulk_create(batch)
+                _insert_scores(batch)
                 done += len(batch)
                 batch = []
                 Scorecard.objects.filter(pk=scorecard.pk).update(done=done)
-        Score.objects.bulk_create(batch)
+        _insert_scores(batch)
         done += len(batch)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)

@@ -429,7 +429,8 @@ def _party_analysis(*, path, start, end, campaign_id):
         .annotate(k=Count("activity_records", filter=logged))
         .annotate(value=Case(When(k__gt=0, then=Value(100.0)), default=Value(0.0), output_field=FloatField()))
     )
-    return [(pk, value, 1) for pk, value in qs.values_list("id", "value")]
+    # a lazy QuerySet: assessment.services streams it in member order instead of holding the whole city
+    return qs.annotate(n=Value(1)).values_list("id", "value", "n")
 
 
 register(

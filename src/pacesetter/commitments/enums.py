@@ -55,7 +55,7 @@ _OWNER, _REVIEWER, _BOTH = frozenset({P.OWNER}), frozenset({P.REVIEWER}), frozen
 _COMMIT, _FULFIL = StepCapability.COMMITMENTS, StepCapability.FULFILMENT
 
 # (from status, action) → where it leads, who may do it, which window must be open.
-# commitments.services._transition is the only code that changes Commitment.status, and it reads only this.
+# commitments.services.commitments._transition is the only code that changes Commitment.status; it reads only this.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DRAFT, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),
     (S.RETURNED, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),

@@ -47,7 +47,7 @@ class Commitment(models.Model):
     """One promise (承诺): an organisation's concrete deed (实事) against a 五个好 item, or a member's
     personal commitment against a 五带头 item and their post.
 
-    `status` changes only through commitments.services._transition (one CommitmentEvent per change).
+    `status` changes only through commitments.services.commitments._transition (one CommitmentEvent per change).
     `progress` is the latest posted percentage (0 until the first update). `overdue_at` is set once by
     the sweep and never cleared, so statistics about overdue commitments cannot be rewritten later.
     """

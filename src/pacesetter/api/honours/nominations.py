@@ -1,67 +1,26 @@
-"""Commendation endpoints (评选表彰): programmes, nominations with their review, 公示 and the 表彰决定, and the
-public honour roll — the same services and selectors as the pages."""
+"""Nominations: candidates, nominating (with photos), review level by level, 公示 and the 表彰决定."""
 
 import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from pacesetter.campaigns.models import Campaign
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.middleware import client_ip
 from pacesetter.honours import selectors, services
-from pacesetter.honours.models import Category, Nomination, Programme
+from pacesetter.honours.models import Category, Nomination
 from pacesetter.honours.rules import parties_for
 from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
-router = Router(tags=["评选表彰 honours"])
-LIMIT = 200
-MAX_OFFSET = 1_000_000
-
-
-def _window(offset: int) -> slice:
-    start = min(max(offset, 0), MAX_OFFSET)
-    return slice(start, start + LIMIT)
-
-
-class HonourCategoryOut(Schema):
-    id: int
-    name: str
-    subject: str
-    quota: int
-    rules: list[str]
-
-
-class ProgrammeOut(Schema):
-    id: int
-    title: str
-    issuer_name: str
-    organisation_id: int
-    year: int
-    status: str
-    status_label: str
-    nominate_until: datetime.date
-    notice_days: int
-    notice_starts_on: datetime.date | None
-    notice_ends_on: datetime.date | None
-    categories: list[HonourCategoryOut]
-
-
-class ProgrammeIn(Schema):
-    campaign_id: int
-    organisation_id: int
-    title: str
-    issuer_name: str
-    year: int
-    nominate_until: datetime.date
-    notice_days: int = 7
+from ._common import _window
+from ._router import router
+from .programmes import ProgrammeOut, _programme
 
 
 class HonourPhotoOut(Schema):
@@ -108,24 +67,6 @@ class NominationIn(Schema):
     deed: str
 
 
-class HonourCategoryIn(Schema):
-    name: str
-    subject: str
-    quota: int
-    rules: list[dict] = []
-
-
-class HonourQuotaIn(Schema):
-    organisation_id: int
-    amount: int
-
-
-class HonourQuotaOut(Schema):
-    category_id: int
-    organisation_id: int
-    amount: int
-
-
 class HonourResubmitIn(Schema):
     post: str = ""
     summary: str
@@ -134,35 +75,6 @@ class HonourResubmitIn(Schema):
 
 class HonourRemoveIn(Schema):
     note: str
-
-
-class HonourRecommendIn(Schema):
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
-
-
-class HonourRecommendOut(Schema):
-    counted: bool
-    recommendations: int
-
-
-class HonourCodeIn(Schema):
-    phone: str
-
-
-class HonourObjectionIn(Schema):
-    nomination_id: int
-    text: str
-    real_name: bool = False
-    name: str = ""
-    phone: str = ""
-    code: str = ""
-
-
-class HonourObjectionOut(Schema):
-    number: str
-    password: str
 
 
 class HonourReviewIn(Schema):
@@ -182,32 +94,6 @@ class HonourDecisionOut(Schema):
     supplementary: bool
     issued_on: datetime.date
     honours: int
-
-
-class HonourOut(Schema):
-    certificate_no: str
-    year: int
-    title: str
-    display_name: str
-    org_label: str
-    programme: str
-
-
-def _programme(p: Programme) -> dict:
-    return {
-        "id": p.pk,
-        "title": p.title,
-        "issuer_name": p.issuer_name,
-        "organisation_id": p.organisation_id,
-        "year": p.year,
-        "status": p.status,
-        "status_label": str(p.get_status_display()),
-        "nominate_until": p.nominate_until,
-        "notice_days": p.notice_days,
-        "notice_starts_on": p.notice_starts_on,
-        "notice_ends_on": p.notice_ends_on,
-        "categories": [_category_out(c) for c in p.categories.all()],
-    }
 
 
 def _photo(ph) -> dict:
@@ -241,97 +127,6 @@ def _nomination(n: Nomination, objection: str = "") -> dict:
         "photo_count": len(photos),
         "photos": photos,
     }
-
-
-@router.get("/honours/programmes", response=list[ProgrammeOut], url_name="honours-programme-list")
-def programme_list(request: HttpRequest):
-    return [_programme(p) for p in selectors.programme_list_for(request.user)[:LIMIT]]
-
-
-@router.post("/honours/programmes", response={201: ProgrammeOut}, url_name="honours-programme-list")
-def programme_create(request: HttpRequest, payload: ProgrammeIn):
-    """Set up a programme with the three usual categories (edit them on the page). 403 without honours.manage
-    on the organisation; 422 names the field."""
-    org = org_get_for(request.user, payload.organisation_id, cap=Cap.HONOURS_MANAGE)
-    campaign = Campaign.objects.filter(pk=payload.campaign_id).first()
-    if campaign is None:
-        raise ValidationError(_("找不到该活动"), field="campaign_id")
-    data = payload.dict(exclude={"campaign_id", "organisation_id"})
-    p = services.programme_create(actor=request.user, campaign=campaign, organisation=org, **data)
-    return Status(201, _programme(p))
-
-
-def _category_out(c: Category) -> dict:
-    return {"id": c.pk, "name": c.name, "subject": c.subject, "quota": c.quota, "rules": c.rule_texts}
-
-
-@router.post(
-    "/honours/programmes/{int:pk}/categories",
-    response={201: HonourCategoryOut},
-    url_name="honours-category-list",
-)
-def category_create(request: HttpRequest, pk: int, payload: HonourCategoryIn):
-    """Add a category before 公示. `rules` as stored: `{"rule": "no_open_rectification"}`,
-    `{"rule": "no_upheld_report"}`, `{"rule": "party_years", "years": 3}`, `{"rule": "org_type", "types":
-    [...]}`, `{"rule": "assessment_grade", "min": "good" | "fairly_good" | "excellent" | "qualified"}`,
-    `{"rule": "district_rank", "top": 5}` (collective only: within the top 1–50 of the campaign's district
-    ranking among its siblings). 422 names the field."""
-    p = selectors.programme_get_for(request.user, pk)
-    c = services.category_save(
-        actor=request.user,
-        programme=p,
-        name=payload.name,
-        subject=payload.subject,
-        quota=payload.quota,
-        rules=payload.rules,
-    )
-    return Status(201, _category_out(c))
-
-
-def _category(request: HttpRequest, pk: int) -> Category:
-    c = Category.objects.select_related("programme").filter(pk=pk).first()
-    if c is None:
-        raise NotFoundError()
-    selectors.programme_get_for(request.user, c.programme_id)
-    return c
-
-
-@router.put("/honours/categories/{int:pk}", response=HonourCategoryOut, url_name="honours-category-detail")
-def category_update(request: HttpRequest, pk: int, payload: HonourCategoryIn):
-    c = _category(request, pk)
-    c = services.category_save(
-        actor=request.user,
-        programme=c.programme,
-        category=c,
-        name=payload.name,
-        subject=payload.subject,
-        quota=payload.quota,
-        rules=payload.rules,
-    )
-    return _category_out(c)
-
-
-@router.post(
-    "/honours/categories/{int:pk}/quotas", response=HonourQuotaOut, url_name="honours-quota-allocate"
-)
-def quota_allocate(request: HttpRequest, pk: int, payload: HonourQuotaIn):
-    """Pass places to an organisation one level down (0 takes them back); 422 names the numbers when the
-    parent's share would be exceeded."""
-    c = _category(request, pk)
-    org = org_get_for(request.user, payload.organisation_id, cap=Cap.ORG_VIEW)
-    services.quota_allocate(actor=request.user, category=c, organisation=org, amount=payload.amount)
-    return {"category_id": c.pk, "organisation_id": org.pk, "amount": payload.amount}
-
-
-@router.post("/honours/programmes/{int:pk}/open", response=ProgrammeOut, url_name="honours-programme-open")
-def programme_open(request: HttpRequest, pk: int):
-    p = services.programme_open(actor=request.user, programme=selectors.programme_get_for(request.user, pk))
-    return _programme(p)
-
-
-@router.get("/honours/programmes/{int:pk}", response=ProgrammeOut, url_name="honours-programme-detail")
-def programme_detail(request: HttpRequest, pk: int):
-    return _programme(selectors.programme_get_for(request.user, pk))
 
 
 class HonourCandidateOut(Schema):
@@ -520,100 +315,3 @@ def decision_issue(request: HttpRequest, pk: int, payload: HonourDecisionIn):
             "honours": d.honours.count(),
         },
     )
-
-
-@router.get("/honours/mine", response=list[HonourOut], url_name="honours-mine")
-def my_honours(request: HttpRequest):
-    """The signed-in member's own honours (empty for an account without a member record)."""
-    return [_honour(h) for h in selectors.my_honours(request.user)[:LIMIT]]
-
-
-def _honour(h) -> dict:
-    return {
-        "certificate_no": h.certificate_no,
-        "year": h.year,
-        "title": h.title,
-        "display_name": h.display_name,
-        "org_label": h.org_label,
-        "programme": h.decision.programme.title,
-    }
-
-
-@router.get("/public/honours", response=list[HonourOut], auth=None, url_name="honours-roll")
-def honour_roll(request: HttpRequest, year: int | None = None, offset: int = 0):
-    """The honour roll (光荣榜): what the decisions conferred, newest year first."""
-    if year is not None and not 2000 <= year <= 2100:
-        raise ValidationError(_("年度应为 2000 至 2100 之间的年份"), field="year")
-    return [_honour(h) for h in selectors.honour_roll(year=year)[_window(offset)]]
-
-
-def _public_nomination(pk: int) -> Nomination:
-    """A nomination on a published programme's public page; 404 for any other."""
-    programme_id = Nomination.objects.filter(pk=pk).values_list("programme_id", flat=True).first()
-    if programme_id is None:
-        raise NotFoundError()
-    return selectors.public_nomination_get(selectors.public_programme_get(programme_id), pk)
-
-
-@router.post(
-    "/public/honours/nominations/{int:pk}/code",
-    auth=None,
-    url_name="public-honours-recommend-code",
-)
-def public_recommend_code(request: HttpRequest, pk: int, payload: HonourCodeIn):
-    """Text a code to recommend a nominee (群众推荐); 429 when one phone or address asks too often."""
-    services.recommend_code_send(
-        nomination=_public_nomination(pk), phone=payload.phone, ip=client_ip(request)
-    )
-    return {"sent": True}
-
-
-@router.post(
-    "/public/honours/nominations/{int:pk}/recommend",
-    response=HonourRecommendOut,
-    auth=None,
-    url_name="public-honours-recommend",
-)
-def public_recommend(request: HttpRequest, pk: int, payload: HonourRecommendIn):
-    """群众推荐 with a texted code (phone + code) or a printed slip; `counted` is false when this person had
-    already recommended this nominee (each person counts once)."""
-    n = _public_nomination(pk)
-    counted = services.recommend(nomination=n, phone=payload.phone, code=payload.code, slip=payload.slip)
-    n.refresh_from_db(fields=["recommendations"])
-    return {"counted": counted, "recommendations": n.recommendations}
-
-
-@router.post(
-    "/public/honours/programmes/{int:pk}/objections/code", auth=None, url_name="public-honours-objection-code"
-)
-def public_objection_code(request: HttpRequest, pk: int, payload: HonourCodeIn):
-    from pacesetter.onecount import phone_code_send
-
-    selectors.public_programme_get(pk)
-    phone_code_send(phone=payload.phone, client_ip=client_ip(request), purpose="objection")
-    return {"sent": True}
-
-
-@router.post(
-    "/public/honours/programmes/{int:pk}/objections",
-    response={201: HonourObjectionOut},
-    auth=None,
-    url_name="public-honours-objection",
-)
-def public_objection(request: HttpRequest, pk: int, payload: HonourObjectionIn):
-    """提出异议 during 公示, real-name (phone confirmed by a texted code) or anonymous; returns the case number
-    and query password (check it with `POST /public/cases/query`). 409 after the period, 429 when one address
-    files too many."""
-    n = _public_nomination(payload.nomination_id)
-    if n.programme_id != pk:
-        raise ValidationError(_("该对象不在本次公示中"), field="nomination_id")
-    case, password = services.objection_file(
-        nomination=n,
-        text=payload.text,
-        real_name=payload.real_name,
-        name=payload.name,
-        phone=payload.phone,
-        code=payload.code,
-        ip=client_ip(request),
-    )
-    return Status(201, {"number": case.number, "password": password})

@@ -1,0 +1,5 @@
+"""The one router of this package; each topic module adds its routes to it."""
+
+from ninja import Router
+
+router = Router(tags=["群众评议 evaluations"])

@@ -1,0 +1,5 @@
+"""The one router of this package; each topic module adds its routes to it."""
+
+from ninja import Router
+
+router = Router(tags=["领导点评与督查 supervision"])
