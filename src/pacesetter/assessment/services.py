@@ -593,7 +593,7 @@ def scorecard_run(scorecard_id: int) -> None:
                 stored = derive(
                     sc.pk,
                     previous.pk if previous else None,
-                    written=(dict(counts), changed_count),
+                    written=(dict(sorted(counts.items())), changed_count),
                     organisations=not member_scheme,
                 )
             else:
