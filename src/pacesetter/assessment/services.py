@@ -491,6 +491,7 @@ def scorecard_run(scorecard_id: int) -> None:
     scheme = scorecard.scheme
     root = scheme.campaign.organisation
     try:
+        _synchronous_commit(False)
         Score.objects.filter(scorecard=scorecard).delete()
         spec = [(s.key, s.weight, s.min_count) for s in scheme.sources.all()]
         member_scheme = scheme.subject == Subject.MEMBER
@@ -585,6 +586,7 @@ def scorecard_run(scorecard_id: int) -> None:
                 Scorecard.objects.filter(pk=scorecard.pk).update(done=done)
         _insert_scores(batch)
         done += len(batch)
+        _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
             # What the pages show is stored with the version, in the transaction that finishes it.
@@ -609,11 +611,22 @@ def scorecard_run(scorecard_id: int) -> None:
                 **stored,
             )
     except Exception as exc:
+        _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
             if sc.status == ScorecardStatus.COMPUTING:
                 _transition(None, sc, ScorecardAction.FAIL, error=str(exc)[:2000])
         raise
+
+
+def _synchronous_commit(on: bool) -> None:
+    """PostgreSQL: while the score batches are written (each COPY and progress update is its own commit,
+    about a thousand for a million members), do not wait for each commit's WAL flush; a crash loses at most
+    the last moments of a computation that a rerun redoes anyway (it deletes the partial scores first). The
+    transaction that finishes the version commits synchronously again, which flushes everything before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("RESET synchronous_commit" if on else "SET synchronous_commit TO off")
 
 
 @transaction.atomic
