@@ -68,17 +68,32 @@ def grade_counts(scorecard_id: int) -> dict[str, int]:
     )
 
 
-def derive(scorecard_id: int, previous_id: int | None) -> dict:
+def derive(
+    scorecard_id: int,
+    previous_id: int | None,
+    *,
+    written: tuple[dict[str, int], int] | None = None,
+    organisations: bool = True,
+) -> dict:
     """Write the ranks, peer groups and the diff from `previous_id` onto a version's scores; return the
-    Scorecard fields to store with it ({grade_counts, changed_count}). Call inside a transaction."""
+    Scorecard fields to store with it ({grade_counts, changed_count}). Call inside a transaction.
+
+    `written`: scorecard_run already wrote the diff from `previous_id` with the scores and counted the
+    grades and changed scores as it wrote them ((grade counts, changed count)), so neither the diff UPDATEs
+    nor the counting queries run. `organisations=False` (a member scheme): no organisation scores to rank.
+    """
     from .models import Score
 
     with connection.cursor() as cur:
-        cur.execute(_RANKS, [scorecard_id])
-        if previous_id is not None:
+        if organisations:
+            cur.execute(_RANKS, [scorecard_id])
+        if previous_id is not None and written is None:
             cur.execute(_PREVIOUS_ORG, [scorecard_id, previous_id])
             cur.execute(_PREVIOUS_MEMBER, [scorecard_id, previous_id])
             cur.execute(_CHANGED, [scorecard_id])
+    if written is not None:
+        counts, changed = written
+        return {"grade_counts": counts, "changed_count": changed}
     changed = (
         Score.objects.filter(scorecard_id=scorecard_id, changed=True).count()
         if previous_id is not None

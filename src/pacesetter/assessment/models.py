@@ -144,7 +144,8 @@ class Score(models.Model):
     """One subject's score in one scorecard: the total, the computed grade, an adjusted grade with its
     reason, and per source the raw value, the count of rows behind it and whether it was used."""
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: uniq_score_subject (scorecard, organisation, member) starts with it.
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores", db_index=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -182,8 +183,12 @@ class Score(models.Model):
                 fields=["scorecard", "organisation", "member"], name="uniq_score_subject"
             ),
         ]
+        # Every index costs each of the million rows a member scheme writes per version. Kept:
+        # uniq_score_subject (the scores of a scorecard, the scorecard list pages in subject order, the
+        # scorecard FK's deletes), score_sibling_idx (selectors.ranking), score_changed_idx
+        # (selectors.scorecard_diff); the organisation and member FK indexes serve the notice board,
+        # score_history and honours eligibility / my scores; parent and adjusted_by the FK deletes.
         indexes = [
-            models.Index(fields=["scorecard", "total"], name="score_rank_idx"),
             models.Index(fields=["scorecard", "parent", "sibling_rank"], name="score_sibling_idx"),
             models.Index(
                 fields=["scorecard", "organisation", "member"],

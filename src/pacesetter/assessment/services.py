@@ -4,6 +4,7 @@ publishing. `_transition` is the only code that assigns Scorecard.status.
 
 import datetime
 import json
+from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
@@ -393,6 +394,8 @@ _SCORE_COLUMNS = (
     "peer_n",
     "peer_ties",
     "changed",
+    "prev_total",
+    "prev_grade",
 )
 
 
@@ -444,6 +447,37 @@ class _SortedRows:
         return found
 
 
+class _PreviousScores:
+    """The previous version's scores, read in subject-id order alongside the subjects (like _SortedRows),
+    so that the diff (prev_total, prev_grade, changed) is written with each score instead of by UPDATEs of
+    the whole version afterwards. A subject matches as derive's UPDATEs match it: the organisation
+    (organisation schemes) or the member in the same organisation (member schemes)."""
+
+    def __init__(self, previous: Scorecard | None, member_scheme: bool):
+        if previous is None:
+            rows: Iterable[tuple] = ()
+        else:
+            subject = "member_id" if member_scheme else "organisation_id"
+            rows = (
+                Score.objects.filter(scorecard=previous, member__isnull=not member_scheme)
+                .order_by(subject)
+                .values_list(subject, "organisation_id", "total", "grade")
+                .iterator(chunk_size=BATCH)
+            )
+        self._rows = iter(rows)
+        self._head = next(self._rows, None)
+
+    def take(self, sid: int, org_id: int) -> tuple[Decimal | None, str | None]:
+        """(prev_total, prev_grade) of subject `sid` in organisation `org_id`, (None, None) if it was not
+        in the previous version; subjects must be asked for in increasing id order."""
+        found: tuple[Decimal | None, str | None] = (None, None)
+        while self._head is not None and self._head[0] <= sid:
+            if self._head[0] == sid and self._head[1] == org_id:
+                found = (self._head[2], self._head[3])
+            self._head = next(self._rows, None)
+        return found
+
+
 def scorecard_run(scorecard_id: int) -> None:
     """The background work: compute every subject's score of the scheme's tree into the scorecard.
 
@@ -457,6 +491,7 @@ def scorecard_run(scorecard_id: int) -> None:
     scheme = scorecard.scheme
     root = scheme.campaign.organisation
     try:
+        _synchronous_commit(False)
         Score.objects.filter(scorecard=scorecard).delete()
         spec = [(s.key, s.weight, s.min_count) for s in scheme.sources.all()]
         member_scheme = scheme.subject == Subject.MEMBER
@@ -498,6 +533,14 @@ def scorecard_run(scorecard_id: int) -> None:
             )
         Scorecard.objects.filter(pk=scorecard.pk).update(total=subjects.count(), done=0)
         scored = _ScoreMemo(spec, lines, lowest)
+        # The diff from the previous version is written with the scores. The previous version cannot change
+        # meanwhile (starting a computation supersedes every computed version, so it is a published one,
+        # and only computed versions take adjustments); should it no longer be the previous one at the
+        # finish, derive writes the diff by UPDATEs instead.
+        previous = _previous_version(scorecard)
+        prev_scores = _PreviousScores(previous, member_scheme)
+        counts: Counter = Counter()
+        changed_count = 0
         batch: list[tuple] = []
         done = 0
         for sid, org_id, parent_id in subjects.iterator(chunk_size=BATCH):
@@ -508,6 +551,15 @@ def scorecard_run(scorecard_id: int) -> None:
                 if row is not None:
                     values.append((key, row))
             total, grade, detail = scored(tuple(values), points)
+            counts[grade] += 1
+            if previous is None:
+                prev_total = prev_grade = None
+                changed = False
+            else:
+                # derive.CHANGED_SQL, in Python (Decimal equality is numeric equality, as in SQL)
+                prev_total, prev_grade = prev_scores.take(sid, org_id)
+                changed = prev_grade is None or grade != prev_grade or total != prev_total
+                changed_count += changed
             batch.append(
                 (
                     scorecard.pk,
@@ -522,7 +574,9 @@ def scorecard_run(scorecard_id: int) -> None:
                     detail,
                     0,
                     0,
-                    False,
+                    changed,
+                    prev_total,
+                    prev_grade,
                 )
             )
             if len(batch) >= BATCH:
@@ -532,11 +586,21 @@ def scorecard_run(scorecard_id: int) -> None:
                 Scorecard.objects.filter(pk=scorecard.pk).update(done=done)
         _insert_scores(batch)
         done += len(batch)
+        _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
             # What the pages show is stored with the version, in the transaction that finishes it.
-            previous = _previous_version(sc)
-            stored = derive(sc.pk, previous.pk if previous else None)
+            finish_previous = _previous_version(sc)
+            if finish_previous == previous:
+                stored = derive(
+                    sc.pk,
+                    previous.pk if previous else None,
+                    written=(dict(sorted(counts.items())), changed_count),
+                    organisations=not member_scheme,
+                )
+            else:
+                previous = finish_previous
+                stored = derive(sc.pk, previous.pk if previous else None)
             _transition(
                 None,
                 sc,
@@ -547,11 +611,22 @@ def scorecard_run(scorecard_id: int) -> None:
                 **stored,
             )
     except Exception as exc:
+        _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
             if sc.status == ScorecardStatus.COMPUTING:
                 _transition(None, sc, ScorecardAction.FAIL, error=str(exc)[:2000])
         raise
+
+
+def _synchronous_commit(on: bool) -> None:
+    """PostgreSQL: while the score batches are written (each COPY and progress update is its own commit,
+    about a thousand for a million members), do not wait for each commit's WAL flush; a crash loses at most
+    the last moments of a computation that a rerun redoes anyway (it deletes the partial scores first). The
+    transaction that finishes the version commits synchronously again, which flushes everything before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("RESET synchronous_commit" if on else "SET synchronous_commit TO off")
 
 
 @transaction.atomic
