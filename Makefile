@@ -36,7 +36,7 @@ demo: install
 
 test: install
 	$(BIN)/pytest -q -n 2 -m "not browser"
-	$(BIN)/pytest -q -m browser
+	$(BIN)/pytest -q -n 2 -m browser
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser"

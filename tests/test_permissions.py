@@ -73,8 +73,19 @@ def _fill(pattern: str, ids: dict) -> str:
     return url
 
 
+# One test per role, so that pytest-xdist spreads the walk over its workers (the whole walk is ~7 minutes).
+ROLES = ["office", "secretary", "leader", "inspector", "member", "outsider", "anonymous", "sector_guide"]
+
+
+def test_the_walk_covers_every_role_of_the_city(city):
+    assert sorted(ROLES) == sorted([*city.users(), "sector_guide"])
+
+
+# The policy, not the database, decides each answer: .ci/run walks it once, in the SQLite stage.
+@pytest.mark.one_engine
 @pytest.mark.django_db
-def test_every_route_enforces_the_policy_for_every_role(city, client_for):
+@pytest.mark.parametrize("role_name", ROLES)
+def test_every_route_enforces_the_policy_for_every_role(city, client_for, role_name):
     grant = RoleGrant.objects.get(user=city.secretary)
     liaison = Liaison.objects.create(leader=city.leader, organisation=city.school)
     batch = ImportBatch.objects.create(
@@ -108,36 +119,34 @@ def test_every_route_enforces_the_policy_for_every_role(city, client_for):
 
     failures = []
     users = {**city.users(), "sector_guide": make_sector_guide(city)}  # 条块结合: a sector line
-    for role_name, user in users.items():
-        for name, pattern in sorted(all_routes().items()):
-            rule = POLICY[name]
-            methods = list(rule) if isinstance(rule, dict) else ["POST" if name in POST_ONLY else "GET"]
-            url = _fill(pattern, {**default_ids, **ids_by_name.get(name, {})})
-            for method in methods:
-                client = client_for(user)
-                kwargs = (
-                    {"content_type": "application/json"}
-                    if method in ("POST", "PATCH") and "/api/" in url
-                    else {}
+    user = users[role_name]
+    for name, pattern in sorted(all_routes().items()):
+        rule = POLICY[name]
+        methods = list(rule) if isinstance(rule, dict) else ["POST" if name in POST_ONLY else "GET"]
+        url = _fill(pattern, {**default_ids, **ids_by_name.get(name, {})})
+        for method in methods:
+            client = client_for(user)
+            kwargs = (
+                {"content_type": "application/json"} if method in ("POST", "PATCH") and "/api/" in url else {}
+            )
+            with transaction.atomic():  # each request starts from the same data
+                response = getattr(client, method.lower())(url, **kwargs)
+                transaction.set_rollback(True)
+            allowed = expected_allowed(user, rule_for(name, method))
+            denied_codes = {401, 403} | ({302} if user is None and not url.startswith("/api/") else set())
+            if user is None and response.status_code == 302 and allowed is False:
+                assert "/accounts/login/" in response["Location"]
+            got_denied = response.status_code in denied_codes and not (
+                response.status_code == 302 and "/accounts/login/" not in response.get("Location", "")
+            )
+            if allowed and got_denied and rule_for(name, method) != PUBLIC:
+                failures.append(
+                    f"{role_name} {method} {url} ({name}) expected allowed, got {response.status_code}"
                 )
-                with transaction.atomic():  # each request starts from the same data
-                    response = getattr(client, method.lower())(url, **kwargs)
-                    transaction.set_rollback(True)
-                allowed = expected_allowed(user, rule_for(name, method))
-                denied_codes = {401, 403} | ({302} if user is None and not url.startswith("/api/") else set())
-                if user is None and response.status_code == 302 and allowed is False:
-                    assert "/accounts/login/" in response["Location"]
-                got_denied = response.status_code in denied_codes and not (
-                    response.status_code == 302 and "/accounts/login/" not in response.get("Location", "")
+            if not allowed and not got_denied:
+                failures.append(
+                    f"{role_name} {method} {url} ({name}) expected denied, got {response.status_code}"
                 )
-                if allowed and got_denied and rule_for(name, method) != PUBLIC:
-                    failures.append(
-                        f"{role_name} {method} {url} ({name}) expected allowed, got {response.status_code}"
-                    )
-                if not allowed and not got_denied:
-                    failures.append(
-                        f"{role_name} {method} {url} ({name}) expected denied, got {response.status_code}"
-                    )
     assert failures == []
 
 

@@ -19,6 +19,10 @@ from pathlib import Path
 import pytest
 from django.db.migrations.loader import MigrationLoader
 
+# Sites of their own (SQLite, and a scratch PostgreSQL database), in subprocesses: the same in every stage of
+# .ci/run, which runs them once.
+pytestmark = pytest.mark.one_engine
+
 REPO = Path(__file__).resolve().parents[2]
 PG_SERVER = os.getenv("PACESETTER_BACKUP_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 PG_SRC, PG_DST = "ps_backup_scratch_src", "ps_backup_scratch_dst"

@@ -7,6 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+# A site of its own (SQLite, in subprocesses): the same in every stage of .ci/run, which runs it once.
+pytestmark = pytest.mark.one_engine
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

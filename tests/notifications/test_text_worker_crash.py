@@ -6,7 +6,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.core.test_worker_crash import ROOT, _env, _manage, _wait_for
+
+# A site of its own (SQLite, in subprocesses): the same in every stage of .ci/run, which runs it once.
+pytestmark = pytest.mark.one_engine
 
 
 def test_text_of_a_worker_killed_mid_send_is_sent_after_a_long_outage_not_marked_failed(tmp_path):
