@@ -198,6 +198,8 @@ def _tally_has_records(record: ActivityRecord, sign: int) -> None:
     org = record.organisation
     if record.campaign_id is None or not org.is_active:
         return
+    # Serialise the check per organisation: two records written at once must not both see "no other".
+    Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk").first()
     others = ActivityRecord.objects.filter(
         is_deleted=False, campaign_id=record.campaign_id, organisation_id=org.pk
     ).exclude(pk=record.pk)
