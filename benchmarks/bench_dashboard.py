@@ -94,6 +94,8 @@ TITLES = {
     RecordKind.SERVICE: "为群众代办社保、医保手续",
     RecordKind.VOLUNTEER: "党员志愿服务队清理卫生死角",
     RecordKind.OTHER: "参加社区共建活动",
+    RecordKind.PARTY_ANALYSIS: "党性分析：对照检查找差距",
+    RecordKind.STUDY_NOTES: "学习心得：读原著学原文",
 }
 
 STARTED = time.perf_counter()
@@ -353,6 +355,29 @@ class live_aggregation:  # noqa: N801 - used as `with live_aggregation():`
         progress_selectors.progress_data = self.saved
 
 
+def time_selectors(campaign, runs: int) -> None:
+    """The dashboard's read alone (no page): progress_data from the counters and progress_data_live, for
+    the root, the first district and the first town, p50 / p95 ms over `runs` calls each."""
+    print("\n| dashboard read (selector only) | counters p50 / p95 ms | live aggregation p50 / p95 ms |")
+    print("|---|---:|---:|")
+    nodes = [
+        ("root", Organisation.objects.get(depth=0)),
+        ("district", Organisation.objects.filter(depth=1).order_by("path").first()),
+        ("town", Organisation.objects.filter(depth=2).order_by("path").first()),
+    ]
+    for label, org in nodes:
+        figures = []
+        for fn in (progress_selectors.progress_data, progress_selectors.progress_data_live):
+            fn(campaign=campaign, org=org)
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                fn(campaign=campaign, org=org)
+                times.append((time.perf_counter() - t) * 1000)
+            figures.append(f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}")
+        print(f"| {label} ({org.name}) | {figures[0]} | {figures[1]} |", flush=True)
+
+
 def percentile(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -465,6 +490,8 @@ def main(argv=None):
             flush=True,
         )
         slow.append((label, r))
+    if args.compare_live:
+        time_selectors(campaign, args.runs)
     print(f"\n# load average after: {os.getloadavg()[0]:.2f}")
     for label, r in slow:
         q = r["slowest"]
