@@ -39,6 +39,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacesetter.settings")
 os.environ.setdefault("PACESETTER_DATA_DIR", "/tmp/ps-bench")
+os.environ.setdefault("PACESETTER_STATIC_MANIFEST", "false")  # no collectstatic for the data directory
 
 import django  # noqa: E402
 

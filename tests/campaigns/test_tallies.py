@@ -107,7 +107,9 @@ def dashboards(campaign, nodes):
 
 def flat(rows_and_sectors):
     rows, sectors = rows_and_sectors
-    return [(r.key, r.label, r.cells, r.supervision) for r in rows], [(r.key, r.cells) for r in sectors]
+    return [(r.key, r.label, r.cells, r.supervision, r.org.subtree_orgs) for r in rows], [
+        (r.key, r.cells) for r in sectors
+    ]
 
 
 def assert_counters_right(campaign, nodes):

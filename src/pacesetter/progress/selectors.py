@@ -224,16 +224,21 @@ def progress_data(*, campaign: Campaign, org: Organisation, sector: str = "") ->
 
     Plans, records and commitments come from the roll-up counters (campaigns.tallies): one query over the
     children × sectors × shards rows, split by child or by sector here, whatever the number of organisations
-    below. With `sector` (a sector line, 条块结合) every figure counts that sector's organisations only,
-    children without any are left out, and there are no supervision figures (a sector line gives no
-    supervision rights). Above the campaign's organisation: progress_data_live.
+    below; each child row's organisation carries `subtree_orgs` from them too (no `subtree_members`). With
+    `sector` (a sector line, 条块结合) every figure counts that sector's organisations only, children without
+    any are left out, and there are no supervision figures (a sector line gives no supervision rights).
+    Above the campaign's organisation: progress_data_live.
     """
     if not _tallied(campaign, org):
         return progress_data_live(campaign=campaign, org=org, sector=sector)
     only = sector or None
     late = _plans_late(campaign)
     counts = child_sector_counts(campaign, org)
-    children = annotate_subtree_counts(list(org.children.filter(is_active=True).order_by("path")))
+    children = list(org.children.filter(is_active=True).order_by("path"))
+    for child in children:
+        # What the page links by (orgs.selectors.annotate_subtree_counts' figure, without its scan of the
+        # subtree): the active organisations below the child. No member total: no reader of these rows uses it.
+        child.subtree_orgs = max(_tally_sum(counts, child=child.pk)["orgs"] - 1, 0)
     if only:
         held = {c for (c, s), t in counts.items() if s == only and t["orgs"]}
         children = [c for c in children if c.pk in held]
