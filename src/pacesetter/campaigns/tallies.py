@@ -17,6 +17,9 @@ commitment creation, transitions and the overdue sweep; the organisation tree re
 orgs.hooks (one organisation created, (de)activated or changing sector: its vector out and in again; a move
 or an import: the affected campaigns rebuilt). `bump` writes ≤ depth rows with `UPDATE … SET c = c + d`.
 
+A rebuild is not safe against bumps running at the same moment in other transactions (a move or an import
+during other writes may leave a row off by those writes): `tally_check` finds that and `tally_repair` mends it.
+
 `rebuild()` recomputes the table from the raw rows (after bulk loads: the demo, the benchmark, the data
 migration, `pacesetter manage tally_repair`); `live()` is the same figure straight from the rows and
 `differences()` compares the two (`pacesetter manage tally_check`, the tests).
@@ -85,7 +88,7 @@ def bump(campaign_id: int, org: Organisation, sector: str | None = None, **delta
     if unknown:
         raise ValueError(f"unknown tally counters: {sorted(unknown)}")
     root_path = Campaign.objects.filter(pk=campaign_id).values_list("organisation__path", flat=True).first()
-    paths = _node_paths(org.path, root_path or "")
+    paths = _node_paths(org.path, root_path) if root_path else []
     if not paths:
         return
     node_ids = list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
@@ -110,7 +113,7 @@ def bump_org(org: Organisation, sign: int) -> None:
         "organisation"
     ):
         vector = org_vectors(campaign, Organisation.objects.filter(pk=current.pk)).get(current.pk, {})
-        bump(campaign.pk, current, **{k: sign * v for k, v in vector.items()})
+        bump(campaign.pk, current, current.sector, **{k: sign * v for k, v in vector.items()})
 
 
 def _org_changing(org: Organisation) -> None:
@@ -146,8 +149,8 @@ def live(campaign: Campaign) -> dict[Key, dict[str, int]]:
     vectors = org_vectors(campaign, orgs)
     if not vectors:
         return {}
-    ids_by_path = dict(orgs.values_list("path", "pk"))
     info = {pk: (path, sector) for pk, path, sector in orgs.values_list("pk", "path", "sector")}
+    ids_by_path = {path: pk for pk, (path, _sector) in info.items()}
     root_path = campaign.organisation.path
     totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for pk, vector in vectors.items():
