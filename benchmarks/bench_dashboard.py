@@ -11,7 +11,12 @@ First adds campaign data to the database if it is not there yet (idempotent; one
 - 300,000 ActivityRecords with the campaign set, on 70 % of the branches (党支部), dates spread over
   the same 12 months, a quarter of them personal records of a member of that branch;
 
-inserted with bulk_create in batches (explicit ids), then ANALYZE of the new tables only.
+inserted with bulk_create in batches (explicit ids), then ANALYZE of the new tables only; then the
+dashboard's roll-up counters (campaigns.tallies, #23) rebuilt from them, timed (the bulk load bypasses the
+services that keep them).
+
+--compare-live times the root, district and town dashboards a second time with the live aggregation the
+counters replaced (progress.selectors.progress_data_live), on the same data in the same run.
 
 Then each page is requested through Django's test Client signed in as `bench_office` (活动办公室 at the
 root): --warmup requests, --runs timed requests (p50 / p95 / max ms), then one request inside
@@ -34,6 +39,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacesetter.settings")
 os.environ.setdefault("PACESETTER_DATA_DIR", "/tmp/ps-bench")
+os.environ.setdefault("PACESETTER_STATIC_MANIFEST", "false")  # no collectstatic for the data directory
 
 import django  # noqa: E402
 
@@ -47,12 +53,14 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from pacesetter.campaigns import tallies  # noqa: E402
 from pacesetter.campaigns.enums import CampaignStatus, StepCapability, StepKind  # noqa: E402
-from pacesetter.campaigns.models import Campaign, Stage, Step  # noqa: E402
+from pacesetter.campaigns.models import Campaign, Stage, Step, Tally  # noqa: E402
 from pacesetter.orgs.enums import OrgType  # noqa: E402
 from pacesetter.orgs.models import Member, Organisation  # noqa: E402
 from pacesetter.plans.enums import PlanAction, PlanStatus  # noqa: E402
 from pacesetter.plans.models import Plan, PlanDecision, PlanVersion  # noqa: E402
+from pacesetter.progress import selectors as progress_selectors  # noqa: E402
 from pacesetter.records.enums import MEETING_KINDS, PERSONAL_KINDS, RecordKind  # noqa: E402
 from pacesetter.records.models import ActivityRecord  # noqa: E402
 
@@ -87,6 +95,8 @@ TITLES = {
     RecordKind.SERVICE: "为群众代办社保、医保手续",
     RecordKind.VOLUNTEER: "党员志愿服务队清理卫生死角",
     RecordKind.OTHER: "参加社区共建活动",
+    RecordKind.PARTY_ANALYSIS: "党性分析：对照检查找差距",
+    RecordKind.STUDY_NOTES: "学习心得：读原著学原文",
 }
 
 STARTED = time.perf_counter()
@@ -167,6 +177,19 @@ def ensure_data(seed: int = 2010) -> Campaign:
                 cur.execute(f"ANALYZE {t}")
     log(f"campaign {campaign.pk}: {n_plans:,} plans, {n_records:,} records; analyzed")
     return campaign
+
+
+def ensure_tallies(campaign: Campaign) -> None:
+    """The dashboard's roll-up counters (#23) for the bulk-loaded rows above (written past the services):
+    rebuilt once, timed, then ANALYZE."""
+    if Tally.objects.filter(campaign=campaign).exists():
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        n = tallies.rebuild(campaign)
+    log(f"tallies rebuilt: {n:,} rows in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE campaigns_tally")
 
 
 def _plans(campaign, root, office, rng) -> int:
@@ -316,6 +339,46 @@ def pages(campaign):
     ]
 
 
+def live_pages(campaign):
+    """The three dashboards once more, to be timed with the live aggregation (progress_data_live)."""
+    return [(f"{label} — live aggregation", url) for label, url in pages(campaign)[:3]]
+
+
+class live_aggregation:  # noqa: N801 - used as `with live_aggregation():`
+    """Serve the dashboard from the raw rows, as before the roll-up counters (#23), for a side-by-side run
+    on the same data: the page calls progress.selectors.progress_data through the module."""
+
+    def __enter__(self):
+        self.saved = progress_selectors.progress_data
+        progress_selectors.progress_data = progress_selectors.progress_data_live
+
+    def __exit__(self, *exc):
+        progress_selectors.progress_data = self.saved
+
+
+def time_selectors(campaign, runs: int) -> None:
+    """The dashboard's read alone (no page): progress_data from the counters and progress_data_live, for
+    the root, the first district and the first town, p50 / p95 ms over `runs` calls each."""
+    print("\n| dashboard read (selector only) | counters p50 / p95 ms | live aggregation p50 / p95 ms |")
+    print("|---|---:|---:|")
+    nodes = [
+        ("root", Organisation.objects.get(depth=0)),
+        ("district", Organisation.objects.filter(depth=1).order_by("path").first()),
+        ("town", Organisation.objects.filter(depth=2).order_by("path").first()),
+    ]
+    for label, org in nodes:
+        figures = []
+        for fn in (progress_selectors.progress_data, progress_selectors.progress_data_live):
+            fn(campaign=campaign, org=org)
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                fn(campaign=campaign, org=org)
+                times.append((time.perf_counter() - t) * 1000)
+            figures.append(f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}")
+        print(f"| {label} ({org.name}) | {figures[0]} | {figures[1]} |", flush=True)
+
+
 def percentile(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -387,9 +450,15 @@ def main(argv=None):
     parser.add_argument("--all-queries", action="store_true", help="list every query's time per page")
     parser.add_argument("--only", default="", help="run only pages whose label contains this text")
     parser.add_argument("--setup-only", action="store_true", help="add the data, time nothing")
+    parser.add_argument(
+        "--compare-live",
+        action="store_true",
+        help="also time the three dashboards with the live aggregation (before the roll-up counters, #23)",
+    )
     args = parser.parse_args(argv)
 
     campaign = ensure_data()
+    ensure_tallies(campaign)
     print("# " + describe_data(campaign))
     if args.setup_only:
         return
@@ -404,10 +473,17 @@ def main(argv=None):
     print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
     slow = []
-    for label, url in pages(campaign):
+    runs = [(label, url, False) for label, url in pages(campaign)]
+    if args.compare_live:
+        runs += [(label, url, True) for label, url in live_pages(campaign)]
+    for label, url, live in runs:
         if args.only and args.only not in label:
             continue
-        r = measure(client, url, args.runs, args.warmup)
+        if live:
+            with live_aggregation():
+                r = measure(client, url, args.runs, args.warmup)
+        else:
+            r = measure(client, url, args.runs, args.warmup)
         q = r["slowest"]
         print(
             f"| {label} | `{url}` | {r['p50']:.0f} | {r['p95']:.0f} | {r['max']:.0f} | {len(r['queries'])} "
@@ -415,6 +491,8 @@ def main(argv=None):
             flush=True,
         )
         slow.append((label, r))
+    if args.compare_live:
+        time_selectors(campaign, args.runs)
     print(f"\n# load average after: {os.getloadavg()[0]:.2f}")
     for label, r in slow:
         q = r["slowest"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus, CriteriaSubject, StepCapability, StepKind
 from pacesetter.campaigns.models import Campaign, CriteriaItem, Stage, Step
 from pacesetter.campaigns.services import criteria_seed_defaults
@@ -34,6 +35,9 @@ def make_campaign(city, *, commit_open=True, fulfil_open=True) -> Campaign:
         (StepKind.STRIVE, StepCapability.FULFILMENT, fulfil_open),
     ):
         Step.objects.create(campaign=campaign, stage=stage, kind=kind, capabilities=[cap], **window(is_open))
+    tallies.rebuild(
+        campaign
+    )  # as campaign_create does: the dashboard's counters start with every organisation
     return campaign
 
 

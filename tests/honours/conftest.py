@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus, StepKind
 from pacesetter.campaigns.models import Campaign, Stage, Step
 from pacesetter.orgs.enums import Role
@@ -53,6 +54,7 @@ def campaign(city):
         opens_at=now - datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=60),
     )
+    tallies.rebuild(c)  # as campaign_create does: the dashboard's counters start with every organisation
     return c
 
 

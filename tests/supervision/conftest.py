@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import StepCapability, StepKind
 from pacesetter.campaigns.models import Stage, Step
 from pacesetter.commitments.enums import CommitmentKind
@@ -34,8 +35,9 @@ def add_review_step(campaign, *, is_open=True) -> Step:
 
 
 def published_commitment(campaign, org, *, title="为辖区困难群众办实事", progress=40) -> Commitment:
-    # Test data: a commitment already through 示诺 (the commitments app's own tests cover that workflow).
-    return Commitment.objects.create(
+    # Test data: a commitment already through 示诺 (the commitments app's own tests cover that workflow),
+    # written past the services: the dashboard's counters are rebuilt after it.
+    c = Commitment.objects.create(
         campaign=campaign,
         kind=CommitmentKind.ORGANISATION,
         organisation=org,
@@ -48,6 +50,8 @@ def published_commitment(campaign, org, *, title="为辖区困难群众办实事
         progress=progress,
         published_at=timezone.now(),
     )
+    tallies.rebuild()
+    return c
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
 from pacesetter.orgs.enums import OrgType, Sector
@@ -43,6 +44,7 @@ def campaign(city):
         occurred_on=datetime.date(2010, 6, 8),
         logged_by=city.secretary,
     )
+    tallies.rebuild()  # the rows above are written past the services that keep the dashboard's counters
     return c
 
 

@@ -11,6 +11,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import pii_reveal
 
+from . import hooks
 from .enums import SECTOR_ROLES, Cap, MemberStatus, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
 from .selectors import forget_grants, grants_for, nearest_holders, org_in_scope, subtree_q
@@ -84,6 +85,7 @@ def org_create(*, actor, parent: Organisation | None, name: str, org_type: str, 
         depth=(parent.depth + 1) if parent else 0,
     )
     org.save()
+    hooks.org_changed(org)
     audit_log(actor=actor, action="org.create", obj=org, after=snapshot(org, ORG_FIELDS))
     return org
 
@@ -98,8 +100,13 @@ def org_update(*, actor, org: Organisation, name: str, org_type: str, sector: st
         raise ValidationError(_("同一上级组织下已有名为“%(name)s”的组织") % {"name": name}, field="name")
     if org_type == OrgType.BRANCH and org.children.exists():
         raise ValidationError(_("该组织有下级组织，不能改为党支部"), field="org_type")
+    moves_sector = org.sector != sector
+    if moves_sector:
+        hooks.org_changing(org)
     org.name, org.org_type, org.sector = name, org_type, sector
     org.save(update_fields=["name", "org_type", "sector", "updated_at"])
+    if moves_sector:
+        hooks.org_changed(org)
     audit_log(actor=actor, action="org.update", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
     return org
 
@@ -131,6 +138,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     )
     Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
+    hooks.subtree_changed([old_path[:-SEGMENT], new_parent.path, org.path])
     audit_log(actor=actor, action="org.move", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
     return org
 
@@ -152,8 +160,10 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     elif org.parent is not None and not org.parent.is_active:
         raise StateError(_("上级组织已撤销，请先恢复上级组织"))
     before = snapshot(org, ORG_FIELDS)
+    hooks.org_changing(org)
     org.is_active = active
     org.save(update_fields=["is_active", "updated_at"])
+    hooks.org_changed(org)
     audit_log(
         actor=actor,
         action="org.activate" if active else "org.deactivate",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus, StepCapability
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.campaigns.windows import require_open
@@ -38,6 +39,7 @@ from .html import body_text, sanitise_body
 from .models import Plan, PlanAttachment, PlanDecision, PlanReminder, PlanVersion
 from .rules import can_review_plan, can_write_plan
 from .selectors import overdue_orgs, plan_deadline_of, plan_reviewers
+from .tally_source import plan_counter
 
 User = get_user_model()
 TITLE_MAX = 200
@@ -96,7 +98,14 @@ def _transition(plan: Plan, action: str, *, now, **fields) -> str:
     plan.status, plan.updated_at = target, now
     for name, value in fields.items():
         setattr(plan, name, value)
+    _tally(plan, **{plan_counter(before): -1, plan_counter(target): +1})
     return before
+
+
+def _tally(plan: Plan, **deltas: int) -> None:
+    """The dashboard counts the overall plan (no step) of an active organisation (campaigns.tallies)."""
+    if plan.step_id is None and plan.organisation.is_active:
+        tallies.bump(plan.campaign_id, plan.organisation, **deltas)
 
 
 @transaction.atomic
@@ -137,6 +146,7 @@ def plan_save(
             created_at=now,
             updated_at=now,
         )
+        _tally(plan, **{plan_counter(None): -1, plan_counter(plan.status): +1})
         audit_log(
             actor=actor,
             action="plan.create",

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign
+from pacesetter.campaigns.models.tallies import COUNTERS as TALLY_COUNTERS
 from pacesetter.campaigns.selectors import (
     campaign_get_for,
     campaign_line_root_for,
@@ -20,6 +22,7 @@ from pacesetter.campaigns.selectors import (
     campaign_root_for,
     line_sector_for,
 )
+from pacesetter.campaigns.tallies import child_sector_counts
 from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES
 from pacesetter.commitments.models import Commitment
 from pacesetter.commitments.selectors import SubtreeStats, commitment_stats_by_subtree
@@ -30,6 +33,7 @@ from pacesetter.orgs.selectors import annotate_subtree_counts, subtree_q
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import (
     org_progress_list,
+    plan_deadline_of,
     plan_progress_counts,
     plans_approved_by_month,
     step_plan_counts,
@@ -166,8 +170,116 @@ def _record_cell(counts: dict[str, int]) -> Cell:
     return Cell(done=c["with_records"], not_started=c["total"] - c["with_records"])
 
 
+def _tallied(campaign: Campaign, org: Organisation) -> bool:
+    """Whether `org`'s dashboard reads the roll-up counters: at or below the campaign's own organisation
+    (where plans and records count the same organisations, those below `org`)."""
+    return org.path.startswith(campaign.organisation.path)
+
+
+def _tally_plan_counts(t: dict[str, int], late: bool) -> dict[str, int]:
+    """{PlanProgress value: count} from the plan counters, overdue decided now as org_progress_list does:
+    past the deadline, no plan, a draft and a returned plan are overdue."""
+    outstanding = t["plan_none"] + t["plan_draft"] + t["plan_returned"]
+    return {
+        PlanProgress.APPROVED: t["plan_approved"],
+        PlanProgress.SUBMITTED: t["plan_submitted"],
+        PlanProgress.RETURNED: 0 if late else t["plan_returned"],
+        PlanProgress.DRAFT: 0 if late else t["plan_draft"],
+        PlanProgress.OVERDUE: outstanding if late else 0,
+        PlanProgress.NOT_STARTED: 0 if late else t["plan_none"],
+    }
+
+
+def _tally_cells(child: Organisation, t: dict[str, int], late: bool) -> dict[str, Cell]:
+    stats = SubtreeStats(
+        org=child,
+        drafted=t["commit_drafted"],
+        published=t["commit_published"],
+        fulfilled=t["commit_fulfilled"],
+        overdue=t["commit_overdue"],
+    )
+    return {
+        "plans": _plan_cell(_tally_plan_counts(t, late)),
+        "records": _record_cell({"with_records": t["with_records"], "total": t["orgs"]}),
+        "commitments": _commitment_cell(stats),
+    }
+
+
+def _tally_sum(counts: dict[tuple[int, str], dict[str, int]], *, child=None, sector=None) -> dict[str, int]:
+    total = dict.fromkeys(TALLY_COUNTERS, 0)
+    for (c, s), values in counts.items():
+        if (child is None or c == child) and (sector is None or s == sector):
+            for k, v in values.items():
+                total[k] += v
+    return total
+
+
+def _plans_late(campaign: Campaign) -> bool:
+    deadline = plan_deadline_of(campaign)
+    return deadline is not None and timezone.localdate() > deadline
+
+
 def progress_data(*, campaign: Campaign, org: Organisation, sector: str = "") -> tuple[list[Row], list[Row]]:
     """Rows per child of `org` and rows per sector, each with a Cell per step.
+
+    Plans, records and commitments come from the roll-up counters (campaigns.tallies): one query over the
+    children × sectors × shards rows, split by child or by sector here, whatever the number of organisations
+    below; each child row's organisation carries `subtree_orgs` from them too (no `subtree_members`). With
+    `sector` (a sector line, 条块结合) every figure counts that sector's organisations only, children without
+    any are left out, and there are no supervision figures (a sector line gives no supervision rights).
+    Above the campaign's organisation: progress_data_live.
+    """
+    if not _tallied(campaign, org):
+        return progress_data_live(campaign=campaign, org=org, sector=sector)
+    only = sector or None
+    late = _plans_late(campaign)
+    counts = child_sector_counts(campaign, org)
+    children = list(org.children.filter(is_active=True).order_by("path"))
+    for child in children:
+        # What the page links by (orgs.selectors.annotate_subtree_counts' figure, without its scan of the
+        # subtree): the active organisations below the child. No member total: no reader of these rows uses it.
+        child.subtree_orgs = max(_tally_sum(counts, child=child.pk)["orgs"] - 1, 0)
+    if only:
+        held = {c for (c, s), t in counts.items() if s == only and t["orgs"]}
+        children = [c for c in children if c.pk in held]
+    child_rows = [Row(key=c.path, label=c.name, org=c) for c in children]
+    supervision = {} if only else supervision_stats_by_subtree(children)
+    for row, child in zip(child_rows, children, strict=True):
+        row.cells = _tally_cells(child, _tally_sum(counts, child=child.pk, sector=only), late)
+        row.supervision = None if only else supervision.get(child.pk, SupervisionStats())
+    sectors = {s for (_c, s), t in counts.items() if t["orgs"] and (only is None or s == only)}
+    sector_rows = [Row(key=value, label=str(label)) for value, label in Sector.choices if value in sectors]
+    for row in sector_rows:
+        cells = _tally_cells(org, _tally_sum(counts, sector=row.key), late)
+        row.cells = {"plans": cells["plans"], "records": cells["records"]}
+    return child_rows, sector_rows
+
+
+def child_cells(*, campaign: Campaign, org: Organisation, children: list[Organisation]) -> dict[str, tuple]:
+    """{child path: (plans Cell, records Cell, commitments Cell)} for the given active children of `org`:
+    the cells of progress_data's child rows (no sector line), for readers that need only these (the district
+    ranking, #14) — from the roll-up counters in one query; above the campaign's organisation:
+    child_cells_live."""
+    if not children:
+        return {}
+    if not _tallied(campaign, org):
+        return child_cells_live(campaign=campaign, org=org, children=children)
+    late = _plans_late(campaign)
+    counts = child_sector_counts(campaign, org)
+    result = {}
+    for c in children:
+        cells = _tally_cells(c, _tally_sum(counts, child=c.pk), late)
+        result[c.path] = (cells["plans"], cells["records"], cells["commitments"])
+    return result
+
+
+def progress_data_live(
+    *, campaign: Campaign, org: Organisation, sector: str = ""
+) -> tuple[list[Row], list[Row]]:
+    """progress_data aggregated from the raw rows (the figure before the roll-up counters, #23; still read
+    above the campaign's organisation, and the oracle the tests compare the counters against).
+
+    Rows per child of `org` and rows per sector, each with a Cell per step.
 
     Plans and records come from one GROUP BY (child, sector) query each and are split both ways here;
     commitments and supervision figures exist per child only. With `sector` (a sector line, 条块结合) every
@@ -201,8 +313,12 @@ def progress_data(*, campaign: Campaign, org: Organisation, sector: str = "") ->
     return child_rows, sector_rows
 
 
-def child_cells(*, campaign: Campaign, org: Organisation, children: list[Organisation]) -> dict[str, tuple]:
-    """{child path: (plans Cell, records Cell, commitments Cell)} for the given active children of `org`:
+def child_cells_live(
+    *, campaign: Campaign, org: Organisation, children: list[Organisation]
+) -> dict[str, tuple]:
+    """child_cells aggregated from the raw rows (before the roll-up counters, #23; the tests' oracle).
+
+    {child path: (plans Cell, records Cell, commitments Cell)} for the given active children of `org`:
     the cells of progress_data's child rows (no sector line), in two grouped queries instead of six, for
     readers that need only these (the district ranking, #14).
 

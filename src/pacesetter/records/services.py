@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.audit import audit_log, snapshot
@@ -186,8 +187,24 @@ def record_create(
     )
     if meeting_data is not None:
         _meeting_create(record, meeting_data)
+    _tally_has_records(record, +1)
     audit_log(actor=actor, action="record.create", obj=record, after=snapshot(record, RECORD_FIELDS))
     return record
+
+
+def _tally_has_records(record: ActivityRecord, sign: int) -> None:
+    """After a record of `record`'s organisation and campaign appeared (+1) or went (-1): the dashboard's
+    "has a record" (campaigns.tallies) changes only if it is now the only one, or there is none left."""
+    org = record.organisation
+    if record.campaign_id is None or not org.is_active:
+        return
+    # Serialise the check per organisation: two records written at once must not both see "no other".
+    Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk").first()
+    others = ActivityRecord.objects.filter(
+        is_deleted=False, campaign_id=record.campaign_id, organisation_id=org.pk
+    ).exclude(pk=record.pk)
+    if not others.exists():
+        tallies.bump(record.campaign_id, org, with_records=sign)
 
 
 def _meeting_create(record: ActivityRecord, data: dict) -> MeetingDetail:
@@ -272,6 +289,7 @@ def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
     record.deleted_by = actor
     record.deleted_at = timezone.now()
     record.save(update_fields=["is_deleted", "deleted_by", "deleted_at", "updated_at"])
+    _tally_has_records(record, -1)
     audit_log(
         actor=actor,
         action="record.delete",

@@ -11,6 +11,7 @@ from pacesetter.core.errors import StateError, ValidationError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 
+from .. import tallies
 from ..enums import (
     CAMPAIGN_TRANSITIONS,
     CampaignStatus,
@@ -68,6 +69,7 @@ def campaign_create(
     if requirement is None:
         data.pop("requirement")  # keep the model's default (四句话)
     campaign = Campaign.objects.create(organisation=organisation, created_by=actor, **data)
+    tallies.rebuild(campaign)  # the dashboard's counters start with every organisation below, no plan
     audit_log(
         actor=actor,
         action="campaign.create",

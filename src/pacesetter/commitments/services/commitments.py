@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
@@ -31,6 +32,7 @@ from ..enums import (
 )
 from ..models import Commitment, CommitmentEvent, FulfilmentReport, Post
 from ..rules import can_write_member_commitment, can_write_org_commitment, parties_for
+from ..tally_source import commitment_vector
 from ._common import (
     COMMITMENT_FIELDS,
     EDIT_FIELDS,
@@ -119,6 +121,7 @@ def commitment_create(
         created_by=actor,
         **data,
     )
+    tallies.bump(c.campaign_id, organisation, **commitment_vector(c))
     CommitmentEvent.objects.create(
         commitment=c,
         action="create",
@@ -192,6 +195,7 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
         require_open(campaign=c.campaign, capability=t.window, org=c.organisation, at=now)
     comment = _text(comment, "comment", _("意见"), required=t.needs_comment, limit=TEXT_LIMIT)
     before = c.status
+    counted = commitment_vector(c)
     fields = {"status": t.target, "updated_at": now}
     if t.target == CommitmentStatus.PUBLISHED:
         fields["published_at"] = now
@@ -199,6 +203,8 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
         raise StateError(_("承诺状态已被他人改变，请刷新后重试"))
     for k, v in fields.items():
         setattr(c, k, v)
+    after = commitment_vector(c)
+    tallies.bump(c.campaign_id, c.organisation, **{k: v - counted.get(k, 0) for k, v in after.items()})
     CommitmentEvent.objects.create(
         commitment=c,
         action=action,

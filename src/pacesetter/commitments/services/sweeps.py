@@ -1,5 +1,6 @@
 """The sweeps: overdue commitments flagged once, owners reminded before the deadline."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
@@ -7,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacesetter.campaigns import tallies
 from pacesetter.core.audit import audit_log
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
+from pacesetter.orgs.models import Organisation
 
 from ..enums import CommitmentStatus
 from ..models import Commitment
@@ -31,7 +34,18 @@ def commitments_flag_overdue(*, now=None) -> int:
     ids = list(qs.values_list("pk", flat=True)[:10_000])
     if not ids:
         return 0
-    n = Commitment.objects.filter(pk__in=ids, overdue_at__isnull=True).update(overdue_at=now)
+    # Locked first, so that the dashboard's overdue counts (campaigns.tallies) get exactly the rows this
+    # sweep flags: one bump per organisation and campaign.
+    rows = list(
+        Commitment.objects.select_for_update()
+        .filter(pk__in=ids, overdue_at__isnull=True)
+        .values_list("pk", "campaign_id", "organisation_id", "mass_org_id")
+    )
+    n = Commitment.objects.filter(pk__in=[r[0] for r in rows]).update(overdue_at=now)
+    groups = Counter((campaign_id, org_id) for _pk, campaign_id, org_id, mass_org in rows if mass_org is None)
+    orgs = Organisation.objects.in_bulk({org_id for _c, org_id in groups})
+    for (campaign_id, org_id), count in sorted(groups.items()):
+        tallies.bump(campaign_id, orgs[org_id], commit_overdue=count)
     audit_log(
         actor=None,
         action="commitment.overdue",

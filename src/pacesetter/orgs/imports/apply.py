@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 
+from .. import hooks
 from ..enums import Cap
 from ..models import (
     SEGMENT,
@@ -383,6 +384,8 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
             now = timezone.now()
             apply = _apply_members if batch.kind == ImportKind.MEMBERS else _apply_orgs
             changes, _touched = apply(plan, now)
+            if batch.kind != ImportKind.MEMBERS:
+                hooks.subtree_changed([batch.scope.path])
             counts = plan.counts()
             _set_status(
                 batch,
@@ -431,6 +434,7 @@ def import_batch_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
                 counts = _undo_members(batch)
             else:
                 counts = _undo_orgs(batch)
+                hooks.subtree_changed([batch.scope.path])
         except ProtectedError:
             raise StateError(_("本批导入的数据已被其他记录引用，不能撤销")) from None
         _set_status(

@@ -1,0 +1,42 @@
+"""Who must hear of a change to the organisation tree: derived data kept above `orgs` (the dashboard's
+roll-up counters, campaigns.tallies) registers here from its AppConfig.ready, since orgs imports nothing
+above it.
+
+- `changing(org)`: before one organisation's own counted fields change (activation, sector);
+- `changed(org)`: after it changed, or was created;
+- `subtree_changed(paths)`: after a move or a bulk import touching the subtrees at and around `paths`.
+"""
+
+from collections.abc import Callable
+
+from .models import Organisation
+
+CHANGING: list[Callable[[Organisation], None]] = []
+CHANGED: list[Callable[[Organisation], None]] = []
+SUBTREE_CHANGED: list[Callable[[list[str]], None]] = []
+
+
+def register(
+    *,
+    changing: Callable[[Organisation], None],
+    changed: Callable[[Organisation], None],
+    subtree_changed: Callable[[list[str]], None],
+) -> None:
+    for hooks, fn in ((CHANGING, changing), (CHANGED, changed), (SUBTREE_CHANGED, subtree_changed)):
+        if fn not in hooks:
+            hooks.append(fn)  # type: ignore[arg-type]
+
+
+def org_changing(org: Organisation) -> None:
+    for fn in CHANGING:
+        fn(org)
+
+
+def org_changed(org: Organisation) -> None:
+    for fn in CHANGED:
+        fn(org)
+
+
+def subtree_changed(paths: list[str]) -> None:
+    for fn in SUBTREE_CHANGED:
+        fn([p for p in paths if p])
