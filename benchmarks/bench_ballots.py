@@ -215,7 +215,7 @@ def load(port, path, codes_file, tail, conns, duration):
     return parse_wrk(out), out
 
 
-def bench_cast(duration, workers=2):
+def bench_cast(duration, workers=2, interleave=1, conns_list=(16, 64)):
     from pacesetter.evaluations import services
     from pacesetter.evaluations.models import BallotSheet, RaterGroup
 
@@ -227,7 +227,7 @@ def bench_cast(duration, workers=2):
     real = gunicorn("pacesetter.wsgi:application", 8101, workers)
     bare = gunicorn("bare_ballot_wsgi:application", 8102, workers)
     try:
-        for conns in (16, 64):
+        for conns, run in [(c, i) for c in conns_list for i in range(interleave)]:
             # enough fresh codes that no request of this run reuses one (each code is valid exactly once)
             codes = []
             for _ in range(8):
@@ -242,12 +242,25 @@ def bench_cast(duration, workers=2):
             real_res["sheets_stored"] = BallotSheet.objects.filter(round=r).count() - before
             load(8102, "/", path, tail, conns, 2)
             bare_res, bare_out = load(8102, "/", path, tail, conns, duration)
-            results[conns] = {"real": real_res, "bare": bare_res}
-            print(f"--- {conns} connections: real\n{real_out}\n--- bare\n{bare_out}", file=sys.stderr)
+            results.setdefault(conns, []).append({"real": real_res, "bare": bare_res})
+            print(
+                f"--- {conns} connections, run {run + 1}: real\n{real_out}\n--- bare\n{bare_out}",
+                file=sys.stderr,
+            )
     finally:
         for p in (real, bare):
             p.terminate()
             p.wait()
+    for conns, runs in results.items():
+        ratios = [r["real"]["rps"] / r["bare"]["rps"] for r in runs]
+        results[conns] = {
+            "runs": runs,
+            "median_real_rps": statistics.median(r["real"]["rps"] for r in runs),
+            "median_real_p99_ms": statistics.median(r["real"]["p99"] for r in runs),
+            "median_bare_rps": statistics.median(r["bare"]["rps"] for r in runs),
+            "median_real_over_bare": statistics.median(ratios),
+            "non2xx": sum(r["real"]["non2xx"] for r in runs),
+        }
     return results
 
 
@@ -317,10 +330,18 @@ def main():
     )
     ap.add_argument("--ballots", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, the same for both servers")
+    ap.add_argument(
+        "--interleave",
+        type=int,
+        default=1,
+        help="real/bare pairs per connection count, run alternately (the issue's judgement: median of 5)",
+    )
+    ap.add_argument("--connections", default="16,64", help="comma-separated wrk connection counts")
     args = ap.parse_args()
     setup_db()
     django_setup()
-    cast = bench_cast(args.duration, args.workers) if args.duration else None
+    conns = tuple(int(c) for c in args.connections.split(","))
+    cast = bench_cast(args.duration, args.workers, args.interleave, conns) if args.duration else None
     agg = bench_aggregate(args.ballots) if args.ballots else None
     print(json.dumps({"cast": cast, "aggregate": agg}, indent=2))
 

@@ -75,7 +75,7 @@ PLAN_MIX = [
     (PlanStatus.RETURNED, 0.05),
     (PlanStatus.DRAFT, 0.10),
 ]
-RECORDS = 300_000
+RECORDS = int(os.environ.get("BENCH_DASHBOARD_RECORDS", "300000"))  # bench_ladder.py scales it
 RECORD_BRANCH_SHARE = 0.70
 PERSONAL_SHARE = 0.25
 BATCH = 2_000
