@@ -183,6 +183,57 @@ def test_the_half_yearly_check(city):
     assert rows[city.school.pk] == SessionCoverage.PENDING
 
 
+def test_the_dashboards_coverage_counts_are_one_query_that_agrees_with_session_coverage(
+    city, django_assert_num_queries
+):
+    """coverage_counts_for_subtree counts in SQL what session_coverage classifies in Python (the oracle)."""
+    from pacesetter.orgs.models import Organisation
+    from pacesetter.orgs.selectors import subtree_q
+    from tests.factories import make_org
+
+    today = timezone.localdate()
+    start, _end = mr.half_year(today)
+    opening = timezone.make_aware(dt.datetime.combine(start, dt.time.min))  # local midnight
+    Organisation.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    # covered: the district hosts a session this half year, the school's member is reviewed at it
+    session = convene(city, held_on=start)
+    mr.member_review_file(actor=city.leader, member=city.teacher, session=session, **TEXTS)
+    # pending: the town had one last half year only; a branch made at the local midnight the half year opened
+    mr.ReviewSession.objects.create(
+        organisation=city.town, leader=city.leader, title="上半年", held_on=start - dt.timedelta(days=1)
+    )
+    new = make_org("新成立党支部", city.town)
+    Organisation.objects.filter(pk=new.pk).update(created_at=opening)
+    # overdue: made a second before that midnight, nothing since (also the city and the village)
+    old = make_org("老党支部", city.town)
+    Organisation.objects.filter(pk=old.pk).update(created_at=opening - dt.timedelta(seconds=1))
+    # inactive ones are not counted, covered or not
+    gone = make_org("已撤销党支部", city.town)
+    gone_covered = make_org("已撤销党支部二", city.district)
+    mr.ReviewSession.objects.create(
+        organisation=gone_covered, leader=city.leader, title="本半年", held_on=start
+    )
+    Organisation.objects.filter(pk__in=[gone.pk, gone_covered.pk]).update(
+        is_active=False, created_at=timezone.now() - dt.timedelta(days=400)
+    )
+
+    def oracle(root, day):
+        orgs = list(Organisation.objects.filter(subtree_q(root.path), is_active=True))
+        return mr.coverage_counts(mr.session_coverage(orgs, today=day, root=root), today=day)
+
+    with django_assert_num_queries(1):
+        counts = mr.coverage_counts_for_subtree(city.city)
+    assert (counts.covered, counts.pending, counts.overdue) == (2, 2, 3)  # district+school, town+new, rest
+    assert counts == oracle(city.city, today)
+    town = mr.coverage_counts_for_subtree(city.town)
+    assert (town.covered, town.pending, town.overdue) == (0, 2, 2)
+    assert town == oracle(city.town, today)
+    # other days move the half years: next half year (this one becomes the previous), last half year
+    for day in (start + dt.timedelta(days=200), start - dt.timedelta(days=1), start - dt.timedelta(days=200)):
+        for root in (city.city, city.district, city.town, city.school):
+            assert mr.coverage_counts_for_subtree(root, today=day) == oracle(root, day), (root, day)
+
+
 # ---------------------------------------------------------------- API and pages
 
 
