@@ -16,7 +16,7 @@ dashboard's roll-up counters (campaigns.tallies, #23) rebuilt from them, timed (
 services that keep them).
 
 --compare-live times the root, district and town dashboards a second time with the live aggregation the
-counters replaced (progress.selectors.progress_data_live), on the same data in the same run.
+counters replaced (progress.selectors.progress_data_live and timeline_live), on the same data in the same run.
 
 Then each page is requested through Django's test Client signed in as `bench_office` (活动办公室 at the
 root): --warmup requests, --runs timed requests (p50 / p95 / max ms), then one request inside
@@ -190,6 +190,7 @@ def ensure_tallies(campaign: Campaign) -> None:
     log(f"tallies rebuilt: {n:,} rows in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cur:
         cur.execute("ANALYZE campaigns_tally")
+        cur.execute("ANALYZE campaigns_tallymonth")
 
 
 def _plans(campaign, root, office, rng) -> int:
@@ -349,11 +350,12 @@ class live_aggregation:  # noqa: N801 - used as `with live_aggregation():`
     on the same data: the page calls progress.selectors.progress_data through the module."""
 
     def __enter__(self):
-        self.saved = progress_selectors.progress_data
+        self.saved = progress_selectors.progress_data, progress_selectors.timeline
         progress_selectors.progress_data = progress_selectors.progress_data_live
+        progress_selectors.timeline = progress_selectors.timeline_live
 
     def __exit__(self, *exc):
-        progress_selectors.progress_data = self.saved
+        progress_selectors.progress_data, progress_selectors.timeline = self.saved
 
 
 def time_selectors(campaign, runs: int) -> None:

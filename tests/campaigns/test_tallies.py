@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus, StepCapability, StepKind
-from pacesetter.campaigns.models import Campaign, Stage, Step, Tally
+from pacesetter.campaigns.models import Campaign, Stage, Step, Tally, TallyMonth
 from pacesetter.campaigns.services import campaign_create, criteria_seed_defaults
 from pacesetter.commitments import services as commitments
 from pacesetter.commitments.enums import CommitmentStatus as S
@@ -23,7 +23,14 @@ from pacesetter.orgs.enums import OrgType, Role, Sector
 from pacesetter.orgs.models import ImportStatus
 from pacesetter.orgs.services import org_move, org_set_active, org_update
 from pacesetter.plans import services as plans
-from pacesetter.progress.selectors import child_cells, child_cells_live, progress_data, progress_data_live
+from pacesetter.progress.selectors import (
+    child_cells,
+    child_cells_live,
+    progress_data,
+    progress_data_live,
+    timeline,
+    timeline_live,
+)
 from pacesetter.records import services as records
 from tests.commitments.conftest import advance, member_commitment, org_commitment
 from tests.factories import make_org, make_user
@@ -117,6 +124,7 @@ def assert_counters_right(campaign, nodes):
     for key, (tallied, live) in dashboards(campaign, nodes).items():
         assert flat(tallied) == flat(live), key
     for node in nodes:
+        assert timeline(campaign=campaign, org=node) == timeline_live(campaign=campaign, org=node), node.name
         children = list(node.children.filter(is_active=True).order_by("path"))
         assert child_cells(campaign=campaign, org=node, children=children) == child_cells_live(
             campaign=campaign, org=node, children=children
@@ -157,8 +165,16 @@ def test_counters_follow_every_service_and_match_the_live_dashboard(city, secret
     records.record_delete(actor=city.office, record=r1)
     r3 = record(city, city.village)
     records.record_delete(actor=city.office, record=r3)
-    record(city, spare)
+    moved = record(city, spare)
+    record(city, city.city, "市委理论学习中心组学习")  # the campaign's own organisation: read live
     assert_counters_right(campaign, nodes)
+    # A record's date moved to another month: the timeline moves it too (and not within a month).
+    for day in (timezone.localdate() - timedelta(days=70), timezone.localdate() - timedelta(days=71)):
+        records.record_update(actor=city.office, record=moved, occurred_on=day)
+        assert_counters_right(campaign, nodes)
+    assert (
+        sum(timeline(campaign=campaign, org=city.city)["records"]) == 3
+    )  # the school's second, the moved one, the city's
 
     # Commitments through their states, a member's, and the overdue sweep.
     published = advance(city, org_commitment(city, campaign), S.PUBLISHED)
@@ -238,3 +254,16 @@ def test_tally_check_reports_a_corrupted_row_and_repair_fixes_it(city, capsys):
     call_command("tally_repair")
     assert tallies.differences() == []
     call_command("tally_check")
+
+
+def test_tally_check_reports_a_corrupted_month_and_repair_fixes_it(city, secretaries, capsys):
+    campaign = make_campaign(city)
+    record(city, city.school)
+    assert TallyMonth.objects.filter(campaign=campaign, node=city.district, records=1).exists()
+    TallyMonth.objects.filter(node=city.district).update(records=F("records") + 2)
+    with pytest.raises(CommandError):
+        call_command("tally_check")
+    assert f"node {city.district.pk} shard" in capsys.readouterr().out
+    call_command("tally_repair")
+    assert tallies.differences() == []
+    assert sum(timeline(campaign=campaign, org=city.city)["records"]) == 1

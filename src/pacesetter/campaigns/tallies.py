@@ -10,6 +10,11 @@ What an organisation O adds (its "vector", see `org_vectors`):
 - `commit_drafted`/`_published`/`_fulfilled`/`_overdue`: its commitments in the campaign, active or not, a
   群团组织's (mass_org set) counting nowhere, as commitments.selectors.commitment_stats_by_subtree counts.
 
+TallyMonth holds the chart's timeline the same way, one row per (campaign, node, shard, month): the records
+that occurred in the month and the overall plans approved in it (Asia/Shanghai), of organisations active or
+not. Record create/delete/date change and plan approval call `bump_month`; `timeline_counts` reads a node's
+rows (at the campaign's own organisation: its children's rows and its own raw rows).
+
 The apps above campaigns say what their rows add through SOURCES (filled in their AppConfig.ready): each is
 `source(campaign, orgs) -> {org id: {counter: n}}` over a queryset of organisations below the campaign's.
 The writes call `bump` in their own transaction: plan creation and transitions, record create/delete,
@@ -25,6 +30,7 @@ migration, `pacesetter manage tally_repair`); `live()` is the same figure straig
 `differences()` compares the two (`pacesetter manage tally_check`, the tests).
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -33,20 +39,25 @@ from django.db.models import F, Q, QuerySet, Sum
 from pacesetter.orgs.models import SEGMENT, Organisation
 from pacesetter.orgs.selectors import subtree_q
 
-from .models import Campaign, Tally
-from .models.tallies import COUNTERS, SHARDS
+from .models import Campaign, Tally, TallyMonth
+from .models.tallies import COUNTERS, MONTH_COUNTERS, SHARDS
 
 Source = Callable[[Campaign, QuerySet[Organisation]], dict[int, dict[str, int]]]
 SOURCES: list[Source] = []
+# The timeline's sources: `source(campaign, orgs) -> {(org id, month): {counter: n}}` (records, plans).
+MonthSource = Callable[[Campaign, QuerySet[Organisation]], dict[tuple[int, datetime.date], dict[str, int]]]
+MONTH_SOURCES: list[MonthSource] = []
 
 Key = tuple[int, str, int]  # (node id, sector, shard)
+MonthKey = tuple[int, int, datetime.date]  # (node id, shard, month)
 
 
-def register(source: Source) -> Source:
-    """Add a source of per-organisation counters (plans, records, commitments register theirs)."""
-    if source not in SOURCES:
-        SOURCES.append(source)
-    return source
+def register(source: Source | None = None, *, month: MonthSource | None = None) -> None:
+    """Add a source of per-organisation counters and/or of the timeline's monthly counters (plans, records
+    and commitments register theirs)."""
+    for fn, into in ((source, SOURCES), (month, MONTH_SOURCES)):
+        if fn is not None and fn not in into:
+            into.append(fn)
 
 
 def below(campaign: Campaign) -> QuerySet[Organisation]:
@@ -81,10 +92,20 @@ def _node_paths(path: str, root_path: str) -> list[str]:
 def bump(campaign_id: int, org: Organisation, sector: str | None = None, **deltas: int) -> None:
     """Add `deltas` to the rows of `org`'s ancestors-or-self below the campaign's organisation, for `org`'s
     sector (or `sector`) and shard, creating missing rows; in the caller's transaction."""
+    _bump(Tally, COUNTERS, campaign_id, org, {"sector": org.sector if sector is None else sector}, deltas)
+
+
+def bump_month(campaign_id: int, org: Organisation, day: datetime.date, **deltas: int) -> None:
+    """Add `deltas` to the timeline rows of `org`'s ancestors-or-self below the campaign's organisation for
+    the month of `day` (the campaign's own organisation has none: its own rows are read live)."""
+    _bump(TallyMonth, MONTH_COUNTERS, campaign_id, org, {"month": day.replace(day=1)}, deltas)
+
+
+def _bump(model, counters, campaign_id: int, org: Organisation, key: dict, deltas: dict[str, int]) -> None:
     deltas = {k: v for k, v in deltas.items() if v}
     if not deltas:
         return
-    unknown = set(deltas) - set(COUNTERS)
+    unknown = set(deltas) - set(counters)
     if unknown:
         raise ValueError(f"unknown tally counters: {sorted(unknown)}")
     root_path = Campaign.objects.filter(pk=campaign_id).values_list("organisation__path", flat=True).first()
@@ -92,13 +113,12 @@ def bump(campaign_id: int, org: Organisation, sector: str | None = None, **delta
     if not paths:
         return
     node_ids = list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
-    sector = org.sector if sector is None else sector
     shard = org.pk % SHARDS
-    Tally.objects.bulk_create(
-        [Tally(campaign_id=campaign_id, node_id=n, sector=sector, shard=shard) for n in node_ids],
+    model.objects.bulk_create(
+        [model(campaign_id=campaign_id, node_id=n, shard=shard, **key) for n in node_ids],
         ignore_conflicts=True,
     )
-    Tally.objects.filter(campaign_id=campaign_id, node_id__in=node_ids, sector=sector, shard=shard).update(
+    model.objects.filter(campaign_id=campaign_id, node_id__in=node_ids, shard=shard, **key).update(
         **{k: F(k) + v for k, v in deltas.items()}
     )
 
@@ -143,50 +163,100 @@ def hooks() -> dict:
     return {"changing": _org_changing, "changed": _org_changed, "subtree_changed": _subtree_changed}
 
 
-def live(campaign: Campaign) -> dict[Key, dict[str, int]]:
-    """{(node id, sector, shard): counters} of one campaign computed from the raw rows (non-zero rows)."""
-    orgs = below(campaign)
-    vectors = org_vectors(campaign, orgs)
-    if not vectors:
+def month_vectors(
+    campaign: Campaign, orgs: QuerySet[Organisation]
+) -> dict[tuple[int, datetime.date], dict[str, int]]:
+    """{(org id, month): {counter: n}} for `orgs`: what each adds to the timeline, month by month."""
+    result: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(dict)
+    for source in MONTH_SOURCES:
+        for key, counts in source(campaign, orgs).items():
+            into = result[key]
+            for k, v in counts.items():
+                if v:
+                    into[k] = into.get(k, 0) + v
+    return {key: v for key, v in result.items() if v}
+
+
+def _roll_up(campaign: Campaign, contributions: dict, counters: tuple[str, ...], key: Callable) -> dict:
+    """{key(node id, sector, shard, extra): counters}: each (org id, extra) contribution summed into the rows of
+    the organisation's ancestors-or-self below the campaign's organisation (non-zero rows)."""
+    if not contributions:
         return {}
-    info = {pk: (path, sector) for pk, path, sector in orgs.values_list("pk", "path", "sector")}
+    info = {pk: (path, sector) for pk, path, sector in below(campaign).values_list("pk", "path", "sector")}
     ids_by_path = {path: pk for pk, (path, _sector) in info.items()}
     root_path = campaign.organisation.path
-    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for pk, vector in vectors.items():
+    totals: dict = defaultdict(lambda: dict.fromkeys(counters, 0))
+    for (pk, extra), vector in contributions.items():
         path, sector = info[pk]
         for p in _node_paths(path, root_path):
-            t = totals[(ids_by_path[p], sector, pk % SHARDS)]
+            t = totals[key(ids_by_path[p], sector, pk % SHARDS, extra)]
             for k, v in vector.items():
                 t[k] += v
     return {k: v for k, v in totals.items() if any(v.values())}
 
 
-def stored(campaign: Campaign) -> dict[Key, dict[str, int]]:
-    """The table's rows of one campaign (non-zero rows)."""
-    rows = Tally.objects.filter(campaign=campaign).values("node_id", "sector", "shard", *COUNTERS)
+def live(campaign: Campaign) -> dict[Key, dict[str, int]]:
+    """{(node id, sector, shard): counters} of one campaign computed from the raw rows (non-zero rows)."""
+    vectors = org_vectors(campaign, below(campaign))
+    contributions = {(pk, None): v for pk, v in vectors.items()}
+    return _roll_up(campaign, contributions, COUNTERS, lambda node, sector, shard, _: (node, sector, shard))
+
+
+def live_months(campaign: Campaign) -> dict[MonthKey, dict[str, int]]:
+    """{(node id, shard, month): counters} of one campaign's timeline computed from the raw rows."""
+    contributions = month_vectors(campaign, below(campaign))
+    return _roll_up(
+        campaign, contributions, MONTH_COUNTERS, lambda node, _, shard, month: (node, shard, month)
+    )
+
+
+def _stored(model, fields: tuple[str, ...], counters: tuple[str, ...], campaign: Campaign) -> dict:
+    rows = model.objects.filter(campaign=campaign).values_list(*fields, *counters)
     result = {}
     for r in rows.iterator(chunk_size=5000):
-        key = (r.pop("node_id"), r.pop("sector"), r.pop("shard"))
-        if any(r.values()):
-            result[key] = r
+        if any(r[len(fields) :]):
+            result[r[: len(fields)]] = dict(zip(counters, r[len(fields) :], strict=True))
     return result
 
 
-def differences(campaign: Campaign | None = None) -> list[tuple[int, Key, dict, dict]]:
-    """[(campaign id, key, stored counters, live counters)] wherever the table and the rows disagree."""
+def stored(campaign: Campaign) -> dict[Key, dict[str, int]]:
+    """The table's rows of one campaign (non-zero rows)."""
+    return _stored(Tally, ("node_id", "sector", "shard"), COUNTERS, campaign)
+
+
+def stored_months(campaign: Campaign) -> dict[MonthKey, dict[str, int]]:
+    """The timeline table's rows of one campaign (non-zero rows)."""
+    return _stored(TallyMonth, ("node_id", "shard", "month"), MONTH_COUNTERS, campaign)
+
+
+def differences(campaign: Campaign | None = None) -> list[tuple[int, tuple, dict, dict]]:
+    """[(campaign id, key, stored counters, live counters)] wherever the tables and the rows disagree (a Key of
+    Tally, or a MonthKey of TallyMonth: see `describe`)."""
     diffs = []
     for c in _campaigns(campaign):
-        have, want = stored(c), live(c)
-        zero = dict.fromkeys(COUNTERS, 0)
-        for key in sorted(set(have) | set(want)):
-            if have.get(key, zero) != want.get(key, zero):
-                diffs.append((c.pk, key, have.get(key, zero), want.get(key, zero)))
+        for have, want, counters in (
+            (stored(c), live(c), COUNTERS),
+            (stored_months(c), live_months(c), MONTH_COUNTERS),
+        ):
+            zero = dict.fromkeys(counters, 0)
+            for key in sorted(set(have) | set(want), key=str):
+                if have.get(key, zero) != want.get(key, zero):
+                    diffs.append((c.pk, key, have.get(key, zero), want.get(key, zero)))
     return diffs
 
 
-def rebuild(campaign: Campaign | None = None) -> int:
-    """Recompute the rows of `campaign` (every campaign by default) from the raw rows; returns the count."""
+def describe(key: tuple) -> str:
+    """A difference's key in words (tally_check)."""
+    if isinstance(key[-1], datetime.date):
+        node, shard, month = key
+        return f"node {node} shard {shard} month {month:%Y-%m}"
+    node, sector, shard = key
+    return f"node {node} sector {sector} shard {shard}"
+
+
+def rebuild(campaign: Campaign | None = None, *, months: bool = True) -> int:
+    """Recompute the rows of `campaign` (every campaign by default) from the raw rows; returns the count.
+    `months=False`: the Tally rows only (the data migration written before TallyMonth existed)."""
     n = 0
     for c in _campaigns(campaign):
         totals = live(c)
@@ -199,7 +269,23 @@ def rebuild(campaign: Campaign | None = None) -> int:
             batch_size=2000,
         )
         n += len(totals)
+        if months:
+            n += rebuild_months(c)
     return n
+
+
+def rebuild_months(campaign: Campaign) -> int:
+    """Recompute one campaign's timeline rows from the raw rows; returns the count."""
+    totals = live_months(campaign)
+    TallyMonth.objects.filter(campaign=campaign).delete()
+    TallyMonth.objects.bulk_create(
+        (
+            TallyMonth(campaign=campaign, node_id=node, shard=shard, month=month, **counts)
+            for (node, shard, month), counts in totals.items()
+        ),
+        batch_size=2000,
+    )
+    return len(totals)
 
 
 def _campaigns(campaign: Campaign | None) -> list[Campaign]:
@@ -217,3 +303,21 @@ def child_sector_counts(campaign: Campaign, org: Organisation) -> dict[tuple[int
         .order_by()
     )
     return {(r["node_id"], r["sector"]): {k: r[f"s_{k}"] or 0 for k in COUNTERS} for r in rows}
+
+
+def timeline_counts(campaign: Campaign, org: Organisation) -> dict[datetime.date, dict[str, int]]:
+    """{month: {counter: n}} of the timeline over `org`'s subtree (`org` at or below the campaign's own
+    organisation): the rows of `org` itself, or at the campaign's organisation its children's rows and its own
+    raw rows — a few rows per month whatever the number of organisations below."""
+    if org.pk == campaign.organisation_id:
+        rows = TallyMonth.objects.filter(campaign=campaign, node__parent=org)
+        own = month_vectors(campaign, Organisation.objects.filter(pk=org.pk))
+    else:
+        rows, own = TallyMonth.objects.filter(campaign=campaign, node=org), {}
+    sums = rows.values("month").annotate(**{f"s_{k}": Sum(k) for k in MONTH_COUNTERS}).order_by()
+    result = {r["month"]: {k: r[f"s_{k}"] or 0 for k in MONTH_COUNTERS} for r in sums}
+    for (_pk, month), counts in own.items():
+        into = result.setdefault(month, dict.fromkeys(MONTH_COUNTERS, 0))
+        for k, v in counts.items():
+            into[k] += v
+    return result

@@ -8,6 +8,6 @@ class PlansConfig(AppConfig):
     def ready(self):
         from pacesetter.campaigns import tallies
 
-        from .tally_source import plan_vectors
+        from .tally_source import plan_approval_months, plan_vectors
 
-        tallies.register(plan_vectors)
+        tallies.register(plan_vectors, month=plan_approval_months)

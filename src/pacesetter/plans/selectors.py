@@ -342,12 +342,7 @@ def plans_approved_by_month(
 ) -> list[tuple[datetime.date, int]]:
     """Approvals per calendar month (Asia/Shanghai) of the campaign, up to `months` recent months, in one
     query of conditional counts (truncating each row's timestamp is a per-row function call on SQLite)."""
-    today = timezone.localdate()
-    first = max(campaign.starts_on.replace(day=1), _add_months(today.replace(day=1), -(months - 1)))
-    starts = []
-    while first <= today:
-        starts.append(first)
-        first = _add_months(first, 1)
+    starts = approval_months(campaign, months)
     if not starts:
         return []
     tz = timezone.get_current_timezone()
@@ -368,6 +363,18 @@ def plans_approved_by_month(
         )
     )
     return [(d, counts[f"m{i}"]) for i, d in enumerate(starts) if counts[f"m{i}"]]
+
+
+def approval_months(campaign: Campaign, months: int = 24) -> list[datetime.date]:
+    """The first days of the months the timeline shows approvals for: since the campaign's start, up to
+    `months` recent months, this month last."""
+    today = timezone.localdate()
+    first = max(campaign.starts_on.replace(day=1), _add_months(today.replace(day=1), -(months - 1)))
+    starts = []
+    while first <= today:
+        starts.append(first)
+        first = _add_months(first, 1)
+    return starts
 
 
 def _add_months(day: datetime.date, n: int) -> datetime.date:

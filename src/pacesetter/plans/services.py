@@ -279,6 +279,9 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
     row = PlanDecision.objects.create(
         plan=plan, version=version, decision=decision, comment=comment, decided_by=actor, decided_at=now
     )
+    if decision == PlanAction.APPROVE and plan.step_id is None:  # the dashboard's timeline counts approvals
+        day = timezone.localdate(now, timezone.get_default_timezone())
+        tallies.bump_month(plan.campaign_id, plan.organisation, day, plans_approved=1)
     audit_log(
         actor=actor,
         action=f"plan.{decision}",

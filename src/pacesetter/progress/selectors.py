@@ -22,7 +22,7 @@ from pacesetter.campaigns.selectors import (
     campaign_root_for,
     line_sector_for,
 )
-from pacesetter.campaigns.tallies import child_sector_counts
+from pacesetter.campaigns.tallies import child_sector_counts, timeline_counts
 from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES
 from pacesetter.commitments.models import Commitment
 from pacesetter.commitments.selectors import SubtreeStats, commitment_stats_by_subtree
@@ -32,6 +32,7 @@ from pacesetter.orgs.models import SEGMENT, Organisation
 from pacesetter.orgs.selectors import annotate_subtree_counts, subtree_q
 from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.selectors import (
+    approval_months,
     org_progress_list,
     plan_deadline_of,
     plan_progress_counts,
@@ -447,9 +448,26 @@ def step_plan_cells(*, campaign: Campaign, org: Organisation) -> list[tuple]:
 
 
 def timeline(*, campaign: Campaign, org: Organisation) -> dict:
-    """Monthly series for the chart: plans approved and records logged in `org`'s subtree."""
+    """Monthly series for the chart: plans approved and records logged in `org`'s subtree, from the monthly
+    roll-up counters (campaigns.tallies.timeline_counts) at or below the campaign's organisation; above it,
+    timeline_live."""
+    if not _tallied(campaign, org):
+        return timeline_live(campaign=campaign, org=org)
+    counts = timeline_counts(campaign, org)
+    shown = set(approval_months(campaign))
+    plans = {m: c["plans_approved"] for m, c in counts.items() if m in shown and c["plans_approved"]}
+    records = {m: c["records"] for m, c in counts.items() if c["records"]}
+    return _series(plans, records)
+
+
+def timeline_live(*, campaign: Campaign, org: Organisation) -> dict:
+    """timeline straight from the records and plan decisions (the oracle of the counters)."""
     plans = dict(plans_approved_by_month(campaign=campaign, root=org))
     records = dict(records_by_month(campaign=campaign, root=org))
+    return _series(plans, records)
+
+
+def _series(plans: dict, records: dict) -> dict:
     months = sorted(set(plans) | set(records))
     return {
         "months": [m.strftime("%Y-%m") for m in months],

@@ -8,6 +8,6 @@ class RecordsConfig(AppConfig):
     def ready(self):
         from pacesetter.campaigns import tallies
 
-        from .tally_source import record_vectors
+        from .tally_source import record_months, record_vectors
 
-        tallies.register(record_vectors)
+        tallies.register(record_vectors, month=record_months)

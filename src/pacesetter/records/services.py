@@ -188,6 +188,7 @@ def record_create(
     if meeting_data is not None:
         _meeting_create(record, meeting_data)
     _tally_has_records(record, +1)
+    _tally_month(record, record.occurred_on, +1)
     audit_log(actor=actor, action="record.create", obj=record, after=snapshot(record, RECORD_FIELDS))
     return record
 
@@ -205,6 +206,12 @@ def _tally_has_records(record: ActivityRecord, sign: int) -> None:
     ).exclude(pk=record.pk)
     if not others.exists():
         tallies.bump(record.campaign_id, org, with_records=sign)
+
+
+def _tally_month(record: ActivityRecord, day: datetime.date, sign: int) -> None:
+    """The dashboard's timeline (campaigns.tallies) counts the campaign's records by the month they occurred."""
+    if record.campaign_id is not None:
+        tallies.bump_month(record.campaign_id, record.organisation, day, records=sign)
 
 
 def _meeting_create(record: ActivityRecord, data: dict) -> MeetingDetail:
@@ -246,6 +253,9 @@ def record_update(*, actor, record: ActivityRecord, meeting: dict | None = None,
     before = snapshot(record, RECORD_FIELDS)
     merged = {f: fields.get(f, getattr(record, f)) for f in EDITABLE_FIELDS}
     data = _clean_record(merged, personal=record.member_id is not None)
+    if data["occurred_on"].replace(day=1) != record.occurred_on.replace(day=1):
+        _tally_month(record, record.occurred_on, -1)
+        _tally_month(record, data["occurred_on"], +1)
     for name, value in data.items():
         setattr(record, name, value)
     record.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
@@ -290,6 +300,7 @@ def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
     record.deleted_at = timezone.now()
     record.save(update_fields=["is_deleted", "deleted_by", "deleted_at", "updated_at"])
     _tally_has_records(record, -1)
+    _tally_month(record, record.occurred_on, -1)
     audit_log(
         actor=actor,
         action="record.delete",

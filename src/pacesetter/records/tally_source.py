@@ -1,6 +1,9 @@
 """What an organisation's records add to the dashboard's roll-up counters (campaigns.tallies)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
 
 from pacesetter.campaigns.models import Campaign
 from pacesetter.orgs.models import Organisation
@@ -16,3 +19,18 @@ def record_vectors(campaign: Campaign, orgs: QuerySet[Organisation]) -> dict[int
     )
     ids = orgs.filter(any_record, is_active=True).values_list("pk", flat=True)
     return {pk: {"with_records": 1} for pk in ids}
+
+
+def record_months(
+    campaign: Campaign, orgs: QuerySet[Organisation]
+) -> dict[tuple[int, datetime.date], dict[str, int]]:
+    """{(org id, month): {"records": n}}: the campaign's non-deleted records of `orgs` by the month they
+    occurred in, active organisations or not (as records.selectors.records_by_month counts)."""
+    rows = (
+        ActivityRecord.objects.filter(is_deleted=False, campaign=campaign, organisation__in=orgs)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values_list("organisation_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(pk, month): {"records": n} for pk, month, n in rows}

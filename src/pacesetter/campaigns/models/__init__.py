@@ -6,5 +6,5 @@ from .groups import GroupMember  # noqa: F401
 from .local import LocalCriteriaText  # noqa: F401
 from .pairing import Pairing, PairingNote  # noqa: F401
 from .requirements import MemberRequirement  # noqa: F401
-from .tallies import Tally  # noqa: F401
+from .tallies import Tally, TallyMonth  # noqa: F401
 from .themes import OrgTheme  # noqa: F401

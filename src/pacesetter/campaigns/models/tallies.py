@@ -51,3 +51,31 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id}/{self.node_id}/{self.sector}/{self.shard}"
+
+
+# Every counter a TallyMonth row holds (what campaigns.tallies.bump_month may add to).
+MONTH_COUNTERS = ("records", "plans_approved")
+
+
+class TallyMonth(models.Model):
+    """The dashboard's timeline over the organisations O in `node`'s subtree (ancestor-or-self) below the
+    campaign's own organisation with O.id % SHARDS == `shard`, active or not: in calendar month `month` (its
+    first day), the campaign's records that occurred then and the approvals of overall plans decided then
+    (Asia/Shanghai), as records.selectors.records_by_month and plans.selectors.plans_approved_by_month count."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    node = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    month = models.DateField()
+    records = models.IntegerField(default=0)
+    plans_approved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "node", "shard", "month"], name="uniq_tally_month_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.node_id}/{self.shard}/{self.month:%Y-%m}"

@@ -17,9 +17,9 @@ class Command(BaseCommand):
         if campaign and only is None:
             raise CommandError(f"活动 {campaign} 不存在")
         diffs = tallies.differences(only)
-        for campaign_id, (node, sector, shard), have, want in diffs:
+        for campaign_id, key, have, want in diffs:
             wrong = ", ".join(f"{k} {have[k]}≠{want[k]}" for k in have if have[k] != want[k])
-            self.stdout.write(f"campaign {campaign_id} node {node} sector {sector} shard {shard}: {wrong}")
+            self.stdout.write(f"campaign {campaign_id} {tallies.describe(key)}: {wrong}")
         self.stdout.write(f"differences: {len(diffs)}")
         if diffs:
             raise CommandError(f"{len(diffs)} 行汇总计数与原始数据不符，可运行 tally_repair 重建")
