@@ -194,12 +194,13 @@ def missing_counts(
     """For each required action whose step has opened: how many organisations in `root`'s subtree have not
     done it (缺项 once closed, 待完成 while open). One COUNT per action."""
     now = now or timezone.now()
+    opened = [a for a in required_action_list(campaign) if now >= a.step.opens_at]
+    if not opened:
+        return []
     owing = _owing(campaign, root)
     total = owing.count()
     result = []
-    for action in required_action_list(campaign):
-        if now < action.step.opens_at:
-            continue
+    for action in opened:
         not_done = owing.exclude(satisfied_q(action)).count()
         state = ActionState.PENDING if now <= action.step.closes_at else ActionState.MISSING
         result.append(MissingCount(action=action, state=state, not_done=not_done, total=total))

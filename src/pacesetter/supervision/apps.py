@@ -6,3 +6,10 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
     verbose_name = "领导点评与督促检查"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from pacesetter.orgs import hooks
+
+        from . import coverage_tally
+
+        hooks.register(**coverage_tally.hooks())

@@ -30,6 +30,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import org_in_scope, scope_q, subtree_q
 
+from . import coverage_tally
 from .enums import (
     MEMBER_REVIEW_TRANSITIONS,
     SESSION_TRANSITIONS,
@@ -159,18 +160,19 @@ def member_review_file(
         raise StateError(_("该党员已不在册，不能点评"), field="member")
     if rating not in Rating.values:
         raise ValidationError(_("请选择总体评价"), field="rating")
-    review = MemberReview.objects.create(
-        leader=actor,
-        member=member,
-        organisation=member.organisation,
-        session=session,
-        achievements=_text(achievements, "achievements", _("肯定成绩")),
-        problems=_text(problems, "problems", _("指出问题")),
-        direction=_text(direction, "direction", _("努力方向")),
-        rating=rating,
-        commitments=commitment_snapshot(member),
-        reviewed_at=now or timezone.now(),
-    )
+    with coverage_tally.refresh([member.organisation] if session is not None else []):
+        review = MemberReview.objects.create(
+            leader=actor,
+            member=member,
+            organisation=member.organisation,
+            session=session,
+            achievements=_text(achievements, "achievements", _("肯定成绩")),
+            problems=_text(problems, "problems", _("指出问题")),
+            direction=_text(direction, "direction", _("努力方向")),
+            rating=rating,
+            commitments=commitment_snapshot(member),
+            reviewed_at=now or timezone.now(),
+        )
     audit_log(
         actor=actor,
         action="member_review.file",
@@ -292,13 +294,14 @@ def session_convene(
     people = _parse_attendees(list(attendees))
     if not people:
         raise ValidationError(_("请填写参会人员"), field="attendees")
-    session = ReviewSession.objects.create(
-        organisation=org,
-        leader=actor,
-        title=_text(title, "title", _("会议名称"), limit=TITLE_MAX),
-        held_on=held_on,
-        place=_text(place, "place", _("地点"), required=False, limit=TITLE_MAX),
-    )
+    with coverage_tally.refresh([org]):
+        session = ReviewSession.objects.create(
+            organisation=org,
+            leader=actor,
+            title=_text(title, "title", _("会议名称"), limit=TITLE_MAX),
+            held_on=held_on,
+            place=_text(place, "place", _("地点"), required=False, limit=TITLE_MAX),
+        )
     SessionAttendee.objects.bulk_create(
         [SessionAttendee(session=session, name=n, unit=u, present=p) for n, u, p in people]
     )
@@ -524,7 +527,22 @@ def _covered_exists(start: datetime.date, end: datetime.date) -> Q:
 
 
 def coverage_counts_for_subtree(org: Organisation, *, today: datetime.date | None = None) -> CoverageCounts:
-    """The dashboard's figures for `org` and everything below it (active organisations only).
+    """The dashboard's figures for `org` and everything below it (active organisations only), from the roll-up
+    counters (coverage_tally): one query over a few rows whatever the size of the subtree. For a day in an
+    earlier half year than now: the live figure (an organisation made later counts as pending then, which the
+    counters, kept for the half years every organisation already exists in, do not hold)."""
+    if today is not None and today < half_year(timezone.localdate())[0]:
+        return coverage_counts_for_subtree_live(org, today=today)
+    today = today or timezone.localdate()
+    covered, pending, overdue = coverage_tally.counts(org, today)
+    label = half_year_label(half_year(today)[0])
+    return CoverageCounts(covered=covered, pending=pending, overdue=overdue, label=label)
+
+
+def coverage_counts_for_subtree_live(
+    org: Organisation, *, today: datetime.date | None = None
+) -> CoverageCounts:
+    """coverage_counts_for_subtree straight from the sessions and reviews (the counters' oracle).
 
     The rules of `session_coverage` in one aggregate query, with no organisation loaded into Python:
     covered when a session this half year covered it; else pending when the organisation was made (local

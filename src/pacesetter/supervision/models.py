@@ -510,3 +510,24 @@ class MemberReview(models.Model):
 
     def __str__(self):
         return f"{self.member} 点评 {self.reviewed_at:%Y-%m-%d}"
+
+
+class CoverageTally(models.Model):
+    """Roll-up counters of the half-yearly 集中点评 check (supervision.coverage_tally, #23): over the active
+    organisations O in `node`'s subtree (ancestor-or-self) with O.id % 8 == `shard`, for the half year starting
+    on `half`: `covered` (a session in the half year covered O), `carried` (O was covered the half year before,
+    or made in this one: not overdue if not covered), `both`; the row with half = ALWAYS holds `orgs`."""
+
+    node = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    half = models.DateField()
+    orgs = models.IntegerField(default=0)
+    covered = models.IntegerField(default=0)
+    carried = models.IntegerField(default=0)
+    both = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "shard", "half"], name="uniq_coverage_tally")]
+
+    def __str__(self):
+        return f"{self.node_id}/{self.shard}/{self.half}"

@@ -17,6 +17,7 @@ from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation, RoleGrant
 from pacesetter.orgs.services import acting_for
 
+from .. import coverage_tally
 from ..enums import (
     REVIEW_TRANSITIONS,
     Rating,
@@ -119,18 +120,19 @@ def review_file(
             campaign = None
     if rating not in Rating.values:
         raise ValidationError(_("请选择总体评价"), field="rating")
-    review = Review.objects.create(
-        leader=actor,
-        organisation=org,
-        campaign=campaign,
-        achievements=_text(achievements, "achievements", _("肯定成绩")),
-        problems=_text(problems, "problems", _("指出问题")),
-        direction=_text(direction, "direction", _("努力方向")),
-        rating=rating,
-        reviewed_at=now,
-        session=session,
-        guidance=guidance,
-    )
+    with coverage_tally.refresh([org] if session is not None else []):
+        review = Review.objects.create(
+            leader=actor,
+            organisation=org,
+            campaign=campaign,
+            achievements=_text(achievements, "achievements", _("肯定成绩")),
+            problems=_text(problems, "problems", _("指出问题")),
+            direction=_text(direction, "direction", _("努力方向")),
+            rating=rating,
+            reviewed_at=now,
+            session=session,
+            guidance=guidance,
+        )
     remarks = remarks or {}
     commitments = published_commitments_for_org(org, campaign=campaign)
     ReviewItem.objects.bulk_create(
