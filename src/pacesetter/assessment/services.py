@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import F, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -458,6 +458,7 @@ class _SortedRows:
             rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
         self._rows = iter(rows)
         self._head = self._next()
+        self.has_rows = self._head is not None
 
     def _next(self) -> tuple | None:
         for row in self._rows:
@@ -467,11 +468,15 @@ class _SortedRows:
 
     def take(self, sid: int) -> tuple[float | None, int] | None:
         """(value, count) of subject `sid`, or None; subjects must be asked for in increasing id order."""
+        head = self._head
+        if head is None or head[0] > sid:
+            return None
         found = None
-        while self._head is not None and self._head[0] <= sid:
-            if self._head[0] == sid:
-                found = (self._head[1], self._head[2])
-            self._head = self._next()
+        while head is not None and head[0] <= sid:
+            if head[0] == sid:
+                found = (head[1], head[2])
+            head = self._next()
+        self._head = head
         return found
 
 
@@ -519,31 +524,39 @@ class _PreviousScores:
 
 class _ScoreWriter:
     """Writes the score batches (_insert_scores) and the progress count. On PostgreSQL outside a transaction,
-    from a thread on a connection of its own, fed through a short queue: PostgreSQL absorbs batch n (the
-    COPY into the score table and its indexes) while scorecard_run computes batch n+1, on the other core.
-    Inside a transaction (the tests' `db` fixture) or on SQLite it writes in line, as a second connection
+    from WRITERS threads, each on a connection of its own, fed through a short queue: PostgreSQL absorbs
+    batches (the COPY into the score table, its indexes and foreign-key checks — most of a member scheme's
+    time) in as many backends while scorecard_run computes the next ones. Score ids are then allocated in
+    the order the batches reach the table, not in subject order; nothing reads scores in id order.
+    Inside a transaction (the tests' `db` fixture) or on SQLite it writes in line, as another connection
     could not see the uncommitted scorecard. A writer error is raised by the next write or by close()."""
+
+    WRITERS = 2
 
     def __init__(self, scorecard_id: int):
         self.scorecard_id = scorecard_id
         self.done = 0
         self.error: BaseException | None = None
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
-        self._thread = threading.Thread(
-            target=self._work, name=f"scorecard-{scorecard_id}-writer", daemon=True
-        )
-        if self.threaded:
-            self._thread.start()
+        self._lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue(maxsize=2 * self.WRITERS)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"scorecard-{scorecard_id}-writer-{n}", daemon=True)
+            for n in range(self.WRITERS if self.threaded else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _write(self, rows: list[tuple], progress: bool) -> None:
         _insert_scores(rows)
-        self.done += len(rows)
+        with self._lock:
+            self.done += len(rows)
         if progress:
-            Scorecard.objects.filter(pk=self.scorecard_id).update(done=self.done)
+            # an increment, as the writers' commits may land in either order
+            Scorecard.objects.filter(pk=self.scorecard_id).update(done=F("done") + len(rows))
 
     def _work(self) -> None:
-        # Django gives this thread its own connection; it is closed when the queue ends.
+        # Django gives each thread its own connection; it is closed when the queue ends.
         try:
             try:
                 _synchronous_commit(False)
@@ -568,9 +581,11 @@ class _ScoreWriter:
 
     def close(self) -> int:
         """Wait for every batch to be written (committed); the number of scores written."""
-        if self.threaded and self._thread.is_alive():
+        for _thread in self._threads:
             self._queue.put(None)
-            self._thread.join()
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
         if self.error is not None:
             raise self.error
         return self.done
@@ -654,14 +669,13 @@ def scorecard_run(scorecard_id: int) -> None:
         changed_count = 0
         batch: list[tuple] = []
         writer = _ScoreWriter(scorecard.pk)
+        zero = Decimal(0)
+        # a source without a single row (no data in the tree) adds nothing to any subject's values
+        takes = [(key, stream.take) for key, stream in streams.items() if stream.has_rows]
         for sid, org_id, parent_id in _rows(subjects):
-            points = bonus.get(sid) or Decimal(0)
-            values = []
-            for key, stream in streams.items():
-                row = stream.take(sid)
-                if row is not None:
-                    values.append((key, row))
-            total, grade, detail = scored(tuple(values), points)
+            points = bonus.get(sid) or zero
+            values = tuple([(key, row) for key, take in takes if (row := take(sid)) is not None])
+            total, grade, detail = scored(values, points)
             counts[grade] += 1
             if previous is None:
                 prev_total = prev_grade = None
