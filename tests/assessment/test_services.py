@@ -269,3 +269,53 @@ def test_member_scheme_takes_the_assessment_rounds_ballots(city, campaign):
     score = Score.objects.get(scorecard=sc, member=city.teacher)
     assert score.detail["assessment_ballot"] == {"value": 86.5, "count": 12, "used": True, "weight": 70}
     assert (score.total, score.grade) == (Decimal("86.50"), "qualified")  # no records: renormalised
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scores_written_from_the_writer_thread_equal_the_in_line_ones(city, campaign, monkeypatch):
+    """Outside a transaction on PostgreSQL the batches are written by a thread on its own connection; the
+    same computation in a transaction writes them in line. Both store the same scores."""
+    import threading
+
+    from django.db import connection, transaction
+
+    add_commitments(campaign, city.school, on_time=3, late=1)
+    add_records(city.school, checked=4, unchecked=1)
+    add_commitments(campaign, city.village, on_time=1, late=0, open_=1)
+    writers = []
+    insert = services._insert_scores
+    monkeypatch.setattr(services, "BATCH", 2)  # several batches through the queue
+    monkeypatch.setattr(
+        services, "_insert_scores", lambda rows: writers.append(threading.current_thread()) or insert(rows)
+    )
+    scheme = org_scheme(city, campaign)
+    first = compute(city, scheme)
+    threaded = {t is not threading.main_thread() for t in writers}
+    assert threaded == {connection.vendor == "postgresql"}
+    services.scorecard_publish(actor=city.office, scorecard=first)
+    writers.clear()
+    with transaction.atomic():
+        second = compute(city, scheme)
+    assert {t is threading.main_thread() for t in writers} == {True}
+    fields = ("organisation_id", "parent_id", "total", "grade", "bonus", "detail")
+    rows = [
+        list(Score.objects.filter(scorecard=sc).order_by("organisation_id").values(*fields))
+        for sc in (first, second)
+    ]
+    assert rows[0] == rows[1] and len(rows[0]) == first.done == second.done > 2
+    assert not Score.objects.filter(scorecard=second, changed=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_write_fails_the_version(city, campaign, monkeypatch):
+    add_commitments(campaign, city.school, on_time=3, late=1)
+
+    def fail(rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_insert_scores", fail)
+    sc = services.scorecard_compute(actor=city.office, scheme=org_scheme(city, campaign))
+    with pytest.raises(RuntimeError, match="disk full"):
+        services.scorecard_run(sc.pk)
+    sc.refresh_from_db()
+    assert (sc.status, sc.error) == (ScorecardStatus.FAILED, "disk full")

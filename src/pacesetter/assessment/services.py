@@ -2,15 +2,18 @@
 publishing. `_transition` is the only code that assigns Scorecard.status.
 """
 
+import contextlib
 import datetime
 import json
+import queue
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import F, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -364,15 +367,18 @@ class _ScoreMemo:
 
     LIMIT = 50_000
 
-    def __init__(self, spec, lines, lowest):
-        self.spec, self.lines, self.lowest = spec, lines, lowest
+    def __init__(self, spec, lines, lowest, convert: dict[str, Callable[[tuple], tuple]]):
+        self.spec, self.lines, self.lowest, self.convert = spec, lines, lowest, convert
         self.memo: dict = {}
 
     def __call__(self, values: tuple, points: Decimal) -> tuple[Decimal | None, str, str]:
+        """`values` ((key, (value, count)), …) as the streams return them, before their converters."""
         key = (values, points)
         hit = self.memo.get(key)
         if hit is None:
-            total, detail = score_subject(dict(values), self.spec, points)
+            convert = self.convert
+            pairs = {k: convert[k](pair) if k in convert else pair for k, pair in values}
+            total, detail = score_subject(pairs, self.spec, points)
             if len(self.memo) >= self.LIMIT:
                 self.memo.clear()
             hit = self.memo[key] = (total, grade_for(total, self.lines, self.lowest), json.dumps(detail))
@@ -416,20 +422,43 @@ def _insert_scores(rows: list[tuple]) -> None:
             cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
 
 
+def _stream(qs: QuerySet) -> Iterable[tuple]:
+    """A values_list QuerySet's rows straight from a chunked cursor (a server-side one on PostgreSQL), without
+    the QuerySet's per-row machinery; the compiler's converters (float() of a FloatField expression, int() of
+    a count, …) are applied by _SortedRows to the rows it keeps, so the values are the QuerySet's own."""
+    compiler = qs.query.get_compiler(qs.db)
+    sql, params = compiler.as_sql()
+    with compiler.connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            yield from rows
+
+
 class _SortedRows:
     """One source's rows, read in subject-id order alongside the subjects (a merge join), so that the
     computation holds one row per source at a time instead of a dict of the whole city. A source's QuerySet
-    is ordered by its subject column and streamed (a server-side cursor on PostgreSQL); any other iterable
-    (a source that aggregates in Python, such as the evaluation rounds or points) is sorted here.
-    Rows without a subject are skipped; of two rows for one subject the last wins, as a dict would keep."""
+    is ordered by its subject column and streamed (a server-side cursor on PostgreSQL) as the database
+    returns its rows; `convert` then applies the QuerySet's converters (float() of a FloatField expression,
+    int() of a count, …) to a (value, count) — _ScoreMemo does so once per distinct pair instead of per row.
+    Any other iterable (a source that aggregates in Python, such as the evaluation rounds or points) is
+    sorted here. Rows without a subject are skipped; of two rows for one subject the last wins, as a dict
+    would keep."""
 
     def __init__(self, rows: Iterable[tuple]):
+        self.convert: Callable[[tuple], tuple] | None = None
         if isinstance(rows, QuerySet) and rows.query.values_select:
-            rows = rows.order_by(rows.query.values_select[0]).iterator(chunk_size=BATCH)
+            qs = rows.order_by(rows.query.values_select[0])
+            compiler = qs.query.get_compiler(qs.db)
+            compiler.setup_query()
+            converters = compiler.get_converters([col for col, _alias, _sql in compiler.select])
+            if converters:
+                self.convert = partial(_convert, list(converters.items()), compiler.connection)
+            rows = _stream(qs)
         else:
             rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
         self._rows = iter(rows)
         self._head = self._next()
+        self.has_rows = self._head is not None
 
     def _next(self) -> tuple | None:
         for row in self._rows:
@@ -439,12 +468,27 @@ class _SortedRows:
 
     def take(self, sid: int) -> tuple[float | None, int] | None:
         """(value, count) of subject `sid`, or None; subjects must be asked for in increasing id order."""
+        head = self._head
+        if head is None or head[0] > sid:
+            return None
         found = None
-        while self._head is not None and self._head[0] <= sid:
-            if self._head[0] == sid:
-                found = (self._head[1], self._head[2])
-            self._head = self._next()
+        while head is not None and head[0] <= sid:
+            if head[0] == sid:
+                found = (head[1], head[2])
+            head = self._next()
+        self._head = head
         return found
+
+
+def _convert(converters: list, conn, pair: tuple) -> tuple:
+    """SQLCompiler.apply_converters for one (value, count), the row's columns 1 and 2."""
+    row = [None, *pair]
+    for pos, (convs, expression) in converters:
+        value = row[pos]
+        for converter in convs:
+            value = converter(value, expression, conn)
+        row[pos] = value
+    return (row[1], row[2])
 
 
 class _PreviousScores:
@@ -478,6 +522,85 @@ class _PreviousScores:
         return found
 
 
+class _ScoreWriter:
+    """Writes the score batches (_insert_scores) and the progress count. On PostgreSQL outside a transaction,
+    from WRITERS threads, each on a connection of its own, fed through a short queue: PostgreSQL absorbs
+    batches (the COPY into the score table, its indexes and foreign-key checks — most of a member scheme's
+    time) in as many backends while scorecard_run computes the next ones. Score ids are then allocated in
+    the order the batches reach the table, not in subject order; nothing reads scores in id order.
+    Inside a transaction (the tests' `db` fixture) or on SQLite it writes in line, as another connection
+    could not see the uncommitted scorecard. A writer error is raised by the next write or by close()."""
+
+    WRITERS = 2
+
+    def __init__(self, scorecard_id: int):
+        self.scorecard_id = scorecard_id
+        self.done = 0
+        self.error: BaseException | None = None
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self._lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue(maxsize=2 * self.WRITERS)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"scorecard-{scorecard_id}-writer-{n}", daemon=True)
+            for n in range(self.WRITERS if self.threaded else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _write(self, rows: list[tuple], progress: bool) -> None:
+        _insert_scores(rows)
+        with self._lock:
+            self.done += len(rows)
+        if progress:
+            # an increment, as the writers' commits may land in either order
+            Scorecard.objects.filter(pk=self.scorecard_id).update(done=F("done") + len(rows))
+
+    def _work(self) -> None:
+        # Django gives each thread its own connection; it is closed when the queue ends.
+        try:
+            try:
+                _synchronous_commit(False)
+            except BaseException as exc:
+                self.error = exc
+            while (item := self._queue.get()) is not None:
+                if self.error is None:  # after an error, keep draining so that put() never blocks forever
+                    try:
+                        self._write(*item)
+                    except BaseException as exc:
+                        self.error = exc
+        finally:
+            connection.close()
+
+    def write(self, rows: list[tuple], progress: bool = True) -> None:
+        if not self.threaded:
+            self._write(rows, progress)
+            return
+        if self.error is not None:
+            raise self.error
+        self._queue.put((rows, progress))
+
+    def close(self) -> int:
+        """Wait for every batch to be written (committed); the number of scores written."""
+        for _thread in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+        if self.error is not None:
+            raise self.error
+        return self.done
+
+
+def _rows(qs: QuerySet) -> Iterable[tuple]:
+    """A values_list QuerySet's rows: from _stream when the compiler has no converter for them (plain
+    columns), else through the QuerySet."""
+    compiler = qs.query.get_compiler(qs.db)
+    compiler.setup_query()
+    if compiler.get_converters([col for col, _alias, _sql in compiler.select]):
+        return qs.iterator(chunk_size=BATCH)
+    return _stream(qs)
+
+
 def scorecard_run(scorecard_id: int) -> None:
     """The background work: compute every subject's score of the scheme's tree into the scorecard.
 
@@ -490,6 +613,7 @@ def scorecard_run(scorecard_id: int) -> None:
         return
     scheme = scorecard.scheme
     root = scheme.campaign.organisation
+    writer: _ScoreWriter | None = None
     try:
         _synchronous_commit(False)
         Score.objects.filter(scorecard=scorecard).delete()
@@ -532,7 +656,9 @@ def scorecard_run(scorecard_id: int) -> None:
                 .values_list("pk", "pk", "parent_id")
             )
         Scorecard.objects.filter(pk=scorecard.pk).update(total=subjects.count(), done=0)
-        scored = _ScoreMemo(spec, lines, lowest)
+        scored = _ScoreMemo(
+            spec, lines, lowest, {key: s.convert for key, s in streams.items() if s.convert is not None}
+        )
         # The diff from the previous version is written with the scores. The previous version cannot change
         # meanwhile (starting a computation supersedes every computed version, so it is a published one,
         # and only computed versions take adjustments); should it no longer be the previous one at the
@@ -542,15 +668,14 @@ def scorecard_run(scorecard_id: int) -> None:
         counts: Counter = Counter()
         changed_count = 0
         batch: list[tuple] = []
-        done = 0
-        for sid, org_id, parent_id in subjects.iterator(chunk_size=BATCH):
-            points = bonus.get(sid) or Decimal(0)
-            values = []
-            for key, stream in streams.items():
-                row = stream.take(sid)
-                if row is not None:
-                    values.append((key, row))
-            total, grade, detail = scored(tuple(values), points)
+        writer = _ScoreWriter(scorecard.pk)
+        zero = Decimal(0)
+        # a source without a single row (no data in the tree) adds nothing to any subject's values
+        takes = [(key, stream.take) for key, stream in streams.items() if stream.has_rows]
+        for sid, org_id, parent_id in _rows(subjects):
+            points = bonus.get(sid) or zero
+            values = tuple([(key, row) for key, take in takes if (row := take(sid)) is not None])
+            total, grade, detail = scored(values, points)
             counts[grade] += 1
             if previous is None:
                 prev_total = prev_grade = None
@@ -580,12 +705,10 @@ def scorecard_run(scorecard_id: int) -> None:
                 )
             )
             if len(batch) >= BATCH:
-                _insert_scores(batch)
-                done += len(batch)
+                writer.write(batch)
                 batch = []
-                Scorecard.objects.filter(pk=scorecard.pk).update(done=done)
-        _insert_scores(batch)
-        done += len(batch)
+        writer.write(batch, progress=False)
+        done = writer.close()
         _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
@@ -611,6 +734,9 @@ def scorecard_run(scorecard_id: int) -> None:
                 **stored,
             )
     except Exception as exc:
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
         _synchronous_commit(True)
         with transaction.atomic():
             sc = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
