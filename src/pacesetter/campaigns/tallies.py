@@ -72,14 +72,19 @@ def _own(campaign: Campaign, orgs: QuerySet[Organisation]) -> dict[int, dict[str
 
 def org_vectors(campaign: Campaign, orgs: QuerySet[Organisation]) -> dict[int, dict[str, int]]:
     """{org id: {counter: n}} for `orgs` (a queryset below the campaign's organisation): what each adds."""
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for source in (_own, *SOURCES):
-        for pk, counts in source(campaign, orgs).items():
-            into = result[pk]
+    return _merged(source(campaign, orgs) for source in (_own, *SOURCES))
+
+
+def _merged(parts: Iterable[dict]) -> dict:
+    """The sum of {key: {counter: n}} dicts, keys without a non-zero counter left out."""
+    result: dict = defaultdict(dict)
+    for part in parts:
+        for key, counts in part.items():
+            into = result[key]
             for k, v in counts.items():
                 if v:
                     into[k] = into.get(k, 0) + v
-    return {pk: v for pk, v in result.items() if v}
+    return {key: v for key, v in result.items() if v}
 
 
 def _node_paths(path: str, root_path: str) -> list[str]:
@@ -167,14 +172,7 @@ def month_vectors(
     campaign: Campaign, orgs: QuerySet[Organisation]
 ) -> dict[tuple[int, datetime.date], dict[str, int]]:
     """{(org id, month): {counter: n}} for `orgs`: what each adds to the timeline, month by month."""
-    result: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(dict)
-    for source in MONTH_SOURCES:
-        for key, counts in source(campaign, orgs).items():
-            into = result[key]
-            for k, v in counts.items():
-                if v:
-                    into[k] = into.get(k, 0) + v
-    return {key: v for key, v in result.items() if v}
+    return _merged(source(campaign, orgs) for source in MONTH_SOURCES)
 
 
 def _roll_up(campaign: Campaign, contributions: dict, counters: tuple[str, ...], key: Callable) -> dict:
@@ -259,16 +257,7 @@ def rebuild(campaign: Campaign | None = None, *, months: bool = True) -> int:
     `months=False`: the Tally rows only (the data migration written before TallyMonth existed)."""
     n = 0
     for c in _campaigns(campaign):
-        totals = live(c)
-        Tally.objects.filter(campaign=c).delete()
-        Tally.objects.bulk_create(
-            (
-                Tally(campaign=c, node_id=node, sector=sector, shard=shard, **counts)
-                for (node, sector, shard), counts in totals.items()
-            ),
-            batch_size=2000,
-        )
-        n += len(totals)
+        n += _replace(Tally, c, ("node_id", "sector", "shard"), live(c))
         if months:
             n += rebuild_months(c)
     return n
@@ -276,13 +265,14 @@ def rebuild(campaign: Campaign | None = None, *, months: bool = True) -> int:
 
 def rebuild_months(campaign: Campaign) -> int:
     """Recompute one campaign's timeline rows from the raw rows; returns the count."""
-    totals = live_months(campaign)
-    TallyMonth.objects.filter(campaign=campaign).delete()
-    TallyMonth.objects.bulk_create(
-        (
-            TallyMonth(campaign=campaign, node_id=node, shard=shard, month=month, **counts)
-            for (node, shard, month), counts in totals.items()
-        ),
+    return _replace(TallyMonth, campaign, ("node_id", "shard", "month"), live_months(campaign))
+
+
+def _replace(model, campaign: Campaign, fields: tuple[str, ...], totals: dict) -> int:
+    """Replace the campaign's rows of `model` by `totals` ({key tuple of `fields`: counters})."""
+    model.objects.filter(campaign=campaign).delete()
+    model.objects.bulk_create(
+        (model(campaign=campaign, **dict(zip(fields, key, strict=True)), **c) for key, c in totals.items()),
         batch_size=2000,
     )
     return len(totals)
