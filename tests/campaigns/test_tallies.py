@@ -196,8 +196,30 @@ def test_counters_follow_every_service_and_match_the_live_dashboard(city, secret
     assert_counters_right(campaign, nodes)
     org_set_active(actor=city.office, org=spare, active=True)
     school2.refresh_from_db()
+    # A move: within the city's campaign the subtree's totals change chains; the district's own campaign
+    # (which the school leaves) is rebuilt; then back, and a move of a whole town with its branches.
+    district_campaign = Campaign.objects.create(
+        name="城厢区创先争优活动",
+        organisation=city.district,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        status=CampaignStatus.ACTIVE,
+    )
+    tallies.rebuild(district_campaign)
+    plans.plan_save(
+        actor=city.secretary, campaign=district_campaign, org=school2, title="区方案", body="<p>q</p>"
+    )
     org_move(actor=city.office, org=school2, new_parent=city.town)
     assert_counters_right(campaign, nodes)
+    school2.refresh_from_db()
+    org_move(actor=city.office, org=school2, new_parent=city.district)
+    assert_counters_right(campaign, nodes)
+    town2 = make_org("城厢区第二镇党委", city.district, OrgType.COMMITTEE, Sector.VILLAGE)
+    branch = make_org("第二镇第一村党支部", town2, OrgType.BRANCH, Sector.VILLAGE)
+    record(city, branch)
+    town2.refresh_from_db()
+    org_move(actor=city.office, org=town2, new_parent=city.city)
+    assert_counters_right(campaign, [*nodes, town2])
     org_import(
         city,
         [["城厢区第三小学党支部", "城厢区委", "支部", "中小学"], ["和林镇党委", "示范市委", "党委", "农村"]],

@@ -19,10 +19,11 @@ The apps above campaigns say what their rows add through SOURCES (filled in thei
 `source(campaign, orgs) -> {org id: {counter: n}}` over a queryset of organisations below the campaign's.
 The writes call `bump` in their own transaction: plan creation and transitions, record create/delete,
 commitment creation, transitions and the overdue sweep; the organisation tree reaches here through
-orgs.hooks (one organisation created, (de)activated or changing sector: its vector out and in again; a move
-or an import: the affected campaigns rebuilt). `bump` writes ≤ depth rows with `UPDATE … SET c = c + d`.
+orgs.hooks (one organisation created, (de)activated or changing sector: its vector out and in again; an
+import: the affected campaigns rebuilt; a move: the moved subtree's totals, its root's rows, taken off the old
+parent's chain and added to the new one's). `bump` writes ≤ depth rows with `UPDATE … SET c = c + d`.
 
-A rebuild is not safe against bumps running at the same moment in other transactions (a move or an import
+A rebuild is not safe against bumps running at the same moment in other transactions (an import
 during other writes may leave a row off by those writes): `tally_check` finds that and `tally_repair` mends it.
 
 `rebuild()` recomputes the table from the raw rows (after bulk loads: the demo, the benchmark, the data
@@ -117,13 +118,15 @@ def _bump(model, counters, campaign_id: int, org: Organisation, key: dict, delta
     paths = _node_paths(org.path, root_path) if root_path else []
     if not paths:
         return
-    node_ids = list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
-    shard = org.pk % SHARDS
+    _add(model, campaign_id, _ids(paths), {"shard": org.pk % SHARDS, **key}, deltas)
+
+
+def _add(model, campaign_id: int, node_ids: list[int], key: dict, deltas: dict[str, int]) -> None:
+    """Add `deltas` to the rows (campaign, node, **key) of `node_ids`, creating missing rows."""
     model.objects.bulk_create(
-        [model(campaign_id=campaign_id, node_id=n, shard=shard, **key) for n in node_ids],
-        ignore_conflicts=True,
+        [model(campaign_id=campaign_id, node_id=n, **key) for n in node_ids], ignore_conflicts=True
     )
-    model.objects.filter(campaign_id=campaign_id, node_id__in=node_ids, shard=shard, **key).update(
+    model.objects.filter(campaign_id=campaign_id, node_id__in=node_ids, **key).update(
         **{k: F(k) + v for k, v in deltas.items()}
     )
 
@@ -163,9 +166,48 @@ def _subtree_changed(paths: list[str]) -> None:
         rebuild(campaign=campaign)
 
 
+def _moved(org: Organisation, old_parent_path: str) -> None:
+    """`org` moved with its subtree. In a campaign above both its old and its new parent, the subtree's totals
+    (the rows of `org` itself) leave the old parent's chain and join the new one's: a few rows, whatever the
+    size of the city. A campaign the subtree entered or left is rebuilt; one inside the subtree is unchanged
+    (its rows are keyed by organisation, not by path)."""
+    new_parent_path = org.path[:-SEGMENT]
+    chains = {*_ancestors_or_self(old_parent_path), *_ancestors_or_self(new_parent_path)}
+    for campaign in Campaign.objects.filter(organisation__path__in=chains).select_related("organisation"):
+        root_path = campaign.organisation.path
+        if not (old_parent_path.startswith(root_path) and new_parent_path.startswith(root_path)):
+            rebuild(campaign)
+            continue
+        old_ids = _ids(_node_paths(old_parent_path, root_path))
+        new_ids = _ids(_node_paths(new_parent_path, root_path))
+        for model, keys, counters in (
+            (Tally, ("sector", "shard"), COUNTERS),
+            (TallyMonth, ("shard", "month"), MONTH_COUNTERS),
+        ):
+            for row in model.objects.filter(campaign=campaign, node=org).values(*keys, *counters):
+                key = {k: row[k] for k in keys}
+                deltas = {k: row[k] for k in counters if row[k]}
+                if deltas:
+                    _add(model, campaign.pk, old_ids, key, {k: -v for k, v in deltas.items()})
+                    _add(model, campaign.pk, new_ids, key, deltas)
+
+
+def _ancestors_or_self(path: str) -> list[str]:
+    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def _ids(paths: list[str]) -> list[int]:
+    return list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
+
+
 def hooks() -> dict:
     """What campaigns' AppConfig.ready registers in orgs.hooks."""
-    return {"changing": _org_changing, "changed": _org_changed, "subtree_changed": _subtree_changed}
+    return {
+        "changing": _org_changing,
+        "changed": _org_changed,
+        "subtree_changed": _subtree_changed,
+        "moved": _moved,
+    }
 
 
 def month_vectors(

@@ -4,7 +4,9 @@ above it.
 
 - `changing(org)`: before one organisation's own counted fields change (activation, sector);
 - `changed(org)`: after it changed, or was created;
-- `subtree_changed(paths)`: after a move or a bulk import touching the subtrees at and around `paths`.
+- `moved(org, old_parent_path)`: after `org` moved with its subtree from under the organisation at
+  `old_parent_path` (its path now the new one);
+- `subtree_changed(paths)`: after a bulk import touching the subtrees at and around `paths`.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from .models import Organisation
 CHANGING: list[Callable[[Organisation], None]] = []
 CHANGED: list[Callable[[Organisation], None]] = []
 SUBTREE_CHANGED: list[Callable[[list[str]], None]] = []
+MOVED: list[Callable[[Organisation, str], None]] = []
 
 
 def register(
@@ -21,8 +24,14 @@ def register(
     changing: Callable[[Organisation], None],
     changed: Callable[[Organisation], None],
     subtree_changed: Callable[[list[str]], None],
+    moved: Callable[[Organisation, str], None],
 ) -> None:
-    for hooks, fn in ((CHANGING, changing), (CHANGED, changed), (SUBTREE_CHANGED, subtree_changed)):
+    for hooks, fn in (
+        (CHANGING, changing),
+        (CHANGED, changed),
+        (SUBTREE_CHANGED, subtree_changed),
+        (MOVED, moved),
+    ):
         if fn not in hooks:
             hooks.append(fn)  # type: ignore[arg-type]
 
@@ -40,3 +49,8 @@ def org_changed(org: Organisation) -> None:
 def subtree_changed(paths: list[str]) -> None:
     for fn in SUBTREE_CHANGED:
         fn([p for p in paths if p])
+
+
+def org_moved(org: Organisation, old_parent_path: str) -> None:
+    for fn in MOVED:
+        fn(org, old_parent_path)

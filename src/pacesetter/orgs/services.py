@@ -138,7 +138,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     )
     Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
-    hooks.subtree_changed([old_path[:-SEGMENT], new_parent.path, org.path])
+    hooks.org_moved(org, old_path[:-SEGMENT])
     audit_log(actor=actor, action="org.move", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
     return org
 

@@ -11,7 +11,8 @@ ancestors-or-self, in the shard of its id, one row per half year it has a bit in
 
 Writes: a session convened, and a review or member review filed at a session, take the organisation's vector
 out and put it back (`refresh`, under a lock of the organisation's row); the organisation tree reaches here
-through orgs.hooks (created, (de)activated: its vector out and in; a move or an import: `rebuild`). Bulk loads
+through orgs.hooks (created, (de)activated: its vector out and in; a move: the moved subtree's totals off the old
+parent's chain and onto the new one's; an import: `rebuild`). Bulk loads
 (the demo, the benchmarks) call `rebuild`; `differences` compares the table with `live` (the tests).
 """
 
@@ -74,17 +75,23 @@ def _bump(org: Organisation, sign: int) -> None:
     by_half = {half: v for (_pk, half), v in vectors(Organisation.objects.filter(pk=org.pk)).items()}
     if not by_half:
         return
-    nodes = list(
-        Organisation.objects.filter(path__in=_ancestor_paths(current.path)).values_list("pk", flat=True)
-    )
-    shard = current.pk % SHARDS
-    CoverageTally.objects.bulk_create(
-        [CoverageTally(node_id=n, shard=shard, half=h) for n in nodes for h in by_half], ignore_conflicts=True
-    )
+    nodes = _ids(_ancestor_paths(current.path))
     for half, counts in by_half.items():
-        CoverageTally.objects.filter(node_id__in=nodes, shard=shard, half=half).update(
-            **{k: F(k) + sign * v for k, v in counts.items()}
-        )
+        _add(nodes, {"shard": current.pk % SHARDS, "half": half}, {k: sign * v for k, v in counts.items()})
+
+
+def _ids(paths: list[str]) -> list[int]:
+    return list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
+
+
+def _add(node_ids: list[int], key: dict, deltas: dict[str, int]) -> None:
+    """Add `deltas` to the rows (node, **key) of `node_ids`, creating missing rows."""
+    CoverageTally.objects.bulk_create(
+        [CoverageTally(node_id=n, **key) for n in node_ids], ignore_conflicts=True
+    )
+    CoverageTally.objects.filter(node_id__in=node_ids, **key).update(
+        **{k: F(k) + v for k, v in deltas.items()}
+    )
 
 
 def lock(orgs: Iterable[Organisation]) -> None:
@@ -123,9 +130,26 @@ def _subtree_changed(paths: list[str]) -> None:
     rebuild()
 
 
+def _moved(org: Organisation, old_parent_path: str) -> None:
+    """`org` moved with its subtree: the subtree's totals (the rows of `org` itself) leave the old parent's
+    chain and join the new one's — a few rows, whatever the size of the tree."""
+    old_ids, new_ids = _ids(_ancestor_paths(old_parent_path)), _ids(_ancestor_paths(org.path[:-SEGMENT]))
+    for row in CoverageTally.objects.filter(node=org).values("shard", "half", *COUNTERS):
+        key = {"shard": row["shard"], "half": row["half"]}
+        deltas = {k: row[k] for k in COUNTERS if row[k]}
+        if deltas:
+            _add(old_ids, key, {k: -v for k, v in deltas.items()})
+            _add(new_ids, key, deltas)
+
+
 def hooks() -> dict:
     """What supervision's AppConfig.ready registers in orgs.hooks."""
-    return {"changing": _org_changing, "changed": _org_changed, "subtree_changed": _subtree_changed}
+    return {
+        "changing": _org_changing,
+        "changed": _org_changed,
+        "subtree_changed": _subtree_changed,
+        "moved": _moved,
+    }
 
 
 def live() -> dict[Key, dict[str, int]]:
