@@ -326,13 +326,7 @@ def progress_add(request, pk):
                 messages.error(request, e)
     else:
         with refusals_flashed(request):
-            services.progress_add(
-                actor=request.user,
-                commitment=c,
-                percent=form.cleaned_data["percent"],
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
+            services.progress_add(actor=request.user, commitment=c, **form.cleaned_data)
             messages.success(request, _("已填报进度 %(p)d%%") % {"p": form.cleaned_data["percent"]})
     return redirect("commitments:commitment-detail", c.pk)
 

@@ -167,12 +167,7 @@ def record_check(request, pk):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("records:record-detail", record.pk)
     try:
-        services.record_check(
-            actor=request.user,
-            record=record,
-            action=form.cleaned_data["action"],
-            comment=form.cleaned_data["comment"],
-        )
+        services.record_check(actor=request.user, record=record, **form.cleaned_data)
     except PermissionDeniedError:
         raise
     except ApplicationError as exc:
