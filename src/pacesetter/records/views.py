@@ -178,19 +178,7 @@ def record_check(request, pk):
 
 
 def _edit_initial(record) -> dict:
-    initial = {
-        f: getattr(record, f)
-        for f in (
-            "kind",
-            "title",
-            "occurred_on",
-            "place",
-            "participants",
-            "content",
-            "contribution",
-            "effect",
-        )
-    }
+    initial = {f: getattr(record, f) for f in services.EDITABLE_FIELDS}
     meeting = record.meeting_detail
     if meeting is not None:
         initial.update({f: getattr(meeting, f) for f in RecordForm.MEETING})
