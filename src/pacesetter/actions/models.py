@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Organisation
 from pacesetter.records.enums import RecordKind
 from pacesetter.records.models import ActivityRecord
@@ -31,9 +32,7 @@ class RequiredAction(models.Model):
         _("自动识别的记实类别"), max_length=20, choices=RecordKind.choices, blank=True
     )
     order = models.PositiveSmallIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -58,9 +57,7 @@ class ActionLink(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=LinkSource.choices, default=LinkSource.MANUAL)
     status = models.CharField(_("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.LINKED)
     reason = models.CharField(_("驳回理由"), max_length=300, blank=True)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    linked_by = user_fk()
     linked_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -94,9 +91,7 @@ class OptionalAction(models.Model):
         related_name="+",
     )
     highlight = models.CharField(_("标记"), max_length=10, choices=Highlight.choices, blank=True, default="")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -13,6 +13,7 @@ from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.campaigns.windows import campaigns_covering
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_in_scope, subtree_q
@@ -32,39 +33,27 @@ def required_action_list(campaign: Campaign) -> list[RequiredAction]:
 
 
 def required_action_get_for(user, pk, *, cap: str = Cap.CAMPAIGN_VIEW) -> RequiredAction:
-    action = (
-        RequiredAction.objects.select_related("campaign__organisation", "step__stage").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
+    action = get_or_not_found(
+        RequiredAction.objects.select_related("campaign__organisation", "step__stage"), pk
     )
-    if action is None:
-        raise NotFoundError()
     campaigns_selectors.campaign_get_for(user, action.campaign_id, cap=cap)
     return action
 
 
 def link_get_for(user, pk) -> ActionLink:
-    link = (
-        ActionLink.objects.select_related("action__step", "action__campaign", "organisation", "record")
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
+    link = get_or_not_found(
+        ActionLink.objects.select_related("action__step", "action__campaign", "organisation", "record"), pk
     )
-    if link is None or not org_in_scope(user, link.organisation, Cap.CAMPAIGN_VIEW):
+    if not org_in_scope(user, link.organisation, Cap.CAMPAIGN_VIEW):
         raise NotFoundError()
     return link
 
 
 def optional_get_for(user, pk) -> OptionalAction:
-    opt = (
-        OptionalAction.objects.select_related("campaign__organisation", "organisation", "record")
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
+    opt = get_or_not_found(
+        OptionalAction.objects.select_related("campaign__organisation", "organisation", "record"), pk
     )
-    if opt is None or not org_in_scope(user, opt.organisation, Cap.CAMPAIGN_VIEW):
+    if not org_in_scope(user, opt.organisation, Cap.CAMPAIGN_VIEW):
         raise NotFoundError()
     return opt
 

@@ -160,12 +160,7 @@ def required_action_create(request: HttpRequest, pk: int, payload: RequiredActio
     if step is None:
         raise ValidationError("该活动没有这个步骤", field="step_id")
     action = services.required_action_create(
-        actor=request.user,
-        step=step,
-        name=payload.name,
-        description=payload.description,
-        record_kind=payload.record_kind,
-        order=payload.order,
+        actor=request.user, step=step, **payload.dict(exclude={"step_id"})
     )
     return Status(201, _required_out(action))
 

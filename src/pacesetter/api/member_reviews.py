@@ -174,11 +174,8 @@ def member_review_create(request: HttpRequest, payload: MrReviewIn):
     review = mr.member_review_file(
         actor=request.user,
         member=member,
-        achievements=payload.achievements,
-        problems=payload.problems,
-        direction=payload.direction,
-        rating=payload.rating,
         session=session,
+        **payload.dict(exclude={"member_id", "session_id"}),
     )
     return Status(201, _review(review))
 
@@ -207,14 +204,7 @@ def session_list(request: HttpRequest, offset: int = offset_param()):
 @router.post("/supervision/sessions", response={201: MrSessionOut}, url_name="sup-session-list")
 def session_create(request: HttpRequest, payload: MrSessionIn):
     org = org_get_for(request.user, payload.organisation_id, cap=Cap.MEMBER_REVIEW)
-    session = mr.session_convene(
-        actor=request.user,
-        org=org,
-        title=payload.title,
-        held_on=payload.held_on,
-        place=payload.place,
-        attendees=[a.dict() for a in payload.attendees],
-    )
+    session = mr.session_convene(actor=request.user, org=org, **payload.dict(exclude={"organisation_id"}))
     return Status(201, _session(session))
 
 

@@ -167,9 +167,7 @@ def mentorship_create(request: HttpRequest, payload: MemMentorshipIn):
         actor=request.user,
         mentor=member_get_for(request.user, payload.mentor_id),
         mentee=member_get_for(request.user, payload.mentee_id, cap=Cap.MENTORING_MANAGE),
-        kind=payload.kind,
-        goals=payload.goals,
-        started_on=payload.started_on,
+        **payload.dict(exclude={"mentor_id", "mentee_id"}),
     )
     return Status(201, _mentorship(m, []))
 
@@ -210,10 +208,7 @@ def household_create(request: HttpRequest, payload: MemHouseholdIn):
     h = services.household_add(
         actor=request.user,
         member=member_get_for(request.user, payload.member_id, cap=Cap.MENTORING_MANAGE),
-        head_name=payload.head_name,
-        address=payload.address,
-        phone=payload.phone,
-        needs=payload.needs,
+        **payload.dict(exclude={"member_id"}),
     )
     return Status(201, _household(household_row(request.user, h), []))
 

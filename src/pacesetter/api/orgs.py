@@ -40,9 +40,7 @@ def org_list(
 @router.post("/orgs", response={201: OrgOut}, url_name="org-list")
 def org_create(request: HttpRequest, payload: OrgIn):
     parent = org_get_for(request.user, payload.parent_id, cap=Cap.ORG_MANAGE)
-    org = services.org_create(
-        actor=request.user, parent=parent, name=payload.name, org_type=payload.org_type, sector=payload.sector
-    )
+    org = services.org_create(actor=request.user, parent=parent, **payload.dict(exclude={"parent_id"}))
     return Status(201, org)
 
 

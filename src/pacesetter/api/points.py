@@ -266,21 +266,22 @@ def account(
         "period_id": period.pk,
         "total": a.total,
         "has_more": a.has_more,
-        "entries": [
-            {
-                "id": e.pk,
-                "rule_id": e.rule_id,
-                "rule_name": e.rule.name,
-                "points": e.points,
-                "source": e.source,
-                "event_type": e.event_type,
-                "event_id": e.event_id,
-                "link": e.link,
-                "reason": e.reason,
-                "occurred_on": e.occurred_on,
-            }
-            for e in a.entries
-        ],
+        "entries": [_entry(e) for e in a.entries],
+    }
+
+
+def _entry(e) -> dict:
+    return {
+        "id": e.pk,
+        "rule_id": e.rule_id,
+        "rule_name": e.rule.name,
+        "points": e.points,
+        "source": e.source,
+        "event_type": e.event_type,
+        "event_id": e.event_id,
+        "link": e.link,
+        "reason": e.reason,
+        "occurred_on": e.occurred_on,
     }
 
 
@@ -290,28 +291,9 @@ def award(request: HttpRequest, data: PointAwardIn):
     rule = selectors.rule_get_for(request.user, data.rule_id)
     member = selectors.account_member_get_for(request.user, data.member_id)
     e = services.points_award(
-        actor=request.user,
-        rule=rule,
-        member=member,
-        reason=data.reason,
-        points=data.points,
-        occurred_on=data.occurred_on,
+        actor=request.user, rule=rule, member=member, **data.dict(exclude={"rule_id", "member_id"})
     )
-    return Status(
-        201,
-        {
-            "id": e.pk,
-            "rule_id": e.rule_id,
-            "rule_name": rule.name,
-            "points": e.points,
-            "source": e.source,
-            "event_type": e.event_type,
-            "event_id": e.event_id,
-            "link": e.link,
-            "reason": e.reason,
-            "occurred_on": e.occurred_on,
-        },
-    )
+    return Status(201, _entry(e))
 
 
 @router.get("/point-claims", response=list[PointClaimOut], url_name="point-claims")

@@ -150,7 +150,7 @@ def item_list(request: HttpRequest, status: str = "", org: str = "", offset: int
 def item_create(request: HttpRequest, payload: PublicityItemIn):
     org = org_get_for(request.user, payload.organisation_id, cap=Cap.PUBLICITY_DRAFT)
     item = services.item_create(
-        actor=request.user, organisation=org, kind=payload.kind, title=payload.title, body=payload.body
+        actor=request.user, organisation=org, **payload.dict(exclude={"organisation_id"})
     )
     return Status(201, _item(item))
 

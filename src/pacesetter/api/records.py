@@ -304,12 +304,7 @@ def attendance_mark(request: HttpRequest, pk: int, payload: AttendanceIn):
     if member is None:
         raise ValidationError("该党员不在本次会议的名单中", field="member_id")
     a = services.attendance_mark(
-        actor=request.user,
-        record=record,
-        member=member,
-        status=payload.status,
-        reason_kind=payload.reason_kind,
-        reason=payload.reason,
+        actor=request.user, record=record, member=member, **payload.dict(exclude={"member_id"})
     )
     return attendance_out(a)
 

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
 from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_for, scope_q, subtree_q
@@ -78,9 +79,7 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
 
 
 def _get_child(user, qs, pk, campaign_of, cap):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFoundError()
+    obj = get_or_not_found(qs, pk)
     campaign_get_for(user, campaign_of(obj).pk, cap=cap)
     return obj
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import form_error, refusals_on
+from pacesetter.core.forms import form_error, refusals_flashed, refusals_on
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_for
@@ -98,11 +98,8 @@ def campaign_transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择要变更的状态"))
         return redirect("campaigns:campaign-detail", campaign.pk)
-    try:
+    with refusals_flashed(request):
         campaign = services.campaign_transition(actor=request.user, campaign=campaign, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("活动状态已改为“%(s)s”") % {"s": campaign.get_status_display()})
     return redirect("campaigns:campaign-detail", campaign.pk)
 
@@ -110,12 +107,9 @@ def campaign_transition(request, pk):
 def campaign_detail(request, pk):
     campaign = selectors.campaign_get_for(request.user, pk)
     if request.GET.get("org"):
-        try:
+        with refusals_flashed(request):
             org = org_resolve_for(request.user, request.GET["org"], cap=Cap.CAMPAIGN_VIEW)
             org = selectors.campaign_org_get_for(request.user, campaign, org.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             return redirect("campaigns:campaign-org", campaign.pk, org.pk)
     home = selectors.home_org_for(request.user, campaign)
     can_manage = selectors.can_manage_campaign(request.user, campaign)
@@ -178,11 +172,8 @@ def stage_edit(request, pk):
 @require_POST
 def stage_layout(request, pk):
     stage = selectors.stage_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         steps = services.steps_lay_out_defaults(actor=request.user, stage=stage)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request, _("已为“%(s)s”排布 %(n)d 个步骤，可逐个修改时间") % {"s": stage.name, "n": len(steps)}
         )
@@ -211,11 +202,8 @@ def milestone_create(request, pk):
 def milestone_delete(request, pk):
     milestone = selectors.milestone_get_for(request.user, pk)
     campaign_id = milestone.stage.campaign_id
-    try:
+    with refusals_flashed(request):
         services.milestone_delete(actor=request.user, milestone=milestone)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已删除节点"))
     return redirect("campaigns:campaign-detail", campaign_id)
 

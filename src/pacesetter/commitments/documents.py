@@ -10,7 +10,7 @@ from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
 from pacesetter.documents import qr
-from pacesetter.documents.word import add_picture_png, cn_date
+from pacesetter.documents.word import add_picture_png, add_signature_lines, cn_date, to_bytes
 from pacesetter.documents.word import add_title as _title
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
@@ -32,21 +32,6 @@ def _para(doc, text: str, *, font: str = BODY_FONT, indent=True, align=None, siz
         p.alignment = align
     _font(p.add_run(text), font, size)
     return p
-
-
-def _signature(doc, lines: list[str]) -> None:
-    doc.add_paragraph()
-    for text in [*lines, cn_date(timezone.localdate())]:
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(64)
-        _font(p.add_run(text), BODY_FONT, BODY_SIZE)
-
-
-def _bytes(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _table(doc, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -90,8 +75,8 @@ def org_pledge_docx(*, org, campaign, commitments) -> bytes:
         _items(doc, commitments)
     else:
         _para(doc, "（尚无已公开的承诺事项）")
-    _signature(doc, [org.name])
-    return _bytes(doc)
+    add_signature_lines(doc, [org.name, cn_date(timezone.localdate())])
+    return to_bytes(doc)
 
 
 def member_pledge_docx(*, member, campaign, post, commitments) -> bytes:
@@ -112,8 +97,8 @@ def member_pledge_docx(*, member, campaign, post, commitments) -> bytes:
         _items(doc, commitments)
     else:
         _para(doc, "（尚无已公开的承诺事项）")
-    _signature(doc, [f"承诺人：{member.name}"])
-    return _bytes(doc)
+    add_signature_lines(doc, [f"承诺人：{member.name}", cn_date(timezone.localdate())])
+    return to_bytes(doc)
 
 
 def qr_svg(url: str) -> str:
@@ -139,7 +124,7 @@ def poster_docx(*, commitment, url: str) -> bytes:
     add_picture_png(doc, qr.qr_png(url, scale=10), 50)
     _para(doc, "扫码查看践诺进度、参与评诺", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, url, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10))
-    return _bytes(doc)
+    return to_bytes(doc)
 
 
 def wall_xlsx(*, root, commitments) -> bytes:
@@ -231,4 +216,4 @@ def slips_docx(*, org, codes: list[str], site: str) -> bytes:
             line(cell.add_paragraph(), f"手机扫码，或打开 {address} 输入凭条码", size=Pt(8))
             note = line(cell.add_paragraph(), "本组织每项公开承诺可凭此条评价一次，不记名", size=Pt(8))
             note.paragraph_format.space_after = Pt(6)
-    return _bytes(doc)
+    return to_bytes(doc)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -94,9 +95,7 @@ class Commitment(models.Model):
     overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,9 +154,7 @@ class CommitmentEvent(models.Model):
     action = models.CharField(max_length=12)
     from_status = models.CharField(max_length=12, choices=CommitmentStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=CommitmentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_fk()
     actor_name = models.CharField(max_length=150, blank=True)
     comment = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
@@ -176,9 +173,7 @@ class ProgressUpdate(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
     text = models.TextField(_("进展情况"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_fk()
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -228,9 +223,7 @@ class FulfilmentReport(models.Model):
     text = models.TextField(_("述诺内容"))
     outcome = models.CharField(_("兑现情况"), max_length=12, choices=ReportOutcome.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("述诺时进度（%）"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    filed_by = user_fk()
     filed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -326,9 +319,7 @@ class Problem(models.Model):
     commitments = models.ManyToManyField(
         Commitment, verbose_name=_("对应承诺"), blank=True, related_name="problems"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

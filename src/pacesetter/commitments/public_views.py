@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import refusals_flashed
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate
 from pacesetter.core.pii import mask_phone
@@ -170,11 +171,8 @@ def slip(request):
     organisation's commitments; the code is checked when it is used."""
     code = request.GET.get("code", "")
     if code:
-        try:
+        with refusals_flashed(request):
             org_pk = onecount.slip_organisation_id(code)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             request.session[SLIP_SESSION] = onecount.slip_display(code)
             messages.success(request, _("已记下您的评价凭条，请选择要评价的承诺"))
             return redirect("wall:org", org_pk)

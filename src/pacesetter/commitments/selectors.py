@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
 from pacesetter.orgs.selectors import grants_for, member_for_user, scope_for, scope_q, subtree_q
@@ -97,14 +98,10 @@ def commitment_list_for(
 
 
 def commitment_get_for(user, pk) -> Commitment:
-    c = (
-        Commitment.objects.select_related(*WALL_RELATED, "campaign", "post", "member__organisation")
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
+    c = get_or_not_found(
+        Commitment.objects.select_related(*WALL_RELATED, "campaign", "post", "member__organisation"), pk
     )
-    if c is None or not can_view_commitment(user, c):
+    if not can_view_commitment(user, c):
         raise NotFoundError()
     return c
 
@@ -174,23 +171,12 @@ def public_commitment_list(
 
 def public_commitment_get(pk) -> Commitment:
     """A public commitment, or 404 (drafts and everything not yet published do not exist for the public)."""
-    c = (
-        Commitment.objects.select_related(*WALL_RELATED, "campaign", "post", "report")
-        .filter(pk=pk, status__in=PUBLIC_STATES)
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if c is None:
-        raise NotFoundError()
-    return c
+    qs = Commitment.objects.select_related(*WALL_RELATED, "campaign", "post", "report")
+    return get_or_not_found(qs.filter(status__in=PUBLIC_STATES), pk)
 
 
 def public_org_get(pk) -> Organisation:
-    org = Organisation.objects.filter(pk=pk, is_active=True).first() if str(pk).isdigit() else None
-    if org is None:
-        raise NotFoundError()
-    return org
+    return get_or_not_found(Organisation.objects.filter(is_active=True), pk)
 
 
 def published_commitments_for_org(org: Organisation, *, campaign=None) -> list[Commitment]:
@@ -279,10 +265,7 @@ def moderation_queue_for(user) -> QuerySet[Rating]:
 
 
 def rating_get_for_moderation(user, pk) -> Rating:
-    r = moderation_queue_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if r is None:
-        raise NotFoundError()
-    return r
+    return get_or_not_found(moderation_queue_for(user), pk)
 
 
 def member_rating_for(user, commitment: Commitment) -> Rating | None:

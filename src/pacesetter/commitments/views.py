@@ -14,7 +14,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_flashed
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
 from pacesetter.massorgs.selectors import mass_org_get_for
@@ -308,13 +308,10 @@ def commitment_transition(request, pk):
         messages.error(request, _("操作无效"))
         return redirect("commitments:commitment-detail", c.pk)
     action = form.cleaned_data["action"]
-    try:
+    with refusals_flashed(request):
         services.commitment_transition(
             actor=request.user, commitment=c, action=action, comment=form.cleaned_data["comment"]
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已%(a)s") % {"a": CommitmentAction(action).label})
     return redirect(_next(request, reverse("commitments:commitment-detail", args=[c.pk])))
 
@@ -328,17 +325,8 @@ def progress_add(request, pk):
             for e in errors:
                 messages.error(request, e)
     else:
-        try:
-            services.progress_add(
-                actor=request.user,
-                commitment=c,
-                percent=form.cleaned_data["percent"],
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
+        with refusals_flashed(request):
+            services.progress_add(actor=request.user, commitment=c, **form.cleaned_data)
             messages.success(request, _("已填报进度 %(p)d%%") % {"p": form.cleaned_data["percent"]})
     return redirect("commitments:commitment-detail", c.pk)
 
@@ -374,11 +362,8 @@ def commitment_rate(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择满意、基本满意或不满意"))
     else:
-        try:
+        with refusals_flashed(request):
             services.rating_submit_member(actor=request.user, commitment=c, **form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("感谢您的评价"))
     return redirect("commitments:commitment-detail", c.pk)
 
@@ -411,11 +396,8 @@ def moderation_queue(request):
 def rating_moderate(request, pk):
     rating = selectors.rating_get_for_moderation(request.user, pk)
     approve = request.POST.get("decision") == "approve"
-    try:
+    with refusals_flashed(request):
         services.rating_moderate(actor=request.user, rating=rating, approve=approve)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("留言已公开") if approve else _("留言不予公开"))
     return redirect("commitments:moderation-queue")
 
@@ -492,11 +474,8 @@ def slip_sheet(request, pk):
     one per citizen; each is good for one rating of every published commitment of the organisation."""
     org = org_get_for(request.user, pk, cap=Cap.COMMITMENT_REVIEW)
     if request.method == "POST":
-        try:
+        with refusals_flashed(request):
             sheet = onecount.slip_sheet_create(actor=request.user, org=org, count=request.POST.get("count"))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             site = settings.SITE_URL or request.build_absolute_uri("/")
             response = _download(
                 documents.slips_docx(org=org, codes=sheet.codes, site=site),

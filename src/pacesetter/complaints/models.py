@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import CaseKind, CaseStatus, Deadline, Finding, Outcome, Satisfaction, SubjectType
@@ -180,9 +181,7 @@ class CaseEvent(models.Model):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_fk()
     actor_name = models.CharField(max_length=150, blank=True)
     note = models.TextField(blank=True)
     public = models.BooleanField(default=False)
@@ -209,9 +208,7 @@ class Verification(models.Model):
     checked_by = models.CharField(_("核查人"), max_length=100)
     finding = models.CharField(_("核查结论"), max_length=8, choices=Finding.choices)
     evidence = models.TextField(_("证据材料"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_fk()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -245,9 +242,7 @@ class AccountabilityNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accountability_notes")
     deadline = models.CharField(_("逾期环节"), max_length=8, choices=Deadline.choices)
     note = models.TextField(_("责任追究意见"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_fk()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
+from pacesetter.core.forms import refusals_flashed
 from pacesetter.core.middleware import client_ip
 from pacesetter.orgs.models import Organisation
 
@@ -186,10 +187,7 @@ def rate(request):
     if not f.is_valid():
         messages.error(request, _("请选择满意、基本满意或不满意"))
     else:
-        try:
+        with refusals_flashed(request):
             services.case_rate(case=case, **f.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("感谢您的评价"))
     return redirect(f"/r/q/?n={case.number}")

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
@@ -96,7 +97,7 @@ def triage_queue_for(user) -> QuerySet:
 
 
 def case_get_for(user, pk) -> Case:
-    case = (
+    case = get_or_not_found(
         Case.objects.select_related(
             "category",
             "owner",
@@ -105,13 +106,10 @@ def case_get_for(user, pk) -> Case:
             "subject_org",
             "subject_member",
             "subject_commitment",
-        )
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
+        ),
+        pk,
     )
-    if case is None or not can_view_case(user, case):
+    if not can_view_case(user, case):
         raise NotFoundError()
     return case
 

@@ -1,9 +1,11 @@
-"""Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form."""
+"""Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form or as the page's
+message."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError, PermissionDeniedError
@@ -43,6 +45,18 @@ def refusals_on(form: forms.Form) -> Iterator[None]:
         raise
     except ApplicationError as exc:
         form_error(form, exc)
+
+
+@contextmanager
+def refusals_flashed(request) -> Iterator[None]:
+    """Run a button's service inside ``with refusals_flashed(request):``; a refusal (any typed error, a permission
+    refusal too) becomes the page's error message and the rest of the block (the success message) is skipped, so the
+    view goes on to its redirect either way.
+    """
+    try:
+        yield
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
 
 
 class AuditFilterForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Audit entries, API tokens and the database-backed task queue shared by every app."""
+"""Audit entries, API tokens and the database-backed task queue shared by every app; the user-reference field."""
 
 import hashlib
 import secrets
@@ -7,6 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def user_fk() -> models.ForeignKey:
+    """Who did something (wrote a note, filed a report, decided): the user, NULL once the account is deleted so the
+    row stays; no reverse accessor on the user."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -177,9 +183,7 @@ class SlipSheet(models.Model):
     codes: list[str]  # the clear codes, set on the sheet slip_sheet_create returns (never stored)
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     count = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 

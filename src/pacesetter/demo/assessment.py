@@ -7,6 +7,8 @@ from django.utils import timezone
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import subtree_q
 
+from .campaign import branches_under, open_public_review
+
 NAME = "年度基层党组织考核（演示）"
 
 
@@ -97,14 +99,12 @@ def ensure_district_figures(campaign, root: Organisation) -> bool:
     import datetime
     import random
 
-    from pacesetter.campaigns.models import CriteriaSet
     from pacesetter.complaints import services as cs
     from pacesetter.complaints.models import ReportThrottle
     from pacesetter.evaluations import services as ev
-    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundStatus
     from pacesetter.evaluations.models import RaterGroup, Round
     from pacesetter.evaluations.selectors import ballot_form
-    from pacesetter.orgs.enums import OrgType
 
     if Round.objects.filter(name=TOWN_ROUND).exists():
         return False
@@ -113,26 +113,16 @@ def ensure_district_figures(campaign, root: Organisation) -> bool:
     }
     office, town_sec = users["office"], users["town_secretary"]
     town = Organisation.objects.get(subtree_q(root.path), name="和林镇党委")
-    branches = list(
-        Organisation.objects.filter(subtree_q(town.path), org_type=OrgType.BRANCH, is_active=True).order_by(
-            "path"
-        )[:5]
-    )
+    branches = branches_under(town, 5)
     now = timezone.now()
-    round_ = ev.round_create(
-        actor=office,
+    round_ = open_public_review(
+        office=office,
         organisation=town,
         name=TOWN_ROUND,
-        kind=RoundKind.PUBLIC_REVIEW,
-        scale=Scale.GRADE4,
-        opens_at=now - datetime.timedelta(days=4),
-        closes_at=now + datetime.timedelta(hours=1),
         campaign=campaign,
-        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
         groups=[{"name": "服务对象和群众", "kind": GroupKind.PUBLIC, "weight": 100, "mode": GroupMode.CODES}],
-        target_orgs=branches,
+        targets=branches,
     )
-    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     form = ballot_form(round_)
     rng = random.Random(2010)
     group = RaterGroup.objects.get(round=round_)

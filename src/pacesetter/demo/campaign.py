@@ -374,12 +374,45 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     return ev.codes_generate(actor=office, round_=round_, group=public, count=5)
 
 
+def branches_under(org: Organisation, n: int) -> list[Organisation]:
+    """The first `n` active branches (党支部) under `org`, in tree order: the units a demo round rates."""
+    return list(
+        Organisation.objects.filter(subtree_q(org.path), org_type=OrgType.BRANCH, is_active=True).order_by(
+            "path"
+        )[:n]
+    )
+
+
+def open_public_review(*, office, organisation: Organisation, name: str, campaign: Campaign, groups, targets):
+    """A 群众评议 round of `targets` on the campaign's organisation criteria (four-grade scale), opened four days
+    ago and closing within the hour, open for ballots now."""
+    from pacesetter.campaigns.models import CriteriaSet
+    from pacesetter.evaluations import services as ev
+    from pacesetter.evaluations.enums import RoundKind, RoundStatus, Scale
+
+    now = timezone.now()
+    round_ = ev.round_create(
+        actor=office,
+        organisation=organisation,
+        name=name,
+        kind=RoundKind.PUBLIC_REVIEW,
+        scale=Scale.GRADE4,
+        opens_at=now - datetime.timedelta(days=4),
+        closes_at=now + datetime.timedelta(hours=1),
+        campaign=campaign,
+        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
+        groups=groups,
+        target_orgs=targets,
+    )
+    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
+    return round_
+
+
 def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
     """A finished 群众评议 of 城厢区 branches: ballots on the web and on paper, a group under k, one unit
     below the satisfaction line (so a rectification case exists), results published. True if built now."""
-    from pacesetter.campaigns.models import CriteriaSet
     from pacesetter.evaluations import services as ev
-    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundStatus
     from pacesetter.evaluations.models import RaterGroup, Round
     from pacesetter.evaluations.selectors import ballot_form
 
@@ -388,30 +421,18 @@ def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
         return False
     office = get_user_model().objects.get(username="office")
     district = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
-    targets = list(
-        Organisation.objects.filter(
-            subtree_q(district.path), org_type=OrgType.BRANCH, is_active=True
-        ).order_by("path")[:8]
-    )
-    now = timezone.now()
-    round_ = ev.round_create(
-        actor=office,
+    round_ = open_public_review(
+        office=office,
         organisation=district,
         name=name,
-        kind=RoundKind.PUBLIC_REVIEW,
-        scale=Scale.GRADE4,
-        opens_at=now - datetime.timedelta(days=4),
-        closes_at=now + datetime.timedelta(hours=1),
         campaign=campaign,
-        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
         groups=[
             {"name": "领导班子", "kind": GroupKind.LEADERS, "weight": 30, "mode": GroupMode.CODES},
             {"name": "党代表、人大代表", "kind": GroupKind.DEPUTIES, "weight": 20, "mode": GroupMode.CODES},
             {"name": "服务对象和群众", "kind": GroupKind.PUBLIC, "weight": 50, "mode": GroupMode.CODES},
         ],
-        target_orgs=targets,
+        targets=branches_under(district, 8),
     )
-    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     form = ballot_form(round_)
     rng = random.Random(2011)
     weak = form.targets[-1].id  # this one's service recipients are not satisfied

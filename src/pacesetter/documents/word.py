@@ -168,6 +168,17 @@ def add_signature_date(doc, text: str, *, issuer: str = ""):
     return p
 
 
+def add_signature_lines(doc, lines: list[str]) -> None:
+    """落款 of a document that is no numbered notice (a pledge, a plan): after a blank line, each of `lines` (the
+    signer, then the date) right-aligned four characters in from the right margin, in the body font (三号)."""
+    doc.add_paragraph()
+    for text in lines:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.right_indent = Pt(64)
+        set_font(p.add_run(text), BODY_FONT, 16)
+
+
 def add_table(doc, header: tuple[str, ...], rows, *, size_pt: float = 12):
     """A grid table for a formal document: header row in 黑体, cells in 仿宋_GB2312, `size_pt` points,
     single line spacing (Normal's fixed 28 pt pitch would crowd a table)."""

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -71,9 +72,7 @@ class Round(models.Model):
     published = models.BooleanField(_("已公开"), default=False)
     digest = models.CharField(_("回执汇总摘要"), max_length=64, blank=True, editable=False)
     ballot_count = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -383,9 +382,7 @@ class SuggestionRelease(models.Model):
     """The office has reviewed a closed round's suggestions and released the approved ones."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="suggestion_release")
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    released_by = user_fk()
     released_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.selectors import member_for_user, org_list_for, scope_q, subtree_q
 
 from .enums import (
@@ -255,10 +256,7 @@ def case_list_for(user) -> QuerySet[LowSatisfactionCase]:
 
 
 def case_get_for(user, pk) -> LowSatisfactionCase:
-    found = case_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(case_list_for(user), pk)
 
 
 def public_round_list() -> QuerySet[Round]:
@@ -266,10 +264,7 @@ def public_round_list() -> QuerySet[Round]:
 
 
 def public_round_get(pk) -> Round:
-    found = public_round_list().filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(public_round_list(), pk)
 
 
 def targets_in_subtree(org) -> QuerySet:

@@ -1,12 +1,12 @@
 """Commendation programmes (评选表彰), their categories and quotas, nominations with their history, the
 public's recommendations (counted once per person by `onecount`), decisions and the honours they confer."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import NominationAction, NominationStatus, ProgrammeStatus, Subject
@@ -209,9 +209,7 @@ class NominationEvent(models.Model):
     before = models.CharField(max_length=12, blank=True)
     after = models.CharField(max_length=12)
     organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_fk()
     actor_name = models.CharField(max_length=150, blank=True)
     comment = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
@@ -240,9 +238,7 @@ class Decision(models.Model):
     title = models.CharField(_("标题"), max_length=160)
     supplementary = models.BooleanField(_("补充决定"), default=False)
     issued_on = models.DateField(_("发文日期"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = user_fk()
 
     class Meta:
         ordering = ["issued_on", "pk"]

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.selectors import scope_q
 
 from .models import MassMember, MassOrganisation
@@ -22,10 +22,7 @@ def mass_org_list_for(user, *, cap: str = VIEW_CAP, party_org=None) -> QuerySet[
 
 
 def mass_org_get_for(user, pk, *, cap: str = VIEW_CAP) -> MassOrganisation:
-    found = mass_org_list_for(user, cap=cap).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(mass_org_list_for(user, cap=cap), pk)
 
 
 def mass_member_list(mass_org: MassOrganisation) -> QuerySet[MassMember]:

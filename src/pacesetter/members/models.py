@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import HouseholdStatus, MentorKind, MentorStatus, ReminderKind
@@ -33,9 +34,7 @@ class Mentorship(models.Model):
         _("状态"), max_length=10, choices=MentorStatus.choices, default=MentorStatus.ACTIVE
     )
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -58,9 +57,7 @@ class MentorNote(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
     noted_on = models.DateField(_("日期"))
     text = models.TextField(_("帮带情况"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -86,9 +83,7 @@ class Household(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -104,9 +99,7 @@ class HouseholdNote(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="notes")
     visited_on = models.DateField(_("走访日期"))
     text = models.TextField(_("走访情况"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

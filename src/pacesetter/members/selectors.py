@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.core.pii import mask_phone
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
@@ -47,10 +47,7 @@ def mentorship_list_for(
 
 
 def mentorship_get_for(user, pk) -> Mentorship:
-    found = mentorship_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(mentorship_list_for(user), pk)
 
 
 def mentor_notes(m: Mentorship, limit: int = 100) -> list[MentorNote]:
@@ -75,10 +72,7 @@ def household_list_for(
 
 
 def household_get_for(user, pk) -> Household:
-    found = household_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(household_list_for(user), pk)
 
 
 def _mask_name(name: str) -> str:

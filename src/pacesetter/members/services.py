@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.transitions import status_cas
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_in_scope
@@ -52,19 +53,6 @@ def _date(value, field: str, label, *, today: datetime.date) -> datetime.date:
     if value > today or value.year < 1950:
         raise ValidationError(_("%(f)s不能晚于今天") % {"f": label}, field=field)
     return value
-
-
-def _cas(model, obj, table: dict, action: str, label: str, **fields) -> str:
-    before = obj.status
-    target = table[action].get(before)
-    if target is None:
-        raise StateError(_("当前状态为“%(s)s”，不能%(a)s") % {"s": obj.get_status_display(), "a": label})
-    if not model.objects.filter(pk=obj.pk, status=before).update(status=target, **fields):
-        raise StateError(_("刚被其他人修改过，请刷新页面后重试"))
-    obj.status = target
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return before
 
 
 # ---------------------------------------------------------------- rules
@@ -149,7 +137,7 @@ def mentorship_end(*, actor, mentorship: Mentorship) -> Mentorship:
     m = Mentorship.objects.select_for_update(of=("self",)).select_related("mentee").get(pk=mentorship.pk)
     if not org_in_scope(actor, m.organisation, Cap.MENTORING_MANAGE):
         raise PermissionDeniedError(_("只有党组织可以结束结对帮带"))
-    before = _cas(
+    before = status_cas(
         Mentorship, m, MENTOR_TRANSITIONS, MentorAction.END, _("结束帮带"), ended_on=timezone.localdate()
     )
     audit_log(
@@ -209,7 +197,7 @@ def household_end(*, actor, household: Household) -> Household:
     h = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
     if not org_in_scope(actor, h.organisation, Cap.MENTORING_MANAGE):
         raise PermissionDeniedError(_("只有党组织可以停止联系"))
-    before = _cas(Household, h, HOUSEHOLD_TRANSITIONS, HouseholdAction.END, _("停止联系"))
+    before = status_cas(Household, h, HOUSEHOLD_TRANSITIONS, HouseholdAction.END, _("停止联系"))
     audit_log(
         actor=actor, action="household.end", obj=h, before={"status": before}, after={"status": h.status}
     )

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.lookup import get_or_not_found
 
 from .enums import ROLE_CAPS, Cap, Role
 from .models import (
@@ -153,8 +154,8 @@ def org_list_for(user, *, cap: str = Cap.ORG_VIEW, include_inactive: bool = True
 
 
 def org_get_for(user, pk, *, cap: str = Cap.ORG_VIEW) -> Organisation:
-    org = Organisation.objects.select_related("parent").filter(pk=pk).first() if str(pk).isdigit() else None
-    if org is None or not org_in_scope(user, org, cap):
+    org = get_or_not_found(Organisation.objects.select_related("parent"), pk)
+    if not org_in_scope(user, org, cap):
         raise NotFoundError()
     return org
 
@@ -264,13 +265,7 @@ def member_list_for(
 
 
 def member_get_for(user, pk, *, cap: str = Cap.PERSON_VIEW) -> Member:
-    member = (
-        Member.objects.select_related("organisation", "user").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if member is None:
-        raise NotFoundError()
+    member = get_or_not_found(Member.objects.select_related("organisation", "user"), pk)
     is_self = member.user_id is not None and member.user_id == user.pk and cap == Cap.PERSON_VIEW
     if not is_self and not org_in_scope(user, member.organisation, cap):
         raise NotFoundError()
@@ -314,10 +309,7 @@ def import_batch_list_for(user) -> QuerySet[ImportBatch]:
 
 
 def import_batch_get_for(user, pk) -> ImportBatch:
-    batch = import_batch_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if batch is None:
-        raise NotFoundError()
-    return batch
+    return get_or_not_found(import_batch_list_for(user), pk)
 
 
 def org_resolve_for(user, text: str, *, cap: str = Cap.ORG_VIEW) -> Organisation:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_flashed
 from pacesetter.core.paging import paginate
 
 from . import services
@@ -160,11 +160,8 @@ def org_move(request, pk):
 @require_POST
 def org_set_active(request, pk, active: bool):
     org = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
-    try:
+    with refusals_flashed(request):
         services.org_set_active(actor=request.user, org=org, active=active)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已恢复") if active else _("已撤销（停用）该组织"))
     return redirect("orgs:org-detail", org.pk)
 
@@ -366,11 +363,8 @@ def grant_revoke(request, pk):
     grant = grant_list_for(request.user).filter(pk=pk).first()
     if grant is None:
         raise NotFoundError()
-    try:
+    with refusals_flashed(request):
         services.role_revoke(actor=request.user, grant=grant)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已撤销授权"))
     return redirect("orgs:grant-list")
 

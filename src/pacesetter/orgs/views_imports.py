@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_flashed
 
 from . import imports
 from .enums import Cap
@@ -95,11 +95,8 @@ def import_progress(request, pk):
 @require_POST
 def import_confirm(request, pk):
     batch = import_batch_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         batch = imports.import_batch_confirm(actor=request.user, batch=batch)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         report = batch.report
         messages.success(
             request,
@@ -112,11 +109,8 @@ def import_confirm(request, pk):
 @require_POST
 def import_rollback(request, pk):
     batch = import_batch_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         imports.import_batch_rollback(actor=request.user, batch=batch)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已撤销本批导入"))
     return redirect("orgs:import-detail", batch.pk)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pacesetter import onecount
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.core.pii import mask_phone
 
 from .enums import (
@@ -84,16 +85,8 @@ def consultation_for(plan: Plan) -> Consultation | None:
 
 def public_consultation_get(pk) -> Consultation:
     """Any consultation is public (its page is what the notice-board QR code opens)."""
-    c = (
-        Consultation.objects.select_related("plan__organisation", "plan__campaign", "plan__current_version")
-        .filter(pk=pk, plan__organisation__is_active=True)
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if c is None:
-        raise NotFoundError()
-    return c
+    qs = Consultation.objects.select_related("plan__organisation", "plan__campaign", "plan__current_version")
+    return get_or_not_found(qs.filter(plan__organisation__is_active=True), pk)
 
 
 def public_comments(consultation: Consultation) -> list[ConsultationComment]:

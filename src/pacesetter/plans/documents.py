@@ -8,8 +8,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
+from pacesetter.documents.word import add_signature_lines, cn_date, to_bytes
 from pacesetter.documents.word import add_title as _title
-from pacesetter.documents.word import cn_date
 from pacesetter.documents.word import new_document as _new_document
 from pacesetter.documents.word import set_font as _font
 
@@ -52,21 +52,6 @@ def _body(doc, body_html: str) -> None:
                 run.font.italic = True
 
 
-def _signature(doc, org_name: str, when) -> None:
-    doc.add_paragraph()
-    for text in (org_name, cn_date(timezone.localtime(when))):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(64)
-        _font(p.add_run(text), BODY_FONT, BODY_SIZE)
-
-
-def _bytes(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
 def plan_docx(plan, version=None) -> bytes:
     """One plan (its working text, or a submitted `version`) as a Word document."""
     title = version.title if version else plan.title
@@ -76,8 +61,9 @@ def plan_docx(plan, version=None) -> bytes:
     _title(doc, title)
     _centred(doc, plan.organisation.name)
     _body(doc, body)
-    _signature(doc, plan.organisation.name, version.submitted_at if version else plan.updated_at)
-    return _bytes(doc)
+    signed = version.submitted_at if version else plan.updated_at
+    add_signature_lines(doc, [plan.organisation.name, cn_date(timezone.localtime(signed))])
+    return to_bytes(doc)
 
 
 def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
@@ -130,7 +116,7 @@ def summary_docx(*, campaign, root, rows: list[dict]) -> bytes:
         _font(h.add_run(version.title), "黑体", BODY_SIZE)
         _centred(doc, f"{r['org'].label}（{r['progress'].label}，第 {version.number} 版）")
         _body(doc, version.body)
-    return _bytes(doc)
+    return to_bytes(doc)
 
 
 def progress_xlsx(*, campaign, root, orgs) -> bytes:

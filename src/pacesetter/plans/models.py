@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Organisation
 
 from .enums import (
@@ -50,12 +51,8 @@ class Plan(models.Model):
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     is_late = models.BooleanField(_("逾期报送"), default=False)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
+    updated_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -87,9 +84,7 @@ class PlanVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_fk()
     submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
     is_late = models.BooleanField(_("逾期报送"), default=False)
 
@@ -113,9 +108,7 @@ class PlanDecision(models.Model):
         choices=[(a.value, a.label) for a in (PlanAction.APPROVE, PlanAction.RETURN, PlanAction.REOPEN)],
     )
     comment = models.TextField(_("审核意见"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_fk()
     decided_at = models.DateTimeField(_("审核时间"), default=timezone.now)
 
     class Meta:
@@ -141,9 +134,7 @@ class PlanAttachment(models.Model):
     file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("文件名"), max_length=255)
     size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_fk()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -163,9 +154,7 @@ class PlanReminder(models.Model):
     step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     recipients = models.PositiveIntegerField(default=0)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sent_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -205,9 +194,7 @@ class Consultation(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
 
     class Meta:
         verbose_name = _("征求意见")

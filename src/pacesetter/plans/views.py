@@ -12,7 +12,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_flashed
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
@@ -153,11 +153,8 @@ def plan_detail(request, pk):
 @require_POST
 def plan_submit(request, pk):
     plan = plan_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         version = services.plan_submit(actor=request.user, plan=plan)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已报送第 %(n)d 版，等待上级组织审核") % {"n": version.number})
     return redirect(_edit_url(plan))
 
@@ -205,11 +202,8 @@ def attachment_upload(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     else:
-        try:
+        with refusals_flashed(request):
             att = services.attachment_add(actor=request.user, plan=plan, upload=form.cleaned_data["file"])
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("已上传附件“%(name)s”") % {"name": att.original_name})
     return redirect(_edit_url(plan))
 
@@ -226,11 +220,8 @@ def attachment_download(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     att = attachment_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         services.attachment_remove(actor=request.user, attachment=att)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已删除附件“%(name)s”") % {"name": att.original_name})
     return redirect(_edit_url(att.plan))
 
@@ -332,11 +323,8 @@ def overdue_remind(request):
     campaign = campaign_get_for(request.user, request.POST.get("campaign", ""))
     root = progress_root_for(request.user, campaign, request.POST.get("org"), cap=Cap.CAMPAIGN_MANAGE)
     step = _step_param(campaign, request.POST.get("step", ""))
-    try:
+    with refusals_flashed(request):
         n = services.plan_remind_overdue(actor=request.user, campaign=campaign, root=root, step=step)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         if n:
             messages.success(request, _("已提醒 %(n)d 个逾期组织的书记") % {"n": n})
         else:

@@ -75,7 +75,8 @@ def meetings_attended(rule: PointRule, limit: int, after: int = 0) -> list[Event
     ]
 
 
-def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
+def _personal_records(rule: PointRule, limit: int, after: int, **only) -> list[Event]:
+    """The period's personal records not yet written for `rule`, narrowed by `only` (a check status)."""
     period = rule.period
     qs = (
         ActivityRecord.objects.filter(
@@ -84,6 +85,7 @@ def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
             campaign_id=period.campaign_id,
             is_deleted=False,
             occurred_on__year=period.year,
+            **only,
         )
         .filter(pk__gt=after)
         .exclude(not_written(rule))
@@ -93,6 +95,10 @@ def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     return [
         Event(pk, m, o, day, reverse("records:record-detail", args=[pk]), str(t)) for pk, m, o, day, t in qs
     ]
+
+
+def records_logged(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
+    return _personal_records(rule, limit, after)
 
 
 def records_checked(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
@@ -101,24 +107,7 @@ def records_checked(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
 
     Organisation records earn nobody points here, as with RECORD_LOGGED: the ledger is kept per member, and
     the members who took part in an organisation's meeting earn theirs through MEETING_ATTENDED."""
-    period = rule.period
-    qs = (
-        ActivityRecord.objects.filter(
-            member__isnull=False,
-            member__is_active=True,
-            campaign_id=period.campaign_id,
-            is_deleted=False,
-            check_status=CheckStatus.CHECKED,
-            occurred_on__year=period.year,
-        )
-        .filter(pk__gt=after)
-        .exclude(not_written(rule))
-        .values_list("pk", "member_id", "member__organisation_id", "occurred_on", "title")
-        .order_by("pk")[:limit]
-    )
-    return [
-        Event(pk, m, o, day, reverse("records:record-detail", args=[pk]), str(t)) for pk, m, o, day, t in qs
-    ]
+    return _personal_records(rule, limit, after, check_status=CheckStatus.CHECKED)
 
 
 def commitments_fulfilled(rule: PointRule, limit: int, after: int = 0) -> list[Event]:

@@ -8,7 +8,6 @@ import datetime
 from functools import partial
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +20,10 @@ from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import grants_for
 
 from . import search
-from .enums import LEVEL_AWARD_DEPTH, LEVEL_NEXT, CultivationLevel, ExemplarKind, SearchKind
+from .enums import LEVEL_AWARD_DEPTH, LEVEL_NEXT, CultivationLevel, ExemplarKind
 from .models import Article, Exemplar, ExemplarLevelEvent
 from .rules import can_draft_for
+from .sources import exemplar_doc
 
 FIELDS = [
     "honour",
@@ -48,27 +48,7 @@ _text = partial(clean_text, limit=40)
 
 
 def index_exemplar(e: Exemplar) -> None:
-    search.index_doc(
-        kind=SearchKind.EXEMPLAR,
-        object_id=e.pk,
-        title=e.name,
-        body="\n".join(
-            filter(
-                None,
-                [
-                    e.get_level_display(),
-                    e.get_sector_display(),
-                    e.trade,
-                    e.post,
-                    e.organisation.name,
-                    e.summary,
-                ],
-            )
-        ),
-        url=reverse("news:exemplar", args=[e.pk]),
-        is_public=e.is_public,
-        tags=" ".join(filter(None, [e.trade, e.post])),
-    )
+    search.index_doc(**exemplar_doc(e))
 
 
 def awarding_office(actor, exemplar: Exemplar, level: str) -> Organisation | None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.honours.models import Honour
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -40,10 +41,7 @@ def item_list_for(user, *, status: str = "", org: str = "") -> QuerySet[InfoItem
 
 
 def item_get_for(user, pk) -> InfoItem:
-    item = item_list_for(user).prefetch_related("photos").filter(pk=pk).first() if str(pk).isdigit() else None
-    if item is None:
-        raise NotFoundError()
-    return item
+    return get_or_not_found(item_list_for(user).prefetch_related("photos"), pk)
 
 
 def item_review_queue_for(user) -> QuerySet[InfoItem]:
@@ -101,10 +99,7 @@ def article_list_for(user, *, status: str = "") -> QuerySet[Article]:
 
 def article_get_for(user, pk) -> Article:
     qs = article_list_for(user).prefetch_related("photos", "tags")
-    a = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if a is None:
-        raise NotFoundError()
-    return a
+    return get_or_not_found(qs, pk)
 
 
 def article_review_queue_for(user) -> QuerySet[Article]:
@@ -168,10 +163,7 @@ def bulletin_list_for(user, *, year: int | None = None) -> QuerySet[Bulletin]:
 
 
 def bulletin_get_for(user, pk) -> Bulletin:
-    b = bulletin_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if b is None:
-        raise NotFoundError()
-    return b
+    return get_or_not_found(bulletin_list_for(user), pk)
 
 
 def bulletin_years_for(user) -> list[int]:

@@ -63,29 +63,34 @@ def _org_docs(qs) -> Iterator[dict]:
         }
 
 
+def exemplar_doc(e: Exemplar) -> dict:
+    """An exemplar's entry (also written by exemplars.index_exemplar when the exemplar changes)."""
+    return {
+        "kind": SearchKind.EXEMPLAR,
+        "object_id": e.pk,
+        "title": e.name,
+        "body": "\n".join(
+            filter(
+                None,
+                [
+                    e.get_level_display(),
+                    e.get_sector_display(),
+                    e.trade,
+                    e.post,
+                    e.organisation.name,
+                    e.summary,
+                ],
+            )
+        ),
+        "url": reverse("news:exemplar", args=[e.pk]),
+        "is_public": e.is_public,
+        "tags": " ".join(filter(None, [e.trade, e.post])),
+    }
+
+
 def _exemplar_docs(qs) -> Iterator[dict]:
     for e in qs.select_related("organisation").iterator(chunk_size=CHUNK):
-        yield {
-            "kind": SearchKind.EXEMPLAR,
-            "object_id": e.pk,
-            "title": e.name,
-            "body": "\n".join(
-                filter(
-                    None,
-                    [
-                        e.get_level_display(),
-                        e.get_sector_display(),
-                        e.trade,
-                        e.post,
-                        e.organisation.name,
-                        e.summary,
-                    ],
-                )
-            ),
-            "url": reverse("news:exemplar", args=[e.pk]),
-            "is_public": e.is_public,
-            "tags": " ".join(filter(None, [e.trade, e.post])),
-        }
+        yield exemplar_doc(e)
 
 
 def _build(d: dict) -> SearchDoc:

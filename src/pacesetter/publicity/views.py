@@ -128,12 +128,7 @@ def item_transition(request, pk):
     form = TransitionForm(request.POST)
     if form.is_valid():
         with refusals_on(form):
-            services.item_transition(
-                actor=request.user,
-                item=item,
-                action=form.cleaned_data["action"],
-                comment=form.cleaned_data["comment"],
-            )
+            services.item_transition(actor=request.user, item=item, **form.cleaned_data)
             messages.success(request, _("操作成功"))
             return redirect("publicity:item-detail", item.pk)
     for e in form.errors.values():
@@ -223,12 +218,7 @@ def article_transition(request, pk):
     form = TransitionForm(request.POST)
     if form.is_valid():
         with refusals_on(form):
-            services.article_transition(
-                actor=request.user,
-                article=article,
-                action=form.cleaned_data["action"],
-                comment=form.cleaned_data["comment"],
-            )
+            services.article_transition(actor=request.user, article=article, **form.cleaned_data)
             messages.success(request, _("操作成功"))
             return redirect("publicity:article-detail", article.pk)
     for errors in form.errors.values():

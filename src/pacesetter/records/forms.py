@@ -15,6 +15,7 @@ from .enums import (
     RecordKind,
     RecordScope,
 )
+from .services import EDITABLE_FIELDS  # the fields of a record a person may edit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -80,20 +81,7 @@ class RecordForm(BootstrapMixin, forms.Form):
         self.fields["kind"].widget.attrs["data-testid"] = "record-kind"
 
     def record_data(self) -> dict:
-        d = self.cleaned_data
-        return {
-            k: d[k]
-            for k in (
-                "kind",
-                "title",
-                "occurred_on",
-                "place",
-                "participants",
-                "content",
-                "contribution",
-                "effect",
-            )
-        }
+        return {k: self.cleaned_data[k] for k in EDITABLE_FIELDS}
 
     def meeting_data(self) -> dict | None:
         if self.mode != "org":

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.models import user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
@@ -46,9 +47,7 @@ class ActivityRecord(models.Model):
     content = models.TextField(_("主要内容"), blank=True)
     contribution = models.TextField(_("贡献"), blank=True)
     effect = models.TextField(_("成效"), blank=True)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     is_deleted = models.BooleanField(default=False)
@@ -172,9 +171,7 @@ class RecordPhoto(models.Model):
     content_type = models.CharField(max_length=30)
     size = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("说明"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_fk()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

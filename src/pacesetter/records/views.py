@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import form_error, refusals_flashed
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
@@ -167,12 +167,7 @@ def record_check(request, pk):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("records:record-detail", record.pk)
     try:
-        services.record_check(
-            actor=request.user,
-            record=record,
-            action=form.cleaned_data["action"],
-            comment=form.cleaned_data["comment"],
-        )
+        services.record_check(actor=request.user, record=record, **form.cleaned_data)
     except PermissionDeniedError:
         raise
     except ApplicationError as exc:
@@ -183,19 +178,7 @@ def record_check(request, pk):
 
 
 def _edit_initial(record) -> dict:
-    initial = {
-        f: getattr(record, f)
-        for f in (
-            "kind",
-            "title",
-            "occurred_on",
-            "place",
-            "participants",
-            "content",
-            "contribution",
-            "effect",
-        )
-    }
+    initial = {f: getattr(record, f) for f in services.EDITABLE_FIELDS}
     meeting = record.meeting_detail
     if meeting is not None:
         initial.update({f: getattr(meeting, f) for f in RecordForm.MEETING})
@@ -270,11 +253,8 @@ def photo_add(request, pk):
 @require_POST
 def photo_delete(request, pk):
     p = photo_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         services.photo_delete(actor=request.user, photo=p)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("照片已删除"))
     return redirect("records:record-detail", p.record_id)
 
@@ -289,11 +269,8 @@ def _meeting_record(request, pk):
 @require_POST
 def meeting_attendance_all(request, pk):
     record = _meeting_record(request, pk)
-    try:
+    with refusals_flashed(request):
         n = services.attendance_mark_all_present(actor=request.user, record=record)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已将未登记的 %(n)d 人标记为出席；请假、缺席的请逐一登记原因") % {"n": n})
     return redirect("records:meeting-attendance", record.pk)
 
@@ -307,7 +284,7 @@ def meeting_attendance(request, pk):
         if form.is_valid():
             roster = {m.pk: m for m, _a in meeting_roster(record)}
             member = roster.get(form.cleaned_data["member"])
-            try:
+            with refusals_flashed(request):
                 if member is None:
                     raise NotFoundError(_("该党员不在本次会议的名单中"))
                 services.attendance_mark(
@@ -318,9 +295,6 @@ def meeting_attendance(request, pk):
                     reason_kind=form.cleaned_data["reason_kind"],
                     reason=form.cleaned_data["reason"],
                 )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
                 messages.success(request, _("已登记%(m)s的出勤") % {"m": member.name})
                 return redirect(f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}")
         else:
@@ -362,11 +336,8 @@ def sign_in_open(request, pk):
     minutes = (
         form.cleaned_data.get("minutes") if form.is_valid() else None
     ) or services.DEFAULT_SIGN_IN_MINUTES
-    try:
+    with refusals_flashed(request):
         services.sign_in_open(actor=request.user, record=record, minutes=minutes)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("签到已开放，请党员用手机扫描二维码"))
     return redirect("records:record-detail", record.pk)
 
@@ -374,11 +345,8 @@ def sign_in_open(request, pk):
 @require_POST
 def sign_in_close(request, pk):
     record = record_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         services.sign_in_close(actor=request.user, record=record)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("签到已关闭"))
     return redirect("records:record-detail", record.pk)
 

@@ -85,7 +85,8 @@ class RectificationAction(models.TextChoices):
     REJECT = "reject", _("核查未通过，退回继续整改")
 
 
-# action → {from status: to status}. services.rectifications (through _common._cas) is the only code that changes it.
+# action → {from status: to status}. services.rectifications (through core.transitions.status_cas) is the only
+# code that changes it.
 RECTIFICATION_TRANSITIONS: dict[str, dict[str, str]] = {
     RectificationAction.REPORT: {RectificationStatus.IN_PROGRESS: RectificationStatus.REPORTED},
     RectificationAction.CLOSE: {RectificationStatus.REPORTED: RectificationStatus.CLOSED},

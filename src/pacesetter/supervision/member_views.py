@@ -73,16 +73,9 @@ def member_review_create(request, member_id):
         raise NotFoundError(_("您不能点评该党员"))
     form = MemberReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         with refusals_on(form):
             review = mr.member_review_file(
-                actor=request.user,
-                member=member,
-                achievements=d["achievements"],
-                problems=d["problems"],
-                direction=d["direction"],
-                rating=d["rating"],
-                session=session,
+                actor=request.user, member=member, session=session, **form.cleaned_data
             )
             messages.success(request, _("已点评%(name)s") % {"name": member.name})
             if session is not None:
@@ -194,17 +187,8 @@ def session_review_org(request, pk, org_id):
     org = org_get_for(request.user, org_id)
     form = MemberReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         with refusals_on(form):
-            services.review_file(
-                actor=request.user,
-                org=org,
-                achievements=d["achievements"],
-                problems=d["problems"],
-                direction=d["direction"],
-                rating=d["rating"],
-                session=session,
-            )
+            services.review_file(actor=request.user, org=org, session=session, **form.cleaned_data)
             messages.success(request, _("已点评%(org)s") % {"org": org.name})
             return redirect("supervision:session-detail", session.pk)
     return render(

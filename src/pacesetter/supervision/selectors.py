@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
@@ -115,10 +115,7 @@ def review_list_for(
 
 
 def review_get_for(user, pk) -> Review:
-    found = review_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(review_list_for(user), pk)
 
 
 def review_items(review: Review) -> list:
@@ -168,10 +165,7 @@ def rectification_list_for(
 
 
 def rectification_get_for(user, pk) -> Rectification:
-    found = rectification_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(rectification_list_for(user), pk)
 
 
 def rectification_reports(rectification: Rectification) -> list[RectificationReport]:
@@ -187,9 +181,7 @@ def rectification_events(rectification: Rectification) -> list:
 
 
 def evidence_get_for(user, pk) -> Evidence:
-    found = Evidence.objects.select_related("report").filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
+    found = get_or_not_found(Evidence.objects.select_related("report"), pk)
     rectification_get_for(user, found.report.rectification_id)
     return found
 
@@ -206,10 +198,7 @@ def team_list_for(user) -> QuerySet[InspectionTeam]:
 
 
 def team_get_for(user, pk) -> InspectionTeam:
-    found = team_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(team_list_for(user), pk)
 
 
 def _inspection_visible_q(user) -> Q:
@@ -233,10 +222,7 @@ def inspection_list_for(
 
 
 def inspection_get_for(user, pk) -> Inspection:
-    found = inspection_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(inspection_list_for(user), pk)
 
 
 def draw_list_for(user) -> QuerySet[SpotCheckDraw]:
@@ -272,14 +258,7 @@ def draw_parameters(draw: SpotCheckDraw) -> list[tuple[str, str]]:
 
 def draw_get_public(pk) -> SpotCheckDraw:
     """Draws are public: the seed, candidates and result are published so anyone can verify them."""
-    found = (
-        SpotCheckDraw.objects.select_related("organisation__parent").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(SpotCheckDraw.objects.select_related("organisation__parent"), pk)
 
 
 # ---------------------------------------------------------------- notices (通报)
@@ -305,10 +284,7 @@ def notice_list_for(user, *, status: str = "", year: int | None = None) -> Query
 
 
 def notice_get_for(user, pk) -> Notice:
-    found = notice_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(notice_list_for(user), pk)
 
 
 # ---------------------------------------------------------------- dashboard
@@ -380,13 +356,7 @@ def supervision_stats_by_subtree(orgs: list[Organisation], *, now=None) -> dict[
 def finding_get_for(user, pk):
     from .models import Finding
 
-    found = (
-        Finding.objects.select_related("inspection__organisation").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFoundError()
+    found = get_or_not_found(Finding.objects.select_related("inspection__organisation"), pk)
     inspection_get_for(user, found.inspection_id)
     return found
 
@@ -395,16 +365,8 @@ def low_case_get_for(user, pk):
     """A low-satisfaction case (evaluations) in the user's supervision scope."""
     from pacesetter.evaluations.models import LowSatisfactionCase
 
-    found = (
-        LowSatisfactionCase.objects.select_related("organisation__parent", "round")
-        .filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path"), pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFoundError()
-    return found
+    qs = LowSatisfactionCase.objects.select_related("organisation__parent", "round")
+    return get_or_not_found(qs.filter(scope_q(user, Cap.SUPERVISION_MANAGE, field="organisation__path")), pk)
 
 
 def manage_roots_for(user, cap: str = Cap.CAMPAIGN_MANAGE, *, limit: int = 200) -> list[Organisation]:

@@ -151,9 +151,7 @@ def pairing_create(request: HttpRequest, pk: int, payload: PairingIn):
         campaign=campaign,
         helper=helper,
         helped=helped,
-        kind=payload.kind,
-        goal=payload.goal,
-        started_on=payload.started_on,
+        **payload.dict(exclude={"helper_id", "helped_id"}),
     )
     return Status(201, pairing)
 

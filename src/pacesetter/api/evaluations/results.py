@@ -112,14 +112,7 @@ def peer_cast(request: HttpRequest, pk: int, payload: AnswersIn):
 )
 def paper_cast(request: HttpRequest, pk: int, payload: PaperIn):
     round_ = round_get_for(request.user, pk, cap=Cap.EVALUATION_MANAGE)
-    receipt = services.ballot_enter_paper(
-        actor=request.user,
-        round_=round_,
-        code=payload.code,
-        answers=payload.answers,
-        channel=payload.channel,
-        suggestion=payload.suggestion,
-    )
+    receipt = services.ballot_enter_paper(actor=request.user, round_=round_, **payload.dict())
     return Status(201, {"receipt": receipt})
 
 

@@ -120,14 +120,7 @@ def category_create(request: HttpRequest, pk: int, payload: HonourCategoryIn):
     `{"rule": "district_rank", "top": 5}` (collective only: within the top 1–50 of the campaign's district
     ranking among its siblings). 422 names the field."""
     p = selectors.programme_get_for(request.user, pk)
-    c = services.category_save(
-        actor=request.user,
-        programme=p,
-        name=payload.name,
-        subject=payload.subject,
-        quota=payload.quota,
-        rules=payload.rules,
-    )
+    c = services.category_save(actor=request.user, programme=p, **payload.dict())
     return Status(201, _category_out(c))
 
 
@@ -142,15 +135,7 @@ def _category(request: HttpRequest, pk: int) -> Category:
 @router.put("/honours/categories/{int:pk}", response=HonourCategoryOut, url_name="honours-category-detail")
 def category_update(request: HttpRequest, pk: int, payload: HonourCategoryIn):
     c = _category(request, pk)
-    c = services.category_save(
-        actor=request.user,
-        programme=c.programme,
-        category=c,
-        name=payload.name,
-        subject=payload.subject,
-        quota=payload.quota,
-        rules=payload.rules,
-    )
+    c = services.category_save(actor=request.user, programme=c.programme, category=c, **payload.dict())
     return _category_out(c)
 
 

@@ -138,12 +138,6 @@ def public_objection(request: HttpRequest, pk: int, payload: HonourObjectionIn):
     if n.programme_id != pk:
         raise ValidationError(_("该对象不在本次公示中"), field="nomination_id")
     case, password = services.objection_file(
-        nomination=n,
-        text=payload.text,
-        real_name=payload.real_name,
-        name=payload.name,
-        phone=payload.phone,
-        code=payload.code,
-        ip=client_ip(request),
+        nomination=n, ip=client_ip(request), **payload.dict(exclude={"nomination_id"})
     )
     return Status(201, {"number": case.number, "password": password})

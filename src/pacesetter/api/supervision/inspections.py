@@ -143,11 +143,9 @@ def inspection_create(request: HttpRequest, payload: InspectionIn):
     inspection = services.inspection_plan(
         actor=request.user,
         org=org,
-        method=payload.method,
-        planned_on=payload.planned_on,
-        subject=payload.subject,
         team=team_get_for(request.user, payload.team_id) if payload.team_id else None,
         draw=draw_get_public(payload.draw_id) if payload.draw_id else None,
+        **payload.dict(exclude={"organisation_id", "team_id", "draw_id"}),
     )
     return Status(201, _inspection(inspection))
 
@@ -196,13 +194,8 @@ def draw_create(request: HttpRequest, payload: DrawIn):
     draw = services.draw_create(
         actor=request.user,
         root=root,
-        n=payload.n,
-        title=payload.title,
-        sector=payload.sector,
-        org_type=payload.org_type,
-        flags=payload.flags,
         campaign=campaign,
-        public_value=payload.public_value,
+        **payload.dict(exclude={"organisation_id", "campaign_id"}),
     )
     return Status(201, _draw(draw))
 

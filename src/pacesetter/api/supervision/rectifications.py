@@ -91,11 +91,7 @@ def rectification_create(request: HttpRequest, payload: RectificationIn):
     if payload.low_case_id:
         origin["low_case"] = low_case_get_for(request.user, payload.low_case_id)
     order = services.rectification_issue(
-        actor=request.user,
-        problem=payload.problem,
-        measures_required=payload.measures_required,
-        working_days=payload.working_days,
-        **origin,
+        actor=request.user, **origin, **payload.dict(exclude={"review_id", "finding_id", "low_case_id"})
     )
     return Status(201, _order(order))
 

@@ -118,16 +118,7 @@ def review_list(request: HttpRequest, org_id: int | None = None, status: str = "
 @router.post("/supervision/reviews", response={201: ReviewDetailOut}, url_name="sup-review-list")
 def review_create(request: HttpRequest, payload: ReviewIn):
     org = org_get_for(request.user, payload.organisation_id, cap=Cap.REVIEW_WRITE)
-    review = services.review_file(
-        actor=request.user,
-        org=org,
-        achievements=payload.achievements,
-        problems=payload.problems,
-        direction=payload.direction,
-        rating=payload.rating,
-        remarks={r.commitment_id: (r.remark, r.flagged) for r in payload.remarks},
-    )
-    return Status(201, _review(review, review_items(review)))
+    return _review_filed(request, org, payload)
 
 
 @router.post(
@@ -142,15 +133,16 @@ def guidance_review_create(request: HttpRequest, payload: ReviewIn):
         raise NotFoundError(
             _("该组织不在您指导的行业范围内，不能作行业指导点评"), field="organisation_id"
         ) from None
+    return _review_filed(request, org, payload, guidance=True)
+
+
+def _review_filed(request: HttpRequest, org, payload: ReviewIn, *, guidance: bool = False):
     review = services.review_file(
         actor=request.user,
         org=org,
-        achievements=payload.achievements,
-        problems=payload.problems,
-        direction=payload.direction,
-        rating=payload.rating,
         remarks={r.commitment_id: (r.remark, r.flagged) for r in payload.remarks},
-        guidance=True,
+        guidance=guidance,
+        **payload.dict(exclude={"organisation_id", "remarks"}),
     )
     return Status(201, _review(review, review_items(review)))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.transitions import status_cas
 from pacesetter.evaluations.models import LowSatisfactionCase
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -42,7 +43,7 @@ from ..rules import (
     can_supervise,
     is_office_over,
 )
-from ._common import _cas, _text
+from ._common import _text
 
 # ---------------------------------------------------------------- inspections (督查)
 
@@ -152,7 +153,7 @@ def inspection_file(*, actor, inspection: Inspection, record: str, findings: lis
         raise PermissionDeniedError(_("只有督查小组成员或活动办公室可以填写督查记录"))
     record = _text(record, "record", _("督查记录"), limit=20000)
     now = timezone.now()
-    before = _cas(
+    before = status_cas(
         Inspection,
         inspection,
         INSPECTION_TRANSITIONS,
@@ -188,7 +189,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Ins
     if not can_act_on_inspection(actor, inspection):
         raise PermissionDeniedError(_("只有督查小组成员或活动办公室可以取消督查"))
     reason = _text(reason, "reason", _("取消原因"), required=False, limit=500)
-    before = _cas(
+    before = status_cas(
         Inspection, inspection, INSPECTION_TRANSITIONS, InspectionAction.CANCEL, InspectionAction.CANCEL.label
     )
     audit_log(

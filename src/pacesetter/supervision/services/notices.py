@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -26,7 +27,7 @@ from ..models import (
 from ..rules import (
     is_office_over,
 )
-from ._common import _cas, _text
+from ._common import _text
 
 # ---------------------------------------------------------------- notices (通报)
 
@@ -134,7 +135,7 @@ def notice_issue(*, actor, notice: Notice) -> Notice:
     if not is_office_over(actor, notice.organisation):
         raise PermissionDeniedError(_("只有活动办公室可以印发通报"))
     now = timezone.now()
-    before = _cas(
+    before = status_cas(
         Notice,
         notice,
         NOTICE_TRANSITIONS,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.core.transitions import status_cas
 from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import deadline_after
 from pacesetter.evaluations.models import LowSatisfactionCase
@@ -39,7 +40,7 @@ from ..rules import (
     can_supervise,
     can_verify_rectification,
 )
-from ._common import MAX_WORKING_DAYS, _cas, _text
+from ._common import MAX_WORKING_DAYS, _text
 
 # ---------------------------------------------------------------- rectification (限期整改)
 
@@ -153,7 +154,7 @@ def rectification_report(
         for u in uploads
     ]
     now = timezone.now()
-    before = _cas(
+    before = status_cas(
         Rectification,
         order,
         RECTIFICATION_TRANSITIONS,
@@ -208,7 +209,7 @@ def rectification_verify(
         fields["closed_at"] = now
         if order.overdue_at is None and timezone.localdate(now) > order.deadline:
             fields["overdue_at"] = now  # closed late: counted as overdue, once
-    before = _cas(
+    before = status_cas(
         Rectification,
         order,
         RECTIFICATION_TRANSITIONS,

@@ -11,6 +11,7 @@ from pacesetter.campaigns.windows import campaigns_covering, require_open, step_
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -35,7 +36,7 @@ from ..rules import (
     can_respond_for,
     can_review_org,
 )
-from ._common import _cas, _text
+from ._common import _text
 
 # ---------------------------------------------------------------- reviews (领导点评)
 
@@ -183,7 +184,7 @@ def review_respond(*, actor, review: Review, response: str) -> Review:
         raise PermissionDeniedError(_("只有被点评组织可以答复"))
     response = _text(response, "response", _("答复"))
     now = timezone.now()
-    before = _cas(
+    before = status_cas(
         Review,
         review,
         REVIEW_TRANSITIONS,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_flashed, refusals_on
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
@@ -118,11 +118,8 @@ def notice_edit(request, pk):
 @require_POST
 def notice_issue(request, pk):
     notice = notice_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request):
         services.notice_issue(actor=request.user, notice=notice)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已印发，已通知各基层党组织书记"))
     return redirect("supervision:notice-detail", notice.pk)
 
