@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
 from pacesetter.orgs.selectors import Scope, scope_for, subtree_q
@@ -122,24 +122,13 @@ def record_export_list_for(user, *, org: Organisation | None = None, **filters) 
 
 def record_get_for(user, pk) -> ActivityRecord:
     """A record the user may see (not deleted), else NotFoundError (404, whether missing or out of scope)."""
-    record = _base().filter(_visible_q(user), pk=pk).first() if str(pk).isdigit() else None
-    if record is None:
-        raise NotFoundError()
-    return record
+    return get_or_not_found(_base().filter(_visible_q(user)), pk)
 
 
 def photo_get_for(user, pk) -> RecordPhoto:
     """A photo of a record the user may see, else NotFoundError."""
-    photo = (
-        RecordPhoto.objects.select_related("record")
-        .filter(pk=pk, record__in=ActivityRecord.objects.filter(_visible_q(user), is_deleted=False))
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if photo is None:
-        raise NotFoundError()
-    return photo
+    visible = ActivityRecord.objects.filter(_visible_q(user), is_deleted=False)
+    return get_or_not_found(RecordPhoto.objects.select_related("record").filter(record__in=visible), pk)
 
 
 def attendance_list(meeting: MeetingDetail) -> list[Attendance]:

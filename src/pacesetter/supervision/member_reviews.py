@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from pacesetter.commitments.enums import PUBLIC_STATES, CommitmentKind
 from pacesetter.commitments.models import Commitment
 from pacesetter.core.audit import audit_log
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap
@@ -61,19 +63,6 @@ def _text(value, field: str, label: str, *, required: bool = True, limit: int = 
     if len(value) > limit:
         raise ValidationError(_("%(f)s不能超过%(n)d字") % {"f": label, "n": limit}, field=field)
     return value
-
-
-def _cas(model, obj, table: dict, action: str, label: str, **fields) -> str:
-    before = obj.status
-    target = table[action].get(before)
-    if target is None:
-        raise StateError(_("当前状态为“%(s)s”，不能%(a)s") % {"s": obj.get_status_display(), "a": label})
-    if not model.objects.filter(pk=obj.pk, status=before).update(status=target, **fields):
-        raise StateError(_("刚被其他人修改过，请刷新页面后重试"))
-    obj.status = target
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return before
 
 
 # ---------------------------------------------------------------- rules
@@ -197,7 +186,7 @@ def member_review_acknowledge(*, actor, review: MemberReview) -> MemberReview:
     review = MemberReview.objects.select_for_update(of=("self",)).select_related("member").get(pk=review.pk)
     if review.member.user_id != actor.pk:
         raise PermissionDeniedError(_("只有被点评的党员本人可以阅知"))
-    before = _cas(
+    before = status_cas(
         MemberReview,
         review,
         MEMBER_REVIEW_TRANSITIONS,
@@ -237,10 +226,7 @@ def member_review_list_for(
 
 
 def member_review_get_for(user, pk) -> MemberReview:
-    found = member_review_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(member_review_list_for(user), pk)
 
 
 # ---------------------------------------------------------------- 集中点评 sessions
@@ -348,7 +334,7 @@ def session_close(*, actor, session: ReviewSession, summary: str = "") -> Review
     reviews = session.org_reviews.count() + session.member_reviews.count()
     if session.status == SessionStatus.OPEN and not reviews:
         raise StateError(_("本次集中点评尚未点评任何组织或党员，不能结束"), field="summary")
-    before = _cas(
+    before = status_cas(
         ReviewSession,
         session,
         SESSION_TRANSITIONS,
@@ -385,10 +371,7 @@ def session_list_for(user, *, org: Organisation | None = None) -> QuerySet[Revie
 
 
 def session_get_for(user, pk) -> ReviewSession:
-    found = session_list_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_or_not_found(session_list_for(user), pk)
 
 
 def session_org_candidates(session: ReviewSession, *, limit: int = 300) -> list[Organisation]:
