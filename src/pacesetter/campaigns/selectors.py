@@ -10,7 +10,7 @@ from django.utils import timezone
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import SEGMENT, Liaison, Member, Organisation
+from pacesetter.orgs.models import Liaison, Member, Organisation, path_chain
 from pacesetter.orgs.selectors import org_get_for, org_in_scope, scope_for, scope_q, subtree_q
 
 from .enums import DEFAULT_THEMES, POSITION_BODY, CampaignStatus, GroupBody, StepCapability
@@ -30,10 +30,6 @@ from .models import (
 )
 
 
-def _prefixes(path: str) -> list[str]:
-    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
-
-
 def _campaign_q(user, cap: str = Cap.CAMPAIGN_VIEW) -> Q:
     """Campaigns run by an ancestor of (or the same as) a scope root or a sector line's top, or inside the
     scope (a sector line: by an organisation of its sector)."""
@@ -41,7 +37,7 @@ def _campaign_q(user, cap: str = Cap.CAMPAIGN_VIEW) -> Q:
     if not scope:
         return Q(pk__in=[])
     paths = [*scope.roots, *(path for path, _sector in scope.lines)]
-    above = {p for path in paths for p in _prefixes(path)}
+    above = {p for path in paths for p in path_chain(path)}
     return Q(organisation__path__in=sorted(above)) | scope.q("organisation__path")
 
 
@@ -53,7 +49,7 @@ def campaign_list_for(
     if status:
         qs = qs.filter(status=status)
     if org is not None:
-        qs = qs.filter(organisation__path__in=_prefixes(org.path))
+        qs = qs.filter(organisation__path__in=path_chain(org.path))
     return qs.order_by("-starts_on", "-id")
 
 
@@ -163,7 +159,7 @@ class StepState:
 
 def step_state(step: Step, *, extensions: list[StepExtension], org: Organisation | None, at) -> StepState:
     """Per-step view of the same rule windows.step_window_for applies per capability."""
-    paths = set(_prefixes(org.path)) if org is not None else set()
+    paths = set(path_chain(org.path)) if org is not None else set()
     mine = [e.closes_at for e in extensions if e.organisation.path in paths]
     closes = max([step.closes_at, *mine])
     if step.campaign.status != CampaignStatus.ACTIVE:

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import F, Q, QuerySet, Sum
 
-from pacesetter.orgs.models import SEGMENT, Organisation
+from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 from pacesetter.orgs.selectors import subtree_q
 
 from .models import Campaign, Tally, TallyMonth
@@ -92,7 +92,7 @@ def _node_paths(path: str, root_path: str) -> list[str]:
     """The ancestor-or-self paths of `path` strictly below `root_path` (empty if `path` is not below it)."""
     if len(path) <= len(root_path) or not path.startswith(root_path):
         return []
-    return [path[:i] for i in range(len(root_path) + SEGMENT, len(path) + 1, SEGMENT)]
+    return path_chain(path)[len(root_path) // SEGMENT :]
 
 
 def bump(campaign_id: int, org: Organisation, sector: str | None = None, **deltas: int) -> None:
@@ -157,7 +157,7 @@ def campaigns_around(paths: Iterable[str]) -> QuerySet[Campaign]:
     q = Q(pk__in=[])
     for path in paths:
         q |= subtree_q(path, "organisation__path")
-        q |= Q(organisation__path__in=[path[:i] for i in range(SEGMENT, len(path), SEGMENT)])
+        q |= Q(organisation__path__in=path_chain(path)[:-1])
     return Campaign.objects.filter(q)
 
 
@@ -172,7 +172,7 @@ def _moved(org: Organisation, old_parent_path: str) -> None:
     size of the city. A campaign the subtree entered or left is rebuilt; one inside the subtree is unchanged
     (its rows are keyed by organisation, not by path)."""
     new_parent_path = org.path[:-SEGMENT]
-    chains = {*_ancestors_or_self(old_parent_path), *_ancestors_or_self(new_parent_path)}
+    chains = {*path_chain(old_parent_path), *path_chain(new_parent_path)}
     for campaign in Campaign.objects.filter(organisation__path__in=chains).select_related("organisation"):
         root_path = campaign.organisation.path
         if not (old_parent_path.startswith(root_path) and new_parent_path.startswith(root_path)):
@@ -190,10 +190,6 @@ def _moved(org: Organisation, old_parent_path: str) -> None:
                 if deltas:
                     _add(model, campaign.pk, old_ids, key, {k: -v for k, v in deltas.items()})
                     _add(model, campaign.pk, new_ids, key, deltas)
-
-
-def _ancestors_or_self(path: str) -> list[str]:
-    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
 
 
 def _ids(paths: list[str]) -> list[int]:

@@ -17,7 +17,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
-from pacesetter.orgs.models import SEGMENT
+from pacesetter.orgs.models import SEGMENT, path_chain
 
 COUNTERS = (
     "received",
@@ -58,11 +58,6 @@ def month_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def nodes(path: str) -> list[str]:
-    """Every ancestor-or-self path of `path` (paths are fixed-width segments)."""
-    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
-
-
 def vector(case) -> dict[str, int]:
     """What one case adds to its month's counters (0/1 each), from its current field values."""
     v = {
@@ -94,7 +89,7 @@ def add(month: datetime.date, path: str, delta: dict[str, int], *, model=None) -
     delta = {k: v for k, v in delta.items() if v}
     if not delta or not path:
         return
-    paths = nodes(path)
+    paths = path_chain(path)
     model.objects.bulk_create(
         [model(month=month, path=p, depth=len(p) // SEGMENT - 1) for p in paths], ignore_conflicts=True
     )
@@ -154,7 +149,7 @@ def live_rows(case_model=None) -> dict[tuple, dict[str, int]]:
         month, path = r.pop("m"), r.pop("path")
         if isinstance(month, datetime.datetime):
             month = month.date()
-        for p in nodes(path):
+        for p in path_chain(path):
             t = totals[(month, p)]
             for k, v in r.items():
                 t[k] += v

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import SEGMENT
+from pacesetter.orgs.models import path_chain
 from pacesetter.orgs.selectors import org_in_scope, scope_for, scope_q
 
 from .enums import NominationStatus, ProgrammeStatus, Rule
@@ -21,7 +21,7 @@ def programme_list_for(user) -> QuerySet[Programme]:
     for p in paths:
         q |= Q(organisation__path__startswith=p)
         # the commending organisation is an ancestor of the user's scope: its path is a prefix of p
-        q |= Q(organisation__path__in=[p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)])
+        q |= Q(organisation__path__in=path_chain(p))
     return Programme.objects.filter(q).select_related("organisation", "campaign").distinct()
 
 

@@ -26,6 +26,11 @@ def encode_segment(n: int) -> str:
     return "".join(reversed(digits))
 
 
+def path_chain(path: str) -> list[str]:
+    """Every ancestor-or-self path of `path`, the root's first (paths are fixed-width segments)."""
+    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
 def decode_segment(s: str) -> int:
     return int(s, 36)
 
@@ -67,7 +72,7 @@ class Organisation(models.Model):
 
     @property
     def ancestor_paths(self) -> list[str]:
-        return [self.path[:i] for i in range(SEGMENT, len(self.path), SEGMENT)]
+        return path_chain(self.path)[:-1]
 
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, Rank, Round
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import SEGMENT, Member, Organisation
+from pacesetter.orgs.models import Member, Organisation, path_chain
 from pacesetter.orgs.selectors import scope_q, subtree_q
 
 from .enums import ClaimStatus, RuleStatus
@@ -56,9 +56,7 @@ def current_period_for(user, member: Member | None = None) -> PointPeriod | None
     qs = period_list_for(user)
     if member is not None:
         path = member.organisation.path
-        qs = qs.filter(
-            campaign__organisation__path__in=[path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
-        )
+        qs = qs.filter(campaign__organisation__path__in=path_chain(path))
     return qs.order_by("-status", "-year", "-id").first()  # "open" sorts after "closed": open ones first
 
 

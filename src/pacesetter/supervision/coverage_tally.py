@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from pacesetter.orgs.models import SEGMENT, Organisation
+from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 
 from .models import CoverageTally, MemberReview, Review, ReviewSession
 
@@ -63,10 +63,6 @@ def vectors(orgs: QuerySet[Organisation]) -> dict[tuple[int, datetime.date], dic
     return dict(result)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    return [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
-
-
 def _bump(org: Organisation, sign: int) -> None:
     """Add (+1) or take out (-1) `org`'s vector as the database holds it now, on its ancestors-or-self."""
     current = Organisation.objects.filter(pk=org.pk).first()
@@ -75,7 +71,7 @@ def _bump(org: Organisation, sign: int) -> None:
     by_half = {half: v for (_pk, half), v in vectors(Organisation.objects.filter(pk=org.pk)).items()}
     if not by_half:
         return
-    nodes = _ids(_ancestor_paths(current.path))
+    nodes = _ids(path_chain(current.path))
     for half, counts in by_half.items():
         _add(nodes, {"shard": current.pk % SHARDS, "half": half}, {k: sign * v for k, v in counts.items()})
 
@@ -133,7 +129,7 @@ def _subtree_changed(paths: list[str]) -> None:
 def _moved(org: Organisation, old_parent_path: str) -> None:
     """`org` moved with its subtree: the subtree's totals (the rows of `org` itself) leave the old parent's
     chain and join the new one's — a few rows, whatever the size of the tree."""
-    old_ids, new_ids = _ids(_ancestor_paths(old_parent_path)), _ids(_ancestor_paths(org.path[:-SEGMENT]))
+    old_ids, new_ids = _ids(path_chain(old_parent_path)), _ids(path_chain(org.path[:-SEGMENT]))
     for row in CoverageTally.objects.filter(node=org).values("shard", "half", *COUNTERS):
         key = {"shard": row["shard"], "half": row["half"]}
         deltas = {k: row[k] for k in COUNTERS if row[k]}
@@ -159,7 +155,7 @@ def live() -> dict[Key, dict[str, int]]:
     paths = {pk: path for path, pk in ids_by_path.items()}
     totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for (pk, half), vector in contributions.items():
-        for p in _ancestor_paths(paths[pk]):
+        for p in path_chain(paths[pk]):
             t = totals[(ids_by_path[p], pk % SHARDS, half)]
             for k, v in vector.items():
                 t[k] += v

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.lookup import get_or_not_found
 from pacesetter.orgs.enums import Cap, OrgType, Sector
-from pacesetter.orgs.models import SEGMENT, Liaison, Organisation
+from pacesetter.orgs.models import SEGMENT, Liaison, Organisation, path_chain
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
 from .enums import OPEN_RECTIFICATION, DrawFilter, InspectionStatus, Method, NoticeStatus, ReviewDue
@@ -268,7 +268,7 @@ def _notice_visible_q(user) -> Q:
     """Issued notices reach every organisation below the issuing one; drafts only the office."""
     reach = Q(pk__in=[])
     for p in scope_for(user, Cap.ORG_VIEW).roots:
-        ancestors = [p[:i] for i in range(SEGMENT, len(p) + 1, SEGMENT)]
+        ancestors = path_chain(p)
         reach |= Q(organisation__path__in=ancestors) | subtree_q(p, "organisation__path")
     drafts = scope_q(user, Cap.CAMPAIGN_MANAGE, field="organisation__path")
     return (reach & Q(status=NoticeStatus.ISSUED)) | drafts

@@ -16,7 +16,7 @@ from pacesetter.core.errors import (
 from pacesetter.core.text import clean_text
 from pacesetter.core.workdays import add_working_days
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
-from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant
+from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant, path_chain
 from pacesetter.orgs.services import users_with_role_on
 
 from ..enums import (
@@ -90,7 +90,7 @@ def _default_days():
 
 
 def _office_over(path: str, *, exclude=None):
-    paths = [path[:i] for i in range(SEGMENT, len(path) + 1, SEGMENT)]
+    paths = path_chain(path)
     users = users_with_role_on(Organisation.objects.filter(path__in=paths).values("pk"), Role.OFFICE)
     return [u for u in users if exclude is None or u.pk != exclude]
 
