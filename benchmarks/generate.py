@@ -1,6 +1,7 @@
 """Generate a benchmark database: 50,000 organisations and 1,000,000 members (deterministic).
 
-Shape: 示范市委 → 10 districts/counties → 24 towns/streets each → per town 6 direct branches and 12
+Shape: 示范市委 → 10 districts/counties (above 60,000 organisations: 示范省委 → 10 cities → ⌈orgs / 46,000⌉
+districts each) → 24 towns/streets each → per town 6 direct branches and 12
 党总支/党委 (villages, communities, schools, enterprises) with 10–22 branches each, cut so that the
 total is exactly --orgs. Members (5–40 per branch, also cut to exactly --members) are synthetic
 people from pacesetter.demo.city.People: valid 身份证号 with the fake region 3599xx.
@@ -57,6 +58,10 @@ DISTRICTS = [
     "东湖区",
     "南岭县",
 ]
+# One city of 10 districts holds about 50,000 organisations (the 1/1,000 and 1/100 rungs); above that
+# the root is a province of 10 cities (the 1/10 rung: 10 × 10 districts).
+CITY_CAPACITY = 60_000
+CITIES = ["示范", "莆阳", "闽南", "东江", "西山", "北湖", "南溪", "清源", "武夷", "海滨"]
 TOWN_STEMS = "和林龙桥凤凰常太青山华亭东海西岭南门北岸白沙黄石金溪玉湖梅峰桂花竹林松岭杏园荷塘"
 PLACE_STEMS = "东西南北上下前后大小新老中长高石溪岭坑洋坂湖塘林山桥头尾坪田园"
 GENERAL_KINDS = [
@@ -105,11 +110,22 @@ def plan_orgs(total: int, rng: random.Random) -> list[tuple]:
         rows.append(row)
         return row
 
-    root = add(None, "示范市委", OrgType.COMMITTEE, Sector.AGENCY, 1, "359900")
-    districts = [
-        add(root, f"{d}委", OrgType.COMMITTEE, Sector.AGENCY, i, f"3599{i:02d}")
-        for i, d in enumerate(DISTRICTS, start=1)
-    ]
+    if total <= CITY_CAPACITY:
+        root = add(None, "示范市委", OrgType.COMMITTEE, Sector.AGENCY, 1, "359900")
+        districts = [
+            add(root, f"{d}委", OrgType.COMMITTEE, Sector.AGENCY, i, f"3599{i:02d}")
+            for i, d in enumerate(DISTRICTS, start=1)
+        ]
+    else:  # a province: 10 cities of ceil(total / 46,000) districts each, the same towns below
+        root = add(None, "示范省委", OrgType.COMMITTEE, Sector.AGENCY, 1, "359000")
+        per_city = -(-total // 46_000)
+        districts = []
+        for c, city in enumerate(CITIES):
+            city_row = add(root, f"{city}市委", OrgType.COMMITTEE, Sector.AGENCY, c + 1, f"35{90 + c}00")
+            for i in range(per_city):
+                name = f"{city}{DISTRICTS[i % len(DISTRICTS)][:-1]}{'区' if i % 2 == 0 else '县'}委"
+                region = f"35{90 + c}{i + 1:02d}"
+                districts.append(add(city_row, name, OrgType.COMMITTEE, Sector.AGENCY, i + 1, region))
     towns = []
     for district in districts:
         for t in range(1, 25):

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import F, Q, QuerySet, Sum
 
+from pacesetter.core.bulk import insert_rows
 from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 from pacesetter.orgs.selectors import subtree_q
 
@@ -309,11 +310,13 @@ def rebuild_months(campaign: Campaign) -> int:
 def _replace(model, campaign: Campaign, fields: tuple[str, ...], totals: dict) -> int:
     """Replace the campaign's rows of `model` by `totals` ({key tuple of `fields`: counters})."""
     model.objects.filter(campaign=campaign).delete()
-    model.objects.bulk_create(
-        (model(campaign=campaign, **dict(zip(fields, key, strict=True)), **c) for key, c in totals.items()),
-        batch_size=2000,
+    return insert_rows(
+        model,
+        (
+            {"campaign_id": campaign.pk, **dict(zip(fields, key, strict=True)), **c}
+            for key, c in totals.items()
+        ),
     )
-    return len(totals)
 
 
 def _campaigns(campaign: Campaign | None) -> list[Campaign]:

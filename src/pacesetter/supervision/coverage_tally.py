@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pacesetter.core.bulk import insert_rows
 from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 
 from .models import CoverageTally, MemberReview, Review, ReviewSession
@@ -183,10 +184,9 @@ def rebuild() -> int:
     """Recompute the table from the raw rows; returns the number of rows."""
     totals = live()
     CoverageTally.objects.all().delete()
-    CoverageTally.objects.bulk_create(
-        (CoverageTally(node_id=n, shard=s, half=h, **c) for (n, s, h), c in totals.items()), batch_size=2000
+    return insert_rows(
+        CoverageTally, ({"node_id": n, "shard": s, "half": h, **c} for (n, s, h), c in totals.items())
     )
-    return len(totals)
 
 
 def counts(org: Organisation, today: datetime.date) -> tuple[int, int, int]:
