@@ -360,8 +360,8 @@ def ladder(runs):
         rows.append(
             ("compute + publish the organisation scorecard (one run)", "scorecard_run", ms, ms, ms, "—")
         )
-    log(
-        f"{Organisation.objects.count():,} organisations, {Member.objects.count():,} members, "
+    print(
+        f"# {Organisation.objects.count():,} organisations, {Member.objects.count():,} members, "
         f"{ActivityRecord.objects.filter(campaign=campaign).count():,} records and "
         f"{Commitment.objects.filter(campaign=campaign).count():,} commitments of the campaign; "
         f"scorecard {card.pk} with {card.done:,} scores"

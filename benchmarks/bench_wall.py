@@ -256,7 +256,7 @@ def main():
     client = Client()
     public = Commitment.objects.filter(published_at__isnull=False).count()
     print(
-        f"database: {connection.vendor} ({connection.settings_dict['NAME']}); commitments: "
+        f"# database: {connection.vendor} ({connection.settings_dict['NAME']}); commitments: "
         f"{Commitment.objects.count():,} ({public:,} on the wall); runs: {args.runs}"
     )
     print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
