@@ -346,7 +346,7 @@ def ladder(runs):
     if campaign is None:
         t = time.perf_counter()
         campaign = build_ladder_data(Organisation.objects.get(depth=0))
-        log(f"campaign data built in {time.perf_counter() - t:.1f} s")
+        print(f"# campaign data (organisation year) built in {time.perf_counter() - t:.1f} s")
     else:
         log(f"campaign {CAMPAIGN} already there; not adding data")
     office = get_user_model().objects.get(username="bench_office")

@@ -251,7 +251,7 @@ def ladder(runs: int) -> None:
         t = time.perf_counter()
         generate(orgs // 10, orgs // 5, "speeches", replace=False)
         print(
-            f"added {orgs // 10:,} article + {orgs // 5:,} commitment docs in {time.perf_counter() - t:.0f} s"
+            f"# added {orgs // 10:,} article + {orgs // 5:,} commitment docs in {time.perf_counter() - t:.0f} s"
         )
     print(
         f"# {connection.vendor} ({connection.settings_dict['NAME']}): {SearchDoc.objects.count():,} search docs"

@@ -200,7 +200,7 @@ def build_ladder() -> Campaign:
     with connection.cursor() as cur:
         cur.execute("ANALYZE commitments_commitment")
     print(
-        f"added {orgs:,} organisation and {members:,} member commitments in {time.perf_counter() - t:.0f} s"
+        f"# added {orgs:,} organisation and {members:,} member commitments in {time.perf_counter() - t:.0f} s"
     )
     return campaign
 
