@@ -21,11 +21,13 @@ in as its `bench_office`): a roster of --rows (default 10,000) new members (身�
 359998, which generate.py does not use) spread over 500 of the rung's branches whose names are unique (so
 “所在党组织” resolves by name alone); then --runs cycles of preview, confirm and rollback, each step timed,
 and one more cycle inside CaptureQueriesContext for the query counts; printed in bench_pages.py's columns.
-Every cycle ends rolled back and the run deletes its ImportBatch rows, so the rung's organisations, members
+Every cycle ends rolled back (a confirmed batch is rolled back on a failure too) and the run deletes its
+ImportBatch rows, so the rung's organisations, members
 and member counts are as before (the audit rows of the imports stay, as they would in production).
 """
 
 import argparse
+import contextlib
 import datetime
 import io
 import os
@@ -153,7 +155,7 @@ def ladder(rows: int, runs: int) -> None:
     from django.contrib.auth import get_user_model
     from django.test.utils import CaptureQueriesContext
 
-    from pacesetter.orgs.models import ImportBatch
+    from pacesetter.orgs.models import ImportBatch, ImportStatus
 
     office = get_user_model().objects.get(username="bench_office")
     members_before = Member.objects.count()
@@ -164,50 +166,58 @@ def ladder(rows: int, runs: int) -> None:
         f"organisations, {members_before:,} members; roster of {rows:,} rows over {len(names)} branches, "
         f"{len(content) / 1e6:.1f} MB"
     )
-    steps = ["preview", "confirm", "rollback"]
+    steps = {
+        "preview": "import_batch_create",
+        "confirm": "import_batch_confirm",
+        "rollback": "import_batch_rollback",
+    }
     times: dict[str, list[float]] = {s: [] for s in steps}
     queries: dict[str, int] = {}
     made = []
-    for cycle in range(runs + 1):
-        counting = cycle == runs
-        for step in steps:
-            ctx = CaptureQueriesContext(connection)
-            if counting:
-                ctx.__enter__()
-            started = time.perf_counter()
-            if step == "preview":
-                batch = imports.import_batch_create(
-                    actor=office, kind="members", filename="ladder-import.xlsx", content=content
-                )
-                made.append(batch.pk)
-            elif step == "confirm":
-                imports.import_batch_confirm(actor=office, batch=batch)
-            else:
-                imports.import_batch_rollback(actor=office, batch=batch)
-            elapsed = (time.perf_counter() - started) * 1000
-            if counting:
-                ctx.__exit__(None, None, None)
-                queries[step] = len(ctx.captured_queries)
-            else:
-                times[step].append(elapsed)
+    batch = None
+    try:
+        for cycle in range(runs + 1):
+            counting = cycle == runs  # the last cycle only counts queries (CaptureQueriesContext slows it)
+            for step in steps:
+                ctx = CaptureQueriesContext(connection) if counting else contextlib.nullcontext()
+                started = time.perf_counter()
+                with ctx:
+                    if step == "preview":
+                        batch = imports.import_batch_create(
+                            actor=office, kind="members", filename="ladder-import.xlsx", content=content
+                        )
+                        made.append(batch.pk)
+                    elif step == "confirm":
+                        imports.import_batch_confirm(actor=office, batch=batch)
+                    else:
+                        imports.import_batch_rollback(actor=office, batch=batch)
+                elapsed = (time.perf_counter() - started) * 1000
+                if counting:
+                    queries[step] = len(ctx.captured_queries)
+                else:
+                    times[step].append(elapsed)
+                batch.refresh_from_db()
+                if step == "preview":
+                    assert batch.status == "ready", batch.report.get("errors", [])[:5]
+                    assert batch.report["create"] == rows, batch.report
+                elif step == "confirm":
+                    assert Member.objects.count() == members_before + rows
+            assert Member.objects.count() == members_before
+    finally:  # whatever failed, leave the rung as it was
+        if batch is not None:
             batch.refresh_from_db()
-            if step == "preview":
-                assert batch.status == "ready" and batch.report["create"] == rows, batch.report.get(
-                    "errors", []
-                )[:5]
-            elif step == "confirm":
-                assert Member.objects.count() == members_before + rows
-        assert Member.objects.count() == members_before
+            if batch.status == ImportStatus.CONFIRMED:
+                imports.import_batch_rollback(actor=office, batch=batch)
     ImportBatch.objects.filter(pk__in=made).delete()
     print(f"# load average after: {os.getloadavg()[0]:.2f}")
     print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for step in steps:
+    for step, function in steps.items():
         ts = sorted(times[step])
         k = (len(ts) - 1) * 0.95  # interpolated, as bench_pages.py
         p95 = ts[int(k)] + (ts[min(int(k) + 1, len(ts) - 1)] - ts[int(k)]) * (k - int(k))
         print(
-            f"| import {rows:,} rows: {step} ({runs} runs) | `import_batch_{step}` | {statistics.median(ts):.0f} "
+            f"| import {rows:,} rows: {step} ({runs} runs) | `{function}` | {statistics.median(ts):.0f} "
             f"| {p95:.0f} | {ts[-1]:.0f} | {queries[step]} | — |"
         )
 
