@@ -22,8 +22,8 @@ in as its `bench_office`): a roster of --rows (default 10,000) new members (身�
 “所在党组织” resolves by name alone); then --runs cycles of preview, confirm and rollback, each step timed,
 and one more cycle inside CaptureQueriesContext for the query counts; printed in bench_pages.py's columns.
 Every cycle ends rolled back (a confirmed batch is rolled back on a failure too) and the run deletes its
-ImportBatch rows, so the rung's organisations, members
-and member counts are as before (the audit rows of the imports stay, as they would in production).
+ImportBatch rows, so the rung's organisations, members and member counts are as before (the audit rows of
+the imports stay, as they would in production).
 """
 
 import argparse
