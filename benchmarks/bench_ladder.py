@@ -62,8 +62,11 @@ ROW = re.compile(
 
 def run(args: list[str], env: dict) -> str:
     started = time.perf_counter()
-    out = subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
     print(f"  ({Path(args[1]).name}: {time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    if out.returncode:  # show why before stopping: the output was captured
+        print(out.stdout[-2000:], out.stderr[-4000:], sep="\n", file=sys.stderr)
+        out.check_returncode()
     return out.stdout
 
 
