@@ -18,10 +18,18 @@ through Django's test Client: 3 warm-up requests, then --runs timed ones (p50 / 
 Memory per computation: the process's peak resident size before and after it (ru_maxrss, a high-water
 mark: run one scheme per process with --schemes to see each alone), its current resident size before and
 after, and the peak of Python allocations during it (tracemalloc, which slows the run; --no-tracemalloc).
+
+--ladder (PostgreSQL only) runs on a rung of the scale ladder (bench_ladder.py): the organisation data above
+(12 records and 2 commitments per organisation, same shares) is inserted by INSERT … SELECT over
+generate_series instead of Python objects, the member data is left out (the member scheme would read 9,000,000
+members at the 1/10 rung; the ladder computes the organisation scheme only), the scorecard is computed only
+if there is no published one yet (a second run adds nothing), and the pages are printed as a table in
+bench_pages.py's columns with their query count; the computation is one row of it (one run).
 """
 
 import argparse
 import datetime
+import math
 import os
 import random
 import resource
@@ -39,6 +47,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pacesetter.assessment import services  # noqa: E402
@@ -125,6 +134,50 @@ def build_data(root, rng):
     return campaign
 
 
+LADDER_RECORD_SQL = """
+    INSERT INTO records_activityrecord (kind, title, occurred_on, place, participants, content, contribution,
+        effect, created_at, updated_at, is_deleted, organisation_id, member_id, campaign_id, check_status,
+        check_comment)
+    SELECT 'study', '学习', %(start)s::date + (30 * m + 1), '', '', '学习', '', '', %(now)s, %(now)s, false, o.id,
+        NULL, %(campaign)s, CASE WHEN (o.id * 7919 + m * 104729) %% 100 < 70 THEN 'checked' ELSE 'unchecked' END, ''
+    FROM orgs_organisation o CROSS JOIN generate_series(0, 11) m WHERE o.depth > 0
+"""
+LADDER_COMMITMENT_SQL = """
+    INSERT INTO commitments_commitment (kind, title, content, target, deadline, responsible, status, progress,
+        created_at, updated_at, campaign_id, criteria_item_id, organisation_id, member_id, overdue_at)
+    SELECT 'org', '实事' || k, '', 't', %(start)s::date + (30 + (o.id * 31337 + k * 7919) %% 330)::int, 'r',
+        'closed', 100, %(now)s, %(now)s, %(campaign)s, %(item)s, o.id, NULL,
+        CASE WHEN (o.id * 104729 + k * 31337) %% 100 < 20 THEN %(now)s END
+    FROM orgs_organisation o CROSS JOIN generate_series(0, 1) k WHERE o.depth > 0
+"""
+
+
+def build_ladder_data(root):
+    """The organisation half of build_data in SQL (a hash of the id for "random"), for the ladder's rungs."""
+    assert connection.vendor == "postgresql", (
+        "--ladder needs PostgreSQL (INSERT … SELECT with generate_series)"
+    )
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=CAMPAIGN, organisation=root, starts_on=start, ends_on=today, status=CampaignStatus.ACTIVE
+        )
+        criteria_seed_defaults(campaign=campaign)
+        item = CriteriaItem.objects.filter(
+            criteria_set__campaign=campaign, criteria_set__subject="org"
+        ).first()
+        params = {"start": start, "now": timezone.now(), "campaign": campaign.pk, "item": item.pk}
+        with connection.cursor() as cur:
+            cur.execute(LADDER_RECORD_SQL, params)
+            log(f"{cur.rowcount:,} organisation records")
+            cur.execute(LADDER_COMMITMENT_SQL, params)
+            log(f"{cur.rowcount:,} organisation commitments")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE records_activityrecord, commitments_commitment")
+    return campaign
+
+
 def build_member_data(campaign, item, start):
     """Per active member, in SQL (no per-member Python objects): a 学习心得 record (70 % checked), a 党性分析
     record for 60 % of members (80 % checked), a closed member commitment (20 % flagged overdue once).
@@ -166,7 +219,7 @@ def build_member_data(campaign, item, start):
         log(f"{cur.rowcount:,} member commitments")
 
 
-def timed(client, url, runs):
+def timed(client, url, runs, keep=False):
     for _ in range(3):
         assert client.get(url).status_code == 200, url
     times = []
@@ -177,6 +230,8 @@ def timed(client, url, runs):
         assert r.status_code == 200
     times.sort()
     p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    if keep:
+        return statistics.median(times), p95, times[-1], times
     return statistics.median(times), p95, times[-1]
 
 
@@ -257,7 +312,10 @@ def main(argv=None):
     parser.add_argument(
         "--pages-only", action="store_true", help="time the pages of the last published versions"
     )
+    parser.add_argument("--ladder", action="store_true", help="on a bench_ladder.py rung (see the docstring)")
     args = parser.parse_args(argv)
+    if args.ladder:
+        return ladder(args.runs)
     rng = random.Random(2010)
     log(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     root = Organisation.objects.get(depth=0)
@@ -279,6 +337,59 @@ def main(argv=None):
         if subject not in cards:
             cards[subject] = scheme.scorecards.filter(status="published").order_by("-version").first()
     time_pages(office, cards, campaign, args.runs)
+
+
+def ladder(runs):
+    """The organisation scheme on a rung: data and one computation once, then the pages as a table."""
+    log(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    campaign = Campaign.objects.filter(name=CAMPAIGN).first()
+    if campaign is None:
+        t = time.perf_counter()
+        campaign = build_ladder_data(Organisation.objects.get(depth=0))
+        print(f"# campaign data (organisation year) built in {time.perf_counter() - t:.1f} s")
+    else:
+        log(f"campaign {CAMPAIGN} already there; not adding data")
+    office = get_user_model().objects.get(username="bench_office")
+    scheme = scheme_for(office, campaign, Subject.ORG)
+    card = scheme.scorecards.filter(status="published").order_by("-version").first()
+    rows = []
+    if card is None:
+        t = time.perf_counter()
+        card = compute(office, scheme, trace=False)
+        ms = (time.perf_counter() - t) * 1000
+        rows.append(
+            ("compute + publish the organisation scorecard (one run)", "scorecard_run", ms, ms, ms, "—")
+        )
+    print(
+        f"# {Organisation.objects.count():,} organisations, {Member.objects.count():,} members, "
+        f"{ActivityRecord.objects.filter(campaign=campaign).count():,} records and "
+        f"{Commitment.objects.filter(campaign=campaign).count():,} commitments of the campaign; "
+        f"scorecard {card.pk} with {card.done:,} scores"
+    )
+    client = Client()
+    client.force_login(office)
+    for label, url in [
+        ("assessment: root scorecard + ranking (org)", f"/assessment/scorecards/{card.pk}/"),
+        ("assessment: district ranking", f"/assessment/districts/?campaign={campaign.pk}"),
+    ]:
+        p50, _p95, worst, times = timed(client, url, runs, keep=True)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        rows.append((label, url, p50, percentile(times, 0.95), worst, len(ctx.captured_queries)))
+    print(f"# load average after: {os.getloadavg()[0]:.2f}")
+    print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for label, url, p50, p95, worst, queries in rows:
+        print(f"| {label} | `{url}` | {p50:.0f} | {p95:.0f} | {worst:.0f} | {queries} | — |")
+
+
+def percentile(values, p):
+    """Linear interpolation, as bench_pages.py (the ladder's tables compare its columns)."""
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    f = math.floor(k)
+    c = min(f + 1, len(values) - 1)
+    return values[f] + (values[c] - values[f]) * (k - f)
 
 
 def time_pages(office, cards, campaign, runs):

@@ -15,9 +15,19 @@ user), writes a roster .xlsx of --rows members spread over the branches, and tim
 
 The database must be empty (a new SQLite file is made in PACESETTER_DATA_DIR by default). Timings are
 for orientation on one machine; tests never assert on them.
+
+--ladder runs on a rung of the scale ladder instead (bench_ladder.py, a database made by generate.py, signed
+in as its `bench_office`): a roster of --rows (default 10,000) new members (身份证号 of the fake region
+359998, which generate.py does not use) spread over 500 of the rung's branches whose names are unique (so
+“所在党组织” resolves by name alone); then --runs cycles of preview, confirm and rollback, each step timed,
+and one more cycle inside CaptureQueriesContext for the query counts; printed in bench_pages.py's columns.
+Every cycle ends rolled back (a confirmed batch is rolled back on a failure too) and the run deletes its
+ImportBatch rows, so the rung's organisations, members and member counts are as before (the audit rows of
+the imports stay, as they would in production).
 """
 
 import argparse
+import contextlib
 import datetime
 import io
 import os
@@ -91,7 +101,7 @@ def build_tree(committees: int, branches: int):
     return office, names
 
 
-def build_roster(rows: int, branch_names: list[str]) -> bytes:
+def build_roster(rows: int, branch_names: list[str], region: str = "359901") -> bytes:
     rnd = random.Random(7)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("党员花名册")
@@ -99,7 +109,7 @@ def build_roster(rows: int, branch_names: list[str]) -> bytes:
     ws.append(["姓名", "性别", "民族", "出生日期", "入党时间", "所在党组织", "岗位", "联系电话", "身份证号"])
     for i in range(rows):
         birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=i // 1000)
-        id_number = id_number_with_check_digit(f"359901{birth:%Y%m%d}{i % 1000:03d}")
+        id_number = id_number_with_check_digit(f"{region}{birth:%Y%m%d}{i % 1000:03d}")
         joined = birth + datetime.timedelta(days=365 * 25 + rnd.randrange(3000))
         ws.append(
             [
@@ -119,6 +129,99 @@ def build_roster(rows: int, branch_names: list[str]) -> bytes:
     return out.getvalue()
 
 
+def unique_branch_names(limit: int) -> list[str]:
+    """Names of branches no other organisation shares, spread over the tree (every n-th by path)."""
+    from django.db.models import Count
+
+    shared = (
+        Organisation.objects.values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
+    names = list(
+        Organisation.objects.filter(org_type=OrgType.BRANCH, is_active=True)
+        .exclude(name__in=shared)
+        .order_by("path")
+        .values_list("name", flat=True)
+    )
+    return names[:: max(1, len(names) // limit)][:limit]
+
+
+def ladder(rows: int, runs: int) -> None:
+    """Preview + confirm + rollback of a roster into a rung's existing branches, --runs times and once counted."""
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.test.utils import CaptureQueriesContext
+
+    from pacesetter.orgs.models import ImportBatch, ImportStatus
+
+    office = get_user_model().objects.get(username="bench_office")
+    members_before = Member.objects.count()
+    names = unique_branch_names(500)
+    content = build_roster(rows, names, region="359998")
+    print(
+        f"# {connection.vendor} ({connection.settings_dict['NAME']}): {Organisation.objects.count():,} "
+        f"organisations, {members_before:,} members; roster of {rows:,} rows over {len(names)} branches, "
+        f"{len(content) / 1e6:.1f} MB"
+    )
+    steps = {
+        "preview": "import_batch_create",
+        "confirm": "import_batch_confirm",
+        "rollback": "import_batch_rollback",
+    }
+    times: dict[str, list[float]] = {s: [] for s in steps}
+    queries: dict[str, int] = {}
+    made = []
+    batch = None
+    try:
+        for cycle in range(runs + 1):
+            counting = cycle == runs  # the last cycle only counts queries (CaptureQueriesContext slows it)
+            for step in steps:
+                ctx = CaptureQueriesContext(connection) if counting else contextlib.nullcontext()
+                started = time.perf_counter()
+                with ctx:
+                    if step == "preview":
+                        batch = imports.import_batch_create(
+                            actor=office, kind="members", filename="ladder-import.xlsx", content=content
+                        )
+                        made.append(batch.pk)
+                    elif step == "confirm":
+                        imports.import_batch_confirm(actor=office, batch=batch)
+                    else:
+                        imports.import_batch_rollback(actor=office, batch=batch)
+                elapsed = (time.perf_counter() - started) * 1000
+                if counting:
+                    queries[step] = len(ctx.captured_queries)
+                else:
+                    times[step].append(elapsed)
+                batch.refresh_from_db()
+                if step == "preview":
+                    assert batch.status == "ready", batch.report.get("errors", [])[:5]
+                    assert batch.report["create"] == rows, batch.report
+                elif step == "confirm":
+                    assert Member.objects.count() == members_before + rows
+            assert Member.objects.count() == members_before
+    finally:  # whatever failed, leave the rung as it was
+        if batch is not None:
+            batch.refresh_from_db()
+            if batch.status == ImportStatus.CONFIRMED:
+                imports.import_batch_rollback(actor=office, batch=batch)
+    ImportBatch.objects.filter(pk__in=made).delete()
+    print(f"# load average after: {os.getloadavg()[0]:.2f}")
+    print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for step, function in steps.items():
+        ts = sorted(times[step])
+        k = (len(ts) - 1) * 0.95  # interpolated, as bench_pages.py
+        p95 = ts[int(k)] + (ts[min(int(k) + 1, len(ts) - 1)] - ts[int(k)]) * (k - int(k))
+        print(
+            f"| import {rows:,} rows: {step} ({runs} runs) | `{function}` | {statistics.median(ts):.0f} "
+            f"| {p95:.0f} | {ts[-1]:.0f} | {queries[step]} | — |"
+        )
+
+
 def timed(label, func, rows, results):
     start = time.perf_counter()
     value = func()
@@ -130,10 +233,15 @@ def timed(label, func, rows, results):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=None, help="100,000 (10,000 with --ladder)")
     parser.add_argument("--committees", type=int, default=20)
     parser.add_argument("--branches", type=int, default=500)
+    parser.add_argument("--ladder", action="store_true", help="on a bench_ladder.py rung (see the docstring)")
+    parser.add_argument("--runs", type=int, default=3, help="preview/confirm/rollback cycles with --ladder")
     args = parser.parse_args()
+    if args.ladder:
+        return ladder(args.rows or 10_000, args.runs)
+    args.rows = args.rows or 100_000
 
     db = connection.settings_dict
     print(f"database: {connection.vendor} {db['NAME']}")

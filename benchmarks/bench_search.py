@@ -6,6 +6,14 @@ every query is segmented by jieba as in production. Then the public article page
 
     PACESETTER_DATA_DIR=/tmp/ps-bench-search PYTHONPATH=src python benchmarks/bench_search.py --articles 100000 --commitments 200000
     PACESETTER_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_search PYTHONPATH=src python benchmarks/bench_search.py ...
+
+--ladder runs on a rung of the scale ladder (bench_ladder.py, a database made by generate.py): it adds, once,
+one article doc per 10 organisations and two commitment docs per 10 organisations (the default's 1 : 2), built
+as above from the speeches, and keeps every SearchDoc already there (a second run finds the docs and adds
+nothing); then it times the public search page /news/search/?q= through Django's test Client for four kinds of
+search (a term in most docs, two words, a rare word, a long word) — --runs timed requests each after 3 warm-up,
+and the query count of one more — printed in bench_pages.py's columns. No article page, no collectstatic
+(it would add an article and an organisation to the rung; bench_ladder sets PACESETTER_STATIC_MANIFEST=false).
 """
 
 import argparse
@@ -115,7 +123,7 @@ def speech_sentences() -> list[str]:
     return [segment(s + "。").words for s in parts]
 
 
-def generate(articles: int, commitments: int, corpus: str) -> None:
+def generate(articles: int, commitments: int, corpus: str, replace: bool = True) -> None:
     from pacesetter.publicity.models import SearchDoc
     from pacesetter.publicity.search import refresh_all_vectors
 
@@ -127,7 +135,8 @@ def generate(articles: int, commitments: int, corpus: str) -> None:
             return " ".join(rng.choice(sentences) for _ in range(n_sentences))
         return text(rng, n_words)
 
-    SearchDoc.objects.all().delete()
+    if replace:
+        SearchDoc.objects.all().delete()
     batch = []
     with transaction.atomic():
         for kind, count in (("article", articles), ("commitment", commitments)):
@@ -217,6 +226,71 @@ def article_page(rounds: int) -> list[float]:
     return times
 
 
+LADDER_SEARCHES = [
+    ("search: a term in most docs", "创先争优"),
+    ("search: two words", "党员 示范岗"),
+    ("search: a rare word", "夜校"),
+    ("search: a long word", "学习型党组织"),
+]
+
+
+def ladder(runs: int) -> None:
+    """Docs in proportion to the rung's organisations (once), then the search page as a table."""
+    from urllib.parse import quote
+
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from pacesetter.orgs.models import Organisation
+    from pacesetter.publicity.models import SearchDoc
+
+    orgs = Organisation.objects.count()
+    if SearchDoc.objects.filter(url__startswith="/x/").exists():
+        print("search docs already there; not adding any")
+    else:
+        t = time.perf_counter()
+        generate(orgs // 10, orgs // 5, "speeches", replace=False)
+        print(
+            f"# added {orgs // 10:,} article + {orgs // 5:,} commitment docs in {time.perf_counter() - t:.0f} s"
+        )
+    print(
+        f"# {connection.vendor} ({connection.settings_dict['NAME']}): {SearchDoc.objects.count():,} search docs"
+    )
+    client = Client()
+    rows = []
+    for label, q in LADDER_SEARCHES:
+        url = f"/news/search/?q={quote(q)}"
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append((time.perf_counter() - t) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        slowest = max(float(x["time"]) for x in ctx.captured_queries) * 1000
+        times.sort()
+        k = (len(times) - 1) * 0.95  # interpolated, as bench_pages.py
+        p95 = times[int(k)] + (times[min(int(k) + 1, len(times) - 1)] - times[int(k)]) * (k - int(k))
+        rows.append(
+            (
+                f"{label} ({q})",
+                f"/news/search/?q={q}",
+                statistics.median(times),
+                p95,
+                times[-1],
+                len(ctx.captured_queries),
+                slowest,
+            )
+        )
+    print(f"# load average after: {os.getloadavg()[0]:.2f}")
+    print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for label, url, p50, p95, worst, queries, slowest in rows:
+        print(f"| {label} | `{url}` | {p50:.0f} | {p95:.0f} | {worst:.0f} | {queries} | {slowest:.0f} |")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--articles", type=int, default=30_000)
@@ -224,8 +298,12 @@ def main():
     p.add_argument("--rounds", type=int, default=180)
     p.add_argument("--skip-generate", action="store_true")
     p.add_argument("--corpus", choices=["speeches", "vocabulary"], default="speeches")
+    p.add_argument("--ladder", action="store_true", help="on a bench_ladder.py rung (see the docstring)")
+    p.add_argument("--runs", type=int, default=20, help="timed requests per search with --ladder")
     a = p.parse_args()
     call_command("migrate", verbosity=0)
+    if a.ladder:
+        return ladder(a.runs)
     call_command("collectstatic", interactive=False, verbosity=0)  # the pages name hashed static files
     if not a.skip_generate:
         t = time.perf_counter()

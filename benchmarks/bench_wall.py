@@ -13,6 +13,12 @@ a few warm-up requests and --runs timed ones per page (p50 / p95 / max ms), and 
     psql -h 127.0.0.1 -U postgres -c 'create database ps_bench_wall'
     PACESETTER_DATA_DIR=/tmp/ps-bench-wall-pg \\
     PACESETTER_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ps_bench_wall .venv/bin/python benchmarks/bench_wall.py
+
+--ladder (PostgreSQL only) runs on a rung of the scale ladder instead (a database made by generate.py, see
+bench_ladder.py): it adds, once, its own active campaign 基准：示诺墙 with the 五个好 / 五带头 sets and, by
+INSERT … SELECT, 2 commitments per organisation below the root and one per tenth of the active members
+(chosen by a hash of the id), with the same status mix as above; a second run finds the campaign and adds
+nothing. The table then has the same columns as bench_pages.py's (the query count of one more request).
 """
 
 import argparse
@@ -45,6 +51,31 @@ from pacesetter.orgs.models import Member, Organisation, encode_segment  # noqa:
 
 TOTAL = 200_000
 SECTORS = list(Sector.values)
+LADDER_CAMPAIGN = "基准：示诺墙"
+# Status by a hash of the row (0-99): 85 % public (published 8 : reported 1 : closed 1), the rest hidden.
+STATUS_SQL = """CASE
+    WHEN {h} < 68 THEN 'published' WHEN {h} < 76 THEN 'reported' WHEN {h} < 85 THEN 'closed'
+    WHEN {h} < 90 THEN 'draft' WHEN {h} < 95 THEN 'submitted' ELSE 'approved' END"""
+LADDER_ORG_SQL = f"""
+    INSERT INTO commitments_commitment (kind, title, content, target, deadline, responsible, status, progress,
+        created_at, updated_at, campaign_id, criteria_item_id, organisation_id, member_id, published_at)
+    SELECT 'org', '承诺实事第' || k || '项：为群众办好事实事', '', '完成 30 户走访', %(today)s::date + (x.h %% 330 - 30)::int,
+        '书记、委员', {STATUS_SQL.format(h="x.h")}, CASE WHEN x.h < 85 THEN x.h ELSE 0 END, %(now)s, %(now)s,
+        %(campaign)s, %(item)s, x.id, NULL,
+        CASE WHEN x.h < 85 THEN %(start)s::timestamptz + (x.id * 2 + k) * interval '17 seconds' END
+    FROM (SELECT o.id, k, (o.id * 7919 + k * 104729) %% 100 AS h
+          FROM orgs_organisation o CROSS JOIN generate_series(1, 2) k WHERE o.depth > 0) x
+"""
+LADDER_MEMBER_SQL = f"""
+    INSERT INTO commitments_commitment (kind, title, content, target, deadline, responsible, status, progress,
+        created_at, updated_at, campaign_id, criteria_item_id, organisation_id, member_id, published_at)
+    SELECT 'member', '党员承诺：为群众办实事', '', '帮扶 2 户困难群众', %(today)s::date + (x.h %% 330 - 30)::int,
+        '本人', {STATUS_SQL.format(h="x.h")}, CASE WHEN x.h < 85 THEN x.h ELSE 0 END, %(now)s, %(now)s,
+        %(campaign)s, %(item)s, x.organisation_id, x.id,
+        CASE WHEN x.h < 85 THEN %(start)s::timestamptz + x.id * interval '3 seconds' END
+    FROM (SELECT m.id, m.organisation_id, (m.id / 10 * 7919) %% 100 AS h
+          FROM orgs_member m WHERE m.is_active AND (m.id * 104729) %% 10 = 0) x
+"""
 
 
 def build(total: int) -> None:
@@ -136,6 +167,44 @@ def build(total: int) -> None:
         cur.execute("ANALYZE")
 
 
+def build_ladder() -> Campaign:
+    """The rung's wall data (see the module docstring), once; later runs return the campaign untouched."""
+    campaign = Campaign.objects.filter(name=LADDER_CAMPAIGN).first()
+    if campaign is not None:
+        print(f"campaign {LADDER_CAMPAIGN} already there; not adding data")
+        return campaign
+    assert connection.vendor == "postgresql", (
+        "--ladder needs PostgreSQL (INSERT … SELECT with generate_series)"
+    )
+    t = time.perf_counter()
+    today = timezone.localdate()
+    params = {"today": today, "now": timezone.now(), "start": timezone.now() - datetime.timedelta(days=60)}
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=LADDER_CAMPAIGN,
+            organisation=Organisation.objects.get(depth=0),
+            status=CampaignStatus.ACTIVE,
+            starts_on=today - datetime.timedelta(days=90),
+            ends_on=today + datetime.timedelta(days=400),
+        )
+        criteria_seed_defaults(campaign=campaign)
+        items = CriteriaItem.objects.filter(criteria_set__campaign=campaign).order_by("pk")
+        params["campaign"] = campaign.pk
+        with connection.cursor() as cur:
+            params["item"] = items.filter(criteria_set__subject=CriteriaSubject.ORGANISATION).first().pk
+            cur.execute(LADDER_ORG_SQL, params)
+            orgs = cur.rowcount
+            params["item"] = items.filter(criteria_set__subject=CriteriaSubject.MEMBER).first().pk
+            cur.execute(LADDER_MEMBER_SQL, params)
+            members = cur.rowcount
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE commitments_commitment")
+    print(
+        f"# added {orgs:,} organisation and {members:,} member commitments in {time.perf_counter() - t:.0f} s"
+    )
+    return campaign
+
+
 def percentile(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -163,9 +232,12 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--total", type=int, default=TOTAL)
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--ladder", action="store_true", help="add proportional data to a generate.py rung")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    if not Commitment.objects.exists():
+    if args.ladder:
+        build_ladder()
+    elif not Commitment.objects.exists():
         t = time.perf_counter()
         build(args.total)
         print(f"built {Commitment.objects.count():,} commitments in {time.perf_counter() - t:.0f} s")
@@ -182,12 +254,19 @@ def main():
         ("API /api/wall filtered (district + 学校)", f"/api/wall?org_id={district.pk}&sector=school"),
     ]
     client = Client()
-    print(f"database: {connection.vendor}; commitments: {Commitment.objects.count():,}; runs: {args.runs}")
-    print("| page | p50 ms | p95 ms | max ms | queries |")
-    print("|---|---|---|---|---|")
+    public = Commitment.objects.filter(published_at__isnull=False).count()
+    print(
+        f"# database: {connection.vendor} ({connection.settings_dict['NAME']}); commitments: "
+        f"{Commitment.objects.count():,} ({public:,} on the wall); runs: {args.runs}"
+    )
+    print("| page | URL | p50 ms | p95 ms | max ms | queries | slowest query ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for label, url in pages:
         p50, p95, mx, nq, slowest = measure(client, url, args.runs)
-        print(f"| {label} | {p50:.1f} | {p95:.1f} | {mx:.1f} | {nq} |")
+        print(
+            f"| {label} | `{url}` | {p50:.1f} | {p95:.1f} | {mx:.1f} | {nq} | {float(slowest['time']) * 1000:.0f} |",
+            flush=True,
+        )
         if args.show_sql:
             print(f"    slowest ({slowest['time']} s): {slowest['sql'][:400]}")
 
