@@ -215,6 +215,11 @@ def ensure_tallies(campaign: Campaign) -> None:
         log(f"集中点评 coverage counters rebuilt: {n:,} rows in {time.perf_counter() - started:.1f} s")
         with connection.cursor() as cur:
             cur.execute("ANALYZE supervision_coveragetally")
+    from pacesetter.supervision import stats_tally  # the supervision figures' counters (links, orders)
+
+    if not stats_tally.SupervisionTally.objects.exists():
+        with transaction.atomic():
+            log(f"supervision counters rebuilt: {stats_tally.rebuild():,} rows")
     if Tally.objects.filter(campaign=campaign).exists():
         return
     started = time.perf_counter()

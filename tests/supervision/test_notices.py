@@ -8,7 +8,7 @@ from docx import Document
 
 from pacesetter.campaigns import tallies
 from pacesetter.core.errors import PermissionDeniedError, StateError
-from pacesetter.supervision import documents, services
+from pacesetter.supervision import documents, services, stats_tally
 from pacesetter.supervision.enums import NoticeStatus
 from pacesetter.supervision.selectors import notice_list_for
 from tests.supervision.test_rectification import issue
@@ -23,6 +23,7 @@ def compose(city):
 def test_compose_prefills_live_figures_and_lagging_orgs(sup):
     order = issue(sup, days=1)
     type(order).objects.filter(pk=order.pk).update(deadline=dt.date(2026, 1, 5))
+    stats_tally.rebuild()  # written past the services that keep the dashboard's counters
     notice = compose(sup)
     assert notice.doc_number == "创先争优办〔2026〕1号"
     assert "下达整改通知未销号1件，其中逾期1件" in notice.body

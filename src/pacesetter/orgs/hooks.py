@@ -6,17 +6,21 @@ above it.
 - `changed(org)`: after it changed, or was created;
 - `moved(org, old_parent_path)`: after `org` moved with its subtree from under the organisation at
   `old_parent_path` (its path now the new one);
-- `subtree_changed(paths)`: after a bulk import touching the subtrees at and around `paths`.
+- `subtree_changed(paths)`: after a bulk import touching the subtrees at and around `paths`;
+- `liaison_changing(link)` / `liaison_changed(link)`: before a liaison link is removed, after one is made
+  (supervision counts the links whose review is due).
 """
 
 from collections.abc import Callable
 
-from .models import Organisation
+from .models import Liaison, Organisation
 
 CHANGING: list[Callable[[Organisation], None]] = []
 CHANGED: list[Callable[[Organisation], None]] = []
 SUBTREE_CHANGED: list[Callable[[list[str]], None]] = []
 MOVED: list[Callable[[Organisation, str], None]] = []
+LIAISON_CHANGING: list[Callable[[Liaison], None]] = []
+LIAISON_CHANGED: list[Callable[[Liaison], None]] = []
 
 
 def register(
@@ -25,14 +29,18 @@ def register(
     changed: Callable[[Organisation], None],
     subtree_changed: Callable[[list[str]], None],
     moved: Callable[[Organisation, str], None],
+    liaison_changing: Callable[[Liaison], None] | None = None,
+    liaison_changed: Callable[[Liaison], None] | None = None,
 ) -> None:
     for hooks, fn in (
         (CHANGING, changing),
         (CHANGED, changed),
         (SUBTREE_CHANGED, subtree_changed),
         (MOVED, moved),
+        (LIAISON_CHANGING, liaison_changing),
+        (LIAISON_CHANGED, liaison_changed),
     ):
-        if fn not in hooks:
+        if fn is not None and fn not in hooks:
             hooks.append(fn)  # type: ignore[arg-type]
 
 
@@ -54,3 +62,13 @@ def subtree_changed(paths: list[str]) -> None:
 def org_moved(org: Organisation, old_parent_path: str) -> None:
     for fn in MOVED:
         fn(org, old_parent_path)
+
+
+def liaison_changing(link: Liaison) -> None:
+    for fn in LIAISON_CHANGING:
+        fn(link)
+
+
+def liaison_changed(link: Liaison) -> None:
+    for fn in LIAISON_CHANGED:
+        fn(link)

@@ -417,6 +417,7 @@ def liaison_add(*, actor, leader, organisation: Organisation) -> Liaison:
     if Liaison.objects.filter(leader=leader, organisation=organisation).exists():
         raise StateError(_("该联系点已存在"))
     link = Liaison.objects.create(leader=leader, organisation=organisation)
+    hooks.liaison_changed(link)
     audit_log(
         actor=actor,
         action="liaison.add",
@@ -435,6 +436,7 @@ def liaison_remove(*, actor, link: Liaison) -> None:
         obj=link,
         before={"leader": link.leader_id, "organisation": link.organisation_id},
     )
+    hooks.liaison_changing(link)
     link.delete()
 
 

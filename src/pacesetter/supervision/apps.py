@@ -10,6 +10,7 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from pacesetter.orgs import hooks
 
-        from . import coverage_tally
+        from . import coverage_tally, stats_tally
 
         hooks.register(**coverage_tally.hooks())
+        hooks.register(**stats_tally.hooks())

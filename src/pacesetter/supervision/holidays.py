@@ -10,7 +10,7 @@ responsible organisation is told the confirmed date. The table itself is written
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +29,7 @@ from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import grants_for, scope_q
 from pacesetter.orgs.services import acting_for
 
+from . import stats_tally
 from .enums import OPEN_RECTIFICATION
 from .models import Rectification
 from .services.rectifications import _event
@@ -89,7 +90,8 @@ def rectification_deadlines_recompute(*, actor=None) -> list[Rectification]:
         order.deadline = max(result.day, announced)
         order.deadline_provisional = False
         order.updated_at = now
-        order.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+        with stats_tally.refresh(orders=Q(pk=order.pk)):  # the order counts on its deadline
+            order.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
         when = date_format(order.deadline, "Y年n月j日")
         if order.deadline == announced:
             note = _("节假日安排已公布，整改期限确认为%(d)s") % {"d": when}

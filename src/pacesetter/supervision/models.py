@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.models import user_fk
 from pacesetter.core.workdays import holidays_unknown_message
-from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.models import Liaison, Organisation
 
 from .enums import (
     OPEN_RECTIFICATION,
@@ -518,3 +518,46 @@ class CoverageTally(models.Model):
 
     def __str__(self):
         return f"{self.node_id}/{self.shard}/{self.half}"
+
+
+class SupervisionTally(models.Model):
+    """Roll-up counters of the dashboard's supervision figures (supervision.stats_tally, #23): over the
+    organisations O in `node`'s subtree (ancestor-or-self) with O.id % 8 == `shard`, for the local day `day`:
+    `liaisons`, the liaison links (联系点) of active O whose review clock (LiaisonClock) falls on that day;
+    `orders` and `flagged`, the open rectification orders of O due that day, not flagged overdue and flagged.
+    Rows that went back to zero stay until a rebuild; the read skips them through the partial index."""
+
+    node = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    day = models.DateField()
+    liaisons = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
+    flagged = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "shard", "day"], name="uniq_supervision_tally")
+        ]
+        indexes = [
+            models.Index(
+                fields=["node", "day"],
+                condition=~Q(liaisons=0, orders=0, flagged=0),
+                name="supervision_tally_live_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.node_id}/{self.shard}/{self.day}"
+
+
+class LiaisonClock(models.Model):
+    """When a liaison link's review clock started (#23): its leader's last review of the organisation, else
+    the link's creation — what selectors.liaison_status_list_for counts the due date from. Kept by
+    supervision.stats_tally so that the dashboard reads the one day on which the due / overdue line falls
+    exactly, by index, instead of every link of the subtree."""
+
+    liaison = models.OneToOneField(Liaison, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    base_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.liaison_id}@{self.base_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation, path_chain
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
 
+from . import stats_tally
 from .enums import OPEN_RECTIFICATION, DrawFilter, InspectionStatus, Method, NoticeStatus, ReviewDue
 from .models import (
     Evidence,
@@ -53,12 +54,7 @@ class LiaisonStatus:
         return self.state == ReviewDue.OVERDUE
 
 
-def _last_review_subquery():
-    return Subquery(
-        Review.objects.filter(leader=OuterRef("leader"), organisation=OuterRef("organisation"))
-        .order_by("-reviewed_at")
-        .values("reviewed_at")[:1]
-    )
+_last_review_subquery = stats_tally.last_review_subquery
 
 
 def liaison_status_list_for(
@@ -301,7 +297,24 @@ class SupervisionStats:
 
 
 def supervision_stats_by_subtree(orgs: list[Organisation], *, now=None) -> dict[int, SupervisionStats]:
-    """{organisation id: SupervisionStats} over each organisation's whole subtree.
+    """{organisation id: SupervisionStats} over each organisation's whole subtree, read from the roll-up
+    counters (supervision.stats_tally, #23): two queries over the children's counter rows and the links whose
+    review clock started on the cutoffs' own days — a cost set by the number of days with links or open
+    orders, not by the size of the subtree. Equal to supervision_stats_by_subtree_live, the rule."""
+    now = now or timezone.now()
+    overdue_before = now - _interval()
+    found = stats_tally.counts(
+        orgs,
+        today=timezone.localdate(now),
+        overdue_before=overdue_before,
+        due_before=overdue_before + _soon(),
+    )
+    return {o.pk: SupervisionStats(*found.get(o.pk, (0, 0, 0, 0))) for o in orgs}
+
+
+def supervision_stats_by_subtree_live(orgs: list[Organisation], *, now=None) -> dict[int, SupervisionStats]:
+    """{organisation id: SupervisionStats} over each organisation's whole subtree, from the raw rows (the
+    oracle of the counters, and the rule they follow).
 
     Two GROUP BY queries per tree depth among `orgs` (children of one node: two queries), grouped by the
     path prefix as in orgs.selectors.annotate_subtree_counts. "reviews_due" counts liaison links whose

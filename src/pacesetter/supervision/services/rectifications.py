@@ -1,6 +1,7 @@
 """Writes for leader reviews (领导点评) and supervision (督促检查): rectifications."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +19,7 @@ from pacesetter.orgs.enums import Role
 from pacesetter.orgs.selectors import nearest_holders
 from pacesetter.orgs.services import acting_for
 
+from .. import stats_tally
 from ..enums import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -118,6 +120,7 @@ def rectification_issue(
         issued_at=now,
         updated_at=now,
     )
+    stats_tally.put_in(orders=Q(pk=order.pk))
     _event(order, RectificationAction.ISSUE, "", actor, at=now)
     audit_log(
         actor=actor,
@@ -209,14 +212,15 @@ def rectification_verify(
         fields["closed_at"] = now
         if order.overdue_at is None and timezone.localdate(now) > order.deadline:
             fields["overdue_at"] = now  # closed late: counted as overdue, once
-    before = status_cas(
-        Rectification,
-        order,
-        RECTIFICATION_TRANSITIONS,
-        decision,
-        RectificationAction(decision).label,
-        **fields,
-    )
+    with stats_tally.refresh(orders=Q(pk=order.pk)):  # closed: no longer open; rejected: open again
+        before = status_cas(
+            Rectification,
+            order,
+            RECTIFICATION_TRANSITIONS,
+            decision,
+            RectificationAction(decision).label,
+            **fields,
+        )
     _event(order, decision, before, actor, note=note, at=now)
     audit_log(
         actor=actor,
@@ -244,9 +248,10 @@ def rectification_escalate_overdue(*, now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     late = Rectification.objects.filter(status__in=OPEN_RECTIFICATION, deadline__lt=today)
-    Rectification.objects.filter(pk__in=late.filter(overdue_at__isnull=True).values("pk")).update(
-        overdue_at=now
-    )
+    with transaction.atomic():  # the flags and the dashboard's counters of the flagged orders together
+        flag = list(late.filter(overdue_at__isnull=True).select_for_update().values_list("pk", flat=True))
+        with stats_tally.refresh(orders=Q(pk__in=flag)):
+            Rectification.objects.filter(pk__in=flag).update(overdue_at=now)
     escalated = 0
     for order in Rectification.objects.select_related("organisation__parent").filter(
         pk__in=late.filter(escalated_at__isnull=True).values("pk")

@@ -1,6 +1,7 @@
 """Writes for leader reviews (领导点评) and supervision (督促检查): reviews."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from pacesetter.orgs.enums import Role
 from pacesetter.orgs.models import Organisation, RoleGrant
 from pacesetter.orgs.services import acting_for
 
-from .. import coverage_tally
+from .. import coverage_tally, stats_tally
 from ..enums import (
     REVIEW_TRANSITIONS,
     Rating,
@@ -121,7 +122,9 @@ def review_file(
             campaign = None
     if rating not in Rating.values:
         raise ValidationError(_("请选择总体评价"), field="rating")
-    with coverage_tally.refresh([org] if session is not None else []):
+    # the review restarts the clock of the actor's liaison link to `org`, if there is one
+    liaison = stats_tally.refresh(links=Q(leader=actor, organisation=org))
+    with coverage_tally.refresh([org] if session is not None else []), liaison:
         review = Review.objects.create(
             leader=actor,
             organisation=org,
