@@ -9,7 +9,9 @@ import time
 USAGE = """usage: pacesetter <command> [options]
 
   demo [--serve] [--reset]   build the demo city (idempotent); with --serve, run site + worker on :8000
-  serve [--port N]           run the site on the existing data with gunicorn (and the worker beside it)
+  serve [--port N] [--workers N]
+                             run the site on the existing data with gunicorn (N web workers, 2 by
+                             default) and the task worker beside it
   worker                     run queued tasks and periodic sweeps until stopped
   backup FILE                write database, uploaded files and secret key to FILE (tar.gz); safe while serving
   restore FILE               restore FILE into an empty database and empty data directory
@@ -41,7 +43,7 @@ def _collectstatic():
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
 
 
-def gunicorn_args(port: int) -> list[str]:
+def gunicorn_args(port: int, workers: int = 2) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -50,7 +52,7 @@ def gunicorn_args(port: int) -> list[str]:
         "-b",
         f"127.0.0.1:{port}",
         "-w",
-        "2",
+        str(workers),
         "--access-logfile",
         "-",
         "--access-logformat",
@@ -77,11 +79,20 @@ class _Stop(Exception):
     """Raised in serve() by SIGTERM/SIGINT so that the children are stopped on the way out."""
 
 
+def _int_option(args: list[str], name: str, default: int) -> int | None:
+    """`name N` from the command line as a positive int; None when it is there but not one (usage is shown)."""
+    if name not in args:
+        return default
+    i = args.index(name) + 1
+    value = args[i] if i < len(args) else ""
+    return int(value) if value.isdigit() and 0 < int(value) < 65536 else None
+
+
 def _raise_stop(signum, frame):
     raise _Stop(signum)
 
 
-def serve(port: int = 8000, *, grace_seconds: float = 10) -> int:
+def serve(port: int = 8000, *, workers: int = 2, grace_seconds: float = 10) -> int:
     """Run gunicorn and one worker process until SIGTERM or SIGINT (Ctrl-C), then stop both.
 
     Without a handler, SIGTERM ended this process alone and left gunicorn and the worker on the port.
@@ -99,7 +110,7 @@ def serve(port: int = 8000, *, grace_seconds: float = 10) -> int:
     code = 0
     try:
         start("worker", worker_args())
-        start("web", gunicorn_args(port))
+        start("web", gunicorn_args(port, workers))
         print(f"Pacesetter 正在运行：http://127.0.0.1:{port}/  （Ctrl-C 停止）", flush=True)
         while (code := children["web"].poll()) is None:
             if children["worker"].poll() is not None:
@@ -190,10 +201,13 @@ def main(argv=None) -> int:
             return serve()
         return 0
     if command == "serve":
+        port, workers = _int_option(rest, "--port", 8000), _int_option(rest, "--workers", 2)
+        if port is None or workers is None:
+            print(USAGE, file=sys.stderr)
+            return 2
         _manage(["migrate", "--noinput", "-v", "0"])
         _collectstatic()
-        port = int(rest[rest.index("--port") + 1]) if "--port" in rest else 8000
-        return serve(port)
+        return serve(port, workers=workers)
     if command == "backup":
         return backup_command(rest)
     if command == "restore":

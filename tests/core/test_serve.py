@@ -134,7 +134,7 @@ def test_serve_kills_children_that_ignore_sigterm_with_their_own_children(monkey
     pids = tmp_path / "pids"
     stub = [sys.executable, "-c", STUBBORN, str(pids)]
     monkeypatch.setattr(cli, "worker_args", lambda: stub)
-    monkeypatch.setattr(cli, "gunicorn_args", lambda port: stub)
+    monkeypatch.setattr(cli, "gunicorn_args", lambda port, workers=2: stub)
 
     def stop_when_up():
         deadline = time.monotonic() + 60
@@ -152,3 +152,22 @@ def test_serve_kills_children_that_ignore_sigterm_with_their_own_children(monkey
         time.sleep(0.1)
     assert [pid for pid in started if _alive(pid)] == []
     assert signal.getsignal(signal.SIGTERM) == before  # serve put the handlers back
+
+
+def test_serve_runs_the_number_of_web_workers_asked_for():
+    from pacesetter import cli
+
+    assert cli.gunicorn_args(8000)[cli.gunicorn_args(8000).index("-w") + 1] == "2"
+    args = cli.gunicorn_args(8123, 4)
+    assert args[args.index("-w") + 1] == "4"
+    assert args[args.index("-b") + 1] == "127.0.0.1:8123"
+
+
+@pytest.mark.parametrize("bad", [["--workers", "x"], ["--workers", "0"], ["--workers"], ["--port", "99999"]])
+def test_serve_refuses_a_bad_number_before_starting_anything(bad, monkeypatch, capsys):
+    from pacesetter import cli
+
+    monkeypatch.setattr(cli, "_manage", lambda argv: pytest.fail("nothing may run"))
+    monkeypatch.setattr(cli, "serve", lambda *a, **k: pytest.fail("nothing may run"))
+    assert cli.main(["serve", *bad]) == 2
+    assert "--workers N" in capsys.readouterr().err
