@@ -24,13 +24,14 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pacesetter.core.bulk import insert_rows
+from pacesetter.orgs import rollup
 from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 
 from .models import CoverageTally, MemberReview, Review, ReviewSession
 
 ALWAYS = datetime.date(1, 1, 1)
 COUNTERS = ("orgs", "covered", "carried", "both")
-SHARDS = 8
+SHARDS = rollup.SHARDS
 Key = tuple[int, int, datetime.date]  # (node id, shard, half)
 
 
@@ -151,33 +152,17 @@ def hooks() -> dict:
 
 def live() -> dict[Key, dict[str, int]]:
     """{(node id, shard, half): counters} computed from the raw rows (non-zero rows)."""
-    contributions = vectors(Organisation.objects.all())
-    ids_by_path = dict(Organisation.objects.values_list("path", "pk"))
-    paths = {pk: path for path, pk in ids_by_path.items()}
-    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for (pk, half), vector in contributions.items():
-        for p in path_chain(paths[pk]):
-            t = totals[(ids_by_path[p], pk % SHARDS, half)]
-            for k, v in vector.items():
-                t[k] += v
-    return {k: v for k, v in totals.items() if any(v.values())}
+    return rollup.roll_up(vectors(Organisation.objects.all()), COUNTERS)
 
 
 def stored() -> dict[Key, dict[str, int]]:
     rows = CoverageTally.objects.values_list("node_id", "shard", "half", *COUNTERS)
-    return {
-        r[:3]: dict(zip(COUNTERS, r[3:], strict=True)) for r in rows.iterator(chunk_size=5000) if any(r[3:])
-    }
+    return rollup.stored_rows(rows.iterator(chunk_size=5000), 3, COUNTERS)
 
 
 def differences() -> list[tuple[Key, dict, dict]]:
     """[(key, stored counters, live counters)] wherever the table and the rows disagree."""
-    have, want, zero = stored(), live(), dict.fromkeys(COUNTERS, 0)
-    return [
-        (key, have.get(key, zero), want.get(key, zero))
-        for key in sorted(set(have) | set(want), key=str)
-        if have.get(key, zero) != want.get(key, zero)
-    ]
+    return rollup.compare(stored(), live(), COUNTERS)
 
 
 def rebuild() -> int:

@@ -32,6 +32,8 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pacesetter.core.bulk import insert_rows
+from pacesetter.orgs import rollup
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation, path_chain
 from pacesetter.orgs.selectors import subtree_q
 
@@ -39,7 +41,7 @@ from .enums import OPEN_RECTIFICATION
 from .models import LiaisonClock, Rectification, Review, SupervisionTally
 
 COUNTERS = ("liaisons", "orders", "flagged")
-SHARDS = 8
+SHARDS = rollup.SHARDS
 NONZERO = ~Q(liaisons=0, orders=0, flagged=0)  # the partial index's condition: the read repeats it
 Key = tuple[int, int, datetime.date]  # (node id, shard, day)
 Vector = dict[tuple[int, datetime.date], dict[str, int]]  # {(organisation id, day): {counter: n}}
@@ -209,31 +211,17 @@ def hooks() -> dict:
 
 def live() -> dict[Key, dict[str, int]]:
     """{(node id, shard, day): counters} computed from the raw rows (non-zero rows)."""
-    contributions = vectors(links=Q(), orders=Q())
-    ids_by_path = dict(Organisation.objects.values_list("path", "pk"))
-    paths = {pk: path for path, pk in ids_by_path.items()}
-    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for (pk, day), vector in contributions.items():
-        for p in path_chain(paths[pk]):
-            t = totals[(ids_by_path[p], pk % SHARDS, day)]
-            for k, v in vector.items():
-                t[k] += v
-    return {k: v for k, v in totals.items() if any(v.values())}
+    return rollup.roll_up(vectors(links=Q(), orders=Q()), COUNTERS)
 
 
 def stored() -> dict[Key, dict[str, int]]:
     rows = SupervisionTally.objects.filter(NONZERO).values_list("node_id", "shard", "day", *COUNTERS)
-    return {r[:3]: dict(zip(COUNTERS, r[3:], strict=True)) for r in rows.iterator(chunk_size=5000)}
+    return rollup.stored_rows(rows.iterator(chunk_size=5000), 3, COUNTERS)
 
 
 def differences() -> list[tuple[Key, dict, dict]]:
     """[(key, stored counters, live counters)] wherever the table and the rows disagree."""
-    have, want, zero = stored(), live(), dict.fromkeys(COUNTERS, 0)
-    return [
-        (key, have.get(key, zero), want.get(key, zero))
-        for key in sorted(set(have) | set(want), key=str)
-        if have.get(key, zero) != want.get(key, zero)
-    ]
+    return rollup.compare(stored(), live(), COUNTERS)
 
 
 def clock_differences() -> list[tuple[int, datetime.datetime | None, datetime.datetime | None]]:
@@ -251,13 +239,12 @@ def rebuild() -> int:
     """Recompute both tables from the raw rows; returns the number of counter rows."""
     totals = live()
     SupervisionTally.objects.all().delete()
-    SupervisionTally.objects.bulk_create(
-        (SupervisionTally(node_id=n, shard=s, day=d, **c) for (n, s, d), c in totals.items()), batch_size=2000
+    insert_rows(
+        SupervisionTally, ({"node_id": n, "shard": s, "day": d, **c} for (n, s, d), c in totals.items())
     )
     LiaisonClock.objects.all().delete()
-    LiaisonClock.objects.bulk_create(
-        (LiaisonClock(liaison_id=pk, base_at=base) for pk, _org, base, _active in _bases(Q())),
-        batch_size=2000,
+    insert_rows(
+        LiaisonClock, ({"liaison_id": pk, "base_at": base} for pk, _org, base, _active in _bases(Q()))
     )
     return len(totals)
 
