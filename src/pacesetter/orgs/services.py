@@ -178,6 +178,7 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     return org
 
 
+@transaction.atomic  # the counts and the subtree counters change together, and the rows are locked
 def org_refresh_member_counts(org_ids) -> None:
     """Recount active members attached directly to these organisations (one UPDATE per organisation), and
     add the differences of the active ones to the subtree counters (in the caller's transaction)."""

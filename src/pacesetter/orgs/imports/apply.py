@@ -242,6 +242,7 @@ def _plain(v):
     return _iso(v) if isinstance(v, datetime.date) else v
 
 
+@transaction.atomic  # the counts and the subtree counters change together, and the rows are locked
 def member_counts_refresh(org_ids: Iterable[int]) -> None:
     """Set Organisation.member_count from one grouped COUNT per chunk and bulk UPDATEs (not per org), and add
     the differences of the active ones to the subtree counters."""
