@@ -220,6 +220,11 @@ def ensure_tallies(campaign: Campaign) -> None:
     if not stats_tally.SupervisionTally.objects.exists():
         with transaction.atomic():
             log(f"supervision counters rebuilt: {stats_tally.rebuild():,} rows")
+    from pacesetter.orgs import subtree_tally  # the organisations' subtree totals
+
+    if not subtree_tally.SubtreeTally.objects.exists():
+        with transaction.atomic():
+            log(f"subtree counters rebuilt: {subtree_tally.rebuild():,} rows")
     if Tally.objects.filter(campaign=campaign).exists():
         return
     started = time.perf_counter()

@@ -42,6 +42,7 @@ from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from pacesetter.demo.city import People, refresh_member_counts  # noqa: E402
+from pacesetter.orgs import subtree_tally  # noqa: E402
 from pacesetter.orgs.enums import OrgType, Role, Sector  # noqa: E402
 from pacesetter.orgs.models import Member, Organisation, RoleGrant, encode_segment  # noqa: E402
 
@@ -260,6 +261,7 @@ def main(argv=None):
                 cur.execute(sql)
         refresh_member_counts("")
         log("member_count set")
+        log(f"subtree counters: {subtree_tally.rebuild():,} rows")
         User = get_user_model()
         office = User.objects.create_user("bench_office", password=PASSWORD, first_name="基准办公室")
         secretary = User.objects.create_user("bench_secretary", password=PASSWORD, first_name="基准书记")

@@ -56,7 +56,7 @@ class Organisation(models.Model):
     org_type = models.CharField(_("组织类别"), max_length=20, choices=OrgType.choices, default=OrgType.BRANCH)
     sector = models.CharField(_("所属行业"), max_length=20, choices=Sector.choices, default=Sector.AGENCY)
     is_active = models.BooleanField(_("有效"), default=True)
-    # Active members attached directly to this organisation (subtree sums are SQL aggregates of it).
+    # Active members attached directly to this organisation (subtree sums: orgs.subtree_tally).
     member_count = models.PositiveIntegerField(_("直属党员数"), default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,6 +90,23 @@ class Organisation(models.Model):
         if parent_name is None and self.parent_id and Organisation.parent.is_cached(self):
             parent_name = self.parent.name if self.parent else None
         return f"{parent_name} / {self.name}" if parent_name else self.name
+
+
+class SubtreeTally(models.Model):
+    """Roll-up counters of organisation subtrees (orgs.subtree_tally, #23): over the active organisations O in
+    `node`'s subtree (ancestor-or-self) with O.id % 8 == `shard`, `orgs` counts them and `members` sums their
+    member_count."""
+
+    node = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    orgs = models.IntegerField(default=0)
+    members = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "shard"], name="uniq_subtree_tally")]
+
+    def __str__(self):
+        return f"{self.node_id}/{self.shard}"
 
 
 class Member(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.lookup import get_or_not_found
 
+from . import subtree_tally
 from .enums import ROLE_CAPS, Cap, Role
 from .models import (
     SEGMENT,
@@ -192,7 +193,22 @@ def org_children(org: Organisation, *, include_inactive: bool = False) -> list[O
 
 
 def annotate_subtree_counts(orgs: list[Organisation]) -> list[Organisation]:
-    """Set subtree member and organisation counts on sibling-or-unrelated orgs with SQL aggregates.
+    """Set `subtree_members` (members of the active organisations of the subtree) and `subtree_orgs` (its
+    active organisations, itself not counted if active) on `orgs`, from the roll-up counters: one query for
+    all of them, whatever the size of their subtrees. annotate_subtree_counts_live is the rule."""
+    totals = subtree_tally.totals(orgs)
+    for o in orgs:
+        n, members = totals.get(o.pk, (0, 0))
+        if not n:  # no active organisation in the subtree: the live GROUP BY gives no row, hence its default
+            n, members = 1, 0
+        o.subtree_members = members
+        o.subtree_orgs = n - 1 if o.is_active else n
+    return orgs
+
+
+def annotate_subtree_counts_live(orgs: list[Organisation]) -> list[Organisation]:
+    """annotate_subtree_counts from the raw rows (the rule the counters keep; the tests' oracle), with SQL
+    aggregates over the subtrees.
 
     Organisations are grouped by depth; within one depth every path has the same length, so one GROUP BY
     over the path prefix counts all their subtrees in a single query.

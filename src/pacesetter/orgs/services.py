@@ -11,7 +11,7 @@ from pacesetter.core.audit import audit_log, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import pii_reveal
 
-from . import hooks
+from . import hooks, subtree_tally
 from .enums import SECTOR_ROLES, Cap, MemberStatus, OrgType, Role, Sector
 from .models import SEGMENT, Liaison, Member, Organisation, RoleGrant, decode_segment, encode_segment
 from .selectors import forget_grants, grants_for, nearest_holders, org_in_scope, subtree_q
@@ -85,6 +85,7 @@ def org_create(*, actor, parent: Organisation | None, name: str, org_type: str, 
         depth=(parent.depth + 1) if parent else 0,
     )
     org.save()
+    subtree_tally.bump(org, orgs=1)
     hooks.org_changed(org)
     audit_log(actor=actor, action="org.create", obj=org, after=snapshot(org, ORG_FIELDS))
     return org
@@ -138,6 +139,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     )
     Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
+    subtree_tally.moved(org, old_path[:-SEGMENT])
     hooks.org_moved(org, old_path[:-SEGMENT])
     audit_log(actor=actor, action="org.move", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
     return org
@@ -163,6 +165,8 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     hooks.org_changing(org)
     org.is_active = active
     org.save(update_fields=["is_active", "updated_at"])
+    sign = 1 if active else -1
+    subtree_tally.bump(org, orgs=sign, members=sign * org.member_count)
     hooks.org_changed(org)
     audit_log(
         actor=actor,
@@ -174,11 +178,21 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     return org
 
 
+@transaction.atomic  # the counts and the subtree counters change together, and the rows are locked
 def org_refresh_member_counts(org_ids) -> None:
-    """Recount active members attached directly to these organisations (one UPDATE per organisation)."""
+    """Recount active members attached directly to these organisations (one UPDATE per organisation), and
+    add the differences of the active ones to the subtree counters (in the caller's transaction)."""
     ids = {i for i in org_ids if i is not None}
     if not ids:
         return
+    # Locked first, so that a concurrent recount of the same organisation counts after this one commits.
+    before = {
+        pk: (count, active)
+        for pk, count, active in Organisation.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "member_count", "is_active")
+    }
     counts = dict(
         Member.objects.filter(organisation_id__in=ids, is_active=True)
         .values_list("organisation_id")
@@ -187,6 +201,9 @@ def org_refresh_member_counts(org_ids) -> None:
     )
     for org_id in ids:
         Organisation.objects.filter(pk=org_id).update(member_count=counts.get(org_id, 0))
+    subtree_tally.add(
+        {pk: (0, counts.get(pk, 0) - count) for pk, (count, active) in before.items() if active}
+    )
 
 
 def _clean_member(data: dict) -> dict:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 
-from .. import hooks
+from .. import hooks, subtree_tally
 from ..enums import Cap
 from ..models import (
     SEGMENT,
@@ -242,11 +242,20 @@ def _plain(v):
     return _iso(v) if isinstance(v, datetime.date) else v
 
 
+@transaction.atomic  # the counts and the subtree counters change together, and the rows are locked
 def member_counts_refresh(org_ids: Iterable[int]) -> None:
-    """Set Organisation.member_count from one grouped COUNT per chunk and bulk UPDATEs (not per org)."""
+    """Set Organisation.member_count from one grouped COUNT per chunk and bulk UPDATEs (not per org), and add
+    the differences of the active ones to the subtree counters."""
     ids = sorted({i for i in org_ids if i is not None})
     counts: dict[int, int] = {}
+    before: dict[int, int] = {}
     for chunk in _chunks(ids):
+        before.update(
+            Organisation.objects.select_for_update()
+            .filter(pk__in=chunk, is_active=True)
+            .order_by("pk")
+            .values_list("pk", "member_count")
+        )
         counts.update(
             Member.objects.filter(organisation_id__in=chunk, is_active=True)
             .values_list("organisation_id")
@@ -256,6 +265,7 @@ def member_counts_refresh(org_ids: Iterable[int]) -> None:
     Organisation.objects.bulk_update(
         [Organisation(pk=i, member_count=counts.get(i, 0)) for i in ids], ["member_count"], batch_size=500
     )
+    subtree_tally.add({pk: (0, counts.get(pk, 0) - count) for pk, count in before.items()})
 
 
 @transaction.atomic
@@ -385,6 +395,7 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
             apply = _apply_members if batch.kind == ImportKind.MEMBERS else _apply_orgs
             changes, _touched = apply(plan, now)
             if batch.kind != ImportKind.MEMBERS:
+                subtree_tally.rebuild()
                 hooks.subtree_changed([batch.scope.path])
             counts = plan.counts()
             _set_status(
@@ -434,6 +445,7 @@ def import_batch_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
                 counts = _undo_members(batch)
             else:
                 counts = _undo_orgs(batch)
+                subtree_tally.rebuild()
                 hooks.subtree_changed([batch.scope.path])
         except ProtectedError:
             raise StateError(_("本批导入的数据已被其他记录引用，不能撤销")) from None

@@ -80,11 +80,13 @@ class Command(BaseCommand):
 
         ensure_members(result.root)  # members (#19): 集中点评, 党员点评, 结对帮带, 联系户, 提醒
         from pacesetter.campaigns import tallies
+        from pacesetter.orgs import subtree_tally
         from pacesetter.supervision import coverage_tally, stats_tally
 
         tallies.rebuild()  # the builders above write past the services that keep the dashboard's counters
         coverage_tally.rebuild()
         stats_tally.rebuild()
+        subtree_tally.rebuild()
         self.stdout.write(
             f"演示活动：{campaign.name}（实施方案、争创主题、记实登记、公开承诺已有示例数据；"
             "评议：进行中的群众满意度测评、已结束并公开结果的群众评议、member 账号可参加的党员互评；"
