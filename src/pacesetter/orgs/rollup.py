@@ -9,7 +9,8 @@ stored table against a recomputation from the raw rows (the check commands, the 
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .models import Organisation, path_chain
 
@@ -19,9 +20,9 @@ Counters = dict[str, int]
 
 
 def roll_up(
-    contributions: dict[tuple[int, Hashable], Counters],
+    contributions: dict[tuple[int, Any], Counters],
     counters: Iterable[str],
-    key: Callable[[int, int, Hashable], tuple] = lambda node, pk, extra: (node, pk % SHARDS, extra),
+    key: Callable[[int, int, Any], tuple] = lambda node, pk, extra: (node, pk % SHARDS, extra),
 ) -> dict[tuple, Counters]:
     """{key(node id, org id, extra): counters}: each (org id, extra) contribution summed into the rows of the
     organisation's ancestors-or-self (rows left at zero are left out)."""

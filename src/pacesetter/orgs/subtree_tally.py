@@ -21,10 +21,11 @@ from django.db.models import F, Sum
 
 from pacesetter.core.bulk import insert_rows
 
+from . import rollup
 from .models import SEGMENT, Organisation, SubtreeTally, path_chain
 
 COUNTERS = ("orgs", "members")
-SHARDS = 8
+SHARDS = rollup.SHARDS
 CHUNK = 500
 Key = tuple[int, int]  # (node id, shard)
 
@@ -110,34 +111,19 @@ def totals(orgs: list[Organisation]) -> dict[int, tuple[int, int]]:
 
 def live() -> dict[Key, dict[str, int]]:
     """{(node id, shard): counters} computed from the raw rows (non-zero rows)."""
-    rows = list(Organisation.objects.values_list("pk", "path", "is_active", "member_count").iterator(5000))
-    ids_by_path = {path: pk for pk, path, _a, _m in rows}
-    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for pk, path, active, members in rows:
-        if not active:
-            continue
-        for p in path_chain(path):
-            t = totals[(ids_by_path[p], pk % SHARDS)]
-            t["orgs"] += 1
-            t["members"] += members
-    return dict(totals)
+    active = Organisation.objects.filter(is_active=True).values_list("pk", "member_count")
+    contributions = {(pk, None): {"orgs": 1, "members": m} for pk, m in active.iterator(chunk_size=5000)}
+    return rollup.roll_up(contributions, COUNTERS, key=lambda node, pk, _extra: (node, pk % SHARDS))
 
 
 def stored() -> dict[Key, dict[str, int]]:
     rows = SubtreeTally.objects.values_list("node_id", "shard", *COUNTERS)
-    return {
-        r[:2]: dict(zip(COUNTERS, r[2:], strict=True)) for r in rows.iterator(chunk_size=5000) if any(r[2:])
-    }
+    return rollup.stored_rows(rows.iterator(chunk_size=5000), 2, COUNTERS)
 
 
 def differences() -> list[tuple[Key, dict, dict]]:
     """[(key, stored counters, live counters)] wherever the table and the rows disagree."""
-    have, want, zero = stored(), live(), dict.fromkeys(COUNTERS, 0)
-    return [
-        (key, have.get(key, zero), want.get(key, zero))
-        for key in sorted(set(have) | set(want))
-        if have.get(key, zero) != want.get(key, zero)
-    ]
+    return rollup.compare(stored(), live(), COUNTERS)
 
 
 def rebuild() -> int:
