@@ -69,4 +69,8 @@ def tokens(city):
 )
 def test_api_conforms_to_its_openapi_document(case, role, tokens, keep_test_transaction):
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
+    # Generated extra headers may include a random Host, which Django refuses (400, DisallowedHost) before
+    # any route is reached: the server's rule, not the API's contract, so the request keeps the test host.
+    if case.headers:
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() != "host"}
     case.call_and_validate(headers=headers, checks=CHECKS)

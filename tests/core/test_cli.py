@@ -21,10 +21,12 @@ def test_help_prints_usage_and_starts_nothing(argv, monkeypatch, capsys):
 def test_serve_migrates_and_collects_static_files_before_starting(monkeypatch):
     calls = []
     monkeypatch.setattr(cli, "_manage", calls.append)
-    monkeypatch.setattr(cli, "serve", lambda port=8000: calls.append(["serve", port]) or 0)
+    monkeypatch.setattr(
+        cli, "serve", lambda port=8000, workers=2: calls.append(["serve", port, workers]) or 0
+    )
     assert cli.main(["serve", "--port", "8123"]) == 0
     assert calls == [
         ["migrate", "--noinput", "-v", "0"],
         ["collectstatic", "--noinput", "-v", "0"],
-        ["serve", 8123],
+        ["serve", 8123, 2],
     ]
