@@ -91,3 +91,12 @@ def test_missing_body_field_is_422_naming_it(office_client, city):
     r = office_client.post("/api/orgs", {"parent_id": city.town.pk}, content_type="application/json")
     body = r.json()
     assert r.status_code == 422 and body["field"] == "name" and body["message"] == "“name”无效：必须提供"
+
+
+@pytest.mark.parametrize("path", ["/api/cases", "/api/cases/triage", "/api/public/honours"])
+def test_an_offset_past_what_a_database_can_address_is_422_on_every_list(office_client, path):
+    # /api/cases?offset=27540804237393707008 was a server error (the fuzz run found it): every list's
+    # offset is bounded by core.paging.offset_param.
+    r = office_client.get(f"{path}?offset=27540804237393707008")
+    assert r.status_code == 422
+    assert r.json()["field"] == "offset"

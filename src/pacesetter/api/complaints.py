@@ -14,6 +14,7 @@ from pacesetter.complaints.enums import NEXT_STEPS, CaseAction
 from pacesetter.complaints.models import Case, Category
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
+from pacesetter.core.paging import offset_param
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
@@ -282,13 +283,13 @@ def public_case_rate(request: HttpRequest, payload: RateIn):
 
 
 @router.get("/cases", response=list[CaseRowOut], url_name="case-list")
-def case_list(request: HttpRequest, status: str = "", overdue: bool = False, offset: int = 0):
+def case_list(request: HttpRequest, status: str = "", overdue: bool = False, offset: int = offset_param()):
     qs = selectors.case_list_for(request.user, status=status, overdue=overdue)
     return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 
 
 @router.get("/cases/triage", response=list[CaseRowOut], url_name="case-triage")
-def case_triage(request: HttpRequest, offset: int = 0):
+def case_triage(request: HttpRequest, offset: int = offset_param()):
     qs = selectors.triage_queue_for(request.user)
     return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
 

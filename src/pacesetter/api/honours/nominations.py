@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Category, Nomination
 from pacesetter.honours.rules import parties_for
@@ -171,7 +172,7 @@ def candidate_list(request: HttpRequest, pk: int, category: int):
     response=list[NominationOut],
     url_name="honours-nomination-list",
 )
-def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int = 0):
+def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int = offset_param()):
     p = selectors.programme_get_for(request.user, pk)
     qs = selectors.nomination_list_for(request.user, p, status=status).prefetch_related("photos")
     rows = list(qs[_window(offset)])

@@ -7,6 +7,7 @@ from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.middleware import client_ip
+from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Nomination
 
@@ -70,7 +71,7 @@ def _honour(h) -> dict:
 
 
 @router.get("/public/honours", response=list[HonourOut], auth=None, url_name="honours-roll")
-def honour_roll(request: HttpRequest, year: int | None = None, offset: int = 0):
+def honour_roll(request: HttpRequest, year: int | None = None, offset: int = offset_param()):
     """The honour roll (光荣榜): what the decisions conferred, newest year first."""
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationError(_("年度应为 2000 至 2100 之间的年份"), field="year")
