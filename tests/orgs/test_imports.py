@@ -165,6 +165,18 @@ def test_member_unchanged_rows_are_reported_as_unchanged(city):
     assert (batch.report["create"], batch.report["update"], batch.report["unchanged"]) == (0, 0, 1)
 
 
+def test_member_moved_by_the_roster_shows_both_organisations_by_name(city):
+    # The preview reads only the organisations the roster names; the member's current one (not named in the
+    # file) must still show by name in the sample of the update, not as an id.
+    t = city.teacher
+    rows = [MEMBER_HEAD, [t.name, "男", "汉族", "1980-05-17", "", "八一村党支部", "", t.phone, t.id_number]]
+    batch = upload(city.office, "members", rows)
+    assert batch.report["update"] == 1
+    sample = batch.report["samples"]["update"][0]
+    assert sample["org"] == "城厢区实验小学党支部"
+    assert ["所在党组织", "城厢区实验小学党支部", "八一村党支部"] in sample["changes"]
+
+
 @pytest.mark.parametrize(
     ("cells", "column", "value", "message"),
     [

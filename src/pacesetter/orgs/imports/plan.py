@@ -64,19 +64,31 @@ _FIELD_LABELS = {
 
 
 class _OrgNames:
-    """Organisations of the batch scope by name, to resolve “名称” or “上级组织/名称” in one query."""
+    """The organisations of the batch scope that a roster names (“名称” or “上级组织/名称”), by name.
 
-    def __init__(self, scope: Organisation):
+    Only the names the roster uses are read (an indexed `name IN (…)` per chunk, inside the scope), so the
+    cost follows the roster, not the size of the scope: a province's root holds 460,000 organisations.
+    `names` maps the ids read, and those added by `add_names`, to their names (for the preview's samples)."""
+
+    def __init__(self, scope: Organisation, texts: Iterable[str]):
         self.by_name: dict[str, list[tuple]] = defaultdict(list)
         self.names: dict[int, str] = {}
         self.scope = scope
-        qs = Organisation.objects.filter(subtree_q(scope.path)).values_list(
-            "id", "name", "parent__name", "is_active"
-        )
-        for oid, name, parent_name, active in qs.iterator(chunk_size=5000):
-            self.by_name[name].append((oid, parent_name, active))
-            self.names[oid] = name
+        wanted = {parts[-1] for parts in map(_split_org_text, texts) if parts}
+        for chunk in _chunks(sorted(wanted)):
+            qs = Organisation.objects.filter(subtree_q(scope.path), name__in=chunk).values_list(
+                "id", "name", "parent__name", "is_active"
+            )
+            for oid, name, parent_name, active in qs:
+                self.by_name[name].append((oid, parent_name, active))
+                self.names[oid] = name
         self._cache: dict[str, tuple[int | None, str | None]] = {}
+
+    def add_names(self, ids: Iterable[int | None]) -> None:
+        """Read the names of these organisations too (members' current organisations), those not read yet."""
+        missing = sorted({i for i in ids if i is not None and i not in self.names})
+        for chunk in _chunks(missing):
+            self.names.update(Organisation.objects.filter(pk__in=chunk).values_list("id", "name"))
 
     def resolve(self, text: str) -> tuple[int | None, str | None]:
         """(organisation id, None) or (None, why); why == "unknown" when no such name in scope."""
@@ -114,8 +126,9 @@ def _names_outside(names: Iterable[str], scope: Organisation) -> set[str]:
 def _plan_members(rows: list[dict], scope: Organisation, headings: dict, progress: Callable) -> _Plan:
     plan = _Plan()
     h = {c.key: headings.get(c.key, c.heading) for c in MEMBER_COLUMNS}
-    index = _OrgNames(scope)
-    resolved = {text: index.resolve(text) for text in {r["org"] for r in rows if r["org"]}}
+    texts = {r["org"] for r in rows if r["org"]}
+    index = _OrgNames(scope, texts)
+    resolved = {text: index.resolve(text) for text in texts}
     unknown = {_split_org_text(t)[-1] for t, (oid, why) in resolved.items() if why == "unknown"}
     outside = _names_outside(unknown, scope) if unknown else set()
 
@@ -126,6 +139,7 @@ def _plan_members(rows: list[dict], scope: Organisation, headings: dict, progres
             "id", "id_number", *_MEMBER_COMPARE, "organisation__path"
         ):
             existing[rec[1]] = rec
+    index.add_names(rec[2 + _MEMBER_COMPARE.index("organisation_id")] for rec in existing.values())
     progress(1, 4)
 
     first_row: dict[str, int] = {}
