@@ -66,7 +66,7 @@ BALLOT_AGG = (
 )
 
 
-def ballots(per_round: int, rounds: int) -> list[str]:
+def ballots(per_round: int, rounds: int, start: int = 1) -> list[str]:
     rows = []
     # Ballots of round r: 100 targets x 4 groups, 5 answers 1..4 (some NULL); ids are random UUIDs.
     insert = (
@@ -76,7 +76,7 @@ def ballots(per_round: int, rounds: int) -> list[str]:
         "1 + g %% 4, 1 + (g / 7) %% 4, NULLIF(g %% 5, 0), 1 + (g / 3) %% 4, 1 + (g / 11) %% 4 "
         "FROM generate_series(1, %(n)s) g"
     )
-    for r in range(1, rounds + 1):
+    for r in range(start, rounds + 1):
         took = load(insert, {"r": r, "n": per_round})
         sql("ANALYZE evaluations_ballot")
         total = sql("SELECT COUNT(*) FROM evaluations_ballot")[0][0]
@@ -154,6 +154,41 @@ def tasks(steps: list[int]) -> list[str]:
     return rows
 
 
+def measure() -> None:
+    """No loading: the queries again on what the table holds now, after VACUUM (ANALYZE) — what autovacuum does
+    to a live table between loads — so that the timings are not those of a table being written to (the load
+    steps time each query while the next rows are still dirtying the cache)."""
+    for table in ("evaluations_ballot", "core_auditentry", "django_tasks_database_dbtaskresult"):
+        started = time.monotonic()
+        sql(f"VACUUM (ANALYZE) {table}")
+        print(f"VACUUM (ANALYZE) {table}: {time.monotonic() - started:,.0f} s", flush=True)
+    rounds = [r for (r,) in sql("SELECT DISTINCT round_id FROM evaluations_ballot ORDER BY 1")]
+    if rounds:
+        total = sql("SELECT COUNT(*) FROM evaluations_ballot")[0][0]
+        print("| ballots in table | rounds | round | its ballots | aggregate ms | table+indexes |")
+        for r in sorted({rounds[0], rounds[len(rounds) // 2], rounds[-1]}):
+            n = sql("SELECT COUNT(*) FROM evaluations_ballot WHERE round_id = %s", [r])[0][0]
+            ms = timed(BALLOT_AGG, [r])
+            print(
+                f"| {total:,} | {len(rounds)} | {r} | {n:,} | {ms:,.0f} | {size('evaluations_ballot')} |",
+                flush=True,
+            )
+        start = time.monotonic()
+        sql("BEGIN")
+        sql("DELETE FROM evaluations_ballot WHERE round_id = %s", [rounds[-1]])
+        deleted = time.monotonic() - start
+        sql("ROLLBACK")
+        print(f"DELETE one round (rolled back): {deleted * 1000:,.0f} ms", flush=True)
+    audit_n = sql("SELECT COUNT(*) FROM core_auditentry")[0][0]
+    if audit_n:
+        district = timed(AUDIT_SUBTREE, ["00010003%"])
+        branch = timed(AUDIT_SUBTREE, ["000100030007" + "0005%"])
+        obj = timed(AUDIT_OBJECT, ["record", "4242"])
+        print(
+            f"| {audit_n:,} audit | {district:,.2f} | {branch:,.2f} | {obj:,.2f} | {size('core_auditentry')} |"
+        )
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--round-ballots", type=int, default=1_000_000)
@@ -161,15 +196,25 @@ def main() -> int:
     p.add_argument("--audit-steps", default="1000000,4000000")
     p.add_argument("--task-steps", default="100000,1000000")
     p.add_argument("--only", choices=["ballots", "audit", "tasks"])
+    p.add_argument(
+        "--start-round", type=int, default=1, help="continue a ballot load: the first round to add"
+    )
+    p.add_argument(
+        "--measure", action="store_true", help="load nothing; VACUUM (ANALYZE), then time the queries"
+    )
     a = p.parse_args()
     if connection.vendor != "postgresql":
         print("PostgreSQL only", file=sys.stderr)
         return 2
     call_command("migrate", verbosity=0)
     print(sql("SELECT version()")[0][0].split(",")[0], os.getloadavg())
+    if a.measure:
+        measure()
+        print("load average after:", os.getloadavg())
+        return 0
     if a.only in (None, "ballots"):
         print("| ballots in table | rounds | one round's aggregate ms | table+indexes | load |")
-        ballots(a.round_ballots, a.rounds)
+        ballots(a.round_ballots, a.rounds, a.start_round)
     if a.only in (None, "audit"):
         print(
             "| audit entries | district subtree, newest 50 ms | branch subtree ms | one object's history ms | size | load |"
