@@ -71,7 +71,7 @@ def ballots(per_round: int, rounds: int, start: int = 1) -> list[str]:
     # Ballots of round r: 100 targets x 4 groups, 5 answers 1..4 (some NULL); ids are random UUIDs.
     insert = (
         "INSERT INTO evaluations_ballot (id, sheet_id, round_id, group_id, target_id, channel, a1, a2, a3, a4, a5) "
-        "SELECT gen_random_uuid(), md5((%(r)s * 100000000 + g / 100)::text)::uuid, %(r)s, 1 + g %% 4, 1 + g %% 100, "
+        "SELECT gen_random_uuid(), md5((%(r)s::bigint * 100000000 + g / 100)::text)::uuid, %(r)s, 1 + g %% 4, 1 + g %% 100, "
         "CASE WHEN g %% 3 = 0 THEN 'paper' ELSE 'code' END, "
         "1 + g %% 4, 1 + (g / 7) %% 4, NULLIF(g %% 5, 0), 1 + (g / 3) %% 4, 1 + (g / 11) %% 4 "
         "FROM generate_series(1, %(n)s) g"
