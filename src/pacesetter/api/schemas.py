@@ -110,6 +110,17 @@ class MeOut(Schema):
     member_id: int | None
 
 
+class AuditFilter(Schema):
+    """The audit log's query parameters, as `core.selectors.audit_list_for` takes them."""
+
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
 class AuditOut(Schema):
     id: int
     created_at: datetime.datetime
