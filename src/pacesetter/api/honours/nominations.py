@@ -210,7 +210,19 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
     category = Category.objects.filter(programme=p, pk=payload.category_id).first()
     if category is None:
         raise ValidationError(_("找不到该表彰类别"), field="category_id")
-    nominator = org_get_for(request.user, payload.nominator_id, cap=Cap.HONOURS_NOMINATE)
+    return services.nomination_create(
+        actor=request.user,
+        category=category,
+        nominator=org_get_for(request.user, payload.nominator_id, cap=Cap.HONOURS_NOMINATE),
+        **_subject(request, payload),
+        **payload.dict(include={"post", "summary", "deed"}),
+        photos=photos,
+    )
+
+
+def _subject(request: HttpRequest, payload: NominationIn) -> dict:
+    """Whom the nomination names, looked up within the caller's reach, keyed as `nomination_create` takes it;
+    a subject that cannot be found is a 422 naming its field."""
     subject_org = (
         org_get_for(request.user, payload.subject_org_id, cap=Cap.ORG_VIEW)
         if payload.subject_org_id
@@ -233,19 +245,12 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
         )
         if subject_mass_member is None:
             raise ValidationError(_("找不到该群团成员"), field="subject_mass_member_id")
-    return services.nomination_create(
-        actor=request.user,
-        category=category,
-        nominator=nominator,
-        subject_org=subject_org,
-        subject_member=subject_member,
-        subject_mass_org=subject_mass_org,
-        subject_mass_member=subject_mass_member,
-        post=payload.post,
-        summary=payload.summary,
-        deed=payload.deed,
-        photos=photos,
-    )
+    return {
+        "subject_org": subject_org,
+        "subject_member": subject_member,
+        "subject_mass_org": subject_mass_org,
+        "subject_mass_member": subject_mass_member,
+    }
 
 
 @router.get("/honours/nominations/{int:pk}", response=NominationOut, url_name="honours-nomination-detail")
@@ -254,16 +259,21 @@ def nomination_detail(request: HttpRequest, pk: int):
     return _nomination(n, services.objection_state(services.objections_for([n.pk]).get(n.pk, [])))
 
 
+def _party_nomination(request: HttpRequest, pk: int) -> Nomination:
+    """The nomination, for its nominator or its current reviewer only (the parties to it); 404 for anyone else."""
+    n = selectors.nomination_get_for(request.user, pk)
+    if not parties_for(request.user, n):
+        raise NotFoundError()
+    return n
+
+
 @router.post(
     "/honours/nominations/{int:pk}/review", response=NominationOut, url_name="honours-nomination-review"
 )
 def nomination_review(request: HttpRequest, pk: int, payload: HonourReviewIn):
     """approve (up one level; at the office: the final list), return or reject (with a comment)."""
-    n = selectors.nomination_get_for(request.user, pk)
-    if not parties_for(request.user, n):
-        raise NotFoundError()
     n = services.nomination_review(
-        actor=request.user, nomination=n, action=payload.action, comment=payload.comment
+        actor=request.user, nomination=_party_nomination(request, pk), **payload.dict()
     )
     return _nomination(n)
 
@@ -273,10 +283,9 @@ def nomination_review(request: HttpRequest, pk: int, payload: HonourReviewIn):
 )
 def nomination_resubmit(request: HttpRequest, pk: int, payload: HonourResubmitIn):
     """A returned nomination, amended and sent again to its first reviewer."""
-    n = selectors.nomination_get_for(request.user, pk)
-    if not parties_for(request.user, n):
-        raise NotFoundError()
-    n = services.nomination_resubmit(actor=request.user, nomination=n, **payload.dict())
+    n = services.nomination_resubmit(
+        actor=request.user, nomination=_party_nomination(request, pk), **payload.dict()
+    )
     return _nomination(n)
 
 
