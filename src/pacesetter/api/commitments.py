@@ -20,6 +20,8 @@ from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
+from ._common import campaign_or_first
+
 router = Router(tags=["公开承诺 commitments"])
 
 
@@ -508,12 +510,9 @@ class ProblemLinkIn(Schema):
 
 
 def _problem_campaign(request, org, campaign_id):
-    if campaign_id is not None:
-        return campaign_get_for(request.user, campaign_id)
-    campaign = campaigns_covering(org).first()
-    if campaign is None:
-        raise NotFoundError("该组织目前没有进行中的活动")
-    return campaign
+    return campaign_or_first(
+        campaign_get_for, request.user, campaign_id, campaigns_covering(org), "该组织目前没有进行中的活动"
+    )
 
 
 @router.get("/problems", response=list[ProblemOut], url_name="problem-list")

@@ -31,6 +31,8 @@ from pacesetter.plans.selectors import (
     step_get_for,
 )
 
+from ._common import campaign_or_first
+
 router = Router(tags=["实施方案 plans"])
 
 
@@ -141,12 +143,13 @@ def _detail_out(plan) -> dict:
 
 
 def _campaign_for(request, org, campaign_id):
-    if campaign_id is not None:
-        return campaign_get_for(request.user, campaign_id)
-    campaign = plan_campaigns_for_org(org).first()
-    if campaign is None:
-        raise NotFoundError("目前没有需要该组织报送实施方案的活动")
-    return campaign
+    return campaign_or_first(
+        campaign_get_for,
+        request.user,
+        campaign_id,
+        plan_campaigns_for_org(org),
+        "目前没有需要该组织报送实施方案的活动",
+    )
 
 
 @router.get("/plans/orgs/{org_id}", response=PlanDetailOut, url_name="plan-org")
