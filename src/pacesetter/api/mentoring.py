@@ -111,6 +111,11 @@ def _author(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
+def _note(n, on: datetime.date) -> dict:
+    """A mentor's or a household visit's note (`MemNoteOut`), dated `on` (noted_on, visited_on)."""
+    return {"id": n.pk, "on": on, "text": n.text, "author": _author(n.author)}
+
+
 def _mentorship(m: Mentorship, notes=None) -> dict:
     return {
         "id": m.pk,
@@ -124,9 +129,7 @@ def _mentorship(m: Mentorship, notes=None) -> dict:
         "started_on": m.started_on,
         "status": m.status,
         "ended_on": m.ended_on,
-        "notes": None
-        if notes is None
-        else [{"id": n.pk, "on": n.noted_on, "text": n.text, "author": _author(n.author)} for n in notes],
+        "notes": None if notes is None else [_note(n, n.noted_on) for n in notes],
     }
 
 
@@ -143,9 +146,7 @@ def _household(r: HouseholdRow, notes=None) -> dict:
         "needs": r.needs,
         "masked": r.masked,
         "status": h.status,
-        "notes": None
-        if notes is None
-        else [{"id": n.pk, "on": n.visited_on, "text": n.text, "author": _author(n.author)} for n in notes],
+        "notes": None if notes is None else [_note(n, n.visited_on) for n in notes],
     }
 
 
@@ -182,7 +183,7 @@ def mentorship_detail(request: HttpRequest, pk: int):
 def mentorship_note(request: HttpRequest, pk: int, payload: MemNoteIn):
     m = mentorship_get_for(request.user, pk)
     n = services.mentorship_note(actor=request.user, mentorship=m, text=payload.text, noted_on=payload.on)
-    return Status(201, {"id": n.pk, "on": n.noted_on, "text": n.text, "author": _author(n.author)})
+    return Status(201, _note(n, n.noted_on))
 
 
 @router.post("/mentoring/pairs/{pk}/end", response=MemMentorshipOut, url_name="mem-mentorship-end")
@@ -223,7 +224,7 @@ def household_detail(request: HttpRequest, pk: int):
 def household_note(request: HttpRequest, pk: int, payload: MemNoteIn):
     h = household_get_for(request.user, pk)
     n = services.household_note(actor=request.user, household=h, text=payload.text, visited_on=payload.on)
-    return Status(201, {"id": n.pk, "on": n.visited_on, "text": n.text, "author": _author(n.author)})
+    return Status(201, _note(n, n.visited_on))
 
 
 @router.post("/mentoring/households/{pk}/end", response=MemHouseholdOut, url_name="mem-household-end")
