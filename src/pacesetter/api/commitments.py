@@ -21,6 +21,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
 from ._common import campaign_or_first
+from .schemas import CountOnceIn
 
 router = Router(tags=["公开承诺 commitments"])
 
@@ -387,15 +388,12 @@ class PublicPhoneOut(Schema):
     sent_to: str
 
 
-class PublicRatingIn(Schema):
+class PublicRatingIn(CountOnceIn):
     """A citizen's 评诺. It counts once per person with `slip` (a printed slip's code) or `phone` and the
     `code` texted to it by POST /wall/{pk}/phone-code; without either it is kept as unverified."""
 
     level: str
     comment: str = ""
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
 
 
 class PublicRatingOut(Schema):

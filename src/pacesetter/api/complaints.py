@@ -19,6 +19,8 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
 
+from .schemas import PublicReportIn
+
 router = Router(tags=["群众反映 complaints"])
 LIMIT = 200
 
@@ -33,16 +35,11 @@ class CategoryOut(Schema):
     close_days: int
 
 
-class CaseFileIn(Schema):
+class CaseFileIn(PublicReportIn):
     subject_type: str
     subject_id: int | None = None
     member_name: str = ""
     category: str
-    text: str
-    real_name: bool = False
-    name: str = ""
-    phone: str = ""
-    code: str = ""
 
 
 class CaseFiledOut(Schema):

@@ -1,6 +1,5 @@
 """Members, roles, the caller's own identity and the audit log."""
 
-
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Query, Router

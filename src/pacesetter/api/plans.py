@@ -32,6 +32,7 @@ from pacesetter.plans.selectors import (
 )
 
 from ._common import campaign_or_first
+from .schemas import CountOnceIn
 
 router = Router(tags=["实施方案 plans"])
 
@@ -317,11 +318,8 @@ class PlanConsultPhoneOut(Schema):
     sent_to: str
 
 
-class PlanConsultCommentIn(Schema):
+class PlanConsultCommentIn(CountOnceIn):
     body: str
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
 
 
 def _comment_out(x) -> dict:

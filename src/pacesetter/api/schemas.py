@@ -14,6 +14,29 @@ class Error(Schema):
     details: list[dict] | None = None
 
 
+class ConfirmedPhoneIn(Schema):
+    """A member of the public's phone and the code texted to it (`onecount.phone_code_send`)."""
+
+    phone: str = ""
+    code: str = ""
+
+
+class CountOnceIn(ConfirmedPhoneIn):
+    """A confirmed phone or a printed slip's code: what makes a citizen's voice count once per person
+    (`onecount.count_once`); without either it is kept as unverified."""
+
+    slip: str = ""
+
+
+class PublicReportIn(ConfirmedPhoneIn):
+    """A report from the public (a case, a 公示 objection): anonymous unless `real_name`, then with a name and
+    a confirmed phone."""
+
+    text: str
+    real_name: bool = False
+    name: str = ""
+
+
 class OrgOut(Schema):
     id: int
     name: str

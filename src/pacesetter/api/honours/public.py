@@ -11,14 +11,13 @@ from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Nomination
 
+from ..schemas import CountOnceIn, PublicReportIn
 from ._common import LIMIT, _window
 from ._router import router
 
 
-class HonourRecommendIn(Schema):
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
+class HonourRecommendIn(CountOnceIn):
+    pass
 
 
 class HonourRecommendOut(Schema):
@@ -30,13 +29,8 @@ class HonourCodeIn(Schema):
     phone: str
 
 
-class HonourObjectionIn(Schema):
+class HonourObjectionIn(PublicReportIn):
     nomination_id: int
-    text: str
-    real_name: bool = False
-    name: str = ""
-    phone: str = ""
-    code: str = ""
 
 
 class HonourObjectionOut(Schema):
