@@ -5,8 +5,8 @@ from pacesetter.core.errors import NotFoundError
 
 def campaign_or_first(campaign_get_for, user, campaign_id: int | None, candidates, missing: str):
     """The campaign `campaign_id` names, through the app's own getter (`campaign_get_for(user, pk)`, which
-    decides which campaigns the caller may use), or else the first of `candidates` (an organisation's
-    campaigns under way, nearest first); a 404 saying `missing` when there is none."""
+    decides which campaigns the caller may use), or else the first of `candidates` (the campaigns under way
+    that fit, best first: an organisation's nearest first); a 404 saying `missing` when there is none."""
     if campaign_id is not None:
         return campaign_get_for(user, campaign_id)
     campaign = candidates.first()
