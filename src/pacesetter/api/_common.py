@@ -1,5 +1,7 @@
 """What several of the API's routers share."""
 
+from django.urls import reverse
+
 from pacesetter.core.errors import NotFoundError
 
 
@@ -13,3 +15,13 @@ def campaign_or_first(campaign_get_for, user, campaign_id: int | None, candidate
     if campaign is None:
         raise NotFoundError(missing)
     return campaign
+
+
+def photo_file(photo, url_name: str) -> dict:
+    """The `PhotoFileOut` fields of a stored photo; `url_name` serves it (its rule decides who may open it)."""
+    return {
+        "id": photo.pk,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "url": reverse(url_name, args=[photo.pk]),
+    }

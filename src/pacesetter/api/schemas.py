@@ -37,6 +37,15 @@ class PublicReportIn(ConfirmedPhoneIn):
     name: str = ""
 
 
+class PhotoFileOut(Schema):
+    """A stored photo as the API lists it: its id, type, size and the URL that serves it to whoever may see it."""
+
+    id: int
+    content_type: str
+    size: int
+    url: str
+
+
 class OrgOut(Schema):
     id: int
     name: str

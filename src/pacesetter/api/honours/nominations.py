@@ -3,7 +3,6 @@
 import datetime
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja.files import UploadedFile
@@ -19,17 +18,15 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
+from .._common import photo_file
+from ..schemas import PhotoFileOut
 from ._common import _window
 from ._router import router
 from .programmes import ProgrammeOut, _programme
 
 
-class HonourPhotoOut(Schema):
-    id: int
+class HonourPhotoOut(PhotoFileOut):
     name: str
-    content_type: str
-    size: int
-    url: str
 
 
 class NominationOut(Schema):
@@ -98,13 +95,7 @@ class HonourDecisionOut(Schema):
 
 
 def _photo(ph) -> dict:
-    return {
-        "id": ph.pk,
-        "name": ph.name,
-        "content_type": ph.content_type,
-        "size": ph.size,
-        "url": reverse("honours:nomination-photo", args=[ph.pk]),
-    }
+    return {**photo_file(ph, "honours:nomination-photo"), "name": ph.name}
 
 
 def _nomination(n: Nomination, objection: str = "") -> dict:
