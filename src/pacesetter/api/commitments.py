@@ -21,7 +21,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
 from ._common import campaign_or_first
-from .schemas import CountOnceIn
+from .schemas import ActionIn, CountOnceIn
 
 router = Router(tags=["公开承诺 commitments"])
 
@@ -104,9 +104,8 @@ def _out(c) -> dict:
     }
 
 
-class CommitmentTransitionIn(Schema):
-    action: str
-    comment: str = ""
+class CommitmentTransitionIn(ActionIn):
+    pass
 
 
 class EventOut(Schema):

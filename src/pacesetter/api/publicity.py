@@ -16,6 +16,8 @@ from pacesetter.orgs.selectors import org_get_for
 from pacesetter.publicity import bulletins, exemplars, search, selectors, services
 from pacesetter.publicity.models import Article, InfoItem
 
+from .schemas import ActionIn
+
 router = Router(tags=["宣传 publicity"])
 LIMIT = 200
 
@@ -46,9 +48,8 @@ class PublicityItemOut(Schema):
     accepted_at: datetime.datetime | None
 
 
-class PublicityTransitionIn(Schema):
-    action: str
-    comment: str = ""
+class PublicityTransitionIn(ActionIn):
+    pass
 
 
 class PublicityAcceptedCountOut(Schema):

@@ -22,7 +22,7 @@ from pacesetter.records.selectors import (
 )
 
 from ._common import photo_file
-from .schemas import PhotoFileOut
+from .schemas import ActionIn, PhotoFileOut
 
 router = Router(tags=["记实登记 activity records"])
 
@@ -102,11 +102,8 @@ class RecordOut(Schema):
     checked_at: datetime.datetime | None
 
 
-class RecordCheckIn(Schema):
+class RecordCheckIn(ActionIn):
     """`action`: "check" (检查通过) or "return" (退回, `comment` required)."""
-
-    action: str
-    comment: str = ""
 
 
 class AttendanceIn(Schema):

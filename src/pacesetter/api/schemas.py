@@ -14,6 +14,14 @@ class Error(Schema):
     details: list[dict] | None = None
 
 
+class ActionIn(Schema):
+    """An action on a workflow (one of its transition table's actions) with the actor's comment. Each router
+    names its own subclass, as schema names in the OpenAPI document are unique."""
+
+    action: str
+    comment: str = ""
+
+
 class ConfirmedPhoneIn(Schema):
     """A member of the public's phone and the code texted to it (`onecount.phone_code_send`)."""
 

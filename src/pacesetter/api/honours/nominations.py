@@ -19,7 +19,7 @@ from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
 from .._common import photo_file
-from ..schemas import PhotoFileOut
+from ..schemas import ActionIn, PhotoFileOut
 from ._common import _window
 from ._router import router
 from .programmes import ProgrammeOut, _programme
@@ -75,9 +75,8 @@ class HonourRemoveIn(Schema):
     note: str
 
 
-class HonourReviewIn(Schema):
-    action: str
-    comment: str = ""
+class HonourReviewIn(ActionIn):
+    pass
 
 
 class HonourDecisionIn(Schema):
