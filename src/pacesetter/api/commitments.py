@@ -209,38 +209,29 @@ def commitment_create(request: HttpRequest, data: CommitmentIn):
     fields = data.dict(
         exclude={"campaign_id", "personal", "organisation_id", "criteria_item_id", "mass_org_id"}
     )
+    c = services.commitment_create(
+        actor=request.user,
+        campaign=campaign,
+        criteria_item=data.criteria_item_id,
+        **_commitment_owner(request, data),
+        **fields,
+    )
+    return Status(201, _out(selectors.commitment_get_for(request.user, c.pk)))
+
+
+def _commitment_owner(request: HttpRequest, data: CommitmentIn) -> dict:
+    """Whose commitment it is, keyed as `commitment_create` takes it: a mass organisation (群团组织) or a Party
+    organisation within the caller's write scope, or the caller's own member record (`personal`)."""
     if data.mass_org_id is not None:
-        mass_org = mass_org_get_for(request.user, data.mass_org_id, cap=Cap.COMMITMENT_WRITE)
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            mass_org=mass_org,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    elif data.personal:
+        return {"mass_org": mass_org_get_for(request.user, data.mass_org_id, cap=Cap.COMMITMENT_WRITE)}
+    if data.personal:
         member = member_for_user(request.user)
         if member is None:
             raise ValidationError("您的账号没有关联党员信息", field="personal")
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            member=member,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    else:
-        if data.organisation_id is None:
-            raise ValidationError("请提供 organisation_id", field="organisation_id")
-        org = org_get_for(request.user, data.organisation_id, cap=Cap.COMMITMENT_WRITE)
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            organisation=org,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    return Status(201, _out(selectors.commitment_get_for(request.user, c.pk)))
+        return {"member": member}
+    if data.organisation_id is None:
+        raise ValidationError("请提供 organisation_id", field="organisation_id")
+    return {"organisation": org_get_for(request.user, data.organisation_id, cap=Cap.COMMITMENT_WRITE)}
 
 
 @router.get("/commitments/{pk}", response=CommitmentOut, url_name="commitment-detail")
