@@ -206,6 +206,16 @@ def _public(c: Case) -> dict:
     }
 
 
+def _filed(case: Case, password: str) -> dict:
+    """What the filer is told once (`CaseFiledOut`): the number and password to query with, who handles it, by when."""
+    return {
+        "number": case.number,
+        "password": password,
+        "owner": case.owner.name if case.owner_id else None,
+        "ack_by": case.ack_by,
+    }
+
+
 # ------------------------------------------------------------------ public
 
 
@@ -218,15 +228,7 @@ def categories(request: HttpRequest):
 def public_case_file(request: HttpRequest, payload: CaseFileIn):
     """File a report (JSON; with photos use `POST /public/cases/with-files`). 422 on bad input, 429 when one address files too many."""
     case, password = services.case_file_public(**payload.dict(), ip=client_ip(request))
-    return Status(
-        201,
-        {
-            "number": case.number,
-            "password": password,
-            "owner": case.owner.name if case.owner_id else None,
-            "ack_by": case.ack_by,
-        },
-    )
+    return Status(201, _filed(case, password))
 
 
 @router.post(
@@ -241,15 +243,7 @@ def public_case_file_multipart(
     case, password = services.case_file_public(
         **payload.dict(), files=list(files or []), ip=client_ip(request)
     )
-    return Status(
-        201,
-        {
-            "number": case.number,
-            "password": password,
-            "owner": case.owner.name if case.owner_id else None,
-            "ack_by": case.ack_by,
-        },
-    )
+    return Status(201, _filed(case, password))
 
 
 @router.post("/public/cases/code", auth=None, url_name="public-case-code")
@@ -339,12 +333,7 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         case = services.case_transfer(actor=u, case=case, organisation=org(), reason=p.reason)
     elif a == CaseAction.VERIFY:
         case = services.case_verify(
-            actor=u,
-            case=case,
-            checked=p.checked,
-            checked_by=p.checked_by,
-            finding=p.finding,
-            evidence=p.evidence,
+            actor=u, case=case, **p.dict(include={"checked", "checked_by", "finding", "evidence"})
         )
     elif a == CaseAction.REPLY:
         case = services.case_reply(actor=u, case=case, reply=p.reply)
@@ -365,11 +354,7 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         services.accountability_note_add(actor=u, case=case, deadline=p.deadline, note=p.note)
     elif a == "rectify":
         services.case_rectify(
-            actor=u,
-            case=case,
-            problem=p.problem,
-            measures_required=p.measures_required,
-            working_days=p.working_days,
+            actor=u, case=case, **p.dict(include={"problem", "measures_required", "working_days"})
         )
     else:
         raise ValidationError("未知操作", field="action")
