@@ -431,14 +431,10 @@ def wall_rate(request: HttpRequest, pk: int, data: PublicRatingIn):
     c = selectors.public_commitment_get(pk)
     r = services.rating_submit_public(
         commitment=c,
-        level=data.level,
-        comment=data.comment,
         # A client without the page's device cookie is limited per address only; unverified, it never counts.
         device=request.COOKIES.get("ps_device", "") or secrets.token_hex(16),
         ip=client_ip(request),
-        phone=data.phone,
-        code=data.code,
-        slip=data.slip,
+        **data.dict(),
     )
     return Status(
         201,

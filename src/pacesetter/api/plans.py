@@ -453,12 +453,5 @@ def public_consultation_phone_code(request: HttpRequest, pk: int, data: PlanCons
 def public_consultation_comment(request: HttpRequest, pk: int, data: PlanConsultCommentIn):
     """Comment as a member of the public (a confirmed phone or a slip), once per person; 409 the second time."""
     c = consultations.public_consultation_get(pk)
-    row = consultations.comment_submit(
-        consultation=c,
-        body=data.body,
-        ip=client_ip(request),
-        phone=data.phone,
-        code=data.code,
-        slip=data.slip,
-    )
+    row = consultations.comment_submit(consultation=c, ip=client_ip(request), **data.dict())
     return Status(201, _comment_out(row))

@@ -103,7 +103,7 @@ def public_recommend(request: HttpRequest, pk: int, payload: HonourRecommendIn):
     """群众推荐 with a texted code (phone + code) or a printed slip; `counted` is false when this person had
     already recommended this nominee (each person counts once)."""
     n = _public_nomination(pk)
-    counted = services.recommend(nomination=n, phone=payload.phone, code=payload.code, slip=payload.slip)
+    counted = services.recommend(nomination=n, **payload.dict())
     n.refresh_from_db(fields=["recommendations"])
     return {"counted": counted, "recommendations": n.recommendations}
 
