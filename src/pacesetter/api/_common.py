@@ -3,6 +3,14 @@
 from django.urls import reverse
 
 from pacesetter.core.errors import NotFoundError
+from pacesetter.core.paging import MAX_OFFSET
+
+
+def window(offset: int, limit: int) -> slice:
+    """The rows of a list page: `limit` rows from `offset` (clamped to 0–MAX_OFFSET, as `offset_param` bounds
+    it), for `queryset[window(offset, LIMIT)]`."""
+    start = min(max(offset, 0), MAX_OFFSET)
+    return slice(start, start + limit)
 
 
 def campaign_or_first(campaign_get_for, user, campaign_id: int | None, candidates, missing: str):

@@ -19,6 +19,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
 
+from ._common import window
 from .schemas import PublicReportIn
 
 router = Router(tags=["群众反映 complaints"])
@@ -276,13 +277,13 @@ def public_case_rate(request: HttpRequest, payload: RateIn):
 @router.get("/cases", response=list[CaseRowOut], url_name="case-list")
 def case_list(request: HttpRequest, status: str = "", overdue: bool = False, offset: int = offset_param()):
     qs = selectors.case_list_for(request.user, status=status, overdue=overdue)
-    return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_row(c) for c in qs[window(offset, LIMIT)]]
 
 
 @router.get("/cases/triage", response=list[CaseRowOut], url_name="case-triage")
 def case_triage(request: HttpRequest, offset: int = offset_param()):
     qs = selectors.triage_queue_for(request.user)
-    return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_row(c) for c in qs[window(offset, LIMIT)]]
 
 
 def _detail(user, c: Case) -> dict:

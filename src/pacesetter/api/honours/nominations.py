@@ -18,9 +18,9 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
-from .._common import photo_file
+from .._common import photo_file, window
 from ..schemas import ActionIn, PhotoFileOut
-from ._common import _window
+from ._common import LIMIT
 from ._router import router
 from .programmes import ProgrammeOut, _programme
 
@@ -165,7 +165,7 @@ def candidate_list(request: HttpRequest, pk: int, category: int):
 def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int = offset_param()):
     p = selectors.programme_get_for(request.user, pk)
     qs = selectors.nomination_list_for(request.user, p, status=status).prefetch_related("photos")
-    rows = list(qs[_window(offset)])
+    rows = list(qs[window(offset, LIMIT)])
     objections = services.objections_for([n.pk for n in rows])
     return [_nomination(n, services.objection_state(objections.get(n.pk, []))) for n in rows]
 

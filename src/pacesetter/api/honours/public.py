@@ -11,8 +11,9 @@ from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Nomination
 
+from .._common import window
 from ..schemas import CountOnceIn, PublicReportIn
-from ._common import LIMIT, _window
+from ._common import LIMIT
 from ._router import router
 
 
@@ -69,7 +70,7 @@ def honour_roll(request: HttpRequest, year: int | None = None, offset: int = off
     """The honour roll (光荣榜): what the decisions conferred, newest year first."""
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationError(_("年度应为 2000 至 2100 之间的年份"), field="year")
-    return [_honour(h) for h in selectors.honour_roll(year=year)[_window(offset)]]
+    return [_honour(h) for h in selectors.honour_roll(year=year)[window(offset, LIMIT)]]
 
 
 def _public_nomination(pk: int) -> Nomination:
