@@ -18,9 +18,11 @@ from pacesetter.actions.selectors import (
     required_action_list,
 )
 from pacesetter.campaigns import selectors as campaigns_selectors
-from pacesetter.core.errors import NotFoundError, ValidationError
+from pacesetter.core.errors import ValidationError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
+
+from ._common import campaign_or_first
 
 router = Router(tags=["规定动作 actions"])
 
@@ -130,12 +132,13 @@ def _required_out(a) -> dict:
 
 
 def _campaign(request, org, campaign_id):
-    if campaign_id is not None:
-        return campaigns_selectors.campaign_get_for(request.user, campaign_id)
-    campaign = action_campaigns_for_org(org).first()
-    if campaign is None:
-        raise NotFoundError("目前没有需要该组织完成规定动作的活动")
-    return campaign
+    return campaign_or_first(
+        campaigns_selectors.campaign_get_for,
+        request.user,
+        campaign_id,
+        action_campaigns_for_org(org),
+        "目前没有需要该组织完成规定动作的活动",
+    )
 
 
 def _record(org, record_id):

@@ -20,6 +20,9 @@ from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
+from ._common import campaign_or_first
+from .schemas import ActionIn, CountOnceIn
+
 router = Router(tags=["公开承诺 commitments"])
 
 
@@ -101,9 +104,8 @@ def _out(c) -> dict:
     }
 
 
-class CommitmentTransitionIn(Schema):
-    action: str
-    comment: str = ""
+class CommitmentTransitionIn(ActionIn):
+    pass
 
 
 class EventOut(Schema):
@@ -207,38 +209,29 @@ def commitment_create(request: HttpRequest, data: CommitmentIn):
     fields = data.dict(
         exclude={"campaign_id", "personal", "organisation_id", "criteria_item_id", "mass_org_id"}
     )
+    c = services.commitment_create(
+        actor=request.user,
+        campaign=campaign,
+        criteria_item=data.criteria_item_id,
+        **_commitment_owner(request, data),
+        **fields,
+    )
+    return Status(201, _out(selectors.commitment_get_for(request.user, c.pk)))
+
+
+def _commitment_owner(request: HttpRequest, data: CommitmentIn) -> dict:
+    """Whose commitment it is, keyed as `commitment_create` takes it: a mass organisation (群团组织) or a Party
+    organisation within the caller's write scope, or the caller's own member record (`personal`)."""
     if data.mass_org_id is not None:
-        mass_org = mass_org_get_for(request.user, data.mass_org_id, cap=Cap.COMMITMENT_WRITE)
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            mass_org=mass_org,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    elif data.personal:
+        return {"mass_org": mass_org_get_for(request.user, data.mass_org_id, cap=Cap.COMMITMENT_WRITE)}
+    if data.personal:
         member = member_for_user(request.user)
         if member is None:
             raise ValidationError("您的账号没有关联党员信息", field="personal")
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            member=member,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    else:
-        if data.organisation_id is None:
-            raise ValidationError("请提供 organisation_id", field="organisation_id")
-        org = org_get_for(request.user, data.organisation_id, cap=Cap.COMMITMENT_WRITE)
-        c = services.commitment_create(
-            actor=request.user,
-            campaign=campaign,
-            organisation=org,
-            criteria_item=data.criteria_item_id,
-            **fields,
-        )
-    return Status(201, _out(selectors.commitment_get_for(request.user, c.pk)))
+        return {"member": member}
+    if data.organisation_id is None:
+        raise ValidationError("请提供 organisation_id", field="organisation_id")
+    return {"organisation": org_get_for(request.user, data.organisation_id, cap=Cap.COMMITMENT_WRITE)}
 
 
 @router.get("/commitments/{pk}", response=CommitmentOut, url_name="commitment-detail")
@@ -385,15 +378,12 @@ class PublicPhoneOut(Schema):
     sent_to: str
 
 
-class PublicRatingIn(Schema):
+class PublicRatingIn(CountOnceIn):
     """A citizen's 评诺. It counts once per person with `slip` (a printed slip's code) or `phone` and the
     `code` texted to it by POST /wall/{pk}/phone-code; without either it is kept as unverified."""
 
     level: str
     comment: str = ""
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
 
 
 class PublicRatingOut(Schema):
@@ -441,14 +431,10 @@ def wall_rate(request: HttpRequest, pk: int, data: PublicRatingIn):
     c = selectors.public_commitment_get(pk)
     r = services.rating_submit_public(
         commitment=c,
-        level=data.level,
-        comment=data.comment,
         # A client without the page's device cookie is limited per address only; unverified, it never counts.
         device=request.COOKIES.get("ps_device", "") or secrets.token_hex(16),
         ip=client_ip(request),
-        phone=data.phone,
-        code=data.code,
-        slip=data.slip,
+        **data.dict(),
     )
     return Status(
         201,
@@ -508,12 +494,9 @@ class ProblemLinkIn(Schema):
 
 
 def _problem_campaign(request, org, campaign_id):
-    if campaign_id is not None:
-        return campaign_get_for(request.user, campaign_id)
-    campaign = campaigns_covering(org).first()
-    if campaign is None:
-        raise NotFoundError("该组织目前没有进行中的活动")
-    return campaign
+    return campaign_or_first(
+        campaign_get_for, request.user, campaign_id, campaigns_covering(org), "该组织目前没有进行中的活动"
+    )
 
 
 @router.get("/problems", response=list[ProblemOut], url_name="problem-list")

@@ -19,6 +19,9 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
 
+from ._common import window
+from .schemas import PublicReportIn
+
 router = Router(tags=["群众反映 complaints"])
 LIMIT = 200
 
@@ -33,16 +36,11 @@ class CategoryOut(Schema):
     close_days: int
 
 
-class CaseFileIn(Schema):
+class CaseFileIn(PublicReportIn):
     subject_type: str
     subject_id: int | None = None
     member_name: str = ""
     category: str
-    text: str
-    real_name: bool = False
-    name: str = ""
-    phone: str = ""
-    code: str = ""
 
 
 class CaseFiledOut(Schema):
@@ -209,6 +207,16 @@ def _public(c: Case) -> dict:
     }
 
 
+def _filed(case: Case, password: str) -> dict:
+    """What the filer is told once (`CaseFiledOut`): the number and password to query with, who handles it, by when."""
+    return {
+        "number": case.number,
+        "password": password,
+        "owner": case.owner.name if case.owner_id else None,
+        "ack_by": case.ack_by,
+    }
+
+
 # ------------------------------------------------------------------ public
 
 
@@ -221,15 +229,7 @@ def categories(request: HttpRequest):
 def public_case_file(request: HttpRequest, payload: CaseFileIn):
     """File a report (JSON; with photos use `POST /public/cases/with-files`). 422 on bad input, 429 when one address files too many."""
     case, password = services.case_file_public(**payload.dict(), ip=client_ip(request))
-    return Status(
-        201,
-        {
-            "number": case.number,
-            "password": password,
-            "owner": case.owner.name if case.owner_id else None,
-            "ack_by": case.ack_by,
-        },
-    )
+    return Status(201, _filed(case, password))
 
 
 @router.post(
@@ -244,15 +244,7 @@ def public_case_file_multipart(
     case, password = services.case_file_public(
         **payload.dict(), files=list(files or []), ip=client_ip(request)
     )
-    return Status(
-        201,
-        {
-            "number": case.number,
-            "password": password,
-            "owner": case.owner.name if case.owner_id else None,
-            "ack_by": case.ack_by,
-        },
-    )
+    return Status(201, _filed(case, password))
 
 
 @router.post("/public/cases/code", auth=None, url_name="public-case-code")
@@ -285,13 +277,13 @@ def public_case_rate(request: HttpRequest, payload: RateIn):
 @router.get("/cases", response=list[CaseRowOut], url_name="case-list")
 def case_list(request: HttpRequest, status: str = "", overdue: bool = False, offset: int = offset_param()):
     qs = selectors.case_list_for(request.user, status=status, overdue=overdue)
-    return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_row(c) for c in qs[window(offset, LIMIT)]]
 
 
 @router.get("/cases/triage", response=list[CaseRowOut], url_name="case-triage")
 def case_triage(request: HttpRequest, offset: int = offset_param()):
     qs = selectors.triage_queue_for(request.user)
-    return [_row(c) for c in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_row(c) for c in qs[window(offset, LIMIT)]]
 
 
 def _detail(user, c: Case) -> dict:
@@ -342,12 +334,7 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         case = services.case_transfer(actor=u, case=case, organisation=org(), reason=p.reason)
     elif a == CaseAction.VERIFY:
         case = services.case_verify(
-            actor=u,
-            case=case,
-            checked=p.checked,
-            checked_by=p.checked_by,
-            finding=p.finding,
-            evidence=p.evidence,
+            actor=u, case=case, **p.dict(include={"checked", "checked_by", "finding", "evidence"})
         )
     elif a == CaseAction.REPLY:
         case = services.case_reply(actor=u, case=case, reply=p.reply)
@@ -368,11 +355,7 @@ def case_act(request: HttpRequest, pk: int, payload: ActIn):
         services.accountability_note_add(actor=u, case=case, deadline=p.deadline, note=p.note)
     elif a == "rectify":
         services.case_rectify(
-            actor=u,
-            case=case,
-            problem=p.problem,
-            measures_required=p.measures_required,
-            working_days=p.working_days,
+            actor=u, case=case, **p.dict(include={"problem", "measures_required", "working_days"})
         )
     else:
         raise ValidationError("未知操作", field="action")

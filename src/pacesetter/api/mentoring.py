@@ -9,20 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from pacesetter.core.paging import offset_param
-from pacesetter.members import reminders, services
+from pacesetter.members import reminders, selectors, services
 from pacesetter.members.models import Mentorship
-from pacesetter.members.selectors import (
-    HouseholdRow,
-    household_get_for,
-    household_list_for,
-    household_notes,
-    household_row,
-    household_rows,
-    mentor_notes,
-    mentoring_counts,
-    mentorship_get_for,
-    mentorship_list_for,
-)
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
 
@@ -111,6 +99,11 @@ def _author(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
+def _note(n, on: datetime.date) -> dict:
+    """A mentor's or a household visit's note (`MemNoteOut`), dated `on` (noted_on, visited_on)."""
+    return {"id": n.pk, "on": on, "text": n.text, "author": _author(n.author)}
+
+
 def _mentorship(m: Mentorship, notes=None) -> dict:
     return {
         "id": m.pk,
@@ -124,13 +117,11 @@ def _mentorship(m: Mentorship, notes=None) -> dict:
         "started_on": m.started_on,
         "status": m.status,
         "ended_on": m.ended_on,
-        "notes": None
-        if notes is None
-        else [{"id": n.pk, "on": n.noted_on, "text": n.text, "author": _author(n.author)} for n in notes],
+        "notes": None if notes is None else [_note(n, n.noted_on) for n in notes],
     }
 
 
-def _household(r: HouseholdRow, notes=None) -> dict:
+def _household(r: selectors.HouseholdRow, notes=None) -> dict:
     h = r.household
     return {
         "id": h.pk,
@@ -143,9 +134,7 @@ def _household(r: HouseholdRow, notes=None) -> dict:
         "needs": r.needs,
         "masked": r.masked,
         "status": h.status,
-        "notes": None
-        if notes is None
-        else [{"id": n.pk, "on": n.visited_on, "text": n.text, "author": _author(n.author)} for n in notes],
+        "notes": None if notes is None else [_note(n, n.visited_on) for n in notes],
     }
 
 
@@ -157,7 +146,7 @@ def mentorship_list(
     offset: int = offset_param(),
 ):
     member = member_get_for(request.user, member_id) if member_id else None
-    qs = mentorship_list_for(request.user, member=member, status=status)
+    qs = selectors.mentorship_list_for(request.user, member=member, status=status)
     return [_mentorship(m) for m in qs[offset : offset + LIMIT]]
 
 
@@ -174,20 +163,20 @@ def mentorship_create(request: HttpRequest, payload: MemMentorshipIn):
 
 @router.get("/mentoring/pairs/{pk}", response=MemMentorshipOut, url_name="mem-mentorship-detail")
 def mentorship_detail(request: HttpRequest, pk: int):
-    m = mentorship_get_for(request.user, pk)
-    return _mentorship(m, mentor_notes(m))
+    m = selectors.mentorship_get_for(request.user, pk)
+    return _mentorship(m, selectors.mentor_notes(m))
 
 
 @router.post("/mentoring/pairs/{pk}/notes", response={201: MemNoteOut}, url_name="mem-mentorship-note")
 def mentorship_note(request: HttpRequest, pk: int, payload: MemNoteIn):
-    m = mentorship_get_for(request.user, pk)
+    m = selectors.mentorship_get_for(request.user, pk)
     n = services.mentorship_note(actor=request.user, mentorship=m, text=payload.text, noted_on=payload.on)
-    return Status(201, {"id": n.pk, "on": n.noted_on, "text": n.text, "author": _author(n.author)})
+    return Status(201, _note(n, n.noted_on))
 
 
 @router.post("/mentoring/pairs/{pk}/end", response=MemMentorshipOut, url_name="mem-mentorship-end")
 def mentorship_end(request: HttpRequest, pk: int):
-    m = mentorship_get_for(request.user, pk)
+    m = selectors.mentorship_get_for(request.user, pk)
     return _mentorship(services.mentorship_end(actor=request.user, mentorship=m))
 
 
@@ -199,8 +188,8 @@ def household_list(
     offset: int = offset_param(),
 ):
     member = member_get_for(request.user, member_id) if member_id else None
-    qs = household_list_for(request.user, member=member, status=status)
-    return [_household(r) for r in household_rows(request.user, qs[offset : offset + LIMIT])]
+    qs = selectors.household_list_for(request.user, member=member, status=status)
+    return [_household(r) for r in selectors.household_rows(request.user, qs[offset : offset + LIMIT])]
 
 
 @router.post("/mentoring/households", response={201: MemHouseholdOut}, url_name="mem-household-list")
@@ -210,32 +199,34 @@ def household_create(request: HttpRequest, payload: MemHouseholdIn):
         member=member_get_for(request.user, payload.member_id, cap=Cap.MENTORING_MANAGE),
         **payload.dict(exclude={"member_id"}),
     )
-    return Status(201, _household(household_row(request.user, h), []))
+    return Status(201, _household(selectors.household_row(request.user, h), []))
 
 
 @router.get("/mentoring/households/{pk}", response=MemHouseholdOut, url_name="mem-household-detail")
 def household_detail(request: HttpRequest, pk: int):
-    h = household_get_for(request.user, pk)
-    return _household(household_row(request.user, h), household_notes(h))
+    h = selectors.household_get_for(request.user, pk)
+    return _household(selectors.household_row(request.user, h), selectors.household_notes(h))
 
 
 @router.post("/mentoring/households/{pk}/notes", response={201: MemNoteOut}, url_name="mem-household-note")
 def household_note(request: HttpRequest, pk: int, payload: MemNoteIn):
-    h = household_get_for(request.user, pk)
+    h = selectors.household_get_for(request.user, pk)
     n = services.household_note(actor=request.user, household=h, text=payload.text, visited_on=payload.on)
-    return Status(201, {"id": n.pk, "on": n.visited_on, "text": n.text, "author": _author(n.author)})
+    return Status(201, _note(n, n.visited_on))
 
 
 @router.post("/mentoring/households/{pk}/end", response=MemHouseholdOut, url_name="mem-household-end")
 def household_end(request: HttpRequest, pk: int):
-    h = household_get_for(request.user, pk)
-    return _household(household_row(request.user, services.household_end(actor=request.user, household=h)))
+    h = selectors.household_get_for(request.user, pk)
+    return _household(
+        selectors.household_row(request.user, services.household_end(actor=request.user, household=h))
+    )
 
 
 @router.get("/mentoring/counts/{org_id}", response=MemCountsOut, url_name="mem-counts")
 def counts(request: HttpRequest, org_id: int):
     org = org_get_for(request.user, org_id, cap=Cap.PROGRESS_VIEW)
-    c = mentoring_counts(org)
+    c = selectors.mentoring_counts(org)
     return {"organisation_id": org.pk, **c.__dict__}
 
 

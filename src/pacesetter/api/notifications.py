@@ -14,6 +14,8 @@ from pacesetter.notifications.kinds import Channel, Kind, kind_label
 from pacesetter.notifications.selectors import notification_list_for, preferences_for, unread_count_for
 from pacesetter.notifications.services import notification_mark_read, preferences_update
 
+from .schemas import ConfirmedPhoneIn
+
 router = Router(tags=["站内通知 notifications"])
 
 
@@ -132,13 +134,11 @@ class FollowCodeOut(Schema):
     sent_to: str
 
 
-class FollowIn(Schema):
+class FollowIn(ConfirmedPhoneIn):
     """`phone` with the texted `code`, or `email` (then a confirmation link is mailed)."""
 
     subject_type: Literal["org", "commitment"]
     subject_id: int
-    phone: str = ""
-    code: str = ""
     email: str = ""
 
 

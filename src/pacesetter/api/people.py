@@ -1,10 +1,8 @@
 """Members, roles, the caller's own identity and the audit log."""
 
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
@@ -24,7 +22,7 @@ from pacesetter.orgs.selectors import (
     scope_for,
 )
 
-from .schemas import AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
+from .schemas import AuditFilter, AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
 
 router = Router(tags=["党员与角色 people and roles"])
 
@@ -160,22 +158,9 @@ def grant_revoke(request: HttpRequest, grant_id: int):
 @router.get("/audit", response=list[AuditOut], url_name="audit-list")
 def audit_list(
     request: HttpRequest,
-    actor: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    action: str = "",
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    filters: Query[AuditFilter],
     limit: int = limit_param(100, 500),
     offset: int = offset_param(),
 ):
-    qs = audit_list_for(
-        scope_for(request.user, Cap.AUDIT_VIEW).roots,
-        actor=actor,
-        object_type=object_type,
-        object_id=object_id,
-        action=action,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    qs = audit_list_for(scope_for(request.user, Cap.AUDIT_VIEW).roots, **filters.dict())
     return list(qs[offset : offset + limit])

@@ -31,6 +31,9 @@ from pacesetter.plans.selectors import (
     step_get_for,
 )
 
+from ._common import campaign_or_first
+from .schemas import CountOnceIn
+
 router = Router(tags=["实施方案 plans"])
 
 
@@ -141,12 +144,13 @@ def _detail_out(plan) -> dict:
 
 
 def _campaign_for(request, org, campaign_id):
-    if campaign_id is not None:
-        return campaign_get_for(request.user, campaign_id)
-    campaign = plan_campaigns_for_org(org).first()
-    if campaign is None:
-        raise NotFoundError("目前没有需要该组织报送实施方案的活动")
-    return campaign
+    return campaign_or_first(
+        campaign_get_for,
+        request.user,
+        campaign_id,
+        plan_campaigns_for_org(org),
+        "目前没有需要该组织报送实施方案的活动",
+    )
 
 
 @router.get("/plans/orgs/{org_id}", response=PlanDetailOut, url_name="plan-org")
@@ -314,11 +318,8 @@ class PlanConsultPhoneOut(Schema):
     sent_to: str
 
 
-class PlanConsultCommentIn(Schema):
+class PlanConsultCommentIn(CountOnceIn):
     body: str
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
 
 
 def _comment_out(x) -> dict:
@@ -452,12 +453,5 @@ def public_consultation_phone_code(request: HttpRequest, pk: int, data: PlanCons
 def public_consultation_comment(request: HttpRequest, pk: int, data: PlanConsultCommentIn):
     """Comment as a member of the public (a confirmed phone or a slip), once per person; 409 the second time."""
     c = consultations.public_consultation_get(pk)
-    row = consultations.comment_submit(
-        consultation=c,
-        body=data.body,
-        ip=client_ip(request),
-        phone=data.phone,
-        code=data.code,
-        slip=data.slip,
-    )
+    row = consultations.comment_submit(consultation=c, ip=client_ip(request), **data.dict())
     return Status(201, _comment_out(row))

@@ -14,6 +14,8 @@ from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 from pacesetter.points import selectors, services
 
+from .schemas import ActionIn
+
 router = Router(tags=["积分 points"])
 
 
@@ -30,9 +32,8 @@ class PointPeriodOut(Schema):
     status: str
 
 
-class PointActionIn(Schema):
-    action: str
-    comment: str = ""
+class PointActionIn(ActionIn):
+    pass
 
 
 class PointSweepOut(Schema):

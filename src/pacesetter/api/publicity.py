@@ -16,6 +16,9 @@ from pacesetter.orgs.selectors import org_get_for
 from pacesetter.publicity import bulletins, exemplars, search, selectors, services
 from pacesetter.publicity.models import Article, InfoItem
 
+from ._common import window
+from .schemas import ActionIn
+
 router = Router(tags=["宣传 publicity"])
 LIMIT = 200
 
@@ -46,9 +49,8 @@ class PublicityItemOut(Schema):
     accepted_at: datetime.datetime | None
 
 
-class PublicityTransitionIn(Schema):
-    action: str
-    comment: str = ""
+class PublicityTransitionIn(ActionIn):
+    pass
 
 
 class PublicityAcceptedCountOut(Schema):
@@ -143,7 +145,7 @@ def _article(a: Article) -> dict:
 @router.get("/publicity/items", response=list[PublicityItemOut], url_name="publicity-item-list")
 def item_list(request: HttpRequest, status: str = "", org: str = "", offset: int = offset_param()):
     qs = selectors.item_list_for(request.user, status=status, org=org)
-    return [_item(i) for i in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_item(i) for i in qs[window(offset, LIMIT)]]
 
 
 @router.post("/publicity/items", response={201: PublicityItemOut}, url_name="publicity-item-list")
@@ -193,7 +195,7 @@ def accepted_count(request: HttpRequest, pk: int):
 @router.get("/publicity/articles", response=list[PublicityArticleOut], url_name="publicity-article-list")
 def article_list(request: HttpRequest, status: str = "", offset: int = offset_param()):
     qs = selectors.article_list_for(request.user, status=status).prefetch_related("tags")
-    return [_article(a) for a in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_article(a) for a in qs[window(offset, LIMIT)]]
 
 
 @router.post("/publicity/articles", response={201: PublicityArticleOut}, url_name="publicity-article-list")
@@ -232,7 +234,7 @@ def article_transition(request: HttpRequest, pk: int, payload: PublicityTransiti
 @router.get("/news/articles", response=list[PublicityArticleOut], auth=None, url_name="news-article-list")
 def news_list(request: HttpRequest, section: str = "", tag: str = "", offset: int = offset_param()):
     qs = selectors.public_articles(section=section, tag=tag[:30]).prefetch_related("tags")
-    return [_article(a) for a in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_article(a) for a in qs[window(offset, LIMIT)]]
 
 
 @router.get(
@@ -329,7 +331,7 @@ def bulletin_list(
     request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100), offset: int = offset_param()
 ):
     qs = selectors.bulletin_list_for(request.user, year=year)
-    return [_bulletin(b) for b in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_bulletin(b) for b in qs[window(offset, LIMIT)]]
 
 
 @router.post("/publicity/bulletins", response={201: PublicityBulletinOut}, url_name="publicity-bulletin-list")
@@ -480,7 +482,7 @@ def _exemplar(e) -> dict:
 @router.get("/publicity/exemplars", response=list[PublicityExemplarOut], url_name="publicity-exemplar-list")
 def exemplar_list(request: HttpRequest, level: str = "", offset: int = offset_param()):
     qs = selectors.exemplar_list_for(request.user, level=level).select_related("honour__decision__programme")
-    return [_exemplar(e) for e in qs[max(offset, 0) : max(offset, 0) + LIMIT]]
+    return [_exemplar(e) for e in qs[window(offset, LIMIT)]]
 
 
 @router.post("/publicity/exemplars", response={201: PublicityExemplarOut}, url_name="publicity-exemplar-list")

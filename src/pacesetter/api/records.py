@@ -3,7 +3,6 @@
 import datetime
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -21,6 +20,9 @@ from pacesetter.records.selectors import (
     record_get_for,
     record_list_for,
 )
+
+from ._common import photo_file
+from .schemas import ActionIn, PhotoFileOut
 
 router = Router(tags=["记实登记 activity records"])
 
@@ -71,12 +73,8 @@ class RecordPatch(Schema):
     meeting: MeetingIn | None = None
 
 
-class PhotoOut(Schema):
-    id: int
+class PhotoOut(PhotoFileOut):
     caption: str
-    content_type: str
-    size: int
-    url: str
 
 
 class RecordOut(Schema):
@@ -104,11 +102,8 @@ class RecordOut(Schema):
     checked_at: datetime.datetime | None
 
 
-class RecordCheckIn(Schema):
+class RecordCheckIn(ActionIn):
     """`action`: "check" (检查通过) or "return" (退回, `comment` required)."""
-
-    action: str
-    comment: str = ""
 
 
 class AttendanceIn(Schema):
@@ -135,13 +130,7 @@ class SignInOut(Schema):
 
 
 def photo_out(p) -> dict:
-    return {
-        "id": p.pk,
-        "caption": p.caption,
-        "content_type": p.content_type,
-        "size": p.size,
-        "url": reverse("records:photo", args=[p.pk]),
-    }
+    return {**photo_file(p, "records:photo"), "caption": p.caption}
 
 
 def record_out(r) -> dict:

@@ -14,6 +14,46 @@ class Error(Schema):
     details: list[dict] | None = None
 
 
+class ActionIn(Schema):
+    """An action on a workflow (one of its transition table's actions) with the actor's comment. Each router
+    names its own subclass, as schema names in the OpenAPI document are unique."""
+
+    action: str
+    comment: str = ""
+
+
+class ConfirmedPhoneIn(Schema):
+    """A member of the public's phone and the code texted to it (`onecount.phone_code_send`)."""
+
+    phone: str = ""
+    code: str = ""
+
+
+class CountOnceIn(ConfirmedPhoneIn):
+    """A confirmed phone or a printed slip's code: what makes a citizen's voice count once per person
+    (`onecount.count_once`); without either it is kept as unverified."""
+
+    slip: str = ""
+
+
+class PublicReportIn(ConfirmedPhoneIn):
+    """A report from the public (a case, a 公示 objection): anonymous unless `real_name`, then with a name and
+    a confirmed phone."""
+
+    text: str
+    real_name: bool = False
+    name: str = ""
+
+
+class PhotoFileOut(Schema):
+    """A stored photo as the API lists it: its id, type, size and the URL that serves it to whoever may see it."""
+
+    id: int
+    content_type: str
+    size: int
+    url: str
+
+
 class OrgOut(Schema):
     id: int
     name: str
@@ -108,6 +148,17 @@ class MeOut(Schema):
     roles: list[str]
     capabilities: list[str]
     member_id: int | None
+
+
+class AuditFilter(Schema):
+    """The audit log's query parameters, as `core.selectors.audit_list_for` takes them."""
+
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
 
 
 class AuditOut(Schema):

@@ -71,11 +71,14 @@ def application_error(request, exc: ApplicationError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _refusal(request, code: str, message: str, status: int):
+    """The `Error` body (`{code, message}`) of a refusal that is not an ApplicationError."""
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request, exc):
-    return api.create_response(
-        request, {"code": "not_authenticated", "message": _("请先登录或提供有效的 API 令牌")}, status=401
-    )
+    return _refusal(request, "not_authenticated", _("请先登录或提供有效的 API 令牌"), 401)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -85,9 +88,7 @@ def invalid_input(request, exc: NinjaValidationError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(
-        request, {"code": "not_found", "message": _("找不到该对象，或您无权查看")}, status=404
-    )
+    return _refusal(request, "not_found", _("找不到该对象，或您无权查看"), 404)
 
 
 @api.exception_handler(HttpError)
@@ -95,7 +96,7 @@ def http_error(request, exc: HttpError):
     # django-ninja raises 400 for a body that is not JSON at all; like any other bad input it is a 422 here.
     if exc.status_code == 400:
         return api.create_response(request, unreadable_body(exc), status=422)
-    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+    return _refusal(request, "error", str(exc), exc.status_code)
 
 
 # Evaluations first: POST /api/ballots is the busiest route (a meeting casting at once).

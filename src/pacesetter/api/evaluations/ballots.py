@@ -18,24 +18,19 @@ from ._router import router
 Answers = dict[str, dict[str, int | None]]
 
 
-class CastIn(Schema):
-    code: str
+class AnswersIn(Schema):
     answers: Answers
     # 意见建议 (optional): stored apart from the ballot, released after the close and the office's review
     suggestion: str = ""
 
 
-class AnswersIn(Schema):
-    answers: Answers
-    suggestion: str = ""
-
-
-class PaperIn(Schema):
+class CastIn(AnswersIn):
     code: str
-    answers: Answers
+
+
+class PaperIn(CastIn):
     # "paper" (纸质测评表 typed in by a clerk) or "assisted" (a clerk fills it in for a rater who is present)
     channel: str = "paper"
-    suggestion: str = ""
 
 
 class QuestionIn(Schema):

@@ -3,7 +3,8 @@ public honour roll — the same services and selectors as the pages.
 
 One router, by topic: `programmes` (programmes, categories, quotas, opening), `nominations` (candidates,
 nominations and their review, 公示 and the 表彰决定) and `public` (one's honours, the public roll, the public's
-recommendations and objections); `_common` holds the paging window. `urls.py` mounts `router`.
+recommendations and objections); `_common` holds the page size (the paging window is `api._common.window`).
+`urls.py` mounts `router`.
 """
 
 from ._router import router

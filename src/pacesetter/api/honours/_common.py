@@ -1,9 +1,3 @@
-"""What the honours endpoints share: the page size and the offset window."""
+"""What the honours endpoints share: the page size."""
 
 LIMIT = 200
-MAX_OFFSET = 1_000_000
-
-
-def _window(offset: int) -> slice:
-    start = min(max(offset, 0), MAX_OFFSET)
-    return slice(start, start + LIMIT)

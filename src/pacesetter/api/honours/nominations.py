@@ -3,7 +3,6 @@
 import datetime
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja.files import UploadedFile
@@ -19,17 +18,15 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
-from ._common import _window
+from .._common import photo_file, window
+from ..schemas import ActionIn, PhotoFileOut
+from ._common import LIMIT
 from ._router import router
 from .programmes import ProgrammeOut, _programme
 
 
-class HonourPhotoOut(Schema):
-    id: int
+class HonourPhotoOut(PhotoFileOut):
     name: str
-    content_type: str
-    size: int
-    url: str
 
 
 class NominationOut(Schema):
@@ -78,9 +75,8 @@ class HonourRemoveIn(Schema):
     note: str
 
 
-class HonourReviewIn(Schema):
-    action: str
-    comment: str = ""
+class HonourReviewIn(ActionIn):
+    pass
 
 
 class HonourDecisionIn(Schema):
@@ -98,13 +94,7 @@ class HonourDecisionOut(Schema):
 
 
 def _photo(ph) -> dict:
-    return {
-        "id": ph.pk,
-        "name": ph.name,
-        "content_type": ph.content_type,
-        "size": ph.size,
-        "url": reverse("honours:nomination-photo", args=[ph.pk]),
-    }
+    return {**photo_file(ph, "honours:nomination-photo"), "name": ph.name}
 
 
 def _nomination(n: Nomination, objection: str = "") -> dict:
@@ -175,7 +165,7 @@ def candidate_list(request: HttpRequest, pk: int, category: int):
 def nomination_list(request: HttpRequest, pk: int, status: str = "", offset: int = offset_param()):
     p = selectors.programme_get_for(request.user, pk)
     qs = selectors.nomination_list_for(request.user, p, status=status).prefetch_related("photos")
-    rows = list(qs[_window(offset)])
+    rows = list(qs[window(offset, LIMIT)])
     objections = services.objections_for([n.pk for n in rows])
     return [_nomination(n, services.objection_state(objections.get(n.pk, []))) for n in rows]
 
@@ -210,7 +200,19 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
     category = Category.objects.filter(programme=p, pk=payload.category_id).first()
     if category is None:
         raise ValidationError(_("找不到该表彰类别"), field="category_id")
-    nominator = org_get_for(request.user, payload.nominator_id, cap=Cap.HONOURS_NOMINATE)
+    return services.nomination_create(
+        actor=request.user,
+        category=category,
+        nominator=org_get_for(request.user, payload.nominator_id, cap=Cap.HONOURS_NOMINATE),
+        **_subject(request, payload),
+        **payload.dict(include={"post", "summary", "deed"}),
+        photos=photos,
+    )
+
+
+def _subject(request: HttpRequest, payload: NominationIn) -> dict:
+    """Whom the nomination names, looked up within the caller's reach, keyed as `nomination_create` takes it;
+    a subject that cannot be found is a 422 naming its field."""
     subject_org = (
         org_get_for(request.user, payload.subject_org_id, cap=Cap.ORG_VIEW)
         if payload.subject_org_id
@@ -233,19 +235,12 @@ def _nominate(request: HttpRequest, pk: int, payload: NominationIn, photos=()) -
         )
         if subject_mass_member is None:
             raise ValidationError(_("找不到该群团成员"), field="subject_mass_member_id")
-    return services.nomination_create(
-        actor=request.user,
-        category=category,
-        nominator=nominator,
-        subject_org=subject_org,
-        subject_member=subject_member,
-        subject_mass_org=subject_mass_org,
-        subject_mass_member=subject_mass_member,
-        post=payload.post,
-        summary=payload.summary,
-        deed=payload.deed,
-        photos=photos,
-    )
+    return {
+        "subject_org": subject_org,
+        "subject_member": subject_member,
+        "subject_mass_org": subject_mass_org,
+        "subject_mass_member": subject_mass_member,
+    }
 
 
 @router.get("/honours/nominations/{int:pk}", response=NominationOut, url_name="honours-nomination-detail")
@@ -254,16 +249,21 @@ def nomination_detail(request: HttpRequest, pk: int):
     return _nomination(n, services.objection_state(services.objections_for([n.pk]).get(n.pk, [])))
 
 
+def _party_nomination(request: HttpRequest, pk: int) -> Nomination:
+    """The nomination, for its nominator or its current reviewer only (the parties to it); 404 for anyone else."""
+    n = selectors.nomination_get_for(request.user, pk)
+    if not parties_for(request.user, n):
+        raise NotFoundError()
+    return n
+
+
 @router.post(
     "/honours/nominations/{int:pk}/review", response=NominationOut, url_name="honours-nomination-review"
 )
 def nomination_review(request: HttpRequest, pk: int, payload: HonourReviewIn):
     """approve (up one level; at the office: the final list), return or reject (with a comment)."""
-    n = selectors.nomination_get_for(request.user, pk)
-    if not parties_for(request.user, n):
-        raise NotFoundError()
     n = services.nomination_review(
-        actor=request.user, nomination=n, action=payload.action, comment=payload.comment
+        actor=request.user, nomination=_party_nomination(request, pk), **payload.dict()
     )
     return _nomination(n)
 
@@ -273,10 +273,9 @@ def nomination_review(request: HttpRequest, pk: int, payload: HonourReviewIn):
 )
 def nomination_resubmit(request: HttpRequest, pk: int, payload: HonourResubmitIn):
     """A returned nomination, amended and sent again to its first reviewer."""
-    n = selectors.nomination_get_for(request.user, pk)
-    if not parties_for(request.user, n):
-        raise NotFoundError()
-    n = services.nomination_resubmit(actor=request.user, nomination=n, **payload.dict())
+    n = services.nomination_resubmit(
+        actor=request.user, nomination=_party_nomination(request, pk), **payload.dict()
+    )
     return _nomination(n)
 
 

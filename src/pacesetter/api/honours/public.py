@@ -11,14 +11,14 @@ from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Nomination
 
-from ._common import LIMIT, _window
+from .._common import window
+from ..schemas import CountOnceIn, PublicReportIn
+from ._common import LIMIT
 from ._router import router
 
 
-class HonourRecommendIn(Schema):
-    phone: str = ""
-    code: str = ""
-    slip: str = ""
+class HonourRecommendIn(CountOnceIn):
+    pass
 
 
 class HonourRecommendOut(Schema):
@@ -30,13 +30,8 @@ class HonourCodeIn(Schema):
     phone: str
 
 
-class HonourObjectionIn(Schema):
+class HonourObjectionIn(PublicReportIn):
     nomination_id: int
-    text: str
-    real_name: bool = False
-    name: str = ""
-    phone: str = ""
-    code: str = ""
 
 
 class HonourObjectionOut(Schema):
@@ -75,7 +70,7 @@ def honour_roll(request: HttpRequest, year: int | None = None, offset: int = off
     """The honour roll (光荣榜): what the decisions conferred, newest year first."""
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationError(_("年度应为 2000 至 2100 之间的年份"), field="year")
-    return [_honour(h) for h in selectors.honour_roll(year=year)[_window(offset)]]
+    return [_honour(h) for h in selectors.honour_roll(year=year)[window(offset, LIMIT)]]
 
 
 def _public_nomination(pk: int) -> Nomination:
@@ -109,7 +104,7 @@ def public_recommend(request: HttpRequest, pk: int, payload: HonourRecommendIn):
     """群众推荐 with a texted code (phone + code) or a printed slip; `counted` is false when this person had
     already recommended this nominee (each person counts once)."""
     n = _public_nomination(pk)
-    counted = services.recommend(nomination=n, phone=payload.phone, code=payload.code, slip=payload.slip)
+    counted = services.recommend(nomination=n, **payload.dict())
     n.refresh_from_db(fields=["recommendations"])
     return {"counted": counted, "recommendations": n.recommendations}
 
