@@ -14,6 +14,7 @@ from pacesetter.plans.enums import PlanProgress
 from pacesetter.plans.models import PlanReminder
 from pacesetter.plans.selectors import (
     org_progress_counts,
+    org_progress_counts_live,
     org_progress_list,
     overdue_orgs,
     progress_root_for,
@@ -70,6 +71,69 @@ def test_progress_after_deadline(late_campaign, city, school_secretary, village_
     }
     school = org_progress_list(campaign=c, root=city.school).get()
     assert (school.plan_status, school.plan_is_late, school.parent_name) == ("submitted", True, "城厢区委")
+
+
+@pytest.mark.parametrize("deadline_days", [-1, 10])
+def test_filtering_by_progress_selects_exactly_the_rows_annotated_with_it(
+    city, school_secretary, village_secretary, deadline_days
+):
+    # The filter is written on the plan's columns (not on the CASE the annotation uses, which the planner
+    # cannot estimate); each value must select the same rows as the annotation, before and after the deadline.
+    c = make_campaign(city.city, deadline_days=deadline_days)
+    p = services.plan_save(actor=school_secretary, campaign=c, org=city.school, title="t", body=BODY)
+    services.plan_submit(actor=school_secretary, plan=p)
+    q = services.plan_save(actor=village_secretary, campaign=c, org=city.village, title="t", body=BODY)
+    services.plan_submit(actor=village_secretary, plan=q)
+    services.plan_decide(actor=city.town_secretary, plan=q, decision="return", comment="改")
+    r = services.plan_save(actor=city.town_secretary, campaign=c, org=city.town, title="t", body=BODY)
+    services.plan_submit(actor=city.town_secretary, plan=r)
+    services.plan_decide(actor=city.office, plan=r, decision="approve")
+    make_org("草稿支部", city.town, OrgType.BRANCH)
+    services.plan_save(
+        actor=city.town_secretary,
+        campaign=c,
+        org=make_org("另一支部", city.town, OrgType.BRANCH),
+        title="t",
+        body=BODY,
+    )
+    annotated = _progress(c, city.city)
+    assert len(set(annotated.values())) >= (3 if deadline_days < 0 else 5)  # every value that can occur
+    for value in PlanProgress.values:
+        got = [o.name for o in org_progress_list(campaign=c, root=city.city, progress=value)]
+        assert sorted(got) == sorted(n for n, v in annotated.items() if v == value), value
+        assert all(o.progress == value for o in org_progress_list(campaign=c, root=city.city, progress=value))
+
+
+@pytest.mark.parametrize("deadline_days", [-1, 10])
+def test_counts_from_the_counters_equal_the_counts_from_the_rows(
+    city, school_secretary, village_secretary, deadline_days
+):
+    # The overall plan's counts on the overdue list come from the roll-up counters; after every kind of plan
+    # change they must equal the GROUP BY over the rows, for every root and sector line.
+    c = make_campaign(city.city, deadline_days=deadline_days)
+    roots = [city.city, city.district, city.school, city.town, city.village]
+
+    def check():
+        for root in roots:
+            for sector in ("", Sector.SCHOOL, Sector.VILLAGE, Sector.AGENCY):
+                stored = org_progress_counts(campaign=c, root=root, sector=sector)
+                assert stored == org_progress_counts_live(campaign=c, root=root, sector=sector), (
+                    root,
+                    sector,
+                )
+
+    check()
+    p = services.plan_save(actor=school_secretary, campaign=c, org=city.school, title="t", body=BODY)
+    check()
+    services.plan_submit(actor=school_secretary, plan=p)
+    q = services.plan_save(actor=village_secretary, campaign=c, org=city.village, title="t", body=BODY)
+    services.plan_submit(actor=village_secretary, plan=q)
+    check()
+    services.plan_decide(actor=city.town_secretary, plan=q, decision="return", comment="改")
+    services.plan_decide(actor=city.secretary, plan=p, decision="approve")
+    make_org("新建支部", city.town, OrgType.BRANCH, Sector.VILLAGE)
+    check()
+    assert org_progress_counts(campaign=c, root=city.city)["total"] == 5
 
 
 def test_counts_in_one_query(late_campaign, city, django_assert_num_queries):

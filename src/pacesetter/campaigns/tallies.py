@@ -336,6 +336,18 @@ def child_sector_counts(campaign: Campaign, org: Organisation) -> dict[tuple[int
     return {(r["node_id"], r["sector"]): {k: r[f"s_{k}"] or 0 for k in COUNTERS} for r in rows}
 
 
+def subtree_counts(campaign: Campaign, org: Organisation, sector: str = "") -> dict[str, int]:
+    """The counters over `org`'s subtree below the campaign's organisation (`org` at or below it; of `sector`'s
+    organisations only, if given): at the campaign's organisation its children's rows, else `org`'s own rows —
+    a few rows whatever the number of organisations below."""
+    rows = Tally.objects.filter(campaign=campaign)
+    rows = rows.filter(node__parent=org) if org.pk == campaign.organisation_id else rows.filter(node=org)
+    if sector:
+        rows = rows.filter(sector=sector)
+    sums = rows.aggregate(**{f"s_{k}": Sum(k) for k in COUNTERS})
+    return {k: sums[f"s_{k}"] or 0 for k in COUNTERS}
+
+
 def timeline_counts(campaign: Campaign, org: Organisation) -> dict[datetime.date, dict[str, int]]:
     """{month: {counter: n}} of the timeline over `org`'s subtree (`org` at or below the campaign's own
     organisation): the rows of `org` itself, or at the campaign's organisation its children's rows and its own

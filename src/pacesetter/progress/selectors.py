@@ -36,6 +36,7 @@ from pacesetter.plans.selectors import (
     org_progress_list,
     plan_deadline_of,
     plan_progress_counts,
+    plan_progress_from_counters,
     plans_approved_by_month,
     step_plan_counts,
 )
@@ -177,20 +178,6 @@ def _tallied(campaign: Campaign, org: Organisation) -> bool:
     return org.path.startswith(campaign.organisation.path)
 
 
-def _tally_plan_counts(t: dict[str, int], late: bool) -> dict[str, int]:
-    """{PlanProgress value: count} from the plan counters, overdue decided now as org_progress_list does:
-    past the deadline, no plan, a draft and a returned plan are overdue."""
-    outstanding = t["plan_none"] + t["plan_draft"] + t["plan_returned"]
-    return {
-        PlanProgress.APPROVED: t["plan_approved"],
-        PlanProgress.SUBMITTED: t["plan_submitted"],
-        PlanProgress.RETURNED: 0 if late else t["plan_returned"],
-        PlanProgress.DRAFT: 0 if late else t["plan_draft"],
-        PlanProgress.OVERDUE: outstanding if late else 0,
-        PlanProgress.NOT_STARTED: 0 if late else t["plan_none"],
-    }
-
-
 def _tally_cells(child: Organisation, t: dict[str, int], late: bool) -> dict[str, Cell]:
     stats = SubtreeStats(
         org=child,
@@ -200,7 +187,7 @@ def _tally_cells(child: Organisation, t: dict[str, int], late: bool) -> dict[str
         overdue=t["commit_overdue"],
     )
     return {
-        "plans": _plan_cell(_tally_plan_counts(t, late)),
+        "plans": _plan_cell(plan_progress_from_counters(t, late)),
         "records": _record_cell({"with_records": t["with_records"], "total": t["orgs"]}),
         "commitments": _commitment_cell(stats),
     }
