@@ -1,14 +1,12 @@
 """Public commitments (公开承诺): posts (设岗), commitments (承诺) with their history, progress (履诺),
 fulfilment reports (述诺) and ratings (评诺)."""
 
-import uuid
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.fields import dated_upload_name, optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -168,10 +166,7 @@ class ProgressUpdate(models.Model):
 
 
 def attachment_upload_to(instance: "ProgressAttachment", filename: str) -> str:
-    # Never the client's name: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"commitments/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("commitments", filename)
 
 
 class ProgressAttachment(models.Model):

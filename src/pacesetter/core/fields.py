@@ -1,16 +1,19 @@
-"""The field declarations every app repeats: who did something, a reference a row may lack, a lifecycle's status.
+"""The field declarations every app repeats: who did something, a reference a row may lack, a lifecycle's status,
+where an uploaded file is stored.
 
 Each returns exactly the field it would spell out (the same `deconstruct()`), so using one changes no migration.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 from django.conf import settings
 from django.db import models
 from django.db.models.expressions import Combinable
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +61,13 @@ def status_field(
     return models.CharField(
         _("状态"), max_length=max_length, choices=type(initial).choices, default=initial, **options
     )
+
+
+def dated_upload_name(folder: str, filename: str) -> str:
+    """Where an upload is stored: never under the client's name, but a random one with the extension of the
+    detected type (already checked by core.uploads), in a month's directory: ``records/2026/12/<hex>.jpg``.
+
+    A model's `upload_to` stays a function of its own module (migrations name it), which calls this one.
+    """
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return f"{folder}/{timezone.localtime():%Y/%m}/{uuid.uuid4().hex}.{ext}"

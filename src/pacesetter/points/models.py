@@ -1,14 +1,12 @@
 """The points ledger (积分): yearly periods per campaign, the office's rules, the entries of every member's
 account, members' claims with evidence, and the per-organisation running totals the standings read."""
 
-import uuid
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import status_field, user_fk
+from pacesetter.core.fields import dated_upload_name, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import ClaimStatus, EntrySource, EventType, ManualBy, PeriodStatus, RuleStatus
@@ -133,10 +131,7 @@ class PointOrgTotal(models.Model):
 
 
 def evidence_upload_to(instance: "PointClaim", filename: str) -> str:
-    # Never the client's name: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"points/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("points", filename)
 
 
 class PointClaim(models.Model):

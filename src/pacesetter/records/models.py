@@ -1,13 +1,12 @@
 """Activity records (记实登记): what an organisation or a member did, meetings with attendance, photos."""
 
 import secrets
-import uuid
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, user_fk
+from pacesetter.core.fields import dated_upload_name, optional_fk, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
@@ -138,10 +137,7 @@ class Attendance(models.Model):
 
 
 def photo_upload_to(instance: "RecordPhoto", filename: str) -> str:
-    # The stored name never comes from the client: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"records/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("records", filename)
 
 
 class RecordPhoto(models.Model):
