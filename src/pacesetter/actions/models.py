@@ -1,12 +1,11 @@
 """Required actions per step (规定动作), their evidence links, and organisations' optional actions (自选动作)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Organisation
 from pacesetter.records.enums import RecordKind
 from pacesetter.records.models import ActivityRecord
@@ -55,13 +54,11 @@ class ActionLink(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(_("来源"), max_length=10, choices=LinkSource.choices, default=LinkSource.MANUAL)
-    status = models.CharField(_("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.LINKED)
+    status = status_field(initial=LinkStatus.LINKED, max_length=10)
     reason = models.CharField(_("驳回理由"), max_length=300, blank=True)
     linked_by = user_fk()
     linked_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_fk(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -82,14 +79,7 @@ class OptionalAction(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("自选动作"), max_length=100)
     description = models.TextField(_("做法与成效"), blank=True)
-    record = models.ForeignKey(
-        ActivityRecord,
-        verbose_name=_("佐证记实"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    record = optional_fk(ActivityRecord, _("佐证记实"), on_delete=models.SET_NULL)
     highlight = models.CharField(_("标记"), max_length=10, choices=Highlight.choices, blank=True, default="")
     created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)

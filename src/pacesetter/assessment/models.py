@@ -1,11 +1,11 @@
 """Assessment (组织考核): schemes per campaign, their sources, grade lines, bonus/penalty items, and the
 computed scorecards (versioned snapshots) with one score per organisation or member."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import Grade, ScorecardStatus, Subject
@@ -23,9 +23,7 @@ class Scheme(models.Model):
     period_start = models.DateField(_("考核期起"))
     period_end = models.DateField(_("考核期止"))
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -79,14 +77,10 @@ class ScoreItem(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="+"
     )
-    member = models.ForeignKey(
-        Member, verbose_name=_("党员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    member = optional_fk(Member, _("党员"))
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
     reason = models.TextField(_("理由"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -102,28 +96,20 @@ class Scorecard(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="scorecards")
     version = models.PositiveIntegerField(_("版本"))
-    status = models.CharField(
-        _("状态"), max_length=12, choices=ScorecardStatus.choices, default=ScorecardStatus.COMPUTING
-    )
+    status = status_field(initial=ScorecardStatus.COMPUTING, max_length=12)
     task_id = models.CharField(max_length=64, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     computed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = user_fk(blank=True)
     # Stored when the computation finishes (in the transaction that finishes the version), so that pages
     # only read rows: the version the diff compares with, the grade counts ({grade: n}, "" = no data; kept
     # current by score_adjust) and the number of scores that differ from `previous`.
-    previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("对比版本")
-    )
+    previous = optional_fk("self", _("对比版本"), on_delete=models.SET_NULL)
     grade_counts = models.JSONField(default=dict, blank=True)
     changed_count = models.PositiveIntegerField(default=0)
 
@@ -147,14 +133,12 @@ class Score(models.Model):
     # No index of its own: uniq_score_subject (scorecard, organisation, member) starts with it.
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores", db_index=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = optional_fk(Member)
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
     computed_grade = models.CharField(_("计算等次"), max_length=20, choices=Grade.choices, blank=True)
     grade = models.CharField(_("等次"), max_length=20, choices=Grade.choices, blank=True)
     adjust_reason = models.TextField(_("调整理由"), blank=True)
-    adjusted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    adjusted_by = user_fk(blank=True)
     adjusted_at = models.DateTimeField(null=True, blank=True)
     bonus = models.DecimalField(_("加减分"), max_digits=6, decimal_places=2, default=0)
     # {source key: {"value": float | None, "count": int, "used": bool, "weight": int}}
@@ -162,9 +146,7 @@ class Score(models.Model):
     # Stored at compute time (assessment.derive), read by the pages. Organisation scores only: the parent
     # organisation when computed, the rank among its children (RANK(): equal totals share a rank), and
     # 横向比 among organisations of the same sector and level (rank, scored peers, ties).
-    parent = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    parent = optional_fk(Organisation)
     sibling_rank = models.PositiveIntegerField(null=True, blank=True)
     peer_rank = models.PositiveIntegerField(null=True, blank=True)
     peer_n = models.PositiveIntegerField(default=0)

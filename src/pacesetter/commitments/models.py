@@ -1,15 +1,12 @@
 """Public commitments (公开承诺): posts (设岗), commitments (承诺) with their history, progress (履诺),
 fulfilment reports (述诺) and ratings (评诺)."""
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import dated_upload_name, optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -58,27 +55,11 @@ class Commitment(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="commitments"
     )
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("党员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="commitments",
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
-    )
+    member = optional_fk(Member, _("党员"), related_name="commitments")
+    post = optional_fk(Post, related_name="commitments")
     # groups: an organisation commitment made by a 群团组织 (共青团/工会/妇联) led by `organisation`; it is that
     # mass organisation's, and Party figures (progress, assessment) leave it out.
-    mass_org = models.ForeignKey(
-        "massorgs.MassOrganisation",
-        verbose_name=_("群团组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="commitments",
-    )
+    mass_org = optional_fk("massorgs.MassOrganisation", _("群团组织"), related_name="commitments")
     criteria_item = models.ForeignKey(
         "campaigns.CriteriaItem", verbose_name=_("对照标准"), on_delete=models.PROTECT, related_name="+"
     )
@@ -87,9 +68,7 @@ class Commitment(models.Model):
     target = models.CharField(_("量化目标"), max_length=300)
     deadline = models.DateField(_("完成时限"))
     responsible = models.CharField(_("责任人"), max_length=200)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.DRAFT
-    )
+    status = status_field(initial=CommitmentStatus.DRAFT, max_length=12)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
@@ -187,10 +166,7 @@ class ProgressUpdate(models.Model):
 
 
 def attachment_upload_to(instance: "ProgressAttachment", filename: str) -> str:
-    # Never the client's name: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"commitments/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("commitments", filename)
 
 
 class ProgressAttachment(models.Model):
@@ -244,7 +220,7 @@ class Rating(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="ratings")
     source = models.CharField(max_length=10, choices=RatingSource.choices)
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = optional_fk(Member)
     device = models.CharField(max_length=64, blank=True)
     # Salted hash of the client address (for the rate limit), never the address itself.
     ip_hash = models.CharField(max_length=64, blank=True)
@@ -254,9 +230,7 @@ class Rating(models.Model):
     )
     comment = models.CharField(_("意见建议"), max_length=500, blank=True)
     moderation = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.NONE)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    moderated_by = user_fk(blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -312,9 +286,7 @@ class Problem(models.Model):
     source = models.CharField(_("来源"), max_length=12, choices=ProblemSource.choices)
     owner_level = models.CharField(_("责任层级"), max_length=12, choices=ProblemOwner.choices)
     due_date = models.DateField(_("解决时限"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
-    )
+    status = status_field(initial=ProblemStatus.OPEN, max_length=10)
     solved_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     commitments = models.ManyToManyField(
         Commitment, verbose_name=_("对应承诺"), blank=True, related_name="problems"

@@ -8,12 +8,11 @@ Case.status changes only in complaints.services._transition (table in enums.py).
 import uuid
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import CaseKind, CaseStatus, Deadline, Finding, Outcome, Satisfaction, SubjectType
@@ -53,46 +52,17 @@ class Case(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=CaseKind.choices, default=CaseKind.REPORT)
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, null=True)
     subject_type = models.CharField(_("反映对象"), max_length=12, choices=SubjectType.choices)
-    subject_org = models.ForeignKey(
-        Organisation,
-        verbose_name=_("反映的组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    subject_member = models.ForeignKey(
-        Member,
-        verbose_name=_("反映的党员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    subject_commitment = models.ForeignKey(
-        "commitments.Commitment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    subject_org = optional_fk(Organisation, _("反映的组织"))
+    subject_member = optional_fk(Member, _("反映的党员"))
+    subject_commitment = optional_fk("commitments.Commitment")
     # Who never sees the case: the account of the member it names.
-    hidden_from = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    hidden_from = user_fk(blank=True)
     # 首问责任: the first organisation that received it, and the one that owns it now (until a transfer).
-    first_owner = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    owner = models.ForeignKey(
-        Organisation,
-        verbose_name=_("承办组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+    first_owner = optional_fk(Organisation)
+    owner = optional_fk(Organisation, _("承办组织"), related_name="cases")
     # The owner's path (the subject's while in triage), kept on the row so scoped lists are index ranges.
     path = models.CharField(max_length=255, db_index=False)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
-    )
+    status = status_field(initial=CaseStatus.RECEIVED, max_length=12)
     # Link to the record the case is about for objections, review requests and low-satisfaction cases.
     source_type = models.CharField(max_length=40, blank=True)
     source_id = models.CharField(max_length=40, blank=True)

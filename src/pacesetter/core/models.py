@@ -1,4 +1,4 @@
-"""Audit entries, API tokens and the database-backed task queue shared by every app; the user-reference field."""
+"""Audit entries, API tokens and the database-backed task queue shared by every app (field helpers: fields.py)."""
 
 import hashlib
 import secrets
@@ -8,11 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def user_fk() -> models.ForeignKey:
-    """Who did something (wrote a note, filed a report, decided): the user, NULL once the account is deleted so the
-    row stays; no reverse accessor on the user."""
-    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+from .fields import optional_fk, user_fk
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -27,14 +23,7 @@ class AuditEntry(models.Model):
     """One state change: who, when, what, before/after (personal data masked), from where."""
 
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = optional_fk(settings.AUTH_USER_MODEL, _("操作人"))
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=64, db_index=True)

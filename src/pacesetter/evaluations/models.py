@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -49,20 +49,14 @@ class Round(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="eval_rounds"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="eval_rounds"
-    )
-    criteria_set = models.ForeignKey(
-        "campaigns.CriteriaSet", null=True, blank=True, on_delete=models.PROTECT, related_name="eval_rounds"
-    )
+    campaign = optional_fk("campaigns.Campaign", related_name="eval_rounds")
+    criteria_set = optional_fk("campaigns.CriteriaSet", related_name="eval_rounds")
     kind = models.CharField(_("类型"), max_length=20, choices=RoundKind.choices)
     subject = models.CharField(_("评议对象"), max_length=10, choices=Subject.choices)
     scale = models.CharField(_("答案选项"), max_length=20, choices=Scale.choices)
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT
-    )
+    status = status_field(initial=RoundStatus.DRAFT, max_length=10)
     k_min = models.PositiveSmallIntegerField(_("最少样本数 k"), default=5)
     satisfaction_threshold = models.PositiveSmallIntegerField(_("满意度警戒线（%）"), default=60)
     grade_thresholds = models.JSONField(_("等次分数线"), default=_default_thresholds, blank=True)
@@ -123,10 +117,8 @@ class RoundTarget(models.Model):
     """Who is evaluated: an organisation or a member. Name and sector are copied for the published file."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="targets")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = optional_fk(Organisation)
+    member = optional_fk(Member)
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20)
     order = models.PositiveIntegerField(default=0)
@@ -214,9 +206,7 @@ class BallotSheet(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sheets")
     group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="sheets")
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    entered_by = optional_fk(settings.AUTH_USER_MODEL)
     nonce = models.CharField(max_length=32)
     receipt = models.CharField(max_length=64, unique=True)
 
@@ -306,9 +296,7 @@ class LowSatisfactionCase(models.Model):
     satisfaction = models.DecimalField(_("满意度（%）"), max_digits=5, decimal_places=1)
     analysis = models.TextField(_("原因分析"), blank=True)
     measures = models.TextField(_("整改措施"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    answered_by = user_fk(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The case on the one case engine (complaints): deadlines, overdue flags, audit trail, statistics.
@@ -366,9 +354,7 @@ class Suggestion(models.Model):
     group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("意见建议"), max_length=SUGGESTION_MAX_CHARS)
     day = models.DateField(_("日期"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
-    )
+    status = status_field(initial=SuggestionStatus.PENDING, max_length=10)
 
     class Meta:
         verbose_name = _("意见建议")

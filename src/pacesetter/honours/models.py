@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import NominationAction, NominationStatus, ProgrammeStatus, Subject
@@ -21,9 +21,7 @@ class Programme(models.Model):
     title = models.CharField(_("名称"), max_length=120)
     issuer_name = models.CharField(_("发文机关"), max_length=60)
     year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(
-        _("状态"), max_length=12, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
-    )
+    status = status_field(initial=ProgrammeStatus.DRAFT, max_length=12)
     nominate_until = models.DateField(_("推荐截止日期"))
     notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=7)
     notice_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
@@ -91,43 +89,15 @@ class Nomination(models.Model):
     )
     # The nominator's path, so scoped lists are index ranges.
     path = models.CharField(max_length=255)
-    subject_org = models.ForeignKey(
-        Organisation,
-        verbose_name=_("推荐的组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    subject_member = models.ForeignKey(
-        Member,
-        verbose_name=_("推荐的党员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    subject_org = optional_fk(Organisation, _("推荐的组织"))
+    subject_member = optional_fk(Member, _("推荐的党员"))
     # groups: a 群团组织 nominated in a collective category; `subject_org` is then its Party organisation (for
     # scope and places), and the notice shows the mass organisation's name.
-    subject_mass_org = models.ForeignKey(
-        "massorgs.MassOrganisation",
-        verbose_name=_("推荐的群团组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    subject_mass_org = optional_fk("massorgs.MassOrganisation", _("推荐的群团组织"))
     # groups: a 群团组织 member nominated in a mass-member category; `subject_org` is then the mass organisation's
     # Party organisation (for scope and places) and `subject_mass_org` stays empty, so the one-per-mass-org
     # rule does not stop two members of one mass organisation.
-    subject_mass_member = models.ForeignKey(
-        "massorgs.MassMember",
-        verbose_name=_("推荐的群团成员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    subject_mass_member = optional_fk("massorgs.MassMember", _("推荐的群团成员"))
     # What the public notice shows, frozen when nominated: never 身份证号, phone or birth date.
     display_name = models.CharField(_("姓名/名称"), max_length=120)
     gender = models.CharField(_("性别"), max_length=4, blank=True)
@@ -135,13 +105,9 @@ class Nomination(models.Model):
     post = models.CharField(_("职务"), max_length=100, blank=True)
     deed = models.TextField(_("先进事迹"))
     summary = models.CharField(_("事迹简介（公示用）"), max_length=200)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=NominationStatus.choices, default=NominationStatus.UNDER_REVIEW
-    )
+    status = status_field(initial=NominationStatus.UNDER_REVIEW, max_length=12)
     # The organisation whose turn it is to review (the next level up), while under review.
-    reviewer = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    reviewer = optional_fk(Organisation)
     recommendations = models.PositiveIntegerField(_("群众推荐数"), default=0)
     removal_note = models.CharField(_("取消说明（公开）"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -261,7 +227,7 @@ class Honour(models.Model):
     display_name = models.CharField(_("姓名/名称"), max_length=120)
     org_label = models.CharField(_("所在单位"), max_length=300)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = optional_fk(Member)
     path = models.CharField(max_length=255)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import HouseholdStatus, MentorKind, MentorStatus, ReminderKind
@@ -30,9 +30,7 @@ class Mentorship(models.Model):
     kind = models.CharField(_("帮带方式"), max_length=10, choices=MentorKind.choices)
     goals = models.TextField(_("帮带目标"), blank=True)
     started_on = models.DateField(_("开始日期"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=MentorStatus.choices, default=MentorStatus.ACTIVE
-    )
+    status = status_field(initial=MentorStatus.ACTIVE, max_length=10)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
@@ -80,9 +78,7 @@ class Household(models.Model):
     address = models.CharField(_("住址"), max_length=200)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     needs = models.TextField(_("困难和需求"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
-    )
+    status = status_field(initial=HouseholdStatus.ACTIVE, max_length=10)
     created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import optional_fk, user_fk
 from pacesetter.core.pii import mask_id_number, mask_phone
 
 from .enums import Gender, MemberStatus, OrgType, Role, Sector
@@ -43,14 +44,7 @@ class Organisation(models.Model):
     subtree_orgs: int
 
     name = models.CharField(_("组织名称"), max_length=120)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_fk("self", _("上级组织"), related_name="children")
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     org_type = models.CharField(_("组织类别"), max_length=20, choices=OrgType.choices, default=OrgType.BRANCH)
@@ -171,17 +165,8 @@ class RoleGrant(models.Model):
     )
     # sector guidance (条块结合): the grant covers only this sector inside the subtree; the guiding body
     sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices, blank=True, default="")
-    guide = models.ForeignKey(
-        Organisation,
-        verbose_name=_("指导单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sector_guidance",
-    )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    guide = optional_fk(Organisation, _("指导单位"), related_name="sector_guidance")
+    granted_by = user_fk(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

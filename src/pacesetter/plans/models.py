@@ -3,13 +3,12 @@
 import uuid
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.orgs.models import Organisation
 
 from .enums import (
@@ -33,21 +32,13 @@ class Plan(models.Model):
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="plans"
     )
     # 阶段实施方案: empty for the campaign's overall plan, else the step (plan_required) this plan is for.
-    step = models.ForeignKey(
-        Step,
-        verbose_name=_("步骤"),
-        null=True,
-        blank=True,
-        on_delete=models.RESTRICT,  # a step's plans go only with their campaign
-        related_name="plans",
-    )
+    # RESTRICT: a step's plans go only with their campaign.
+    step = optional_fk(Step, _("步骤"), related_name="plans", on_delete=models.RESTRICT)
     title = models.CharField(_("标题"), max_length=200)
     # Sanitised HTML (p, h2–h4, ul/ol/li, strong/em, br) — see plans.services.sanitise_body.
     body = models.TextField(_("正文"), blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    current_version = models.ForeignKey(
-        "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    status = status_field(initial=PlanStatus.DRAFT, max_length=10)
+    current_version = optional_fk("PlanVersion", on_delete=models.SET_NULL)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     is_late = models.BooleanField(_("逾期报送"), default=False)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -128,9 +119,7 @@ class PlanAttachment(models.Model):
     """A file attached to a plan. `version` empty: the working set; set: the copy frozen with a submission."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
-    version = models.ForeignKey(
-        PlanVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    version = optional_fk(PlanVersion, related_name="attachments", on_delete=models.CASCADE)
     file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("文件名"), max_length=255)
     size = models.PositiveIntegerField(_("大小"))
@@ -151,7 +140,7 @@ class PlanReminder(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # empty: a reminder for the overall plan; set: for that step's plan (阶段实施方案)
-    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    step = optional_fk(Step, on_delete=models.CASCADE)
     day = models.DateField()
     recipients = models.PositiveIntegerField(default=0)
     sent_by = user_fk()
@@ -186,14 +175,10 @@ class Consultation(models.Model):
     body = models.TextField(_("征求意见稿"))
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     closes_on = models.DateField(_("截止日期"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN
-    )
+    status = status_field(initial=ConsultationStatus.OPEN, max_length=10)
     summary = models.TextField(_("采纳情况说明"), blank=True)
     answered_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    answered_by = user_fk(blank=True)
     created_by = user_fk()
 
     class Meta:
@@ -215,18 +200,14 @@ class ConsultationComment(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=CommentSource.choices)
     verification = models.CharField(_("验证方式"), max_length=10, choices=CommentVerification.choices)
     # A member's account (never shown publicly); empty for the public.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_fk(blank=True)
     body = models.TextField(_("意见内容"))
     ip_hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     moderation = models.CharField(
         _("审核"), max_length=10, choices=CommentModeration.choices, default=CommentModeration.PENDING
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    moderated_by = user_fk(blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     handling = models.CharField(_("采纳情况"), max_length=12, choices=CommentHandling.choices, blank=True)
     reason = models.TextField(_("理由"), blank=True)

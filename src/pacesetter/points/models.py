@@ -1,14 +1,12 @@
 """The points ledger (积分): yearly periods per campaign, the office's rules, the entries of every member's
 account, members' claims with evidence, and the per-organisation running totals the standings read."""
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import dated_upload_name, status_field, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import ClaimStatus, EntrySource, EventType, ManualBy, PeriodStatus, RuleStatus
@@ -21,9 +19,7 @@ class PointPeriod(models.Model):
         "campaigns.Campaign", verbose_name=_("所属活动"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
-    )
+    status = status_field(initial=PeriodStatus.OPEN, max_length=10)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -58,7 +54,7 @@ class PointRule(models.Model):
         _("手工加减分"), max_length=10, choices=ManualBy.choices, default=ManualBy.NOBODY
     )
     claimable = models.BooleanField(_("党员可申报"), default=False)
-    status = models.CharField(_("状态"), max_length=10, choices=RuleStatus.choices, default=RuleStatus.ACTIVE)
+    status = status_field(initial=RuleStatus.ACTIVE, max_length=10)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,9 +85,7 @@ class PointEntry(models.Model):
     link = models.CharField(max_length=200, blank=True)  # the page of the event
     reason = models.CharField(_("事由"), max_length=500)
     occurred_on = models.DateField(_("日期"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -137,10 +131,7 @@ class PointOrgTotal(models.Model):
 
 
 def evidence_upload_to(instance: "PointClaim", filename: str) -> str:
-    # Never the client's name: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"points/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("points", filename)
 
 
 class PointClaim(models.Model):
@@ -155,13 +146,9 @@ class PointClaim(models.Model):
     evidence = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, max_length=255, blank=True)
     evidence_name = models.CharField(max_length=255, blank=True)
     evidence_type = models.CharField(max_length=100, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
-    )
+    status = status_field(initial=ClaimStatus.SUBMITTED, max_length=10)
     comment = models.CharField(_("审核意见"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_fk(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

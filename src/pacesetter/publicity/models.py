@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import optional_fk, status_field
 from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.models import Organisation
 
@@ -36,9 +37,7 @@ class InfoItem(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=ItemKind.choices, default=ItemKind.NEWS)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
-    status = models.CharField(
-        _("状态"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True
-    )
+    status = status_field(initial=ItemStatus.DRAFT, max_length=20, db_index=True)
     comment = models.TextField(_("审核意见"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -87,12 +86,8 @@ class Article(models.Model):
     )
     event_date = models.DateField(_("活动日期"), null=True, blank=True)
     event_place = models.CharField(_("活动地点"), max_length=200, blank=True)
-    source_item = models.ForeignKey(
-        InfoItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
-    )
-    status = models.CharField(
-        _("状态"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, db_index=True
-    )
+    source_item = optional_fk(InfoItem, related_name="articles", on_delete=models.SET_NULL)
+    status = status_field(initial=ArticleStatus.DRAFT, max_length=20, db_index=True)
     comment = models.TextField(_("审核意见"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -119,10 +114,8 @@ def photo_upload_to(instance, filename):
 class Photo(models.Model):
     """A photo of an item or an article, stored resized and without EXIF/GPS (publicity.photos)."""
 
-    item = models.ForeignKey(InfoItem, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
-    )
+    item = optional_fk(InfoItem, related_name="photos", on_delete=models.CASCADE)
+    article = optional_fk(Article, related_name="photos", on_delete=models.CASCADE)
     file = models.FileField(upload_to=photo_upload_to, max_length=255)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)
@@ -190,9 +183,7 @@ class Bulletin(models.Model):
         Organisation, verbose_name=_("编印单位"), on_delete=models.PROTECT, related_name="bulletins"
     )
     issuer_name = models.CharField(_("编印单位名称"), max_length=60)
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    campaign = optional_fk("campaigns.Campaign")
     title = models.CharField(_("本期标题"), max_length=200)
     editor = models.CharField(_("编辑"), max_length=60)
     intro = models.TextField(_("按语"), blank=True)
@@ -201,9 +192,7 @@ class Bulletin(models.Model):
     copy_to = models.CharField(_("送"), max_length=300, blank=True)
     distribute_to = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("发"), blank=True)
     items = models.ManyToManyField(InfoItem, related_name="bulletins", verbose_name=_("采用信息"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT
-    )
+    status = status_field(initial=BulletinStatus.DRAFT, max_length=20)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
@@ -242,14 +231,7 @@ class Exemplar(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="exemplars"
     )
-    member = models.ForeignKey(
-        "orgs.Member",
-        verbose_name=_("党员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    member = optional_fk("orgs.Member", _("党员"))
     name = models.CharField(_("名称"), max_length=120)
     sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices)
     trade = models.CharField(_("行业"), max_length=40, blank=True)

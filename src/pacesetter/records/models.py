@@ -1,14 +1,12 @@
 """Activity records (记实登记): what an organisation or a member did, meetings with attendance, photos."""
 
 import secrets
-import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import dated_upload_name, optional_fk, user_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
@@ -23,21 +21,9 @@ class ActivityRecord(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="activity_records"
     )
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("党员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="activity_records",
-    )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("所属活动"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activity_records",
+    member = optional_fk(Member, _("党员"), related_name="activity_records")
+    campaign = optional_fk(
+        "campaigns.Campaign", _("所属活动"), related_name="activity_records", on_delete=models.SET_NULL
     )
     kind = models.CharField(_("类别"), max_length=20, choices=RecordKind.choices)
     title = models.CharField(_("标题"), max_length=200)
@@ -51,18 +37,14 @@ class ActivityRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     is_deleted = models.BooleanField(default=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    deleted_by = user_fk(blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # 检查: the parent organisation checks organisation records, the branch checks personal records.
     check_status = models.CharField(
         _("检查"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
     )
     check_comment = models.TextField(_("检查意见"), blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    checked_by = user_fk(blank=True)
     checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
 
     class Meta:
@@ -141,9 +123,7 @@ class Attendance(models.Model):
     reason = models.CharField(_("说明"), max_length=200, blank=True)
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     method = models.CharField(_("登记方式"), max_length=10, choices=SignInMethod.choices)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_fk(blank=True)
 
     class Meta:
         ordering = ["meeting", "member__name", "id"]
@@ -157,10 +137,7 @@ class Attendance(models.Model):
 
 
 def photo_upload_to(instance: "RecordPhoto", filename: str) -> str:
-    # The stored name never comes from the client: a random name with the extension of the detected type.
-    ext = filename.rsplit(".", 1)[-1].lower()
-    now = timezone.localtime()
-    return f"records/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return dated_upload_name("records", filename)
 
 
 class RecordPhoto(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.models import user_fk
+from pacesetter.core.fields import optional_fk, status_field, user_fk
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.models import Liaison, Organisation
 
@@ -43,32 +43,19 @@ class Review(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("被点评组织"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    campaign = optional_fk("campaigns.Campaign")
     achievements = models.TextField(_("肯定成绩"))
     problems = models.TextField(_("指出问题"))
     direction = models.TextField(_("努力方向"))
     rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.FILED
-    )
+    status = status_field(initial=ReviewStatus.FILED, max_length=10)
     reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     response = models.TextField(_("组织答复"), blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    responded_by = user_fk(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     # members (#19): a review filed at a 集中点评 session
-    session = models.ForeignKey(
-        "supervision.ReviewSession",
-        verbose_name=_("集中点评"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="org_reviews",
-    )
+    session = optional_fk("supervision.ReviewSession", _("集中点评"), related_name="org_reviews")
     # sector guidance (#18): filed by a guiding body on its sector line, not by a liaison leader
     guidance = models.BooleanField(_("行业指导点评"), default=False)
 
@@ -163,27 +150,14 @@ class Inspection(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("被检查组织"), on_delete=models.PROTECT, related_name="inspections"
     )
-    team = models.ForeignKey(
-        InspectionTeam,
-        verbose_name=_("督查小组"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="inspections",
-    )
+    team = optional_fk(InspectionTeam, _("督查小组"), related_name="inspections")
     method = models.CharField(_("方式"), max_length=12, choices=Method.choices)
-    draw = models.ForeignKey(
-        SpotCheckDraw, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
-    )
+    draw = optional_fk(SpotCheckDraw, related_name="inspections", on_delete=models.SET_NULL)
     planned_on = models.DateField(_("计划日期"))
     subject = models.CharField(_("督查内容"), max_length=200)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
-    )
+    status = status_field(initial=InspectionStatus.PLANNED, max_length=10)
     record = models.TextField(_("督查记录"), blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    filed_by = user_fk(blank=True)
     filed_at = models.DateTimeField(null=True, blank=True)
     created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
@@ -228,18 +202,10 @@ class Rectification(models.Model):
         Organisation, verbose_name=_("责任组织"), on_delete=models.PROTECT, related_name="rectifications"
     )
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
-    review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
-    )
-    finding = models.ForeignKey(
-        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
-    )
-    low_case = models.ForeignKey(
-        "evaluations.LowSatisfactionCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    case = models.ForeignKey(
-        "complaints.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
-    )
+    review = optional_fk(Review, related_name="rectifications")
+    finding = optional_fk(Finding, related_name="rectifications")
+    low_case = optional_fk("evaluations.LowSatisfactionCase")
+    case = optional_fk("complaints.Case", related_name="rectifications")
     problem = models.TextField(_("存在问题"))
     measures_required = models.TextField(_("整改要求"))
     working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"))
@@ -247,9 +213,7 @@ class Rectification(models.Model):
     # Counted Monday–Friday through a year whose holiday schedule was not yet published; recomputed once when
     # the office enters that year (supervision/holidays.py), then cleared.
     deadline_provisional = models.BooleanField(_("期限暂按周末计算"), default=False)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=RectificationStatus.choices, default=RectificationStatus.IN_PROGRESS
-    )
+    status = status_field(initial=RectificationStatus.IN_PROGRESS, max_length=12)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
     overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
@@ -363,9 +327,7 @@ class Notice(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("发文范围"), on_delete=models.PROTECT, related_name="+"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    campaign = optional_fk("campaigns.Campaign")
     issuer_name = models.CharField(_("发文机关"), max_length=100)
     number_prefix = models.CharField(_("机关代字"), max_length=30, default="创先争优办")
     year = models.PositiveSmallIntegerField(_("年份"))
@@ -374,13 +336,9 @@ class Notice(models.Model):
     addressees = models.CharField(_("主送机关"), max_length=300)
     body = models.TextField(_("正文"))
     signed_on = models.DateField(_("成文日期"))
-    status = models.CharField(
-        _("状态"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
-    )
+    status = status_field(initial=NoticeStatus.DRAFT, max_length=8)
     issued_at = models.DateTimeField(null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = user_fk(blank=True)
     created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -421,9 +379,7 @@ class ReviewSession(models.Model):
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
     summary = models.TextField(_("会议小结"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN
-    )
+    status = status_field(initial=SessionStatus.OPEN, max_length=10)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -443,9 +399,7 @@ class SessionAttendee(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     unit = models.CharField(_("单位职务"), max_length=100, blank=True)
     present = models.BooleanField(_("出席"), default=True)
-    member = models.ForeignKey(
-        "orgs.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    member = optional_fk("orgs.Member", on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["session", "id"]
@@ -471,22 +425,13 @@ class MemberReview(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="member_reviews"
     )
-    session = models.ForeignKey(
-        ReviewSession,
-        verbose_name=_("集中点评"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="member_reviews",
-    )
+    session = optional_fk(ReviewSession, _("集中点评"), related_name="member_reviews")
     achievements = models.TextField(_("肯定成绩"))
     problems = models.TextField(_("指出问题"))
     direction = models.TextField(_("努力方向"))
     rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
     commitments = models.JSONField(_("承诺快照"), default=list, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=14, choices=MemberReviewStatus.choices, default=MemberReviewStatus.FILED
-    )
+    status = status_field(initial=MemberReviewStatus.FILED, max_length=14)
     reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("阅知时间"), null=True, blank=True)
 

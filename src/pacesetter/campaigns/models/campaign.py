@@ -1,10 +1,10 @@
 """A campaign (创先争优活动) with stages, milestones and steps; a step is a row with capability flags and a window."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import status_field, user_fk
 from pacesetter.orgs.models import Organisation
 
 from ..enums import CampaignStatus, StepKind
@@ -25,13 +25,9 @@ class Campaign(models.Model):
     description = models.TextField(_("说明"), blank=True)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
-    )
+    status = status_field(initial=CampaignStatus.DRAFT, max_length=10)
     plan_deadline = models.DateField(_("实施方案报送截止日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -108,9 +104,7 @@ class StepExtension(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     closes_at = models.DateTimeField(_("延至"))
     reason = models.CharField(_("理由"), max_length=300)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

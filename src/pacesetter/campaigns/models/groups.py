@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import optional_fk
 from pacesetter.orgs.models import Member, Organisation
 
 from ..enums import GroupPosition
@@ -15,9 +16,7 @@ class GroupMember(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=15, choices=GroupPosition.choices)
     unit = models.CharField(_("单位及职务"), max_length=200, blank=True)
-    member = models.ForeignKey(
-        Member, verbose_name=_("对应党员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    member = optional_fk(Member, _("对应党员"), on_delete=models.SET_NULL)
     order = models.PositiveSmallIntegerField(default=1)
 
     class Meta:

@@ -1,10 +1,10 @@
 """Local standards (issue #17, mechanism 4): an organisation's own wording of the campaign's criteria items."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import user_fk
 from pacesetter.orgs.models import Organisation
 
 from .criteria import CriteriaItem
@@ -19,9 +19,7 @@ class LocalCriteriaText(models.Model):
     item = models.ForeignKey(CriteriaItem, on_delete=models.CASCADE, related_name="local_texts")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("本单位具体标准"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_fk()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

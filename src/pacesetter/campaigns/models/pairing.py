@@ -1,11 +1,11 @@
 """Pairings (帮带: 一帮一、手拉手、定点联系) between an advanced and a weaker organisation, with progress notes."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import user_fk
 from pacesetter.orgs.models import Organisation
 
 from ..enums import PairingKind
@@ -23,9 +23,7 @@ class Pairing(models.Model):
     kind = models.CharField(_("帮带形式"), max_length=15, choices=PairingKind.choices)
     goal = models.TextField(_("帮带目标"), blank=True)
     started_on = models.DateField(_("开始日期"), default=timezone.localdate)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -44,9 +42,7 @@ class PairingNote(models.Model):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("日期"))
     text = models.TextField(_("进展情况"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

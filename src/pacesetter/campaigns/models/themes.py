@@ -1,10 +1,10 @@
 """An organisation's own theme (争创主题) and carriers (活动载体) in one campaign (分类指导)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.fields import user_fk
 from pacesetter.orgs.models import Organisation
 
 from .campaign import Campaign
@@ -15,9 +15,7 @@ class OrgTheme(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     theme = models.CharField(_("争创主题"), max_length=100)
     carriers = models.JSONField(_("活动载体"), default=list, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_fk()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
