@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for, org_resolve_for, scope_q
@@ -48,8 +48,7 @@ def scheme_create(request):
                 subject=subject,
                 **form.service_kwargs(),
             )
-            messages.success(request, _("考核方案已保存"))
-            return redirect("assessment:scheme-detail", scheme.pk)
+            return success_redirect(request, _("考核方案已保存"), "assessment:scheme-detail", scheme.pk)
     return render(request, "assessment/scheme_form.html", {"form": form, "subject": subject, "scheme": None})
 
 
@@ -59,8 +58,7 @@ def scheme_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.scheme_update(actor=request.user, scheme=scheme, **form.service_kwargs())
-            messages.success(request, _("考核方案已保存"))
-            return redirect("assessment:scheme-detail", scheme.pk)
+            return success_redirect(request, _("考核方案已保存"), "assessment:scheme-detail", scheme.pk)
     return render(
         request, "assessment/scheme_form.html", {"form": form, "subject": scheme.subject, "scheme": scheme}
     )
@@ -93,8 +91,9 @@ def scheme_compute(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("assessment:scheme-detail", scheme.pk)
-    messages.success(request, _("已开始计算第 %(v)d 版") % {"v": sc.version})
-    return redirect("assessment:scorecard-detail", sc.pk)
+    return success_redirect(
+        request, _("已开始计算第 %(v)d 版") % {"v": sc.version}, "assessment:scorecard-detail", sc.pk
+    )
 
 
 @require_POST
@@ -234,8 +233,7 @@ def score_adjust(request, pk):
                 grade=form.cleaned_data["grade"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, _("等次已调整"))
-            return redirect("assessment:score-detail", score.pk)
+            return success_redirect(request, _("等次已调整"), "assessment:score-detail", score.pk)
     return render(request, "assessment/score_detail.html", _score_context(request, score, form))
 
 
@@ -285,7 +283,11 @@ def score_review(request, pk):
             case = services.review_request(
                 actor=request.user, score=score, text=review_form.cleaned_data["text"]
             )
-            messages.success(request, _("复核申请已提交，编号 %(n)s") % {"n": case.number})
-            return redirect("assessment:score-detail", score.pk)
+            return success_redirect(
+                request,
+                _("复核申请已提交，编号 %(n)s") % {"n": case.number},
+                "assessment:score-detail",
+                score.pk,
+            )
     form = AdjustForm(subject=score.scorecard.scheme.subject, initial={"grade": score.grade})
     return render(request, "assessment/score_detail.html", _score_context(request, score, form, review_form))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on
+from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -56,8 +56,7 @@ def problem_list(request, org_id):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             problems.problem_create(actor=request.user, campaign=campaign, org=org, **form.cleaned_data)
-            messages.success(request, _("已添加问题"))
-            return redirect(_list_url(org, campaign))
+            return success_redirect(request, _("已添加问题"), _list_url(org, campaign))
     return _render(
         request,
         org,
@@ -109,8 +108,9 @@ def problem_import(request, org_id):
             added = problems.problem_import(
                 actor=request.user, campaign=campaign, org=org, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("已导入%(n)d条问题") % {"n": len(added)})
-            return redirect(_list_url(org, campaign))
+            return success_redirect(
+                request, _("已导入%(n)d条问题") % {"n": len(added)}, _list_url(org, campaign)
+            )
     return _render(request, org, campaign, import_form=form, status=422)
 
 

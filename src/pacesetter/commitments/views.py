@@ -13,8 +13,8 @@ from pacesetter import onecount
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.downloads import download
-from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.errors import NotFoundError
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
 from pacesetter.massorgs.selectors import mass_org_get_for
@@ -126,7 +126,7 @@ def commitment_create(request):
     form = CommitmentForm(request.POST or None, campaign=campaign, kind=kind)
     window = step_window_for(campaign=campaign, capability=StepCapability.COMMITMENTS, org=org)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             c = services.commitment_create(
                 actor=request.user,
                 campaign=campaign,
@@ -135,11 +135,9 @@ def commitment_create(request):
                 mass_org=mass_org,
                 **form.cleaned_data,
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存承诺草稿“%(t)s”") % {"t": c.title})
-            return redirect("commitments:commitment-detail", c.pk)
+            return success_redirect(
+                request, _("已保存承诺草稿“%(t)s”") % {"t": c.title}, "commitments:commitment-detail", c.pk
+            )
     return render(
         request,
         "commitments/commitment_form.html",
@@ -192,13 +190,13 @@ def post_set(request):
         request.POST or None, initial={"title": post.title, "duties": post.duties} if post else None
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.post_set(actor=request.user, campaign=campaign, member=member, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]})
-            return redirect(f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}")
+            return success_redirect(
+                request,
+                _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]},
+                f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}",
+            )
     window = step_window_for(
         campaign=campaign, capability=StepCapability.COMMITMENTS, org=member.organisation
     )
@@ -274,13 +272,9 @@ def commitment_edit(request, pk):
     }
     form = CommitmentForm(request.POST or None, campaign=c.campaign, kind=c.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.commitment_update(actor=request.user, commitment=c, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("commitments:commitment-detail", c.pk)
+            return success_redirect(request, _("已保存"), "commitments:commitment-detail", c.pk)
     window = step_window_for(campaign=c.campaign, capability=StepCapability.COMMITMENTS, org=c.organisation)
     return render(
         request,
@@ -338,7 +332,7 @@ def report_file(request, pk):
     form = ReportForm(request.POST or None, progress=c.progress)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form, permission_too=True):
             services.commitment_report(
                 actor=request.user,
                 commitment=c,
@@ -346,11 +340,7 @@ def report_file(request, pk):
                 outcome=d["outcome"],
                 confirm_below_target=d.get("confirm_below_target", False),
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已提交述诺"))
-            return redirect("commitments:commitment-detail", c.pk)
+            return success_redirect(request, _("已提交述诺"), "commitments:commitment-detail", c.pk)
     window = step_window_for(campaign=c.campaign, capability=StepCapability.FULFILMENT, org=c.organisation)
     return render(request, "commitments/report_form.html", {"form": form, "c": c, "window": window})
 

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError, PermissionDeniedError
@@ -33,16 +35,20 @@ def form_error(form: forms.Form, exc: ApplicationError) -> None:
 
 
 @contextmanager
-def refusals_on(form: forms.Form) -> Iterator[None]:
+def refusals_on(form: forms.Form, *, permission_too: bool = False) -> Iterator[None]:
     """Run a service inside ``with refusals_on(form):``; a refusal is shown on the form and the rest of the block
     (the success message, the redirect) is skipped, so the view falls through to render the form again.
 
-    A permission refusal is not the form's business: it goes on to the one error handler (the 403 page).
+    A permission refusal is not the form's business: it goes on to the one error handler (the 403 page) — unless
+    ``permission_too``, for a form whose own fields name what the user may not reach (an organisation typed in
+    outside their scope is a mistake in that field, shown beside it).
     """
     try:
         yield
-    except PermissionDeniedError:
-        raise
+    except PermissionDeniedError as exc:
+        if not permission_too:
+            raise
+        form_error(form, exc)
     except ApplicationError as exc:
         form_error(form, exc)
 
@@ -57,6 +63,13 @@ def refusals_flashed(request) -> Iterator[None]:
         yield
     except ApplicationError as exc:
         messages.error(request, exc.message)
+
+
+def success_redirect(request, message: str, to, *args) -> HttpResponseRedirect:
+    """The end of a write that worked: ``message`` as the page's success message, then a redirect to ``to`` (a URL
+    name with ``args``, an object or a URL), so reloading the next page does not post again."""
+    messages.success(request, message)
+    return redirect(to, *args)
 
 
 class AuditFilterForm(forms.Form):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.windows import campaign_nearest
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
 from pacesetter.massorgs.enums import MassOrgKind
@@ -59,8 +59,12 @@ def programme_list(request):
                 p = services.programme_create(
                     actor=request.user, campaign=campaign, organisation=org, **form.cleaned_data
                 )
-                messages.success(request, _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title})
-                return redirect("honours:programme-detail", p.pk)
+                return success_redirect(
+                    request,
+                    _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title},
+                    "honours:programme-detail",
+                    p.pk,
+                )
     return render(
         request,
         "honours/programme_list.html",
@@ -150,8 +154,9 @@ def category_add(request, pk):
                 quota=d["quota"],
                 rules=form.rules(),
             )
-            messages.success(request, _("已添加表彰类别“%(n)s”") % {"n": d["name"]})
-            return redirect("honours:programme-detail", p.pk)
+            return success_redirect(
+                request, _("已添加表彰类别“%(n)s”") % {"n": d["name"]}, "honours:programme-detail", p.pk
+            )
     return render(
         request,
         "honours/programme_detail.html",
@@ -173,8 +178,9 @@ def quota_allocate(request, pk):
                 organisation=org,
                 amount=form.cleaned_data["amount"],
             )
-            messages.success(request, _("已为%(o)s分配名额") % {"o": org.name})
-            return redirect("honours:programme-detail", p.pk)
+            return success_redirect(
+                request, _("已为%(o)s分配名额") % {"o": org.name}, "honours:programme-detail", p.pk
+            )
     return render(
         request, "honours/programme_detail.html", _programme_context(request, p, quota_form=form), status=422
     )
@@ -184,16 +190,19 @@ def quota_allocate(request, pk):
 def programme_open(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     services.programme_open(actor=request.user, programme=p)
-    messages.success(request, _("已开始推荐，已通知有名额的单位"))
-    return redirect("honours:programme-detail", p.pk)
+    return success_redirect(request, _("已开始推荐，已通知有名额的单位"), "honours:programme-detail", p.pk)
 
 
 @require_POST
 def notice_start(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     p = services.notice_start(actor=request.user, programme=p)
-    messages.success(request, _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()})
-    return redirect("honours:programme-detail", p.pk)
+    return success_redirect(
+        request,
+        _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()},
+        "honours:programme-detail",
+        p.pk,
+    )
 
 
 @require_POST
@@ -203,8 +212,9 @@ def decision_issue(request, pk):
     if form.is_valid():
         with refusals_on(form):
             d = services.decision_issue(actor=request.user, programme=p, **form.cleaned_data)
-            messages.success(request, _("表彰决定已发布：%(n)s") % {"n": d.number})
-            return redirect("honours:programme-detail", p.pk)
+            return success_redirect(
+                request, _("表彰决定已发布：%(n)s") % {"n": d.number}, "honours:programme-detail", p.pk
+            )
     return render(
         request,
         "honours/programme_detail.html",
@@ -410,8 +420,7 @@ def nomination_resubmit(request, pk):
     if form.is_valid():
         with refusals_on(form):
             n = services.nomination_resubmit(actor=request.user, nomination=n, **form.cleaned_data)
-            messages.success(request, _("已重新报送"))
-            return redirect("honours:nomination-detail", n.pk)
+            return success_redirect(request, _("已重新报送"), "honours:nomination-detail", n.pk)
     return render(
         request,
         "honours/nomination_detail.html",
@@ -429,8 +438,12 @@ def nomination_remove(request, pk):
             n = services.nomination_remove(
                 actor=request.user, nomination=n, note=form.cleaned_data["comment"]
             )
-            messages.success(request, _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name})
-            return redirect("honours:nomination-detail", n.pk)
+            return success_redirect(
+                request,
+                _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name},
+                "honours:nomination-detail",
+                n.pk,
+            )
     return render(
         request,
         "honours/nomination_detail.html",

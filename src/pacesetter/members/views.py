@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on
+from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -107,8 +107,7 @@ def mentorship_create(request):
                 goals=d["goals"],
                 started_on=d["started_on"],
             )
-            messages.success(request, _("结对帮带已建立"))
-            return redirect("members:mentorship-detail", m.pk)
+            return success_redirect(request, _("结对帮带已建立"), "members:mentorship-detail", m.pk)
     return render(
         request,
         "members/form.html",
@@ -145,8 +144,7 @@ def mentorship_note(request, pk):
                 text=form.cleaned_data["text"],
                 noted_on=form.cleaned_data["on"],
             )
-            messages.success(request, _("帮带情况已记录"))
-            return redirect("members:mentorship-detail", m.pk)
+            return success_redirect(request, _("帮带情况已记录"), "members:mentorship-detail", m.pk)
     return mentorship_detail(request, pk, note_form=form)
 
 
@@ -154,8 +152,7 @@ def mentorship_note(request, pk):
 def mentorship_end(request, pk):
     m = mentorship_get_for(request.user, pk)
     services.mentorship_end(actor=request.user, mentorship=m)
-    messages.success(request, _("结对帮带已结束"))
-    return redirect("members:mentorship-detail", m.pk)
+    return success_redirect(request, _("结对帮带已结束"), "members:mentorship-detail", m.pk)
 
 
 # ---------------------------------------------------------------- contact households
@@ -185,8 +182,7 @@ def household_create(request):
                 phone=d["phone"],
                 needs=d["needs"],
             )
-            messages.success(request, _("联系户已登记"))
-            return redirect("members:household-detail", h.pk)
+            return success_redirect(request, _("联系户已登记"), "members:household-detail", h.pk)
     return render(
         request,
         "members/form.html",
@@ -224,8 +220,7 @@ def household_note(request, pk):
                 text=form.cleaned_data["text"],
                 visited_on=form.cleaned_data["on"],
             )
-            messages.success(request, _("走访情况已记录"))
-            return redirect("members:household-detail", h.pk)
+            return success_redirect(request, _("走访情况已记录"), "members:household-detail", h.pk)
     return household_detail(request, pk, note_form=form)
 
 
@@ -233,8 +228,7 @@ def household_note(request, pk):
 def household_end(request, pk):
     h = household_get_for(request.user, pk)
     services.household_end(actor=request.user, household=h)
-    messages.success(request, _("已停止联系"))
-    return redirect("members:household-detail", h.pk)
+    return success_redirect(request, _("已停止联系"), "members:household-detail", h.pk)
 
 
 # ---------------------------------------------------------------- the member's page

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.documents.qr import qr_svg
 
 from . import consultations
@@ -54,8 +54,9 @@ def consultation(request, pk):
         if form.is_valid():
             with refusals_on(form):
                 consultations.consultation_open(actor=request.user, plan=plan, **form.cleaned_data)
-                messages.success(request, _("已开始征求意见，请把二维码张贴到公开栏"))
-                return redirect("plans:consultation", plan.pk)
+                return success_redirect(
+                    request, _("已开始征求意见，请把二维码张贴到公开栏"), "plans:consultation", plan.pk
+                )
         return _page(request, plan, open_form=form, status=422)
     return _page(request, plan)
 
@@ -110,6 +111,5 @@ def consultation_answer(request, pk):
     if form.is_valid():
         with refusals_on(form):
             consultations.consultation_answer(actor=request.user, consultation=c, **form.cleaned_data)
-            messages.success(request, _("已公布采纳情况"))
-            return redirect("plans:consultation", plan.pk)
+            return success_redirect(request, _("已公布采纳情况"), "plans:consultation", plan.pk)
     return _page(request, plan, summary_form=form, status=422)

@@ -12,7 +12,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
@@ -85,13 +85,10 @@ def plan_edit(request, org_id):
         initial={"title": plan.title, "body": plan.body} if plan else {"title": default_title},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             plan = services.plan_save(
                 actor=request.user, campaign=campaign, org=org, step=step, **form.cleaned_data
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
             if "submit" in request.POST:
                 try:
                     version = services.plan_submit(actor=request.user, plan=plan)
@@ -171,8 +168,9 @@ def plan_decide(request, pk):
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("已%(d)s") % {"d": decision.get_decision_display()})
-            return redirect("plans:plan-detail", plan.pk)
+            return success_redirect(
+                request, _("已%(d)s") % {"d": decision.get_decision_display()}, "plans:plan-detail", plan.pk
+            )
     return render(request, "plans/plan_detail.html", _detail_context(request, plan, form), status=422)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.downloads import download
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import MAX_PAGE, Page
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_in_scope, scope_for
@@ -87,8 +87,9 @@ def claim_create(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.claim_file(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已提交积分申报，等待支部审核"))
-            return redirect(f"{reverse('points:home')}?period={period.pk}")
+            return success_redirect(
+                request, _("已提交积分申报，等待支部审核"), f"{reverse('points:home')}?period={period.pk}"
+            )
     return render(request, "points/claim_form.html", {"form": form, "period": period, "member": member})
 
 
@@ -115,8 +116,7 @@ def claim_detail(request, pk):
                 services.claim_transition(
                     actor=request.user, claim=claim, action=action, comment=form.cleaned_data["comment"]
                 )
-                messages.success(request, _("已处理积分申报"))
-                return redirect("points:claim-detail", claim.pk)
+                return success_redirect(request, _("已处理积分申报"), "points:claim-detail", claim.pk)
         else:
             raise NotFoundError()
     return render(request, "points/claim_detail.html", {"claim": claim, "decider": decider, "form": form})
@@ -146,8 +146,11 @@ def award(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.points_award(actor=request.user, member=member, **form.cleaned_data)
-            messages.success(request, _("已为%(m)s记分") % {"m": member.name})
-            return redirect(f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}")
+            return success_redirect(
+                request,
+                _("已为%(m)s记分") % {"m": member.name},
+                f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}",
+            )
     return render(request, "points/award_form.html", {"form": form, "member": member, "period": period})
 
 
@@ -159,8 +162,9 @@ def period_list(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             period = services.period_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已设立 %(y)d 积分年度") % {"y": period.year})
-            return redirect("points:period-detail", period.pk)
+            return success_redirect(
+                request, _("已设立 %(y)d 积分年度") % {"y": period.year}, "points:period-detail", period.pk
+            )
     periods = [p for p in selectors.period_list_for(request.user) if can_manage_points(request.user, p)]
     return render(request, "points/period_list.html", {"form": form, "periods": periods})
 
@@ -171,8 +175,9 @@ def period_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             rule = services.rule_create(actor=request.user, period=period, **form.cleaned_data)
-            messages.success(request, _("已添加积分规则“%(r)s”") % {"r": rule.name})
-            return redirect("points:period-detail", period.pk)
+            return success_redirect(
+                request, _("已添加积分规则“%(r)s”") % {"r": rule.name}, "points:period-detail", period.pk
+            )
     return render(
         request,
         "points/period_detail.html",
@@ -208,8 +213,7 @@ def rule_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
-            messages.success(request, _("已修改积分规则"))
-            return redirect("points:period-detail", rule.period_id)
+            return success_redirect(request, _("已修改积分规则"), "points:period-detail", rule.period_id)
     return render(
         request, "points/rule_form.html", {"rule": rule, "form": form, "actions": RuleAction.choices}
     )

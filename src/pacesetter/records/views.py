@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
@@ -99,7 +99,7 @@ def record_create(request):
         initial["kind"] = request.GET["kind"]
     form = RecordForm(request.POST or None, request.FILES or None, mode=mode, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             if mode == "me":
                 target = {"member": member}
             else:
@@ -114,14 +114,12 @@ def record_create(request):
             record = services.record_create(
                 actor=request.user, meeting=form.meeting_data(), **target, **form.record_data()
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
             errors = _save_photos(request, record, form.cleaned_data["photos"])
             for e in errors:
                 messages.error(request, e)
-            messages.success(request, _("已登记“%(t)s”") % {"t": record.title})
-            return redirect("records:record-detail", record.pk)
+            return success_redirect(
+                request, _("已登记“%(t)s”") % {"t": record.title}, "records:record-detail", record.pk
+            )
     title = _("登记个人记实") if mode == "me" else _("登记组织记实")
     return render(
         request,
@@ -192,15 +190,11 @@ def record_edit(request, pk):
     mode = "me" if record.member_id else "org"
     form = RecordForm(request.POST or None, mode=mode, editing=True, initial=_edit_initial(record))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.record_update(
                 actor=request.user, record=record, meeting=form.meeting_data(), **form.record_data()
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("records:record-detail", record.pk)
+            return success_redirect(request, _("已保存"), "records:record-detail", record.pk)
     return render(
         request,
         "records/record_form.html",
@@ -222,8 +216,11 @@ def record_delete(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("records:record-detail", record.pk)
-    messages.success(request, _("已删除“%(t)s”") % {"t": record.title})
-    return redirect("records:my-records" if record.member_id else "records:record-list")
+    return success_redirect(
+        request,
+        _("已删除“%(t)s”") % {"t": record.title},
+        "records:my-records" if record.member_id else "records:record-list",
+    )
 
 
 def photo(request, pk):
@@ -295,8 +292,11 @@ def meeting_attendance(request, pk):
                     reason_kind=form.cleaned_data["reason_kind"],
                     reason=form.cleaned_data["reason"],
                 )
-                messages.success(request, _("已登记%(m)s的出勤") % {"m": member.name})
-                return redirect(f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}")
+                return success_redirect(
+                    request,
+                    _("已登记%(m)s的出勤") % {"m": member.name},
+                    f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}",
+                )
         else:
             messages.error(request, _("出勤信息无效"))
         if str(member_id).isdigit():

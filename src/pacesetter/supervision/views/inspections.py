@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.errors import StateError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import XLSX_MIME
 from pacesetter.orgs.enums import Cap
@@ -72,8 +72,7 @@ def team_create(request):
         )
         with refusals_on(form):
             services.team_create(actor=request.user, org=org, **form.cleaned_data)
-            messages.success(request, _("已组建督查小组"))
-            return redirect("supervision:team-list")
+            return success_redirect(request, _("已组建督查小组"), "supervision:team-list")
     return render(request, "supervision/team_form.html", {"form": form, "roots": roots})
 
 
@@ -139,8 +138,7 @@ def inspection_create(request):
                 team=team,
                 draw=draw,
             )
-            messages.success(request, _("已安排督查"))
-            return redirect("supervision:inspection-detail", inspection.pk)
+            return success_redirect(request, _("已安排督查"), "supervision:inspection-detail", inspection.pk)
     return render(
         request, "supervision/inspection_form.html", {"form": form, "draw": request.GET.get("draw", "")}
     )
@@ -178,8 +176,9 @@ def inspection_file(request, pk):
                 record=form.cleaned_data["record"],
                 findings=form.cleaned_data["findings"].splitlines(),
             )
-            messages.success(request, _("已形成督查记录"))
-            return redirect("supervision:inspection-detail", inspection.pk)
+            return success_redirect(
+                request, _("已形成督查记录"), "supervision:inspection-detail", inspection.pk
+            )
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -201,8 +200,7 @@ def inspection_cancel(request, pk):
             except StateError as exc:  # already filed or cancelled: the form is no longer shown
                 messages.error(request, exc.message)
                 return redirect("supervision:inspection-detail", inspection.pk)
-            messages.success(request, _("已取消督查"))
-            return redirect("supervision:inspection-detail", inspection.pk)
+            return success_redirect(request, _("已取消督查"), "supervision:inspection-detail", inspection.pk)
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -232,8 +230,12 @@ def _rectify_from(request, *, template_ctx: dict, **origin):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, **origin, **form.cleaned_data)
-            messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
-            return redirect("supervision:rectification-detail", order.pk)
+            return success_redirect(
+                request,
+                _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline},
+                "supervision:rectification-detail",
+                order.pk,
+            )
     return render(request, "supervision/rectification_form.html", {**template_ctx, "form": form})
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_flashed, refusals_on
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
@@ -77,8 +77,9 @@ def notice_create(request):
                 issuer_name=d["issuer_name"],
                 number_prefix=d["number_prefix"],
             )
-            messages.success(request, _("已根据实时数据生成通报草稿，请修改后印发"))
-            return redirect("supervision:notice-edit", notice.pk)
+            return success_redirect(
+                request, _("已根据实时数据生成通报草稿，请修改后印发"), "supervision:notice-edit", notice.pk
+            )
     return render(request, "supervision/notice_compose.html", {"form": form})
 
 
@@ -110,8 +111,7 @@ def notice_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.notice_update(actor=request.user, notice=notice, **form.cleaned_data)
-            messages.success(request, _("已保存"))
-            return redirect("supervision:notice-detail", notice.pk)
+            return success_redirect(request, _("已保存"), "supervision:notice-detail", notice.pk)
     return render(request, "supervision/notice_edit.html", {"notice": notice, "form": form})
 
 

@@ -1,14 +1,13 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): rectifications."""
 
-from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import XLSX_MIME
 
@@ -120,8 +119,9 @@ def rectification_report(request, pk):
                 measures_taken=form.cleaned_data["measures_taken"],
                 uploads=form.cleaned_data["files"],
             )
-            messages.success(request, _("已报告整改情况，等待核查"))
-            return redirect("supervision:rectification-detail", order.pk)
+            return success_redirect(
+                request, _("已报告整改情况，等待核查"), "supervision:rectification-detail", order.pk
+            )
     return render(
         request,
         "supervision/rectification_detail.html",
@@ -139,8 +139,12 @@ def rectification_verify(request, pk):
             order = services.rectification_verify(
                 actor=request.user, rectification=order, **form.cleaned_data
             )
-            messages.success(request, _("已核查：%(s)s") % {"s": order.get_status_display()})
-            return redirect("supervision:rectification-detail", order.pk)
+            return success_redirect(
+                request,
+                _("已核查：%(s)s") % {"s": order.get_status_display()},
+                "supervision:rectification-detail",
+                order.pk,
+            )
     return render(
         request,
         "supervision/rectification_detail.html",

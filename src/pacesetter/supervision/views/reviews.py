@@ -1,13 +1,12 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): reviews."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
@@ -170,8 +169,7 @@ def _review_form(request, org, *, guidance: bool):
                 guidance=guidance,
             )
             done = _("行业指导点评已提交，已通知%(org)s") if guidance else _("点评已提交，已通知%(org)s")
-            messages.success(request, done % {"org": org.name})
-            return redirect("supervision:review-detail", review.pk)
+            return success_redirect(request, done % {"org": org.name}, "supervision:review-detail", review.pk)
     return render(
         request,
         "supervision/review_form.html",
@@ -215,8 +213,7 @@ def review_respond(request, pk):
     if form.is_valid():
         with refusals_on(form):
             services.review_respond(actor=request.user, review=review, **form.cleaned_data)
-            messages.success(request, _("已答复"))
-            return redirect("supervision:review-detail", review.pk)
+            return success_redirect(request, _("已答复"), "supervision:review-detail", review.pk)
     return render(
         request,
         "supervision/review_detail.html",
@@ -230,8 +227,12 @@ def review_publish(request, pk):
     review = review_get_for(request.user, pk)
     publish = request.POST.get("publish", "1") == "1"
     services.review_publish(actor=request.user, review=review, publish=publish)
-    messages.success(request, _("已公开到组织的公开页面") if publish else _("已撤回公开"))
-    return redirect("supervision:review-detail", review.pk)
+    return success_redirect(
+        request,
+        _("已公开到组织的公开页面") if publish else _("已撤回公开"),
+        "supervision:review-detail",
+        review.pk,
+    )
 
 
 @require_POST
@@ -241,8 +242,12 @@ def review_rectify(request, pk):
     if form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, review=review, **form.cleaned_data)
-            messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
-            return redirect("supervision:rectification-detail", order.pk)
+            return success_redirect(
+                request,
+                _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline},
+                "supervision:rectification-detail",
+                order.pk,
+            )
     return render(
         request,
         "supervision/review_detail.html",
