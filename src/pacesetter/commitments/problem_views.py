@@ -126,10 +126,11 @@ def problem_template(request):
 def problem_transition(request, pk):
     problem = problems.problem_get_for(request.user, pk)
     problems.problem_transition(actor=request.user, problem=problem, action=request.POST.get("action", ""))
-    messages.success(
-        request, _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()}
+    return success_redirect(
+        request,
+        _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()},
+        _list_url(problem.organisation, problem.campaign),
     )
-    return redirect(_list_url(problem.organisation, problem.campaign))
 
 
 @require_POST

@@ -1,9 +1,8 @@
 """Pages of commendation for the office, the nominating and reviewing organisations."""
 
-from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -352,10 +351,12 @@ def nomination_create(request, pk):
                 deed=d["deed"],
                 photos=request.FILES.getlist("photos"),
             )
-            messages.success(
-                request, _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name}
+            return success_redirect(
+                request,
+                _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name},
+                "honours:nomination-detail",
+                n.pk,
             )
-            return redirect("honours:nomination-detail", n.pk)
     return render(
         request, "honours/nomination_form.html", {"p": p, "form": form}, status=422 if form.errors else 200
     )
@@ -396,15 +397,16 @@ def nomination_review(request, pk):
     if form.is_valid():
         with refusals_on(form):
             n = services.nomination_review(actor=request.user, nomination=n, **form.cleaned_data)
-            messages.success(
+            return success_redirect(
                 request,
                 _("已%(a)s：%(n)s")
                 % {
                     "a": dict(form.fields["action"].choices)[form.cleaned_data["action"]],
                     "n": n.display_name,
                 },
+                "honours:nomination-detail",
+                n.pk,
             )
-            return redirect("honours:nomination-detail", n.pk)
     return render(
         request,
         "honours/nomination_detail.html",

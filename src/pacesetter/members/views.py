@@ -2,8 +2,7 @@
 selector, render."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -276,9 +275,9 @@ def reminder_send(request):
         raise NotFoundError()
     org = org_get_for(request.user, org_id, cap=Cap.REMINDER_SEND)
     result = reminders.reminders_send_now(actor=request.user, org=org)
-    messages.success(
+    return success_redirect(
         request,
         _("已提醒：评议%(e)d人，承诺进展%(c)d人，党性分析%(p)d人（本周期已提醒过的不再重复）")
         % {"e": result.evaluation, "c": result.commitment_update, "p": result.party_analysis},
+        "members:reminder-list",
     )
-    return redirect("members:reminder-list")

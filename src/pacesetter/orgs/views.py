@@ -144,10 +144,12 @@ def org_move(request, pk):
             exc.details = []
             form_error(form, exc)
         else:
-            messages.success(
-                request, _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
+            return success_redirect(
+                request,
+                _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name},
+                "orgs:org-detail",
+                org.pk,
             )
-            return redirect("orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("移动组织")})
 
 

@@ -146,12 +146,12 @@ def holiday_year(request):
                 result = holidays.holiday_year_publish(
                     actor=request.user, year=year, text=form.cleaned_data["text"]
                 )
-                messages.success(
+                return success_redirect(
                     request,
                     _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限")
                     % {"y": year, "n": len(result.days), "m": len(result.recomputed)},
+                    f"{request.path}?year={year}",
                 )
-                return redirect(f"{request.path}?year={year}")
     days = holiday_days_of(year)
     if request.method != "POST":
         form = HolidayYearForm(initial={"text": notice_text(days)})
