@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.selectors import campaign_list_for
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -189,12 +190,7 @@ def scorecard_publish(request, pk):
 def scorecard_export(request, pk):
     sc = selectors.scorecard_get_for(request.user, pk)
     scores = selectors.score_list_for(request.user, sc).iterator(chunk_size=2000)
-    response = HttpResponse(
-        scorecard_workbook(sc, scores),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="assessment-{sc.scheme_id}-v{sc.version}.xlsx"'
-    return response
+    return xlsx_download(scorecard_workbook(sc, scores), f"assessment-{sc.scheme_id}-v{sc.version}.xlsx")
 
 
 def score_detail(request, pk):

@@ -2,14 +2,13 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
@@ -20,8 +19,6 @@ from .enums import ProblemOwner, ProblemSource, ProblemStatus
 from .models import Commitment
 from .rules import can_write_org_commitment
 from .views import _campaign_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ProblemForm(BootstrapMixin, forms.Form):
@@ -115,11 +112,7 @@ def problem_import(request, org_id):
 
 
 def problem_template(request):
-    return HttpResponse(
-        problems.import_template(),
-        content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, "问题清单导入模板.xlsx")},
-    )
+    return xlsx_download(problems.import_template(), "问题清单导入模板.xlsx")
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pacesetter import onecount
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.models import SlipSheet
@@ -45,11 +45,6 @@ from .forms import (
 from .rules import can_write_org_commitment, org_write_paths, parties_for
 
 PER_PAGE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-_download = download
 
 
 def _campaign_for(request, org: Organisation):
@@ -397,7 +392,7 @@ def poster_docx(request, pk):
     if not c.is_public:
         raise NotFoundError(_("承诺公开（示诺）后才能生成海报"))
     url = request.build_absolute_uri(reverse("wall:commitment", args=[c.pk]))
-    return _download(documents.poster_docx(commitment=c, url=url), f"公开承诺海报-{c.pk}.docx", DOCX)
+    return docx_download(documents.poster_docx(commitment=c, url=url), f"公开承诺海报-{c.pk}.docx")
 
 
 def org_pledge_docx(request, pk):
@@ -411,7 +406,7 @@ def org_pledge_docx(request, pk):
         .order_by("deadline", "id")
     )
     data = documents.org_pledge_docx(org=org, campaign=campaign, commitments=commitments)
-    return _download(data, f"{org.name}公开承诺书.docx", DOCX)
+    return docx_download(data, f"{org.name}公开承诺书.docx")
 
 
 def member_pledge_docx(request, member_id):
@@ -427,16 +422,14 @@ def member_pledge_docx(request, member_id):
     data = documents.member_pledge_docx(
         member=member, campaign=campaign, post=selectors.post_for(campaign, member), commitments=commitments
     )
-    return _download(data, f"{member.name}公开承诺书.docx", DOCX)
+    return docx_download(data, f"{member.name}公开承诺书.docx")
 
 
 def wall_xlsx(request, pk):
     org = org_get_for(request.user, pk, cap=Cap.ORG_VIEW)
     qs = selectors.public_commitment_list(org=org).order_by("organisation__path", "id")
-    return _download(
-        documents.wall_xlsx(root=org, commitments=qs.iterator(chunk_size=2000)),
-        f"{org.name}公开承诺.xlsx",
-        XLSX,
+    return xlsx_download(
+        documents.wall_xlsx(root=org, commitments=qs.iterator(chunk_size=2000)), f"{org.name}公开承诺.xlsx"
     )
 
 
@@ -467,10 +460,9 @@ def slip_sheet(request, pk):
         with refusals_flashed(request):
             sheet = onecount.slip_sheet_create(actor=request.user, org=org, count=request.POST.get("count"))
             site = settings.SITE_URL or request.build_absolute_uri("/")
-            response = _download(
+            response = docx_download(
                 documents.slips_docx(org=org, codes=sheet.codes, site=site),
                 f"{org.name}评价凭条-{sheet.pk}.docx",
-                DOCX,
             )
             response["Cache-Control"] = "no-store"
             return response

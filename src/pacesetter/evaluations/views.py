@@ -5,13 +5,13 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -299,12 +299,11 @@ def round_codes(request, pk):
     codes = services.codes_generate(
         actor=request.user, round_=round_, group=group, count=form.cleaned_data["count"]
     )
-    response = HttpResponse(
+    response = docx_download(
         # The printed address is the one the clerk reached the site at, unless the deployment names one.
         slips_docx(round_, group.name, codes, site=settings.SITE_URL or request.build_absolute_uri("/")),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"ballot-codes-{round_.pk}-{group.pk}.docx",
     )
-    response["Content-Disposition"] = f'attachment; filename="ballot-codes-{round_.pk}-{group.pk}.docx"'
     response["Cache-Control"] = "no-store"
     # The page stays put under a download; its script waits for this cookie, then reloads to show the
     # new counts (and this message). Without the script the message shows on the next page.
@@ -387,12 +386,7 @@ def round_export(request, pk):
     results = round_results(round_)
     if _sealed(request, results):
         return redirect("evaluations:round-results", round_.pk)
-    response = HttpResponse(
-        results_workbook(results),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-results.xlsx"'
-    return response
+    return xlsx_download(results_workbook(results), f"evaluation-{round_.pk}-results.xlsx")
 
 
 def round_report(request, pk):
@@ -400,12 +394,7 @@ def round_report(request, pk):
     results = round_results(round_)
     if _sealed(request, results):
         return redirect("evaluations:round-results", round_.pk)
-    response = HttpResponse(
-        report_docx(results),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-report.docx"'
-    return response
+    return docx_download(report_docx(results), f"evaluation-{round_.pk}-report.docx")
 
 
 def my_rounds(request):

@@ -1,7 +1,7 @@
 """Pages of commendation for the office, the nominating and reviewing organisations."""
 
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.windows import campaign_nearest
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import docx_download
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import DOCX_MIME
 from pacesetter.massorgs.enums import MassOrgKind
 from pacesetter.massorgs.selectors import mass_org_list_for
 from pacesetter.orgs.enums import Cap
@@ -34,10 +33,6 @@ from .forms import (
 )
 from .models import Category, Decision, Honour, Quota
 from .rules import is_office, parties_for
-
-
-def _download(content: bytes, filename: str) -> HttpResponse:
-    return download(content, filename, DOCX_MIME)
 
 
 def _office_orgs(user):
@@ -227,7 +222,7 @@ def notice_docx(request, pk):
     if p.notice_starts_on is None:
         raise NotFoundError(_("尚未发布公示"))
     rows = selectors.public_nominations(p).exclude(status=NominationStatus.REMOVED)
-    return _download(documents.notice_docx(p, list(rows)), f"{p.title}拟表彰对象公示.docx")
+    return docx_download(documents.notice_docx(p, list(rows)), f"{p.title}拟表彰对象公示.docx")
 
 
 def _decision(request, pk) -> Decision:
@@ -241,7 +236,7 @@ def _decision(request, pk) -> Decision:
 def decision_docx(request, pk):
     d = _decision(request, pk)
     honours = list(d.honours.order_by("certificate_no"))
-    return _download(documents.decision_docx(d, honours), f"{d.title}.docx")
+    return docx_download(documents.decision_docx(d, honours), f"{d.title}.docx")
 
 
 def certificates_docx(request, pk):
@@ -255,7 +250,7 @@ def certificates_docx(request, pk):
     def url_for(h: Honour) -> str:
         return request.build_absolute_uri(reverse("honours-public:honour", args=[h.certificate_no]))
 
-    return _download(documents.certificates_docx(honours, url_for=url_for), f"荣誉证书-{d.number}.docx")
+    return docx_download(documents.certificates_docx(honours, url_for=url_for), f"荣誉证书-{d.number}.docx")
 
 
 # ---------------------------------------------------------------- nominations

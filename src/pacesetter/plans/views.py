@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -43,12 +43,6 @@ from .selectors import (
     review_queue_for,
     step_get_for,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-_download = download
 
 
 def _edit_url(plan) -> str:
@@ -190,7 +184,7 @@ def plan_docx(request, pk):
         version = plan.current_version
     content = documents.plan_docx(plan, version)
     suffix = f"-第{version.number}版" if version else ""
-    return _download(content, f"{plan.organisation.name}实施方案{suffix}.docx", DOCX)
+    return docx_download(content, f"{plan.organisation.name}实施方案{suffix}.docx")
 
 
 @require_POST
@@ -313,7 +307,7 @@ def overdue_xlsx(request):
     )
     content = documents.progress_xlsx(campaign=campaign, root=root, orgs=orgs.iterator(chunk_size=2000))
     name = f"{root.name}{step}实施方案报送情况.xlsx" if step else f"{root.name}实施方案报送情况.xlsx"
-    return _download(content, name, XLSX)
+    return xlsx_download(content, name)
 
 
 @require_POST
@@ -338,4 +332,4 @@ def summary_docx(request):
     root = progress_root_for(request.user, campaign, request.GET.get("org"), cap=Cap.PLAN_REVIEW)
     rows = plan_summary_rows(campaign=campaign, root=root)
     content = documents.summary_docx(campaign=campaign, root=root, rows=rows)
-    return _download(content, f"{root.name}实施方案汇总.docx", DOCX)
+    return docx_download(content, f"{root.name}实施方案汇总.docx")

@@ -4,13 +4,13 @@
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.selectors import campaign_list_for
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import MAX_PAGE, Page
@@ -21,12 +21,6 @@ from . import exporters, selectors, services
 from .enums import STANDING_RULE, ClaimAction, ClaimStatus, EventType, PeriodAction, RuleAction
 from .forms import AwardForm, ClaimForm, DecideForm, PeriodForm, RuleForm
 from .rules import can_decide_claim, can_manage_points
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str) -> HttpResponse:
-    return download(content, filename, XLSX)
 
 
 def _period(request, member=None):
@@ -73,7 +67,7 @@ def account_xlsx(request, pk):
     if period is None:
         raise NotFoundError()
     account = selectors.account_for(member, period, limit=100_000)
-    return _download(exporters.account_xlsx(account), f"{member.name}-{period.year}-积分明细.xlsx")
+    return xlsx_download(exporters.account_xlsx(account), f"{member.name}-{period.year}-积分明细.xlsx")
 
 
 def claim_create(request):
@@ -253,7 +247,7 @@ def member_standing_xlsx(request, pk):
     if period is None:
         raise NotFoundError()
     data = exporters.member_standing_xlsx(org, period, selectors.member_standing(org, period))
-    return _download(data, f"{org.name}-{period.year}-党员积分排名.xlsx")
+    return xlsx_download(data, f"{org.name}-{period.year}-党员积分排名.xlsx")
 
 
 def _org_filters(request, org):
@@ -317,6 +311,6 @@ def org_standing_xlsx(request, pk):
         raise NotFoundError()
     sector, depth = _org_filters(request, org)
     standing = selectors.org_standing(org, period, sector=sector, depth=depth, limit=1_000_000)
-    return _download(
+    return xlsx_download(
         exporters.org_standing_xlsx(org, period, standing), f"{org.name}-{period.year}-组织积分排名.xlsx"
     )

@@ -2,7 +2,7 @@
 
 import segno
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -381,9 +382,4 @@ def export(request):
     form = RecordFilterForm(request.GET or None)
     records = record_export_list_for(request.user, org=org, **form.filters())
     data = records_workbook(records.iterator(chunk_size=2000))
-    name = f"records-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_download(data, f"records-{timezone.localdate():%Y%m%d}.xlsx")

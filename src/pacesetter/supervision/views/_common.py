@@ -1,10 +1,7 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): common."""
 
-from pacesetter.core.downloads import download
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
-
-_download = download
 
 
 def _wants_xlsx(request) -> bool:

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import StateError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for, org_resolve_for
 
@@ -46,7 +46,7 @@ from ..selectors import (
     team_get_for,
     team_list_for,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- teams and inspections
 
@@ -59,7 +59,7 @@ def team_list(request):
             [_("小组"), _("组建单位"), _("成员")],
             ([t.name, t.organisation.name, "、".join(_name(m) for m in t.members.all())] for t in qs),
         )
-        return _download(content, "督查小组.xlsx", XLSX_MIME)
+        return xlsx_download(content, "督查小组.xlsx")
     return render(request, "supervision/team_list.html", {"page": paginate(request, qs)})
 
 
@@ -99,7 +99,7 @@ def inspection_list(request):
                 for i in qs.iterator()
             ),
         )
-        return _download(content, "督查.xlsx", XLSX_MIME)
+        return xlsx_download(content, "督查.xlsx")
     return render(request, "supervision/inspection_list.html", {"page": paginate(request, qs), "form": form})
 
 
@@ -281,7 +281,7 @@ def draw_list(request):
                 for d in qs
             ),
         )
-        return _download(content, "随机抽查.xlsx", XLSX_MIME)
+        return xlsx_download(content, "随机抽查.xlsx")
     return render(request, "supervision/draw_list.html", {"page": paginate(request, qs)})
 
 

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
 from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
-from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
 
@@ -34,7 +34,7 @@ from ..selectors import (
     notice_get_for,
     notice_list_for,
 )
-from ._common import _download, _wants_xlsx
+from ._common import _wants_xlsx
 
 # ---------------------------------------------------------------- notices
 
@@ -49,7 +49,7 @@ def notice_list(request):
             [_("发文字号"), _("标题"), _("发文机关"), _("成文日期"), _("状态")],
             ([n.doc_number, n.title, n.issuer_name, n.signed_on, n.get_status_display()] for n in qs),
         )
-        return _download(content, "通报.xlsx", XLSX_MIME)
+        return xlsx_download(content, "通报.xlsx")
     return render(
         request,
         "supervision/notice_list.html",
@@ -126,7 +126,7 @@ def notice_issue(request, pk):
 
 def notice_docx(request, pk):
     notice = notice_get_for(request.user, pk)
-    return _download(documents.notice_docx(notice), f"{notice.doc_number}{notice.title}.docx", DOCX_MIME)
+    return docx_download(documents.notice_docx(notice), f"{notice.doc_number}{notice.title}.docx")
 
 
 def holiday_year(request):

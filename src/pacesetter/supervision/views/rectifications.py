@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import XLSX_MIME
 
 from .. import documents, services
 from ..enums import (
@@ -31,7 +31,7 @@ from ..selectors import (
     rectification_list_for,
     rectification_reports,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- rectification
 
@@ -79,7 +79,7 @@ def rectification_list(request):
                 for o in qs.iterator()
             ),
         )
-        return _download(content, "整改通知.xlsx", XLSX_MIME)
+        return xlsx_download(content, "整改通知.xlsx")
     return render(
         request,
         "supervision/rectification_list.html",

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.commitments.selectors import published_commitments_for_org
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
 
@@ -39,7 +39,7 @@ from ..selectors import (
     review_items,
     review_list_for,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- overview and reviews
 
@@ -82,7 +82,7 @@ def liaison_list(request):
                 for r in rows
             ],
         )
-        return _download(content, "联系点点评情况.xlsx", XLSX_MIME)
+        return xlsx_download(content, "联系点点评情况.xlsx")
     return render(request, "supervision/liaison_list.html", {"rows": rows, "state": state})
 
 
@@ -122,7 +122,7 @@ def review_list(request):
                 for r in qs.iterator()
             ),
         )
-        return _download(content, "领导点评.xlsx", XLSX_MIME)
+        return xlsx_download(content, "领导点评.xlsx")
     return render(request, "supervision/review_list.html", {"page": paginate(request, qs), "form": form})
 
 
@@ -203,7 +203,7 @@ def review_detail(request, pk):
 def review_docx(request, pk):
     review = review_get_for(request.user, pk)
     content = documents.review_docx(review, review_items(review))
-    return _download(content, f"点评意见-{review.organisation.name}.docx", DOCX_MIME)
+    return docx_download(content, f"点评意见-{review.organisation.name}.docx")
 
 
 @require_POST
