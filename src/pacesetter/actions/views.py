@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -168,10 +168,7 @@ def required_list(request, pk):
             services.required_action_create(
                 actor=request.user,
                 step=step,
-                name=data["name"],
-                description=data["description"],
-                record_kind=data["record_kind"],
-                order=data["order"],
+                **pick(data, "name", "description", "record_kind", "order"),
             )
             return success_redirect(
                 request,

@@ -1,7 +1,7 @@
 """Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form or as the page's
 message."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from django import forms
@@ -32,6 +32,12 @@ def form_error(form: forms.Form, exc: ApplicationError) -> None:
     for d in details:
         field = d.get("field")
         form.add_error(field if field in form.fields else None, d["message"])
+
+
+def pick(data: Mapping, *names: str) -> dict:
+    """The named entries of a form's cleaned data, to pass on to a service whose keyword arguments have the same
+    names: ``services.item_update(actor=…, item=item, **pick(d, "kind", "title", "body"))``."""
+    return {name: data[name] for name in names}
 
 
 @contextmanager

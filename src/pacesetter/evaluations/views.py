@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_resolve_for
 
@@ -139,14 +139,17 @@ def round_create(request):
             round_ = services.round_set_up(
                 actor=request.user,
                 organisation=org,
-                target_mode=data["target_mode"],
-                campaign=data["campaign"],
-                criteria_set=data["criteria_set"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                name=data["name"],
-                kind=data["kind"],
-                scale=data["scale"],
+                **pick(
+                    data,
+                    "target_mode",
+                    "campaign",
+                    "criteria_set",
+                    "opens_at",
+                    "closes_at",
+                    "name",
+                    "kind",
+                    "scale",
+                ),
                 groups=form.groups(),
                 k_min=data["k_min"],
                 satisfaction_threshold=data["satisfaction_threshold"],

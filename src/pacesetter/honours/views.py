@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.windows import campaign_nearest
 from pacesetter.core.downloads import docx_download
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.massorgs.enums import MassOrgKind
 from pacesetter.massorgs.selectors import mass_org_list_for
@@ -143,9 +143,7 @@ def category_add(request, pk):
             services.category_save(
                 actor=request.user,
                 programme=p,
-                name=d["name"],
-                subject=d["subject"],
-                quota=d["quota"],
+                **pick(d, "name", "subject", "quota"),
                 rules=form.rules(),
             )
             return success_redirect(
@@ -341,9 +339,7 @@ def nomination_create(request, pk):
                 subject_member=member,
                 subject_mass_org=mass_org,
                 subject_mass_member=mass_member,
-                post=d["post"],
-                summary=d["summary"],
-                deed=d["deed"],
+                **pick(d, "post", "summary", "deed"),
                 photos=request.FILES.getlist("photos"),
             )
             return success_redirect(

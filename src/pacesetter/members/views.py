@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
+from pacesetter.core.forms import BootstrapMixin, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -102,9 +102,7 @@ def mentorship_create(request):
                 actor=request.user,
                 mentor=member_get_for(request.user, d["mentor"]),
                 mentee=member_get_for(request.user, d["mentee"], cap=Cap.MENTORING_MANAGE),
-                kind=d["kind"],
-                goals=d["goals"],
-                started_on=d["started_on"],
+                **pick(d, "kind", "goals", "started_on"),
             )
             return success_redirect(request, _("结对帮带已建立"), "members:mentorship-detail", m.pk)
     return render(
@@ -176,10 +174,7 @@ def household_create(request):
             h = services.household_add(
                 actor=request.user,
                 member=member_get_for(request.user, d["member"], cap=Cap.MENTORING_MANAGE),
-                head_name=d["head_name"],
-                address=d["address"],
-                phone=d["phone"],
-                needs=d["needs"],
+                **pick(d, "head_name", "address", "phone", "needs"),
             )
             return success_redirect(request, _("联系户已登记"), "members:household-detail", h.pk)
     return render(

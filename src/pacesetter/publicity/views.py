@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
@@ -71,9 +71,7 @@ def item_create(request):
             item = services.item_create(
                 actor=request.user,
                 organisation=org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT),
-                kind=d["kind"],
-                title=d["title"],
-                body=d["body"],
+                **pick(d, "kind", "title", "body"),
                 photos=request.FILES.getlist("photos"),
             )
             return success_redirect(request, _("信息已保存为草稿"), "publicity:item-detail", item.pk)
@@ -111,9 +109,7 @@ def item_edit(request, pk):
             services.item_update(
                 actor=request.user,
                 item=item,
-                kind=d["kind"],
-                title=d["title"],
-                body=d["body"],
+                **pick(d, "kind", "title", "body"),
                 photos=request.FILES.getlist("photos"),
             )
             return success_redirect(request, _("已保存"), "publicity:item-detail", item.pk)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
@@ -289,9 +289,7 @@ def meeting_attendance(request, pk):
                     actor=request.user,
                     record=record,
                     member=member,
-                    status=form.cleaned_data["status"],
-                    reason_kind=form.cleaned_data["reason_kind"],
-                    reason=form.cleaned_data["reason"],
+                    **pick(form.cleaned_data, "status", "reason_kind", "reason"),
                 )
                 return success_redirect(
                     request,

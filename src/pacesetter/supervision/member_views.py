@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
+from pacesetter.core.forms import BootstrapMixin, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
@@ -136,9 +136,7 @@ def session_create(request):
             session = mr.session_convene(
                 actor=request.user,
                 org=org,
-                title=d["title"],
-                held_on=d["held_on"],
-                place=d["place"],
+                **pick(d, "title", "held_on", "place"),
                 attendees=d["attendees"].splitlines(),
             )
             return success_redirect(

@@ -9,7 +9,7 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import StateError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for, org_resolve_for
@@ -132,9 +132,7 @@ def inspection_create(request):
             inspection = services.inspection_plan(
                 actor=request.user,
                 org=org,
-                method=d["method"],
-                planned_on=d["planned_on"],
-                subject=d["subject"],
+                **pick(d, "method", "planned_on", "subject"),
                 team=team,
                 draw=draw,
             )
@@ -297,11 +295,7 @@ def draw_create(request):
             draw = services.draw_create(
                 actor=request.user,
                 root=root,
-                n=d["n"],
-                title=d["title"],
-                sector=d["sector"],
-                org_type=d["org_type"],
-                flags=d["flags"],
+                **pick(d, "n", "title", "sector", "org_type", "flags"),
                 campaign=campaign,
                 public_value=d["public_value"],
             )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
@@ -161,10 +161,7 @@ def _review_form(request, org, *, guidance: bool):
             review = services.review_file(
                 actor=request.user,
                 org=org,
-                achievements=d["achievements"],
-                problems=d["problems"],
-                direction=d["direction"],
-                rating=d["rating"],
+                **pick(d, "achievements", "problems", "direction", "rating"),
                 remarks=form.remarks(),
                 guidance=guidance,
             )
