@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import pick, refusals_on, success_redirect
+from pacesetter.core.forms import form_page, pick, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -176,7 +176,7 @@ def required_list(request, pk):
                 "actions:required-list",
                 campaign.pk,
             )
-    return render(
+    return form_page(
         request,
         "actions/required_list.html",
         {
@@ -186,7 +186,6 @@ def required_list(request, pk):
             "can_define": can_define_actions(request.user, campaign),
             "marked": list(optional_list(campaign=campaign, marked=True)[:100]),
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 

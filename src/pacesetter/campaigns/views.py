@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_for
@@ -501,7 +501,7 @@ def member_requirements(request, pk):
         with refusals_on(form):
             services.member_requirements_set(actor=request.user, campaign=campaign, texts=form.cleaned_data)
             return success_redirect(request, _("已保存分类要求"), "campaigns:campaign-detail", campaign.pk)
-    return render(
+    return form_page(
         request,
         "campaigns/simple_form.html",
         {
@@ -510,5 +510,4 @@ def member_requirements(request, pk):
             "title": _("分类要求（区别在职、无职、流动、年老体弱党员）"),
             "hint": _("党员作出承诺时，会看到与本人类别对应的要求。"),
         },
-        status=422 if request.method == "POST" else 200,
     )

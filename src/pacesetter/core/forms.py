@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError, PermissionDeniedError
@@ -69,6 +69,12 @@ def refusals_flashed(request) -> Iterator[None]:
         yield
     except ApplicationError as exc:
         messages.error(request, exc.message)
+
+
+def form_page(request, template: str, context: dict) -> HttpResponse:
+    """A page whose form the view shows: 200 when first shown, 422 (Unprocessable Content) when a post comes back
+    to it refused, so a test or a script sees the refusal without reading the page."""
+    return render(request, template, context, status=422 if request.method == "POST" else 200)
 
 
 def success_redirect(request, message: str, to, *args) -> HttpResponseRedirect:

@@ -66,6 +66,13 @@ def programme_list(request):
     )
 
 
+def _programme_page(request, p, *, status=200, **forms):
+    """The programme's page; after a refused post (422) with that form (``category_form=…``) and its errors."""
+    return render(
+        request, "honours/programme_detail.html", _programme_context(request, p, **forms), status=status
+    )
+
+
 def _programme_context(request, p, **forms) -> dict:
     office = is_office(request.user, p)
     categories = list(p.categories.all())
@@ -130,7 +137,7 @@ def member_honours(request, member_id):
 
 def programme_detail(request, pk):
     p = selectors.programme_get_for(request.user, pk)
-    return render(request, "honours/programme_detail.html", _programme_context(request, p))
+    return _programme_page(request, p)
 
 
 @require_POST
@@ -149,12 +156,7 @@ def category_add(request, pk):
             return success_redirect(
                 request, _("已添加表彰类别“%(n)s”") % {"n": d["name"]}, "honours:programme-detail", p.pk
             )
-    return render(
-        request,
-        "honours/programme_detail.html",
-        _programme_context(request, p, category_form=form),
-        status=422,
-    )
+    return _programme_page(request, p, status=422, category_form=form)
 
 
 @require_POST
@@ -173,9 +175,7 @@ def quota_allocate(request, pk):
             return success_redirect(
                 request, _("已为%(o)s分配名额") % {"o": org.name}, "honours:programme-detail", p.pk
             )
-    return render(
-        request, "honours/programme_detail.html", _programme_context(request, p, quota_form=form), status=422
-    )
+    return _programme_page(request, p, status=422, quota_form=form)
 
 
 @require_POST
@@ -207,12 +207,7 @@ def decision_issue(request, pk):
             return success_redirect(
                 request, _("表彰决定已发布：%(n)s") % {"n": d.number}, "honours:programme-detail", p.pk
             )
-    return render(
-        request,
-        "honours/programme_detail.html",
-        _programme_context(request, p, decision_form=form),
-        status=422,
-    )
+    return _programme_page(request, p, status=422, decision_form=form)
 
 
 def notice_docx(request, pk):
@@ -353,6 +348,13 @@ def nomination_create(request, pk):
     )
 
 
+def _nomination_page(request, n, *, status=200, **forms):
+    """The nomination's page; after a refused post (422) with that form (``review_form=…``) and its errors."""
+    return render(
+        request, "honours/nomination_detail.html", _nomination_context(request, n, **forms), status=status
+    )
+
+
 def _nomination_context(request, n, **forms) -> dict:
     parties = parties_for(request.user, n)
     objections = services.objections_for([n.pk]).get(n.pk, [])
@@ -378,7 +380,7 @@ def _nomination_context(request, n, **forms) -> dict:
 
 def nomination_detail(request, pk):
     n = selectors.nomination_get_for(request.user, pk)
-    return render(request, "honours/nomination_detail.html", _nomination_context(request, n))
+    return _nomination_page(request, n)
 
 
 @require_POST
@@ -398,12 +400,7 @@ def nomination_review(request, pk):
                 "honours:nomination-detail",
                 n.pk,
             )
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, review_form=form),
-        status=422,
-    )
+    return _nomination_page(request, n, status=422, review_form=form)
 
 
 @require_POST
@@ -414,12 +411,7 @@ def nomination_resubmit(request, pk):
         with refusals_on(form):
             n = services.nomination_resubmit(actor=request.user, nomination=n, **form.cleaned_data)
             return success_redirect(request, _("已重新报送"), "honours:nomination-detail", n.pk)
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, resubmit_form=form),
-        status=422,
-    )
+    return _nomination_page(request, n, status=422, resubmit_form=form)
 
 
 @require_POST
@@ -437,12 +429,7 @@ def nomination_remove(request, pk):
                 "honours:nomination-detail",
                 n.pk,
             )
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, remove_form=form),
-        status=422,
-    )
+    return _nomination_page(request, n, status=422, remove_form=form)
 
 
 def nomination_photo(request, pk):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, pick, refusals_on, success_redirect
+from pacesetter.core.forms import BootstrapMixin, form_page, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
@@ -81,7 +81,7 @@ def member_review_create(request, member_id):
             if session is not None:
                 return redirect("supervision:session-detail", session.pk)
             return redirect("supervision:member-review-detail", review.pk)
-    return render(
+    return form_page(
         request,
         "supervision/member_review_form.html",
         {
@@ -90,7 +90,6 @@ def member_review_create(request, member_id):
             "session": session,
             "snapshot": mr.commitment_snapshot(member),
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -142,12 +141,7 @@ def session_create(request):
             return success_redirect(
                 request, _("集中点评已登记，可逐一点评"), "supervision:session-detail", session.pk
             )
-    return render(
-        request,
-        "supervision/session_form.html",
-        {"form": form, "org": org, "roots": roots},
-        status=422 if request.method == "POST" else 200,
-    )
+    return form_page(request, "supervision/session_form.html", {"form": form, "org": org, "roots": roots})
 
 
 def session_detail(request, pk):
@@ -189,11 +183,8 @@ def session_review_org(request, pk, org_id):
             return success_redirect(
                 request, _("已点评%(org)s") % {"org": org.name}, "supervision:session-detail", session.pk
             )
-    return render(
-        request,
-        "supervision/session_review_form.html",
-        {"session": session, "org": org, "form": form},
-        status=422 if request.method == "POST" else 200,
+    return form_page(
+        request, "supervision/session_review_form.html", {"session": session, "org": org, "form": form}
     )
 
 

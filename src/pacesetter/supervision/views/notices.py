@@ -10,7 +10,7 @@ from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
@@ -155,7 +155,7 @@ def holiday_year(request):
     days = holiday_days_of(year)
     if request.method != "POST":
         form = HolidayYearForm(initial={"text": notice_text(days)})
-    return render(
+    return form_page(
         request,
         "supervision/holiday_year.html",
         {
@@ -168,5 +168,4 @@ def holiday_year(request):
             "can_edit": can_edit,
             "provisional": holidays.provisional_rectifications_for(request.user)[:200],
         },
-        status=422 if request.method == "POST" else 200,
     )

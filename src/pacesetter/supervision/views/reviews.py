@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import pick, refusals_on, success_redirect
+from pacesetter.core.forms import form_page, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
@@ -167,11 +167,10 @@ def _review_form(request, org, *, guidance: bool):
             )
             done = _("行业指导点评已提交，已通知%(org)s") if guidance else _("点评已提交，已通知%(org)s")
             return success_redirect(request, done % {"org": org.name}, "supervision:review-detail", review.pk)
-    return render(
+    return form_page(
         request,
         "supervision/review_form.html",
         {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": guidance},
-        status=422 if request.method == "POST" else 200,
     )
 
 
