@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for, org_resolve_for, scope_q
@@ -104,7 +104,7 @@ def item_add(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("assessment:scheme-detail", scheme.pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ASSESSMENT_VIEW)
         member_id = form.cleaned_data["member"]
         member = member_get_for(request.user, member_id) if member_id else None
@@ -116,11 +116,6 @@ def item_add(request, pk):
             points=form.cleaned_data["points"],
             reason=form.cleaned_data["reason"],
         )
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已添加加减分项"))
     return redirect("assessment:scheme-detail", scheme.pk)
 
@@ -176,13 +171,8 @@ def scorecard_progress(request, pk):
 @require_POST
 def scorecard_publish(request, pk):
     sc = selectors.scorecard_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         services.scorecard_publish(actor=request.user, scorecard=sc)
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("考核结果已公布，方案已锁定"))
     return redirect("assessment:scorecard-detail", sc.pk)
 

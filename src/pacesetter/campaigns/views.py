@@ -418,10 +418,8 @@ def pairing_list(request, pk):
     org_text = request.GET.get("org", "").strip()
     org = None
     if org_text:
-        try:
+        with refusals_flashed(request):
             org = org_resolve_for(request.user, org_text, cap=Cap.CAMPAIGN_VIEW)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     qs = selectors.pairing_list_for(request.user, campaign=campaign, org=org, kind=kind or None)
     return render(
         request,

@@ -60,13 +60,19 @@ def refusals_on(form: forms.Form, *, permission_too: bool = False) -> Iterator[N
 
 
 @contextmanager
-def refusals_flashed(request) -> Iterator[None]:
+def refusals_flashed(request, *, permission_too: bool = True) -> Iterator[None]:
     """Run a button's service inside ``with refusals_flashed(request):``; a refusal (any typed error, a permission
     refusal too) becomes the page's error message and the rest of the block (the success message) is skipped, so the
     view goes on to its redirect either way.
+
+    With ``permission_too=False`` a permission refusal goes on to the one error handler (the 403 page) instead.
     """
     try:
         yield
+    except PermissionDeniedError as exc:
+        if not permission_too:
+            raise
+        messages.error(request, exc.message)
     except ApplicationError as exc:
         messages.error(request, exc.message)
 

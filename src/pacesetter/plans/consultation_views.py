@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on, success_redirect
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.documents.qr import qr_svg
 
 from . import consultations
@@ -72,14 +72,10 @@ def _comment(request, pk) -> ConsultationComment:
 @require_POST
 def comment_moderate(request, pk):
     row = _comment(request, pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         consultations.comment_moderate(
             actor=request.user, comment=row, approve=request.POST.get("approve") == "1"
         )
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("plans:consultation", row.consultation.plan_id)
 
 
@@ -90,13 +86,8 @@ def comment_answer(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择采纳、部分采纳或未采纳"))
     else:
-        try:
+        with refusals_flashed(request, permission_too=False):
             consultations.comment_answer(actor=request.user, comment=row, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("已保存采纳情况"))
     return redirect(f"{reverse('plans:consultation', args=[row.consultation.plan_id])}#comment-{row.pk}")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.downloads import xlsx_download
-from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
@@ -165,13 +165,8 @@ def record_check(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("records:record-detail", record.pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         services.record_check(actor=request.user, record=record, **form.cleaned_data)
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已记录检查结果"))
     return redirect("records:record-detail", record.pk)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import AuditFilterForm, success_redirect
+from pacesetter.core.forms import AuditFilterForm, refusals_flashed, success_redirect
 from pacesetter.core.otp import confirmed_device
 from pacesetter.core.paging import paginate
 from pacesetter.core.selectors import (
@@ -110,10 +110,8 @@ def audit_xlsx(request):
 def token_list(request):
     new_key = None
     if request.method == "POST":
-        try:
+        with refusals_flashed(request):
             _token, new_key = token_create(actor=request.user, name=request.POST.get("name", ""))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request, "web/token_list.html", {"tokens": token_list_for(request.user), "new_key": new_key}
     )
