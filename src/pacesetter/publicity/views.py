@@ -1,5 +1,7 @@
 """Pages for publicity inside the platform: information items (信息报送) and articles, drafting and review."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -116,17 +118,25 @@ def item_edit(request, pk):
     return render(request, "publicity/item_form.html", {"form": form, "item": item})
 
 
-@require_POST
-def item_transition(request, pk):
-    item = selectors.item_get_for(request.user, pk)
+def _transition_posted(request, transition, detail_url: str, pk: int):
+    """A review button (submit, return, accept…) on an item's or an article's page: ``transition(action=…,
+    comment=…)`` runs it; its success, its refusal or the form's errors become the page's message, then back to
+    the page."""
     form = TransitionForm(request.POST)
     if form.is_valid():
         with refusals_on(form):
-            services.item_transition(actor=request.user, item=item, **form.cleaned_data)
-            return success_redirect(request, _("操作成功"), "publicity:item-detail", item.pk)
-    for e in form.errors.values():
-        messages.error(request, " ".join(e))
-    return redirect("publicity:item-detail", item.pk)
+            transition(**form.cleaned_data)
+            return success_redirect(request, _("操作成功"), detail_url, pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect(detail_url, pk)
+
+
+@require_POST
+def item_transition(request, pk):
+    item = selectors.item_get_for(request.user, pk)
+    transition = partial(services.item_transition, actor=request.user, item=item)
+    return _transition_posted(request, transition, "publicity:item-detail", item.pk)
 
 
 @require_POST
@@ -207,14 +217,8 @@ def article_detail(request, pk):
 @require_POST
 def article_transition(request, pk):
     article = selectors.article_get_for(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            services.article_transition(actor=request.user, article=article, **form.cleaned_data)
-            return success_redirect(request, _("操作成功"), "publicity:article-detail", article.pk)
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-    return redirect("publicity:article-detail", article.pk)
+    transition = partial(services.article_transition, actor=request.user, article=article)
+    return _transition_posted(request, transition, "publicity:article-detail", article.pk)
 
 
 def photo(request, pk):
