@@ -128,7 +128,7 @@ def _transition_posted(request, transition, detail_url: str, pk: int):
             transition(**form.cleaned_data)
             return success_redirect(request, _("操作成功"), detail_url, pk)
     for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
+        messages.error(request, " ".join(str(e) for e in errors))
     return redirect(detail_url, pk)
 
 
