@@ -124,28 +124,20 @@ def mentorship_detail(request, pk, note_form=None):
     )
 
 
-def _note_posted(request, pk, record, *, message: str, detail_url: str, detail_view):
-    """A note posted on a mentorship's or a household's page: ``record(text, on)`` saves it, then back to the page;
-    a refused note shows the page again with the note form and its errors."""
-    form = _note_form(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            record(form.cleaned_data["text"], form.cleaned_data["on"])
-            return success_redirect(request, message, detail_url, pk)
-    return detail_view(request, pk, note_form=form)
-
-
 @require_POST
 def mentorship_note(request, pk):
     m = mentorship_get_for(request.user, pk)
-    return _note_posted(
-        request,
-        m.pk,
-        lambda text, on: services.mentorship_note(actor=request.user, mentorship=m, text=text, noted_on=on),
-        message=_("帮带情况已记录"),
-        detail_url="members:mentorship-detail",
-        detail_view=mentorship_detail,
-    )
+    form = _note_form(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            services.mentorship_note(
+                actor=request.user,
+                mentorship=m,
+                text=form.cleaned_data["text"],
+                noted_on=form.cleaned_data["on"],
+            )
+            return success_redirect(request, _("帮带情况已记录"), "members:mentorship-detail", m.pk)
+    return mentorship_detail(request, pk, note_form=form)
 
 
 @require_POST
@@ -203,14 +195,17 @@ def household_detail(request, pk, note_form=None):
 @require_POST
 def household_note(request, pk):
     h = household_get_for(request.user, pk)
-    return _note_posted(
-        request,
-        h.pk,
-        lambda text, on: services.household_note(actor=request.user, household=h, text=text, visited_on=on),
-        message=_("走访情况已记录"),
-        detail_url="members:household-detail",
-        detail_view=household_detail,
-    )
+    form = _note_form(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            services.household_note(
+                actor=request.user,
+                household=h,
+                text=form.cleaned_data["text"],
+                visited_on=form.cleaned_data["on"],
+            )
+            return success_redirect(request, _("走访情况已记录"), "members:household-detail", h.pk)
+    return household_detail(request, pk, note_form=form)
 
 
 @require_POST
