@@ -91,9 +91,8 @@ def link_create(request, org_id, pk):
         with refusals_on(form):
             record = _record(org, form.cleaned_data["record"])
             services.action_link_create(actor=request.user, action=action, org=org, record=record)
-            return success_redirect(
-                request, _("已关联佐证：%(a)s") % {"a": action.name}, _checklist_url(org, action.campaign)
-            )
+            message = _("已关联佐证：%(a)s") % {"a": action.name}
+            return success_redirect(request, message, _checklist_url(org, action.campaign))
     return _render_checklist(request, org, action.campaign, failed=(action.pk, "link", form), status=422)
 
 
@@ -108,9 +107,8 @@ def link_reject(request, org_id, pk):
             services.action_link_reject(
                 actor=request.user, action=action, org=org, record=record, reason=form.cleaned_data["reason"]
             )
-            return success_redirect(
-                request, _("已驳回佐证：%(a)s") % {"a": action.name}, _checklist_url(org, action.campaign)
-            )
+            message = _("已驳回佐证：%(a)s") % {"a": action.name}
+            return success_redirect(request, message, _checklist_url(org, action.campaign))
     return _render_checklist(request, org, action.campaign, failed=(action.pk, "reject", form), status=422)
 
 
@@ -149,10 +147,9 @@ def optional_mark(request, pk):
     form = MarkForm(request.POST)
     highlight = form.cleaned_data["highlight"] if form.is_valid() else request.POST.get("highlight", "")
     services.optional_action_mark(actor=request.user, optional=opt, highlight=highlight)
+    message = _("已更新标记：%(t)s") % {"t": opt.title}
     return success_redirect(
-        request,
-        _("已更新标记：%(t)s") % {"t": opt.title},
-        request.POST.get("next") or _checklist_url(opt.organisation, opt.campaign),
+        request, message, request.POST.get("next") or _checklist_url(opt.organisation, opt.campaign)
     )
 
 
@@ -170,12 +167,8 @@ def required_list(request, pk):
                 step=step,
                 **pick(data, "name", "description", "record_kind", "order"),
             )
-            return success_redirect(
-                request,
-                _("已添加规定动作：%(n)s") % {"n": data["name"]},
-                "actions:required-list",
-                campaign.pk,
-            )
+            message = _("已添加规定动作：%(n)s") % {"n": data["name"]}
+            return success_redirect(request, message, "actions:required-list", campaign.pk)
     return form_page(
         request,
         "actions/required_list.html",
@@ -193,6 +186,5 @@ def required_list(request, pk):
 def required_delete(request, pk):
     action = required_action_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     services.required_action_delete(actor=request.user, action=action)
-    return success_redirect(
-        request, _("已删除规定动作：%(n)s") % {"n": action.name}, "actions:required-list", action.campaign_id
-    )
+    message = _("已删除规定动作：%(n)s") % {"n": action.name}
+    return success_redirect(request, message, "actions:required-list", action.campaign_id)

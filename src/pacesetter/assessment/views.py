@@ -269,11 +269,7 @@ def score_review(request, pk):
             case = services.review_request(
                 actor=request.user, score=score, text=review_form.cleaned_data["text"]
             )
-            return success_redirect(
-                request,
-                _("复核申请已提交，编号 %(n)s") % {"n": case.number},
-                "assessment:score-detail",
-                score.pk,
-            )
+            message = _("复核申请已提交，编号 %(n)s") % {"n": case.number}
+            return success_redirect(request, message, "assessment:score-detail", score.pk)
     form = AdjustForm(subject=score.scorecard.scheme.subject, initial={"grade": score.grade})
     return render(request, "assessment/score_detail.html", _score_context(request, score, form, review_form))

@@ -66,12 +66,8 @@ def campaign_create(request):
         with refusals_on(form, permission_too=True):
             organisation = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             campaign = services.campaign_create(actor=request.user, organisation=organisation, **data)
-            return success_redirect(
-                request,
-                _("已新建活动“%(name)s”，请添加阶段和步骤") % {"name": campaign.name},
-                "campaigns:campaign-detail",
-                campaign.pk,
-            )
+            message = _("已新建活动“%(name)s”，请添加阶段和步骤") % {"name": campaign.name}
+            return success_redirect(request, message, "campaigns:campaign-detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "title": _("新建活动")})
 
 
@@ -208,12 +204,8 @@ def step_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form, permission_too=True):
             services.step_update(actor=request.user, step=step, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()},
-                "campaigns:campaign-detail",
-                step.campaign_id,
-            )
+            message = _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()}
+            return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -229,12 +221,8 @@ def extension_create(request, pk):
         with refusals_on(form, permission_too=True):
             org = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             services.step_extension_create(actor=request.user, step=step, organisation=org, **data)
-            return success_redirect(
-                request,
-                _("已为“%(org)s”延期") % {"org": org.name},
-                "campaigns:campaign-detail",
-                step.campaign_id,
-            )
+            message = _("已为“%(org)s”延期") % {"org": org.name}
+            return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -257,12 +245,8 @@ def criteria_list(request, pk):
     if request.method == "POST" and form is not None and form.is_valid():
         with refusals_on(form, permission_too=True):
             cset = services.criteria_set_create(actor=request.user, campaign=campaign, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name},
-                "campaigns:criteria-edit",
-                cset.pk,
-            )
+            message = _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name}
+            return success_redirect(request, message, "campaigns:criteria-edit", cset.pk)
     sets = selectors.criteria_sets_for(campaign)
     return render(
         request,
@@ -309,12 +293,8 @@ def criteria_edit(request, pk):
         except ApplicationError as exc:
             _formset_error(formset, exc)
         else:
-            return success_redirect(
-                request,
-                _("已保存评价标准“%(n)s”") % {"n": cset.name},
-                "campaigns:criteria-list",
-                cset.campaign_id,
-            )
+            message = _("已保存评价标准“%(n)s”") % {"n": cset.name}
+            return success_redirect(request, message, "campaigns:criteria-list", cset.campaign_id)
     return render(
         request, "campaigns/criteria_edit.html", {"cset": cset, "campaign": cset.campaign, "formset": formset}
     )
@@ -360,9 +340,8 @@ def theme_edit(request, pk, org_id):
                 theme=form.cleaned_data["theme"],
                 carriers=form.cleaned_data["carriers"].splitlines(),
             )
-            return success_redirect(
-                request, _("已保存争创主题和活动载体"), "campaigns:campaign-org", campaign.pk, org.pk
-            )
+            message = _("已保存争创主题和活动载体")
+            return success_redirect(request, message, "campaigns:campaign-org", campaign.pk, org.pk)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -401,9 +380,8 @@ def group_edit(request, pk, org_id):
         except ApplicationError as exc:
             _formset_error(formset, exc)
         else:
-            return success_redirect(
-                request, _("已保存领导小组和办公室成员"), "campaigns:campaign-org", campaign.pk, org.pk
-            )
+            message = _("已保存领导小组和办公室成员")
+            return success_redirect(request, message, "campaigns:campaign-org", campaign.pk, org.pk)
     return render(
         request, "campaigns/group_edit.html", {"campaign": campaign, "org": org, "formset": formset}
     )

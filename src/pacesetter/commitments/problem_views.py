@@ -105,9 +105,8 @@ def problem_import(request, org_id):
             added = problems.problem_import(
                 actor=request.user, campaign=campaign, org=org, upload=form.cleaned_data["file"]
             )
-            return success_redirect(
-                request, _("已导入%(n)d条问题") % {"n": len(added)}, _list_url(org, campaign)
-            )
+            message = _("已导入%(n)d条问题") % {"n": len(added)}
+            return success_redirect(request, message, _list_url(org, campaign))
     return _render(request, org, campaign, import_form=form, status=422)
 
 
@@ -119,11 +118,8 @@ def problem_template(request):
 def problem_transition(request, pk):
     problem = problems.problem_get_for(request.user, pk)
     problems.problem_transition(actor=request.user, problem=problem, action=request.POST.get("action", ""))
-    return success_redirect(
-        request,
-        _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()},
-        _list_url(problem.organisation, problem.campaign),
-    )
+    message = _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()}
+    return success_redirect(request, message, _list_url(problem.organisation, problem.campaign))
 
 
 @require_POST

@@ -130,9 +130,8 @@ def commitment_create(request):
                 mass_org=mass_org,
                 **form.cleaned_data,
             )
-            return success_redirect(
-                request, _("已保存承诺草稿“%(t)s”") % {"t": c.title}, "commitments:commitment-detail", c.pk
-            )
+            message = _("已保存承诺草稿“%(t)s”") % {"t": c.title}
+            return success_redirect(request, message, "commitments:commitment-detail", c.pk)
     return render(
         request,
         "commitments/commitment_form.html",
@@ -187,9 +186,10 @@ def post_set(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form, permission_too=True):
             services.post_set(actor=request.user, campaign=campaign, member=member, **form.cleaned_data)
+            message = _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]}
             return success_redirect(
                 request,
-                _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]},
+                message,
                 f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}",
             )
     window = step_window_for(

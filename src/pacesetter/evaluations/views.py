@@ -270,12 +270,8 @@ def round_transition(request, pk):
     if to_status not in RoundStatus.values:
         raise NotFoundError()
     services.round_transition(actor=request.user, round_=round_, to_status=to_status)
-    return success_redirect(
-        request,
-        _("评议状态已改为“%(s)s”") % {"s": RoundStatus(to_status).label},
-        "evaluations:round-detail",
-        round_.pk,
-    )
+    message = _("评议状态已改为“%(s)s”") % {"s": RoundStatus(to_status).label}
+    return success_redirect(request, message, "evaluations:round-detail", round_.pk)
 
 
 @require_POST
@@ -283,9 +279,8 @@ def round_publish(request, pk):
     round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
     published = request.POST.get("published", "1") == "1"
     services.round_publish(actor=request.user, round_=round_, published=published)
-    return success_redirect(
-        request, _("评议结果已公开") if published else _("已撤回公开"), "evaluations:round-results", round_.pk
-    )
+    message = _("评议结果已公开") if published else _("已撤回公开")
+    return success_redirect(request, message, "evaluations:round-results", round_.pk)
 
 
 @require_POST

@@ -53,12 +53,8 @@ def programme_list(request):
                 p = services.programme_create(
                     actor=request.user, campaign=campaign, organisation=org, **form.cleaned_data
                 )
-                return success_redirect(
-                    request,
-                    _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title},
-                    "honours:programme-detail",
-                    p.pk,
-                )
+                message = _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title}
+                return success_redirect(request, message, "honours:programme-detail", p.pk)
     return render(
         request,
         "honours/programme_list.html",
@@ -153,9 +149,8 @@ def category_add(request, pk):
                 **pick(d, "name", "subject", "quota"),
                 rules=form.rules(),
             )
-            return success_redirect(
-                request, _("已添加表彰类别“%(n)s”") % {"n": d["name"]}, "honours:programme-detail", p.pk
-            )
+            message = _("已添加表彰类别“%(n)s”") % {"n": d["name"]}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
     return _programme_page(request, p, status=422, category_form=form)
 
 
@@ -172,9 +167,8 @@ def quota_allocate(request, pk):
                 organisation=org,
                 amount=form.cleaned_data["amount"],
             )
-            return success_redirect(
-                request, _("已为%(o)s分配名额") % {"o": org.name}, "honours:programme-detail", p.pk
-            )
+            message = _("已为%(o)s分配名额") % {"o": org.name}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
     return _programme_page(request, p, status=422, quota_form=form)
 
 
@@ -189,12 +183,8 @@ def programme_open(request, pk):
 def notice_start(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     p = services.notice_start(actor=request.user, programme=p)
-    return success_redirect(
-        request,
-        _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()},
-        "honours:programme-detail",
-        p.pk,
-    )
+    message = _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()}
+    return success_redirect(request, message, "honours:programme-detail", p.pk)
 
 
 @require_POST
@@ -204,9 +194,8 @@ def decision_issue(request, pk):
     if form.is_valid():
         with refusals_on(form):
             d = services.decision_issue(actor=request.user, programme=p, **form.cleaned_data)
-            return success_redirect(
-                request, _("表彰决定已发布：%(n)s") % {"n": d.number}, "honours:programme-detail", p.pk
-            )
+            message = _("表彰决定已发布：%(n)s") % {"n": d.number}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
     return _programme_page(request, p, status=422, decision_form=form)
 
 
@@ -337,12 +326,8 @@ def nomination_create(request, pk):
                 **pick(d, "post", "summary", "deed"),
                 photos=request.FILES.getlist("photos"),
             )
-            return success_redirect(
-                request,
-                _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name},
-                "honours:nomination-detail",
-                n.pk,
-            )
+            message = _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name}
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
     return render(
         request, "honours/nomination_form.html", {"p": p, "form": form}, status=422 if form.errors else 200
     )
@@ -390,16 +375,11 @@ def nomination_review(request, pk):
     if form.is_valid():
         with refusals_on(form):
             n = services.nomination_review(actor=request.user, nomination=n, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已%(a)s：%(n)s")
-                % {
-                    "a": dict(form.fields["action"].choices)[form.cleaned_data["action"]],
-                    "n": n.display_name,
-                },
-                "honours:nomination-detail",
-                n.pk,
-            )
+            message = _("已%(a)s：%(n)s") % {
+                "a": dict(form.fields["action"].choices)[form.cleaned_data["action"]],
+                "n": n.display_name,
+            }
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
     return _nomination_page(request, n, status=422, review_form=form)
 
 
@@ -423,12 +403,8 @@ def nomination_remove(request, pk):
             n = services.nomination_remove(
                 actor=request.user, nomination=n, note=form.cleaned_data["comment"]
             )
-            return success_redirect(
-                request,
-                _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name},
-                "honours:nomination-detail",
-                n.pk,
-            )
+            message = _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name}
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
     return _nomination_page(request, n, status=422, remove_form=form)
 
 

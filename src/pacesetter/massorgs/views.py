@@ -24,9 +24,8 @@ def mass_org_list(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             mass_org = services.mass_org_create(actor=request.user, **form.cleaned_data)
-            return success_redirect(
-                request, _("已新建群团组织“%(n)s”") % {"n": mass_org.name}, "massorgs:detail", mass_org.pk
-            )
+            message = _("已新建群团组织“%(n)s”") % {"n": mass_org.name}
+            return success_redirect(request, message, "massorgs:detail", mass_org.pk)
     page = paginate(request, mass_org_list_for(request.user), PER_PAGE)
     return render(request, "massorgs/mass_org_list.html", {"page": page, "form": form})
 
@@ -38,9 +37,8 @@ def mass_org_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             member = services.mass_member_add(actor=request.user, mass_org=mass_org, **form.cleaned_data)
-            return success_redirect(
-                request, _("已增加成员“%(n)s”") % {"n": member.name}, "massorgs:detail", mass_org.pk
-            )
+            message = _("已增加成员“%(n)s”") % {"n": member.name}
+            return success_redirect(request, message, "massorgs:detail", mass_org.pk)
     page = paginate(request, mass_member_list(mass_org), PER_PAGE)
     return render(
         request,
@@ -63,6 +61,5 @@ def mass_member_remove(request, pk, member_id):
         raise NotFoundError()
     member.mass_org = mass_org
     services.mass_member_remove(actor=request.user, member=member)
-    return success_redirect(
-        request, _("已将“%(n)s”移出名册") % {"n": member.name}, "massorgs:detail", mass_org.pk
-    )
+    message = _("已将“%(n)s”移出名册") % {"n": member.name}
+    return success_redirect(request, message, "massorgs:detail", mass_org.pk)

@@ -260,9 +260,9 @@ def reminder_send(request):
         raise NotFoundError()
     org = org_get_for(request.user, org_id, cap=Cap.REMINDER_SEND)
     result = reminders.reminders_send_now(actor=request.user, org=org)
-    return success_redirect(
-        request,
-        _("已提醒：评议%(e)d人，承诺进展%(c)d人，党性分析%(p)d人（本周期已提醒过的不再重复）")
-        % {"e": result.evaluation, "c": result.commitment_update, "p": result.party_analysis},
-        "members:reminder-list",
-    )
+    message = _("已提醒：评议%(e)d人，承诺进展%(c)d人，党性分析%(p)d人（本周期已提醒过的不再重复）") % {
+        "e": result.evaluation,
+        "c": result.commitment_update,
+        "p": result.party_analysis,
+    }
+    return success_redirect(request, message, "members:reminder-list")

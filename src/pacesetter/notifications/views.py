@@ -36,9 +36,8 @@ def preferences(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             n = preferences_update(actor=request.user, choices=form.choices())
-            return success_redirect(
-                request, _("通知设置已保存（%(n)d 项有变化）") % {"n": n}, "notifications:preferences"
-            )
+            message = _("通知设置已保存（%(n)d 项有变化）") % {"n": n}
+            return success_redirect(request, message, "notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form, "channels": Channel.choices})
 
 

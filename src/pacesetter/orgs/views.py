@@ -114,9 +114,8 @@ def org_create(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form, permission_too=True):
             org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
-            return success_redirect(
-                request, _("已新建组织“%(name)s”") % {"name": org.name}, "orgs:org-detail", org.pk
-            )
+            message = _("已新建组织“%(name)s”") % {"name": org.name}
+            return success_redirect(request, message, "orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "parent": parent, "title": _("新建下级组织")})
 
 
@@ -144,12 +143,8 @@ def org_move(request, pk):
             exc.details = []
             form_error(form, exc)
         else:
-            return success_redirect(
-                request,
-                _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name},
-                "orgs:org-detail",
-                org.pk,
-            )
+            message = _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
+            return success_redirect(request, message, "orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("移动组织")})
 
 
@@ -235,9 +230,8 @@ def member_create(request, pk):
         with refusals_on(form, permission_too=True):
             data = _member_data(request, form)
             member = services.member_create(actor=request.user, **data)
-            return success_redirect(
-                request, _("已登记党员“%(name)s”") % {"name": member.name}, "orgs:member-detail", member.pk
-            )
+            message = _("已登记党员“%(name)s”") % {"name": member.name}
+            return success_redirect(request, message, "orgs:member-detail", member.pk)
     return render(request, "orgs/member_form.html", {"form": form, "title": _("登记党员"), "org": org})
 
 
@@ -273,9 +267,8 @@ def member_edit(request, pk):
 def member_set_active(request, pk, active: bool):
     member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
     services.member_set_active(actor=request.user, member=member, active=active)
-    return success_redirect(
-        request, _("已恢复在册") if active else _("已设为不在册"), "orgs:member-detail", member.pk
-    )
+    message = _("已恢复在册") if active else _("已设为不在册")
+    return success_redirect(request, message, "orgs:member-detail", member.pk)
 
 
 def member_account(request, pk):
@@ -286,12 +279,8 @@ def member_account(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form, permission_too=True):
             services.account_create(actor=request.user, member=member, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已为“%(name)s”开通登录账号") % {"name": member.name},
-                "orgs:member-detail",
-                member.pk,
-            )
+            message = _("已为“%(name)s”开通登录账号") % {"name": member.name}
+            return success_redirect(request, message, "orgs:member-detail", member.pk)
     return render(request, "orgs/account_form.html", {"form": form, "member": member})
 
 
@@ -301,11 +290,8 @@ def account_create(request):
         scope = Organisation.objects.filter(path__in=scope_for(request.user, Cap.ROLE_MANAGE).roots).first()
         with refusals_on(form, permission_too=True):
             user = services.account_create(actor=request.user, scope=scope, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username},
-                f"/roles/new/?username={user.username}",
-            )
+            message = _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username}
+            return success_redirect(request, message, f"/roles/new/?username={user.username}")
     return render(request, "orgs/account_form.html", {"form": form, "member": None})
 
 

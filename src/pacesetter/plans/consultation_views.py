@@ -54,9 +54,8 @@ def consultation(request, pk):
         if form.is_valid():
             with refusals_on(form):
                 consultations.consultation_open(actor=request.user, plan=plan, **form.cleaned_data)
-                return success_redirect(
-                    request, _("已开始征求意见，请把二维码张贴到公开栏"), "plans:consultation", plan.pk
-                )
+                message = _("已开始征求意见，请把二维码张贴到公开栏")
+                return success_redirect(request, message, "plans:consultation", plan.pk)
         return _page(request, plan, open_form=form, status=422)
     return _page(request, plan)
 

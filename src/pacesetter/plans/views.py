@@ -162,9 +162,8 @@ def plan_decide(request, pk):
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            return success_redirect(
-                request, _("已%(d)s") % {"d": decision.get_decision_display()}, "plans:plan-detail", plan.pk
-            )
+            message = _("已%(d)s") % {"d": decision.get_decision_display()}
+            return success_redirect(request, message, "plans:plan-detail", plan.pk)
     return render(request, "plans/plan_detail.html", _detail_context(request, plan, form), status=422)
 
 

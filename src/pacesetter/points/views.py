@@ -81,9 +81,8 @@ def claim_create(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.claim_file(actor=request.user, **form.cleaned_data)
-            return success_redirect(
-                request, _("已提交积分申报，等待支部审核"), f"{reverse('points:home')}?period={period.pk}"
-            )
+            message = _("已提交积分申报，等待支部审核")
+            return success_redirect(request, message, f"{reverse('points:home')}?period={period.pk}")
     return render(request, "points/claim_form.html", {"form": form, "period": period, "member": member})
 
 
@@ -140,10 +139,9 @@ def award(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.points_award(actor=request.user, member=member, **form.cleaned_data)
+            message = _("已为%(m)s记分") % {"m": member.name}
             return success_redirect(
-                request,
-                _("已为%(m)s记分") % {"m": member.name},
-                f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}",
+                request, message, f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}"
             )
     return render(request, "points/award_form.html", {"form": form, "member": member, "period": period})
 
@@ -156,9 +154,8 @@ def period_list(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             period = services.period_create(actor=request.user, **form.cleaned_data)
-            return success_redirect(
-                request, _("已设立 %(y)d 积分年度") % {"y": period.year}, "points:period-detail", period.pk
-            )
+            message = _("已设立 %(y)d 积分年度") % {"y": period.year}
+            return success_redirect(request, message, "points:period-detail", period.pk)
     periods = [p for p in selectors.period_list_for(request.user) if can_manage_points(request.user, p)]
     return render(request, "points/period_list.html", {"form": form, "periods": periods})
 
@@ -169,9 +166,8 @@ def period_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             rule = services.rule_create(actor=request.user, period=period, **form.cleaned_data)
-            return success_redirect(
-                request, _("已添加积分规则“%(r)s”") % {"r": rule.name}, "points:period-detail", period.pk
-            )
+            message = _("已添加积分规则“%(r)s”") % {"r": rule.name}
+            return success_redirect(request, message, "points:period-detail", period.pk)
     return render(
         request,
         "points/period_detail.html",

@@ -145,9 +145,8 @@ def item_to_article(request, pk):
     form = TransitionForm({"action": "convert"})
     with refusals_on(form):
         article = services.article_from_item(actor=request.user, item=item)
-        return success_redirect(
-            request, _("已转为稿件草稿，请编辑后提交审核"), "publicity:article-detail", article.pk
-        )
+        message = _("已转为稿件草稿，请编辑后提交审核")
+        return success_redirect(request, message, "publicity:article-detail", article.pk)
     messages.error(request, " ".join(form.non_field_errors()))
     return redirect("publicity:item-detail", item.pk)
 
@@ -337,9 +336,8 @@ def bulletin_issue(request, pk):
     form = TransitionForm({"action": "issue"})
     with refusals_on(form):
         b = bulletins.bulletin_issue(actor=request.user, bulletin=b)
-        return success_redirect(
-            request, _("已印发：%(n)s") % {"n": b.number_label}, "publicity:bulletin-detail", b.pk
-        )
+        message = _("已印发：%(n)s") % {"n": b.number_label}
+        return success_redirect(request, message, "publicity:bulletin-detail", b.pk)
     messages.error(request, " ".join(form.non_field_errors()))
     return redirect("publicity:bulletin-detail", b.pk)
 

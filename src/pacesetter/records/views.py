@@ -118,9 +118,8 @@ def record_create(request):
             errors = _save_photos(request, record, form.cleaned_data["photos"])
             for e in errors:
                 messages.error(request, e)
-            return success_redirect(
-                request, _("已登记“%(t)s”") % {"t": record.title}, "records:record-detail", record.pk
-            )
+            message = _("已登记“%(t)s”") % {"t": record.title}
+            return success_redirect(request, message, "records:record-detail", record.pk)
     title = _("登记个人记实") if mode == "me" else _("登记组织记实")
     return render(
         request,
@@ -286,9 +285,10 @@ def meeting_attendance(request, pk):
                     member=member,
                     **pick(form.cleaned_data, "status", "reason_kind", "reason"),
                 )
+                message = _("已登记%(m)s的出勤") % {"m": member.name}
                 return success_redirect(
                     request,
-                    _("已登记%(m)s的出勤") % {"m": member.name},
+                    message,
                     f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}",
                 )
         else:

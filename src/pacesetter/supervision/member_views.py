@@ -138,9 +138,8 @@ def session_create(request):
                 **pick(d, "title", "held_on", "place"),
                 attendees=d["attendees"].splitlines(),
             )
-            return success_redirect(
-                request, _("集中点评已登记，可逐一点评"), "supervision:session-detail", session.pk
-            )
+            message = _("集中点评已登记，可逐一点评")
+            return success_redirect(request, message, "supervision:session-detail", session.pk)
     return form_page(request, "supervision/session_form.html", {"form": form, "org": org, "roots": roots})
 
 
@@ -180,9 +179,8 @@ def session_review_org(request, pk, org_id):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.review_file(actor=request.user, org=org, session=session, **form.cleaned_data)
-            return success_redirect(
-                request, _("已点评%(org)s") % {"org": org.name}, "supervision:session-detail", session.pk
-            )
+            message = _("已点评%(org)s") % {"org": org.name}
+            return success_redirect(request, message, "supervision:session-detail", session.pk)
     return form_page(
         request, "supervision/session_review_form.html", {"session": session, "org": org, "form": form}
     )

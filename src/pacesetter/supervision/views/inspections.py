@@ -174,9 +174,8 @@ def inspection_file(request, pk):
                 record=form.cleaned_data["record"],
                 findings=form.cleaned_data["findings"].splitlines(),
             )
-            return success_redirect(
-                request, _("已形成督查记录"), "supervision:inspection-detail", inspection.pk
-            )
+            message = _("已形成督查记录")
+            return success_redirect(request, message, "supervision:inspection-detail", inspection.pk)
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -228,12 +227,8 @@ def _rectify_from(request, *, template_ctx: dict, **origin):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, **origin, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline},
-                "supervision:rectification-detail",
-                order.pk,
-            )
+            message = _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
     return render(request, "supervision/rectification_form.html", {**template_ctx, "form": form})
 
 

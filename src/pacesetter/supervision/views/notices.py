@@ -77,9 +77,8 @@ def notice_create(request):
                 issuer_name=d["issuer_name"],
                 number_prefix=d["number_prefix"],
             )
-            return success_redirect(
-                request, _("已根据实时数据生成通报草稿，请修改后印发"), "supervision:notice-edit", notice.pk
-            )
+            message = _("已根据实时数据生成通报草稿，请修改后印发")
+            return success_redirect(request, message, "supervision:notice-edit", notice.pk)
     return render(request, "supervision/notice_compose.html", {"form": form})
 
 
@@ -146,12 +145,12 @@ def holiday_year(request):
                 result = holidays.holiday_year_publish(
                     actor=request.user, year=year, text=form.cleaned_data["text"]
                 )
-                return success_redirect(
-                    request,
-                    _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限")
-                    % {"y": year, "n": len(result.days), "m": len(result.recomputed)},
-                    f"{request.path}?year={year}",
-                )
+                message = _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限") % {
+                    "y": year,
+                    "n": len(result.days),
+                    "m": len(result.recomputed),
+                }
+                return success_redirect(request, message, f"{request.path}?year={year}")
     days = holiday_days_of(year)
     if request.method != "POST":
         form = HolidayYearForm(initial={"text": notice_text(days)})

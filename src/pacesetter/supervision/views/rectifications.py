@@ -119,9 +119,8 @@ def rectification_report(request, pk):
                 measures_taken=form.cleaned_data["measures_taken"],
                 uploads=form.cleaned_data["files"],
             )
-            return success_redirect(
-                request, _("已报告整改情况，等待核查"), "supervision:rectification-detail", order.pk
-            )
+            message = _("已报告整改情况，等待核查")
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
     return render(
         request,
         "supervision/rectification_detail.html",
@@ -139,12 +138,8 @@ def rectification_verify(request, pk):
             order = services.rectification_verify(
                 actor=request.user, rectification=order, **form.cleaned_data
             )
-            return success_redirect(
-                request,
-                _("已核查：%(s)s") % {"s": order.get_status_display()},
-                "supervision:rectification-detail",
-                order.pk,
-            )
+            message = _("已核查：%(s)s") % {"s": order.get_status_display()}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
     return render(
         request,
         "supervision/rectification_detail.html",

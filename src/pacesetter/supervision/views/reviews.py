@@ -223,12 +223,8 @@ def review_publish(request, pk):
     review = review_get_for(request.user, pk)
     publish = request.POST.get("publish", "1") == "1"
     services.review_publish(actor=request.user, review=review, publish=publish)
-    return success_redirect(
-        request,
-        _("已公开到组织的公开页面") if publish else _("已撤回公开"),
-        "supervision:review-detail",
-        review.pk,
-    )
+    message = _("已公开到组织的公开页面") if publish else _("已撤回公开")
+    return success_redirect(request, message, "supervision:review-detail", review.pk)
 
 
 @require_POST
@@ -238,12 +234,8 @@ def review_rectify(request, pk):
     if form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, review=review, **form.cleaned_data)
-            return success_redirect(
-                request,
-                _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline},
-                "supervision:rectification-detail",
-                order.pk,
-            )
+            message = _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
     return render(
         request,
         "supervision/review_detail.html",
