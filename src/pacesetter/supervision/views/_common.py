@@ -8,6 +8,12 @@ def _wants_xlsx(request) -> bool:
     return request.GET.get("export") == "xlsx"
 
 
+def _filters(form) -> dict:
+    """A list's filter form (bound to ``request.GET``): the values of its valid fields, {} when none was given."""
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
+
+
 def _org_filter(request):
     return (
         org_get_for(request.user, request.GET["org"], cap=Cap.PROGRESS_VIEW)

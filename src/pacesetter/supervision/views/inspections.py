@@ -46,7 +46,7 @@ from ..selectors import (
     team_get_for,
     team_list_for,
 )
-from ._common import _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- teams and inspections
 
@@ -78,8 +78,7 @@ def team_create(request):
 
 def inspection_list(request):
     form = InspectionFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     qs = inspection_list_for(
         request.user, org=_org_filter(request), method=data.get("method", ""), status=data.get("status", "")
     )
@@ -142,6 +141,16 @@ def inspection_create(request):
     )
 
 
+def _inspection_page(request, inspection, *, status=200, **forms):
+    """The inspection's page; after a refused post (422) with that form (``file_form=…``) and its errors."""
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        _inspection_context(request, inspection, **forms),
+        status=status,
+    )
+
+
 def _inspection_context(request, inspection, **forms) -> dict:
     return {
         "inspection": inspection,
@@ -159,7 +168,7 @@ def _inspection_context(request, inspection, **forms) -> dict:
 
 def inspection_detail(request, pk):
     inspection = inspection_get_for(request.user, pk)
-    return render(request, "supervision/inspection_detail.html", _inspection_context(request, inspection))
+    return _inspection_page(request, inspection)
 
 
 @require_POST
@@ -176,12 +185,7 @@ def inspection_file(request, pk):
             )
             message = _("已形成督查记录")
             return success_redirect(request, message, "supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, file_form=form),
-        status=422,
-    )
+    return _inspection_page(request, inspection, status=422, file_form=form)
 
 
 @require_POST
@@ -198,12 +202,7 @@ def inspection_cancel(request, pk):
                 messages.error(request, exc.message)
                 return redirect("supervision:inspection-detail", inspection.pk)
             return success_redirect(request, _("已取消督查"), "supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, cancel_form=form),
-        status=422,
-    )
+    return _inspection_page(request, inspection, status=422, cancel_form=form)
 
 
 @require_POST
@@ -214,12 +213,7 @@ def finding_add(request, pk):
         with refusals_on(form):
             services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data)
             return redirect("supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, finding_form=form),
-        status=422,
-    )
+    return _inspection_page(request, inspection, status=422, finding_form=form)
 
 
 def _rectify_from(request, *, template_ctx: dict, **origin):

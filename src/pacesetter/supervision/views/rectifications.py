@@ -31,15 +31,14 @@ from ..selectors import (
     rectification_list_for,
     rectification_reports,
 )
-from ._common import _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- rectification
 
 
 def rectification_list(request):
     form = RectificationFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     overdue = {"1": True, "0": False}.get(data.get("overdue", ""))
     qs = rectification_list_for(
         request.user,
@@ -87,6 +86,16 @@ def rectification_list(request):
     )
 
 
+def _rect_page(request, order, *, status=200, **forms):
+    """The rectification order's page; after a refused post (422) with that form (``report_form=…``) and its errors."""
+    return render(
+        request,
+        "supervision/rectification_detail.html",
+        _rect_context(request, order, **forms),
+        status=status,
+    )
+
+
 def _rect_context(request, order, **forms) -> dict:
     return {
         "order": order,
@@ -104,7 +113,7 @@ def _rect_context(request, order, **forms) -> dict:
 
 def rectification_detail(request, pk):
     order = rectification_get_for(request.user, pk)
-    return render(request, "supervision/rectification_detail.html", _rect_context(request, order))
+    return _rect_page(request, order)
 
 
 @require_POST
@@ -121,12 +130,7 @@ def rectification_report(request, pk):
             )
             message = _("已报告整改情况，等待核查")
             return success_redirect(request, message, "supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/rectification_detail.html",
-        _rect_context(request, order, report_form=form),
-        status=422,
-    )
+    return _rect_page(request, order, status=422, report_form=form)
 
 
 @require_POST
@@ -140,12 +144,7 @@ def rectification_verify(request, pk):
             )
             message = _("已核查：%(s)s") % {"s": order.get_status_display()}
             return success_redirect(request, message, "supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/rectification_detail.html",
-        _rect_context(request, order, verify_form=form),
-        status=422,
-    )
+    return _rect_page(request, order, status=422, verify_form=form)
 
 
 def evidence_download(request, pk):

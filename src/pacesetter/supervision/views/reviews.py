@@ -39,7 +39,7 @@ from ..selectors import (
     review_items,
     review_list_for,
 )
-from ._common import _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- overview and reviews
 
@@ -88,8 +88,7 @@ def liaison_list(request):
 
 def review_list(request):
     form = ReviewFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     qs = review_list_for(
         request.user, org=_org_filter(request), status=data.get("status", ""), rating=data.get("rating", "")
     )
@@ -174,6 +173,13 @@ def _review_form(request, org, *, guidance: bool):
     )
 
 
+def _review_page(request, review, *, status=200, **forms):
+    """The review's page; after a refused post (422) with that form (``respond_form=…``) and its errors."""
+    return render(
+        request, "supervision/review_detail.html", _review_context(request, review, **forms), status=status
+    )
+
+
 def _review_context(request, review, **forms) -> dict:
     items = review_items(review)
     flagged = [i for i in items if i.flagged]
@@ -193,7 +199,7 @@ def _review_context(request, review, **forms) -> dict:
 
 def review_detail(request, pk):
     review = review_get_for(request.user, pk)
-    return render(request, "supervision/review_detail.html", _review_context(request, review))
+    return _review_page(request, review)
 
 
 def review_docx(request, pk):
@@ -210,12 +216,7 @@ def review_respond(request, pk):
         with refusals_on(form):
             services.review_respond(actor=request.user, review=review, **form.cleaned_data)
             return success_redirect(request, _("已答复"), "supervision:review-detail", review.pk)
-    return render(
-        request,
-        "supervision/review_detail.html",
-        _review_context(request, review, respond_form=form),
-        status=422,
-    )
+    return _review_page(request, review, status=422, respond_form=form)
 
 
 @require_POST
@@ -236,9 +237,4 @@ def review_rectify(request, pk):
             order = services.rectification_issue(actor=request.user, review=review, **form.cleaned_data)
             message = _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline}
             return success_redirect(request, message, "supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/review_detail.html",
-        _review_context(request, review, rectify_form=form),
-        status=422,
-    )
+    return _review_page(request, review, status=422, rectify_form=form)
