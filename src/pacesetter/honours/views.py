@@ -64,12 +64,6 @@ def programme_list(request):
 
 def _programme_page(request, p, *, status=200, **forms):
     """The programme's page; after a refused post (422) with that form (``category_form=…``) and its errors."""
-    return render(
-        request, "honours/programme_detail.html", _programme_context(request, p, **forms), status=status
-    )
-
-
-def _programme_context(request, p, **forms) -> dict:
     office = is_office(request.user, p)
     categories = list(p.categories.all())
     # The places of the organisations the user acts for (their grants' own organisations), at most ten.
@@ -98,7 +92,7 @@ def _programme_context(request, p, **forms) -> dict:
     decisions = list(p.decisions.all())
     objections = services.objections_for([n.pk for n in page.items if n.status == NominationStatus.IN_NOTICE])
     rows = [(n, services.objection_state(objections.get(n.pk, []))) for n in page.items]
-    return {
+    context = {
         "p": p,
         "office": office,
         "categories": categories,
@@ -117,6 +111,7 @@ def _programme_context(request, p, **forms) -> dict:
         "can_decide": p.notice_ends_on is not None and timezone.localdate() > p.notice_ends_on,
         "public_url": request.build_absolute_uri(reverse("honours-public:programme", args=[p.pk])),
     }
+    return render(request, "honours/programme_detail.html", context, status=status)
 
 
 def my_honours(request):
@@ -335,15 +330,9 @@ def nomination_create(request, pk):
 
 def _nomination_page(request, n, *, status=200, **forms):
     """The nomination's page; after a refused post (422) with that form (``review_form=…``) and its errors."""
-    return render(
-        request, "honours/nomination_detail.html", _nomination_context(request, n, **forms), status=status
-    )
-
-
-def _nomination_context(request, n, **forms) -> dict:
     parties = parties_for(request.user, n)
     objections = services.objections_for([n.pk]).get(n.pk, [])
-    return {
+    context = {
         "n": n,
         "p": n.programme,
         "parties": parties,
@@ -361,6 +350,7 @@ def _nomination_context(request, n, **forms) -> dict:
         "remove_form": forms.get("remove_form") or RemoveForm(),
         "programme_open": n.programme.status == ProgrammeStatus.NOMINATING,
     }
+    return render(request, "honours/nomination_detail.html", context, status=status)
 
 
 def nomination_detail(request, pk):

@@ -143,16 +143,7 @@ def inspection_create(request):
 
 def _inspection_page(request, inspection, *, status=200, **forms):
     """The inspection's page; after a refused post (422) with that form (``file_form=…``) and its errors."""
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, **forms),
-        status=status,
-    )
-
-
-def _inspection_context(request, inspection, **forms) -> dict:
-    return {
+    context = {
         "inspection": inspection,
         "findings": list(inspection.findings.prefetch_related("rectifications")),
         "can_file": can_file_inspection(request.user, inspection),
@@ -164,6 +155,7 @@ def _inspection_context(request, inspection, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelInspectionForm(),
         "rectify_form": RectificationForm(),
     }
+    return render(request, "supervision/inspection_detail.html", context, status=status)
 
 
 def inspection_detail(request, pk):

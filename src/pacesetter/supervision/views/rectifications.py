@@ -88,16 +88,7 @@ def rectification_list(request):
 
 def _rect_page(request, order, *, status=200, **forms):
     """The rectification order's page; after a refused post (422) with that form (``report_form=…``) and its errors."""
-    return render(
-        request,
-        "supervision/rectification_detail.html",
-        _rect_context(request, order, **forms),
-        status=status,
-    )
-
-
-def _rect_context(request, order, **forms) -> dict:
-    return {
+    context = {
         "order": order,
         "overdue": order.is_overdue(),
         "reports": rectification_reports(order),
@@ -109,6 +100,7 @@ def _rect_context(request, order, **forms) -> dict:
         "report_form": forms.get("report_form") or ReportForm(),
         "verify_form": forms.get("verify_form") or VerifyForm(initial={"decision": "close"}),
     }
+    return render(request, "supervision/rectification_detail.html", context, status=status)
 
 
 def rectification_detail(request, pk):

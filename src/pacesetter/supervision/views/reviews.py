@@ -175,16 +175,10 @@ def _review_form(request, org, *, guidance: bool):
 
 def _review_page(request, review, *, status=200, **forms):
     """The review's page; after a refused post (422) with that form (``respond_form=…``) and its errors."""
-    return render(
-        request, "supervision/review_detail.html", _review_context(request, review, **forms), status=status
-    )
-
-
-def _review_context(request, review, **forms) -> dict:
     items = review_items(review)
     flagged = [i for i in items if i.flagged]
     problem = "\n".join([review.problems] + [f"{i.title}：{i.remark}" for i in flagged])
-    return {
+    context = {
         "review": review,
         "items": items,
         "orders": list(review.rectifications.select_related("organisation")),
@@ -195,6 +189,7 @@ def _review_context(request, review, **forms) -> dict:
         "respond_form": forms.get("respond_form") or RespondForm(),
         "rectify_form": forms.get("rectify_form") or RectificationForm(initial={"problem": problem}),
     }
+    return render(request, "supervision/review_detail.html", context, status=status)
 
 
 def review_detail(request, pk):
