@@ -1,14 +1,13 @@
 """Pages for required and optional actions (thin: parse, call one service or selector, render)."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns import selectors as campaigns_selectors
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import form_page, pick, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -92,8 +91,8 @@ def link_create(request, org_id, pk):
         with refusals_on(form):
             record = _record(org, form.cleaned_data["record"])
             services.action_link_create(actor=request.user, action=action, org=org, record=record)
-            messages.success(request, _("已关联佐证：%(a)s") % {"a": action.name})
-            return redirect(_checklist_url(org, action.campaign))
+            message = _("已关联佐证：%(a)s") % {"a": action.name}
+            return success_redirect(request, message, _checklist_url(org, action.campaign))
     return _render_checklist(request, org, action.campaign, failed=(action.pk, "link", form), status=422)
 
 
@@ -108,8 +107,8 @@ def link_reject(request, org_id, pk):
             services.action_link_reject(
                 actor=request.user, action=action, org=org, record=record, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, _("已驳回佐证：%(a)s") % {"a": action.name})
-            return redirect(_checklist_url(org, action.campaign))
+            message = _("已驳回佐证：%(a)s") % {"a": action.name}
+            return success_redirect(request, message, _checklist_url(org, action.campaign))
     return _render_checklist(request, org, action.campaign, failed=(action.pk, "reject", form), status=422)
 
 
@@ -117,8 +116,7 @@ def link_reject(request, org_id, pk):
 def link_restore(request, pk):
     link = link_get_for(request.user, pk)
     services.action_link_restore(actor=request.user, link=link)
-    messages.success(request, _("已恢复佐证"))
-    return redirect(_checklist_url(link.organisation, link.action.campaign))
+    return success_redirect(request, _("已恢复佐证"), _checklist_url(link.organisation, link.action.campaign))
 
 
 @require_POST
@@ -139,8 +137,7 @@ def optional_create(request, org_id):
                 description=data["description"],
                 record=_record(org, data["record"], required=False),
             )
-            messages.success(request, _("已添加自选动作"))
-            return redirect(_checklist_url(org, campaign))
+            return success_redirect(request, _("已添加自选动作"), _checklist_url(org, campaign))
     return _render_checklist(request, org, campaign, optional_form=form, status=422)
 
 
@@ -150,8 +147,10 @@ def optional_mark(request, pk):
     form = MarkForm(request.POST)
     highlight = form.cleaned_data["highlight"] if form.is_valid() else request.POST.get("highlight", "")
     services.optional_action_mark(actor=request.user, optional=opt, highlight=highlight)
-    messages.success(request, _("已更新标记：%(t)s") % {"t": opt.title})
-    return redirect(request.POST.get("next") or _checklist_url(opt.organisation, opt.campaign))
+    message = _("已更新标记：%(t)s") % {"t": opt.title}
+    return success_redirect(
+        request, message, request.POST.get("next") or _checklist_url(opt.organisation, opt.campaign)
+    )
 
 
 def required_list(request, pk):
@@ -166,14 +165,11 @@ def required_list(request, pk):
             services.required_action_create(
                 actor=request.user,
                 step=step,
-                name=data["name"],
-                description=data["description"],
-                record_kind=data["record_kind"],
-                order=data["order"],
+                **pick(data, "name", "description", "record_kind", "order"),
             )
-            messages.success(request, _("已添加规定动作：%(n)s") % {"n": data["name"]})
-            return redirect("actions:required-list", campaign.pk)
-    return render(
+            message = _("已添加规定动作：%(n)s") % {"n": data["name"]}
+            return success_redirect(request, message, "actions:required-list", campaign.pk)
+    return form_page(
         request,
         "actions/required_list.html",
         {
@@ -183,7 +179,6 @@ def required_list(request, pk):
             "can_define": can_define_actions(request.user, campaign),
             "marked": list(optional_list(campaign=campaign, marked=True)[:100]),
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -191,5 +186,5 @@ def required_list(request, pk):
 def required_delete(request, pk):
     action = required_action_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     services.required_action_delete(actor=request.user, action=action)
-    messages.success(request, _("已删除规定动作：%(n)s") % {"n": action.name})
-    return redirect("actions:required-list", action.campaign_id)
+    message = _("已删除规定动作：%(n)s") % {"n": action.name}
+    return success_redirect(request, message, "actions:required-list", action.campaign_id)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.selectors import campaign_list_for
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for, org_resolve_for, scope_q
@@ -48,8 +49,7 @@ def scheme_create(request):
                 subject=subject,
                 **form.service_kwargs(),
             )
-            messages.success(request, _("考核方案已保存"))
-            return redirect("assessment:scheme-detail", scheme.pk)
+            return success_redirect(request, _("考核方案已保存"), "assessment:scheme-detail", scheme.pk)
     return render(request, "assessment/scheme_form.html", {"form": form, "subject": subject, "scheme": None})
 
 
@@ -59,8 +59,7 @@ def scheme_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.scheme_update(actor=request.user, scheme=scheme, **form.service_kwargs())
-            messages.success(request, _("考核方案已保存"))
-            return redirect("assessment:scheme-detail", scheme.pk)
+            return success_redirect(request, _("考核方案已保存"), "assessment:scheme-detail", scheme.pk)
     return render(
         request, "assessment/scheme_form.html", {"form": form, "subject": scheme.subject, "scheme": scheme}
     )
@@ -93,8 +92,9 @@ def scheme_compute(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("assessment:scheme-detail", scheme.pk)
-    messages.success(request, _("已开始计算第 %(v)d 版") % {"v": sc.version})
-    return redirect("assessment:scorecard-detail", sc.pk)
+    return success_redirect(
+        request, _("已开始计算第 %(v)d 版") % {"v": sc.version}, "assessment:scorecard-detail", sc.pk
+    )
 
 
 @require_POST
@@ -104,7 +104,7 @@ def item_add(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("assessment:scheme-detail", scheme.pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ASSESSMENT_VIEW)
         member_id = form.cleaned_data["member"]
         member = member_get_for(request.user, member_id) if member_id else None
@@ -116,11 +116,6 @@ def item_add(request, pk):
             points=form.cleaned_data["points"],
             reason=form.cleaned_data["reason"],
         )
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已添加加减分项"))
     return redirect("assessment:scheme-detail", scheme.pk)
 
@@ -176,13 +171,8 @@ def scorecard_progress(request, pk):
 @require_POST
 def scorecard_publish(request, pk):
     sc = selectors.scorecard_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         services.scorecard_publish(actor=request.user, scorecard=sc)
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("考核结果已公布，方案已锁定"))
     return redirect("assessment:scorecard-detail", sc.pk)
 
@@ -190,12 +180,7 @@ def scorecard_publish(request, pk):
 def scorecard_export(request, pk):
     sc = selectors.scorecard_get_for(request.user, pk)
     scores = selectors.score_list_for(request.user, sc).iterator(chunk_size=2000)
-    response = HttpResponse(
-        scorecard_workbook(sc, scores),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="assessment-{sc.scheme_id}-v{sc.version}.xlsx"'
-    return response
+    return xlsx_download(scorecard_workbook(sc, scores), f"assessment-{sc.scheme_id}-v{sc.version}.xlsx")
 
 
 def score_detail(request, pk):
@@ -234,8 +219,7 @@ def score_adjust(request, pk):
                 grade=form.cleaned_data["grade"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, _("等次已调整"))
-            return redirect("assessment:score-detail", score.pk)
+            return success_redirect(request, _("等次已调整"), "assessment:score-detail", score.pk)
     return render(request, "assessment/score_detail.html", _score_context(request, score, form))
 
 
@@ -285,7 +269,7 @@ def score_review(request, pk):
             case = services.review_request(
                 actor=request.user, score=score, text=review_form.cleaned_data["text"]
             )
-            messages.success(request, _("复核申请已提交，编号 %(n)s") % {"n": case.number})
-            return redirect("assessment:score-detail", score.pk)
+            message = _("复核申请已提交，编号 %(n)s") % {"n": case.number}
+            return success_redirect(request, message, "assessment:score-detail", score.pk)
     form = AdjustForm(subject=score.scorecard.scheme.subject, initial={"grade": score.grade})
     return render(request, "assessment/score_detail.html", _score_context(request, score, form, review_form))

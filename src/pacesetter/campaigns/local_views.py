@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pacesetter.core.forms import refusals_flashed, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
@@ -52,8 +53,11 @@ def local_criteria(request, pk):
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return _render(request, campaign, org, sets, posted=(cset.pk, texts), status=exc.status)
-        messages.success(request, _("已保存“%(s)s”的具体标准") % {"s": cset.name})
-        return redirect(f"{request.path}?org={org.pk}#set-{cset.pk}")
+        return success_redirect(
+            request,
+            _("已保存“%(s)s”的具体标准") % {"s": cset.name},
+            f"{request.path}?org={org.pk}#set-{cset.pk}",
+        )
     return _render(request, campaign, org, sets)
 
 
@@ -76,15 +80,10 @@ def _render(request, campaign, org, sets, *, posted=None, status=200):
 @require_POST
 def criteria_preset(request, pk):
     campaign = selectors.campaign_get_for(request.user, pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         cset = local_standards.criteria_set_add_preset(
             actor=request.user, campaign=campaign, preset=request.POST.get("preset", "")
         )
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已添加评价标准“%(n)s”") % {"n": cset.name})
     return redirect("campaigns:criteria-list", campaign.pk)
 
@@ -95,5 +94,4 @@ def criteria_allow_local(request, pk):
     local_standards.criteria_set_allow_local(
         actor=request.user, criteria_set=cset, allowed=request.POST.get("allowed") == "1"
     )
-    messages.success(request, _("已更新"))
-    return redirect("campaigns:criteria-list", cset.campaign_id)
+    return success_redirect(request, _("已更新"), "campaigns:criteria-list", cset.campaign_id)

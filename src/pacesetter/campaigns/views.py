@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import form_error, refusals_flashed, refusals_on
+from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_in_scope, org_resolve_for, scope_for
@@ -63,14 +63,11 @@ def campaign_create(request):
     form = CampaignForm(request.POST or None, initial={"organisation": root.name if root else ""})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with refusals_on(form, permission_too=True):
             organisation = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             campaign = services.campaign_create(actor=request.user, organisation=organisation, **data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已新建活动“%(name)s”，请添加阶段和步骤") % {"name": campaign.name})
-            return redirect("campaigns:campaign-detail", campaign.pk)
+            message = _("已新建活动“%(name)s”，请添加阶段和步骤") % {"name": campaign.name}
+            return success_redirect(request, message, "campaigns:campaign-detail", campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "title": _("新建活动")})
 
 
@@ -79,13 +76,9 @@ def campaign_edit(request, pk):
     initial = {f: getattr(campaign, f) for f in CampaignEditForm.base_fields if f != "organisation"}
     form = CampaignEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("campaigns:campaign-detail", campaign.pk)
+            return success_redirect(request, _("已保存"), "campaigns:campaign-detail", campaign.pk)
     return render(
         request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign, "title": _("修改活动")}
     )
@@ -136,13 +129,9 @@ def stage_create(request, pk):
     campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     form = StageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.stage_create(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已添加阶段"))
-            return redirect("campaigns:campaign-detail", campaign.pk)
+            return success_redirect(request, _("已添加阶段"), "campaigns:campaign-detail", campaign.pk)
     return render(
         request, "campaigns/simple_form.html", {"form": form, "campaign": campaign, "title": _("添加阶段")}
     )
@@ -155,13 +144,9 @@ def stage_edit(request, pk):
         initial={"name": stage.name, "starts_on": stage.starts_on, "ends_on": stage.ends_on},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("campaigns:campaign-detail", stage.campaign_id)
+            return success_redirect(request, _("已保存"), "campaigns:campaign-detail", stage.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -184,13 +169,9 @@ def milestone_create(request, pk):
     stage = selectors.stage_get_for(request.user, pk)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.milestone_create(actor=request.user, stage=stage, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已添加节点"))
-            return redirect("campaigns:campaign-detail", stage.campaign_id)
+            return success_redirect(request, _("已添加节点"), "campaigns:campaign-detail", stage.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -221,13 +202,10 @@ def step_edit(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.step_update(actor=request.user, step=step, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()})
-            return redirect("campaigns:campaign-detail", step.campaign_id)
+            message = _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()}
+            return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -240,14 +218,11 @@ def extension_create(request, pk):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with refusals_on(form, permission_too=True):
             org = org_resolve_for(request.user, data.pop("organisation"), cap=Cap.CAMPAIGN_MANAGE)
             services.step_extension_create(actor=request.user, step=step, organisation=org, **data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已为“%(org)s”延期") % {"org": org.name})
-            return redirect("campaigns:campaign-detail", step.campaign_id)
+            message = _("已为“%(org)s”延期") % {"org": org.name}
+            return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -268,13 +243,10 @@ def criteria_list(request, pk):
     can_manage = selectors.can_manage_campaign(request.user, campaign)
     form = CriteriaSetForm(request.POST or None) if can_manage else None
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             cset = services.criteria_set_create(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name})
-            return redirect("campaigns:criteria-edit", cset.pk)
+            message = _("已新建评价标准“%(n)s”，请添加标准项") % {"n": cset.name}
+            return success_redirect(request, message, "campaigns:criteria-edit", cset.pk)
     sets = selectors.criteria_sets_for(campaign)
     return render(
         request,
@@ -321,8 +293,8 @@ def criteria_edit(request, pk):
         except ApplicationError as exc:
             _formset_error(formset, exc)
         else:
-            messages.success(request, _("已保存评价标准“%(n)s”") % {"n": cset.name})
-            return redirect("campaigns:criteria-list", cset.campaign_id)
+            message = _("已保存评价标准“%(n)s”") % {"n": cset.name}
+            return success_redirect(request, message, "campaigns:criteria-list", cset.campaign_id)
     return render(
         request, "campaigns/criteria_edit.html", {"cset": cset, "campaign": cset.campaign, "formset": formset}
     )
@@ -360,7 +332,7 @@ def theme_edit(request, pk, org_id):
         request.POST or None, initial={"theme": current.theme, "carriers": "\n".join(current.carriers)}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.org_theme_set(
                 actor=request.user,
                 campaign=campaign,
@@ -368,11 +340,8 @@ def theme_edit(request, pk, org_id):
                 theme=form.cleaned_data["theme"],
                 carriers=form.cleaned_data["carriers"].splitlines(),
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存争创主题和活动载体"))
-            return redirect("campaigns:campaign-org", campaign.pk, org.pk)
+            message = _("已保存争创主题和活动载体")
+            return success_redirect(request, message, "campaigns:campaign-org", campaign.pk, org.pk)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -411,8 +380,8 @@ def group_edit(request, pk, org_id):
         except ApplicationError as exc:
             _formset_error(formset, exc)
         else:
-            messages.success(request, _("已保存领导小组和办公室成员"))
-            return redirect("campaigns:campaign-org", campaign.pk, org.pk)
+            message = _("已保存领导小组和办公室成员")
+            return success_redirect(request, message, "campaigns:campaign-org", campaign.pk, org.pk)
     return render(
         request, "campaigns/group_edit.html", {"campaign": campaign, "org": org, "formset": formset}
     )
@@ -427,10 +396,8 @@ def pairing_list(request, pk):
     org_text = request.GET.get("org", "").strip()
     org = None
     if org_text:
-        try:
+        with refusals_flashed(request):
             org = org_resolve_for(request.user, org_text, cap=Cap.CAMPAIGN_VIEW)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     qs = selectors.pairing_list_for(request.user, campaign=campaign, org=org, kind=kind or None)
     return render(
         request,
@@ -451,17 +418,13 @@ def pairing_create(request, pk):
     form = PairingForm(request.POST or None, initial={"started_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with refusals_on(form, permission_too=True):
             helper = _resolve(request.user, data.pop("helper"), "helper")
             helped = _resolve(request.user, data.pop("helped"), "helped")
             services.pairing_create(
                 actor=request.user, campaign=campaign, helper=helper, helped=helped, **data
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已建立结对帮带"))
-            return redirect("campaigns:pairing-list", campaign.pk)
+            return success_redirect(request, _("已建立结对帮带"), "campaigns:pairing-list", campaign.pk)
     return render(
         request,
         "campaigns/simple_form.html",
@@ -490,13 +453,9 @@ def pairing_detail(request, pk):
                 status=403,
             )
         if form.is_valid():
-            try:
+            with refusals_on(form, permission_too=True):
                 services.pairing_note_add(actor=request.user, pairing=pairing, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, _("已记录帮带进展"))
-                return redirect("campaigns:pairing-detail", pairing.pk)
+                return success_redirect(request, _("已记录帮带进展"), "campaigns:pairing-detail", pairing.pk)
     return render(
         request,
         "campaigns/pairing_detail.html",
@@ -517,9 +476,8 @@ def member_requirements(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.member_requirements_set(actor=request.user, campaign=campaign, texts=form.cleaned_data)
-            messages.success(request, _("已保存分类要求"))
-            return redirect("campaigns:campaign-detail", campaign.pk)
-    return render(
+            return success_redirect(request, _("已保存分类要求"), "campaigns:campaign-detail", campaign.pk)
+    return form_page(
         request,
         "campaigns/simple_form.html",
         {
@@ -528,5 +486,4 @@ def member_requirements(request, pk):
             "title": _("分类要求（区别在职、无职、流动、年老体弱党员）"),
             "hint": _("党员作出承诺时，会看到与本人类别对应的要求。"),
         },
-        status=422 if request.method == "POST" else 200,
     )

@@ -2,16 +2,15 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on
+from pacesetter.core.forms import BootstrapMixin, refusals_on, success_redirect
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
@@ -20,8 +19,6 @@ from .enums import ProblemOwner, ProblemSource, ProblemStatus
 from .models import Commitment
 from .rules import can_write_org_commitment
 from .views import _campaign_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ProblemForm(BootstrapMixin, forms.Form):
@@ -56,8 +53,7 @@ def problem_list(request, org_id):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             problems.problem_create(actor=request.user, campaign=campaign, org=org, **form.cleaned_data)
-            messages.success(request, _("已添加问题"))
-            return redirect(_list_url(org, campaign))
+            return success_redirect(request, _("已添加问题"), _list_url(org, campaign))
     return _render(
         request,
         org,
@@ -109,27 +105,21 @@ def problem_import(request, org_id):
             added = problems.problem_import(
                 actor=request.user, campaign=campaign, org=org, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("已导入%(n)d条问题") % {"n": len(added)})
-            return redirect(_list_url(org, campaign))
+            message = _("已导入%(n)d条问题") % {"n": len(added)}
+            return success_redirect(request, message, _list_url(org, campaign))
     return _render(request, org, campaign, import_form=form, status=422)
 
 
 def problem_template(request):
-    return HttpResponse(
-        problems.import_template(),
-        content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, "问题清单导入模板.xlsx")},
-    )
+    return xlsx_download(problems.import_template(), "问题清单导入模板.xlsx")
 
 
 @require_POST
 def problem_transition(request, pk):
     problem = problems.problem_get_for(request.user, pk)
     problems.problem_transition(actor=request.user, problem=problem, action=request.POST.get("action", ""))
-    messages.success(
-        request, _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()}
-    )
-    return redirect(_list_url(problem.organisation, problem.campaign))
+    message = _("问题“%(t)s”：%(s)s") % {"t": problem.title, "s": problem.get_status_display()}
+    return success_redirect(request, message, _list_url(problem.organisation, problem.campaign))
 
 
 @require_POST

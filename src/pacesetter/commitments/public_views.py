@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_flashed
+from pacesetter.core.forms import refusals_flashed, success_redirect
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate
 from pacesetter.core.pii import mask_phone
@@ -174,8 +174,7 @@ def slip(request):
         with refusals_flashed(request):
             org_pk = onecount.slip_organisation_id(code)
             request.session[SLIP_SESSION] = onecount.slip_display(code)
-            messages.success(request, _("已记下您的评价凭条，请选择要评价的承诺"))
-            return redirect("wall:org", org_pk)
+            return success_redirect(request, _("已记下您的评价凭条，请选择要评价的承诺"), "wall:org", org_pk)
     return render(request, "commitments/public/slip.html", {"code": code[:40]})
 
 

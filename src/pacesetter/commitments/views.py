@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from pacesetter import onecount
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
-from pacesetter.core.downloads import download
-from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.downloads import docx_download, xlsx_download
+from pacesetter.core.errors import NotFoundError
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
 from pacesetter.massorgs.selectors import mass_org_get_for
@@ -45,11 +45,6 @@ from .forms import (
 from .rules import can_write_org_commitment, org_write_paths, parties_for
 
 PER_PAGE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-_download = download
 
 
 def _campaign_for(request, org: Organisation):
@@ -126,7 +121,7 @@ def commitment_create(request):
     form = CommitmentForm(request.POST or None, campaign=campaign, kind=kind)
     window = step_window_for(campaign=campaign, capability=StepCapability.COMMITMENTS, org=org)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             c = services.commitment_create(
                 actor=request.user,
                 campaign=campaign,
@@ -135,11 +130,8 @@ def commitment_create(request):
                 mass_org=mass_org,
                 **form.cleaned_data,
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存承诺草稿“%(t)s”") % {"t": c.title})
-            return redirect("commitments:commitment-detail", c.pk)
+            message = _("已保存承诺草稿“%(t)s”") % {"t": c.title}
+            return success_redirect(request, message, "commitments:commitment-detail", c.pk)
     return render(
         request,
         "commitments/commitment_form.html",
@@ -192,13 +184,14 @@ def post_set(request):
         request.POST or None, initial={"title": post.title, "duties": post.duties} if post else None
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.post_set(actor=request.user, campaign=campaign, member=member, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]})
-            return redirect(f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}")
+            message = _("已设岗：%(t)s") % {"t": form.cleaned_data["title"]}
+            return success_redirect(
+                request,
+                message,
+                f"{reverse('commitments:commitment-create')}?kind=member&campaign={campaign.pk}",
+            )
     window = step_window_for(
         campaign=campaign, capability=StepCapability.COMMITMENTS, org=member.organisation
     )
@@ -274,13 +267,9 @@ def commitment_edit(request, pk):
     }
     form = CommitmentForm(request.POST or None, campaign=c.campaign, kind=c.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.commitment_update(actor=request.user, commitment=c, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("commitments:commitment-detail", c.pk)
+            return success_redirect(request, _("已保存"), "commitments:commitment-detail", c.pk)
     window = step_window_for(campaign=c.campaign, capability=StepCapability.COMMITMENTS, org=c.organisation)
     return render(
         request,
@@ -338,7 +327,7 @@ def report_file(request, pk):
     form = ReportForm(request.POST or None, progress=c.progress)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_on(form, permission_too=True):
             services.commitment_report(
                 actor=request.user,
                 commitment=c,
@@ -346,11 +335,7 @@ def report_file(request, pk):
                 outcome=d["outcome"],
                 confirm_below_target=d.get("confirm_below_target", False),
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已提交述诺"))
-            return redirect("commitments:commitment-detail", c.pk)
+            return success_redirect(request, _("已提交述诺"), "commitments:commitment-detail", c.pk)
     window = step_window_for(campaign=c.campaign, capability=StepCapability.FULFILMENT, org=c.organisation)
     return render(request, "commitments/report_form.html", {"form": form, "c": c, "window": window})
 
@@ -407,7 +392,7 @@ def poster_docx(request, pk):
     if not c.is_public:
         raise NotFoundError(_("承诺公开（示诺）后才能生成海报"))
     url = request.build_absolute_uri(reverse("wall:commitment", args=[c.pk]))
-    return _download(documents.poster_docx(commitment=c, url=url), f"公开承诺海报-{c.pk}.docx", DOCX)
+    return docx_download(documents.poster_docx(commitment=c, url=url), f"公开承诺海报-{c.pk}.docx")
 
 
 def org_pledge_docx(request, pk):
@@ -421,7 +406,7 @@ def org_pledge_docx(request, pk):
         .order_by("deadline", "id")
     )
     data = documents.org_pledge_docx(org=org, campaign=campaign, commitments=commitments)
-    return _download(data, f"{org.name}公开承诺书.docx", DOCX)
+    return docx_download(data, f"{org.name}公开承诺书.docx")
 
 
 def member_pledge_docx(request, member_id):
@@ -437,16 +422,14 @@ def member_pledge_docx(request, member_id):
     data = documents.member_pledge_docx(
         member=member, campaign=campaign, post=selectors.post_for(campaign, member), commitments=commitments
     )
-    return _download(data, f"{member.name}公开承诺书.docx", DOCX)
+    return docx_download(data, f"{member.name}公开承诺书.docx")
 
 
 def wall_xlsx(request, pk):
     org = org_get_for(request.user, pk, cap=Cap.ORG_VIEW)
     qs = selectors.public_commitment_list(org=org).order_by("organisation__path", "id")
-    return _download(
-        documents.wall_xlsx(root=org, commitments=qs.iterator(chunk_size=2000)),
-        f"{org.name}公开承诺.xlsx",
-        XLSX,
+    return xlsx_download(
+        documents.wall_xlsx(root=org, commitments=qs.iterator(chunk_size=2000)), f"{org.name}公开承诺.xlsx"
     )
 
 
@@ -477,10 +460,9 @@ def slip_sheet(request, pk):
         with refusals_flashed(request):
             sheet = onecount.slip_sheet_create(actor=request.user, org=org, count=request.POST.get("count"))
             site = settings.SITE_URL or request.build_absolute_uri("/")
-            response = _download(
+            response = docx_download(
                 documents.slips_docx(org=org, codes=sheet.codes, site=site),
                 f"{org.name}评价凭条-{sheet.pk}.docx",
-                DOCX,
             )
             response["Cache-Control"] = "no-store"
             return response

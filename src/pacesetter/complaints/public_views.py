@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import refusals_flashed
+from pacesetter.core.forms import pick, refusals_flashed
 from pacesetter.core.middleware import client_ip
 from pacesetter.orgs.models import Organisation
 
@@ -65,14 +65,9 @@ def form(request):
                 case, password = services.case_file_public(
                     subject_type=d["subject_type"],
                     subject_id=subject_id,
-                    member_name=d["member_name"],
-                    category=d["category"],
-                    text=d["text"],
+                    **pick(d, "member_name", "category", "text"),
                     files=request.FILES.getlist("files"),
-                    real_name=d["real_name"],
-                    name=d["name"],
-                    phone=d["phone"],
-                    code=d["code"],
+                    **pick(d, "real_name", "name", "phone", "code"),
                     ip=client_ip(request),
                 )
             except ApplicationError as exc:

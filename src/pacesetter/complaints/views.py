@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
@@ -37,7 +37,6 @@ from .models import CaseAttachment
 from .rules import can_see_reporter, parties_for
 
 PER_PAGE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ORG_CHOICES_MAX = 500
 
 ACTION_FORMS = {
@@ -260,6 +259,6 @@ def stats_xlsx(request):
     _form, org, month = _stats_args(request)
     org = Organisation.objects.select_related("parent").get(pk=org.pk)  # its label names the parent
     total, rows = selectors.monthly_stats(org, month)
-    return download(
-        exporters.stats_xlsx(org, month, total, rows), f"{org.name}群众反映统计{month:%Y-%m}.xlsx", XLSX
+    return xlsx_download(
+        exporters.stats_xlsx(org, month, total, rows), f"{org.name}群众反映统计{month:%Y-%m}.xlsx"
     )

@@ -1,11 +1,13 @@
 """Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form or as the page's
 message."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError, PermissionDeniedError
@@ -32,31 +34,60 @@ def form_error(form: forms.Form, exc: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, d["message"])
 
 
+def pick(data: Mapping, *names: str) -> dict:
+    """The named entries of a form's cleaned data, to pass on to a service whose keyword arguments have the same
+    names: ``services.item_update(actor=…, item=item, **pick(d, "kind", "title", "body"))``."""
+    return {name: data[name] for name in names}
+
+
 @contextmanager
-def refusals_on(form: forms.Form) -> Iterator[None]:
+def refusals_on(form: forms.Form, *, permission_too: bool = False) -> Iterator[None]:
     """Run a service inside ``with refusals_on(form):``; a refusal is shown on the form and the rest of the block
     (the success message, the redirect) is skipped, so the view falls through to render the form again.
 
-    A permission refusal is not the form's business: it goes on to the one error handler (the 403 page).
+    A permission refusal is not the form's business: it goes on to the one error handler (the 403 page) — unless
+    ``permission_too``, for a form whose own fields name what the user may not reach (an organisation typed in
+    outside their scope is a mistake in that field, shown beside it).
     """
     try:
         yield
-    except PermissionDeniedError:
-        raise
+    except PermissionDeniedError as exc:
+        if not permission_too:
+            raise
+        form_error(form, exc)
     except ApplicationError as exc:
         form_error(form, exc)
 
 
 @contextmanager
-def refusals_flashed(request) -> Iterator[None]:
+def refusals_flashed(request, *, permission_too: bool = True) -> Iterator[None]:
     """Run a button's service inside ``with refusals_flashed(request):``; a refusal (any typed error, a permission
     refusal too) becomes the page's error message and the rest of the block (the success message) is skipped, so the
     view goes on to its redirect either way.
+
+    With ``permission_too=False`` a permission refusal goes on to the one error handler (the 403 page) instead.
     """
     try:
         yield
+    except PermissionDeniedError as exc:
+        if not permission_too:
+            raise
+        messages.error(request, exc.message)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+
+
+def form_page(request, template: str, context: dict) -> HttpResponse:
+    """A page whose form the view shows: 200 when first shown, 422 (Unprocessable Content) when a post comes back
+    to it refused, so a test or a script sees the refusal without reading the page."""
+    return render(request, template, context, status=422 if request.method == "POST" else 200)
+
+
+def success_redirect(request, message: str, to, *args) -> HttpResponseRedirect:
+    """The end of a write that worked: ``message`` as the page's success message, then a redirect to ``to`` (a URL
+    name with ``args``, an object or a URL), so reloading the next page does not post again."""
+    messages.success(request, message)
+    return redirect(to, *args)
 
 
 class AuditFilterForm(forms.Form):

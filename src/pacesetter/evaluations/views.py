@@ -5,15 +5,15 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_resolve_for
 
@@ -134,27 +134,27 @@ def round_create(request):
     form = RoundForm(request.POST or None, user=request.user, initial=_survey_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form, permission_too=True):
             org = org_resolve_for(request.user, data["organisation"], cap=MANAGE_CAP)
             round_ = services.round_set_up(
                 actor=request.user,
                 organisation=org,
-                target_mode=data["target_mode"],
-                campaign=data["campaign"],
-                criteria_set=data["criteria_set"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                name=data["name"],
-                kind=data["kind"],
-                scale=data["scale"],
+                **pick(
+                    data,
+                    "target_mode",
+                    "campaign",
+                    "criteria_set",
+                    "opens_at",
+                    "closes_at",
+                    "name",
+                    "kind",
+                    "scale",
+                ),
                 groups=form.groups(),
                 k_min=data["k_min"],
                 satisfaction_threshold=data["satisfaction_threshold"],
                 grade_thresholds=form.grade_thresholds(),
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
             messages.success(request, _("已新建评议“%(n)s”（草稿）") % {"n": round_.name})
             _warn_if_too_long(request, round_)
             return redirect("evaluations:round-detail", round_.pk)
@@ -210,13 +210,9 @@ def round_edit(request, pk):
         g.posted = request.POST.get(f"w{g.pk}", g.weight) if request.method == "POST" else g.weight
     if request.method == "POST" and form.is_valid():
         weights = None if form.open_only else {g.pk: g.posted for g in groups}
-        try:
+        with refusals_on(form, permission_too=True):
             services.round_update(actor=request.user, round_=round_, weights=weights, **form.changes())
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("评议设置已保存"))
-            return redirect("evaluations:round-detail", round_.pk)
+            return success_redirect(request, _("评议设置已保存"), "evaluations:round-detail", round_.pk)
     return render(
         request,
         "evaluations/round_edit.html",
@@ -274,8 +270,8 @@ def round_transition(request, pk):
     if to_status not in RoundStatus.values:
         raise NotFoundError()
     services.round_transition(actor=request.user, round_=round_, to_status=to_status)
-    messages.success(request, _("评议状态已改为“%(s)s”") % {"s": RoundStatus(to_status).label})
-    return redirect("evaluations:round-detail", round_.pk)
+    message = _("评议状态已改为“%(s)s”") % {"s": RoundStatus(to_status).label}
+    return success_redirect(request, message, "evaluations:round-detail", round_.pk)
 
 
 @require_POST
@@ -283,8 +279,8 @@ def round_publish(request, pk):
     round_ = round_get_for(request.user, pk, cap=MANAGE_CAP)
     published = request.POST.get("published", "1") == "1"
     services.round_publish(actor=request.user, round_=round_, published=published)
-    messages.success(request, _("评议结果已公开") if published else _("已撤回公开"))
-    return redirect("evaluations:round-results", round_.pk)
+    message = _("评议结果已公开") if published else _("已撤回公开")
+    return success_redirect(request, message, "evaluations:round-results", round_.pk)
 
 
 @require_POST
@@ -301,12 +297,11 @@ def round_codes(request, pk):
     codes = services.codes_generate(
         actor=request.user, round_=round_, group=group, count=form.cleaned_data["count"]
     )
-    response = HttpResponse(
+    response = docx_download(
         # The printed address is the one the clerk reached the site at, unless the deployment names one.
         slips_docx(round_, group.name, codes, site=settings.SITE_URL or request.build_absolute_uri("/")),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"ballot-codes-{round_.pk}-{group.pk}.docx",
     )
-    response["Content-Disposition"] = f'attachment; filename="ballot-codes-{round_.pk}-{group.pk}.docx"'
     response["Cache-Control"] = "no-store"
     # The page stays put under a download; its script waits for this cookie, then reloads to show the
     # new counts (and this message). Without the script the message shows on the next page.
@@ -389,12 +384,7 @@ def round_export(request, pk):
     results = round_results(round_)
     if _sealed(request, results):
         return redirect("evaluations:round-results", round_.pk)
-    response = HttpResponse(
-        results_workbook(results),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-results.xlsx"'
-    return response
+    return xlsx_download(results_workbook(results), f"evaluation-{round_.pk}-results.xlsx")
 
 
 def round_report(request, pk):
@@ -402,12 +392,7 @@ def round_report(request, pk):
     results = round_results(round_)
     if _sealed(request, results):
         return redirect("evaluations:round-results", round_.pk)
-    response = HttpResponse(
-        report_docx(results),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{round_.pk}-report.docx"'
-    return response
+    return docx_download(report_docx(results), f"evaluation-{round_.pk}-report.docx")
 
 
 def my_rounds(request):
@@ -468,13 +453,9 @@ def case_answer(request, pk):
         request.POST or None, initial={"analysis": case.analysis, "measures": case.measures}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.case_answer(actor=request.user, case=case, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已报送原因分析和整改措施"))
-            return redirect("evaluations:case-list")
+            return success_redirect(request, _("已报送原因分析和整改措施"), "evaluations:case-list")
     return render(request, "evaluations/case_answer.html", {"case": case, "form": form})
 
 
@@ -516,5 +497,4 @@ def round_suggestions_review(request, pk):
 def round_suggestions_release(request, pk):
     round_ = round_get_for(request.user, pk)
     services.suggestions_release(actor=request.user, round_=round_)
-    messages.success(request, _("意见建议已发布"))
-    return redirect("evaluations:round-suggestions", round_.pk)
+    return success_redirect(request, _("意见建议已发布"), "evaluations:round-suggestions", round_.pk)

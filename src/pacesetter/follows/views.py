@@ -1,12 +1,13 @@
 """关注 pages: follow a public organisation or commitment, confirm an e-mail, unsubscribe in one click."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pacesetter.core.errors import ApplicationError
+from pacesetter.core.forms import success_redirect
 from pacesetter.core.middleware import client_ip
 
 from . import services
@@ -57,8 +58,7 @@ def follow(request, subject_type, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _page(request, subject_type, subject, values=values, status=exc.status)
-    messages.success(request, text)
-    return redirect(f"follows:{subject_type}", pk)
+    return success_redirect(request, text, f"follows:{subject_type}", pk)
 
 
 @require_POST

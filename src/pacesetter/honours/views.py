@@ -1,20 +1,18 @@
 """Pages of commendation for the office, the nominating and reviewing organisations."""
 
-from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.windows import campaign_nearest
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import docx_download
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import DOCX_MIME
 from pacesetter.massorgs.enums import MassOrgKind
 from pacesetter.massorgs.selectors import mass_org_list_for
 from pacesetter.orgs.enums import Cap
@@ -37,10 +35,6 @@ from .models import Category, Decision, Honour, Quota
 from .rules import is_office, parties_for
 
 
-def _download(content: bytes, filename: str) -> HttpResponse:
-    return download(content, filename, DOCX_MIME)
-
-
 def _office_orgs(user):
     paths = scope_for(user, Cap.HONOURS_MANAGE).roots
     return Organisation.objects.filter(path__in=paths, is_active=True).order_by("path")
@@ -59,8 +53,8 @@ def programme_list(request):
                 p = services.programme_create(
                     actor=request.user, campaign=campaign, organisation=org, **form.cleaned_data
                 )
-                messages.success(request, _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title})
-                return redirect("honours:programme-detail", p.pk)
+                message = _("已设立“%(t)s”，请设置类别和名额") % {"t": p.title}
+                return success_redirect(request, message, "honours:programme-detail", p.pk)
     return render(
         request,
         "honours/programme_list.html",
@@ -68,7 +62,8 @@ def programme_list(request):
     )
 
 
-def _programme_context(request, p, **forms) -> dict:
+def _programme_page(request, p, *, status=200, **forms):
+    """The programme's page; after a refused post (422) with that form (``category_form=…``) and its errors."""
     office = is_office(request.user, p)
     categories = list(p.categories.all())
     # The places of the organisations the user acts for (their grants' own organisations), at most ten.
@@ -97,7 +92,7 @@ def _programme_context(request, p, **forms) -> dict:
     decisions = list(p.decisions.all())
     objections = services.objections_for([n.pk for n in page.items if n.status == NominationStatus.IN_NOTICE])
     rows = [(n, services.objection_state(objections.get(n.pk, []))) for n in page.items]
-    return {
+    context = {
         "p": p,
         "office": office,
         "categories": categories,
@@ -116,6 +111,7 @@ def _programme_context(request, p, **forms) -> dict:
         "can_decide": p.notice_ends_on is not None and timezone.localdate() > p.notice_ends_on,
         "public_url": request.build_absolute_uri(reverse("honours-public:programme", args=[p.pk])),
     }
+    return render(request, "honours/programme_detail.html", context, status=status)
 
 
 def my_honours(request):
@@ -132,7 +128,7 @@ def member_honours(request, member_id):
 
 def programme_detail(request, pk):
     p = selectors.programme_get_for(request.user, pk)
-    return render(request, "honours/programme_detail.html", _programme_context(request, p))
+    return _programme_page(request, p)
 
 
 @require_POST
@@ -145,19 +141,12 @@ def category_add(request, pk):
             services.category_save(
                 actor=request.user,
                 programme=p,
-                name=d["name"],
-                subject=d["subject"],
-                quota=d["quota"],
+                **pick(d, "name", "subject", "quota"),
                 rules=form.rules(),
             )
-            messages.success(request, _("已添加表彰类别“%(n)s”") % {"n": d["name"]})
-            return redirect("honours:programme-detail", p.pk)
-    return render(
-        request,
-        "honours/programme_detail.html",
-        _programme_context(request, p, category_form=form),
-        status=422,
-    )
+            message = _("已添加表彰类别“%(n)s”") % {"n": d["name"]}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
+    return _programme_page(request, p, status=422, category_form=form)
 
 
 @require_POST
@@ -173,27 +162,24 @@ def quota_allocate(request, pk):
                 organisation=org,
                 amount=form.cleaned_data["amount"],
             )
-            messages.success(request, _("已为%(o)s分配名额") % {"o": org.name})
-            return redirect("honours:programme-detail", p.pk)
-    return render(
-        request, "honours/programme_detail.html", _programme_context(request, p, quota_form=form), status=422
-    )
+            message = _("已为%(o)s分配名额") % {"o": org.name}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
+    return _programme_page(request, p, status=422, quota_form=form)
 
 
 @require_POST
 def programme_open(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     services.programme_open(actor=request.user, programme=p)
-    messages.success(request, _("已开始推荐，已通知有名额的单位"))
-    return redirect("honours:programme-detail", p.pk)
+    return success_redirect(request, _("已开始推荐，已通知有名额的单位"), "honours:programme-detail", p.pk)
 
 
 @require_POST
 def notice_start(request, pk):
     p = selectors.programme_get_for(request.user, pk)
     p = services.notice_start(actor=request.user, programme=p)
-    messages.success(request, _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()})
-    return redirect("honours:programme-detail", p.pk)
+    message = _("公示已发布，至 %(d)s 24 时结束") % {"d": p.notice_ends_on.isoformat()}
+    return success_redirect(request, message, "honours:programme-detail", p.pk)
 
 
 @require_POST
@@ -203,14 +189,9 @@ def decision_issue(request, pk):
     if form.is_valid():
         with refusals_on(form):
             d = services.decision_issue(actor=request.user, programme=p, **form.cleaned_data)
-            messages.success(request, _("表彰决定已发布：%(n)s") % {"n": d.number})
-            return redirect("honours:programme-detail", p.pk)
-    return render(
-        request,
-        "honours/programme_detail.html",
-        _programme_context(request, p, decision_form=form),
-        status=422,
-    )
+            message = _("表彰决定已发布：%(n)s") % {"n": d.number}
+            return success_redirect(request, message, "honours:programme-detail", p.pk)
+    return _programme_page(request, p, status=422, decision_form=form)
 
 
 def notice_docx(request, pk):
@@ -218,7 +199,7 @@ def notice_docx(request, pk):
     if p.notice_starts_on is None:
         raise NotFoundError(_("尚未发布公示"))
     rows = selectors.public_nominations(p).exclude(status=NominationStatus.REMOVED)
-    return _download(documents.notice_docx(p, list(rows)), f"{p.title}拟表彰对象公示.docx")
+    return docx_download(documents.notice_docx(p, list(rows)), f"{p.title}拟表彰对象公示.docx")
 
 
 def _decision(request, pk) -> Decision:
@@ -232,7 +213,7 @@ def _decision(request, pk) -> Decision:
 def decision_docx(request, pk):
     d = _decision(request, pk)
     honours = list(d.honours.order_by("certificate_no"))
-    return _download(documents.decision_docx(d, honours), f"{d.title}.docx")
+    return docx_download(documents.decision_docx(d, honours), f"{d.title}.docx")
 
 
 def certificates_docx(request, pk):
@@ -246,7 +227,7 @@ def certificates_docx(request, pk):
     def url_for(h: Honour) -> str:
         return request.build_absolute_uri(reverse("honours-public:honour", args=[h.certificate_no]))
 
-    return _download(documents.certificates_docx(honours, url_for=url_for), f"荣誉证书-{d.number}.docx")
+    return docx_download(documents.certificates_docx(honours, url_for=url_for), f"荣誉证书-{d.number}.docx")
 
 
 # ---------------------------------------------------------------- nominations
@@ -337,24 +318,21 @@ def nomination_create(request, pk):
                 subject_member=member,
                 subject_mass_org=mass_org,
                 subject_mass_member=mass_member,
-                post=d["post"],
-                summary=d["summary"],
-                deed=d["deed"],
+                **pick(d, "post", "summary", "deed"),
                 photos=request.FILES.getlist("photos"),
             )
-            messages.success(
-                request, _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name}
-            )
-            return redirect("honours:nomination-detail", n.pk)
+            message = _("已推荐“%(n)s”，等待%(r)s审核") % {"n": n.display_name, "r": n.reviewer.name}
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
     return render(
         request, "honours/nomination_form.html", {"p": p, "form": form}, status=422 if form.errors else 200
     )
 
 
-def _nomination_context(request, n, **forms) -> dict:
+def _nomination_page(request, n, *, status=200, **forms):
+    """The nomination's page; after a refused post (422) with that form (``review_form=…``) and its errors."""
     parties = parties_for(request.user, n)
     objections = services.objections_for([n.pk]).get(n.pk, [])
-    return {
+    context = {
         "n": n,
         "p": n.programme,
         "parties": parties,
@@ -372,11 +350,12 @@ def _nomination_context(request, n, **forms) -> dict:
         "remove_form": forms.get("remove_form") or RemoveForm(),
         "programme_open": n.programme.status == ProgrammeStatus.NOMINATING,
     }
+    return render(request, "honours/nomination_detail.html", context, status=status)
 
 
 def nomination_detail(request, pk):
     n = selectors.nomination_get_for(request.user, pk)
-    return render(request, "honours/nomination_detail.html", _nomination_context(request, n))
+    return _nomination_page(request, n)
 
 
 @require_POST
@@ -386,21 +365,12 @@ def nomination_review(request, pk):
     if form.is_valid():
         with refusals_on(form):
             n = services.nomination_review(actor=request.user, nomination=n, **form.cleaned_data)
-            messages.success(
-                request,
-                _("已%(a)s：%(n)s")
-                % {
-                    "a": dict(form.fields["action"].choices)[form.cleaned_data["action"]],
-                    "n": n.display_name,
-                },
-            )
-            return redirect("honours:nomination-detail", n.pk)
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, review_form=form),
-        status=422,
-    )
+            message = _("已%(a)s：%(n)s") % {
+                "a": dict(form.fields["action"].choices)[form.cleaned_data["action"]],
+                "n": n.display_name,
+            }
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
+    return _nomination_page(request, n, status=422, review_form=form)
 
 
 @require_POST
@@ -410,14 +380,8 @@ def nomination_resubmit(request, pk):
     if form.is_valid():
         with refusals_on(form):
             n = services.nomination_resubmit(actor=request.user, nomination=n, **form.cleaned_data)
-            messages.success(request, _("已重新报送"))
-            return redirect("honours:nomination-detail", n.pk)
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, resubmit_form=form),
-        status=422,
-    )
+            return success_redirect(request, _("已重新报送"), "honours:nomination-detail", n.pk)
+    return _nomination_page(request, n, status=422, resubmit_form=form)
 
 
 @require_POST
@@ -429,14 +393,9 @@ def nomination_remove(request, pk):
             n = services.nomination_remove(
                 actor=request.user, nomination=n, note=form.cleaned_data["comment"]
             )
-            messages.success(request, _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name})
-            return redirect("honours:nomination-detail", n.pk)
-    return render(
-        request,
-        "honours/nomination_detail.html",
-        _nomination_context(request, n, remove_form=form),
-        status=422,
-    )
+            message = _("已取消“%(n)s”的拟表彰资格") % {"n": n.display_name}
+            return success_redirect(request, message, "honours:nomination-detail", n.pk)
+    return _nomination_page(request, n, status=422, remove_form=form)
 
 
 def nomination_photo(request, pk):

@@ -1,12 +1,11 @@
 """Pages for 群团组织: the list with a form to attach one, and each one's own roster."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.selectors import org_list_for
 
@@ -25,8 +24,8 @@ def mass_org_list(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             mass_org = services.mass_org_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已新建群团组织“%(n)s”") % {"n": mass_org.name})
-            return redirect("massorgs:detail", mass_org.pk)
+            message = _("已新建群团组织“%(n)s”") % {"n": mass_org.name}
+            return success_redirect(request, message, "massorgs:detail", mass_org.pk)
     page = paginate(request, mass_org_list_for(request.user), PER_PAGE)
     return render(request, "massorgs/mass_org_list.html", {"page": page, "form": form})
 
@@ -38,8 +37,8 @@ def mass_org_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             member = services.mass_member_add(actor=request.user, mass_org=mass_org, **form.cleaned_data)
-            messages.success(request, _("已增加成员“%(n)s”") % {"n": member.name})
-            return redirect("massorgs:detail", mass_org.pk)
+            message = _("已增加成员“%(n)s”") % {"n": member.name}
+            return success_redirect(request, message, "massorgs:detail", mass_org.pk)
     page = paginate(request, mass_member_list(mass_org), PER_PAGE)
     return render(
         request,
@@ -62,5 +61,5 @@ def mass_member_remove(request, pk, member_id):
         raise NotFoundError()
     member.mass_org = mass_org
     services.mass_member_remove(actor=request.user, member=member)
-    messages.success(request, _("已将“%(n)s”移出名册") % {"n": member.name})
-    return redirect("massorgs:detail", mass_org.pk)
+    message = _("已将“%(n)s”移出名册") % {"n": member.name}
+    return success_redirect(request, message, "massorgs:detail", mass_org.pk)

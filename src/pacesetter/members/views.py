@@ -2,15 +2,14 @@
 selector, render."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on
+from pacesetter.core.forms import BootstrapMixin, form_page, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -103,18 +102,10 @@ def mentorship_create(request):
                 actor=request.user,
                 mentor=member_get_for(request.user, d["mentor"]),
                 mentee=member_get_for(request.user, d["mentee"], cap=Cap.MENTORING_MANAGE),
-                kind=d["kind"],
-                goals=d["goals"],
-                started_on=d["started_on"],
+                **pick(d, "kind", "goals", "started_on"),
             )
-            messages.success(request, _("结对帮带已建立"))
-            return redirect("members:mentorship-detail", m.pk)
-    return render(
-        request,
-        "members/form.html",
-        {"form": form, "title": _("建立结对帮带")},
-        status=422 if request.method == "POST" else 200,
-    )
+            return success_redirect(request, _("结对帮带已建立"), "members:mentorship-detail", m.pk)
+    return form_page(request, "members/form.html", {"form": form, "title": _("建立结对帮带")})
 
 
 def mentorship_detail(request, pk, note_form=None):
@@ -145,8 +136,7 @@ def mentorship_note(request, pk):
                 text=form.cleaned_data["text"],
                 noted_on=form.cleaned_data["on"],
             )
-            messages.success(request, _("帮带情况已记录"))
-            return redirect("members:mentorship-detail", m.pk)
+            return success_redirect(request, _("帮带情况已记录"), "members:mentorship-detail", m.pk)
     return mentorship_detail(request, pk, note_form=form)
 
 
@@ -154,8 +144,7 @@ def mentorship_note(request, pk):
 def mentorship_end(request, pk):
     m = mentorship_get_for(request.user, pk)
     services.mentorship_end(actor=request.user, mentorship=m)
-    messages.success(request, _("结对帮带已结束"))
-    return redirect("members:mentorship-detail", m.pk)
+    return success_redirect(request, _("结对帮带已结束"), "members:mentorship-detail", m.pk)
 
 
 # ---------------------------------------------------------------- contact households
@@ -180,19 +169,10 @@ def household_create(request):
             h = services.household_add(
                 actor=request.user,
                 member=member_get_for(request.user, d["member"], cap=Cap.MENTORING_MANAGE),
-                head_name=d["head_name"],
-                address=d["address"],
-                phone=d["phone"],
-                needs=d["needs"],
+                **pick(d, "head_name", "address", "phone", "needs"),
             )
-            messages.success(request, _("联系户已登记"))
-            return redirect("members:household-detail", h.pk)
-    return render(
-        request,
-        "members/form.html",
-        {"form": form, "title": _("登记党员联系户")},
-        status=422 if request.method == "POST" else 200,
-    )
+            return success_redirect(request, _("联系户已登记"), "members:household-detail", h.pk)
+    return form_page(request, "members/form.html", {"form": form, "title": _("登记党员联系户")})
 
 
 def household_detail(request, pk, note_form=None):
@@ -224,8 +204,7 @@ def household_note(request, pk):
                 text=form.cleaned_data["text"],
                 visited_on=form.cleaned_data["on"],
             )
-            messages.success(request, _("走访情况已记录"))
-            return redirect("members:household-detail", h.pk)
+            return success_redirect(request, _("走访情况已记录"), "members:household-detail", h.pk)
     return household_detail(request, pk, note_form=form)
 
 
@@ -233,8 +212,7 @@ def household_note(request, pk):
 def household_end(request, pk):
     h = household_get_for(request.user, pk)
     services.household_end(actor=request.user, household=h)
-    messages.success(request, _("已停止联系"))
-    return redirect("members:household-detail", h.pk)
+    return success_redirect(request, _("已停止联系"), "members:household-detail", h.pk)
 
 
 # ---------------------------------------------------------------- the member's page
@@ -282,9 +260,9 @@ def reminder_send(request):
         raise NotFoundError()
     org = org_get_for(request.user, org_id, cap=Cap.REMINDER_SEND)
     result = reminders.reminders_send_now(actor=request.user, org=org)
-    messages.success(
-        request,
-        _("已提醒：评议%(e)d人，承诺进展%(c)d人，党性分析%(p)d人（本周期已提醒过的不再重复）")
-        % {"e": result.evaluation, "c": result.commitment_update, "p": result.party_analysis},
-    )
-    return redirect("members:reminder-list")
+    message = _("已提醒：评议%(e)d人，承诺进展%(c)d人，党性分析%(p)d人（本周期已提醒过的不再重复）") % {
+        "e": result.evaluation,
+        "c": result.commitment_update,
+        "p": result.party_analysis,
+    }
+    return success_redirect(request, message, "members:reminder-list")

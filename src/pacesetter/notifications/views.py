@@ -1,12 +1,11 @@
 """The in-app inbox, the notification settings, and the office's text-message log."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ValidationError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 
 from .forms import MarkReadForm, PreferencesForm, TextSearchForm
@@ -37,8 +36,8 @@ def preferences(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             n = preferences_update(actor=request.user, choices=form.choices())
-            messages.success(request, _("通知设置已保存（%(n)d 项有变化）") % {"n": n})
-            return redirect("notifications:preferences")
+            message = _("通知设置已保存（%(n)d 项有变化）") % {"n": n}
+            return success_redirect(request, message, "notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form, "channels": Channel.choices})
 
 

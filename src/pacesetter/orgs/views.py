@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 
 from . import services
@@ -112,13 +112,10 @@ def org_create(request, pk):
     parent = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
     form = OrgForm(request.POST or None, initial={"sector": parent.sector})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已新建组织“%(name)s”") % {"name": org.name})
-            return redirect("orgs:org-detail", org.pk)
+            message = _("已新建组织“%(name)s”") % {"name": org.name}
+            return success_redirect(request, message, "orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "parent": parent, "title": _("新建下级组织")})
 
 
@@ -128,13 +125,9 @@ def org_edit(request, pk):
         request.POST or None, initial={"name": org.name, "org_type": org.org_type, "sector": org.sector}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             org = services.org_update(actor=request.user, org=org, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("orgs:org-detail", org.pk)
+            return success_redirect(request, _("已保存"), "orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("修改组织")})
 
 
@@ -150,10 +143,8 @@ def org_move(request, pk):
             exc.details = []
             form_error(form, exc)
         else:
-            messages.success(
-                request, _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
-            )
-            return redirect("orgs:org-detail", org.pk)
+            message = _("已将“%(org)s”移至“%(parent)s”之下") % {"org": org.name, "parent": new_parent.name}
+            return success_redirect(request, message, "orgs:org-detail", org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": _("移动组织")})
 
 
@@ -236,14 +227,11 @@ def member_create(request, pk):
     org = org_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
     form = MemberForm(request.POST or None, initial={"organisation": org.name})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             data = _member_data(request, form)
             member = services.member_create(actor=request.user, **data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
-            return redirect("orgs:member-detail", member.pk)
+            message = _("已登记党员“%(name)s”") % {"name": member.name}
+            return success_redirect(request, message, "orgs:member-detail", member.pk)
     return render(request, "orgs/member_form.html", {"form": form, "title": _("登记党员"), "org": org})
 
 
@@ -266,14 +254,10 @@ def member_edit(request, pk):
     initial["organisation"] = member.organisation.name
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             data = _member_data(request, form)
             member = services.member_update(actor=request.user, member=member, **data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("orgs:member-detail", member.pk)
+            return success_redirect(request, _("已保存"), "orgs:member-detail", member.pk)
     return render(
         request, "orgs/member_form.html", {"form": form, "title": _("修改党员信息"), "member": member}
     )
@@ -283,8 +267,8 @@ def member_edit(request, pk):
 def member_set_active(request, pk, active: bool):
     member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
     services.member_set_active(actor=request.user, member=member, active=active)
-    messages.success(request, _("已恢复在册") if active else _("已设为不在册"))
-    return redirect("orgs:member-detail", member.pk)
+    message = _("已恢复在册") if active else _("已设为不在册")
+    return success_redirect(request, message, "orgs:member-detail", member.pk)
 
 
 def member_account(request, pk):
@@ -293,13 +277,10 @@ def member_account(request, pk):
         request.POST or None, initial={"username": member.phone or "", "full_name": member.name}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.account_create(actor=request.user, member=member, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已为“%(name)s”开通登录账号") % {"name": member.name})
-            return redirect("orgs:member-detail", member.pk)
+            message = _("已为“%(name)s”开通登录账号") % {"name": member.name}
+            return success_redirect(request, message, "orgs:member-detail", member.pk)
     return render(request, "orgs/account_form.html", {"form": form, "member": member})
 
 
@@ -307,13 +288,10 @@ def account_create(request):
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         scope = Organisation.objects.filter(path__in=scope_for(request.user, Cap.ROLE_MANAGE).roots).first()
-        try:
+        with refusals_on(form, permission_too=True):
             user = services.account_create(actor=request.user, scope=scope, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username})
-            return redirect(f"/roles/new/?username={user.username}")
+            message = _("已创建账号“%(u)s”，请为其授予角色") % {"u": user.username}
+            return success_redirect(request, message, f"/roles/new/?username={user.username}")
     return render(request, "orgs/account_form.html", {"form": form, "member": None})
 
 
@@ -339,7 +317,7 @@ def grant_create(request):
     form = GrantForm(request.POST or None, initial={"username": request.GET.get("username", "")})
     liaison_form = LiaisonForm(prefix="l")
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ROLE_MANAGE)
             guide_name = form.cleaned_data.get("guide") or ""
             services.role_grant(
@@ -350,11 +328,7 @@ def grant_create(request):
                 sector=form.cleaned_data.get("sector") or "",
                 guide=org_resolve_for(request.user, guide_name, cap=Cap.ROLE_MANAGE) if guide_name else None,
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已授予角色"))
-            return redirect("orgs:grant-list")
+            return success_redirect(request, _("已授予角色"), "orgs:grant-list")
     return render(request, "orgs/grant_form.html", {"form": form, "liaison_form": liaison_form})
 
 
@@ -373,18 +347,14 @@ def liaison_create(request):
     form = GrantForm(prefix="g")
     liaison_form = LiaisonForm(request.POST or None, prefix="l")
     if request.method == "POST" and liaison_form.is_valid():
-        try:
+        with refusals_on(liaison_form, permission_too=True):
             org = org_resolve_for(
                 request.user, liaison_form.cleaned_data["organisation"], cap=Cap.ROLE_MANAGE
             )
             services.liaison_add(
                 actor=request.user, leader=liaison_form.cleaned_data["user"], organisation=org
             )
-        except ApplicationError as exc:
-            form_error(liaison_form, exc)
-        else:
-            messages.success(request, _("已设置联系点"))
-            return redirect("orgs:grant-list")
+            return success_redirect(request, _("已设置联系点"), "orgs:grant-list")
     return render(request, "orgs/grant_form.html", {"form": form, "liaison_form": liaison_form})
 
 
@@ -394,5 +364,4 @@ def liaison_remove(request, pk):
     if link is None or not org_in_scope(request.user, link.organisation, Cap.ROLE_MANAGE):
         raise NotFoundError()
     services.liaison_remove(actor=request.user, link=link)
-    messages.success(request, _("已取消联系点"))
-    return redirect("orgs:grant-list")
+    return success_redirect(request, _("已取消联系点"), "orgs:grant-list")

@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError
+from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
 from pacesetter.documents.qr import qr_svg
 
 from . import consultations
@@ -54,8 +54,8 @@ def consultation(request, pk):
         if form.is_valid():
             with refusals_on(form):
                 consultations.consultation_open(actor=request.user, plan=plan, **form.cleaned_data)
-                messages.success(request, _("已开始征求意见，请把二维码张贴到公开栏"))
-                return redirect("plans:consultation", plan.pk)
+                message = _("已开始征求意见，请把二维码张贴到公开栏")
+                return success_redirect(request, message, "plans:consultation", plan.pk)
         return _page(request, plan, open_form=form, status=422)
     return _page(request, plan)
 
@@ -71,14 +71,10 @@ def _comment(request, pk) -> ConsultationComment:
 @require_POST
 def comment_moderate(request, pk):
     row = _comment(request, pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         consultations.comment_moderate(
             actor=request.user, comment=row, approve=request.POST.get("approve") == "1"
         )
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("plans:consultation", row.consultation.plan_id)
 
 
@@ -89,13 +85,8 @@ def comment_answer(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择采纳、部分采纳或未采纳"))
     else:
-        try:
+        with refusals_flashed(request, permission_too=False):
             consultations.comment_answer(actor=request.user, comment=row, **form.cleaned_data)
-        except PermissionDeniedError:
-            raise
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("已保存采纳情况"))
     return redirect(f"{reverse('plans:consultation', args=[row.consultation.plan_id])}#comment-{row.pk}")
 
@@ -110,6 +101,5 @@ def consultation_answer(request, pk):
     if form.is_valid():
         with refusals_on(form):
             consultations.consultation_answer(actor=request.user, consultation=c, **form.cleaned_data)
-            messages.success(request, _("已公布采纳情况"))
-            return redirect("plans:consultation", plan.pk)
+            return success_redirect(request, _("已公布采纳情况"), "plans:consultation", plan.pk)
     return _page(request, plan, summary_form=form, status=422)

@@ -2,13 +2,14 @@
 notice-board QR code opens. After the plan is approved it shows the 采纳情况 and the public comments."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError
+from pacesetter.core.forms import success_redirect
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.pii import mask_phone
 
@@ -99,5 +100,6 @@ def comment(request, pk):
             "key": row.person_key,
             "masked": mask_phone(onecount.normalise_phone(phone)) if phone else confirmed.get("masked", ""),
         }
-    messages.success(request, _("感谢您的意见！经审核后公开，起草单位将答复采纳情况。"))
-    return redirect("consult:consultation", c.pk)
+    return success_redirect(
+        request, _("感谢您的意见！经审核后公开，起草单位将答复采纳情况。"), "consult:consultation", c.pk
+    )

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
@@ -43,12 +43,6 @@ from .selectors import (
     review_queue_for,
     step_get_for,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-_download = download
 
 
 def _edit_url(plan) -> str:
@@ -85,13 +79,10 @@ def plan_edit(request, org_id):
         initial={"title": plan.title, "body": plan.body} if plan else {"title": default_title},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             plan = services.plan_save(
                 actor=request.user, campaign=campaign, org=org, step=step, **form.cleaned_data
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
             if "submit" in request.POST:
                 try:
                     version = services.plan_submit(actor=request.user, plan=plan)
@@ -171,8 +162,8 @@ def plan_decide(request, pk):
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("已%(d)s") % {"d": decision.get_decision_display()})
-            return redirect("plans:plan-detail", plan.pk)
+            message = _("已%(d)s") % {"d": decision.get_decision_display()}
+            return success_redirect(request, message, "plans:plan-detail", plan.pk)
     return render(request, "plans/plan_detail.html", _detail_context(request, plan, form), status=422)
 
 
@@ -192,7 +183,7 @@ def plan_docx(request, pk):
         version = plan.current_version
     content = documents.plan_docx(plan, version)
     suffix = f"-第{version.number}版" if version else ""
-    return _download(content, f"{plan.organisation.name}实施方案{suffix}.docx", DOCX)
+    return docx_download(content, f"{plan.organisation.name}实施方案{suffix}.docx")
 
 
 @require_POST
@@ -315,7 +306,7 @@ def overdue_xlsx(request):
     )
     content = documents.progress_xlsx(campaign=campaign, root=root, orgs=orgs.iterator(chunk_size=2000))
     name = f"{root.name}{step}实施方案报送情况.xlsx" if step else f"{root.name}实施方案报送情况.xlsx"
-    return _download(content, name, XLSX)
+    return xlsx_download(content, name)
 
 
 @require_POST
@@ -340,4 +331,4 @@ def summary_docx(request):
     root = progress_root_for(request.user, campaign, request.GET.get("org"), cap=Cap.PLAN_REVIEW)
     rows = plan_summary_rows(campaign=campaign, root=root)
     content = documents.summary_docx(campaign=campaign, root=root, rows=rows)
-    return _download(content, f"{root.name}实施方案汇总.docx", DOCX)
+    return docx_download(content, f"{root.name}实施方案汇总.docx")

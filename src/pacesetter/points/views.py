@@ -4,15 +4,15 @@
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.selectors import campaign_list_for
-from pacesetter.core.downloads import download
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import MAX_PAGE, Page
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_in_scope, scope_for
@@ -21,12 +21,6 @@ from . import exporters, selectors, services
 from .enums import STANDING_RULE, ClaimAction, ClaimStatus, EventType, PeriodAction, RuleAction
 from .forms import AwardForm, ClaimForm, DecideForm, PeriodForm, RuleForm
 from .rules import can_decide_claim, can_manage_points
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str) -> HttpResponse:
-    return download(content, filename, XLSX)
 
 
 def _period(request, member=None):
@@ -73,7 +67,7 @@ def account_xlsx(request, pk):
     if period is None:
         raise NotFoundError()
     account = selectors.account_for(member, period, limit=100_000)
-    return _download(exporters.account_xlsx(account), f"{member.name}-{period.year}-积分明细.xlsx")
+    return xlsx_download(exporters.account_xlsx(account), f"{member.name}-{period.year}-积分明细.xlsx")
 
 
 def claim_create(request):
@@ -87,8 +81,8 @@ def claim_create(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.claim_file(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已提交积分申报，等待支部审核"))
-            return redirect(f"{reverse('points:home')}?period={period.pk}")
+            message = _("已提交积分申报，等待支部审核")
+            return success_redirect(request, message, f"{reverse('points:home')}?period={period.pk}")
     return render(request, "points/claim_form.html", {"form": form, "period": period, "member": member})
 
 
@@ -115,8 +109,7 @@ def claim_detail(request, pk):
                 services.claim_transition(
                     actor=request.user, claim=claim, action=action, comment=form.cleaned_data["comment"]
                 )
-                messages.success(request, _("已处理积分申报"))
-                return redirect("points:claim-detail", claim.pk)
+                return success_redirect(request, _("已处理积分申报"), "points:claim-detail", claim.pk)
         else:
             raise NotFoundError()
     return render(request, "points/claim_detail.html", {"claim": claim, "decider": decider, "form": form})
@@ -146,8 +139,10 @@ def award(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.points_award(actor=request.user, member=member, **form.cleaned_data)
-            messages.success(request, _("已为%(m)s记分") % {"m": member.name})
-            return redirect(f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}")
+            message = _("已为%(m)s记分") % {"m": member.name}
+            return success_redirect(
+                request, message, f"{reverse('points:member-account', args=[member.pk])}?period={period.pk}"
+            )
     return render(request, "points/award_form.html", {"form": form, "member": member, "period": period})
 
 
@@ -159,8 +154,8 @@ def period_list(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             period = services.period_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已设立 %(y)d 积分年度") % {"y": period.year})
-            return redirect("points:period-detail", period.pk)
+            message = _("已设立 %(y)d 积分年度") % {"y": period.year}
+            return success_redirect(request, message, "points:period-detail", period.pk)
     periods = [p for p in selectors.period_list_for(request.user) if can_manage_points(request.user, p)]
     return render(request, "points/period_list.html", {"form": form, "periods": periods})
 
@@ -171,8 +166,8 @@ def period_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             rule = services.rule_create(actor=request.user, period=period, **form.cleaned_data)
-            messages.success(request, _("已添加积分规则“%(r)s”") % {"r": rule.name})
-            return redirect("points:period-detail", period.pk)
+            message = _("已添加积分规则“%(r)s”") % {"r": rule.name}
+            return success_redirect(request, message, "points:period-detail", period.pk)
     return render(
         request,
         "points/period_detail.html",
@@ -208,8 +203,7 @@ def rule_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
-            messages.success(request, _("已修改积分规则"))
-            return redirect("points:period-detail", rule.period_id)
+            return success_redirect(request, _("已修改积分规则"), "points:period-detail", rule.period_id)
     return render(
         request, "points/rule_form.html", {"rule": rule, "form": form, "actions": RuleAction.choices}
     )
@@ -249,7 +243,7 @@ def member_standing_xlsx(request, pk):
     if period is None:
         raise NotFoundError()
     data = exporters.member_standing_xlsx(org, period, selectors.member_standing(org, period))
-    return _download(data, f"{org.name}-{period.year}-党员积分排名.xlsx")
+    return xlsx_download(data, f"{org.name}-{period.year}-党员积分排名.xlsx")
 
 
 def _org_filters(request, org):
@@ -313,6 +307,6 @@ def org_standing_xlsx(request, pk):
         raise NotFoundError()
     sector, depth = _org_filters(request, org)
     standing = selectors.org_standing(org, period, sector=sector, depth=depth, limit=1_000_000)
-    return _download(
+    return xlsx_download(
         exporters.org_standing_xlsx(org, period, standing), f"{org.name}-{period.year}-组织积分排名.xlsx"
     )

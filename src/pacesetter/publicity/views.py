@@ -1,5 +1,7 @@
 """Pages for publicity inside the platform: information items (信息报送) and articles, drafting and review."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
@@ -71,13 +73,10 @@ def item_create(request):
             item = services.item_create(
                 actor=request.user,
                 organisation=org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT),
-                kind=d["kind"],
-                title=d["title"],
-                body=d["body"],
+                **pick(d, "kind", "title", "body"),
                 photos=request.FILES.getlist("photos"),
             )
-            messages.success(request, _("信息已保存为草稿"))
-            return redirect("publicity:item-detail", item.pk)
+            return success_redirect(request, _("信息已保存为草稿"), "publicity:item-detail", item.pk)
     return render(request, "publicity/item_form.html", {"form": form})
 
 
@@ -112,28 +111,32 @@ def item_edit(request, pk):
             services.item_update(
                 actor=request.user,
                 item=item,
-                kind=d["kind"],
-                title=d["title"],
-                body=d["body"],
+                **pick(d, "kind", "title", "body"),
                 photos=request.FILES.getlist("photos"),
             )
-            messages.success(request, _("已保存"))
-            return redirect("publicity:item-detail", item.pk)
+            return success_redirect(request, _("已保存"), "publicity:item-detail", item.pk)
     return render(request, "publicity/item_form.html", {"form": form, "item": item})
+
+
+def _transition_posted(request, transition, detail_url: str, pk: int):
+    """A review button (submit, return, accept…) on an item's or an article's page: ``transition(action=…,
+    comment=…)`` runs it; its success, its refusal or the form's errors become the page's message, then back to
+    the page."""
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            transition(**form.cleaned_data)
+            return success_redirect(request, _("操作成功"), detail_url, pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in errors))
+    return redirect(detail_url, pk)
 
 
 @require_POST
 def item_transition(request, pk):
     item = selectors.item_get_for(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            services.item_transition(actor=request.user, item=item, **form.cleaned_data)
-            messages.success(request, _("操作成功"))
-            return redirect("publicity:item-detail", item.pk)
-    for e in form.errors.values():
-        messages.error(request, " ".join(e))
-    return redirect("publicity:item-detail", item.pk)
+    transition = partial(services.item_transition, actor=request.user, item=item)
+    return _transition_posted(request, transition, "publicity:item-detail", item.pk)
 
 
 @require_POST
@@ -142,8 +145,8 @@ def item_to_article(request, pk):
     form = TransitionForm({"action": "convert"})
     with refusals_on(form):
         article = services.article_from_item(actor=request.user, item=item)
-        messages.success(request, _("已转为稿件草稿，请编辑后提交审核"))
-        return redirect("publicity:article-detail", article.pk)
+        message = _("已转为稿件草稿，请编辑后提交审核")
+        return success_redirect(request, message, "publicity:article-detail", article.pk)
     messages.error(request, " ".join(form.non_field_errors()))
     return redirect("publicity:item-detail", item.pk)
 
@@ -175,8 +178,7 @@ def article_create(request):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             article = _article_call(request, form)
-            messages.success(request, _("稿件已保存为草稿"))
-            return redirect("publicity:article-detail", article.pk)
+            return success_redirect(request, _("稿件已保存为草稿"), "publicity:article-detail", article.pk)
     return render(request, "publicity/article_form.html", {"form": form})
 
 
@@ -196,8 +198,7 @@ def article_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             _article_call(request, form, article)
-            messages.success(request, _("已保存"))
-            return redirect("publicity:article-detail", article.pk)
+            return success_redirect(request, _("已保存"), "publicity:article-detail", article.pk)
     return render(request, "publicity/article_form.html", {"form": form, "article": article})
 
 
@@ -215,15 +216,8 @@ def article_detail(request, pk):
 @require_POST
 def article_transition(request, pk):
     article = selectors.article_get_for(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            services.article_transition(actor=request.user, article=article, **form.cleaned_data)
-            messages.success(request, _("操作成功"))
-            return redirect("publicity:article-detail", article.pk)
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-    return redirect("publicity:article-detail", article.pk)
+    transition = partial(services.article_transition, actor=request.user, article=article)
+    return _transition_posted(request, transition, "publicity:article-detail", article.pk)
 
 
 def photo(request, pk):
@@ -297,8 +291,7 @@ def bulletin_create(request):
                     for k in ("title", "editor", "intro", "report_to", "copy_to", "items", "distribute_to")
                 },
             )
-            messages.success(request, _("简报草稿已生成"))
-            return redirect("publicity:bulletin-detail", b.pk)
+            return success_redirect(request, _("简报草稿已生成"), "publicity:bulletin-detail", b.pk)
     return render(request, "publicity/bulletin_form.html", {"form": form, "issuer": issuer})
 
 
@@ -333,8 +326,7 @@ def bulletin_edit(request, pk):
                     for k in ("title", "editor", "intro", "report_to", "copy_to", "items", "distribute_to")
                 },
             )
-            messages.success(request, _("已保存"))
-            return redirect("publicity:bulletin-detail", b.pk)
+            return success_redirect(request, _("已保存"), "publicity:bulletin-detail", b.pk)
     return render(request, "publicity/bulletin_form.html", {"form": form, "issuer": b.issuer, "b": b})
 
 
@@ -344,8 +336,8 @@ def bulletin_issue(request, pk):
     form = TransitionForm({"action": "issue"})
     with refusals_on(form):
         b = bulletins.bulletin_issue(actor=request.user, bulletin=b)
-        messages.success(request, _("已印发：%(n)s") % {"n": b.number_label})
-        return redirect("publicity:bulletin-detail", b.pk)
+        message = _("已印发：%(n)s") % {"n": b.number_label}
+        return success_redirect(request, message, "publicity:bulletin-detail", b.pk)
     messages.error(request, " ".join(form.non_field_errors()))
     return redirect("publicity:bulletin-detail", b.pk)
 
@@ -425,8 +417,7 @@ def exemplar_create(request):
                 honour=honour,
                 **{k: d[k] for k in ("name", "sector", "trade", "post", "summary")},
             )
-            messages.success(request, _("典型已登记（培育）"))
-            return redirect("publicity:exemplar-detail", e.pk)
+            return success_redirect(request, _("典型已登记（培育）"), "publicity:exemplar-detail", e.pk)
     return render(request, "publicity/exemplar_form.html", {"form": form, "honour": honour})
 
 
@@ -475,8 +466,7 @@ def exemplar_articles(request, pk):
             exemplars.exemplar_link_articles(
                 actor=request.user, exemplar=e, articles=[a for a in choices if a.pk in chosen]
             )
-            messages.success(request, _("相关报道已保存"))
-            return redirect("publicity:exemplar-detail", e.pk)
+            return success_redirect(request, _("相关报道已保存"), "publicity:exemplar-detail", e.pk)
     for errors in form.errors.values():
         messages.error(request, " ".join(errors))
     return redirect("publicity:exemplar-detail", e.pk)
@@ -489,8 +479,7 @@ def exemplar_promote(request, pk):
     if form.is_valid():
         with refusals_on(form):
             exemplars.exemplar_promote(actor=request.user, exemplar=e, **form.cleaned_data)
-            messages.success(request, _("已晋升"))
-            return redirect("publicity:exemplar-detail", e.pk)
+            return success_redirect(request, _("已晋升"), "publicity:exemplar-detail", e.pk)
     for errors in form.errors.values():
         messages.error(request, " ".join(errors))
     return redirect("publicity:exemplar-detail", e.pk)

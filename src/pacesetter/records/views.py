@@ -2,7 +2,7 @@
 
 import segno
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.downloads import xlsx_download
+from pacesetter.core.errors import ApplicationError, NotFoundError
+from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
@@ -99,7 +100,7 @@ def record_create(request):
         initial["kind"] = request.GET["kind"]
     form = RecordForm(request.POST or None, request.FILES or None, mode=mode, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             if mode == "me":
                 target = {"member": member}
             else:
@@ -114,14 +115,11 @@ def record_create(request):
             record = services.record_create(
                 actor=request.user, meeting=form.meeting_data(), **target, **form.record_data()
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
             errors = _save_photos(request, record, form.cleaned_data["photos"])
             for e in errors:
                 messages.error(request, e)
-            messages.success(request, _("已登记“%(t)s”") % {"t": record.title})
-            return redirect("records:record-detail", record.pk)
+            message = _("已登记“%(t)s”") % {"t": record.title}
+            return success_redirect(request, message, "records:record-detail", record.pk)
     title = _("登记个人记实") if mode == "me" else _("登记组织记实")
     return render(
         request,
@@ -166,13 +164,8 @@ def record_check(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("records:record-detail", record.pk)
-    try:
+    with refusals_flashed(request, permission_too=False):
         services.record_check(actor=request.user, record=record, **form.cleaned_data)
-    except PermissionDeniedError:
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已记录检查结果"))
     return redirect("records:record-detail", record.pk)
 
@@ -192,15 +185,11 @@ def record_edit(request, pk):
     mode = "me" if record.member_id else "org"
     form = RecordForm(request.POST or None, mode=mode, editing=True, initial=_edit_initial(record))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, permission_too=True):
             services.record_update(
                 actor=request.user, record=record, meeting=form.meeting_data(), **form.record_data()
             )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("records:record-detail", record.pk)
+            return success_redirect(request, _("已保存"), "records:record-detail", record.pk)
     return render(
         request,
         "records/record_form.html",
@@ -222,8 +211,11 @@ def record_delete(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("records:record-detail", record.pk)
-    messages.success(request, _("已删除“%(t)s”") % {"t": record.title})
-    return redirect("records:my-records" if record.member_id else "records:record-list")
+    return success_redirect(
+        request,
+        _("已删除“%(t)s”") % {"t": record.title},
+        "records:my-records" if record.member_id else "records:record-list",
+    )
 
 
 def photo(request, pk):
@@ -291,12 +283,14 @@ def meeting_attendance(request, pk):
                     actor=request.user,
                     record=record,
                     member=member,
-                    status=form.cleaned_data["status"],
-                    reason_kind=form.cleaned_data["reason_kind"],
-                    reason=form.cleaned_data["reason"],
+                    **pick(form.cleaned_data, "status", "reason_kind", "reason"),
                 )
-                messages.success(request, _("已登记%(m)s的出勤") % {"m": member.name})
-                return redirect(f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}")
+                message = _("已登记%(m)s的出勤") % {"m": member.name}
+                return success_redirect(
+                    request,
+                    message,
+                    f"{reverse('records:meeting-attendance', args=[record.pk])}#m{member.pk}",
+                )
         else:
             messages.error(request, _("出勤信息无效"))
         if str(member_id).isdigit():
@@ -381,9 +375,4 @@ def export(request):
     form = RecordFilterForm(request.GET or None)
     records = record_export_list_for(request.user, org=org, **form.filters())
     data = records_workbook(records.iterator(chunk_size=2000))
-    name = f"records-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_download(data, f"records-{timezone.localdate():%Y%m%d}.xlsx")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import BootstrapMixin, refusals_on
+from pacesetter.core.forms import BootstrapMixin, form_page, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
@@ -81,7 +81,7 @@ def member_review_create(request, member_id):
             if session is not None:
                 return redirect("supervision:session-detail", session.pk)
             return redirect("supervision:member-review-detail", review.pk)
-    return render(
+    return form_page(
         request,
         "supervision/member_review_form.html",
         {
@@ -90,7 +90,6 @@ def member_review_create(request, member_id):
             "session": session,
             "snapshot": mr.commitment_snapshot(member),
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -110,8 +109,7 @@ def member_review_detail(request, pk):
 def member_review_acknowledge(request, pk):
     review: MemberReview = member_review_get_for(request.user, pk)
     mr.member_review_acknowledge(actor=request.user, review=review)
-    messages.success(request, _("已阅知"))
-    return redirect("supervision:member-review-detail", review.pk)
+    return success_redirect(request, _("已阅知"), "supervision:member-review-detail", review.pk)
 
 
 # ---------------------------------------------------------------- 集中点评 sessions
@@ -137,19 +135,12 @@ def session_create(request):
             session = mr.session_convene(
                 actor=request.user,
                 org=org,
-                title=d["title"],
-                held_on=d["held_on"],
-                place=d["place"],
+                **pick(d, "title", "held_on", "place"),
                 attendees=d["attendees"].splitlines(),
             )
-            messages.success(request, _("集中点评已登记，可逐一点评"))
-            return redirect("supervision:session-detail", session.pk)
-    return render(
-        request,
-        "supervision/session_form.html",
-        {"form": form, "org": org, "roots": roots},
-        status=422 if request.method == "POST" else 200,
-    )
+            message = _("集中点评已登记，可逐一点评")
+            return success_redirect(request, message, "supervision:session-detail", session.pk)
+    return form_page(request, "supervision/session_form.html", {"form": form, "org": org, "roots": roots})
 
 
 def session_detail(request, pk):
@@ -178,8 +169,7 @@ def session_attendance(request, pk):
     mr.session_set_attendance(
         actor=request.user, session=session, present_ids=request.POST.getlist("present")
     )
-    messages.success(request, _("出席情况已保存"))
-    return redirect("supervision:session-detail", session.pk)
+    return success_redirect(request, _("出席情况已保存"), "supervision:session-detail", session.pk)
 
 
 def session_review_org(request, pk, org_id):
@@ -189,13 +179,10 @@ def session_review_org(request, pk, org_id):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.review_file(actor=request.user, org=org, session=session, **form.cleaned_data)
-            messages.success(request, _("已点评%(org)s") % {"org": org.name})
-            return redirect("supervision:session-detail", session.pk)
-    return render(
-        request,
-        "supervision/session_review_form.html",
-        {"session": session, "org": org, "form": form},
-        status=422 if request.method == "POST" else 200,
+            message = _("已点评%(org)s") % {"org": org.name}
+            return success_redirect(request, message, "supervision:session-detail", session.pk)
+    return form_page(
+        request, "supervision/session_review_form.html", {"session": session, "org": org, "form": form}
     )
 
 
@@ -205,8 +192,7 @@ def session_close(request, pk):
     form = CloseForm(request.POST)
     form.is_valid()
     mr.session_close(actor=request.user, session=session, summary=form.cleaned_data.get("summary", ""))
-    messages.success(request, _("集中点评已结束"))
-    return redirect("supervision:session-detail", session.pk)
+    return success_redirect(request, _("集中点评已结束"), "supervision:session-detail", session.pk)
 
 
 def session_check(request):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import AuditFilterForm
+from pacesetter.core.forms import AuditFilterForm, refusals_flashed, success_redirect
 from pacesetter.core.otp import confirmed_device
 from pacesetter.core.paging import paginate
 from pacesetter.core.selectors import (
@@ -110,10 +110,8 @@ def audit_xlsx(request):
 def token_list(request):
     new_key = None
     if request.method == "POST":
-        try:
+        with refusals_flashed(request):
             _token, new_key = token_create(actor=request.user, name=request.POST.get("name", ""))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request, "web/token_list.html", {"tokens": token_list_for(request.user), "new_key": new_key}
     )
@@ -122,8 +120,7 @@ def token_list(request):
 @require_POST
 def token_revoke_view(request, pk):
     token_revoke(actor=request.user, token_id=pk)
-    messages.success(request, _("令牌已撤销"))
-    return redirect("web:token-list")
+    return success_redirect(request, _("令牌已撤销"), "web:token-list")
 
 
 def lockout_list(request):
@@ -138,8 +135,7 @@ def lockout_lift_view(request):
         username=request.POST.get("username", ""),
         ip_address=request.POST.get("ip_address", ""),
     )
-    messages.success(request, _("已解除锁定"))
-    return redirect("web:lockout-list")
+    return success_redirect(request, _("已解除锁定"), "web:lockout-list")
 
 
 def _next_url(request) -> str:
@@ -163,8 +159,7 @@ def otp_setup(request):
             error = exc.message
         else:
             django_otp.login(request, device)
-            messages.success(request, _("动态验证码已启用，以后登录时需要输入"))
-            return redirect(_next_url(request))
+            return success_redirect(request, _("动态验证码已启用，以后登录时需要输入"), _next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="phone", confirmed=False)

@@ -4,11 +4,10 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.documents.qr import qr_svg
-from pacesetter.documents.word import DOCX_MIME
 from pacesetter.evaluations.selectors import member_round_progress_for
 from pacesetter.notifications.selectors import notification_list_for
 from pacesetter.orgs.enums import Role
@@ -23,10 +22,6 @@ from pacesetter.orgs.selectors import (
 )
 
 from .public import poster_docx, public_org_profile
-
-
-def content_disposition(filename: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=filename)
 
 
 def home(request):
@@ -83,9 +78,7 @@ def public_org(request, pk):
 def public_org_poster(request, pk):
     org = org_get_for(request.user, pk)
     url = request.build_absolute_uri(reverse("web:public-org", args=[org.pk]))
-    response = HttpResponse(poster_docx(public_org_profile(org), url), content_type=DOCX_MIME)
-    response["Content-Disposition"] = content_disposition(f"{org.name}-公开栏海报.docx")
-    return response
+    return docx_download(poster_docx(public_org_profile(org), url), f"{org.name}-公开栏海报.docx")
 
 
 def _progress_context(request):
@@ -200,7 +193,6 @@ def _case_card(request, org) -> dict:
 def progress_xlsx(request):
     from openpyxl import Workbook
 
-    from pacesetter.documents.word import XLSX_MIME
     from pacesetter.progress import selectors as p
 
     ctx = _progress_context(request)
@@ -232,6 +224,4 @@ def progress_xlsx(request):
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_MIME)
-    response["Content-Disposition"] = content_disposition(f"{org.name}-活动进度.xlsx")
-    return response
+    return xlsx_download(buffer.getvalue(), f"{org.name}-活动进度.xlsx")

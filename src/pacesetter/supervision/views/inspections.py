@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import StateError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for, org_resolve_for
 
@@ -46,7 +46,7 @@ from ..selectors import (
     team_get_for,
     team_list_for,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- teams and inspections
 
@@ -59,7 +59,7 @@ def team_list(request):
             [_("小组"), _("组建单位"), _("成员")],
             ([t.name, t.organisation.name, "、".join(_name(m) for m in t.members.all())] for t in qs),
         )
-        return _download(content, "督查小组.xlsx", XLSX_MIME)
+        return xlsx_download(content, "督查小组.xlsx")
     return render(request, "supervision/team_list.html", {"page": paginate(request, qs)})
 
 
@@ -72,15 +72,13 @@ def team_create(request):
         )
         with refusals_on(form):
             services.team_create(actor=request.user, org=org, **form.cleaned_data)
-            messages.success(request, _("已组建督查小组"))
-            return redirect("supervision:team-list")
+            return success_redirect(request, _("已组建督查小组"), "supervision:team-list")
     return render(request, "supervision/team_form.html", {"form": form, "roots": roots})
 
 
 def inspection_list(request):
     form = InspectionFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     qs = inspection_list_for(
         request.user, org=_org_filter(request), method=data.get("method", ""), status=data.get("status", "")
     )
@@ -100,7 +98,7 @@ def inspection_list(request):
                 for i in qs.iterator()
             ),
         )
-        return _download(content, "督查.xlsx", XLSX_MIME)
+        return xlsx_download(content, "督查.xlsx")
     return render(request, "supervision/inspection_list.html", {"page": paginate(request, qs), "form": form})
 
 
@@ -133,21 +131,19 @@ def inspection_create(request):
             inspection = services.inspection_plan(
                 actor=request.user,
                 org=org,
-                method=d["method"],
-                planned_on=d["planned_on"],
-                subject=d["subject"],
+                **pick(d, "method", "planned_on", "subject"),
                 team=team,
                 draw=draw,
             )
-            messages.success(request, _("已安排督查"))
-            return redirect("supervision:inspection-detail", inspection.pk)
+            return success_redirect(request, _("已安排督查"), "supervision:inspection-detail", inspection.pk)
     return render(
         request, "supervision/inspection_form.html", {"form": form, "draw": request.GET.get("draw", "")}
     )
 
 
-def _inspection_context(request, inspection, **forms) -> dict:
-    return {
+def _inspection_page(request, inspection, *, status=200, **forms):
+    """The inspection's page; after a refused post (422) with that form (``file_form=…``) and its errors."""
+    context = {
         "inspection": inspection,
         "findings": list(inspection.findings.prefetch_related("rectifications")),
         "can_file": can_file_inspection(request.user, inspection),
@@ -159,11 +155,12 @@ def _inspection_context(request, inspection, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelInspectionForm(),
         "rectify_form": RectificationForm(),
     }
+    return render(request, "supervision/inspection_detail.html", context, status=status)
 
 
 def inspection_detail(request, pk):
     inspection = inspection_get_for(request.user, pk)
-    return render(request, "supervision/inspection_detail.html", _inspection_context(request, inspection))
+    return _inspection_page(request, inspection)
 
 
 @require_POST
@@ -178,14 +175,9 @@ def inspection_file(request, pk):
                 record=form.cleaned_data["record"],
                 findings=form.cleaned_data["findings"].splitlines(),
             )
-            messages.success(request, _("已形成督查记录"))
-            return redirect("supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, file_form=form),
-        status=422,
-    )
+            message = _("已形成督查记录")
+            return success_redirect(request, message, "supervision:inspection-detail", inspection.pk)
+    return _inspection_page(request, inspection, status=422, file_form=form)
 
 
 @require_POST
@@ -201,14 +193,8 @@ def inspection_cancel(request, pk):
             except StateError as exc:  # already filed or cancelled: the form is no longer shown
                 messages.error(request, exc.message)
                 return redirect("supervision:inspection-detail", inspection.pk)
-            messages.success(request, _("已取消督查"))
-            return redirect("supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, cancel_form=form),
-        status=422,
-    )
+            return success_redirect(request, _("已取消督查"), "supervision:inspection-detail", inspection.pk)
+    return _inspection_page(request, inspection, status=422, cancel_form=form)
 
 
 @require_POST
@@ -219,12 +205,7 @@ def finding_add(request, pk):
         with refusals_on(form):
             services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data)
             return redirect("supervision:inspection-detail", inspection.pk)
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        _inspection_context(request, inspection, finding_form=form),
-        status=422,
-    )
+    return _inspection_page(request, inspection, status=422, finding_form=form)
 
 
 def _rectify_from(request, *, template_ctx: dict, **origin):
@@ -232,8 +213,8 @@ def _rectify_from(request, *, template_ctx: dict, **origin):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, **origin, **form.cleaned_data)
-            messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
-            return redirect("supervision:rectification-detail", order.pk)
+            message = _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
     return render(request, "supervision/rectification_form.html", {**template_ctx, "form": form})
 
 
@@ -279,7 +260,7 @@ def draw_list(request):
                 for d in qs
             ),
         )
-        return _download(content, "随机抽查.xlsx", XLSX_MIME)
+        return xlsx_download(content, "随机抽查.xlsx")
     return render(request, "supervision/draw_list.html", {"page": paginate(request, qs)})
 
 
@@ -295,11 +276,7 @@ def draw_create(request):
             draw = services.draw_create(
                 actor=request.user,
                 root=root,
-                n=d["n"],
-                title=d["title"],
-                sector=d["sector"],
-                org_type=d["org_type"],
-                flags=d["flags"],
+                **pick(d, "n", "title", "sector", "org_type", "flags"),
                 campaign=campaign,
                 public_value=d["public_value"],
             )

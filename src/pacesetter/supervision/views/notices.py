@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_flashed, refusals_on
+from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
-from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
 
@@ -34,7 +34,7 @@ from ..selectors import (
     notice_get_for,
     notice_list_for,
 )
-from ._common import _download, _wants_xlsx
+from ._common import _wants_xlsx
 
 # ---------------------------------------------------------------- notices
 
@@ -49,7 +49,7 @@ def notice_list(request):
             [_("发文字号"), _("标题"), _("发文机关"), _("成文日期"), _("状态")],
             ([n.doc_number, n.title, n.issuer_name, n.signed_on, n.get_status_display()] for n in qs),
         )
-        return _download(content, "通报.xlsx", XLSX_MIME)
+        return xlsx_download(content, "通报.xlsx")
     return render(
         request,
         "supervision/notice_list.html",
@@ -77,8 +77,8 @@ def notice_create(request):
                 issuer_name=d["issuer_name"],
                 number_prefix=d["number_prefix"],
             )
-            messages.success(request, _("已根据实时数据生成通报草稿，请修改后印发"))
-            return redirect("supervision:notice-edit", notice.pk)
+            message = _("已根据实时数据生成通报草稿，请修改后印发")
+            return success_redirect(request, message, "supervision:notice-edit", notice.pk)
     return render(request, "supervision/notice_compose.html", {"form": form})
 
 
@@ -110,8 +110,7 @@ def notice_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.notice_update(actor=request.user, notice=notice, **form.cleaned_data)
-            messages.success(request, _("已保存"))
-            return redirect("supervision:notice-detail", notice.pk)
+            return success_redirect(request, _("已保存"), "supervision:notice-detail", notice.pk)
     return render(request, "supervision/notice_edit.html", {"notice": notice, "form": form})
 
 
@@ -126,7 +125,7 @@ def notice_issue(request, pk):
 
 def notice_docx(request, pk):
     notice = notice_get_for(request.user, pk)
-    return _download(documents.notice_docx(notice), f"{notice.doc_number}{notice.title}.docx", DOCX_MIME)
+    return docx_download(documents.notice_docx(notice), f"{notice.doc_number}{notice.title}.docx")
 
 
 def holiday_year(request):
@@ -146,16 +145,16 @@ def holiday_year(request):
                 result = holidays.holiday_year_publish(
                     actor=request.user, year=year, text=form.cleaned_data["text"]
                 )
-                messages.success(
-                    request,
-                    _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限")
-                    % {"y": year, "n": len(result.days), "m": len(result.recomputed)},
-                )
-                return redirect(f"{request.path}?year={year}")
+                message = _("已保存%(y)d年节假日安排（%(n)d天），重新计算了%(m)d件整改通知的期限") % {
+                    "y": year,
+                    "n": len(result.days),
+                    "m": len(result.recomputed),
+                }
+                return success_redirect(request, message, f"{request.path}?year={year}")
     days = holiday_days_of(year)
     if request.method != "POST":
         form = HolidayYearForm(initial={"text": notice_text(days)})
-    return render(
+    return form_page(
         request,
         "supervision/holiday_year.html",
         {
@@ -168,5 +167,4 @@ def holiday_year(request):
             "can_edit": can_edit,
             "provisional": holidays.provisional_rectifications_for(request.user)[:200],
         },
-        status=422 if request.method == "POST" else 200,
     )

@@ -1,16 +1,15 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): rectifications."""
 
-from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import XLSX_MIME
 
 from .. import documents, services
 from ..enums import (
@@ -32,15 +31,14 @@ from ..selectors import (
     rectification_list_for,
     rectification_reports,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- rectification
 
 
 def rectification_list(request):
     form = RectificationFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     overdue = {"1": True, "0": False}.get(data.get("overdue", ""))
     qs = rectification_list_for(
         request.user,
@@ -80,7 +78,7 @@ def rectification_list(request):
                 for o in qs.iterator()
             ),
         )
-        return _download(content, "整改通知.xlsx", XLSX_MIME)
+        return xlsx_download(content, "整改通知.xlsx")
     return render(
         request,
         "supervision/rectification_list.html",
@@ -88,8 +86,9 @@ def rectification_list(request):
     )
 
 
-def _rect_context(request, order, **forms) -> dict:
-    return {
+def _rect_page(request, order, *, status=200, **forms):
+    """The rectification order's page; after a refused post (422) with that form (``report_form=…``) and its errors."""
+    context = {
         "order": order,
         "overdue": order.is_overdue(),
         "reports": rectification_reports(order),
@@ -101,11 +100,12 @@ def _rect_context(request, order, **forms) -> dict:
         "report_form": forms.get("report_form") or ReportForm(),
         "verify_form": forms.get("verify_form") or VerifyForm(initial={"decision": "close"}),
     }
+    return render(request, "supervision/rectification_detail.html", context, status=status)
 
 
 def rectification_detail(request, pk):
     order = rectification_get_for(request.user, pk)
-    return render(request, "supervision/rectification_detail.html", _rect_context(request, order))
+    return _rect_page(request, order)
 
 
 @require_POST
@@ -120,14 +120,9 @@ def rectification_report(request, pk):
                 measures_taken=form.cleaned_data["measures_taken"],
                 uploads=form.cleaned_data["files"],
             )
-            messages.success(request, _("已报告整改情况，等待核查"))
-            return redirect("supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/rectification_detail.html",
-        _rect_context(request, order, report_form=form),
-        status=422,
-    )
+            message = _("已报告整改情况，等待核查")
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
+    return _rect_page(request, order, status=422, report_form=form)
 
 
 @require_POST
@@ -139,14 +134,9 @@ def rectification_verify(request, pk):
             order = services.rectification_verify(
                 actor=request.user, rectification=order, **form.cleaned_data
             )
-            messages.success(request, _("已核查：%(s)s") % {"s": order.get_status_display()})
-            return redirect("supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/rectification_detail.html",
-        _rect_context(request, order, verify_form=form),
-        status=422,
-    )
+            message = _("已核查：%(s)s") % {"s": order.get_status_display()}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
+    return _rect_page(request, order, status=422, verify_form=form)
 
 
 def evidence_download(request, pk):

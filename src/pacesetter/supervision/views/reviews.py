@@ -1,15 +1,14 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): reviews."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.commitments.selectors import published_commitments_for_org
+from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_on
+from pacesetter.core.forms import form_page, pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
-from pacesetter.documents.word import DOCX_MIME, XLSX_MIME
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import has_cap, org_get_for
 
@@ -40,7 +39,7 @@ from ..selectors import (
     review_items,
     review_list_for,
 )
-from ._common import _download, _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _wants_xlsx
 
 # ---------------------------------------------------------------- overview and reviews
 
@@ -83,14 +82,13 @@ def liaison_list(request):
                 for r in rows
             ],
         )
-        return _download(content, "联系点点评情况.xlsx", XLSX_MIME)
+        return xlsx_download(content, "联系点点评情况.xlsx")
     return render(request, "supervision/liaison_list.html", {"rows": rows, "state": state})
 
 
 def review_list(request):
     form = ReviewFilter(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _filters(form)
     qs = review_list_for(
         request.user, org=_org_filter(request), status=data.get("status", ""), rating=data.get("rating", "")
     )
@@ -123,7 +121,7 @@ def review_list(request):
                 for r in qs.iterator()
             ),
         )
-        return _download(content, "领导点评.xlsx", XLSX_MIME)
+        return xlsx_download(content, "领导点评.xlsx")
     return render(request, "supervision/review_list.html", {"page": paginate(request, qs), "form": form})
 
 
@@ -162,29 +160,25 @@ def _review_form(request, org, *, guidance: bool):
             review = services.review_file(
                 actor=request.user,
                 org=org,
-                achievements=d["achievements"],
-                problems=d["problems"],
-                direction=d["direction"],
-                rating=d["rating"],
+                **pick(d, "achievements", "problems", "direction", "rating"),
                 remarks=form.remarks(),
                 guidance=guidance,
             )
             done = _("行业指导点评已提交，已通知%(org)s") if guidance else _("点评已提交，已通知%(org)s")
-            messages.success(request, done % {"org": org.name})
-            return redirect("supervision:review-detail", review.pk)
-    return render(
+            return success_redirect(request, done % {"org": org.name}, "supervision:review-detail", review.pk)
+    return form_page(
         request,
         "supervision/review_form.html",
         {"org": org, "form": form, "campaign": campaign, "window_error": window_error, "guidance": guidance},
-        status=422 if request.method == "POST" else 200,
     )
 
 
-def _review_context(request, review, **forms) -> dict:
+def _review_page(request, review, *, status=200, **forms):
+    """The review's page; after a refused post (422) with that form (``respond_form=…``) and its errors."""
     items = review_items(review)
     flagged = [i for i in items if i.flagged]
     problem = "\n".join([review.problems] + [f"{i.title}：{i.remark}" for i in flagged])
-    return {
+    context = {
         "review": review,
         "items": items,
         "orders": list(review.rectifications.select_related("organisation")),
@@ -195,17 +189,18 @@ def _review_context(request, review, **forms) -> dict:
         "respond_form": forms.get("respond_form") or RespondForm(),
         "rectify_form": forms.get("rectify_form") or RectificationForm(initial={"problem": problem}),
     }
+    return render(request, "supervision/review_detail.html", context, status=status)
 
 
 def review_detail(request, pk):
     review = review_get_for(request.user, pk)
-    return render(request, "supervision/review_detail.html", _review_context(request, review))
+    return _review_page(request, review)
 
 
 def review_docx(request, pk):
     review = review_get_for(request.user, pk)
     content = documents.review_docx(review, review_items(review))
-    return _download(content, f"点评意见-{review.organisation.name}.docx", DOCX_MIME)
+    return docx_download(content, f"点评意见-{review.organisation.name}.docx")
 
 
 @require_POST
@@ -215,14 +210,8 @@ def review_respond(request, pk):
     if form.is_valid():
         with refusals_on(form):
             services.review_respond(actor=request.user, review=review, **form.cleaned_data)
-            messages.success(request, _("已答复"))
-            return redirect("supervision:review-detail", review.pk)
-    return render(
-        request,
-        "supervision/review_detail.html",
-        _review_context(request, review, respond_form=form),
-        status=422,
-    )
+            return success_redirect(request, _("已答复"), "supervision:review-detail", review.pk)
+    return _review_page(request, review, status=422, respond_form=form)
 
 
 @require_POST
@@ -230,8 +219,8 @@ def review_publish(request, pk):
     review = review_get_for(request.user, pk)
     publish = request.POST.get("publish", "1") == "1"
     services.review_publish(actor=request.user, review=review, publish=publish)
-    messages.success(request, _("已公开到组织的公开页面") if publish else _("已撤回公开"))
-    return redirect("supervision:review-detail", review.pk)
+    message = _("已公开到组织的公开页面") if publish else _("已撤回公开")
+    return success_redirect(request, message, "supervision:review-detail", review.pk)
 
 
 @require_POST
@@ -241,11 +230,6 @@ def review_rectify(request, pk):
     if form.is_valid():
         with refusals_on(form):
             order = services.rectification_issue(actor=request.user, review=review, **form.cleaned_data)
-            messages.success(request, _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline})
-            return redirect("supervision:rectification-detail", order.pk)
-    return render(
-        request,
-        "supervision/review_detail.html",
-        _review_context(request, review, rectify_form=form),
-        status=422,
-    )
+            message = _("已下达整改通知，整改期限 %(d)s") % {"d": order.deadline}
+            return success_redirect(request, message, "supervision:rectification-detail", order.pk)
+    return _review_page(request, review, status=422, rectify_form=form)
