@@ -100,11 +100,11 @@ AUDIT_OBJECT = "SELECT * FROM core_auditentry WHERE object_type = %s AND object_
 
 
 def audit(steps: list[int]) -> list[str]:
-    rows, have = [], 0
+    rows, have = [], sql("SELECT COUNT(*) FROM core_auditentry")[0][0]  # continue a load that stopped
     # A year of entries, oldest first; scope paths over 10 districts x 24 towns x 20 branches (4-char segments).
     insert = (
         "INSERT INTO core_auditentry (created_at, actor_name, action, object_type, object_id, object_repr, "
-        "changes, scope_path) SELECT now() - interval '365 days' + (g * interval '365 days' / %(total)s), "
+        "changes, scope_path) SELECT now() - interval '365 days' + interval '365 days' * (g::float8 / %(total)s), "
         "'bench', 'record.create', 'record', (g %% 200000)::text, '记实', '{}'::jsonb, "
         "'0001' || lpad((1 + g %% 10)::text, 4, '0') || lpad((1 + g / 10 %% 24)::text, 4, '0') "
         "|| lpad((1 + g / 240 %% 20)::text, 4, '0') FROM generate_series(%(lo)s, %(hi)s) g"
