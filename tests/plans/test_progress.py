@@ -45,8 +45,8 @@ def test_progress_before_deadline_has_no_overdue(campaign, city, school_secretar
     assert not overdue_orgs(campaign=campaign).exists()
 
 
-def test_progress_after_deadline(late_campaign, city, school_secretary, village_secretary):
-    c = late_campaign
+def _submitted_returned_approved(c, city, school_secretary, village_secretary):
+    """The school's plan submitted, the village's returned, the town's approved."""
     p = services.plan_save(actor=school_secretary, campaign=c, org=city.school, title="t", body=BODY)
     services.plan_submit(actor=school_secretary, plan=p)
     q = services.plan_save(actor=village_secretary, campaign=c, org=city.village, title="t", body=BODY)
@@ -55,6 +55,11 @@ def test_progress_after_deadline(late_campaign, city, school_secretary, village_
     r = services.plan_save(actor=city.town_secretary, campaign=c, org=city.town, title="t", body=BODY)
     services.plan_submit(actor=city.town_secretary, plan=r)
     services.plan_decide(actor=city.office, plan=r, decision="approve")
+
+
+def test_progress_after_deadline(late_campaign, city, school_secretary, village_secretary):
+    c = late_campaign
+    _submitted_returned_approved(c, city, school_secretary, village_secretary)
     make_org("已撤销支部", city.town, OrgType.BRANCH).__class__.objects.filter(name="已撤销支部").update(
         is_active=False
     )
@@ -80,14 +85,7 @@ def test_filtering_by_progress_selects_exactly_the_rows_annotated_with_it(
     # The filter is written on the plan's columns (not on the CASE the annotation uses, which the planner
     # cannot estimate); each value must select the same rows as the annotation, before and after the deadline.
     c = make_campaign(city.city, deadline_days=deadline_days)
-    p = services.plan_save(actor=school_secretary, campaign=c, org=city.school, title="t", body=BODY)
-    services.plan_submit(actor=school_secretary, plan=p)
-    q = services.plan_save(actor=village_secretary, campaign=c, org=city.village, title="t", body=BODY)
-    services.plan_submit(actor=village_secretary, plan=q)
-    services.plan_decide(actor=city.town_secretary, plan=q, decision="return", comment="改")
-    r = services.plan_save(actor=city.town_secretary, campaign=c, org=city.town, title="t", body=BODY)
-    services.plan_submit(actor=city.town_secretary, plan=r)
-    services.plan_decide(actor=city.office, plan=r, decision="approve")
+    _submitted_returned_approved(c, city, school_secretary, village_secretary)
     make_org("草稿支部", city.town, OrgType.BRANCH)
     services.plan_save(
         actor=city.town_secretary,
