@@ -79,3 +79,31 @@ def _scope_path_of(obj) -> str:
         return obj.path
     org = getattr(obj, "organisation", None)
     return getattr(org, "path", "") if org is not None else ""
+
+
+def audit_status(
+    actor, action: str, obj, before, *, field: str = "status", also: dict | None = None, **kwargs
+) -> AuditEntry:
+    """The audit entry of a state change already made on ``obj``: ``{field: before}`` → ``{field: <now>}``.
+
+    ``also`` adds further after-values (``{"version": 3}``); ``extra``, ``scope_path``, ``object_repr`` pass
+    through to `audit_log`. ``audit_status(actor, "plan.submit", plan, "draft", extra={"late": False})`` writes
+    the same entry as ``audit_log(..., before={"status": "draft"}, after={"status": plan.status}, ...)``.
+    """
+    after = {field: getattr(obj, field), **(also or {})}
+    return audit_log(actor=actor, action=action, obj=obj, before={field: before}, after=after, **kwargs)
+
+
+def audit_create(actor, action: str, obj, fields, **kwargs) -> AuditEntry:
+    """The audit entry of a new ``obj``: its ``fields`` as the after-values (``scope_path``, ``extra`` pass on)."""
+    return audit_log(actor=actor, action=action, obj=obj, after=snapshot(obj, fields), **kwargs)
+
+
+def audit_update(actor, action: str, obj, before: dict, fields, **kwargs) -> AuditEntry:
+    """The audit entry of an edit: ``before`` (a `snapshot` taken first) against ``obj``'s ``fields`` now.
+
+    ``scope_path``, ``extra`` pass through to `audit_log`.
+    """
+    return audit_log(
+        actor=actor, action=action, obj=obj, before=before, after=snapshot(obj, fields), **kwargs
+    )

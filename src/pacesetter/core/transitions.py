@@ -15,9 +15,26 @@ def status_cas(model, obj, table: dict, action: str, label: str, **fields) -> st
     target = table[action].get(before)
     if target is None:
         raise StateError(_("当前状态为“%(s)s”，不能%(a)s") % {"s": obj.get_status_display(), "a": label})
-    if not model.objects.filter(pk=obj.pk, status=before).update(status=target, **fields):
-        raise StateError(_("刚被其他人修改过，请刷新页面后重试"))
-    obj.status = target
+    compare_and_set(model, obj, before, {"status": target, **fields}, _("刚被其他人修改过，请刷新页面后重试"))
+    return before
+
+
+def compare_and_set(
+    model,
+    obj,
+    before,
+    fields: dict,
+    refusal: str,
+    *,
+    field: str = "status",
+    error: type[StateError] = StateError,
+) -> None:
+    """Write ``fields`` with one ``UPDATE … WHERE pk = obj.pk AND <field> = before`` and mirror them on ``obj``.
+
+    ``refusal`` (the app's own words) is the ``error`` (an app's StateError) raised when the row no longer has
+    ``before`` — someone changed it first. The transition tables differ by app; this is the write they all end with.
+    """
+    if not model.objects.filter(pk=obj.pk, **{field: before}).update(**fields):
+        raise error(refusal)
     for name, value in fields.items():
         setattr(obj, name, value)
-    return before
