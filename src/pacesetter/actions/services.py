@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.enums import CampaignStatus
 from pacesetter.campaigns.models import Campaign, Step
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -53,11 +54,9 @@ def _transition(link: ActionLink, action: str, *, now, **fields) -> str:
             _("佐证当前状态为“%(s)s”，不能%(a)s")
             % {"s": LinkStatus(before).label, "a": LinkAction(action).label}
         )
-    if not ActionLink.objects.filter(pk=link.pk, status=before).update(status=target, **fields):
-        raise StateError(_("佐证刚被其他人处理过，请刷新页面后重试"))
-    link.status = target
-    for name, value in fields.items():
-        setattr(link, name, value)
+    compare_and_set(
+        ActionLink, link, before, {"status": target, **fields}, _("佐证刚被其他人处理过，请刷新页面后重试")
+    )
     return before
 
 
@@ -179,12 +178,11 @@ def action_link_reject(
         )
     now = timezone.now()
     before = _transition(link, LinkAction.REJECT, now=now, reason=reason, decided_by=actor, decided_at=now)
-    audit_log(
-        actor=actor,
-        action="action_link.reject",
-        obj=link,
-        before={"status": before},
-        after={"status": link.status},
+    audit_status(
+        actor,
+        "action_link.reject",
+        link,
+        before,
         extra={"reason": reason, "record": record.pk, "action": action.pk},
         scope_path=org.path,
     )
@@ -209,14 +207,7 @@ def action_link_restore(*, actor, link: ActionLink) -> ActionLink:
         )
     now = timezone.now()
     before = _transition(link, LinkAction.RESTORE, now=now, reason="", decided_by=actor, decided_at=now)
-    audit_log(
-        actor=actor,
-        action="action_link.restore",
-        obj=link,
-        before={"status": before},
-        after={"status": link.status},
-        scope_path=link.organisation.path,
-    )
+    audit_status(actor, "action_link.restore", link, before)
     return link
 
 
@@ -270,12 +261,5 @@ def optional_action_mark(*, actor, optional: OptionalAction, highlight: str) -> 
     before = opt.highlight
     opt.highlight = highlight
     opt.save(update_fields=["highlight"])
-    audit_log(
-        actor=actor,
-        action="optional_action.mark",
-        obj=opt,
-        before={"highlight": before},
-        after={"highlight": highlight},
-        scope_path=opt.organisation.path,
-    )
+    audit_status(actor, "optional_action.mark", opt, before, field="highlight")
     return opt

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from pacesetter.complaints.enums import CaseKind
 from pacesetter.complaints.models import Case as ReportCase
 from pacesetter.complaints.services import review_request_open
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.tasks import enqueue
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.core.workdays import add_working_days
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import subtree_q
@@ -273,16 +274,9 @@ def _transition(actor, scorecard: Scorecard, action: str, **fields) -> Scorecard
         )
     before = scorecard.status
     fields["status"] = t.target
-    if not Scorecard.objects.filter(pk=scorecard.pk, status=before).update(**fields):
-        raise StateError(_("考核结果的状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(scorecard, k, v)
-    audit_log(
-        actor=actor,
-        action=f"assessment.scorecard_{action}",
-        obj=scorecard,
-        before={"status": before},
-        after={"status": t.target, "version": scorecard.version},
+    compare_and_set(Scorecard, scorecard, before, fields, _("考核结果的状态已被他人改变，请刷新后重试"))
+    audit_status(
+        actor, f"assessment.scorecard_{action}", scorecard, before, also={"version": scorecard.version}
     )
     return scorecard
 

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from pacesetter import onecount
 from pacesetter.commitments.models import Commitment
 from pacesetter.commitments.selectors import public_commitment_get, public_org_get
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import NotFoundError, StateError, ValidationError
 from pacesetter.core.tasks import enqueue
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications import tasks as notification_tasks
 from pacesetter.orgs.models import Organisation
 
@@ -58,20 +59,9 @@ def _transition(follow: Follow, action: str, **fields) -> str:
     target = TRANSITIONS[action].get(before)
     if target is None:
         raise StateError(_("当前状态下不能%(a)s") % {"a": FollowAction(action).label})
-    updated = Follow.objects.filter(pk=follow.pk, status=before).update(status=target, **fields)
-    if not updated:
-        raise StateError(_("关注状态已变化，请刷新后重试"))
-    follow.status = target
-    for k, v in fields.items():
-        setattr(follow, k, v)
-    audit_log(
-        actor=None,
-        action=f"follow.{action}",
-        obj=follow,
-        before={"status": before},
-        after={"status": target},
-        extra={"subject": f"{follow.subject_type}:{follow.subject_id}", "via": follow.via},
-    )
+    compare_and_set(Follow, follow, before, {"status": target, **fields}, _("关注状态已变化，请刷新后重试"))
+    subject = f"{follow.subject_type}:{follow.subject_id}"
+    audit_status(None, f"follow.{action}", follow, before, extra={"subject": subject, "via": follow.via})
     return before
 
 

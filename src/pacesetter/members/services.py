@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.transitions import status_cas
 from pacesetter.orgs.enums import Cap
@@ -140,9 +140,7 @@ def mentorship_end(*, actor, mentorship: Mentorship) -> Mentorship:
     before = status_cas(
         Mentorship, m, MENTOR_TRANSITIONS, MentorAction.END, _("结束帮带"), ended_on=timezone.localdate()
     )
-    audit_log(
-        actor=actor, action="mentorship.end", obj=m, before={"status": before}, after={"status": m.status}
-    )
+    audit_status(actor, "mentorship.end", m, before)
     return m
 
 
@@ -198,9 +196,7 @@ def household_end(*, actor, household: Household) -> Household:
     if not org_in_scope(actor, h.organisation, Cap.MENTORING_MANAGE):
         raise PermissionDeniedError(_("只有党组织可以停止联系"))
     before = status_cas(Household, h, HOUSEHOLD_TRANSITIONS, HouseholdAction.END, _("停止联系"))
-    audit_log(
-        actor=actor, action="household.end", obj=h, before={"status": before}, after={"status": h.status}
-    )
+    audit_status(actor, "household.end", h, before)
     return h
 
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_update, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.pii import pii_reveal
 
@@ -87,7 +87,7 @@ def org_create(*, actor, parent: Organisation | None, name: str, org_type: str, 
     org.save()
     subtree_tally.bump(org, orgs=1)
     hooks.org_changed(org)
-    audit_log(actor=actor, action="org.create", obj=org, after=snapshot(org, ORG_FIELDS))
+    audit_create(actor, "org.create", org, ORG_FIELDS)
     return org
 
 
@@ -108,7 +108,7 @@ def org_update(*, actor, org: Organisation, name: str, org_type: str, sector: st
     org.save(update_fields=["name", "org_type", "sector", "updated_at"])
     if moves_sector:
         hooks.org_changed(org)
-    audit_log(actor=actor, action="org.update", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
+    audit_update(actor, "org.update", org, before, ORG_FIELDS)
     return org
 
 
@@ -141,7 +141,7 @@ def org_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisat
     org.refresh_from_db()
     subtree_tally.moved(org, old_path[:-SEGMENT])
     hooks.org_moved(org, old_path[:-SEGMENT])
-    audit_log(actor=actor, action="org.move", obj=org, before=before, after=snapshot(org, ORG_FIELDS))
+    audit_update(actor, "org.move", org, before, ORG_FIELDS)
     return org
 
 
@@ -168,13 +168,7 @@ def org_set_active(*, actor, org: Organisation, active: bool) -> Organisation:
     sign = 1 if active else -1
     subtree_tally.bump(org, orgs=sign, members=sign * org.member_count)
     hooks.org_changed(org)
-    audit_log(
-        actor=actor,
-        action="org.activate" if active else "org.deactivate",
-        obj=org,
-        before=before,
-        after=snapshot(org, ORG_FIELDS),
-    )
+    audit_update(actor, "org.activate" if active else "org.deactivate", org, before, ORG_FIELDS)
     return org
 
 
@@ -260,7 +254,7 @@ def member_create(*, actor, organisation: Organisation, **data) -> Member:
     except IntegrityError:
         raise ValidationError(_("身份证号已登记在另一名党员名下"), field="id_number") from None
     org_refresh_member_counts([organisation.pk])
-    audit_log(actor=actor, action="member.create", obj=member, after=snapshot(member, MEMBER_FIELDS))
+    audit_create(actor, "member.create", member, MEMBER_FIELDS)
     return member
 
 
@@ -283,9 +277,7 @@ def member_update(*, actor, member: Member, organisation: Organisation, **data) 
     member.organisation = organisation
     member.save()
     org_refresh_member_counts([old_org, organisation.pk])
-    audit_log(
-        actor=actor, action="member.update", obj=member, before=before, after=snapshot(member, MEMBER_FIELDS)
-    )
+    audit_update(actor, "member.update", member, before, MEMBER_FIELDS)
     return member
 
 
@@ -299,13 +291,7 @@ def member_set_active(*, actor, member: Member, active: bool) -> Member:
     member.is_active = active
     member.save(update_fields=["is_active", "updated_at"])
     org_refresh_member_counts([member.organisation_id])
-    audit_log(
-        actor=actor,
-        action="member.activate" if active else "member.deactivate",
-        obj=member,
-        before=before,
-        after=snapshot(member, MEMBER_FIELDS),
-    )
+    audit_update(actor, "member.activate" if active else "member.deactivate", member, before, MEMBER_FIELDS)
     return member
 
 

@@ -14,7 +14,7 @@ from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import CampaignStatus, StepCapability
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.campaigns.windows import require_open
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.kinds import Kind
@@ -229,14 +229,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
         is_late=is_late,
         updated_by=actor,
     )
-    audit_log(
-        actor=actor,
-        action="plan.submit",
-        obj=plan,
-        before={"status": before},
-        after={"status": plan.status},
-        extra={"version": number, "late": is_late},
-    )
+    audit_status(actor, "plan.submit", plan, before, extra={"version": number, "late": is_late})
     recipients = plan_reviewers(plan)
     notify(
         kind=Kind.PLAN_REVIEW,
@@ -282,13 +275,8 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
     if decision == PlanAction.APPROVE and plan.step_id is None:  # the dashboard's timeline counts approvals
         day = timezone.localdate(now, timezone.get_default_timezone())
         tallies.bump_month(plan.campaign_id, plan.organisation, day, plans_approved=1)
-    audit_log(
-        actor=actor,
-        action=f"plan.{decision}",
-        obj=plan,
-        before={"status": before},
-        after={"status": plan.status},
-        extra={"version": version.number, "comment": comment},
+    audit_status(
+        actor, f"plan.{decision}", plan, before, extra={"version": version.number, "comment": comment}
     )
     # the other reviewers asked to act (请审核) have nothing left to do on this version
     notification_resolve(url=reverse("plans:plan-detail", args=[plan.pk]), recipients=plan_reviewers(plan))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
 from pacesetter.core.uploads import check_upload
@@ -159,12 +159,11 @@ def _transition(obj, table: dict, action: str, *, actor, updates: dict | None = 
     if not changed:
         raise StateError(_("该记录已被他人处理，请刷新后重试"), field="action")
     obj.refresh_from_db()
-    audit_log(
-        actor=actor,
-        action=f"points.{model._meta.model_name}.{action}",
-        obj=obj,
-        before={"status": before},
-        after={"status": target},
+    audit_status(
+        actor,
+        f"points.{model._meta.model_name}.{action}",
+        obj,
+        before,
         extra={"comment": comment} if comment else None,
         scope_path=_scope_of(obj),
     )
@@ -225,13 +224,7 @@ def rule_create(*, actor, period: PointPeriod, **data) -> PointRule:
         raise PermissionDeniedError()
     _require_open(period, "period")
     rule = PointRule.objects.create(period=period, **clean_rule(period, data))
-    audit_log(
-        actor=actor,
-        action="points.rule.create",
-        obj=rule,
-        after=snapshot(rule, RULE_FIELDS),
-        scope_path=_scope_of(rule),
-    )
+    audit_create(actor, "points.rule.create", rule, RULE_FIELDS, scope_path=_scope_of(rule))
     return rule
 
 
@@ -248,14 +241,7 @@ def rule_update(*, actor, rule: PointRule, **data) -> PointRule:
     before = snapshot(rule, RULE_FIELDS)
     PointRule.objects.filter(pk=rule.pk).update(**clean, updated_at=timezone.now())
     rule.refresh_from_db()
-    audit_log(
-        actor=actor,
-        action="points.rule.update",
-        obj=rule,
-        before=before,
-        after=snapshot(rule, RULE_FIELDS),
-        scope_path=_scope_of(rule),
-    )
+    audit_update(actor, "points.rule.update", rule, before, RULE_FIELDS, scope_path=_scope_of(rule))
     return rule
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
 from pacesetter.core.errors import StateError, ValidationError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -70,13 +70,7 @@ def campaign_create(
         data.pop("requirement")  # keep the model's default (四句话)
     campaign = Campaign.objects.create(organisation=organisation, created_by=actor, **data)
     tallies.rebuild(campaign)  # the dashboard's counters start with every organisation below, no plan
-    audit_log(
-        actor=actor,
-        action="campaign.create",
-        obj=campaign,
-        after=snapshot(campaign, CAMPAIGN_FIELDS),
-        scope_path=organisation.path,
-    )
+    audit_create(actor, "campaign.create", campaign, CAMPAIGN_FIELDS, scope_path=organisation.path)
     criteria_seed_defaults(campaign=campaign)
     return campaign
 
@@ -102,14 +96,7 @@ def campaign_update(
     for key, value in data.items():
         setattr(campaign, key, value)
     campaign.save(update_fields=list(data))
-    audit_log(
-        actor=actor,
-        action="campaign.update",
-        obj=campaign,
-        before=before,
-        after=snapshot(campaign, CAMPAIGN_FIELDS),
-        scope_path=campaign.organisation.path,
-    )
+    audit_update(actor, "campaign.update", campaign, before, CAMPAIGN_FIELDS)
     return campaign
 
 
@@ -141,14 +128,12 @@ def campaign_transition(*, actor, campaign: Campaign, to_status: str, reason: st
         raise ValidationError(_("重新开启已结束的活动须说明理由"), field="reason")
     campaign.status = to_status
     campaign.save(update_fields=["status"])
-    audit_log(
-        actor=actor,
-        action=TRANSITION_ACTIONS[(current, to_status)],
-        obj=campaign,
-        before={"status": current},
-        after={"status": to_status},
+    audit_status(
+        actor,
+        TRANSITION_ACTIONS[(current, to_status)],
+        campaign,
+        current,
         extra={"reason": reason} if reason else None,
-        scope_path=campaign.organisation.path,
     )
     return campaign
 
@@ -182,13 +167,7 @@ def stage_create(
     stage = Stage.objects.create(
         campaign=campaign, name=name, starts_on=starts_on, ends_on=ends_on, order=order
     )
-    audit_log(
-        actor=actor,
-        action="stage.create",
-        obj=stage,
-        after=snapshot(stage, STAGE_FIELDS),
-        scope_path=campaign.organisation.path,
-    )
+    audit_create(actor, "stage.create", stage, STAGE_FIELDS, scope_path=campaign.organisation.path)
     return stage
 
 
@@ -203,14 +182,7 @@ def stage_update(
     before = snapshot(stage, STAGE_FIELDS)
     stage.name, stage.starts_on, stage.ends_on = _clean_stage(campaign, name, starts_on, ends_on)
     stage.save(update_fields=["name", "starts_on", "ends_on"])
-    audit_log(
-        actor=actor,
-        action="stage.update",
-        obj=stage,
-        before=before,
-        after=snapshot(stage, STAGE_FIELDS),
-        scope_path=campaign.organisation.path,
-    )
+    audit_update(actor, "stage.update", stage, before, STAGE_FIELDS, scope_path=campaign.organisation.path)
     return stage
 
 

@@ -270,6 +270,5 @@ def member_requirements_set(*, actor, campaign: Campaign, texts: dict[str, str])
         obj=campaign,
         before=before,
         after={r.status: r.text for r in rows},
-        scope_path=campaign.organisation.path,
     )
     return rows

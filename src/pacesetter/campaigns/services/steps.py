@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_update, snapshot
 from pacesetter.core.errors import StateError, ValidationError
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -82,13 +82,7 @@ def step_create(
     step = Step.objects.create(
         campaign=campaign, stage=stage, kind=kind, capabilities=caps, opens_at=opens_at, closes_at=closes_at
     )
-    audit_log(
-        actor=actor,
-        action="step.create",
-        obj=step,
-        after=snapshot(step, STEP_FIELDS),
-        scope_path=campaign.organisation.path,
-    )
+    audit_create(actor, "step.create", step, STEP_FIELDS, scope_path=campaign.organisation.path)
     return step
 
 
@@ -186,14 +180,7 @@ def step_update(
         step.closed_announced_at = None
         fields.append("closed_announced_at")
     step.save(update_fields=fields)
-    audit_log(
-        actor=actor,
-        action="step.update",
-        obj=step,
-        before=before,
-        after=snapshot(step, STEP_FIELDS),
-        scope_path=campaign.organisation.path,
-    )
+    audit_update(actor, "step.update", step, before, STEP_FIELDS, scope_path=campaign.organisation.path)
     return step
 
 

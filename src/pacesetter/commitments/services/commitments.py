@@ -11,8 +11,9 @@ from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
@@ -130,7 +131,7 @@ def commitment_create(
         actor=actor,
         actor_name=_name(actor),
     )
-    audit_log(actor=actor, action="commitment.create", obj=c, after=snapshot(c, COMMITMENT_FIELDS))
+    audit_create(actor, "commitment.create", c, COMMITMENT_FIELDS)
     return c
 
 
@@ -160,7 +161,7 @@ def commitment_update(*, actor, commitment: Commitment, **fields) -> Commitment:
     for name, value in _clean(c.campaign, c.kind, merged).items():
         setattr(c, name, value)
     c.save(update_fields=[*EDIT_FIELDS, "updated_at"])
-    audit_log(actor=actor, action="commitment.update", obj=c, before=before, after=snapshot(c, EDIT_FIELDS))
+    audit_update(actor, "commitment.update", c, before, EDIT_FIELDS)
     return c
 
 
@@ -199,10 +200,7 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
     fields = {"status": t.target, "updated_at": now}
     if t.target == CommitmentStatus.PUBLISHED:
         fields["published_at"] = now
-    if not Commitment.objects.filter(pk=c.pk, status=before).update(**fields):
-        raise StateError(_("承诺状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(c, k, v)
+    compare_and_set(Commitment, c, before, fields, _("承诺状态已被他人改变，请刷新后重试"))
     after = commitment_vector(c)
     tallies.bump(c.campaign_id, c.organisation, **{k: v - counted.get(k, 0) for k, v in after.items()})
     CommitmentEvent.objects.create(
@@ -215,14 +213,7 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
         comment=comment,
         at=now,
     )
-    audit_log(
-        actor=actor,
-        action=f"commitment.{action}",
-        obj=c,
-        before={"status": before},
-        after={"status": t.target},
-        extra={"comment": comment} if comment else None,
-    )
+    audit_status(actor, f"commitment.{action}", c, before, extra={"comment": comment} if comment else None)
     return c
 
 

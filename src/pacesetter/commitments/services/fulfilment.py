@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import require_open
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import check_upload
 
@@ -69,14 +69,8 @@ def progress_add(*, actor, commitment: Commitment, percent, text: str, files=())
         before = c.progress
         Commitment.objects.filter(pk=c.pk).update(progress=percent, progress_updated_at=now)
         c.progress, c.progress_updated_at = percent, now
-        audit_log(
-            actor=actor,
-            action="commitment.progress",
-            obj=c,
-            before={"progress": before},
-            after={"progress": percent},
-            extra={"update": update.pk, "attachments": len(files)},
-        )
+        extra = {"update": update.pk, "attachments": len(files)}
+        audit_status(actor, "commitment.progress", c, before, field="progress", extra=extra)
     except Exception:
         for storage, name in stored:
             storage.delete(name)

@@ -252,7 +252,6 @@ def ballot_cast_code(
                         actor=audit_actor,
                         action="evaluation.paper.enter",
                         obj=round_,
-                        scope_path=round_.organisation.path,
                         extra={"channel": channel},
                     )
                 return receipt

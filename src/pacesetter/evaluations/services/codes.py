@@ -56,7 +56,6 @@ def codes_generate(*, actor, round_: Round, group: RaterGroup, count: int) -> li
         actor=actor,
         action="evaluation.codes.generate",
         obj=round_,
-        scope_path=round_.organisation.path,
         extra={"group": group.name, "count": len(clear_list), "batch": batch},
     )
     return clear_list

@@ -383,7 +383,6 @@ def round_update(*, actor, round_: Round, weights: dict | None = None, **changes
         actor=actor,
         action="evaluation.round.update",
         obj=current,
-        scope_path=current.organisation.path,
         before=before,
         after=after,
     )
@@ -542,7 +541,6 @@ def round_questions_set(*, actor, round_: Round, questions: list[dict], scale: s
         actor=actor,
         action="evaluation.round.questions",
         obj=round_,
-        scope_path=round_.organisation.path,
         before={"questions": before, "scale": old_scale},
         after={"questions": [{"text": q["text"], "weight": q["weight"]} for q in cleaned], "scale": scale},
         extra={"discarded_trial_sheets": discarded} if discarded else None,

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
+from pacesetter.core.transitions import compare_and_set
 
 from ..enums import (
     ROUND_TRANSITIONS,
@@ -88,23 +89,19 @@ def _transition(*, actor, round_: Round, to_status: str, extra: dict | None = No
     if current == RoundStatus.CLOSED:
         fields.update(digest="", closed_at=None, published=False)
         _withdraw_release(round_)  # released 意见建议 are hidden again until reviewed after the next close
-    changed = Round.objects.filter(pk=round_.pk, status=current).update(**fields)
-    if not changed:
-        raise RoundStateError(_("评议状态已被他人修改，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(round_, k, v)
+    compare_and_set(
+        Round, round_, current, fields, _("评议状态已被他人修改，请刷新后重试"), error=RoundStateError
+    )
     # a 具体标准征询问卷 rates the wording of a standard, not the organisation: no rectification case
     if to_status == RoundStatus.CLOSED and round_.kind != RoundKind.SURVEY:
         extra["low_satisfaction"] = _flag_low_satisfaction(round_)
         if round_.kind == RoundKind.ASSESSMENT:
             extra["grades"] = _grade_members(round_)
-    audit_log(
-        actor=actor,
-        action="evaluation.round.reopen" if current == RoundStatus.CLOSED else "evaluation.round.status",
-        obj=round_,
-        scope_path=round_.organisation.path,
-        before={"status": current},
-        after={"status": to_status},
+    audit_status(
+        actor,
+        "evaluation.round.reopen" if current == RoundStatus.CLOSED else "evaluation.round.status",
+        round_,
+        current,
         extra=extra,
     )
     return round_
@@ -121,7 +118,6 @@ def round_publish(*, actor, round_: Round, published: bool = True) -> Round:
         actor=actor,
         action="evaluation.round.publish" if published else "evaluation.round.unpublish",
         obj=round_,
-        scope_path=round_.organisation.path,
         after={"published": published},
     )
     return round_

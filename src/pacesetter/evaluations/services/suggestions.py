@@ -110,7 +110,6 @@ def suggestions_review(*, actor, round_: Round, ids: list, to_status: str) -> in
             actor=actor,
             action="evaluation.suggestion.review",
             obj=round_,
-            scope_path=round_.organisation.path,
             before={"status": from_status},
             after={"status": to_status},
             extra={"count": n},
@@ -153,7 +152,6 @@ def suggestions_release(*, actor, round_: Round) -> SuggestionRelease:
         actor=actor,
         action="evaluation.suggestion.release",
         obj=round_,
-        scope_path=round_.organisation.path,
         after={"released": True},
         extra={
             "approved": Suggestion.objects.filter(

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.transitions import status_cas
 from pacesetter.evaluations.models import LowSatisfactionCase
@@ -167,14 +167,7 @@ def inspection_file(*, actor, inspection: Inspection, record: str, findings: lis
     Finding.objects.bulk_create(
         [Finding(inspection=inspection, description=t, created_by=actor) for t in texts]
     )
-    audit_log(
-        actor=actor,
-        action="inspection.file",
-        obj=inspection,
-        before={"status": before},
-        after={"status": inspection.status},
-        extra={"findings": len(texts)},
-    )
+    audit_status(actor, "inspection.file", inspection, before, extra={"findings": len(texts)})
     return inspection
 
 
@@ -192,14 +185,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Ins
     before = status_cas(
         Inspection, inspection, INSPECTION_TRANSITIONS, InspectionAction.CANCEL, InspectionAction.CANCEL.label
     )
-    audit_log(
-        actor=actor,
-        action="inspection.cancel",
-        obj=inspection,
-        before={"status": before},
-        after={"status": inspection.status},
-        extra={"reason": reason},
-    )
+    audit_status(actor, "inspection.cancel", inspection, before, extra={"reason": reason})
     recipients = list(inspection.team.members.all()) if inspection.team_id else []
     if inspection.method != Method.UNANNOUNCED:
         recipients += acting_for(inspection.organisation)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
@@ -121,7 +121,6 @@ def notice_update(*, actor, notice: Notice, **fields) -> Notice:
         actor=actor,
         action="notice.update",
         obj=notice,
-        scope_path=notice.organisation.path,
         before={k: before[k] if k != "body" else len(before[k]) for k in before},
         after={k: getattr(notice, k) if k != "body" else len(notice.body) for k in NOTICE_FIELDS},
     )
@@ -144,13 +143,12 @@ def notice_issue(*, actor, notice: Notice) -> Notice:
         issued_at=now,
         issued_by=actor,
     )
-    audit_log(
-        actor=actor,
-        action="notice.issue",
-        obj=notice,
-        scope_path=notice.organisation.path,
-        before={"status": before},
-        after={"status": notice.status, "number": notice.doc_number},
+    audit_status(
+        actor,
+        "notice.issue",
+        notice,
+        before,
+        also={"number": notice.doc_number},
     )
     # 主送: the scope's own secretaries and those one level below, who relay it down; everyone further down
     # reads it in the notice list (notice_list_for), not as a notice each (#20: a city-wide 通报 was one

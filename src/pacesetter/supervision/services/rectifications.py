@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.transitions import status_cas
 from pacesetter.core.uploads import check_upload
@@ -173,14 +173,7 @@ def rectification_report(
         ev.file.save(name, upload, save=False)
         ev.save()
     _event(order, RectificationAction.REPORT, before, actor, note=measures_taken, at=now)
-    audit_log(
-        actor=actor,
-        action="rectification.report",
-        obj=order,
-        before={"status": before},
-        after={"status": order.status},
-        extra={"files": names},
-    )
+    audit_status(actor, "rectification.report", order, before, extra={"files": names})
     notify(
         kind=Kind.RECTIFICATION,
         recipients=[order.issued_by],
@@ -222,14 +215,7 @@ def rectification_verify(
             **fields,
         )
     _event(order, decision, before, actor, note=note, at=now)
-    audit_log(
-        actor=actor,
-        action=f"rectification.{decision}",
-        obj=order,
-        before={"status": before},
-        after={"status": order.status},
-        extra={"note": note},
-    )
+    audit_status(actor, f"rectification.{decision}", order, before, extra={"note": note})
     notify(
         kind=Kind.RECTIFICATION,
         recipients=acting_for(order.organisation),

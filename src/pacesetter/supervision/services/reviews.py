@@ -10,7 +10,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import campaigns_covering, require_open, step_window_for
 from pacesetter.commitments.selectors import published_commitments_for_org
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
@@ -197,14 +197,7 @@ def review_respond(*, actor, review: Review, response: str) -> Review:
         responded_by=actor,
         responded_at=now,
     )
-    audit_log(
-        actor=actor,
-        action="review.respond",
-        obj=review,
-        before={"status": before},
-        after={"status": review.status},
-        extra={"response_chars": len(response)},
-    )
+    audit_status(actor, "review.respond", review, before, extra={"response_chars": len(response)})
     notify(
         kind=Kind.REVIEW,
         recipients=[review.leader],
@@ -224,11 +217,6 @@ def review_publish(*, actor, review: Review, publish: bool = True) -> Review:
     before = review.published_at
     review.published_at = timezone.now() if publish else None
     review.save(update_fields=["published_at"])
-    audit_log(
-        actor=actor,
-        action="review.publish" if publish else "review.unpublish",
-        obj=review,
-        before={"published_at": before},
-        after={"published_at": review.published_at},
-    )
+    action = "review.publish" if publish else "review.unpublish"
+    audit_status(actor, action, review, before, field="published_at")
     return review
