@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +16,11 @@ from pacesetter.core.errors import (
 )
 from pacesetter.core.text import clean_text
 from pacesetter.core.workdays import add_working_days
+from pacesetter.notifications.kinds import Kind
+from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Organisation, RoleGrant, path_chain
-from pacesetter.orgs.services import users_with_role_on
+from pacesetter.orgs.services import acting_for, users_with_role_on
 
 from ..enums import (
     CaseKind,
@@ -51,6 +54,18 @@ def _name(actor) -> str:
     if actor is None or not actor.is_authenticated:
         return ""
     return actor.get_full_name() or actor.get_username()
+
+
+def _tell(org, c: Case, title: str, *, kind: str = Kind.CASE, body: str = "") -> None:
+    """Those acting for ``org`` are told about case ``c`` — never the person it is about — in the inbox only."""
+    notify(
+        kind=kind,
+        recipients=acting_for(org, exclude=c.hidden_from_id),
+        title=title,
+        body=body,
+        url=reverse("complaints:case-detail", args=[c.pk]),
+        email=False,
+    )
 
 
 def address_hash(ip: str | None, *, now=None, purpose: str = "case") -> str:

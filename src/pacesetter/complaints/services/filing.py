@@ -189,8 +189,6 @@ def _create(
         actor=actor,
         action="case.file",
         obj=case,
-        object_repr=case.number,
-        scope_path=path,
         extra={"kind": kind, "status": status, "real_name": real_name},
     )
     if quiet:  # the calling app sends its own notice

@@ -1,21 +1,18 @@
 """Writes for public reports and cases (群众举报与案件): machine."""
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import (
     NotFoundError,
     PermissionDeniedError,
     StateError,
     ValidationError,
 )
-from pacesetter.notifications.kinds import Kind
-from pacesetter.notifications.services import notify
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.orgs.models import SEGMENT, Organisation
-from pacesetter.orgs.services import acting_for
 
 from .. import stats
 from ..enums import (
@@ -34,7 +31,7 @@ from ..models import (
     Verification,
 )
 from ..rules import parties_for
-from ._common import DEADLINES, _event, _parent, _text, route
+from ._common import DEADLINES, _event, _parent, _tell, _text, route
 
 # ------------------------------------------------------------------ the state machine
 
@@ -94,22 +91,16 @@ def _transition(
     for met in ("acknowledged_at", "verified_at", "replied_at"):
         if met in fields:
             _flag_late(c, met, fields, now)
-    if not Case.objects.filter(pk=c.pk, status=before).update(**fields):
-        raise StateError(_("该件状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(c, k, v)
+    compare_and_set(Case, c, before, fields, _("该件状态已被他人改变，请刷新后重试"))
     stats.move(figures, c)
     if "owner_id" in fields:
         c.owner = Organisation.objects.get(pk=fields["owner_id"])
     _event(c, action, before, actor=actor, note=note, public=public, at=now)
-    audit_log(
-        actor=actor,
-        action=f"case.{action}",
-        obj=c,
-        object_repr=c.number,
-        scope_path=c.path,
-        before={"status": before},
-        after={"status": t.target},
+    audit_status(
+        actor,
+        f"case.{action}",
+        c,
+        before,
         extra={"note": note[:500]} if note else None,
     )
     return c
@@ -141,13 +132,7 @@ def case_assign(*, actor, case: Case, organisation: Organisation) -> Case:
         path=owner.path,
         subject_org_id=case.subject_org_id or organisation.pk,
     )
-    notify(
-        kind=Kind.CASE,
-        recipients=acting_for(owner, exclude=c.hidden_from_id),
-        title=_("分办件：%(n)s") % {"n": c.number},
-        url=reverse("complaints:case-detail", args=[c.pk]),
-        email=False,
-    )
+    _tell(owner, c, _("分办件：%(n)s") % {"n": c.number})
     return c
 
 
@@ -178,14 +163,7 @@ def case_transfer(*, actor, case: Case, organisation: Organisation, reason: str)
         owner_id=owner.pk,
         path=owner.path,
     )
-    notify(
-        kind=Kind.CASE,
-        recipients=acting_for(owner, exclude=c.hidden_from_id),
-        title=_("转办件：%(n)s") % {"n": c.number},
-        body=reason,
-        url=reverse("complaints:case-detail", args=[c.pk]),
-        email=False,
-    )
+    _tell(owner, c, _("转办件：%(n)s") % {"n": c.number}, body=reason)
     return c
 
 
@@ -300,11 +278,5 @@ def case_rate(*, case: Case, level: str, reason: str = "", now=None) -> Case:
         owner_id=reviewer.pk,
         path=reviewer.path,
     )
-    notify(
-        kind=Kind.CASE,
-        recipients=acting_for(reviewer, exclude=c.hidden_from_id),
-        title=_("反映人不满意，请复查：%(n)s") % {"n": c.number},
-        url=reverse("complaints:case-detail", args=[c.pk]),
-        email=False,
-    )
+    _tell(reviewer, c, _("反映人不满意，请复查：%(n)s") % {"n": c.number})
     return c

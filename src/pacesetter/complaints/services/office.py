@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import (
     PermissionDeniedError,
     StateError,
@@ -49,15 +49,7 @@ def case_recategorise(*, actor, case: Case, category: Category) -> Case:
         setattr(c, k, v)
     c.save(update_fields=list(fields))
     _event(c, "recategorise", c.status, actor=actor, note=category.name)
-    audit_log(
-        actor=actor,
-        action="case.recategorise",
-        obj=c,
-        object_repr=c.number,
-        scope_path=c.path,
-        before={"category": before},
-        after={"category": category.pk},
-    )
+    audit_status(actor, "case.recategorise", c, before, field="category")
     return c
 
 
@@ -77,8 +69,6 @@ def case_publish(*, actor, case: Case, summary: str, reply: str, publish: bool =
         actor=actor,
         action="case.publish" if publish else "case.unpublish",
         obj=c,
-        object_repr=c.number,
-        scope_path=c.path,
     )
     return c
 
@@ -100,8 +90,6 @@ def accountability_note_add(*, actor, case: Case, deadline: str, note: str) -> A
         actor=actor,
         action="case.accountability",
         obj=c,
-        object_repr=c.number,
-        scope_path=c.path,
         extra={"deadline": deadline},
     )
     return n

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +13,6 @@ from pacesetter.core.errors import (
 )
 from pacesetter.core.workdays import add_working_days
 from pacesetter.notifications.kinds import Kind
-from pacesetter.notifications.services import notify
-from pacesetter.orgs.services import acting_for
 
 from .. import stats
 from ..enums import (
@@ -30,7 +27,7 @@ from ..models import (
     Case,
     ReportThrottle,
 )
-from ._common import DEADLINES, _event, _parent
+from ._common import DEADLINES, _event, _parent, _tell
 from .machine import _transition
 
 # ------------------------------------------------------------------ sweep
@@ -86,12 +83,11 @@ def cases_sweep(*, now=None) -> dict:
                 Q(reminded_on__isnull=True) | Q(reminded_on__lt=today), pk=c.pk
             ).update(reminded_on=today):
                 continue
-            notify(
+            _tell(
+                c.owner,
+                c,
+                _("群众反映件 %(n)s 即将到期，请按时办理") % {"n": c.number},
                 kind=Kind.CASE_REMINDER,
-                recipients=acting_for(c.owner, exclude=c.hidden_from_id),
-                title=_("群众反映件 %(n)s 即将到期，请按时办理") % {"n": c.number},
-                url=reverse("complaints:case-detail", args=[c.pk]),
-                email=False,
             )
             counts["reminded"] += 1
     overdue = (
@@ -121,16 +117,13 @@ def cases_sweep(*, now=None) -> dict:
                 actor=None,
                 action="case.escalate",
                 obj=c,
-                object_repr=c.number,
-                scope_path=c.path,
                 extra={"to": parent.pk},
             )
-            notify(
+            _tell(
+                parent,
+                c,
+                _("下级逾期未办结群众反映件 %(n)s，请督办") % {"n": c.number},
                 kind=Kind.CASE_REMINDER,
-                recipients=acting_for(parent, exclude=c.hidden_from_id),
-                title=_("下级逾期未办结群众反映件 %(n)s，请督办") % {"n": c.number},
-                url=reverse("complaints:case-detail", args=[c.pk]),
-                email=False,
             )
             counts["escalated"] += 1
     expired = list(
