@@ -4,11 +4,15 @@ assign a status — `_programme_transition` (Programme.status) and `_transition`
 
 from functools import partial
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError
 from pacesetter.core.text import clean_text
+from pacesetter.notifications.kinds import Kind
+from pacesetter.notifications.services import notify
+from pacesetter.orgs.services import acting_for
 
 from ..enums import (
     PROGRAMME_TRANSITIONS,
@@ -35,6 +39,14 @@ def _name(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
+def _tell(orgs, title: str, url: str) -> None:
+    """Those acting for ``orgs`` are told once the write commits (nothing is sent for one rolled back)."""
+    users = [u for org in orgs for u in acting_for(org)]
+    transaction.on_commit(
+        lambda: notify(kind=Kind.HONOURS, recipients=users, title=title, url=url, email=False)
+    )
+
+
 def _require_office(actor, programme: Programme) -> None:
     if not is_office(actor, programme):
         raise PermissionDeniedError(
@@ -55,14 +67,7 @@ def _programme_transition(actor, programme: Programme, action: str, **fields) ->
         setattr(p, k, v)
     p.status = to
     p.save()
-    audit_log(
-        actor=actor,
-        action=f"honours.programme.{action}",
-        obj=p,
-        before={"status": before},
-        after={"status": to},
-        scope_path=p.organisation.path,
-    )
+    audit_status(actor, f"honours.programme.{action}", p, before)
     return p
 
 
@@ -107,12 +112,11 @@ def _transition(actor, nomination: Nomination, action: str, *, comment: str = ""
         setattr(n, k, v)
     n.save()
     _event(n, action, before, actor=actor, org=org, comment=comment)
-    audit_log(
-        actor=actor,
-        action=f"honours.nomination.{action}",
-        obj=n,
-        before={"status": before},
-        after={"status": n.status, **({"comment": comment} if comment else {})},
-        scope_path=n.path,
+    audit_status(
+        actor,
+        f"honours.nomination.{action}",
+        n,
+        before,
+        also={"comment": comment} if comment else {},
     )
     return n

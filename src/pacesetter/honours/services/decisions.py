@@ -7,14 +7,11 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import StateError, ValidationError
-from pacesetter.notifications.kinds import Kind
-from pacesetter.notifications.services import notify
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.services import acting_for
 
 from ..enums import NominationAction, NominationStatus, ProgrammeAction
 from ..models import Decision, Honour, Nomination, Programme
-from ._common import _programme_transition, _require_office, _text, _transition
+from ._common import _programme_transition, _require_office, _tell, _text, _transition
 from .notice import objection_state, objections_for
 
 
@@ -82,15 +79,6 @@ def decision_issue(*, actor, programme: Programme, number: str, title: str = "",
         scope_path=programme.organisation.path,
     )
     nominators = Organisation.objects.filter(pk__in={n.nominator_id for n in cleared})
-    users = {u for org in nominators for u in acting_for(org)}
     url = reverse("honours:programme-detail", args=[programme.pk])
-    transaction.on_commit(
-        lambda: notify(
-            kind=Kind.HONOURS,
-            recipients=users,
-            title=_("表彰决定已发布：%(t)s") % {"t": title},
-            url=url,
-            email=False,
-        )
-    )
+    _tell(nominators, _("表彰决定已发布：%(t)s") % {"t": title}, url)
     return decision

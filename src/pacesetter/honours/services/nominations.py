@@ -12,12 +12,9 @@ from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.uploads import IMAGES, CheckedUpload, check_image_pixels, check_upload
-from pacesetter.notifications.kinds import Kind
-from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import org_in_scope
-from pacesetter.orgs.services import acting_for
 
 from .. import eligibility
 from ..enums import (
@@ -31,7 +28,7 @@ from ..enums import (
     Subject,
 )
 from ..models import Category, Nomination, NominationPhoto, Programme
-from ._common import PHOTO_MAX_BYTES, _event, _text, _transition
+from ._common import PHOTO_MAX_BYTES, _event, _tell, _text, _transition
 from .programmes import quota_usage
 
 
@@ -270,7 +267,6 @@ def nomination_create(
         action="honours.nomination.nominate",
         obj=n,
         after={"status": n.status, "category": category.name, "photos": len(checked_photos)},
-        scope_path=n.path,
     )
     _tell_reviewer(n)
     return n
@@ -280,17 +276,8 @@ def _tell_reviewer(n: Nomination) -> None:
     """Whoever reviews the nomination at its level now is told (after the commit): it is their turn."""
     if n.reviewer is None:
         return
-    reviewers = acting_for(n.reviewer)
     url = reverse("honours:nomination-detail", args=[n.pk])
-    transaction.on_commit(
-        lambda: notify(
-            kind=Kind.HONOURS,
-            recipients=reviewers,
-            title=_("请审核推荐对象：%(n)s") % {"n": n.display_name},
-            url=url,
-            email=False,
-        )
-    )
+    _tell([n.reviewer], _("请审核推荐对象：%(n)s") % {"n": n.display_name}, url)
 
 
 @transaction.atomic

@@ -160,7 +160,6 @@ def objection_file(
         action="honours.nomination.objection",
         obj=nomination,
         extra={"case": case.number},
-        scope_path=nomination.path,
     )
     if real_name:
         from pacesetter.notifications.sms import send_text

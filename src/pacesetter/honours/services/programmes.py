@@ -11,17 +11,14 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
-from pacesetter.notifications.kinds import Kind
-from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_in_scope
-from pacesetter.orgs.services import acting_for
 
 from .. import eligibility
 from ..enums import NOTICE_DAYS_MAX, QUOTA_STATES, ProgrammeAction, ProgrammeStatus, Subject
 from ..models import Category, Nomination, Programme, Quota
-from ._common import _programme_transition, _require_office, _text
+from ._common import _programme_transition, _require_office, _tell, _text
 
 
 @transaction.atomic
@@ -208,15 +205,5 @@ def programme_open(*, actor, programme: Programme) -> Programme:
     orgs = Organisation.objects.filter(
         pk__in=Quota.objects.filter(category__programme=p).values("organisation")
     )
-    users = {u for org in orgs for u in acting_for(org)}
-    url = reverse("honours:programme-detail", args=[p.pk])
-    transaction.on_commit(
-        lambda: notify(
-            kind=Kind.HONOURS,
-            recipients=users,
-            title=_("请在名额内推荐：%(t)s") % {"t": p.title},
-            url=url,
-            email=False,
-        )
-    )
+    _tell(orgs, _("请在名额内推荐：%(t)s") % {"t": p.title}, reverse("honours:programme-detail", args=[p.pk]))
     return p
