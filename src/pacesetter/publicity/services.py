@@ -6,16 +6,20 @@ Each service checks permission first, validates, changes inside one transaction 
 """
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_status, audit_update, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.orgs.models import Organisation
 
 from . import search
@@ -97,7 +101,7 @@ def item_create(
         created_by=actor,
     )
     _add_photos(photos, item=item)
-    audit_log(actor=actor, action="publicity.item_create", obj=item, after=snapshot(item, ITEM_FIELDS))
+    audit_create(actor, "publicity.item_create", item, ITEM_FIELDS)
     return item
 
 
@@ -122,10 +126,73 @@ def item_update(
         item.kind = _choice(kind, ItemKind, "kind", _("类别"))
     item.save(update_fields=["title", "body", "kind", "updated_at"])
     _add_photos(photos, item=item)
-    audit_log(
-        actor=actor, action="publicity.item_edit", obj=item, before=before, after=snapshot(item, ITEM_FIELDS)
-    )
+    audit_update(actor, "publicity.item_edit", item, before, ITEM_FIELDS)
     return item
+
+
+class _Lifecycle:
+    """What an item's and an article's lifecycles do not share; `_move` is the rest (each refusal in its own words).
+
+    A subclass per lifecycle fills these in; `_move` reads them from the class (never instantiated).
+    """
+
+    model: type[InfoItem] | type[Article]
+    actions: type[ItemAction] | type[ArticleAction]
+    statuses: type[ItemStatus] | type[ArticleStatus]
+    transitions: dict
+    parties: Callable
+    stamps: dict  # target status → the time field set on arriving there
+    audit: str  # the audit action is f"{audit}_{action}"
+    no_rights: Promise
+    not_now: Promise  # %(s)s the status, %(a)s the action
+    only_who: Promise  # %(who)s the parties, %(a)s the action
+    changed_meanwhile: Promise
+    written: Callable | None = None  # called with the object once its new status is written
+
+
+def _move(lc: type[_Lifecycle], actor, obj, action: str, comment: str):
+    """The only place an item's or an article's status changes: table row, party, compare-and-set, audit entry."""
+    if action not in lc.actions.values:
+        raise ValidationError(_("未知操作：%(a)s") % {"a": action}, field="action")
+    label = lc.actions(action).label
+    obj = lc.model.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=obj.pk)
+    parties = lc.parties(actor, obj.organisation)
+    if not parties:
+        raise PermissionDeniedError(str(lc.no_rights))
+    t = lc.transitions.get((obj.status, action))
+    if t is None:
+        raise StateError(str(lc.not_now) % {"s": lc.statuses(obj.status).label, "a": label})
+    if not parties & t.parties:
+        raise PermissionDeniedError(
+            str(lc.only_who) % {"who": "、".join(str(Party(p).label) for p in t.parties), "a": label}
+        )
+    comment = _text(comment, "comment", _("意见"), required=t.needs_comment, limit=2000)
+    now = timezone.now()
+    before = obj.status
+    fields: dict = {"status": t.target, "updated_at": now}
+    if comment or t.needs_comment:
+        fields["comment"] = comment
+    if t.target in lc.stamps:
+        fields[lc.stamps[t.target]] = now
+    compare_and_set(lc.model, obj, before, fields, str(lc.changed_meanwhile))
+    if lc.written is not None:
+        lc.written(obj)
+    audit_status(actor, f"{lc.audit}_{action}", obj, before, extra={"comment": comment} if comment else None)
+    return obj
+
+
+class _ItemLifecycle(_Lifecycle):
+    model = InfoItem
+    actions = ItemAction
+    statuses = ItemStatus
+    transitions = ITEM_TRANSITIONS
+    parties = item_parties
+    stamps = {ItemStatus.SUBMITTED: "submitted_at", ItemStatus.ACCEPTED: "accepted_at"}
+    audit = "publicity.item"
+    no_rights = gettext_lazy("您无权处理这条信息")
+    not_now = gettext_lazy("信息当前状态为“%(s)s”，不能%(a)s")
+    only_who = gettext_lazy("只有%(who)s可以%(a)s这条信息")
+    changed_meanwhile = gettext_lazy("信息状态已被他人改变，请刷新后重试")
 
 
 @transaction.atomic
@@ -134,47 +201,8 @@ def item_transition(*, actor, item: InfoItem, action: str, comment: str = "") ->
 
 
 def _item_transition(actor, item: InfoItem, action: str, *, comment: str = "") -> InfoItem:
-    """The only place an item's status changes: table row, party, compare-and-set, audit entry."""
-    if action not in ItemAction.values:
-        raise ValidationError(_("未知操作：%(a)s") % {"a": action}, field="action")
-    label = ItemAction(action).label
-    item = InfoItem.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=item.pk)
-    parties = item_parties(actor, item.organisation)
-    t = ITEM_TRANSITIONS.get((item.status, action))
-    if not parties:
-        raise PermissionDeniedError(_("您无权处理这条信息"))
-    if t is None:
-        raise StateError(
-            _("信息当前状态为“%(s)s”，不能%(a)s") % {"s": ItemStatus(item.status).label, "a": label}
-        )
-    if not parties & t.parties:
-        raise PermissionDeniedError(
-            _("只有%(who)s可以%(a)s这条信息")
-            % {"who": "、".join(str(Party(p).label) for p in t.parties), "a": label}
-        )
-    comment = _text(comment, "comment", _("意见"), required=t.needs_comment, limit=2000)
-    now = timezone.now()
-    before = item.status
-    fields: dict = {"status": t.target, "updated_at": now}
-    if comment or t.needs_comment:
-        fields["comment"] = comment
-    if t.target == ItemStatus.SUBMITTED:
-        fields["submitted_at"] = now
-    if t.target == ItemStatus.ACCEPTED:
-        fields["accepted_at"] = now
-    if not InfoItem.objects.filter(pk=item.pk, status=before).update(**fields):
-        raise StateError(_("信息状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(item, k, v)
-    audit_log(
-        actor=actor,
-        action=f"publicity.item_{action}",
-        obj=item,
-        before={"status": before},
-        after={"status": t.target},
-        extra={"comment": comment} if comment else None,
-    )
-    return item
+    """The only place an item's status changes (`_move` along ITEM_TRANSITIONS)."""
+    return _move(_ItemLifecycle, actor, item, action, comment)
 
 
 # ------------------------------------------------------------------ articles and events
@@ -242,9 +270,7 @@ def article_create(
     article.tags.set(_tags(tags))
     _add_photos(photos, article=article)
     index_article(article)
-    audit_log(
-        actor=actor, action="publicity.article_create", obj=article, after=snapshot(article, ARTICLE_FIELDS)
-    )
+    audit_create(actor, "publicity.article_create", article, ARTICLE_FIELDS)
     return article
 
 
@@ -270,13 +296,7 @@ def article_update(*, actor, article: Article, tags=None, photos=(), **fields) -
         article.tags.set(_tags(tags))
     _add_photos(photos, article=article)
     index_article(article)
-    audit_log(
-        actor=actor,
-        action="publicity.article_edit",
-        obj=article,
-        before=before,
-        after=snapshot(article, ARTICLE_FIELDS),
-    )
+    audit_update(actor, "publicity.article_edit", article, before, ARTICLE_FIELDS)
     return article
 
 
@@ -311,51 +331,27 @@ def article_from_item(*, actor, item: InfoItem, section: str = Section.NEWS) -> 
     return article
 
 
+class _ArticleLifecycle(_Lifecycle):
+    model = Article
+    actions = ArticleAction
+    statuses = ArticleStatus
+    transitions = ARTICLE_TRANSITIONS
+    parties = article_parties
+    stamps = {ArticleStatus.PUBLISHED: "published_at"}
+    audit = "publicity.article"
+    no_rights = gettext_lazy("您无权处理这篇稿件")
+    not_now = gettext_lazy("稿件当前状态为“%(s)s”，不能%(a)s")
+    only_who = gettext_lazy("只有%(who)s可以%(a)s这篇稿件")
+    changed_meanwhile = gettext_lazy("稿件状态已被他人改变，请刷新后重试")
+    written = index_article
+
+
 @transaction.atomic
 def article_transition(*, actor, article: Article, action: str, comment: str = "") -> Article:
     return _article_transition(actor, article, action, comment=comment)
 
 
 def _article_transition(actor, article: Article, action: str, *, comment: str = "") -> Article:
-    """The only place an article's status changes; the search entry follows in the same transaction."""
-    if action not in ArticleAction.values:
-        raise ValidationError(_("未知操作：%(a)s") % {"a": action}, field="action")
-    label = ArticleAction(action).label
-    article = (
-        Article.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=article.pk)
-    )
-    parties = article_parties(actor, article.organisation)
-    if not parties:
-        raise PermissionDeniedError(_("您无权处理这篇稿件"))
-    t = ARTICLE_TRANSITIONS.get((article.status, action))
-    if t is None:
-        raise StateError(
-            _("稿件当前状态为“%(s)s”，不能%(a)s") % {"s": ArticleStatus(article.status).label, "a": label}
-        )
-    if not parties & t.parties:
-        raise PermissionDeniedError(
-            _("只有%(who)s可以%(a)s这篇稿件")
-            % {"who": "、".join(str(Party(p).label) for p in t.parties), "a": label}
-        )
-    comment = _text(comment, "comment", _("意见"), required=t.needs_comment, limit=2000)
-    now = timezone.now()
-    before = article.status
-    fields: dict = {"status": t.target, "updated_at": now}
-    if comment or t.needs_comment:
-        fields["comment"] = comment
-    if t.target == ArticleStatus.PUBLISHED:
-        fields["published_at"] = now
-    if not Article.objects.filter(pk=article.pk, status=before).update(**fields):
-        raise StateError(_("稿件状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(article, k, v)
-    index_article(article)
-    audit_log(
-        actor=actor,
-        action=f"publicity.article_{action}",
-        obj=article,
-        before={"status": before},
-        after={"status": t.target},
-        extra={"comment": comment} if comment else None,
-    )
-    return article
+    """The only place an article's status changes (`_move` along ARTICLE_TRANSITIONS); the search entry follows
+    in the same transaction."""
+    return _move(_ArticleLifecycle, actor, article, action, comment)
