@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns import tallies
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_status, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.core.uploads import IMAGES, check_upload
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import member_for_user
@@ -41,19 +42,6 @@ from .rules import (
     can_manage_meeting,
 )
 
-RECORD_FIELDS = [
-    "organisation",
-    "member",
-    "campaign",
-    "kind",
-    "title",
-    "occurred_on",
-    "place",
-    "participants",
-    "content",
-    "contribution",
-    "effect",
-]
 EDITABLE_FIELDS = [
     "kind",
     "title",
@@ -64,6 +52,8 @@ EDITABLE_FIELDS = [
     "contribution",
     "effect",
 ]
+RECORD_FIELDS = ["organisation", "member", "campaign", *EDITABLE_FIELDS]
+ATTENDANCE_FIELDS = ["status", "reason_kind", "reason", "method"]
 MEETING_FIELDS = ["host", "recorder", "expected_count", "actual_count", "minutes"]
 TEXT_LIMIT = 10_000
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -189,7 +179,7 @@ def record_create(
         _meeting_create(record, meeting_data)
     _tally_has_records(record, +1)
     _tally_month(record, record.occurred_on, +1)
-    audit_log(actor=actor, action="record.create", obj=record, after=snapshot(record, RECORD_FIELDS))
+    audit_create(actor, "record.create", record, RECORD_FIELDS)
     return record
 
 
@@ -301,13 +291,7 @@ def record_delete(*, actor, record: ActivityRecord) -> ActivityRecord:
     record.save(update_fields=["is_deleted", "deleted_by", "deleted_at", "updated_at"])
     _tally_has_records(record, -1)
     _tally_month(record, record.occurred_on, -1)
-    audit_log(
-        actor=actor,
-        action="record.delete",
-        obj=record,
-        before={"is_deleted": False},
-        after={"is_deleted": True},
-    )
+    audit_status(actor, "record.delete", record, False, field="is_deleted")
     return record
 
 
@@ -333,16 +317,15 @@ def _check_transition(actor, record: ActivityRecord, action: str, *, comment: st
         fields.update(checked_by=actor, checked_at=now, check_comment=comment)
     else:
         fields.update(checked_by=None, checked_at=None)
-    if not ActivityRecord.objects.filter(pk=record.pk, check_status=before).update(**fields):
-        raise StateError(_("该记实的检查状态已被他人改变，请刷新后重试"))
-    for k, v in fields.items():
-        setattr(record, k, v)
-    audit_log(
-        actor=actor,
-        action=f"record.check.{action}",
-        obj=record,
-        before={"check_status": before},
-        after={"check_status": t.target, "check_comment": record.check_comment},
+    refusal = _("该记实的检查状态已被他人改变，请刷新后重试")
+    compare_and_set(ActivityRecord, record, before, fields, refusal, field="check_status")
+    audit_status(
+        actor,
+        f"record.check.{action}",
+        record,
+        before,
+        field="check_status",
+        also={"check_comment": record.check_comment},
     )
     return record
 
@@ -472,6 +455,13 @@ def _refresh_actual_count(detail: MeetingDetail) -> None:
     detail.actual_count = counts["present"]
 
 
+def _save_attendance(attendance: Attendance, detail: MeetingDetail, *, by) -> None:
+    """Save one member's attendance as changed ``by`` someone; the meeting's present count follows."""
+    attendance.updated_by = by
+    attendance.save()
+    _refresh_actual_count(detail)
+
+
 def sign_in_by_token(*, user, token: str) -> tuple[Attendance, bool]:
     """A member scans the meeting's QR code: recorded as 出席 (method qr) once. Returns (attendance, created).
 
@@ -511,9 +501,7 @@ def sign_in_by_token(*, user, token: str) -> tuple[Attendance, bool]:
             attendance.reason = ""
             attendance.method = SignInMethod.QR
             attendance.signed_in_at = timezone.now()
-            attendance.updated_by = user
-            attendance.save()
-            _refresh_actual_count(detail)
+            _save_attendance(attendance, detail, by=user)
             audit_log(
                 actor=user,
                 action="meeting.sign_in",
@@ -559,7 +547,7 @@ def attendance_mark(
     attendance = (
         Attendance.objects.select_for_update(of=("self",)).filter(meeting=detail, member=member).first()
     )
-    before = snapshot(attendance, ["status", "reason_kind", "reason", "method"]) if attendance else {}
+    before = snapshot(attendance, ATTENDANCE_FIELDS) if attendance else {}
     if attendance is None:
         attendance = Attendance(meeting=detail, member=member)
     if status == AttendanceStatus.PRESENT and attendance.status != AttendanceStatus.PRESENT:
@@ -571,15 +559,13 @@ def attendance_mark(
     attendance.status = status
     attendance.reason_kind = reason_kind
     attendance.reason = reason
-    attendance.updated_by = actor
-    attendance.save()
-    _refresh_actual_count(detail)
+    _save_attendance(attendance, detail, by=actor)
     audit_log(
         actor=actor,
         action="meeting.attendance",
         obj=record,
         before=before,
-        after=snapshot(attendance, ["status", "reason_kind", "reason", "method"]),
+        after=snapshot(attendance, ATTENDANCE_FIELDS),
         extra={"member": member.pk},
     )
     return attendance

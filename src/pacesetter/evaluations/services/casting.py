@@ -118,16 +118,17 @@ def _store_sheet(
     nonce = secrets.token_hex(16)
     receipt = receipt_for(nonce, canonical_content(round_.pk, rows))
     answer_cols = [f"a{q.position}" for q in form.questions]
+    sheet = {
+        "round": round_.pk,
+        "group": group_id,
+        "channel": channel,
+        "entered_by": entered_by.pk if entered_by is not None else None,
+        "nonce": nonce,
+        "receipt": receipt,
+    }
     if connection.vendor == "postgresql":
-        params = {
-            "round": round_.pk,
-            "group": group_id,
-            "channel": channel,
-            "entered_by": entered_by.pk if entered_by is not None else None,
-            "nonce": nonce,
-            "receipt": receipt,
-            "rows": json.dumps([[target_id, *row] for target_id, row in rows], separators=(",", ":")),
-        }
+        rows_json = json.dumps([[target_id, *row] for target_id, row in rows], separators=(",", ":"))
+        params = {**sheet, "rows": rows_json}
         with connection.cursor() as cur:
             cur.execute(_pg_store_sql(len(answer_cols)), params)
         return receipt
@@ -137,15 +138,7 @@ def _store_sheet(
         u = uuid.uuid4()
         return u if native_uuid else u.hex
 
-    params = {
-        "sheet": key(),
-        "round": round_.pk,
-        "group": group_id,
-        "channel": channel,
-        "entered_by": entered_by.pk if entered_by is not None else None,
-        "nonce": nonce,
-        "receipt": receipt,
-    }
+    params = {"sheet": key(), **sheet}
     values = []
     for i, (target_id, row) in enumerate(rows):
         params[f"i{i}"], params[f"t{i}"] = key(), target_id
