@@ -47,6 +47,17 @@ from ._common import MAX_WORKING_DAYS, _text
 # ---------------------------------------------------------------- rectification (限期整改)
 
 
+def _tell(order: Rectification, recipients, title: str, body: str) -> None:
+    """A notice about ``order``, linking to its page."""
+    notify(
+        kind=Kind.RECTIFICATION,
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=reverse("supervision:rectification-detail", args=[order.pk]),
+    )
+
+
 def _event(order: Rectification, action: str, before: str, actor, note: str = "", at=None) -> None:
     RectificationEvent.objects.create(
         rectification=order,
@@ -129,12 +140,11 @@ def rectification_issue(
         after={"status": order.status, "deadline": order.deadline, "source": source},
         extra={"working_days": working_days, "unknown_holiday_years": list(deadline.unknown_years)},
     )
-    notify(
-        kind=Kind.RECTIFICATION,
-        recipients=acting_for(org),
-        title=_("整改通知：请于%(d)s前完成整改") % {"d": date_format(order.deadline, "Y年n月j日")},
-        body="\n".join(filter(None, [order.deadline_note, order.problem[:200]])),
-        url=reverse("supervision:rectification-detail", args=[order.pk]),
+    _tell(
+        order,
+        acting_for(org),
+        _("整改通知：请于%(d)s前完成整改") % {"d": date_format(order.deadline, "Y年n月j日")},
+        "\n".join(filter(None, [order.deadline_note, order.problem[:200]])),
     )
     return order
 
@@ -174,13 +184,8 @@ def rectification_report(
         ev.save()
     _event(order, RectificationAction.REPORT, before, actor, note=measures_taken, at=now)
     audit_status(actor, "rectification.report", order, before, extra={"files": names})
-    notify(
-        kind=Kind.RECTIFICATION,
-        recipients=[order.issued_by],
-        title=_("%(org)s报告了整改情况，请核查") % {"org": order.organisation.name},
-        body=measures_taken[:200],
-        url=reverse("supervision:rectification-detail", args=[order.pk]),
-    )
+    title = _("%(org)s报告了整改情况，请核查") % {"org": order.organisation.name}
+    _tell(order, [order.issued_by], title, measures_taken[:200])
     return report
 
 
@@ -216,15 +221,9 @@ def rectification_verify(
         )
     _event(order, decision, before, actor, note=note, at=now)
     audit_status(actor, f"rectification.{decision}", order, before, extra={"note": note})
-    notify(
-        kind=Kind.RECTIFICATION,
-        recipients=acting_for(order.organisation),
-        title=_("整改已核查销号")
-        if decision == RectificationAction.CLOSE
-        else _("整改未通过核查，请继续整改"),
-        body=note or "",
-        url=reverse("supervision:rectification-detail", args=[order.pk]),
-    )
+    closed = decision == RectificationAction.CLOSE
+    title = _("整改已核查销号") if closed else _("整改未通过核查，请继续整改")
+    _tell(order, acting_for(order.organisation), title, note or "")
     return order
 
 
@@ -257,13 +256,12 @@ def rectification_escalate_overdue(*, now=None) -> int:
                 after={"overdue_at": now, "escalated_at": now},
                 extra={"parent": parent.pk, "recipients": len(recipients)},
             )
-            notify(
-                kind=Kind.RECTIFICATION,
-                recipients=recipients,
-                title=_("整改逾期：%(org)s未按期完成整改") % {"org": order.organisation.name},
-                body=_("整改期限为%(d)s，至今未核查销号。问题：%(p)s")
+            _tell(
+                order,
+                recipients,
+                _("整改逾期：%(org)s未按期完成整改") % {"org": order.organisation.name},
+                _("整改期限为%(d)s，至今未核查销号。问题：%(p)s")
                 % {"d": date_format(order.deadline, "Y年n月j日"), "p": order.problem[:150]},
-                url=reverse("supervision:rectification-detail", args=[order.pk]),
             )
             escalated += 1
     return escalated
