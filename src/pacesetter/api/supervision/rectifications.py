@@ -24,6 +24,7 @@ from pacesetter.supervision.selectors import (
     review_get_for,
 )
 
+from .._common import fields_from
 from ._common import LIMIT, FormOrJson
 from ._router import router
 
@@ -61,9 +62,7 @@ class VerifyIn(Schema):
 
 
 def _order(o) -> dict:
-    return {k: getattr(o, k) for k in RectificationOut.model_fields if k not in ("overdue",)} | {
-        "overdue": o.is_overdue()
-    }
+    return fields_from(o, RectificationOut, overdue=o.is_overdue())
 
 
 @router.get("/supervision/rectifications", response=list[RectificationOut], url_name="sup-rectification-list")
