@@ -1,6 +1,7 @@
 """What several of the API's routers share."""
 
 from django.urls import reverse
+from ninja import Schema
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.paging import MAX_OFFSET
@@ -33,3 +34,10 @@ def photo_file(photo, url_name: str) -> dict:
         "size": photo.size,
         "url": reverse(url_name, args=[photo.pk]),
     }
+
+
+def fields_from(obj, schema: type[Schema], **given) -> dict:
+    """The fields of the Out `schema` for `obj`: those in `given` as given, every other one read from the attribute
+    of `obj` with the same name (``id`` is a model's primary key) — so a mapper names only what the object does not
+    hold as it is: ``fields_from(plan, PlanOut, organisation_name=plan.organisation.name)``."""
+    return {name: given[name] if name in given else getattr(obj, name) for name in schema.model_fields}

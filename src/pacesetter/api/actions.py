@@ -22,7 +22,7 @@ from pacesetter.core.errors import ValidationError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
-from ._common import campaign_or_first
+from ._common import campaign_or_first, fields_from
 
 router = Router(tags=["规定动作 actions"])
 
@@ -119,16 +119,7 @@ class MissingActionOut(Schema):
 
 
 def _required_out(a) -> dict:
-    return {
-        "id": a.pk,
-        "campaign_id": a.campaign_id,
-        "step_id": a.step_id,
-        "step_kind": a.step.kind,
-        "name": a.name,
-        "description": a.description,
-        "record_kind": a.record_kind,
-        "order": a.order,
-    }
+    return fields_from(a, RequiredActionOut, step_kind=a.step.kind)
 
 
 def _campaign(request, org, campaign_id):
@@ -177,17 +168,15 @@ def checklist(request: HttpRequest, org_id: int, campaign_id: int | None = None)
         "campaign_id": campaign.pk,
         "organisation_id": org.pk,
         "items": [
-            {
-                "action_id": r.action.pk,
-                "name": r.action.name,
-                "step_kind": r.action.step.kind,
-                "opens_on": r.opens_on,
-                "closes_on": r.closes_on,
-                "state": r.state,
-                "evidence": r.evidence,
-                "auto_detected": r.evidence is not None and r.evidence_link is None,
-                "rejected_record_ids": [lk.record_id for lk in r.rejected],
-            }
+            fields_from(
+                r,
+                ChecklistRowOut,
+                action_id=r.action.pk,
+                name=r.action.name,
+                step_kind=r.action.step.kind,
+                auto_detected=r.evidence is not None and r.evidence_link is None,
+                rejected_record_ids=[lk.record_id for lk in r.rejected],
+            )
             for r in checklist_for(campaign=campaign, org=org)
         ],
     }
@@ -254,12 +243,6 @@ def missing_actions(request: HttpRequest, pk: int, org_id: int | None = None):
     campaign = campaigns_selectors.campaign_get_for(request.user, pk)
     root = campaigns_selectors.campaign_root_for(request.user, campaign, org_id, cap=Cap.PROGRESS_VIEW)
     return [
-        {
-            "action_id": m.action.pk,
-            "name": m.action.name,
-            "state": m.state,
-            "not_done": m.not_done,
-            "total": m.total,
-        }
+        fields_from(m, MissingActionOut, action_id=m.action.pk, name=m.action.name)
         for m in missing_counts(campaign=campaign, root=root)
     ]

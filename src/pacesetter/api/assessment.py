@@ -9,6 +9,8 @@ from ninja import Field, Router, Schema
 from pacesetter.assessment import selectors, services
 from pacesetter.core.paging import limit_param, offset_param
 
+from ._common import fields_from
+
 router = Router(tags=["组织考核 assessment"])
 
 
@@ -94,58 +96,31 @@ class AssessmentAdjustIn(Schema):
 
 
 def _scheme_out(s) -> dict:
-    return {
-        "id": s.pk,
-        "name": s.name,
-        "subject": s.subject,
-        "campaign_id": s.campaign_id,
-        "period_start": s.period_start,
-        "period_end": s.period_end,
-        "locked": s.is_locked,
-        "sources": [{"key": x.key, "weight": x.weight, "min_count": x.min_count} for x in s.sources.all()],
-        "grade_lines": {g.grade: g.min_score for g in s.grade_lines.all()},
-    }
+    return fields_from(
+        s,
+        AssessmentSchemeOut,
+        locked=s.is_locked,
+        sources=[fields_from(x, AssessmentSourceOut) for x in s.sources.all()],
+        grade_lines={g.grade: g.min_score for g in s.grade_lines.all()},
+    )
 
 
 def _score_out(s) -> dict:
-    return {
-        "id": s.pk,
-        "organisation_id": s.organisation_id,
-        "organisation_name": s.organisation.name,
-        "member_id": s.member_id,
-        "total": s.total,
-        "grade": s.grade,
-        "computed_grade": s.computed_grade,
-        "adjusted": s.is_adjusted,
-        "adjust_reason": s.adjust_reason,
-        "bonus": s.bonus,
-        "detail": s.detail,
-    }
+    return fields_from(s, AssessmentScoreOut, organisation_name=s.organisation.name, adjusted=s.is_adjusted)
 
 
 def _scorecard_out(request, sc, *, limit=50, offset=0) -> dict:
     scores = selectors.score_list_for(request.user, sc)[offset : offset + limit]
-    return {
-        "id": sc.pk,
-        "scheme_id": sc.scheme_id,
-        "version": sc.version,
-        "status": sc.status,
-        "done": sc.done,
-        "total": sc.total,
-        "computed_at": sc.computed_at,
-        "published_at": sc.published_at,
-        "ranking": [
-            {
-                "rank": s.rank,
-                "score_id": s.pk,
-                "organisation_id": s.organisation_id,
-                "organisation_name": s.organisation.name,
-                "total": s.total,
-            }
-            for s in selectors.ranking(sc, parent=sc.scheme.campaign.organisation, limit=100)
+    ranking = selectors.ranking(sc, parent=sc.scheme.campaign.organisation, limit=100)
+    return fields_from(
+        sc,
+        AssessmentScorecardOut,
+        ranking=[
+            fields_from(s, AssessmentRankOut, score_id=s.pk, organisation_name=s.organisation.name)
+            for s in ranking
         ],
-        "scores": [_score_out(s) for s in scores],
-    }
+        scores=[_score_out(s) for s in scores],
+    )
 
 
 @router.get("/assessment/schemes", response=list[AssessmentSchemeOut], url_name="assessment-scheme-list")

@@ -20,7 +20,7 @@ from pacesetter.massorgs.selectors import mass_org_get_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 
-from ._common import campaign_or_first
+from ._common import campaign_or_first, fields_from
 from .schemas import ActionIn, CountOnceIn
 
 router = Router(tags=["公开承诺 commitments"])
@@ -78,30 +78,15 @@ class CommitmentOut(Schema):
 
 
 def _out(c) -> dict:
-    return {
-        "id": c.pk,
-        "campaign_id": c.campaign_id,
-        "kind": c.kind,
-        "organisation_id": c.organisation_id,
-        "organisation_name": c.organisation.name,
-        "member_id": c.member_id,
-        "member_name": c.member.name if c.member_id else None,
-        "mass_org_id": c.mass_org_id,
-        "owner_name": c.owner_name,
-        "criteria_item_id": c.criteria_item_id,
-        "criteria_item_name": c.criteria_item.name,
-        "title": c.title,
-        "content": c.content,
-        "target": c.target,
-        "deadline": c.deadline,
-        "responsible": c.responsible,
-        "status": c.status,
-        "status_label": str(c.get_status_display()),
-        "progress": c.progress,
-        "overdue_at": c.overdue_at,
-        "published_at": c.published_at,
-        "public_url": reverse("wall:commitment", args=[c.pk]) if c.is_public else None,
-    }
+    return fields_from(
+        c,
+        CommitmentOut,
+        organisation_name=c.organisation.name,
+        member_name=c.member.name if c.member_id else None,
+        criteria_item_name=c.criteria_item.name,
+        status_label=str(c.get_status_display()),
+        public_url=reverse("wall:commitment", args=[c.pk]) if c.is_public else None,
+    )
 
 
 class CommitmentTransitionIn(ActionIn):
@@ -267,14 +252,8 @@ def commitment_events(request: HttpRequest, pk: int):
 
 
 def _progress_out(u) -> dict:
-    return {
-        "id": u.pk,
-        "percent": u.percent,
-        "text": u.text,
-        "author_name": u.author_name,
-        "created_at": u.created_at,
-        "attachments": [reverse("wall:attachment", args=[a.pk]) for a in u.attachments.all()],
-    }
+    attachments = [reverse("wall:attachment", args=[a.pk]) for a in u.attachments.all()]
+    return fields_from(u, CommitmentProgressOut, attachments=attachments)
 
 
 @router.get(

@@ -19,7 +19,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import org_get_for, scope_for
 
-from ._common import window
+from ._common import fields_from, window
 from .schemas import PublicReportIn
 
 router = Router(tags=["群众反映 complaints"])
@@ -165,46 +165,29 @@ class CaseStatsOut(Schema):
 
 
 def _row(c: Case) -> dict:
-    return {
-        "id": c.pk,
-        "number": c.number,
-        "kind": c.kind,
-        "status": c.status,
-        "category": c.category.name if c.category_id else None,
-        "owner_id": c.owner_id,
-        "real_name": c.real_name,
-        "received_at": c.received_at,
-        "ack_by": c.ack_by,
-        "verify_by": c.verify_by,
-        "reply_by": c.reply_by,
-        "close_by": c.close_by,
-        "overdue": c.is_overdue,
-        "escalated": c.escalated_at is not None,
-    }
+    return fields_from(
+        c,
+        CaseRowOut,
+        category=c.category.name if c.category_id else None,
+        overdue=c.is_overdue,
+        escalated=c.escalated_at is not None,
+    )
 
 
 def _public(c: Case) -> dict:
-    return {
-        "number": c.number,
-        "status": c.status,
-        "status_label": str(c.get_status_display()),
-        "outcome": c.outcome,
-        "owner": c.owner.name if c.owner_id else None,
-        "promised_date": c.promised_date() if c.is_open else None,
-        "reply": c.reply,
-        "can_rate": c.status == "replied",
-        "next_steps": str(NEXT_STEPS) if c.outcome in ("final", "declined") else "",
-        "events": [
-            {
-                "at": e.at,
-                "action": e.action,
-                "action_label": e.action_label,
-                "organisation": e.organisation.name if e.organisation else None,
-                "note": e.note,
-            }
+    return fields_from(
+        c,
+        PublicCaseOut,
+        status_label=str(c.get_status_display()),
+        owner=c.owner.name if c.owner_id else None,
+        promised_date=c.promised_date() if c.is_open else None,
+        can_rate=c.status == "replied",
+        next_steps=str(NEXT_STEPS) if c.outcome in ("final", "declined") else "",
+        events=[
+            fields_from(e, PublicEventOut, organisation=e.organisation.name if e.organisation else None)
             for e in selectors.public_events(c)
         ],
-    }
+    )
 
 
 def _filed(case: Case, password: str) -> dict:
@@ -290,20 +273,14 @@ def _detail(user, c: Case) -> dict:
     from pacesetter.complaints.rules import can_see_reporter
 
     shown = can_see_reporter(user, c)
-    return {
+    return fields_from(
+        c,
+        CaseDetailOut,
         **_row(c),
-        "text": c.text,
-        "subject_type": c.subject_type,
-        "subject_org_id": c.subject_org_id,
-        "first_owner_id": c.first_owner_id,
-        "reporter_name": c.reporter_name if shown else "",
-        "reporter_phone": c.reporter_phone if shown else "",
-        "finding": c.finding,
-        "reply": c.reply,
-        "satisfaction": c.satisfaction,
-        "outcome": c.outcome,
-        "allowed_actions": services.allowed_actions(user, c),
-    }
+        reporter_name=c.reporter_name if shown else "",
+        reporter_phone=c.reporter_phone if shown else "",
+        allowed_actions=services.allowed_actions(user, c),
+    )
 
 
 @router.get("/cases/{int:pk}", response=CaseDetailOut, url_name="case-detail")

@@ -12,6 +12,8 @@ from pacesetter.massorgs.rules import MANAGE_CAP, can_see_mass_member_phone
 from pacesetter.massorgs.selectors import mass_member_list, mass_org_get_for, mass_org_list_for
 from pacesetter.orgs.selectors import org_get_for
 
+from ._common import fields_from
+
 router = Router(tags=["群团组织 massorgs"])
 
 
@@ -50,27 +52,17 @@ class MassMemberOut(Schema):
 
 
 def _org_out(m, total: int | None = None) -> dict:
-    return {
-        "id": m.pk,
-        "name": m.name,
-        "kind": m.kind,
-        "kind_label": str(m.get_kind_display()),
-        "party_org_id": m.party_org_id,
-        "party_org": m.party_org.name,
-        "is_active": m.is_active,
-        "member_total": total if total is not None else getattr(m, "member_total", 0),
-    }
+    return fields_from(
+        m,
+        MassOrgOut,
+        kind_label=str(m.get_kind_display()),
+        party_org=m.party_org.name,
+        member_total=total if total is not None else getattr(m, "member_total", 0),
+    )
 
 
 def _member_out(member, show_phone: bool) -> dict:
-    return {
-        "id": member.pk,
-        "name": member.name,
-        "gender": member.gender,
-        "post": member.post,
-        "phone": member.phone if show_phone else member.phone_masked,
-        "joined_on": member.joined_on,
-    }
+    return fields_from(member, MassMemberOut, phone=member.phone if show_phone else member.phone_masked)
 
 
 @router.get("/massorgs", response=list[MassOrgOut], url_name="massorg-list")

@@ -15,6 +15,8 @@ from pacesetter.supervision import member_reviews as mr
 from pacesetter.supervision import services
 from pacesetter.supervision.models import MemberReview, ReviewSession
 
+from ._common import fields_from
+
 router = Router(tags=["党员点评与集中点评"])
 LIMIT = 100
 
@@ -119,39 +121,17 @@ def _name(user) -> str:
 
 
 def _review(r: MemberReview) -> dict:
-    return {
-        "id": r.pk,
-        "member_id": r.member_id,
-        "member_name": r.member.name,
-        "organisation_id": r.organisation_id,
-        "leader": _name(r.leader),
-        "session_id": r.session_id,
-        "achievements": r.achievements,
-        "problems": r.problems,
-        "direction": r.direction,
-        "rating": r.rating,
-        "status": r.status,
-        "reviewed_at": r.reviewed_at,
-        "acknowledged_at": r.acknowledged_at,
-        "commitments": r.commitments,
-    }
+    return fields_from(r, MrReviewOut, member_name=r.member.name, leader=_name(r.leader))
 
 
 def _session(s: ReviewSession) -> dict:
-    return {
-        "id": s.pk,
-        "organisation_id": s.organisation_id,
-        "title": s.title,
-        "held_on": s.held_on,
-        "place": s.place,
-        "status": s.status,
-        "summary": s.summary,
-        "attendees": [
-            {"id": a.pk, "name": a.name, "unit": a.unit, "present": a.present} for a in s.attendees.all()
-        ],
-        "org_review_ids": list(s.org_reviews.order_by("id").values_list("id", flat=True)),
-        "member_review_ids": list(s.member_reviews.order_by("id").values_list("id", flat=True)),
-    }
+    return fields_from(
+        s,
+        MrSessionOut,
+        attendees=[fields_from(a, MrAttendeeOut) for a in s.attendees.all()],
+        org_review_ids=list(s.org_reviews.order_by("id").values_list("id", flat=True)),
+        member_review_ids=list(s.member_reviews.order_by("id").values_list("id", flat=True)),
+    )
 
 
 @router.get("/supervision/member-reviews", response=list[MrReviewOut], url_name="sup-member-review-list")

@@ -14,6 +14,8 @@ from pacesetter.members.models import Mentorship
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
 
+from ._common import fields_from
+
 router = Router(tags=["结对帮带与党员联系户"])
 LIMIT = 100
 ID = Field(..., ge=1, le=2**31 - 1)
@@ -105,20 +107,13 @@ def _note(n, on: datetime.date) -> dict:
 
 
 def _mentorship(m: Mentorship, notes=None) -> dict:
-    return {
-        "id": m.pk,
-        "organisation_id": m.organisation_id,
-        "mentor_id": m.mentor_id,
-        "mentor": m.mentor.name,
-        "mentee_id": m.mentee_id,
-        "mentee": m.mentee.name,
-        "kind": m.kind,
-        "goals": m.goals,
-        "started_on": m.started_on,
-        "status": m.status,
-        "ended_on": m.ended_on,
-        "notes": None if notes is None else [_note(n, n.noted_on) for n in notes],
-    }
+    return fields_from(
+        m,
+        MemMentorshipOut,
+        mentor=m.mentor.name,
+        mentee=m.mentee.name,
+        notes=None if notes is None else [_note(n, n.noted_on) for n in notes],
+    )
 
 
 def _household(r: selectors.HouseholdRow, notes=None) -> dict:

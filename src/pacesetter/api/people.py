@@ -22,6 +22,7 @@ from pacesetter.orgs.selectors import (
     scope_for,
 )
 
+from ._common import fields_from
 from .schemas import AuditFilter, AuditOut, GrantIn, GrantOut, MemberIn, MemberOut, MeOut
 
 router = Router(tags=["党员与角色 people and roles"])
@@ -109,18 +110,13 @@ def member_deactivate(request: HttpRequest, member_id: int):
 
 
 def grant_out(g) -> dict:
-    return {
-        "id": g.pk,
-        "user_id": g.user_id,
-        "username": g.user.username,
-        "role": g.role,
-        "organisation_id": g.organisation_id,
-        "organisation_name": g.organisation.name,
-        "created_at": g.created_at,
-        "sector": g.sector,
-        "guide_id": g.guide_id,
-        "guide_name": g.guide.name if g.guide_id else "",
-    }
+    return fields_from(
+        g,
+        GrantOut,
+        username=g.user.username,
+        organisation_name=g.organisation.name,
+        guide_name=g.guide.name if g.guide_id else "",
+    )
 
 
 @router.get("/grants", response=list[GrantOut], url_name="grant-list")

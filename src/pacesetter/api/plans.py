@@ -31,7 +31,7 @@ from pacesetter.plans.selectors import (
     step_get_for,
 )
 
-from ._common import campaign_or_first
+from ._common import campaign_or_first, fields_from
 from .schemas import CountOnceIn
 
 router = Router(tags=["实施方案 plans"])
@@ -104,40 +104,24 @@ def _name(user) -> str:
 
 
 def _plan_out(plan) -> dict:
-    return {
-        "id": plan.pk,
-        "campaign_id": plan.campaign_id,
-        "step_id": plan.step_id,
-        "organisation_id": plan.organisation_id,
-        "organisation_name": plan.organisation.name,
-        "title": plan.title,
-        "body": plan.body,
-        "status": plan.status,
-        "version": plan.current_version.number if plan.current_version else None,
-        "submitted_at": plan.submitted_at,
-        "is_late": plan.is_late,
-    }
+    return fields_from(
+        plan,
+        PlanOut,
+        organisation_name=plan.organisation.name,
+        version=plan.current_version.number if plan.current_version else None,
+    )
 
 
 def _detail_out(plan) -> dict:
     versions = [
-        {
-            "number": v.number,
-            "title": v.title,
-            "body": v.body,
-            "submitted_by": _name(v.submitted_by),
-            "submitted_at": v.submitted_at,
-            "is_late": v.is_late,
-            "decisions": [
-                {
-                    "decision": d.decision,
-                    "comment": d.comment,
-                    "decided_by": _name(d.decided_by),
-                    "decided_at": d.decided_at,
-                }
-                for d in v.decisions.all()
+        fields_from(
+            v,
+            VersionOut,
+            submitted_by=_name(v.submitted_by),
+            decisions=[
+                fields_from(d, DecisionOut, decided_by=_name(d.decided_by)) for d in v.decisions.all()
             ],
-        }
+        )
         for v in reversed(plan_history(plan))
     ]
     return {**_plan_out(plan), "versions": versions}
@@ -323,32 +307,16 @@ class PlanConsultCommentIn(CountOnceIn):
 
 
 def _comment_out(x) -> dict:
-    return {
-        "id": x.pk,
-        "source": x.source,
-        "verification": x.verification,
-        "body": x.body,
-        "created_at": x.created_at,
-        "moderation": x.moderation,
-        "handling": x.handling,
-        "reason": x.reason,
-    }
+    return fields_from(x, PlanConsultCommentOut)
 
 
 def _consultation_out(c, comments) -> dict:
-    return {
-        "id": c.pk,
-        "plan_id": c.plan_id,
-        "title": c.title,
-        "body": c.body,
-        "opened_at": c.opened_at,
-        "closes_on": c.closes_on,
-        "status": c.status,
-        "summary": c.summary,
-        "answered_at": c.answered_at,
-        "counts": consultations.consultation_counts(c),
-        "comments": [_comment_out(x) for x in comments],
-    }
+    return fields_from(
+        c,
+        PlanConsultationOut,
+        counts=consultations.consultation_counts(c),
+        comments=[_comment_out(x) for x in comments],
+    )
 
 
 def _writer_plan(request, pk: int):

@@ -14,6 +14,7 @@ from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 from pacesetter.points import selectors, services
 
+from ._common import fields_from
 from .schemas import ActionIn
 
 router = Router(tags=["积分 points"])
@@ -156,32 +157,17 @@ class PointOrgStandingOut(Schema):
 
 
 def _period_out(p) -> dict:
-    return {
-        "id": p.pk,
-        "campaign_id": p.campaign_id,
-        "campaign_name": p.campaign.name,
-        "year": p.year,
-        "status": p.status,
-    }
+    return fields_from(p, PointPeriodOut, campaign_name=p.campaign.name)
 
 
 def _rule_out(r) -> dict:
-    return {f: getattr(r, f) for f in ["id", "period_id", *services.RULE_FIELDS, "status"]}
+    return fields_from(r, PointRuleOut)
 
 
 def _claim_out(c) -> dict:
-    return {
-        "id": c.pk,
-        "rule_id": c.rule_id,
-        "rule_name": c.rule.name,
-        "member_id": c.member_id,
-        "member_name": c.member.name,
-        "text": c.text,
-        "occurred_on": c.occurred_on,
-        "has_evidence": bool(c.evidence),
-        "status": c.status,
-        "comment": c.comment,
-    }
+    return fields_from(
+        c, PointClaimOut, rule_name=c.rule.name, member_name=c.member.name, has_evidence=bool(c.evidence)
+    )
 
 
 def _period_or_current(request, period_id, member=None):
@@ -272,18 +258,7 @@ def account(
 
 
 def _entry(e) -> dict:
-    return {
-        "id": e.pk,
-        "rule_id": e.rule_id,
-        "rule_name": e.rule.name,
-        "points": e.points,
-        "source": e.source,
-        "event_type": e.event_type,
-        "event_id": e.event_id,
-        "link": e.link,
-        "reason": e.reason,
-        "occurred_on": e.occurred_on,
-    }
+    return fields_from(e, PointEntryOut, rule_name=e.rule.name)
 
 
 @router.post("/point-awards", response={201: PointEntryOut}, url_name="point-awards")

@@ -16,7 +16,7 @@ from pacesetter.orgs.selectors import org_get_for
 from pacesetter.publicity import bulletins, exemplars, search, selectors, services
 from pacesetter.publicity.models import Article, InfoItem
 
-from ._common import window
+from ._common import fields_from, window
 from .schemas import ActionIn
 
 router = Router(tags=["宣传 publicity"])
@@ -108,38 +108,17 @@ class NewsHitOut(Schema):
 
 
 def _item(i: InfoItem) -> dict:
-    return {
-        **{k: getattr(i, k) for k in ("id", "organisation_id", "kind", "title", "body", "status", "comment")},
-        "organisation": i.organisation.name,
-        "submitted_at": i.submitted_at,
-        "accepted_at": i.accepted_at,
-    }
+    return fields_from(i, PublicityItemOut, organisation=i.organisation.name)
 
 
 def _article(a: Article) -> dict:
-    from django.urls import reverse
-
-    return {
-        **{
-            k: getattr(a, k)
-            for k in (
-                "id",
-                "organisation_id",
-                "section",
-                "title",
-                "summary",
-                "body",
-                "event_kind",
-                "event_date",
-            )
-        },
-        "event_place": a.event_place,
-        "organisation": a.organisation.name,
-        "tags": [t.name for t in a.tags.all()],
-        "status": a.status,
-        "published_at": a.published_at,
-        "url": reverse("news:article", args=[a.pk]) if a.is_public else "",
-    }
+    return fields_from(
+        a,
+        PublicityArticleOut,
+        organisation=a.organisation.name,
+        tags=[t.name for t in a.tags.all()],
+        url=reverse("news:article", args=[a.pk]) if a.is_public else "",
+    )
 
 
 @router.get("/publicity/items", response=list[PublicityItemOut], url_name="publicity-item-list")
@@ -299,31 +278,13 @@ class PublicityBulletinOut(Schema):
 
 
 def _bulletin(b) -> dict:
-    from django.urls import reverse
-
-    return {
-        **{
-            k: getattr(b, k)
-            for k in (
-                "id",
-                "issuer_id",
-                "issuer_name",
-                "title",
-                "editor",
-                "intro",
-                "figures",
-                "report_to",
-                "copy_to",
-                "status",
-                "year",
-                "number",
-                "issued_on",
-            )
-        },
-        "items": sorted(b.items.values_list("pk", flat=True)),
-        "distribute_to": sorted(b.distribute_to.values_list("pk", flat=True)),
-        "docx_url": reverse("publicity:bulletin-docx", args=[b.pk]),
-    }
+    return fields_from(
+        b,
+        PublicityBulletinOut,
+        items=sorted(b.items.values_list("pk", flat=True)),
+        distribute_to=sorted(b.distribute_to.values_list("pk", flat=True)),
+        docx_url=reverse("publicity:bulletin-docx", args=[b.pk]),
+    )
 
 
 @router.get("/publicity/bulletins", response=list[PublicityBulletinOut], url_name="publicity-bulletin-list")
@@ -437,46 +398,25 @@ class PublicityExemplarOut(Schema):
 
 
 def _exemplar_honour(h) -> dict:
-    return {
-        "certificate_no": h.certificate_no,
-        "year": h.year,
-        "title": h.title,
-        "programme": h.decision.programme.title,
-        "url": reverse("honours-public:honour", args=[h.certificate_no]),
-    }
+    return fields_from(
+        h,
+        PublicityExemplarHonourOut,
+        programme=h.decision.programme.title,
+        url=reverse("honours-public:honour", args=[h.certificate_no]),
+    )
 
 
 def _exemplar(e) -> dict:
-    return {
-        **{
-            k: getattr(e, k)
-            for k in (
-                "id",
-                "kind",
-                "organisation_id",
-                "member_id",
-                "name",
-                "sector",
-                "trade",
-                "post",
-                "summary",
-                "level",
-                "level_since",
-            )
-        },
-        "organisation": e.organisation.name,
-        "honour": _exemplar_honour(e.honour) if e.honour_id else None,
-        "history": [
-            {
-                "from_level": h.from_level,
-                "to_level": h.to_level,
-                "awarded_on": h.awarded_on,
-                "awarded_by": h.awarded_by.name,
-                "document": h.document,
-            }
+    return fields_from(
+        e,
+        PublicityExemplarOut,
+        organisation=e.organisation.name,
+        honour=_exemplar_honour(e.honour) if e.honour_id else None,
+        history=[
+            fields_from(h, PublicityExemplarEventOut, awarded_by=h.awarded_by.name)
             for h in e.history.select_related("awarded_by")
         ],
-    }
+    )
 
 
 @router.get("/publicity/exemplars", response=list[PublicityExemplarOut], url_name="publicity-exemplar-list")

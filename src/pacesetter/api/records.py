@@ -21,7 +21,7 @@ from pacesetter.records.selectors import (
     record_list_for,
 )
 
-from ._common import photo_file
+from ._common import fields_from, photo_file
 from .schemas import ActionIn, PhotoFileOut
 
 router = Router(tags=["记实登记 activity records"])
@@ -135,52 +135,20 @@ def photo_out(p) -> dict:
 
 def record_out(r) -> dict:
     m = r.meeting_detail
-    return {
-        "id": r.pk,
-        "organisation_id": r.organisation_id,
-        "organisation_name": r.organisation.name,
-        "member_id": r.member_id,
-        "member_name": r.member.name if r.member else None,
-        "campaign_id": r.campaign_id,
-        "kind": r.kind,
-        "kind_label": str(r.get_kind_display()),
-        "title": r.title,
-        "occurred_on": r.occurred_on,
-        "place": r.place,
-        "participants": r.participants,
-        "content": r.content,
-        "contribution": r.contribution,
-        "effect": r.effect,
-        "logged_by": (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else None,
-        "created_at": r.created_at,
-        "meeting": None
-        if m is None
-        else {
-            "host": m.host,
-            "recorder": m.recorder,
-            "expected_count": m.expected_count,
-            "actual_count": m.actual_count,
-            "minutes": m.minutes,
-            "sign_in_open": m.sign_in_is_open(),
-            "sign_in_closes_at": m.sign_in_closes_at,
-        },
-        "photos": [photo_out(p) for p in r.photos.all()],
-        "check_status": r.check_status,
-        "check_comment": r.check_comment,
-        "checked_at": r.checked_at,
-    }
+    return fields_from(
+        r,
+        RecordOut,
+        organisation_name=r.organisation.name,
+        member_name=r.member.name if r.member else None,
+        kind_label=str(r.get_kind_display()),
+        logged_by=(r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else None,
+        meeting=None if m is None else fields_from(m, MeetingOut, sign_in_open=m.sign_in_is_open()),
+        photos=[photo_out(p) for p in r.photos.all()],
+    )
 
 
 def attendance_out(a) -> dict:
-    return {
-        "member_id": a.member_id,
-        "member_name": a.member.name,
-        "status": a.status,
-        "reason_kind": a.reason_kind,
-        "reason": a.reason,
-        "method": a.method,
-        "signed_in_at": a.signed_in_at,
-    }
+    return fields_from(a, AttendanceOut, member_name=a.member.name)
 
 
 @router.get("/records", response=list[RecordOut], url_name="record-list")

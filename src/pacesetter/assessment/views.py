@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for, org_resolve_for, scope_q
@@ -113,8 +113,7 @@ def item_add(request, pk):
             scheme=scheme,
             organisation=org,
             member=member,
-            points=form.cleaned_data["points"],
-            reason=form.cleaned_data["reason"],
+            **pick(form.cleaned_data, "points", "reason"),
         )
         messages.success(request, _("已添加加减分项"))
     return redirect("assessment:scheme-detail", scheme.pk)
@@ -214,10 +213,7 @@ def score_adjust(request, pk):
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             services.score_adjust(
-                actor=request.user,
-                score=score,
-                grade=form.cleaned_data["grade"],
-                reason=form.cleaned_data["reason"],
+                actor=request.user, score=score, **pick(form.cleaned_data, "grade", "reason")
             )
             return success_redirect(request, _("等次已调整"), "assessment:score-detail", score.pk)
     return render(request, "assessment/score_detail.html", _score_context(request, score, form))

@@ -125,6 +125,14 @@ def campaign_detail(request, pk):
 # ---------------------------------------------------------------- stages, milestones, steps
 
 
+def _simple_form(request, form, campaign, title: str, **more):
+    """The campaign's one-form page (`campaigns/simple_form.html`): a stage, a milestone, a step's times, a theme…;
+    `more` adds a hint or the organisation it is for."""
+    return render(
+        request, "campaigns/simple_form.html", {"form": form, "campaign": campaign, "title": title, **more}
+    )
+
+
 def stage_create(request, pk):
     campaign = selectors.campaign_get_for(request.user, pk, cap=Cap.CAMPAIGN_MANAGE)
     form = StageForm(request.POST or None)
@@ -132,9 +140,7 @@ def stage_create(request, pk):
         with refusals_on(form, permission_too=True):
             services.stage_create(actor=request.user, campaign=campaign, **form.cleaned_data)
             return success_redirect(request, _("已添加阶段"), "campaigns:campaign-detail", campaign.pk)
-    return render(
-        request, "campaigns/simple_form.html", {"form": form, "campaign": campaign, "title": _("添加阶段")}
-    )
+    return _simple_form(request, form, campaign, _("添加阶段"))
 
 
 def stage_edit(request, pk):
@@ -147,11 +153,7 @@ def stage_edit(request, pk):
         with refusals_on(form, permission_too=True):
             services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
             return success_redirect(request, _("已保存"), "campaigns:campaign-detail", stage.campaign_id)
-    return render(
-        request,
-        "campaigns/simple_form.html",
-        {"form": form, "campaign": stage.campaign, "title": _("修改阶段：%(s)s") % {"s": stage.name}},
-    )
+    return _simple_form(request, form, stage.campaign, _("修改阶段：%(s)s") % {"s": stage.name})
 
 
 @require_POST
@@ -172,11 +174,7 @@ def milestone_create(request, pk):
         with refusals_on(form, permission_too=True):
             services.milestone_create(actor=request.user, stage=stage, **form.cleaned_data)
             return success_redirect(request, _("已添加节点"), "campaigns:campaign-detail", stage.campaign_id)
-    return render(
-        request,
-        "campaigns/simple_form.html",
-        {"form": form, "campaign": stage.campaign, "title": _("添加节点：%(s)s") % {"s": stage.name}},
-    )
+    return _simple_form(request, form, stage.campaign, _("添加节点：%(s)s") % {"s": stage.name})
 
 
 @require_POST
@@ -206,11 +204,7 @@ def step_edit(request, pk):
             services.step_update(actor=request.user, step=step, **form.cleaned_data)
             message = _("已保存“%(s)s”的开放时间") % {"s": step.get_kind_display()}
             return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
-    return render(
-        request,
-        "campaigns/simple_form.html",
-        {"form": form, "campaign": step.campaign, "title": _("修改步骤：%(s)s") % {"s": step}},
-    )
+    return _simple_form(request, form, step.campaign, _("修改步骤：%(s)s") % {"s": step})
 
 
 def extension_create(request, pk):
@@ -223,15 +217,12 @@ def extension_create(request, pk):
             services.step_extension_create(actor=request.user, step=step, organisation=org, **data)
             message = _("已为“%(org)s”延期") % {"org": org.name}
             return success_redirect(request, message, "campaigns:campaign-detail", step.campaign_id)
-    return render(
+    return _simple_form(
         request,
-        "campaigns/simple_form.html",
-        {
-            "form": form,
-            "campaign": step.campaign,
-            "title": _("步骤延期：%(s)s") % {"s": step},
-            "hint": _("原定截止：%(end)s") % {"end": services._fmt(step.closes_at)},
-        },
+        form,
+        step.campaign,
+        _("步骤延期：%(s)s") % {"s": step},
+        hint=_("原定截止：%(end)s") % {"end": services._fmt(step.closes_at)},
     )
 
 
@@ -342,17 +333,14 @@ def theme_edit(request, pk, org_id):
             )
             message = _("已保存争创主题和活动载体")
             return success_redirect(request, message, "campaigns:campaign-org", campaign.pk, org.pk)
-    return render(
+    return _simple_form(
         request,
-        "campaigns/simple_form.html",
-        {
-            "form": form,
-            "campaign": campaign,
-            "org": org,
-            "title": _("争创主题和活动载体：%(org)s") % {"org": org.name},
-            "hint": _("按分类指导，%(sector)s类组织的参考主题是“%(theme)s”，可结合实际修改")
-            % {"sector": org.get_sector_display(), "theme": DEFAULT_THEMES.get(org.sector, "")},
-        },
+        form,
+        campaign,
+        _("争创主题和活动载体：%(org)s") % {"org": org.name},
+        org=org,
+        hint=_("按分类指导，%(sector)s类组织的参考主题是“%(theme)s”，可结合实际修改")
+        % {"sector": org.get_sector_display(), "theme": DEFAULT_THEMES.get(org.sector, "")},
     )
 
 
@@ -425,11 +413,7 @@ def pairing_create(request, pk):
                 actor=request.user, campaign=campaign, helper=helper, helped=helped, **data
             )
             return success_redirect(request, _("已建立结对帮带"), "campaigns:pairing-list", campaign.pk)
-    return render(
-        request,
-        "campaigns/simple_form.html",
-        {"form": form, "campaign": campaign, "title": _("新建结对帮带")},
-    )
+    return _simple_form(request, form, campaign, _("新建结对帮带"))
 
 
 def _resolve(user, text, field):

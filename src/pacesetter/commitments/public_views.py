@@ -1,9 +1,9 @@
 """The public commitment wall (示诺, 公开上墙): browsable on a phone without signing in; 评诺 by the public."""
 
 import secrets
+from functools import partial
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter import onecount
+from pacesetter.core.downloads import stored_file
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import refusals_flashed, success_redirect
+from pacesetter.core.forms import phone_code_sent, refusals_flashed, success_redirect
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import paginate
 from pacesetter.core.pii import mask_phone
@@ -117,13 +118,11 @@ def rate_code(request, pk):
     """获取验证码: text a code to the phone typed in the rating form, then show the form again."""
     c = selectors.public_commitment_get(pk)
     values = _typed(request)
-    try:
-        masked = services.rating_phone_code_send(commitment=c, phone=values["phone"], ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return _commitment_page(request, c, values=values, status=exc.status)
-    messages.success(request, _("验证码已发送至 %(p)s，请在下方输入") % {"p": masked})
-    return _commitment_page(request, c, values=values, code_sent_to=masked)
+    return phone_code_sent(
+        request,
+        lambda: services.rating_phone_code_send(commitment=c, phone=values["phone"], ip=client_ip(request)),
+        partial(_commitment_page, request, c, values=values),
+    )
 
 
 @require_POST
@@ -206,7 +205,4 @@ def attachment(request, pk):
         a.update.commitment.is_public or can_view_commitment(request.user, a.update.commitment)
     ):
         raise NotFoundError()
-    response = FileResponse(a.file.open("rb"), content_type=a.content_type)
-    response["Content-Disposition"] = "inline" if a.is_image else "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(a.file, a.content_type, disposition="inline" if a.is_image else "attachment")

@@ -4,13 +4,12 @@ may take now (from the policy and the transition table), statistics with an Exce
 import datetime
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.downloads import xlsx_download
+from pacesetter.core.downloads import stored_file, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, ValidationError
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
@@ -222,10 +221,7 @@ def attachment(request, pk):
     if a is None:
         raise NotFoundError()
     selectors.case_get_for(request.user, a.case_id)
-    response = FileResponse(a.file.open("rb"), content_type=a.content_type)
-    response["Content-Disposition"] = "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(a.file, a.content_type, disposition="attachment")
 
 
 def _stats_args(request):

@@ -83,6 +83,19 @@ def form_page(request, template: str, context: dict) -> HttpResponse:
     return render(request, template, context, status=422 if request.method == "POST" else 200)
 
 
+def phone_code_sent(request, send, page) -> HttpResponse:
+    """获取验证码 on a public form: ``send()`` texts a code to the phone typed and returns it masked; then the form's
+    page again (``page(**kw)``, which keeps what was typed), saying where the code went (``code_sent_to=``) — or
+    with the refusal as its message and status (422 a malformed phone, 429 past the daily limits)."""
+    try:
+        masked = send()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return page(status=exc.status)
+    messages.success(request, _("验证码已发送至 %(p)s，请在下方输入") % {"p": masked})
+    return page(code_sent_to=masked)
+
+
 def success_redirect(request, message: str, to, *args) -> HttpResponseRedirect:
     """The end of a write that worked: ``message`` as the page's success message, then a redirect to ``to`` (a URL
     name with ``args``, an object or a URL), so reloading the next page does not post again."""

@@ -1,5 +1,7 @@
 """关注 pages: follow a public organisation or commitment, confirm an e-mail, unsubscribe in one click."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import success_redirect
+from pacesetter.core.forms import phone_code_sent, success_redirect
 from pacesetter.core.middleware import client_ip
 
 from . import services
@@ -65,15 +67,13 @@ def follow(request, subject_type, pk):
 def follow_code(request, subject_type, pk):
     subject = services.subject_get(subject_type, pk)
     values = _typed(request)
-    try:
-        masked = services.follow_phone_code_send(
+    return phone_code_sent(
+        request,
+        lambda: services.follow_phone_code_send(
             subject_type=subject_type, subject_id=pk, phone=values["phone"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return _page(request, subject_type, subject, values=values, status=exc.status)
-    messages.success(request, _("验证码已发送至 %(p)s，请在下方输入") % {"p": masked})
-    return _page(request, subject_type, subject, values=values, code_sent_to=masked)
+        ),
+        partial(_page, request, subject_type, subject, values=values),
+    )
 
 
 def confirm(request):

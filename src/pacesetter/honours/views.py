@@ -157,10 +157,7 @@ def quota_allocate(request, pk):
         with refusals_on(form):
             org = org_resolve_for(request.user, form.cleaned_data["organisation"], cap=Cap.ORG_VIEW)
             services.quota_allocate(
-                actor=request.user,
-                category=form.cleaned_data["category"],
-                organisation=org,
-                amount=form.cleaned_data["amount"],
+                actor=request.user, organisation=org, **pick(form.cleaned_data, "category", "amount")
             )
             message = _("已为%(o)s分配名额") % {"o": org.name}
             return success_redirect(request, message, "honours:programme-detail", p.pk)

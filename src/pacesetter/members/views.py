@@ -81,6 +81,23 @@ def _note_form(data=None):
     return NoteForm(data, initial={"on": timezone.localdate()})
 
 
+def _followed_page(request, template: str, context: dict, *, note_form=None):
+    """A mentorship's or a household's page, with its note form: a refused note comes back on it with 422."""
+    context["note_form"] = note_form or _note_form()
+    return render(request, template, context, status=422 if note_form is not None else 200)
+
+
+def _note_post(request, followed, *, write, detail, message: str, url_name: str):
+    """The post of a mentorship's (帮带情况) or a household's (走访情况) note form: `write(text, on)` records it, then
+    back to the `url_name` page of `followed`; a refused note shows that page (`detail`) again with the form."""
+    form = _note_form(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            write(form.cleaned_data["text"], form.cleaned_data["on"])
+            return success_redirect(request, message, url_name, followed.pk)
+    return detail(request, followed.pk, note_form=form)
+
+
 # ---------------------------------------------------------------- mentoring
 
 
@@ -110,7 +127,7 @@ def mentorship_create(request):
 
 def mentorship_detail(request, pk, note_form=None):
     m = mentorship_get_for(request.user, pk)
-    return render(
+    return _followed_page(
         request,
         "members/mentorship_detail.html",
         {
@@ -118,26 +135,26 @@ def mentorship_detail(request, pk, note_form=None):
             "notes": mentor_notes(m),
             "can_note": m.status == "active" and services.can_note_mentorship(request.user, m),
             "can_end": m.status == "active" and services.can_manage(request.user, m.mentee),
-            "note_form": note_form or _note_form(),
         },
-        status=422 if note_form is not None else 200,
+        note_form=note_form,
     )
 
 
 @require_POST
 def mentorship_note(request, pk):
     m = mentorship_get_for(request.user, pk)
-    form = _note_form(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            services.mentorship_note(
-                actor=request.user,
-                mentorship=m,
-                text=form.cleaned_data["text"],
-                noted_on=form.cleaned_data["on"],
-            )
-            return success_redirect(request, _("帮带情况已记录"), "members:mentorship-detail", m.pk)
-    return mentorship_detail(request, pk, note_form=form)
+
+    def write(text, on):
+        services.mentorship_note(actor=request.user, mentorship=m, text=text, noted_on=on)
+
+    return _note_post(
+        request,
+        m,
+        write=write,
+        detail=mentorship_detail,
+        message=_("帮带情况已记录"),
+        url_name="members:mentorship-detail",
+    )
 
 
 @require_POST
@@ -177,7 +194,7 @@ def household_create(request):
 
 def household_detail(request, pk, note_form=None):
     h = household_get_for(request.user, pk)
-    return render(
+    return _followed_page(
         request,
         "members/household_detail.html",
         {
@@ -186,26 +203,26 @@ def household_detail(request, pk, note_form=None):
             "notes": household_notes(h),
             "can_note": h.status == "active" and services.can_note_household(request.user, h),
             "can_end": h.status == "active" and services.can_manage(request.user, h.member),
-            "note_form": note_form or _note_form(),
         },
-        status=422 if note_form is not None else 200,
+        note_form=note_form,
     )
 
 
 @require_POST
 def household_note(request, pk):
     h = household_get_for(request.user, pk)
-    form = _note_form(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            services.household_note(
-                actor=request.user,
-                household=h,
-                text=form.cleaned_data["text"],
-                visited_on=form.cleaned_data["on"],
-            )
-            return success_redirect(request, _("走访情况已记录"), "members:household-detail", h.pk)
-    return household_detail(request, pk, note_form=form)
+
+    def write(text, on):
+        services.household_note(actor=request.user, household=h, text=text, visited_on=on)
+
+    return _note_post(
+        request,
+        h,
+        write=write,
+        detail=household_detail,
+        message=_("走访情况已记录"),
+        url_name="members:household-detail",
+    )
 
 
 @require_POST

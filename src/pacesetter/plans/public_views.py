@@ -1,6 +1,8 @@
 """The public page of a draft plan open for comment (征求意见稿): phone-first, no sign-in; what the
 notice-board QR code opens. After the plan is approved it shows the 采纳情况 and the public comments."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter import onecount
 from pacesetter.core.errors import ApplicationError
-from pacesetter.core.forms import success_redirect
+from pacesetter.core.forms import phone_code_sent, success_redirect
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.pii import mask_phone
 
@@ -64,15 +66,13 @@ def comment_code(request, pk):
     """获取验证码 for the comment form, then show the form again."""
     c = consultations.public_consultation_get(pk)
     values = _typed(request)
-    try:
-        masked = consultations.comment_phone_code_send(
+    return phone_code_sent(
+        request,
+        lambda: consultations.comment_phone_code_send(
             consultation=c, phone=values["phone"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return _page(request, c, values=values, status=exc.status)
-    messages.success(request, _("验证码已发送至 %(p)s，请在下方输入") % {"p": masked})
-    return _page(request, c, values=values, code_sent_to=masked)
+        ),
+        partial(_page, request, c, values=values),
+    )
 
 
 @require_POST

@@ -1,7 +1,6 @@
 """Pages for implementation plans (thin: parse, call one service or selector, render)."""
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
-from pacesetter.core.downloads import docx_download, xlsx_download
+from pacesetter.core.downloads import docx_download, stored_attachment, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -201,11 +200,7 @@ def attachment_upload(request, pk):
 
 def attachment_download(request, pk):
     att = attachment_get_for(request.user, pk)
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError(_("附件文件已丢失，请联系管理员")) from exc
-    return FileResponse(handle, as_attachment=True, filename=att.original_name)
+    return stored_attachment(att.file, att.original_name)
 
 
 @require_POST

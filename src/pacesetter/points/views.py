@@ -4,13 +4,12 @@
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.selectors import campaign_list_for
-from pacesetter.core.downloads import xlsx_download
+from pacesetter.core.downloads import stored_file, xlsx_download
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import MAX_PAGE, Page
@@ -119,10 +118,8 @@ def claim_evidence(request, pk):
     claim = selectors.claim_get_for(request.user, pk)
     if not claim.evidence:
         raise NotFoundError()
-    response = FileResponse(claim.evidence.open("rb"), content_type=claim.evidence_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(claim.evidence_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    disposition = f"inline; filename*=UTF-8''{quote(claim.evidence_name)}"
+    return stored_file(claim.evidence, claim.evidence_type, disposition=disposition)
 
 
 def award(request):

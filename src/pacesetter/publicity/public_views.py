@@ -3,9 +3,10 @@ Chinese full-text search across articles, published commitments and organisation
 
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from pacesetter.core.downloads import stored_file
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.paging import paginate
 from pacesetter.documents.word import DOCX_MIME
@@ -68,10 +69,7 @@ def photo(request, pk):
     p = Photo.objects.select_related("article").filter(pk=pk).first() if str(pk).isdigit() else None
     if p is None or p.article is None or not p.article.is_public:
         raise NotFoundError()
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return stored_file(p.file, p.content_type, cache="public, max-age=3600")
 
 
 def exemplars_like(request):

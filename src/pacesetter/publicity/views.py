@@ -3,12 +3,12 @@
 from functools import partial
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.downloads import stored_file
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -229,9 +229,7 @@ def photo(request, pk):
         selectors.item_get_for(request.user, p.item_id)
     else:
         selectors.article_get_for(request.user, p.article_id)
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(p.file, p.content_type)
 
 
 # ------------------------------------------------------------------ bulletins

@@ -147,18 +147,30 @@ def _next_url(request) -> str:
     return "/dashboard/"
 
 
+def _otp_redirect(request, url_name: str):
+    """To the other OTP page (`otp-setup`, `otp-verify`), keeping where the user was going."""
+    return redirect(f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}")
+
+
+def _otp_token_login(request, check) -> str | None:
+    """The code posted to an OTP page, checked by `check` (`otp_device_confirm` for a new device,
+    `otp_device_verify` at sign-in): None once the session is OTP-verified, else the refusal the page shows."""
+    try:
+        device = check(actor=request.user, token=request.POST.get("token", ""))
+    except ApplicationError as exc:
+        return exc.message
+    django_otp.login(request, device)
+    return None
+
+
 def otp_setup(request):
     """Scan a QR code with an authenticator app, then confirm with the code it shows."""
     if confirmed_device(request.user) is not None and not request.user.is_verified():
-        return redirect(f"{reverse('otp-verify')}?{urlencode({'next': _next_url(request)})}")
+        return _otp_redirect(request, "otp-verify")
     error = None
     if request.method == "POST":
-        try:
-            device = otp_device_confirm(actor=request.user, token=request.POST.get("token", ""))
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            django_otp.login(request, device)
+        error = _otp_token_login(request, otp_device_confirm)
+        if error is None:
             return success_redirect(request, _("动态验证码已启用，以后登录时需要输入"), _next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
     if device is None:
@@ -173,15 +185,11 @@ def otp_setup(request):
 def otp_verify(request):
     """The second step of signing in: the current code from the authenticator app."""
     if confirmed_device(request.user) is None:
-        return redirect(f"{reverse('otp-setup')}?{urlencode({'next': _next_url(request)})}")
+        return _otp_redirect(request, "otp-setup")
     error = None
     if request.method == "POST":
-        try:
-            device = otp_device_verify(actor=request.user, token=request.POST.get("token", ""))
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            django_otp.login(request, device)
+        error = _otp_token_login(request, otp_device_verify)
+        if error is None:
             return redirect(_next_url(request))
     return render(request, "web/otp_verify.html", {"error": error, "next": _next_url(request)})
 

@@ -24,6 +24,7 @@ from pacesetter.evaluations.selectors import (
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
+from .._common import fields_from
 from ._router import router
 from .ballots import QuestionOut, TargetOut
 
@@ -139,17 +140,7 @@ class GradeOut(Schema):
 
 
 def round_out(r) -> dict:
-    return {
-        "id": r.pk,
-        "name": r.name,
-        "organisation_id": r.organisation_id,
-        "kind": r.kind,
-        "status": r.status,
-        "opens_at": r.opens_at.isoformat(),
-        "closes_at": r.closes_at.isoformat(),
-        "k_min": r.k_min,
-        "published": r.published,
-    }
+    return fields_from(r, RoundOut, opens_at=r.opens_at.isoformat(), closes_at=r.closes_at.isoformat())
 
 
 def round_detail_out(r) -> dict:
@@ -159,22 +150,14 @@ def round_detail_out(r) -> dict:
         .annotate(issued=Count("codes"), spent=Count("codes", filter=Q(codes__spent=True)))
         .order_by("order", "id")
     )
-    return {
+    return fields_from(
+        r,
+        RoundDetailOut,
         **round_out(r),
-        "campaign_id": r.campaign_id,
-        "scale": r.scale,
-        "questions_locked": r.questions_locked,
-        "satisfaction_threshold": r.satisfaction_threshold,
-        "grade_thresholds": r.grade_thresholds,
-        "digest": r.digest,
-        "questions": [asdict(q) for q in form.questions],
-        "targets": [{"id": t.id, "name": t.name} for t in form.targets],
-        "groups": [
-            {"id": g.pk, "name": g.name, "kind": g.kind, "weight": g.weight, "mode": g.mode}
-            | {"issued": g.issued, "spent": g.spent}
-            for g in groups
-        ],
-    }
+        questions=[asdict(q) for q in form.questions],
+        targets=[{"id": t.id, "name": t.name} for t in form.targets],
+        groups=[fields_from(g, GroupOut) for g in groups],
+    )
 
 
 # Same path as the list: one URL name, whose rule in access.py is per method.
@@ -266,14 +249,13 @@ def round_grades(request: HttpRequest, pk: int):
     """组织考核: each member's score and grade, stored when the assessment round closed."""
     round_ = round_get_for(request.user, pk)
     return [
-        {
-            "member_id": g.member_id,
-            "name": g.member.name,
-            "score": float(g.score) if g.score is not None else None,
-            "grade": g.grade,
-            "grade_label": g.get_grade_display(),
-            "sample": g.sample,
-        }
+        fields_from(
+            g,
+            GradeOut,
+            name=g.member.name,
+            score=float(g.score) if g.score is not None else None,
+            grade_label=g.get_grade_display(),
+        )
         for g in MemberGrade.objects.filter(round=round_)
         .select_related("member")
         .order_by("-score", "member_id")
@@ -281,17 +263,13 @@ def round_grades(request: HttpRequest, pk: int):
 
 
 def case_out(c) -> dict:
-    return {
-        "id": c.pk,
-        "round_id": c.round_id,
-        "round_name": c.round.name,
-        "organisation_id": c.organisation_id,
-        "organisation_name": c.organisation.name,
-        "satisfaction": float(c.satisfaction),
-        "status": c.status,
-        "analysis": c.analysis,
-        "measures": c.measures,
-    }
+    return fields_from(
+        c,
+        CaseOut,
+        round_name=c.round.name,
+        organisation_name=c.organisation.name,
+        satisfaction=float(c.satisfaction),
+    )
 
 
 @router.get("/evaluations/cases", response=list[CaseOut], url_name="eval-case-list")

@@ -18,7 +18,7 @@ from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
 from pacesetter.orgs.selectors import org_get_for
 
-from .._common import photo_file, window
+from .._common import fields_from, photo_file, window
 from ..schemas import ActionIn, PhotoFileOut
 from ._common import LIMIT
 from ._router import router
@@ -99,25 +99,17 @@ def _photo(ph) -> dict:
 
 def _nomination(n: Nomination, objection: str = "") -> dict:
     photos = [_photo(ph) for ph in n.photos.all()]
-    return {
-        "id": n.pk,
-        "category": n.category.name,
-        "display_name": n.display_name,
-        "gender": n.gender,
-        "org_label": n.org_label,
-        "subject_mass_member_id": n.subject_mass_member_id,
-        "post": n.post,
-        "summary": n.summary,
-        "nominator": n.nominator.name,
-        "reviewer": n.reviewer.name if n.reviewer_id else None,
-        "status": n.status,
-        "status_label": str(n.get_status_display()),
-        "recommendations": n.recommendations,
-        "objection": objection,
-        "removal_note": n.removal_note,
-        "photo_count": len(photos),
-        "photos": photos,
-    }
+    return fields_from(
+        n,
+        NominationOut,
+        category=n.category.name,
+        nominator=n.nominator.name,
+        reviewer=n.reviewer.name if n.reviewer_id else None,
+        status_label=str(n.get_status_display()),
+        objection=objection,
+        photo_count=len(photos),
+        photos=photos,
+    )
 
 
 class HonourCandidateOut(Schema):

@@ -14,6 +14,7 @@ from pacesetter.honours.models import Category, Programme
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 
+from .._common import fields_from
 from ._common import LIMIT
 from ._router import router
 
@@ -70,20 +71,12 @@ class HonourQuotaOut(Schema):
 
 
 def _programme(p: Programme) -> dict:
-    return {
-        "id": p.pk,
-        "title": p.title,
-        "issuer_name": p.issuer_name,
-        "organisation_id": p.organisation_id,
-        "year": p.year,
-        "status": p.status,
-        "status_label": str(p.get_status_display()),
-        "nominate_until": p.nominate_until,
-        "notice_days": p.notice_days,
-        "notice_starts_on": p.notice_starts_on,
-        "notice_ends_on": p.notice_ends_on,
-        "categories": [_category_out(c) for c in p.categories.all()],
-    }
+    return fields_from(
+        p,
+        ProgrammeOut,
+        status_label=str(p.get_status_display()),
+        categories=[_category_out(c) for c in p.categories.all()],
+    )
 
 
 @router.get("/honours/programmes", response=list[ProgrammeOut], url_name="honours-programme-list")
@@ -105,7 +98,7 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn):
 
 
 def _category_out(c: Category) -> dict:
-    return {"id": c.pk, "name": c.name, "subject": c.subject, "quota": c.quota, "rules": c.rule_texts}
+    return fields_from(c, HonourCategoryOut, rules=c.rule_texts)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from pacesetter.core.paging import offset_param
 from pacesetter.honours import selectors, services
 from pacesetter.honours.models import Nomination
 
-from .._common import window
+from .._common import fields_from, window
 from ..schemas import CountOnceIn, PublicReportIn
 from ._common import LIMIT
 from ._router import router
@@ -55,14 +55,7 @@ def my_honours(request: HttpRequest):
 
 
 def _honour(h) -> dict:
-    return {
-        "certificate_no": h.certificate_no,
-        "year": h.year,
-        "title": h.title,
-        "display_name": h.display_name,
-        "org_label": h.org_label,
-        "programme": h.decision.programme.title,
-    }
+    return fields_from(h, HonourOut, programme=h.decision.programme.title)
 
 
 @router.get("/public/honours", response=list[HonourOut], auth=None, url_name="honours-roll")

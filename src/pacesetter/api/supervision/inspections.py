@@ -20,6 +20,7 @@ from pacesetter.supervision.selectors import (
     team_list_for,
 )
 
+from .._common import fields_from
 from ._common import LIMIT, TextIn
 from ._router import router
 
@@ -94,14 +95,12 @@ class DrawIn(Schema):
 
 
 def _inspection(i) -> dict:
-    return {
-        **{k: getattr(i, k) for k in InspectionOut.model_fields if k != "findings"},
-        "findings": [{"id": f.pk, "description": f.description} for f in i.findings.all()],
-    }
+    findings = [{"id": f.pk, "description": f.description} for f in i.findings.all()]
+    return fields_from(i, InspectionOut, findings=findings)
 
 
 def _draw(d) -> dict:
-    return {k: getattr(d, k) for k in DrawOut.model_fields}
+    return fields_from(d, DrawOut)
 
 
 @router.get("/supervision/teams", response=list[TeamOut], url_name="sup-team-list")

@@ -15,6 +15,7 @@ from pacesetter.supervision.selectors import (
     notice_list_for,
 )
 
+from .._common import fields_from
 from ._common import LIMIT
 from ._router import router
 
@@ -48,7 +49,7 @@ class NoticePatch(Schema):
 
 
 def _notice(n) -> dict:
-    return {k: getattr(n, k) for k in NoticeOut.model_fields}
+    return fields_from(n, NoticeOut)
 
 
 @router.get("/supervision/notices", response=list[NoticeOut], url_name="sup-notice-list")

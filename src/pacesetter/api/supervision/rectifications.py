@@ -3,14 +3,13 @@
 import datetime
 from typing import Annotated
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import File, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.downloads import stored_attachment
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 from pacesetter.supervision import services
@@ -24,6 +23,7 @@ from pacesetter.supervision.selectors import (
     review_get_for,
 )
 
+from .._common import fields_from
 from ._common import LIMIT, FormOrJson
 from ._router import router
 
@@ -61,9 +61,7 @@ class VerifyIn(Schema):
 
 
 def _order(o) -> dict:
-    return {k: getattr(o, k) for k in RectificationOut.model_fields if k not in ("overdue",)} | {
-        "overdue": o.is_overdue()
-    }
+    return fields_from(o, RectificationOut, overdue=o.is_overdue())
 
 
 @router.get("/supervision/rectifications", response=list[RectificationOut], url_name="sup-rectification-list")
@@ -157,11 +155,7 @@ def rectification_evidence(request: HttpRequest, pk: int):
 def evidence_download(request: HttpRequest, pk: int):
     """Download one evidence file (404 unless the order is visible to the caller, as on the page)."""
     ev = evidence_get_for(request.user, pk)
-    try:
-        handle = ev.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError(_("附件文件已丢失，请联系管理员")) from exc
-    return FileResponse(handle, as_attachment=True, filename=ev.original_name)
+    return stored_attachment(ev.file, ev.original_name)
 
 
 @router.post(

@@ -1,7 +1,11 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): common."""
 
+from pacesetter.campaigns.enums import CampaignStatus
+from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
+
+from ..selectors import manage_roots_for
 
 
 def _wants_xlsx(request) -> bool:
@@ -24,3 +28,18 @@ def _org_filter(request):
 
 def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _root_campaign_form(request, form_class):
+    """A form for one of the organisations the user manages (``root``) and, if they like, one of the campaigns
+    under way (a random draw, a notice), bound to the post."""
+    roots = manage_roots_for(request.user)
+    campaigns = list(campaign_list_for(request.user, status=CampaignStatus.ACTIVE)[:50])
+    return form_class(request.POST or None, roots=roots, campaigns=campaigns)
+
+
+def _root_and_campaign(request, data):
+    """What such a form picked, through the access-checked getters: the organisation, and the campaign or None."""
+    root = org_get_for(request.user, data["root"], cap=Cap.CAMPAIGN_MANAGE)
+    campaign = campaign_get_for(request.user, data["campaign"]) if data["campaign"] else None
+    return root, campaign

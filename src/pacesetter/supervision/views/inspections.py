@@ -5,8 +5,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.campaigns.enums import CampaignStatus
-from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import StateError
 from pacesetter.core.forms import pick, refusals_on, success_redirect
@@ -46,7 +44,7 @@ from ..selectors import (
     team_get_for,
     team_list_for,
 )
-from ._common import _filters, _name, _org_filter, _wants_xlsx
+from ._common import _filters, _name, _org_filter, _root_and_campaign, _root_campaign_form, _wants_xlsx
 
 # ---------------------------------------------------------------- teams and inspections
 
@@ -265,14 +263,11 @@ def draw_list(request):
 
 
 def draw_create(request):
-    roots = manage_roots_for(request.user)
-    campaigns = list(campaign_list_for(request.user, status=CampaignStatus.ACTIVE)[:50])
-    form = DrawForm(request.POST or None, roots=roots, campaigns=campaigns)
+    form = _root_campaign_form(request, DrawForm)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with refusals_on(form):
-            root = org_get_for(request.user, d["root"], cap=Cap.CAMPAIGN_MANAGE)
-            campaign = campaign_get_for(request.user, d["campaign"]) if d["campaign"] else None
+            root, campaign = _root_and_campaign(request, d)
             draw = services.draw_create(
                 actor=request.user,
                 root=root,

@@ -6,8 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.campaigns.enums import CampaignStatus
-from pacesetter.campaigns.selectors import campaign_get_for, campaign_list_for
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
 from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
@@ -15,7 +13,7 @@ from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.selectors import has_cap, org_get_for
+from pacesetter.orgs.selectors import has_cap
 
 from .. import documents, holidays, services
 from ..enums import (
@@ -30,11 +28,10 @@ from ..rules import (
     is_office_over,
 )
 from ..selectors import (
-    manage_roots_for,
     notice_get_for,
     notice_list_for,
 )
-from ._common import _wants_xlsx
+from ._common import _root_and_campaign, _root_campaign_form, _wants_xlsx
 
 # ---------------------------------------------------------------- notices
 
@@ -62,14 +59,11 @@ def notice_list(request):
 
 
 def notice_create(request):
-    roots = manage_roots_for(request.user)
-    campaigns = list(campaign_list_for(request.user, status=CampaignStatus.ACTIVE)[:50])
-    form = NoticeComposeForm(request.POST or None, roots=roots, campaigns=campaigns)
+    form = _root_campaign_form(request, NoticeComposeForm)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with refusals_on(form):
-            org = org_get_for(request.user, d["root"], cap=Cap.CAMPAIGN_MANAGE)
-            campaign = campaign_get_for(request.user, d["campaign"]) if d["campaign"] else None
+            org, campaign = _root_and_campaign(request, d)
             notice = services.notice_compose(
                 actor=request.user,
                 org=org,

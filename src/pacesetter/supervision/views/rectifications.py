@@ -1,13 +1,11 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): rectifications."""
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.downloads import xlsx_download
-from pacesetter.core.errors import NotFoundError
+from pacesetter.core.downloads import stored_attachment, xlsx_download
 from pacesetter.core.forms import refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 
@@ -141,8 +139,4 @@ def rectification_verify(request, pk):
 
 def evidence_download(request, pk):
     ev = evidence_get_for(request.user, pk)
-    try:
-        handle = ev.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError(_("附件文件已丢失，请联系管理员")) from exc
-    return FileResponse(handle, as_attachment=True, filename=ev.original_name)
+    return stored_attachment(ev.file, ev.original_name)
