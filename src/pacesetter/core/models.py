@@ -11,6 +11,31 @@ from django.utils.translation import gettext_lazy as _
 from .fields import optional_fk, user_fk
 
 
+class Created(models.Model):
+    """A row someone made: who (`created_by`, NULL once the account is deleted) and when (`created_at`).
+
+    Its Meta lists the newest first; a subclass keeps that with `class Meta(Created.Meta)`, or orders
+    otherwise in a Meta of its own."""
+
+    created_by = user_fk()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class Edited(models.Model):
+    """A text someone keeps up to date: who changed it last (`updated_by`, NULL once the account is deleted)
+    and when (`updated_at`)."""
+
+    updated_by = user_fk()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("audit entries are append-only")

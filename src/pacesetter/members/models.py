@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import status_field, user_fk
+from pacesetter.core.models import Created
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import HouseholdStatus, MentorKind, MentorStatus, ReminderKind
 
 
-class Mentorship(models.Model):
+class Mentorship(Created):
     """A mentor and a mentee (老带新、骨干带一般), kept in the mentee's organisation."""
 
     organisation = models.ForeignKey(
@@ -32,8 +33,6 @@ class Mentorship(models.Model):
     started_on = models.DateField(_("开始日期"))
     status = status_field(initial=MentorStatus.ACTIVE, max_length=10)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -65,7 +64,7 @@ class MentorNote(models.Model):
         return f"{self.mentorship_id} {self.noted_on}"
 
 
-class Household(models.Model):
+class Household(Created):
     """党员联系户: a household a member keeps in touch with, its address and needs (personal data)."""
 
     organisation = models.ForeignKey(
@@ -79,8 +78,6 @@ class Household(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     needs = models.TextField(_("困难和需求"), blank=True)
     status = status_field(initial=HouseholdStatus.ACTIVE, max_length=10)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["member", "id"]

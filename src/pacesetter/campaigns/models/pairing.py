@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import user_fk
+from pacesetter.core.models import Created
 from pacesetter.orgs.models import Organisation
 
 from ..enums import PairingKind
 from .campaign import Campaign
 
 
-class Pairing(models.Model):
+class Pairing(Created):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pairings")
     helper = models.ForeignKey(
         Organisation, verbose_name=_("帮扶组织"), on_delete=models.PROTECT, related_name="+"
@@ -23,8 +24,6 @@ class Pairing(models.Model):
     kind = models.CharField(_("帮带形式"), max_length=15, choices=PairingKind.choices)
     goal = models.TextField(_("帮带目标"), blank=True)
     started_on = models.DateField(_("开始日期"), default=timezone.localdate)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-started_on", "-id"]
