@@ -4,7 +4,7 @@ background tasks that need the office's attention."""
 import datetime
 from typing import TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -14,10 +14,10 @@ from .models import ApiToken, AuditEntry
 from .rules import can_manage_tasks
 from .tasks import max_attempts_of, queue_is_database, task_label
 
-M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet)
 
 
-def filter_given(qs: QuerySet[M], **lookups) -> QuerySet[M]:
+def filter_given(qs: QS, **lookups) -> QS:
     """`qs` narrowed by each of a list's optional filters that was given a value (None, "" and 0 are none): in
     `filter_given(qs, status="filed", rating="", leader=None)` only the status narrows it."""
     given = {k: v for k, v in lookups.items() if v}
