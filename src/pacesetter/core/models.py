@@ -191,18 +191,15 @@ class OneCount(models.Model):
         return f"{self.subject} {self.person_key[:12]}"
 
 
-class SlipSheet(models.Model):
+class SlipSheet(Created):
     """A printed sheet of one-time slips (评价凭条) an organisation hands out, one per citizen."""
 
     codes: list[str]  # the clear codes, set on the sheet slip_sheet_create returns (never stored)
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    created_by = user_fk()
     count = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("评价凭条")
 
     def __str__(self):
