@@ -1,10 +1,14 @@
-"""core.models.Created / Edited: abstract field groups; a model built on one has exactly the fields it spelled out."""
+"""core.models.Created / Edited / Authored / Uploaded: abstract field groups; a model built on one has exactly the fields it spelled out."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from pacesetter.campaigns.models import OrgTheme
+from pacesetter.campaigns.models import OrgTheme, PairingNote
+from pacesetter.core.models import SlipSheet
+from pacesetter.members.models import HouseholdNote, MentorNote
+from pacesetter.plans.models import PlanAttachment
+from pacesetter.records.models import RecordPhoto
 from pacesetter.supervision.models import InspectionTeam, Notice
 
 
@@ -27,3 +31,15 @@ def test_edited_gives_last_editor_and_time():
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assert _same(OrgTheme._meta.get_field("updated_by"), by)
     assert _same(OrgTheme._meta.get_field("updated_at"), models.DateTimeField(default=timezone.now))
+
+
+def test_authored_and_uploaded_give_who_and_when():
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    for model in (MentorNote, HouseholdNote, PairingNote):
+        assert _same(model._meta.get_field("author"), by)
+        assert _same(model._meta.get_field("created_at"), at)
+    for model in (PlanAttachment, RecordPhoto):
+        assert _same(model._meta.get_field("uploaded_by"), by)
+        assert _same(model._meta.get_field("uploaded_at"), at)
+    assert SlipSheet._meta.ordering == ["-created_at", "-id"]

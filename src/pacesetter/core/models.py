@@ -25,6 +25,27 @@ class Created(models.Model):
         ordering = ["-created_at", "-id"]
 
 
+class Authored(models.Model):
+    """A note someone wrote (a visit, a mentoring talk, a pairing's progress): its `author` (NULL once the
+    account is deleted) and when it was written (`created_at`)."""
+
+    author = user_fk()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Uploaded(models.Model):
+    """A file someone uploaded: who (`uploaded_by`, NULL once the account is deleted) and when (`uploaded_at`)."""
+
+    uploaded_by = user_fk()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class Edited(models.Model):
     """A text someone keeps up to date: who changed it last (`updated_by`, NULL once the account is deleted)
     and when (`updated_at`)."""

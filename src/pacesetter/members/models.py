@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import status_field, user_fk
-from pacesetter.core.models import Created
+from pacesetter.core.fields import status_field
+from pacesetter.core.models import Authored, Created
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import HouseholdStatus, MentorKind, MentorStatus, ReminderKind
@@ -50,12 +50,10 @@ class Mentorship(Created):
         return f"{self.mentor} → {self.mentee}"
 
 
-class MentorNote(models.Model):
+class MentorNote(Authored):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
     noted_on = models.DateField(_("日期"))
     text = models.TextField(_("帮带情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-noted_on", "-id"]
@@ -88,12 +86,10 @@ class Household(Created):
         return f"{self.member} 联系户 {self.pk}"
 
 
-class HouseholdNote(models.Model):
+class HouseholdNote(Authored):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="notes")
     visited_on = models.DateField(_("走访日期"))
     text = models.TextField(_("走访情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-visited_on", "-id"]

@@ -5,8 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import user_fk
-from pacesetter.core.models import Created
+from pacesetter.core.models import Authored, Created
 from pacesetter.orgs.models import Organisation
 
 from ..enums import PairingKind
@@ -37,12 +36,10 @@ class Pairing(Created):
         return f"{self.helper} → {self.helped}"
 
 
-class PairingNote(models.Model):
+class PairingNote(Authored):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("日期"))
     text = models.TextField(_("进展情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date", "-id"]
