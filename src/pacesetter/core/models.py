@@ -1,4 +1,5 @@
-"""Audit entries, API tokens and the database-backed task queue shared by every app (field helpers: fields.py)."""
+"""Audit entries, API tokens and the database-backed task queue shared by every app, and the abstract field groups
+models repeat (Created, Authored, Uploaded, Edited; single field helpers: fields.py)."""
 
 import hashlib
 import secrets
