@@ -138,19 +138,27 @@ def serve(port: int = 8000, *, workers: int = 2, grace_seconds: float = 10) -> i
     return code
 
 
-def backup_command(rest: list[str]) -> int:
-    """`pacesetter backup FILE`."""
+def _archive(command: str, rest: list[str], failure: str) -> tuple[dict | None, int]:
+    """Run core.backup's `backup` or `restore` (named by `command`) on the FILE of `pacesetter <command> FILE`:
+    (its manifest, 0), or (None, the exit code) once the usage or the failure is printed."""
     if len(rest) != 1:
-        print("用法：pacesetter backup FILE", file=sys.stderr)
-        return 2
+        print(f"用法：pacesetter {command} FILE", file=sys.stderr)
+        return None, 2
     _django()
-    from pacesetter.core.backup import BackupError, backup
+    from pacesetter.core import backup as archive
 
     try:
-        manifest = backup(rest[0])
-    except BackupError as e:
-        print(f"备份失败：{e}", file=sys.stderr)
-        return 1
+        return getattr(archive, command)(rest[0]), 0
+    except archive.BackupError as e:
+        print(f"{failure}：{e}", file=sys.stderr)
+        return None, 1
+
+
+def backup_command(rest: list[str]) -> int:
+    """`pacesetter backup FILE`."""
+    manifest, code = _archive("backup", rest, "备份失败")
+    if manifest is None:
+        return code
     print(
         f"已备份到 {rest[0]}：数据库（{manifest['engine'].rsplit('.', 1)[-1]}）、{len(manifest['files'])} 个上传文件、密钥"
     )
@@ -159,17 +167,9 @@ def backup_command(rest: list[str]) -> int:
 
 def restore_command(rest: list[str]) -> int:
     """`pacesetter restore FILE`."""
-    if len(rest) != 1:
-        print("用法：pacesetter restore FILE", file=sys.stderr)
-        return 2
-    _django()
-    from pacesetter.core.backup import BackupError, restore
-
-    try:
-        manifest = restore(rest[0])
-    except BackupError as e:
-        print(f"恢复失败：{e}", file=sys.stderr)
-        return 1
+    manifest, code = _archive("restore", rest, "恢复失败")
+    if manifest is None:
+        return code
     print(f"已从 {rest[0]} 恢复（备份时间 {manifest['created']}，{len(manifest['files'])} 个上传文件）。")
     if manifest["secret_key_mismatch"]:
         print(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.models import Created
 from pacesetter.orgs.models import Organisation
 from pacesetter.records.enums import RecordKind
 from pacesetter.records.models import ActivityRecord
@@ -13,7 +14,7 @@ from pacesetter.records.models import ActivityRecord
 from .enums import Highlight, LinkSource, LinkStatus
 
 
-class RequiredAction(models.Model):
+class RequiredAction(Created):
     """规定动作: what every organisation below the campaign's must do inside one step's window.
 
     `record_kind` set: a record of that kind dated inside the window satisfies it without a manual link.
@@ -31,8 +32,6 @@ class RequiredAction(models.Model):
         _("自动识别的记实类别"), max_length=20, choices=RecordKind.choices, blank=True
     )
     order = models.PositiveSmallIntegerField(default=1)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["step__opens_at", "step_id", "order", "id"]
@@ -72,7 +71,7 @@ class ActionLink(models.Model):
         return f"{self.action} · {self.record}"
 
 
-class OptionalAction(models.Model):
+class OptionalAction(Created):
     """自选动作: something an organisation chose to do in the campaign; the office may mark it 特色 / 品牌."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="optional_actions")
@@ -81,11 +80,8 @@ class OptionalAction(models.Model):
     description = models.TextField(_("做法与成效"), blank=True)
     record = optional_fk(ActivityRecord, _("佐证记实"), on_delete=models.SET_NULL)
     highlight = models.CharField(_("标记"), max_length=10, choices=Highlight.choices, blank=True, default="")
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("自选动作")
         verbose_name_plural = _("自选动作")
         indexes = [models.Index(fields=["campaign", "highlight"])]

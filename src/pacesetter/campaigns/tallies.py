@@ -35,9 +35,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from pacesetter.core.bulk import insert_rows
+from pacesetter.orgs import rollup
 from pacesetter.orgs.models import SEGMENT, Organisation, path_chain
 from pacesetter.orgs.selectors import subtree_q
 
@@ -119,17 +120,7 @@ def _bump(model, counters, campaign_id: int, org: Organisation, key: dict, delta
     paths = _node_paths(org.path, root_path) if root_path else []
     if not paths:
         return
-    _add(model, campaign_id, _ids(paths), {"shard": org.pk % SHARDS, **key}, deltas)
-
-
-def _add(model, campaign_id: int, node_ids: list[int], key: dict, deltas: dict[str, int]) -> None:
-    """Add `deltas` to the rows (campaign, node, **key) of `node_ids`, creating missing rows."""
-    model.objects.bulk_create(
-        [model(campaign_id=campaign_id, node_id=n, **key) for n in node_ids], ignore_conflicts=True
-    )
-    model.objects.filter(campaign_id=campaign_id, node_id__in=node_ids, **key).update(
-        **{k: F(k) + v for k, v in deltas.items()}
-    )
+    rollup.add(model, _ids(paths), {"campaign_id": campaign_id, "shard": org.pk % SHARDS, **key}, deltas)
 
 
 def bump_org(org: Organisation, sign: int) -> None:
@@ -185,12 +176,8 @@ def _moved(org: Organisation, old_parent_path: str) -> None:
             (Tally, ("sector", "shard"), COUNTERS),
             (TallyMonth, ("shard", "month"), MONTH_COUNTERS),
         ):
-            for row in model.objects.filter(campaign=campaign, node=org).values(*keys, *counters):
-                key = {k: row[k] for k in keys}
-                deltas = {k: row[k] for k in counters if row[k]}
-                if deltas:
-                    _add(model, campaign.pk, old_ids, key, {k: -v for k, v in deltas.items()})
-                    _add(model, campaign.pk, new_ids, key, deltas)
+            rows = model.objects.filter(campaign=campaign, node=org)
+            rollup.move(rows, ("campaign_id", *keys), counters, old_ids, new_ids)
 
 
 def _ids(paths: list[str]) -> list[int]:
@@ -199,12 +186,7 @@ def _ids(paths: list[str]) -> list[int]:
 
 def hooks() -> dict:
     """What campaigns' AppConfig.ready registers in orgs.hooks."""
-    return {
-        "changing": _org_changing,
-        "changed": _org_changed,
-        "subtree_changed": _subtree_changed,
-        "moved": _moved,
-    }
+    return rollup.tree_hooks(_org_changing, _org_changed, _subtree_changed, _moved)
 
 
 def month_vectors(

@@ -13,6 +13,9 @@ from pacesetter.orgs.models import Organisation
 from .enums import CampaignStatus, StepCapability
 from .models import Campaign, Step, StepExtension
 
+# (step, opens, closes, extended): one step carrying a capability, its close moved by any extension.
+ScheduleEntry = tuple[Step, datetime.datetime, datetime.datetime, bool]
+
 
 @dataclass(frozen=True)
 class Window:
@@ -23,6 +26,11 @@ class Window:
     closes_at: datetime.datetime | None  # including any extension for the organisation's subtree
     extended: bool
     message: str
+
+    @classmethod
+    def without_step(cls, capability: str, message: str) -> "Window":
+        """Closed, with no step to name: the campaign is not running, or schedules none for `capability`."""
+        return cls(capability, False, None, None, None, False, message)
 
 
 def _fmt(value: datetime.datetime) -> str:
@@ -49,7 +57,7 @@ def campaign_nearest(org: Organisation) -> Campaign | None:
     return campaigns_covering(org).first()
 
 
-def capability_schedule(*, campaign: Campaign, capability: str, org: Organisation) -> list[tuple]:
+def capability_schedule(*, campaign: Campaign, capability: str, org: Organisation) -> list[ScheduleEntry]:
     """(step, opens, closes, extended) for every step of `campaign` carrying `capability`, by opening time.
 
     `closes` includes an extension granted on `org` or an ancestor. Whatever the campaign's status: this
@@ -67,7 +75,7 @@ def capability_schedule(*, campaign: Campaign, capability: str, org: Organisatio
             "closes_at"
         )
     }
-    windows = []
+    windows: list[ScheduleEntry] = []
     for s in steps:
         closes = max(s.closes_at, extensions.get(s.pk, s.closes_at))
         windows.append((s, s.opens_at, closes, closes > s.closes_at))
@@ -83,58 +91,38 @@ def step_window_for(*, campaign: Campaign, capability: str, org: Organisation, a
     at = at or timezone.now()
     label = StepCapability(capability).label
     if campaign.status != CampaignStatus.ACTIVE:
-        return Window(
-            capability,
-            False,
-            None,
-            None,
-            None,
-            False,
-            _("活动“%(c)s”当前不在进行中，不能%(what)s") % {"c": campaign.name, "what": label},
+        return Window.without_step(
+            capability, _("活动“%(c)s”当前不在进行中，不能%(what)s") % {"c": campaign.name, "what": label}
         )
     windows = capability_schedule(campaign=campaign, capability=capability, org=org)
     if not windows:
-        return Window(
-            capability,
-            False,
-            None,
-            None,
-            None,
-            False,
-            _("活动“%(c)s”没有安排开放“%(what)s”的步骤") % {"c": campaign.name, "what": label},
+        return Window.without_step(
+            capability, _("活动“%(c)s”没有安排开放“%(what)s”的步骤") % {"c": campaign.name, "what": label}
         )
-    for s, opens, closes, extended in windows:
+    for entry in windows:
+        s, opens, closes, _extended = entry
         if opens <= at < closes:
             return Window(
                 capability,
                 True,
-                s,
-                opens,
-                closes,
-                extended,
+                *entry,
                 _("“%(step)s”开放中，截止 %(end)s") % {"step": s.get_kind_display(), "end": _fmt(closes)},
             )
     upcoming = [w for w in windows if w[1] > at]
     if upcoming:
-        s, opens, closes, extended = upcoming[0]
+        s, opens, closes, _extended = upcoming[0]
         return Window(
             capability,
             False,
-            s,
-            opens,
-            closes,
-            extended,
+            *upcoming[0],
             _("“%(what)s”属于“%(step)s”步骤，将于 %(start)s 开放（至 %(end)s），现在还不能操作")
             % {"what": label, "step": s.get_kind_display(), "start": _fmt(opens), "end": _fmt(closes)},
         )
-    s, opens, closes, extended = windows[-1]
+    s, opens, closes, _extended = windows[-1]
     return Window(
         capability,
         False,
-        s,
-        opens,
-        closes,
-        extended,
+        *windows[-1],
         _("“%(what)s”属于“%(step)s”步骤，已于 %(end)s 截止；如需补报，请联系活动办公室延期")
         % {"what": label, "step": s.get_kind_display(), "end": _fmt(closes)},
     )

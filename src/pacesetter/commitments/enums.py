@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import StepCapability
+from pacesetter.core.lifecycle import action_parties
 from pacesetter.core.uploads import IMAGE_CONTENT_TYPES, IMAGES
 
 
@@ -70,9 +71,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 }
 
 # Which parties may perform an action in some state (a caller with none of them is refused as such).
-ACTION_PARTIES: dict[str, frozenset[str]] = {}
-for (_state, _action), _t in TRANSITIONS.items():
-    ACTION_PARTIES[_action] = ACTION_PARTIES.get(_action, frozenset()) | _t.parties
+ACTION_PARTIES = action_parties(TRANSITIONS)
 
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 # States in which a commitment is public (示诺 done): on the wall, open to 评诺.

@@ -6,28 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.campaigns.enums import CriteriaSubject
 from pacesetter.campaigns.models import CriteriaItem
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.core.uploads import MultipleFileField
 from pacesetter.orgs.enums import Sector
 
 from .enums import CommitmentAction, CommitmentKind, CommitmentStatus, RatingLevel, ReportOutcome
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one <input type=file multiple>; each is checked by services.check_attachment."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class CommitmentForm(BootstrapMixin, forms.Form):
@@ -64,7 +46,9 @@ class ProgressForm(BootstrapMixin, forms.Form):
     percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(
-        label=_("照片或附件"), help_text=_("JPG/PNG/WebP 图片或 PDF、Word、Excel，每个不超过 8 MB")
+        label=_("照片或附件"),
+        required=False,
+        help_text=_("JPG/PNG/WebP 图片或 PDF、Word、Excel，每个不超过 8 MB"),
     )
 
 

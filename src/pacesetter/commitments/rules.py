@@ -3,7 +3,7 @@ selectors and pages."""
 
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
-from pacesetter.orgs.selectors import grants_for, org_in_scope
+from pacesetter.orgs.selectors import acts_as_member, grants_for, org_in_scope
 
 from .enums import PUBLIC_STATES, CommitmentKind, CommitmentStatus, Party
 from .models import Commitment
@@ -29,12 +29,7 @@ def can_write_org_commitment(user, org: Organisation) -> bool:
 
 def can_write_member_commitment(user, member: Member) -> bool:
     """A member writes personal commitments for themselves only (the Member linked to their account)."""
-    return (
-        user.is_authenticated
-        and member.user_id == user.pk
-        and member.is_active
-        and any(Cap.COMMITMENT_WRITE in ROLE_CAPS[g.role] for g in grants_for(user))
-    )
+    return acts_as_member(user, member, Cap.COMMITMENT_WRITE)
 
 
 def can_review_org(user, org: Organisation) -> bool:

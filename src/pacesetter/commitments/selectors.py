@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.selectors import filter_given
 from pacesetter.orgs.enums import ROLE_CAPS, Cap
 from pacesetter.orgs.models import SEGMENT, Organisation
 from pacesetter.orgs.selectors import grants_for, member_for_user, scope_for, scope_q, subtree_q
@@ -88,12 +89,7 @@ def commitment_list_for(
         )
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+    qs = filter_given(qs, status=status, kind=kind, campaign=campaign)
     return qs.order_by("organisation__path", "kind", "deadline", "id")
 
 
@@ -289,6 +285,17 @@ class SubtreeStats:
     ratings: RatingSummary = RatingSummary(0, 0, 0)
 
 
+def stat_counts(prefix: str = "") -> dict[str, Count]:
+    """The four counts every commitment statistic shows, as annotations named `<prefix>drafted` …: drafted
+    (all), published (示诺 done), fulfilled, overdue (flagged once)."""
+    return {
+        f"{prefix}drafted": Count("id"),
+        f"{prefix}published": Count("id", filter=Q(status__in=PUBLIC_STATES)),
+        f"{prefix}fulfilled": Count("id", filter=Q(status__in=FULFILLED_STATES)),
+        f"{prefix}overdue": Count("id", filter=Q(overdue_at__isnull=False)),
+    }
+
+
 def commitment_stats_by_subtree(
     campaign, parent_org: Organisation, *, sector: str = ""
 ) -> list[SubtreeStats]:
@@ -315,10 +322,7 @@ def commitment_stats_by_subtree(
         base.annotate(top=Substr("organisation__path", 1, length))
         .values("top")
         .annotate(
-            drafted=Count("id"),
-            published=Count("id", filter=public),
-            fulfilled=Count("id", filter=Q(status__in=FULFILLED_STATES)),
-            overdue=Count("id", filter=Q(overdue_at__isnull=False)),
+            **stat_counts(),
             progress_items=Count("id", filter=public & Q(kind=CommitmentKind.ORGANISATION)),
             avg_progress=Avg("progress", filter=public & Q(kind=CommitmentKind.ORGANISATION)),
         )

@@ -1,12 +1,13 @@
 """What an organisation's commitments add to the dashboard's roll-up counters (campaigns.tallies)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from pacesetter.campaigns.models import Campaign
 from pacesetter.orgs.models import Organisation
 
 from .enums import FULFILLED_STATES, PUBLIC_STATES
 from .models import Commitment
+from .selectors import stat_counts
 
 
 def commitment_vector(c: Commitment) -> dict[str, int]:
@@ -28,11 +29,6 @@ def commitment_vectors(campaign: Campaign, orgs: QuerySet[Organisation]) -> dict
         Commitment.objects.filter(campaign=campaign, mass_org__isnull=True, organisation__in=orgs)
         .order_by()
         .values("organisation_id")
-        .annotate(
-            commit_drafted=Count("id"),
-            commit_published=Count("id", filter=Q(status__in=PUBLIC_STATES)),
-            commit_fulfilled=Count("id", filter=Q(status__in=FULFILLED_STATES)),
-            commit_overdue=Count("id", filter=Q(overdue_at__isnull=False)),
-        )
+        .annotate(**stat_counts("commit_"))
     )
     return {r.pop("organisation_id"): r for r in rows}

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.lifecycle import action_parties
+
 
 class CaseKind(models.TextChoices):
     REPORT = "report", _("举报/意见建议")
@@ -127,9 +129,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 # 不满意 on a first answer: the parent organisation reviews it (the one reopening the table allows).
 REOPEN = Transition(S.REVIEW, _R)
 
-ACTION_PARTIES: dict[str, frozenset[str]] = {}
-for (_state, _action), _t in TRANSITIONS.items():
-    ACTION_PARTIES[_action] = ACTION_PARTIES.get(_action, frozenset()) | _t.parties
+ACTION_PARTIES = action_parties(TRANSITIONS)
 ACTION_PARTIES[A.RATE] |= REOPEN.parties
 
 OPEN_STATES = frozenset({S.TRIAGE, S.RECEIVED, S.PROCESSING, S.VERIFIED, S.REPLIED, S.REVIEW})

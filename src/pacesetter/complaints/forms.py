@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.commitments.forms import MultipleFileField
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.core.uploads import MultipleFileField
 
 from .enums import TEXT_MAX, CaseStatus, Deadline, Finding, Satisfaction, SubjectType
 from .models import Category
@@ -27,7 +27,7 @@ class ReportForm(BootstrapMixin, forms.Form):
         max_length=TEXT_MAX * 2,
         help_text=_("请写明时间、地点、人物和事情经过（10～3000 字）"),
     )
-    files = MultipleFileField(label=_("照片或材料（最多 3 个，每个不超过 8 MB）"))
+    files = MultipleFileField(label=_("照片或材料（最多 3 个，每个不超过 8 MB）"), required=False)
     real_name = forms.TypedChoiceField(
         label=_("反映方式"),
         coerce=lambda v: v == "1",

@@ -110,10 +110,11 @@ def token_lock_for(ip_address: str | None, *, now=None) -> Lock | None:
     return Lock("token", "", ip_address or "", n, until) if until else None
 
 
-def _audit_lock(lock: Lock, scope_path: str = "") -> None:
+def audit_lock(lock: Lock, scope_path: str = "", *, actor=None, action: str = "auth.lockout") -> None:
+    """The audit row of a lock: set (by the system) or, with `actor` and `action`, lifted by the office."""
     audit_log(
-        actor=None,
-        action="auth.lockout",
+        actor=actor,
+        action=action,
         object_type="auth.lockout",
         object_id=lock.username or lock.ip_address,
         object_repr=lock.username or lock.ip_address,
@@ -173,7 +174,7 @@ class LockoutHandler(AxesDatabaseHandler):
         if lock is not None:
             request.axes_locked_out = True
             request.axes_credentials = credentials
-            _audit_lock(lock, self.audit_scope_path(lock.username))
+            audit_lock(lock, self.audit_scope_path(lock.username))
 
 
 def lockout_message(lock: Lock) -> str:
@@ -235,7 +236,7 @@ def token_failure_record(request) -> None:
     )
     lock = token_lock_for(ip, now=now)
     if lock is not None:  # refused requests are not recorded: this failure started the lock
-        _audit_lock(lock)
+        audit_lock(lock)
 
 
 def lock_list(*, now=None) -> list[Lock]:

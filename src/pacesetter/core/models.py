@@ -1,4 +1,5 @@
-"""Audit entries, API tokens and the database-backed task queue shared by every app (field helpers: fields.py)."""
+"""Audit entries, API tokens and the database-backed task queue shared by every app, and the abstract field groups
+models repeat (Created, Authored, Uploaded, Edited; single field helpers: fields.py)."""
 
 import hashlib
 import secrets
@@ -9,6 +10,52 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import optional_fk, user_fk
+
+
+class Created(models.Model):
+    """A row someone made: who (`created_by`, NULL once the account is deleted) and when (`created_at`).
+
+    Its Meta lists the newest first; a subclass keeps that with `class Meta(Created.Meta)`, or orders
+    otherwise in a Meta of its own."""
+
+    created_by = user_fk()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class Authored(models.Model):
+    """A note someone wrote (a visit, a mentoring talk, a pairing's progress): its `author` (NULL once the
+    account is deleted) and when it was written (`created_at`)."""
+
+    author = user_fk()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Uploaded(models.Model):
+    """A file someone uploaded: who (`uploaded_by`, NULL once the account is deleted) and when (`uploaded_at`)."""
+
+    uploaded_by = user_fk()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Edited(models.Model):
+    """A text someone keeps up to date: who changed it last (`updated_by`, NULL once the account is deleted)
+    and when (`updated_at`)."""
+
+    updated_by = user_fk()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -166,18 +213,15 @@ class OneCount(models.Model):
         return f"{self.subject} {self.person_key[:12]}"
 
 
-class SlipSheet(models.Model):
+class SlipSheet(Created):
     """A printed sheet of one-time slips (评价凭条) an organisation hands out, one per citizen."""
 
     codes: list[str]  # the clear codes, set on the sheet slip_sheet_create returns (never stored)
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    created_by = user_fk()
     count = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("评价凭条")
 
     def __str__(self):

@@ -2,6 +2,7 @@
 background tasks that need the office's attention."""
 
 import datetime
+from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,6 +13,15 @@ from .errors import PermissionDeniedError
 from .models import ApiToken, AuditEntry
 from .rules import can_manage_tasks
 from .tasks import max_attempts_of, queue_is_database, task_label
+
+QS = TypeVar("QS", bound=QuerySet)
+
+
+def filter_given(qs: QS, **lookups) -> QS:
+    """`qs` narrowed by each of a list's optional filters that was given a value (None, "" and 0 are none): in
+    `filter_given(qs, status="filed", rating="", leader=None)` only the status narrows it."""
+    given = {k: v for k, v in lookups.items() if v}
+    return qs.filter(**given) if given else qs
 
 
 def audit_list_for(
@@ -36,16 +46,14 @@ def audit_list_for(
     qs = AuditEntry.objects.filter(scope) if paths else AuditEntry.objects.none()
     if actor:
         qs = qs.filter(actor_id=int(actor)) if actor.isdigit() else qs.filter(actor_name__icontains=actor)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if action:
-        qs = qs.filter(action__startswith=action)
-    if date_from:
-        qs = qs.filter(created_at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(created_at__date__lte=date_to)
+    qs = filter_given(
+        qs,
+        object_type=object_type,
+        object_id=object_id,
+        action__startswith=action,
+        created_at__date__gte=date_from,
+        created_at__date__lte=date_to,
+    )
     return qs.order_by("-created_at", "-id")
 
 

@@ -12,6 +12,7 @@ Every refusal is a ValidationError naming the file, on the form field given.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import ValidationError
@@ -148,3 +149,23 @@ def check_image_pixels(upload, *, name: str, max_pixels: int, field: str = "phot
             field=field,
         )
     return width, height
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>, cleaned one by one into a list (empty when none
+    was sent). Only the form's shape: check_upload, called by the service, decides what is accepted.
+    `accept` hints the browser's file picker (e.g. "image/jpeg,image/png")."""
+
+    def __init__(self, *args, accept: str | None = None, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else None))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

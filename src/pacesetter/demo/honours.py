@@ -46,30 +46,40 @@ def remove_honours(root: Organisation) -> None:
     programmes.delete()
 
 
-def _mass_org_nomination(office, category, districts, deeds) -> list:
-    """One 群团组织 (党建带团建) nominated as a 先进集体 by the first district that has one."""
+def _first_district_nomination(office, category, districts, deeds, subject: str, find) -> list:
+    """One nomination of what `find(district)` returns (as the nomination's `subject` field), by the first of
+    `districts` where it finds one; none if it finds nothing."""
     from pacesetter.honours import services
-    from pacesetter.massorgs.models import MassOrganisation
 
     for d in districts:
-        mass_org = (
-            MassOrganisation.objects.filter(subtree_q(d.path, "party_org__path"), is_active=True)
-            .order_by("kind", "pk")
-            .first()
-        )
-        if mass_org is not None:
+        found = find(d)
+        if found is not None:
             summary, deed = next(deeds)
             return [
                 services.nomination_create(
                     actor=office,
                     category=category,
                     nominator=d,
-                    subject_mass_org=mass_org,
                     summary=summary,
                     deed=deed,
+                    **{subject: found},
                 )
             ]
     return []
+
+
+def _mass_org_nomination(office, category, districts, deeds) -> list:
+    """One 群团组织 (党建带团建) nominated as a 先进集体 by the first district that has one."""
+    from pacesetter.massorgs.models import MassOrganisation
+
+    def find(d):
+        return (
+            MassOrganisation.objects.filter(subtree_q(d.path, "party_org__path"), is_active=True)
+            .order_by("kind", "pk")
+            .first()
+        )
+
+    return _first_district_nomination(office, category, districts, deeds, "subject_mass_org", find)
 
 
 LEAGUE_CATEGORY = "优秀共青团员"
@@ -77,11 +87,10 @@ LEAGUE_CATEGORY = "优秀共青团员"
 
 def _mass_member_nomination(office, category, districts, deeds) -> list:
     """One 团员 (a 群团成员, not a Party member) nominated as 优秀共青团员 by the first district that has one."""
-    from pacesetter.honours import services
     from pacesetter.massorgs.models import MassMember
 
-    for d in districts:
-        person = (
+    def find(d):
+        return (
             MassMember.objects.filter(
                 subtree_q(d.path, "mass_org__party_org__path"),
                 mass_org__kind="youth_league",
@@ -91,19 +100,8 @@ def _mass_member_nomination(office, category, districts, deeds) -> list:
             .order_by("mass_org_id", "pk")
             .first()
         )
-        if person is not None:
-            summary, deed = next(deeds)
-            return [
-                services.nomination_create(
-                    actor=office,
-                    category=category,
-                    nominator=d,
-                    subject_mass_member=person,
-                    summary=summary,
-                    deed=deed,
-                )
-            ]
-    return []
+
+    return _first_district_nomination(office, category, districts, deeds, "subject_mass_member", find)
 
 
 @transaction.atomic  # all or nothing: a half-built programme would count as built next time

@@ -9,13 +9,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import status_field, user_fk
+from pacesetter.core.fields import status_field
+from pacesetter.core.models import Authored, Created
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import HouseholdStatus, MentorKind, MentorStatus, ReminderKind
 
 
-class Mentorship(models.Model):
+class Mentorship(Created):
     """A mentor and a mentee (老带新、骨干带一般), kept in the mentee's organisation."""
 
     organisation = models.ForeignKey(
@@ -32,8 +33,6 @@ class Mentorship(models.Model):
     started_on = models.DateField(_("开始日期"))
     status = status_field(initial=MentorStatus.ACTIVE, max_length=10)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -51,12 +50,10 @@ class Mentorship(models.Model):
         return f"{self.mentor} → {self.mentee}"
 
 
-class MentorNote(models.Model):
+class MentorNote(Authored):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
     noted_on = models.DateField(_("日期"))
     text = models.TextField(_("帮带情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-noted_on", "-id"]
@@ -65,7 +62,7 @@ class MentorNote(models.Model):
         return f"{self.mentorship_id} {self.noted_on}"
 
 
-class Household(models.Model):
+class Household(Created):
     """党员联系户: a household a member keeps in touch with, its address and needs (personal data)."""
 
     organisation = models.ForeignKey(
@@ -79,8 +76,6 @@ class Household(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     needs = models.TextField(_("困难和需求"), blank=True)
     status = status_field(initial=HouseholdStatus.ACTIVE, max_length=10)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["member", "id"]
@@ -91,12 +86,10 @@ class Household(models.Model):
         return f"{self.member} 联系户 {self.pk}"
 
 
-class HouseholdNote(models.Model):
+class HouseholdNote(Authored):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="notes")
     visited_on = models.DateField(_("走访日期"))
     text = models.TextField(_("走访情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-visited_on", "-id"]

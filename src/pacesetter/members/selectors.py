@@ -7,8 +7,9 @@ mentor, the mentee, the contact member). Household head, address, phone and need
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,17 @@ from .models import Household, HouseholdNote, MentorNote, Mentorship, ReminderSe
 from .services import sees_household_pii
 
 RECENT_DAYS = 90
+
+M = TypeVar("M", bound=Model)
+
+
+def _narrowed(qs: QuerySet[M], org: Organisation | None, status: str, statuses: list[str]) -> QuerySet[M]:
+    """`qs` within `org`'s subtree and at `status`, each when given (a status not in `statuses` is ignored)."""
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "organisation__path"))
+    if status in statuses:
+        qs = qs.filter(status=status)
+    return qs
 
 
 def mentorship_list_for(
@@ -39,11 +51,7 @@ def mentorship_list_for(
     )
     if member is not None:
         qs = qs.filter(Q(mentor=member) | Q(mentee=member))
-    if org is not None:
-        qs = qs.filter(subtree_q(org.path, "organisation__path"))
-    if status in MentorStatus.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("status", "-started_on", "-id")
+    return _narrowed(qs, org, status, MentorStatus.values).order_by("status", "-started_on", "-id")
 
 
 def mentorship_get_for(user, pk) -> Mentorship:
@@ -64,11 +72,7 @@ def household_list_for(
     )
     if member is not None:
         qs = qs.filter(member=member)
-    if org is not None:
-        qs = qs.filter(subtree_q(org.path, "organisation__path"))
-    if status in HouseholdStatus.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("status", "member__name", "id")
+    return _narrowed(qs, org, status, HouseholdStatus.values).order_by("status", "member__name", "id")
 
 
 def household_get_for(user, pk) -> Household:

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pacesetter.core import lockouts
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, ValidationError
-from pacesetter.core.lockouts import Lock, lock_clear, lock_list
+from pacesetter.core.lockouts import Lock, audit_lock, lock_clear, lock_list
 
 from .enums import Cap
 from .models import SEGMENT, Member
@@ -70,15 +70,7 @@ def lockout_lift(*, actor, kind: str, username: str = "", ip_address: str = "") 
     if lock is None:
         raise NotFoundError(_("该锁定已解除或已到期"))
     lock_clear(lock)
-    audit_log(
-        actor=actor,
-        action="auth.lockout-lift",
-        object_type="auth.lockout",
-        object_id=lock.username or lock.ip_address,
-        object_repr=lock.username or lock.ip_address,
-        extra={"kind": lock.kind, "ip": lock.ip_address, "failures": lock.failures, "until": lock.until},
-        scope_path=scope_path_of(lock.username),
-    )
+    audit_lock(lock, scope_path_of(lock.username), actor=actor, action="auth.lockout-lift")
 
 
 def otp_device_confirm(*, actor, token: str) -> TOTPDevice:

@@ -48,6 +48,17 @@ def grants_for(user) -> list[Grant]:
     return cached
 
 
+def acts_as_member(user, member: Member, cap: str) -> bool:
+    """The signed-in user acting on their own, active Member record, with `cap` in one of their grants: how a
+    member commits, logs records and the like for themselves only."""
+    return (
+        user.is_authenticated
+        and member.user_id == user.pk
+        and member.is_active
+        and any(cap in ROLE_CAPS[g.role] for g in grants_for(user))
+    )
+
+
 def forget_grants(user) -> None:
     if hasattr(user, "_pacesetter_grants"):
         del user._pacesetter_grants

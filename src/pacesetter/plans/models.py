@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.models import Uploaded
 from pacesetter.orgs.models import Organisation
 
 from .enums import (
@@ -115,7 +116,7 @@ def attachment_path(instance: "PlanAttachment", filename: str) -> str:
     return f"plans/{instance.plan.campaign_id}/{instance.plan.organisation_id}/{uuid.uuid4().hex}{ext}"
 
 
-class PlanAttachment(models.Model):
+class PlanAttachment(Uploaded):
     """A file attached to a plan. `version` empty: the working set; set: the copy frozen with a submission."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
@@ -123,8 +124,6 @@ class PlanAttachment(models.Model):
     file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("文件名"), max_length=255)
     size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = user_fk()
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -23,9 +23,8 @@ from pacesetter.campaigns.selectors import (
     line_sector_for,
 )
 from pacesetter.campaigns.tallies import child_sector_counts, timeline_counts
-from pacesetter.commitments.enums import FULFILLED_STATES, PUBLIC_STATES
 from pacesetter.commitments.models import Commitment
-from pacesetter.commitments.selectors import SubtreeStats, commitment_stats_by_subtree
+from pacesetter.commitments.selectors import SubtreeStats, commitment_stats_by_subtree, stat_counts
 from pacesetter.core.errors import ValidationError
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.models import SEGMENT, Organisation
@@ -348,7 +347,6 @@ def child_cells_live(
             plans[c.path] = _sum_where(plan_counts, child=c.path)
             records[c.path] = _sum_where(record_counts, child=c.path)
     # As commitments.selectors.commitment_stats_by_subtree (no sector): a 群团组织's commitments count nowhere.
-    public = Q(status__in=PUBLIC_STATES)
     commitments = {
         r.pop("top"): r
         for r in Commitment.objects.filter(
@@ -358,12 +356,7 @@ def child_cells_live(
         .order_by()
         .annotate(top=Substr("organisation__path", 1, len(org.path) + SEGMENT))
         .values("top")
-        .annotate(
-            drafted=Count("id"),
-            published=Count("id", filter=public),
-            fulfilled=Count("id", filter=Q(status__in=FULFILLED_STATES)),
-            overdue=Count("id", filter=Q(overdue_at__isnull=False)),
-        )
+        .annotate(**stat_counts())
     }
     return {
         c.path: (

@@ -1,10 +1,10 @@
 """Choices for publicity (宣传): information sent up (信息报送), articles and events on the public site, and
 the one table of allowed status changes for each."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.lifecycle import Transition
 
 
 class ItemKind(models.TextChoices):
@@ -34,13 +34,6 @@ class Party(models.TextChoices):
     SENDER = "sender", _("报送单位")
     PARENT = "parent", _("上级党组织")
     EDITOR = "editor", _("活动办公室或宣传编辑")
-
-
-@dataclass(frozen=True)
-class Transition:
-    target: str
-    parties: frozenset[str]
-    needs_comment: bool = False
 
 
 IS, IA, P = ItemStatus, ItemAction, Party

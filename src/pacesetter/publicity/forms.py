@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.commitments.forms import MultipleFileField
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.core.uploads import MultipleFileField
 from pacesetter.orgs.enums import Sector
 
 from .enums import BODY_LIMIT, SEARCH_QUERY_LIMIT, CultivationLevel, EventKind, ItemKind, Section

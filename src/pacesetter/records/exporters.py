@@ -1,11 +1,8 @@
 """Excel export of activity records (one row per record, the main columns)."""
 
-import io
-
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from pacesetter.documents.sheets import table_xlsx
 
 HEADERS = [
     "日期",
@@ -31,40 +28,28 @@ HEADERS = [
 
 def records_workbook(records) -> bytes:
     """`records` come from selectors.record_list_for, annotated with `photo_total`."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("记实登记")
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for h in HEADERS:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for r in records:
-        meeting = r.meeting_detail
-        ws.append(
-            [
-                r.occurred_on,
-                r.get_kind_display(),
-                r.title,
-                r.organisation.label,
-                r.member.name if r.member else "",
-                r.place,
-                r.participants,
-                r.content,
-                r.contribution,
-                r.effect,
-                meeting.host if meeting else "",
-                meeting.recorder if meeting else "",
-                meeting.expected_count if meeting else None,
-                meeting.actual_count if meeting else None,
-                r.photo_total,
-                r.campaign.name if r.campaign else "",
-                (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else "",
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return table_xlsx("记实登记", HEADERS, (_line(r) for r in records))
+
+
+def _line(r) -> list:
+    meeting = r.meeting_detail
+    return [
+        r.occurred_on,
+        r.get_kind_display(),
+        r.title,
+        r.organisation.label,
+        r.member.name if r.member else "",
+        r.place,
+        r.participants,
+        r.content,
+        r.contribution,
+        r.effect,
+        meeting.host if meeting else "",
+        meeting.recorder if meeting else "",
+        meeting.expected_count if meeting else None,
+        meeting.actual_count if meeting else None,
+        r.photo_total,
+        r.campaign.name if r.campaign else "",
+        (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else "",
+        timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+    ]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.core.uploads import MultipleFileField
 from pacesetter.orgs.forms import OrgNameField
 
 from .enums import (
@@ -17,23 +18,8 @@ from .enums import (
 )
 from .services import EDITABLE_FIELDS  # the fields of a record a person may edit
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several photos from one <input type=file multiple>; each is checked by services.photo_add."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+# Photos only (each is checked by services.photo_add): what the file picker offers.
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
 def _textarea(rows: int) -> forms.Textarea:
@@ -61,7 +47,9 @@ class RecordForm(BootstrapMixin, forms.Form):
         label=_("实到人数"), min_value=0, required=False, help_text=_("使用签到或出勤登记后自动计算")
     )
     minutes = forms.CharField(label=_("会议记录"), required=False, widget=_textarea(6))
-    photos = MultipleFileField(label=_("照片（可多选，JPG/PNG/WebP，每张不超过 8 MB）"), required=False)
+    photos = MultipleFileField(
+        label=_("照片（可多选，JPG/PNG/WebP，每张不超过 8 MB）"), accept=PHOTO_ACCEPT, required=False
+    )
 
     MEETING = ("host", "recorder", "expected_count", "actual_count", "minutes")
 
@@ -96,7 +84,7 @@ class RecordForm(BootstrapMixin, forms.Form):
 
 
 class PhotoForm(BootstrapMixin, forms.Form):
-    photos = MultipleFileField(label=_("添加照片"))
+    photos = MultipleFileField(label=_("添加照片"), accept=PHOTO_ACCEPT)
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import dated_upload_name, optional_fk, user_fk
+from pacesetter.core.models import Uploaded
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
@@ -140,7 +141,7 @@ def photo_upload_to(instance: "RecordPhoto", filename: str) -> str:
     return dated_upload_name("records", filename)
 
 
-class RecordPhoto(models.Model):
+class RecordPhoto(Uploaded):
     """A photo attached to a record; served only through the access-checked `records:photo` view."""
 
     record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="photos")
@@ -148,8 +149,6 @@ class RecordPhoto(models.Model):
     content_type = models.CharField(max_length=30)
     size = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("说明"), max_length=200, blank=True)
-    uploaded_by = user_fk()
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["record", "id"]

@@ -2,7 +2,7 @@
 
 from pacesetter.orgs.enums import ROLE_CAPS, Cap, Role
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import grants_for
+from pacesetter.orgs.selectors import acts_as_member, grants_for
 
 from .models import ActivityRecord
 
@@ -24,12 +24,7 @@ def can_log_any_org_record(user) -> bool:
 
 def can_log_personal_record(user, member: Member) -> bool:
     """A member logs personal records for themselves only: the Member linked to the signed-in account."""
-    return (
-        user.is_authenticated
-        and member.user_id == user.pk
-        and member.is_active
-        and any(Cap.RECORD_LOG in ROLE_CAPS[g.role] for g in grants_for(user))
-    )
+    return acts_as_member(user, member, Cap.RECORD_LOG)
 
 
 def can_edit_record(user, record: ActivityRecord) -> bool:

@@ -20,7 +20,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from pacesetter.core.bulk import insert_rows
@@ -75,21 +75,16 @@ def _bump(org: Organisation, sign: int) -> None:
         return
     nodes = _ids(path_chain(current.path))
     for half, counts in by_half.items():
-        _add(nodes, {"shard": current.pk % SHARDS, "half": half}, {k: sign * v for k, v in counts.items()})
+        rollup.add(
+            CoverageTally,
+            nodes,
+            {"shard": current.pk % SHARDS, "half": half},
+            {k: sign * v for k, v in counts.items()},
+        )
 
 
 def _ids(paths: list[str]) -> list[int]:
     return list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
-
-
-def _add(node_ids: list[int], key: dict, deltas: dict[str, int]) -> None:
-    """Add `deltas` to the rows (node, **key) of `node_ids`, creating missing rows."""
-    CoverageTally.objects.bulk_create(
-        [CoverageTally(node_id=n, **key) for n in node_ids], ignore_conflicts=True
-    )
-    CoverageTally.objects.filter(node_id__in=node_ids, **key).update(
-        **{k: F(k) + v for k, v in deltas.items()}
-    )
 
 
 def lock(orgs: Iterable[Organisation]) -> None:
@@ -132,22 +127,12 @@ def _moved(org: Organisation, old_parent_path: str) -> None:
     """`org` moved with its subtree: the subtree's totals (the rows of `org` itself) leave the old parent's
     chain and join the new one's — a few rows, whatever the size of the tree."""
     old_ids, new_ids = _ids(path_chain(old_parent_path)), _ids(path_chain(org.path[:-SEGMENT]))
-    for row in CoverageTally.objects.filter(node=org).values("shard", "half", *COUNTERS):
-        key = {"shard": row["shard"], "half": row["half"]}
-        deltas = {k: row[k] for k in COUNTERS if row[k]}
-        if deltas:
-            _add(old_ids, key, {k: -v for k, v in deltas.items()})
-            _add(new_ids, key, deltas)
+    rollup.move(CoverageTally.objects.filter(node=org), ("shard", "half"), COUNTERS, old_ids, new_ids)
 
 
 def hooks() -> dict:
     """What supervision's AppConfig.ready registers in orgs.hooks."""
-    return {
-        "changing": _org_changing,
-        "changed": _org_changed,
-        "subtree_changed": _subtree_changed,
-        "moved": _moved,
-    }
+    return rollup.tree_hooks(_org_changing, _org_changed, _subtree_changed, _moved)
 
 
 def live() -> dict[Key, dict[str, int]]:

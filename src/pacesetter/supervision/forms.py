@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.uploads import MultipleFileField
 from pacesetter.orgs.enums import OrgType, Role, Sector
 
 from .enums import (
@@ -79,21 +80,6 @@ class HolidayYearForm(_Styled):
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         help_text=_("每行一天：日期后写“休”（放假）或“班”（调休上班），可加说明，例如“2027-01-01 休 元旦”"),
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class ReportForm(_Styled):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.models import Created
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.models import Liaison, Organisation
 
@@ -90,7 +91,7 @@ class ReviewItem(models.Model):
         return self.title
 
 
-class InspectionTeam(models.Model):
+class InspectionTeam(Created):
     """督查小组: inspectors the office sends out; acts within `organisation`'s subtree."""
 
     name = models.CharField(_("小组名称"), max_length=100)
@@ -100,18 +101,15 @@ class InspectionTeam(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("成员"), related_name="inspection_teams"
     )
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("督查小组")
 
     def __str__(self):
         return self.name
 
 
-class SpotCheckDraw(models.Model):
+class SpotCheckDraw(Created):
     """随机抽查: N organisations drawn reproducibly from a filtered, canonically ordered candidate list.
 
     Anyone can re-run it: chosen = the n candidate ids with the smallest sha256(f"{seed}:{id}") (see draws.py).
@@ -129,11 +127,8 @@ class SpotCheckDraw(models.Model):
     candidate_digest = models.CharField(_("候选名单摘要"), max_length=64)
     n = models.PositiveIntegerField(_("抽取数量"))
     chosen_ids = models.JSONField(default=list)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("随机抽查")
 
     def __str__(self):
@@ -144,7 +139,7 @@ class SpotCheckDraw(models.Model):
         return [c[0] for c in self.candidates]
 
 
-class Inspection(models.Model):
+class Inspection(Created):
     """One planned inspection of an organisation; 明察暗访 stays hidden from the organisation until filed."""
 
     organisation = models.ForeignKey(
@@ -159,8 +154,6 @@ class Inspection(models.Model):
     record = models.TextField(_("督查记录"), blank=True)
     filed_by = user_fk(blank=True)
     filed_at = models.DateTimeField(null=True, blank=True)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-planned_on", "-id"]
@@ -175,13 +168,11 @@ class Inspection(models.Model):
         return self.method == Method.UNANNOUNCED
 
 
-class Finding(models.Model):
+class Finding(Created):
     """A problem found in an inspection (督查发现); may lead to a rectification order."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     description = models.TextField(_("发现的问题"))
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["inspection", "id"]
@@ -321,7 +312,7 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class Notice(models.Model):
+class Notice(Created):
     """通报: a circulated notice composed from live data, edited, then issued as a page and a Word file."""
 
     organisation = models.ForeignKey(
@@ -339,11 +330,8 @@ class Notice(models.Model):
     status = status_field(initial=NoticeStatus.DRAFT, max_length=8)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = user_fk(blank=True)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Created.Meta):
         verbose_name = _("通报")
         constraints = [
             models.UniqueConstraint(

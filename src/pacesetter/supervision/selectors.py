@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.selectors import filter_given
 from pacesetter.orgs.enums import Cap, OrgType, Sector
 from pacesetter.orgs.models import SEGMENT, Liaison, Organisation, path_chain
 from pacesetter.orgs.selectors import scope_for, scope_q, subtree_q
@@ -101,13 +102,7 @@ def review_list_for(
     )
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
-    if status:
-        qs = qs.filter(status=status)
-    if rating:
-        qs = qs.filter(rating=rating)
-    if leader is not None:
-        qs = qs.filter(leader=leader)
-    return qs.order_by("-reviewed_at", "-id")
+    return filter_given(qs, status=status, rating=rating, leader=leader).order_by("-reviewed_at", "-id")
 
 
 def review_get_for(user, pk) -> Review:
@@ -210,11 +205,7 @@ def inspection_list_for(
     qs = Inspection.objects.select_related("organisation__parent", "team").filter(_inspection_visible_q(user))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "organisation__path"))
-    if method:
-        qs = qs.filter(method=method)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-planned_on", "-id")
+    return filter_given(qs, method=method, status=status).order_by("-planned_on", "-id")
 
 
 def inspection_get_for(user, pk) -> Inspection:
@@ -272,11 +263,7 @@ def _notice_visible_q(user) -> Q:
 
 def notice_list_for(user, *, status: str = "", year: int | None = None) -> QuerySet[Notice]:
     qs = Notice.objects.select_related("organisation").filter(_notice_visible_q(user))
-    if status:
-        qs = qs.filter(status=status)
-    if year:
-        qs = qs.filter(year=year)
-    return qs.order_by("-created_at", "-id")
+    return filter_given(qs, status=status, year=year).order_by("-created_at", "-id")
 
 
 def notice_get_for(user, pk) -> Notice:

@@ -100,16 +100,6 @@ def _chains(org_ids: Iterable[int]) -> dict[int, list[int]]:
     return {pk: [ids[p] for p in chain if p in ids] for pk, chain in chains.items()}
 
 
-def _add(node_ids: list[int], key: dict, deltas: dict[str, int]) -> None:
-    """Add `deltas` to the rows (node, **key) of `node_ids`, creating missing rows."""
-    SupervisionTally.objects.bulk_create(
-        [SupervisionTally(node_id=n, **key) for n in node_ids], ignore_conflicts=True
-    )
-    SupervisionTally.objects.filter(node_id__in=node_ids, **key).update(
-        **{k: F(k) + v for k, v in deltas.items()}
-    )
-
-
 def _apply(vector: Vector, sign: int) -> None:
     if not vector:
         return
@@ -117,7 +107,7 @@ def _apply(vector: Vector, sign: int) -> None:
     for (org_id, day), counts in vector.items():
         deltas = {k: sign * v for k, v in counts.items() if v}
         if deltas and org_id in chains:
-            _add(chains[org_id], {"shard": org_id % SHARDS, "day": day}, deltas)
+            rollup.add(SupervisionTally, chains[org_id], {"shard": org_id % SHARDS, "day": day}, deltas)
 
 
 def take_out(*, links: Q | None = None, orders: Q | None = None) -> None:
@@ -187,20 +177,15 @@ def _moved(org: Organisation, old_parent_path: str) -> None:
     )
     old_ids = [ids[p] for p in path_chain(old_parent_path) if p in ids]
     new_ids = [ids[p] for p in path_chain(org.path[:-SEGMENT]) if p in ids]
-    for row in SupervisionTally.objects.filter(NONZERO, node=org).values("shard", "day", *COUNTERS):
-        key = {"shard": row["shard"], "day": row["day"]}
-        deltas = {k: row[k] for k in COUNTERS if row[k]}
-        _add(old_ids, key, {k: -v for k, v in deltas.items()})
-        _add(new_ids, key, deltas)
+    rollup.move(
+        SupervisionTally.objects.filter(NONZERO, node=org), ("shard", "day"), COUNTERS, old_ids, new_ids
+    )
 
 
 def hooks() -> dict:
     """What supervision's AppConfig.ready registers in orgs.hooks."""
     return {
-        "changing": _org_changing,
-        "changed": _org_changed,
-        "subtree_changed": _subtree_changed,
-        "moved": _moved,
+        **rollup.tree_hooks(_org_changing, _org_changed, _subtree_changed, _moved),
         "liaison_changing": _liaison_changing,
         "liaison_changed": _liaison_changed,
     }

@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import status_field, user_fk
+from pacesetter.core.models import Created
 from pacesetter.orgs.models import Organisation
 
 from ..enums import CampaignStatus, StepKind
 
 
-class Campaign(models.Model):
+class Campaign(Created):
     name = models.CharField(_("活动名称"), max_length=200)
     organisation = models.ForeignKey(
         Organisation,
@@ -27,8 +28,6 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("结束日期"))
     status = status_field(initial=CampaignStatus.DRAFT, max_length=10)
     plan_deadline = models.DateField(_("实施方案报送截止日期"), null=True, blank=True)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -1,16 +1,15 @@
 """Local standards (issue #17, mechanism 4): an organisation's own wording of the campaign's criteria items."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import user_fk
+from pacesetter.core.models import Edited
 from pacesetter.orgs.models import Organisation
 
 from .criteria import CriteriaItem
 
 
-class LocalCriteriaText(models.Model):
+class LocalCriteriaText(Edited):
     """An organisation's own concrete wording of one item of the campaign's criteria (结合实际制定的具体标准).
 
     Items, weights and indicators stay the campaign's; an organisation below inherits the nearest ancestor's
@@ -19,8 +18,6 @@ class LocalCriteriaText(models.Model):
     item = models.ForeignKey(CriteriaItem, on_delete=models.CASCADE, related_name="local_texts")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("本单位具体标准"))
-    updated_by = user_fk()
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("本单位具体标准")

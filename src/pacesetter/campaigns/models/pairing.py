@@ -5,14 +5,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import user_fk
+from pacesetter.core.models import Authored, Created
 from pacesetter.orgs.models import Organisation
 
 from ..enums import PairingKind
 from .campaign import Campaign
 
 
-class Pairing(models.Model):
+class Pairing(Created):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pairings")
     helper = models.ForeignKey(
         Organisation, verbose_name=_("帮扶组织"), on_delete=models.PROTECT, related_name="+"
@@ -23,8 +23,6 @@ class Pairing(models.Model):
     kind = models.CharField(_("帮带形式"), max_length=15, choices=PairingKind.choices)
     goal = models.TextField(_("帮带目标"), blank=True)
     started_on = models.DateField(_("开始日期"), default=timezone.localdate)
-    created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -38,12 +36,10 @@ class Pairing(models.Model):
         return f"{self.helper} → {self.helped}"
 
 
-class PairingNote(models.Model):
+class PairingNote(Authored):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("日期"))
     text = models.TextField(_("进展情况"))
-    author = user_fk()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date", "-id"]

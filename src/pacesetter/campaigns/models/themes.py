@@ -1,22 +1,19 @@
 """An organisation's own theme (争创主题) and carriers (活动载体) in one campaign (分类指导)."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import user_fk
+from pacesetter.core.models import Edited
 from pacesetter.orgs.models import Organisation
 
 from .campaign import Campaign
 
 
-class OrgTheme(models.Model):
+class OrgTheme(Edited):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="org_themes")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     theme = models.CharField(_("争创主题"), max_length=100)
     carriers = models.JSONField(_("活动载体"), default=list, blank=True)
-    updated_by = user_fk()
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("争创主题")

@@ -279,6 +279,10 @@ class _ExistingOrg:
     in_scope: bool
 
 
+def _outside_scope(name: str, scope: Organisation) -> str:
+    return _("上级组织“%(name)s”不在您的导入范围（%(scope)s）内") % {"name": name, "scope": scope.name}
+
+
 def _plan_orgs(rows: list[dict], scope: Organisation, headings: dict, progress: Callable) -> _Plan:
     """Resolve each row's parent (an existing organisation, or another row, in any order), detect
     cycles and duplicates, and decide create / update / unchanged per row."""
@@ -392,6 +396,10 @@ def _plan_orgs(rows: list[dict], scope: Organisation, headings: dict, progress: 
             return type_override.get(ref[1], orgs[ref[1]].org_type)
         return rows[ref[1]]["org_type"]
 
+    def parent_error(row: dict, message: str) -> dict:
+        """An error on the row's 上级组织 cell."""
+        return _error(row["r"], h["parent"], row["parent"], message)
+
     for i, row in enumerate(rows):
         rownum, bad = row["r"], not row.get("ok", True)
         errs: list[dict] = []
@@ -399,19 +407,13 @@ def _plan_orgs(rows: list[dict], scope: Organisation, headings: dict, progress: 
             plan.actions.append("error")
             continue
         if i in cycle:
-            errs.append(
-                _error(rownum, h["parent"], row["parent"], _("上级组织关系形成循环，请检查本行与相关行"))
-            )
+            errs.append(parent_error(row, _("上级组织关系形成循环，请检查本行与相关行")))
         elif problem[i] == "blocked":
-            errs.append(
-                _error(rownum, h["parent"], row["parent"], _("上级组织所在的行有错误，请先改正那一行"))
-            )
+            errs.append(parent_error(row, _("上级组织所在的行有错误，请先改正那一行")))
         elif problem[i] == "ambiguous":
             errs.append(
-                _error(
-                    rownum,
-                    h["parent"],
-                    row["parent"],
+                parent_error(
+                    row,
                     _("有多个名为“%(name)s”的组织，请写成“上级组织/组织名称”")
                     % {"name": _split_org_text(row["parent"])[-1]},
                 )
@@ -419,12 +421,9 @@ def _plan_orgs(rows: list[dict], scope: Organisation, headings: dict, progress: 
         elif problem[i] == "unknown":
             pname = _split_org_text(row["parent"])[-1]
             errs.append(
-                _error(
-                    rownum,
-                    h["parent"],
-                    row["parent"],
-                    _("上级组织“%(name)s”不在您的导入范围（%(scope)s）内")
-                    % {"name": pname, "scope": scope.name}
+                parent_error(
+                    row,
+                    _outside_scope(pname, scope)
                     if pname in outside
                     else _("找不到上级组织“%(name)s”：它既不是系统中已有的组织，也不在本表中")
                     % {"name": row["parent"]},
@@ -454,20 +453,15 @@ def _plan_orgs(rows: list[dict], scope: Organisation, headings: dict, progress: 
                     )
                 elif parent[0] == "db" and not orgs[parent[1]].in_scope:
                     errs.append(
-                        _error(
-                            rownum,
-                            h["parent"],
-                            row["parent"],
-                            _("上级组织“%(name)s”不在您的导入范围（%(scope)s）内")
-                            % {"name": orgs[parent[1]].name, "scope": scope.name},
+                        parent_error(
+                            row,
+                            _outside_scope(orgs[parent[1]].name, scope),
                         )
                     )
                 elif parent[0] == "db" and not orgs[parent[1]].is_active:
-                    errs.append(
-                        _error(rownum, h["parent"], row["parent"], _("上级组织已撤销，不能在其下新建组织"))
-                    )
+                    errs.append(parent_error(row, _("上级组织已撤销，不能在其下新建组织")))
                 elif effective_type(parent) == OrgType.BRANCH:
-                    errs.append(_error(rownum, h["parent"], row["parent"], _("党支部下不能再设下级组织")))
+                    errs.append(parent_error(row, _("党支部下不能再设下级组织")))
             else:
                 current = orgs[ref[1]]
                 if not current.is_active:
