@@ -6,6 +6,7 @@ and households; the mentor, the mentee and the contact member themselves add not
 """
 
 import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import status_cas
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Member
@@ -34,17 +36,8 @@ ADDRESS_MAX = 200
 PHONE_MAX = 20
 
 
-def _text(value, field: str, label, *, required: bool = True, limit: int = TEXT_MAX) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(
-            _("%(f)s含有无法保存的控制字符（NUL），请删除后重试") % {"f": label}, field=field
-        )
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d字") % {"f": label, "n": limit}, field=field)
-    return value
+# the shared check of free text, with this module's default length
+_text = partial(clean_text, limit=TEXT_MAX)
 
 
 def _date(value, field: str, label, *, today: datetime.date) -> datetime.date:

@@ -13,6 +13,7 @@ enums.py and writes an audit row.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
@@ -22,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from pacesetter.commitments.enums import PUBLIC_STATES, CommitmentKind
 from pacesetter.commitments.models import Commitment
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -52,17 +54,8 @@ MAX_ATTENDEES = 300
 MAX_SNAPSHOT = 100
 
 
-def _text(value, field: str, label: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(
-            _("%(f)s含有无法保存的控制字符（NUL），请删除后重试") % {"f": label}, field=field
-        )
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d字") % {"f": label, "n": limit}, field=field)
-    return value
+# the shared check of free text, with this module's default length
+_text = partial(clean_text, limit=TEXT_MAX)
 
 
 # ---------------------------------------------------------------- rules
@@ -194,13 +187,7 @@ def member_review_acknowledge(*, actor, review: MemberReview) -> MemberReview:
         _("阅知"),
         acknowledged_at=timezone.now(),
     )
-    audit_log(
-        actor=actor,
-        action="member_review.acknowledge",
-        obj=review,
-        before={"status": before},
-        after={"status": review.status},
-    )
+    audit_status(actor, "member_review.acknowledge", review, before)
     return review
 
 
@@ -343,14 +330,7 @@ def session_close(*, actor, session: ReviewSession, summary: str = "") -> Review
         summary=summary,
         closed_at=timezone.now(),
     )
-    audit_log(
-        actor=actor,
-        action="review_session.close",
-        obj=session,
-        before={"status": before},
-        after={"status": session.status},
-        extra={"reviews": reviews},
-    )
+    audit_status(actor, "review_session.close", session, before, extra={"reviews": reviews})
     return session
 
 
