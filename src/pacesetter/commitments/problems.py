@@ -16,9 +16,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log
+from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.core.uploads import check_upload
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -196,19 +197,14 @@ def _transition(actor, problem: Problem, action: str) -> str:
         )
     now = timezone.now()
     solved_at = now if target == ProblemStatus.DONE else None
-    if not Problem.objects.filter(pk=problem.pk, status=before).update(
-        status=target, solved_at=solved_at, updated_at=now
-    ):
-        raise StateError(_("问题刚被其他人修改过，请刷新页面后重试"))
-    problem.status, problem.solved_at, problem.updated_at = target, solved_at, now
-    audit_log(
-        actor=actor,
-        action=f"problem.{action}",
-        obj=problem,
-        before={"status": before},
-        after={"status": target},
-        scope_path=problem.organisation.path,
+    compare_and_set(
+        Problem,
+        problem,
+        before,
+        {"status": target, "solved_at": solved_at, "updated_at": now},
+        _("问题刚被其他人修改过，请刷新页面后重试"),
     )
+    audit_status(actor, f"problem.{action}", problem, before, scope_path=problem.organisation.path)
     return before
 
 

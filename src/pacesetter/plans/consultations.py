@@ -19,6 +19,8 @@ from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.lookup import get_or_not_found
 from pacesetter.core.pii import mask_phone
+from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 
 from .enums import (
     CONSULTATION_TRANSITIONS,
@@ -56,17 +58,6 @@ def _ip_hash(ip: str | None) -> str:
 def comment_subject(consultation: Consultation) -> str:
     """The one-person-one-count subject of commenting on this draft (pacesetter.onecount)."""
     return f"plan-consultation:{consultation.pk}"
-
-
-def _text(value, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(_("%(f)s中含有无法保存的控制字符，请删除后重试") % {"f": label}, field=field)
-    if required and not value:
-        raise ValidationError(_("请填写%(f)s") % {"f": label}, field=field)
-    if len(value) > limit:
-        raise ValidationError(_("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}, field=field)
-    return value
 
 
 def _require_writer(actor, plan: Plan) -> None:
@@ -199,7 +190,7 @@ def comment_submit(
     now = now or timezone.now()
     c = consultation
     _require_open(c, timezone.localdate(now))
-    text = _text(body, field="body", label=_("意见内容"), limit=COMMENT_MAX)
+    text = clean_text(body, field="body", label=_("意见内容"), limit=COMMENT_MAX)
     subject = comment_subject(c)
     slip, phone, code = str(slip or "").strip(), str(phone or "").strip(), str(code or "").strip()
     author = None
@@ -281,11 +272,14 @@ def comment_moderate(*, actor, comment: ConsultationComment, approve: bool) -> C
         raise StateError(_("该留言已处理"))
     before = row.moderation
     now = timezone.now()
-    if not ConsultationComment.objects.filter(pk=row.pk, moderation=before).update(
-        moderation=target, moderated_by=actor, moderated_at=now
-    ):
-        raise StateError(_("该留言刚被其他人处理过，请刷新页面"))
-    row.moderation, row.moderated_by, row.moderated_at = target, actor, now
+    compare_and_set(
+        ConsultationComment,
+        row,
+        before,
+        {"moderation": target, "moderated_by": actor, "moderated_at": now},
+        _("该留言刚被其他人处理过，请刷新页面"),
+        field="moderation",
+    )
     audit_log(
         actor=actor,
         action="plan.consultation_moderate",
@@ -310,7 +304,7 @@ def comment_answer(
         raise StateError(_("只有已公开的留言需要答复采纳情况"))
     if handling not in CommentHandling.values:
         raise ValidationError(_("请选择采纳、部分采纳或未采纳"), field="handling")
-    reason = _text(
+    reason = clean_text(
         reason,
         field="reason",
         label=_("理由"),
@@ -349,18 +343,20 @@ def consultation_answer(*, actor, consultation: Consultation, summary: str, now=
         raise StateError(_("采纳情况已经公布"))
     if timezone.localdate(now) <= c.closes_on:
         raise StateError(_("征求意见至 %(d)s 结束，结束后才能公布采纳情况") % {"d": c.closes_on.isoformat()})
-    summary = _text(summary, field="summary", label=_("采纳情况说明"), limit=SUMMARY_MAX)
+    summary = clean_text(summary, field="summary", label=_("采纳情况说明"), limit=SUMMARY_MAX)
     counts = consultation_counts(c)
     if counts["pending"]:
         raise StateError(_("还有 %(n)d 条留言未审核，请先处理") % {"n": counts["pending"]})
     if counts["unanswered"]:
         raise StateError(_("还有 %(n)d 条公开留言未答复采纳情况") % {"n": counts["unanswered"]})
-    if not Consultation.objects.filter(pk=c.pk, status=c.status).update(
-        status=target, summary=summary, answered_at=now, answered_by=actor
-    ):
-        raise StateError(_("征求意见刚被其他人修改过，请刷新页面后重试"))
     before = c.status
-    c.status, c.summary, c.answered_at, c.answered_by = target, summary, now, actor
+    compare_and_set(
+        Consultation,
+        c,
+        before,
+        {"status": target, "summary": summary, "answered_at": now, "answered_by": actor},
+        _("征求意见刚被其他人修改过，请刷新页面后重试"),
+    )
     audit_log(
         actor=actor,
         action="plan.consultation_answer",
