@@ -1,11 +1,9 @@
 """Choices for cases (群众举报、意见建议、公示异议、复核、满意度过低整改) and the one table of allowed status changes."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.lifecycle import action_parties
+from pacesetter.core.lifecycle import Transition, action_parties
 
 
 class CaseKind(models.TextChoices):
@@ -98,13 +96,6 @@ class Deadline(models.TextChoices):
     CLOSE = "close", _("办结")
 
 
-@dataclass(frozen=True)
-class Transition:
-    target: str
-    parties: frozenset[str]
-    needs_note: bool = False
-
-
 S, A, P = CaseStatus, CaseAction, Party
 _H, _O, _R, _SYS = (frozenset({x}) for x in (P.HANDLER, P.OFFICE, P.REPORTER, P.SYSTEM))
 _HO = _H | _O
@@ -114,17 +105,17 @@ _HO = _H | _O
 # review once (REPLIED → REVIEW); the review's conclusion is final.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.TRIAGE, A.ASSIGN): Transition(S.RECEIVED, _O),
-    (S.TRIAGE, A.DECLINE): Transition(S.CLOSED, _O, needs_note=True),
+    (S.TRIAGE, A.DECLINE): Transition(S.CLOSED, _O, needs_comment=True),
     (S.RECEIVED, A.ACKNOWLEDGE): Transition(S.PROCESSING, _H),
-    (S.RECEIVED, A.TRANSFER): Transition(S.RECEIVED, _HO, needs_note=True),
-    (S.RECEIVED, A.DECLINE): Transition(S.CLOSED, _H, needs_note=True),
-    (S.PROCESSING, A.TRANSFER): Transition(S.RECEIVED, _HO, needs_note=True),
+    (S.RECEIVED, A.TRANSFER): Transition(S.RECEIVED, _HO, needs_comment=True),
+    (S.RECEIVED, A.DECLINE): Transition(S.CLOSED, _H, needs_comment=True),
+    (S.PROCESSING, A.TRANSFER): Transition(S.RECEIVED, _HO, needs_comment=True),
     (S.PROCESSING, A.VERIFY): Transition(S.VERIFIED, _H),
-    (S.VERIFIED, A.REPLY): Transition(S.REPLIED, _H, needs_note=True),
+    (S.VERIFIED, A.REPLY): Transition(S.REPLIED, _H, needs_comment=True),
     (S.VERIFIED, A.CLOSE): Transition(S.CLOSED, _H),  # anonymous only: a real-name case needs a reply
     (S.REPLIED, A.RATE): Transition(S.CLOSED, _R),  # 满意 / 基本满意, or 不满意 after the review
     (S.REPLIED, A.EXPIRE): Transition(S.CLOSED, _SYS),
-    (S.REVIEW, A.REVIEW_CONCLUDE): Transition(S.CLOSED, _H, needs_note=True),
+    (S.REVIEW, A.REVIEW_CONCLUDE): Transition(S.CLOSED, _H, needs_comment=True),
 }
 # 不满意 on a first answer: the parent organisation reviews it (the one reopening the table allows).
 REOPEN = Transition(S.REVIEW, _R)
