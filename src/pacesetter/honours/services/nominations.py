@@ -32,6 +32,15 @@ from ._common import PHOTO_MAX_BYTES, _event, _tell, _text, _transition
 from .programmes import quota_usage
 
 
+def _party_within(mass_org, nominator: Organisation, refusal: str) -> Organisation:
+    """The Party organisation of a mass organisation that may be nominated from: both active, the Party
+    organisation within the nominator's subtree; else ``refusal``, on the subject field."""
+    party = mass_org.party_org
+    if not mass_org.is_active or not party.is_active or not party.is_within(nominator):
+        raise ValidationError(refusal, field="subject")
+    return party
+
+
 def _mass_member_fields(category: Category, nominator: Organisation, mass_member, others: bool) -> dict:
     """groups: a 群团成员 (优秀共青团员、三八红旗手…) in a mass-member category: active, in an active mass
     organisation whose Party organisation lies within the nominator (the rule for mass organisations)."""
@@ -40,18 +49,17 @@ def _mass_member_fields(category: Category, nominator: Organisation, mass_member
             _("“%(c)s”不能推荐群团成员，请选择表彰群团成员的类别") % {"c": category.name}, field="subject"
         )
     mass_org = mass_member.mass_org
-    party = mass_org.party_org
     if not mass_member.is_active:
         raise ValidationError(
             _("“%(m)s”已不在%(o)s的名册中，不能推荐") % {"m": mass_member.name, "o": mass_org.name},
             field="subject",
         )
-    if not mass_org.is_active or not party.is_active or not party.is_within(nominator):
-        raise ValidationError(
-            _("“%(m)s”不在%(n)s的范围内，只能推荐本单位及所属组织的群团成员")
-            % {"m": mass_member.name, "n": nominator.name},
-            field="subject",
-        )
+    party = _party_within(
+        mass_org,
+        nominator,
+        _("“%(m)s”不在%(n)s的范围内，只能推荐本单位及所属组织的群团成员")
+        % {"m": mass_member.name, "n": nominator.name},
+    )
     # the phone stays in the mass organisation's roster: the notice shows name, gender, post and unit only
     return {
         "subject_org": party,
@@ -80,17 +88,16 @@ def _subject_fields(
         )
     if subject_mass_org is not None:
         # groups: a 群团组织 (先进团支部、模范职工之家…) in a collective category, inside the nominator's subtree.
-        party = subject_mass_org.party_org
         if category.subject != Subject.ORGANISATION or subject_org is not None or subject_member is not None:
             raise ValidationError(
                 _("“%(c)s”不能推荐群团组织，请选择集体类别") % {"c": category.name}, field="subject"
             )
-        if not subject_mass_org.is_active or not party.is_active or not party.is_within(nominator):
-            raise ValidationError(
-                _("“%(o)s”不在%(n)s的范围内，只能推荐本单位及所属组织")
-                % {"o": subject_mass_org.name, "n": nominator.name},
-                field="subject",
-            )
+        party = _party_within(
+            subject_mass_org,
+            nominator,
+            _("“%(o)s”不在%(n)s的范围内，只能推荐本单位及所属组织")
+            % {"o": subject_mass_org.name, "n": nominator.name},
+        )
         return {
             "subject_org": party,
             "subject_mass_org": subject_mass_org,
