@@ -1,9 +1,9 @@
 """Choices for assessment (组织考核): who is assessed, grades, scorecard statuses and their transition table."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.lifecycle import Transition
 
 
 class Subject(models.TextChoices):
@@ -50,23 +50,19 @@ class ScorecardAction(models.TextChoices):
     SUPERSEDE = "supersede", _("由新版本取代")
 
 
-@dataclass(frozen=True)
-class Transition:
-    target: str
-    by_system: bool  # taken by the compute task, not offered to a person
-
-
 _S, _A = ScorecardStatus, ScorecardAction
+# who takes a step: the compute task (never offered to a person) or the campaign office
+_SYSTEM, _OFFICE = frozenset({"system"}), frozenset({"office"})
 
 # assessment.services._transition is the only code that changes Scorecard.status. A published scorecard
 # never changes again: a recompute makes a new version.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (_S.COMPUTING, _A.FINISH): Transition(_S.COMPUTED, True),
-    (_S.COMPUTING, _A.FAIL): Transition(_S.FAILED, True),
-    (_S.COMPUTED, _A.PUBLISH): Transition(_S.PUBLISHED, False),
+    (_S.COMPUTING, _A.FINISH): Transition(_S.COMPUTED, _SYSTEM),
+    (_S.COMPUTING, _A.FAIL): Transition(_S.FAILED, _SYSTEM),
+    (_S.COMPUTED, _A.PUBLISH): Transition(_S.PUBLISHED, _OFFICE),
     # An unpublished version is replaced when the office computes again.
-    (_S.COMPUTED, _A.SUPERSEDE): Transition(_S.SUPERSEDED, True),
-    (_S.FAILED, _A.SUPERSEDE): Transition(_S.SUPERSEDED, True),
+    (_S.COMPUTED, _A.SUPERSEDE): Transition(_S.SUPERSEDED, _SYSTEM),
+    (_S.FAILED, _A.SUPERSEDE): Transition(_S.SUPERSEDED, _SYSTEM),
 }
 
 WEIGHT_TOTAL = 100

@@ -1,9 +1,9 @@
 """Choices for activity records (记实登记): kinds, attendance, absence reasons, sign-in, and the check table."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.lifecycle import Transition
 
 
 class RecordKind(models.TextChoices):
@@ -78,21 +78,17 @@ class CheckAction(models.TextChoices):
     EDIT = "edit", _("修改后重新待检查")
 
 
-@dataclass(frozen=True)
-class CheckTransition:
-    target: str
-    by_checker: bool  # True: the checking organisation (rules.can_check_record); False: the record's editor
-    needs_comment: bool = False
-
-
 _C, _CA = CheckStatus, CheckAction
+# who takes a check step: the checking organisation (rules.can_check_record) or the record's editor
+CHECKER, EDITOR = "checker", "editor"
+_BY_CHECKER, _BY_EDITOR = frozenset({CHECKER}), frozenset({EDITOR})
 
 # (from, action) → to. records.services._check_transition is the only code that changes check_status.
-CHECK_TRANSITIONS: dict[tuple[str, str], CheckTransition] = {
-    (_C.UNCHECKED, _CA.CHECK): CheckTransition(_C.CHECKED, True),
-    (_C.RETURNED, _CA.CHECK): CheckTransition(_C.CHECKED, True),
-    (_C.UNCHECKED, _CA.RETURN): CheckTransition(_C.RETURNED, True, needs_comment=True),
-    (_C.CHECKED, _CA.RETURN): CheckTransition(_C.RETURNED, True, needs_comment=True),
-    (_C.CHECKED, _CA.EDIT): CheckTransition(_C.UNCHECKED, False),
-    (_C.RETURNED, _CA.EDIT): CheckTransition(_C.UNCHECKED, False),
+CHECK_TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (_C.UNCHECKED, _CA.CHECK): Transition(_C.CHECKED, _BY_CHECKER),
+    (_C.RETURNED, _CA.CHECK): Transition(_C.CHECKED, _BY_CHECKER),
+    (_C.UNCHECKED, _CA.RETURN): Transition(_C.RETURNED, _BY_CHECKER, needs_comment=True),
+    (_C.CHECKED, _CA.RETURN): Transition(_C.RETURNED, _BY_CHECKER, needs_comment=True),
+    (_C.CHECKED, _CA.EDIT): Transition(_C.UNCHECKED, _BY_EDITOR),
+    (_C.RETURNED, _CA.EDIT): Transition(_C.UNCHECKED, _BY_EDITOR),
 }

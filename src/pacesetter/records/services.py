@@ -25,6 +25,7 @@ from pacesetter.orgs.selectors import member_for_user
 
 from .enums import (
     CHECK_TRANSITIONS,
+    CHECKER,
     MEETING_KINDS,
     AbsenceReason,
     AttendanceStatus,
@@ -313,7 +314,7 @@ def _check_transition(actor, record: ActivityRecord, action: str, *, comment: st
     before = record.check_status
     now = timezone.now()
     fields: dict = {"check_status": t.target}
-    if t.by_checker:
+    if CHECKER in t.parties:
         fields.update(checked_by=actor, checked_at=now, check_comment=comment)
     else:
         fields.update(checked_by=None, checked_at=None)
