@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.honours.models import Honour
 from pacesetter.orgs.enums import Role, Sector
 from pacesetter.orgs.models import Member, Organisation
@@ -115,7 +116,7 @@ def exemplar_register(
         actor_name=_name(actor),
     )
     index_exemplar(e)
-    audit_log(actor=actor, action="publicity.exemplar_register", obj=e, after=snapshot(e, FIELDS))
+    audit_create(actor, "publicity.exemplar_register", e, FIELDS)
     return e
 
 
@@ -146,9 +147,14 @@ def exemplar_promote(
         document, "document", _("认定文件"), required=level == CultivationLevel.PROVINCE, limit=120
     )
     before = e.level
-    if not Exemplar.objects.filter(pk=e.pk, level=before).update(level=level, level_since=awarded_on):
-        raise StateError(_("层级已被他人改变，请刷新后重试"))
-    e.level, e.level_since = level, awarded_on
+    compare_and_set(
+        Exemplar,
+        e,
+        before,
+        {"level": level, "level_since": awarded_on},
+        _("层级已被他人改变，请刷新后重试"),
+        field="level",
+    )
     ExemplarLevelEvent.objects.create(
         exemplar=e,
         from_level=before,
@@ -159,12 +165,12 @@ def exemplar_promote(
         actor_name=_name(actor),
     )
     index_exemplar(e)
-    audit_log(
-        actor=actor,
-        action="publicity.exemplar_promote",
-        obj=e,
-        before={"level": before},
-        after={"level": level},
+    audit_status(
+        actor,
+        "publicity.exemplar_promote",
+        e,
+        before,
+        field="level",
         extra={"awarded_by": office.name, "document": document},
     )
     return e
