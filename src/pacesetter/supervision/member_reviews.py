@@ -405,20 +405,17 @@ def _covered_on(orgs_q: Q, start: datetime.date, end: datetime.date) -> dict[int
             if day and (org_id not in out or day > out[org_id]):
                 out[org_id] = day
 
-    merge(
-        ReviewSession.objects.filter(held_on__range=(start, end))
-        .filter(orgs_q)
-        .values("organisation_id")
-        .annotate(d=Max("held_on"))
-        .values_list("organisation_id", "d")
-        .order_by()
-    )
-    for model in (Review, MemberReview):
+    # the session's own organisation, then the organisations of the reviews held at it: (model, its day)
+    for model, day in (
+        (ReviewSession, "held_on"),
+        (Review, "session__held_on"),
+        (MemberReview, "session__held_on"),
+    ):
         merge(
-            model.objects.filter(session__held_on__range=(start, end))
+            model.objects.filter(**{f"{day}__range": (start, end)})
             .filter(orgs_q)
             .values("organisation_id")
-            .annotate(d=Max("session__held_on"))
+            .annotate(d=Max(day))
             .values_list("organisation_id", "d")
             .order_by()
         )
