@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.campaigns.enums import StepCapability
+from pacesetter.core import lifecycle
 from pacesetter.core.lifecycle import action_parties
 from pacesetter.core.uploads import IMAGE_CONTENT_TYPES, IMAGES
 
@@ -44,11 +45,8 @@ class Party(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class Transition:
-    target: str
-    parties: frozenset[str]
-    window: str | None  # the campaign step capability that must be open, or None
-    needs_comment: bool = False
+class Transition(lifecycle.Transition):
+    window: str | None = None  # the campaign step capability that must be open, or None
 
 
 S, A, P = CommitmentStatus, CommitmentAction, Party
@@ -58,16 +56,16 @@ _COMMIT, _FULFIL = StepCapability.COMMITMENTS, StepCapability.FULFILMENT
 # (from status, action) → where it leads, who may do it, which window must be open.
 # commitments.services.commitments._transition is the only code that changes Commitment.status; it reads only this.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (S.DRAFT, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),
-    (S.RETURNED, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, _COMMIT),
-    (S.SUBMITTED, A.WITHDRAW): Transition(S.DRAFT, _OWNER, _COMMIT),
-    (S.RETURNED, A.REVISE): Transition(S.DRAFT, _OWNER, _COMMIT),
-    (S.SUBMITTED, A.APPROVE): Transition(S.APPROVED, _REVIEWER, _COMMIT),
-    (S.SUBMITTED, A.RETURN): Transition(S.RETURNED, _REVIEWER, _COMMIT, needs_comment=True),
-    (S.APPROVED, A.PUBLISH): Transition(S.PUBLISHED, _BOTH, _COMMIT),
-    (S.PUBLISHED, A.REPORT): Transition(S.REPORTED, _OWNER, _FULFIL),
+    (S.DRAFT, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, window=_COMMIT),
+    (S.RETURNED, A.SUBMIT): Transition(S.SUBMITTED, _OWNER, window=_COMMIT),
+    (S.SUBMITTED, A.WITHDRAW): Transition(S.DRAFT, _OWNER, window=_COMMIT),
+    (S.RETURNED, A.REVISE): Transition(S.DRAFT, _OWNER, window=_COMMIT),
+    (S.SUBMITTED, A.APPROVE): Transition(S.APPROVED, _REVIEWER, window=_COMMIT),
+    (S.SUBMITTED, A.RETURN): Transition(S.RETURNED, _REVIEWER, needs_comment=True, window=_COMMIT),
+    (S.APPROVED, A.PUBLISH): Transition(S.PUBLISHED, _BOTH, window=_COMMIT),
+    (S.PUBLISHED, A.REPORT): Transition(S.REPORTED, _OWNER, window=_FULFIL),
     # Closing after the report is the reviewer's acknowledgement; it is not tied to a step window.
-    (S.REPORTED, A.CLOSE): Transition(S.CLOSED, _REVIEWER, None),
+    (S.REPORTED, A.CLOSE): Transition(S.CLOSED, _REVIEWER),
 }
 
 # Which parties may perform an action in some state (a caller with none of them is refused as such).
