@@ -2,7 +2,6 @@
 
 import segno
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.downloads import xlsx_download
+from pacesetter.core.downloads import stored_file, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
 from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -221,10 +220,7 @@ def record_delete(request, pk):
 def photo(request, pk):
     """Photos are never served from MEDIA_URL: only to users who may see the record."""
     p = photo_get_for(request.user, pk)
-    response = FileResponse(p.image.open("rb"), content_type=p.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return stored_file(p.image, p.content_type, disposition="inline", cache="private, max-age=3600")
 
 
 @require_POST
