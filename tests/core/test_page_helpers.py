@@ -1,5 +1,5 @@
-"""core.forms.phone_code_sent and core.downloads.stored_file / stored_attachment: what the public forms and the
-file views share."""
+"""core.forms.phone_code_sent and button_redirect, and core.downloads.stored_file / stored_attachment: what the
+public forms, the buttons and the file views share."""
 
 import io
 
@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from pacesetter.core.downloads import stored_attachment, stored_file
-from pacesetter.core.errors import NotFoundError, RateLimitedError
-from pacesetter.core.forms import phone_code_sent
+from pacesetter.core.errors import NotFoundError, PermissionDeniedError, RateLimitedError, StateError
+from pacesetter.core.forms import button_redirect, phone_code_sent
 
 
 def _post():
@@ -85,3 +85,32 @@ def test_stored_attachment_gone_missing_is_a_404_saying_so():
     with pytest.raises(NotFoundError) as caught:
         stored_attachment(f, "a.pdf")
     assert str(caught.value.message) == "附件文件已丢失，请联系管理员"
+
+
+def test_button_redirect_says_it_is_done_and_goes_on():
+    request = _post()
+    done = []
+    response = button_redirect(request, lambda: done.append(1), "已印发", "/next/")
+    assert done == [1]
+    assert response.status_code == 302 and response["Location"] == "/next/"
+    assert [str(m) for m in get_messages(request)] == ["已印发"]
+
+
+def test_button_redirect_shows_a_refusal_and_goes_on_all_the_same():
+    request = _post()
+
+    def write():
+        raise StateError("已印发，不能再次印发")
+
+    response = button_redirect(request, write, "已印发", "/next/")
+    assert response.status_code == 302 and response["Location"] == "/next/"
+    assert [str(m) for m in get_messages(request)] == ["已印发，不能再次印发"]
+
+
+def test_button_redirect_can_leave_a_permission_refusal_to_the_403_page():
+    def write():
+        raise PermissionDeniedError()
+
+    assert button_redirect(_post(), write, "已公布", "/next/").status_code == 302
+    with pytest.raises(PermissionDeniedError):
+        button_redirect(_post(), write, "已公布", "/next/", permission_too=False)

@@ -1,6 +1,8 @@
 """Pages for assessment (组织考核): schemes, computing with a progress bar, the scorecard with rankings and
 the diff from the previous version, a score with its evidence, adjusting a grade, publishing."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.campaigns.selectors import campaign_list_for
 from pacesetter.core.downloads import xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for, org_resolve_for, scope_q
@@ -170,10 +172,15 @@ def scorecard_progress(request, pk):
 @require_POST
 def scorecard_publish(request, pk):
     sc = selectors.scorecard_get_for(request.user, pk)
-    with refusals_flashed(request, permission_too=False):
-        services.scorecard_publish(actor=request.user, scorecard=sc)
-        messages.success(request, _("考核结果已公布，方案已锁定"))
-    return redirect("assessment:scorecard-detail", sc.pk)
+    publish = partial(services.scorecard_publish, actor=request.user, scorecard=sc)
+    return button_redirect(
+        request,
+        publish,
+        _("考核结果已公布，方案已锁定"),
+        "assessment:scorecard-detail",
+        sc.pk,
+        permission_too=False,
+    )
 
 
 def scorecard_export(request, pk):

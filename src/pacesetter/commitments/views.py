@@ -1,5 +1,7 @@
 """Pages for commitments (公开承诺) inside the platform: 设岗, drafting, review, 履诺, 述诺, moderation, documents."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -14,7 +16,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import NotFoundError
-from pacesetter.core.forms import refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.models import SlipSheet
 from pacesetter.core.paging import paginate
 from pacesetter.massorgs.selectors import mass_org_get_for
@@ -381,10 +383,10 @@ def moderation_queue(request):
 def rating_moderate(request, pk):
     rating = selectors.rating_get_for_moderation(request.user, pk)
     approve = request.POST.get("decision") == "approve"
-    with refusals_flashed(request):
-        services.rating_moderate(actor=request.user, rating=rating, approve=approve)
-        messages.success(request, _("留言已公开") if approve else _("留言不予公开"))
-    return redirect("commitments:moderation-queue")
+    moderate = partial(services.rating_moderate, actor=request.user, rating=rating, approve=approve)
+    return button_redirect(
+        request, moderate, _("留言已公开") if approve else _("留言不予公开"), "commitments:moderation-queue"
+    )
 
 
 def poster_docx(request, pk):

@@ -1,7 +1,7 @@
 """Helpers every page form shares: Bootstrap classes, and a service's refusal shown on the form or as the page's
 message."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from django import forms
@@ -75,6 +75,18 @@ def refusals_flashed(request, *, permission_too: bool = True) -> Iterator[None]:
         messages.error(request, exc.message)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+
+
+def button_redirect(
+    request, write: Callable[[], object], message: str, to, *args, permission_too: bool = True
+) -> HttpResponseRedirect:
+    """The post of a button with no form to show again (印发, 撤销, 删除): ``write()`` calls the service, then
+    ``message`` is the page's success message — or, refused, the refusal its error message (see
+    ``refusals_flashed``) — and a redirect to ``to`` (a URL name with ``args``, an object or a URL) either way."""
+    with refusals_flashed(request, permission_too=permission_too):
+        write()
+        messages.success(request, message)
+    return redirect(to, *args)
 
 
 def form_page(request, template: str, context: dict) -> HttpResponse:

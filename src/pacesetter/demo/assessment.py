@@ -7,7 +7,7 @@ from django.utils import timezone
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import subtree_q
 
-from .campaign import branches_under, open_public_review
+from .campaign import branches_under, open_public_review, org_named
 
 NAME = "年度基层党组织考核（演示）"
 
@@ -34,7 +34,7 @@ def ensure_assessment(campaign, root: Organisation) -> bool:
         return False
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["office", "cx_secretary"])}
     office, district_sec = users["office"], users["cx_secretary"]
-    district = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    district = org_named(root, "城厢区委")
     # 城厢区委 checks the organisation records of the organisations under it; one is returned.
     pending = ActivityRecord.objects.filter(
         subtree_q(district.path, "organisation__path"),
@@ -67,7 +67,7 @@ def ensure_assessment(campaign, root: Organisation) -> bool:
         },
         grade_lines=DEFAULT_GRADE_LINES[Subject.ORG],
     )
-    school = Organisation.objects.get(subtree_q(root.path), name="城厢区实验小学党支部")
+    school = org_named(root, "城厢区实验小学党支部")
     services.item_add(
         actor=district_sec,
         scheme=scheme,
@@ -112,7 +112,7 @@ def ensure_district_figures(campaign, root: Organisation) -> bool:
         u.username: u for u in get_user_model().objects.filter(username__in=["office", "town_secretary"])
     }
     office, town_sec = users["office"], users["town_secretary"]
-    town = Organisation.objects.get(subtree_q(root.path), name="和林镇党委")
+    town = org_named(root, "和林镇党委")
     branches = branches_under(town, 5)
     now = timezone.now()
     round_ = open_public_review(

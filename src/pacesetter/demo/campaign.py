@@ -143,15 +143,11 @@ def ensure_campaign(root: Organisation, seed: int = 2010) -> Campaign:
 def _themes_and_plans(campaign, root, users, rng, today):
     office = users["office"]
     writers = [
-        (users["cx_secretary"], Organisation.objects.get(subtree_q(root.path), name="城厢区委")),
-        (users["town_secretary"], Organisation.objects.get(subtree_q(root.path), name="和林镇党委")),
+        (users["cx_secretary"], org_named(root, "城厢区委")),
+        (users["town_secretary"], org_named(root, "和林镇党委")),
     ]
     for secretary, area in writers:
-        orgs = list(
-            Organisation.objects.filter(subtree_q(area.path), is_active=True)
-            .exclude(pk=area.pk)
-            .order_by("path")
-        )
+        orgs = list(orgs_under(area))
         for i, org in enumerate(orgs):
             if i % 3 == 2:
                 continue  # a third have not started: they show as "not started" on the dashboard
@@ -283,11 +279,10 @@ def ensure_commitments(campaign: Campaign, root: Organisation) -> int:
     member_items = list(
         CriteriaItem.objects.filter(criteria_set__campaign=campaign, criteria_set__subject="member")
     )
-    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    area = org_named(root, "城厢区委")
     deadline = timezone.localdate() + datetime.timedelta(days=150)
     count = 0
-    branches = Organisation.objects.filter(subtree_q(area.path), org_type=OrgType.BRANCH, is_active=True)
-    for i, org in enumerate(branches.order_by("path")[:12]):
+    for i, org in enumerate(branches_under(area, 12)):
         title, target = ORG_DEEDS[i % len(ORG_DEEDS)]
         c = commit.commitment_create(
             actor=users["cx_secretary"],
@@ -349,7 +344,7 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     if Round.objects.filter(name=name).exists():
         return []
     office = get_user_model().objects.get(username="office")
-    town = Organisation.objects.get(subtree_q(root.path), name="和林镇党委")
+    town = org_named(root, "和林镇党委")
     targets = list(
         Organisation.objects.filter(parent=town, sector="village", is_active=True).order_by("path")[:6]
     )
@@ -372,6 +367,18 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     public = RaterGroup.objects.get(round=round_, name="群众")
     return ev.codes_generate(actor=office, round_=round_, group=public, count=5)
+
+
+def org_named(root: Organisation, name: str) -> Organisation:
+    """The demo organisation called `name` in `root`'s tree (城厢区委, 和林镇党委, 城厢区实验小学党支部)."""
+    return Organisation.objects.get(subtree_q(root.path), name=name)
+
+
+def orgs_under(org: Organisation):
+    """The active organisations under `org`, `org` itself left out, in tree order."""
+    return (
+        Organisation.objects.filter(subtree_q(org.path), is_active=True).exclude(pk=org.pk).order_by("path")
+    )
 
 
 def branches_under(org: Organisation, n: int) -> list[Organisation]:
@@ -420,7 +427,7 @@ def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
     if Round.objects.filter(name=name).exists():
         return False
     office = get_user_model().objects.get(username="office")
-    district = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    district = org_named(root, "城厢区委")
     round_ = open_public_review(
         office=office,
         organisation=district,
@@ -476,7 +483,7 @@ def ensure_peer_evaluation(campaign: Campaign, root: Organisation) -> bool:
     if Round.objects.filter(name=name).exists():
         return False
     office = get_user_model().objects.get(username="office")
-    branch = Organisation.objects.get(subtree_q(root.path), name="城厢区实验小学党支部")
+    branch = org_named(root, "城厢区实验小学党支部")
     now = timezone.now()
     round_ = ev.round_create(
         actor=office,

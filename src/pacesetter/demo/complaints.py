@@ -9,6 +9,8 @@ from django.utils import timezone
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import subtree_q
 
+from .campaign import org_named
+
 MARK = "（演示）"
 
 
@@ -38,8 +40,8 @@ def ensure_cases(root: Organisation) -> int:
         for u in get_user_model().objects.filter(username__in=["cx_secretary", "school_secretary"])
     }
     district_sec, school_sec = users["cx_secretary"], users["school_secretary"]
-    school = Organisation.objects.get(subtree_q(root.path), name="城厢区实验小学党支部")
-    district = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    school = org_named(root, "城厢区实验小学党支部")
+    district = org_named(root, "城厢区委")
     now = timezone.now()
     texts = {
         "service": "到学校办理转学手续，窗口工作人员让我跑了三趟，每次说法不一样，希望一次性告知需要的材料。",

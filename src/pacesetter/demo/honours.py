@@ -13,6 +13,8 @@ from django.utils import timezone
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import subtree_q
 
+from .campaign import orgs_under
+
 TITLE = "2011年“七一”表彰"
 
 DEEDS = [
@@ -141,12 +143,7 @@ def ensure_programme(campaign, root: Organisation):
     made = []
     deeds = itertools.cycle(DEEDS)
     for d in districts:
-        branch = (
-            Organisation.objects.filter(subtree_q(d.path), is_active=True, member_count__gt=0)
-            .exclude(pk=d.pk)
-            .order_by("path")
-            .first()
-        )
+        branch = orgs_under(d).filter(member_count__gt=0).first()
         if branch is None:
             continue
         summary, deed = next(deeds)

@@ -20,6 +20,8 @@ from pacesetter.plans import services as plan_services
 from pacesetter.plans.enums import PlanAction
 from pacesetter.plans.models import Plan
 
+from .campaign import org_named, orgs_under
+
 STEP_PLAN_BODY = (
     "<h2>一、公开承诺的内容</h2><p>党组织围绕“五个好”、党员围绕“五带头”，结合岗位职责和群众需求，"
     "提出具体、可操作、可检查的承诺事项。</p>"
@@ -58,12 +60,8 @@ def ensure_step_plans(campaign: Campaign, root: Organisation) -> int:
         )
     if Plan.objects.filter(step=step).exists():
         return Plan.objects.filter(step=step).count()
-    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
-    orgs = list(
-        Organisation.objects.filter(subtree_q(area.path), is_active=True)
-        .exclude(pk=area.pk)
-        .order_by("path")[:12]
-    )
+    area = org_named(root, "城厢区委")
+    orgs = list(orgs_under(area)[:12])
     writer = users["cx_secretary"]
     for i, org in enumerate(orgs):
         if i % 4 == 3:
@@ -124,12 +122,8 @@ def ensure_actions(campaign: Campaign, root: Organisation) -> int:
                 record_kind=record_kind,
                 order=order,
             )
-    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
-    orgs = list(
-        Organisation.objects.filter(subtree_q(area.path), is_active=True)
-        .exclude(pk=area.pk)
-        .order_by("path")[:6]
-    )
+    area = org_named(root, "城厢区委")
+    orgs = list(orgs_under(area)[:6])
     writer = users["cx_secretary"]
     wall = actions.get("公开承诺上墙")
     for i, org in enumerate(orgs):
@@ -246,13 +240,9 @@ def ensure_consultations(campaign: Campaign, root: Organisation) -> int:
         return existing.count()
     users = _users()
     office, writer = users["office"], users["cx_secretary"]
-    area = Organisation.objects.get(subtree_q(root.path), name="城厢区委")
+    area = org_named(root, "城厢区委")
     orgs = []
-    for org in (
-        Organisation.objects.filter(subtree_q(area.path), is_active=True)
-        .exclude(pk=area.pk)
-        .order_by("-path")
-    ):
+    for org in orgs_under(area).reverse():
         plan = Plan.objects.filter(campaign=campaign, organisation=org, step__isnull=True).first()
         if plan is None or plan.status in EDITABLE:
             orgs.append(org)

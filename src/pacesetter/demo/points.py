@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import subtree_q
+
+from .campaign import org_named
 
 RULES = [
     # name, event type, points, cap, once only, manual by, claimable
@@ -61,7 +62,7 @@ def ensure_points(campaign, root: Organisation) -> int:
                 manual_by=manual_by,
                 claimable=claimable,
             )
-        school = Organisation.objects.get(subtree_q(root.path), name="城厢区实验小学党支部")
+        school = org_named(root, "城厢区实验小学党支部")
         members = list(
             Member.objects.filter(organisation=school, is_active=True).exclude(user__username="member")[:6]
         )

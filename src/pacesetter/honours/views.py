@@ -1,7 +1,6 @@
 """Pages of commendation for the office, the nominating and reviewing organisations."""
 
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.windows import campaign_nearest
-from pacesetter.core.downloads import docx_download
+from pacesetter.core.downloads import docx_download, stored_file
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
@@ -398,10 +397,7 @@ def nomination_remove(request, pk):
 def nomination_photo(request, pk):
     """A deed photo, only to those who may open its nomination; never from MEDIA_URL."""
     photo = selectors.nomination_photo_get_for(request.user, pk)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return stored_file(photo.file, photo.content_type, disposition="inline", cache="private, max-age=3600")
 
 
 def review_queue(request, pk):

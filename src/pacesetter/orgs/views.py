@@ -1,6 +1,7 @@
 """Pages for the organisation tree, members, accounts, roles and liaison links (thin: parse, call, render)."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, form_error, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 
 from . import services
@@ -151,10 +152,10 @@ def org_move(request, pk):
 @require_POST
 def org_set_active(request, pk, active: bool):
     org = org_get_for(request.user, pk, cap=Cap.ORG_MANAGE)
-    with refusals_flashed(request):
-        services.org_set_active(actor=request.user, org=org, active=active)
-        messages.success(request, _("已恢复") if active else _("已撤销（停用）该组织"))
-    return redirect("orgs:org-detail", org.pk)
+    set_active = partial(services.org_set_active, actor=request.user, org=org, active=active)
+    return button_redirect(
+        request, set_active, _("已恢复") if active else _("已撤销（停用）该组织"), "orgs:org-detail", org.pk
+    )
 
 
 def me(request):
@@ -337,10 +338,8 @@ def grant_revoke(request, pk):
     grant = grant_list_for(request.user).filter(pk=pk).first()
     if grant is None:
         raise NotFoundError()
-    with refusals_flashed(request):
-        services.role_revoke(actor=request.user, grant=grant)
-        messages.success(request, _("已撤销授权"))
-    return redirect("orgs:grant-list")
+    revoke = partial(services.role_revoke, actor=request.user, grant=grant)
+    return button_redirect(request, revoke, _("已撤销授权"), "orgs:grant-list")
 
 
 def liaison_create(request):

@@ -1,6 +1,7 @@
 """Pages for Excel import (upload, preview, progress, confirm, roll back) and export of orgs and members."""
 
 import io
+from functools import partial
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import form_error, refusals_flashed
+from pacesetter.core.forms import button_redirect, form_error, refusals_flashed
 
 from . import imports
 from .enums import Cap
@@ -109,10 +110,8 @@ def import_confirm(request, pk):
 @require_POST
 def import_rollback(request, pk):
     batch = import_batch_get_for(request.user, pk)
-    with refusals_flashed(request):
-        imports.import_batch_rollback(actor=request.user, batch=batch)
-        messages.success(request, _("已撤销本批导入"))
-    return redirect("orgs:import-detail", batch.pk)
+    rollback = partial(imports.import_batch_rollback, actor=request.user, batch=batch)
+    return button_redirect(request, rollback, _("已撤销本批导入"), "orgs:import-detail", batch.pk)
 
 
 def import_template(request, kind):

@@ -1,5 +1,7 @@
 """Pages for implementation plans (thin: parse, call one service or selector, render)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +13,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import step_window_for
 from pacesetter.core.downloads import docx_download, stored_attachment, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from pacesetter.core.forms import form_error, refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, form_error, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap, Sector
 from pacesetter.orgs.selectors import org_get_for, org_in_scope
@@ -206,10 +208,10 @@ def attachment_download(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     att = attachment_get_for(request.user, pk)
-    with refusals_flashed(request):
-        services.attachment_remove(actor=request.user, attachment=att)
-        messages.success(request, _("已删除附件“%(name)s”") % {"name": att.original_name})
-    return redirect(_edit_url(att.plan))
+    remove = partial(services.attachment_remove, actor=request.user, attachment=att)
+    return button_redirect(
+        request, remove, _("已删除附件“%(name)s”") % {"name": att.original_name}, _edit_url(att.plan)
+    )
 
 
 def review_queue(request):

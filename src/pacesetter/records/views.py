@@ -1,8 +1,9 @@
 """Pages for activity records (记实登记): lists, log/edit/delete, photos, meeting attendance and QR sign-in."""
 
+from functools import partial
+
 import segno
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.downloads import xlsx_download
+from pacesetter.core.downloads import stored_file, xlsx_download
 from pacesetter.core.errors import ApplicationError, NotFoundError
-from pacesetter.core.forms import pick, refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, pick, refusals_flashed, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for, org_resolve_for
@@ -221,10 +222,7 @@ def record_delete(request, pk):
 def photo(request, pk):
     """Photos are never served from MEDIA_URL: only to users who may see the record."""
     p = photo_get_for(request.user, pk)
-    response = FileResponse(p.image.open("rb"), content_type=p.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return stored_file(p.image, p.content_type, disposition="inline", cache="private, max-age=3600")
 
 
 @require_POST
@@ -245,10 +243,8 @@ def photo_add(request, pk):
 @require_POST
 def photo_delete(request, pk):
     p = photo_get_for(request.user, pk)
-    with refusals_flashed(request):
-        services.photo_delete(actor=request.user, photo=p)
-        messages.success(request, _("照片已删除"))
-    return redirect("records:record-detail", p.record_id)
+    delete = partial(services.photo_delete, actor=request.user, photo=p)
+    return button_redirect(request, delete, _("照片已删除"), "records:record-detail", p.record_id)
 
 
 def _meeting_record(request, pk):
@@ -339,10 +335,8 @@ def sign_in_open(request, pk):
 @require_POST
 def sign_in_close(request, pk):
     record = record_get_for(request.user, pk)
-    with refusals_flashed(request):
-        services.sign_in_close(actor=request.user, record=record)
-        messages.success(request, _("签到已关闭"))
-    return redirect("records:record-detail", record.pk)
+    close = partial(services.sign_in_close, actor=request.user, record=record)
+    return button_redirect(request, close, _("签到已关闭"), "records:record-detail", record.pk)
 
 
 def sign_in(request, pk):

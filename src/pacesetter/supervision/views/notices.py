@@ -1,14 +1,15 @@
 """Pages for leader reviews (领导点评) and supervision (督促检查): notices."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from functools import partial
+
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import form_page, refusals_flashed, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, form_page, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
@@ -111,10 +112,10 @@ def notice_edit(request, pk):
 @require_POST
 def notice_issue(request, pk):
     notice = notice_get_for(request.user, pk)
-    with refusals_flashed(request):
-        services.notice_issue(actor=request.user, notice=notice)
-        messages.success(request, _("已印发，已通知各基层党组织书记"))
-    return redirect("supervision:notice-detail", notice.pk)
+    issue = partial(services.notice_issue, actor=request.user, notice=notice)
+    return button_redirect(
+        request, issue, _("已印发，已通知各基层党组织书记"), "supervision:notice-detail", notice.pk
+    )
 
 
 def notice_docx(request, pk):
