@@ -166,28 +166,36 @@ def _themes_and_plans(campaign, root, users, rng, today):
                     organisation=org,
                     rows=_group_rows(org),
                 )
-            plan = plan_services.plan_save(
-                actor=secretary,
+            stage = {4: "draft", 3: "submitted"}.get(i % 5, "returned" if i % 7 == 1 else "approved")
+            plan_to(
+                stage,
+                writer=secretary,
+                office=office,
                 campaign=campaign,
                 org=org,
                 title=f"{org.name}深入开展创先争优活动实施方案",
                 body=PLAN_BODY,
             )
-            if i % 5 == 4:
-                continue  # draft
-            plan_services.plan_submit(actor=secretary, plan=plan)
-            if i % 5 == 3:
-                continue  # awaiting review
-            if i % 7 == 1:
-                plan_services.plan_decide(
-                    actor=office,
-                    plan=plan,
-                    decision=PlanAction.RETURN,
-                    comment="请结合本单位实际细化活动载体，明确时间节点和责任人。",
-                )
-                continue
-            plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。")
     return today
+
+
+def plan_to(
+    stage: str, *, writer, office, campaign: Campaign, org: Organisation, title: str, body: str, step=None
+):
+    """A plan written by `writer` through the plan services and taken as far as `stage`: "draft", "submitted"
+    (awaiting review), "returned" or "approved" (by `office`)."""
+    plan = plan_services.plan_save(
+        actor=writer, campaign=campaign, org=org, title=title, body=body, step=step
+    )
+    if stage == "draft":
+        return plan
+    plan_services.plan_submit(actor=writer, plan=plan)
+    if stage == "returned":
+        comment = "请结合本单位实际细化活动载体，明确时间节点和责任人。"
+        plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.RETURN, comment=comment)
+    elif stage == "approved":
+        plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。")
+    return plan
 
 
 def _group_rows(org):
@@ -337,7 +345,7 @@ def ensure_commitments(campaign: Campaign, root: Organisation) -> int:
 def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     """An open public evaluation of the 和林镇 villages with a few printed codes for trying the ballot."""
     from pacesetter.evaluations import services as ev
-    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, Scale
     from pacesetter.evaluations.models import RaterGroup, Round
 
     name = "和林镇村党组织群众满意度测评（演示）"
@@ -348,15 +356,14 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
     targets = list(
         Organisation.objects.filter(parent=town, sector="village", is_active=True).order_by("path")[:6]
     )
-    now = timezone.now()
-    round_ = ev.round_create(
-        actor=office,
+    round_ = open_round(
+        office=office,
         organisation=town,
         name=name,
         kind=RoundKind.SATISFACTION,
         scale=Scale.SATISFACTION,
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(days=60),
+        opened=datetime.timedelta(hours=1),
+        closes=datetime.timedelta(days=60),
         campaign=campaign,
         groups=[
             {"name": "党代表、人大代表", "kind": GroupKind.DEPUTIES, "weight": 40, "mode": GroupMode.CODES},
@@ -364,7 +371,6 @@ def ensure_evaluation(campaign: Campaign, root: Organisation) -> list[str]:
         ],
         target_orgs=targets,
     )
-    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     public = RaterGroup.objects.get(round=round_, name="群众")
     return ev.codes_generate(actor=office, round_=round_, group=public, count=5)
 
@@ -390,29 +396,53 @@ def branches_under(org: Organisation, n: int) -> list[Organisation]:
     )
 
 
-def open_public_review(*, office, organisation: Organisation, name: str, campaign: Campaign, groups, targets):
-    """A 群众评议 round of `targets` on the campaign's organisation criteria (four-grade scale), opened four days
-    ago and closing within the hour, open for ballots now."""
+def open_round(
+    *, office, organisation, name, kind, scale, opened, closes, groups, campaign=None, criteria="", **targets
+):
+    """A round made through the evaluation service and opened for ballots now: it opened `opened` ago and
+    closes `closes` from now; `criteria` ("org" or "member") rates it on the campaign's criteria of that
+    subject; `targets` is target_orgs= or target_members=."""
     from pacesetter.campaigns.models import CriteriaSet
     from pacesetter.evaluations import services as ev
-    from pacesetter.evaluations.enums import RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.enums import RoundStatus
 
+    if criteria:
+        targets["criteria_set"] = CriteriaSet.objects.get(campaign=campaign, subject=criteria)
     now = timezone.now()
     round_ = ev.round_create(
         actor=office,
         organisation=organisation,
         name=name,
-        kind=RoundKind.PUBLIC_REVIEW,
-        scale=Scale.GRADE4,
-        opens_at=now - datetime.timedelta(days=4),
-        closes_at=now + datetime.timedelta(hours=1),
+        kind=kind,
+        scale=scale,
+        opens_at=now - opened,
+        closes_at=now + closes,
         campaign=campaign,
-        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="org"),
         groups=groups,
-        target_orgs=targets,
+        **targets,
     )
     ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     return round_
+
+
+def open_public_review(*, office, organisation: Organisation, name: str, campaign: Campaign, groups, targets):
+    """A 群众评议 round of `targets` on the campaign's organisation criteria (four-grade scale), opened four days
+    ago and closing within the hour, open for ballots now."""
+    from pacesetter.evaluations.enums import RoundKind, Scale
+
+    return open_round(
+        office=office,
+        organisation=organisation,
+        name=name,
+        kind=RoundKind.PUBLIC_REVIEW,
+        scale=Scale.GRADE4,
+        opened=datetime.timedelta(days=4),
+        closes=datetime.timedelta(hours=1),
+        campaign=campaign,
+        criteria="org",
+        groups=groups,
+        target_orgs=targets,
+    )
 
 
 def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
@@ -474,9 +504,7 @@ def ensure_closed_evaluation(campaign: Campaign, root: Organisation) -> bool:
 
 def ensure_peer_evaluation(campaign: Campaign, root: Organisation) -> bool:
     """An open 民主测评 (党员互评, 五带头) in 城厢区实验小学党支部, where the demo `member` account rates peers."""
-    from pacesetter.campaigns.models import CriteriaSet
-    from pacesetter.evaluations import services as ev
-    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, RoundStatus, Scale
+    from pacesetter.evaluations.enums import GroupKind, GroupMode, RoundKind, Scale
     from pacesetter.evaluations.models import Round
 
     name = "城厢区实验小学党支部党员互评（演示）"
@@ -484,17 +512,16 @@ def ensure_peer_evaluation(campaign: Campaign, root: Organisation) -> bool:
         return False
     office = get_user_model().objects.get(username="office")
     branch = org_named(root, "城厢区实验小学党支部")
-    now = timezone.now()
-    round_ = ev.round_create(
-        actor=office,
+    open_round(
+        office=office,
         organisation=branch,
         name=name,
         kind=RoundKind.DEMOCRATIC,
         scale=Scale.GRADE4,
-        opens_at=now - datetime.timedelta(hours=2),
-        closes_at=now + datetime.timedelta(days=30),
+        opened=datetime.timedelta(hours=2),
+        closes=datetime.timedelta(days=30),
         campaign=campaign,
-        criteria_set=CriteriaSet.objects.get(campaign=campaign, subject="member"),
+        criteria="member",
         groups=[
             {"name": "党员互评", "kind": GroupKind.MEMBERS, "weight": 70, "mode": GroupMode.MEMBERS},
             {"name": "支部委员会", "kind": GroupKind.LEADERS, "weight": 30, "mode": GroupMode.CODES},
@@ -505,5 +532,4 @@ def ensure_peer_evaluation(campaign: Campaign, root: Organisation) -> bool:
             .order_by("name", "id")[:12]
         ),
     )
-    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     return True

@@ -11,6 +11,8 @@ from django.utils import timezone
 from pacesetter.orgs.models import Organisation
 from pacesetter.orgs.selectors import subtree_q
 
+from .campaign import open_round
+
 MASS_ORGS = (
     # (Party organisation, kind, name, members)
     ("城厢区实验小学党支部", "union", "城厢区实验小学工会", ("陈晓燕", "刘建国", "张丽", "黄志强", "吴敏")),
@@ -102,22 +104,20 @@ def ensure_conduct_evaluation(root: Organisation) -> bool:
     )
     if not targets:
         return False
-    now = timezone.now()
-    round_ = ev.round_create(
-        actor=office,
+    round_ = open_round(
+        office=office,
         organisation=agencies_root,
         name=CONDUCT_ROUND,
         kind=RoundKind.CONDUCT,
         scale=Scale.SATISFACTION,
-        opens_at=now - datetime.timedelta(days=5),
-        closes_at=now + datetime.timedelta(hours=1),
+        opened=datetime.timedelta(days=5),
+        closes=datetime.timedelta(hours=1),
         groups=[
             {"name": "服务对象", "kind": GroupKind.PUBLIC, "weight": 70, "mode": GroupMode.CODES},
             {"name": "人大代表、政协委员", "kind": GroupKind.DEPUTIES, "weight": 30, "mode": GroupMode.CODES},
         ],
         target_orgs=targets,
     )
-    ev.round_transition(actor=office, round_=round_, to_status=RoundStatus.OPEN)
     form = ballot_form(round_)
     rng = random.Random(2011)
     for group_name, n in (("服务对象", 12), ("人大代表、政协委员", 3)):

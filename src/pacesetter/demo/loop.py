@@ -20,7 +20,7 @@ from pacesetter.plans import services as plan_services
 from pacesetter.plans.enums import PlanAction
 from pacesetter.plans.models import Plan
 
-from .campaign import org_named, orgs_under
+from .campaign import org_named, orgs_under, plan_to
 
 STEP_PLAN_BODY = (
     "<h2>一、公开承诺的内容</h2><p>党组织围绕“五个好”、党员围绕“五带头”，结合岗位职责和群众需求，"
@@ -66,20 +66,16 @@ def ensure_step_plans(campaign: Campaign, root: Organisation) -> int:
     for i, org in enumerate(orgs):
         if i % 4 == 3:
             continue  # not started
-        plan = plan_services.plan_save(
-            actor=writer,
+        plan_to(
+            {2: "draft", 1: "submitted"}.get(i % 4, "approved"),
+            writer=writer,
+            office=office,
             campaign=campaign,
             org=org,
             step=step,
             title=f"{org.name}“公开承诺”步骤实施方案",
             body=STEP_PLAN_BODY,
         )
-        if i % 4 == 2:
-            continue  # draft
-        plan_services.plan_submit(actor=writer, plan=plan)
-        if i % 4 == 1:
-            continue  # awaiting review
-        plan_services.plan_decide(actor=office, plan=plan, decision=PlanAction.APPROVE, comment="同意。")
     return Plan.objects.filter(step=step).count()
 
 

@@ -188,31 +188,36 @@ def ensure_publicity(campaign, root: Organisation) -> int:
     )
     district_office = _district_office(area)
     deeds = next(a for a in published if a.section == "deeds")
-    if teacher is not None:
+
+    def county_model(actor, *, registered: int, promoted: int, article, **fields):
+        """A 典型 registered `registered` days ago, raised to 县级 by the district office `promoted` days ago
+        and linked to the article about it."""
         e = exemplars.exemplar_register(
-            actor=school_sec,
-            organisation=school,
+            actor=actor, organisation=school, today=today - datetime.timedelta(days=registered), **fields
+        )
+        awarded_on = today - datetime.timedelta(days=promoted)
+        exemplars.exemplar_promote(actor=district_office, exemplar=e, level="county", awarded_on=awarded_on)
+        exemplars.exemplar_link_articles(actor=office, exemplar=e, articles=[article])
+
+    if teacher is not None:
+        county_model(
+            school_sec,
+            registered=90,
+            promoted=30,
+            article=deeds,
             member=teacher,
             post="小学教师",
             trade="教育",
             summary="坚持“五带头”，带头承担教学改革任务，结对帮扶青年教师 5 名和学习困难学生。",
-            today=today - datetime.timedelta(days=90),
         )
-        exemplars.exemplar_promote(
-            actor=district_office, exemplar=e, level="county", awarded_on=today - datetime.timedelta(days=30)
-        )
-        exemplars.exemplar_link_articles(actor=office, exemplar=e, articles=[deeds])
-    e = exemplars.exemplar_register(
-        actor=cx,
-        organisation=school,
+    county_model(
+        cx,
+        registered=120,
+        promoted=60,
+        article=from_item,
         trade="教育",
         summary="设立党员示范岗 12 个，开设“四点半课堂”，公开承诺全部兑现，群众满意率 98%。",
-        today=today - datetime.timedelta(days=120),
     )
-    exemplars.exemplar_promote(
-        actor=district_office, exemplar=e, level="county", awarded_on=today - datetime.timedelta(days=60)
-    )
-    exemplars.exemplar_link_articles(actor=office, exemplar=e, articles=[from_item])
     village = next(
         (o for o in by_name.values() if o.name.endswith("村党支部") and o.path.startswith(root.path)), None
     )
