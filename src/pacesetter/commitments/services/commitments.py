@@ -13,6 +13,7 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.people import actor_name
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
@@ -39,7 +40,6 @@ from ._common import (
     EDIT_FIELDS,
     TEXT_LIMIT,
     _clean,
-    _name,
     _party_labels,
     _require_in_campaign,
     _text,
@@ -129,7 +129,7 @@ def commitment_create(
         from_status="",
         to_status=c.status,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
     )
     audit_create(actor, "commitment.create", c, COMMITMENT_FIELDS)
     return c
@@ -209,7 +209,7 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
         from_status=before,
         to_status=t.target,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
         comment=comment,
         at=now,
     )

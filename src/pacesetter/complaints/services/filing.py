@@ -15,6 +15,7 @@ from pacesetter.core.errors import (
     StateError,
     ValidationError,
 )
+from pacesetter.core.people import actor_name
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Cap
@@ -41,7 +42,6 @@ from ..models import (
 from ._common import (
     PASSWORD_ALPHABET,
     _event,
-    _name,
     _new_number,
     _office_over,
     _parent,
@@ -468,7 +468,7 @@ def review_request_open(
         category=None,
         text=text,
         real_name=True,
-        reporter_name=_name(actor),
+        reporter_name=actor_name(actor, nobody=""),
         source_type=source_type,
         source_id=source_id,
         actor=actor,
@@ -495,7 +495,7 @@ def low_satisfaction_answer(*, actor, case: Case, analysis: str, measures: str, 
             actor=actor,
             case=c,
             checked=analysis,
-            checked_by=_name(actor) or "-",
+            checked_by=actor_name(actor, nobody="") or "-",
             finding=Finding.TRUE,
             evidence=measures,
             now=now,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.core.people import acting_user
 from pacesetter.core.transitions import status_cas
 from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import deadline_after
@@ -65,7 +66,7 @@ def _event(order: Rectification, action: str, before: str, actor, note: str = ""
         from_status=before,
         to_status=order.status,
         note=note,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=acting_user(actor),
         created_at=at or timezone.now(),
     )
 
