@@ -21,7 +21,8 @@ from pacesetter.complaints.enums import CaseKind
 from pacesetter.complaints.models import Case as ReportCase
 from pacesetter.complaints.services import review_request_open
 from pacesetter.core.audit import audit_log, audit_status
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.tasks import enqueue
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import compare_and_set
@@ -137,15 +138,7 @@ def _clean_period(start, end) -> tuple[datetime.date, datetime.date]:
 
 
 def _lock_scheme(scheme: Scheme) -> Scheme:
-    locked = (
-        Scheme.objects.select_for_update(of=("self",))
-        .select_related("campaign__organisation")
-        .filter(pk=scheme.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFoundError()
-    return locked
+    return lock_or_not_found(Scheme.objects.select_related("campaign__organisation"), scheme.pk)
 
 
 def _snapshot(scheme: Scheme) -> dict:

@@ -12,7 +12,8 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.people import actor_name
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications.kinds import Kind
@@ -136,15 +137,10 @@ def commitment_create(
 
 
 def _lock(commitment: Commitment) -> Commitment:
-    locked = (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("organisation", "member", "campaign", "member__organisation")
-        .filter(pk=commitment.pk)
-        .first()
+    return lock_or_not_found(
+        Commitment.objects.select_related("organisation", "member", "campaign", "member__organisation"),
+        commitment.pk,
     )
-    if locked is None:
-        raise NotFoundError()
-    return locked
 
 
 @transaction.atomic
