@@ -20,6 +20,7 @@ from docx.shared import Pt, RGBColor
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_create, audit_status, audit_update, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import locked
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.documents import word
@@ -149,11 +150,7 @@ def bulletin_update(
     *, actor, bulletin: Bulletin, refresh_figures: bool = False, items=None, distribute_to=None, **fields
 ) -> Bulletin:
     """Edit a draft issue (an issued one is a record and stays as printed)."""
-    b = (
-        Bulletin.objects.select_for_update(of=("self",))
-        .select_related("issuer", "campaign")
-        .get(pk=bulletin.pk)
-    )
+    b = locked(Bulletin.objects.select_related("issuer", "campaign"), bulletin.pk)
     if not can_publish_for(actor, b.issuer):
         raise PermissionDeniedError(_("只有活动办公室或宣传编辑可以编发简报"))
     if b.status != BulletinStatus.DRAFT:
