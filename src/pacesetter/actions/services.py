@@ -10,7 +10,7 @@ from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
-from pacesetter.core.transitions import compare_and_set
+from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
 from pacesetter.orgs.enums import Role
@@ -45,19 +45,18 @@ def _require_org_in_campaign(campaign: Campaign, org: Organisation) -> None:
         )
 
 
-def _transition(link: ActionLink, action: str, *, now, **fields) -> str:
+def _transition(link: ActionLink, action: str, **fields) -> str:
     """The only place a link's status changes: compare-and-set from the status TRANSITIONS allows."""
-    before = link.status
-    target = TRANSITIONS[action].get(before)
-    if target is None:
-        raise StateError(
-            _("佐证当前状态为“%(s)s”，不能%(a)s")
-            % {"s": LinkStatus(before).label, "a": LinkAction(action).label}
-        )
-    compare_and_set(
-        ActionLink, link, before, {"status": target, **fields}, _("佐证刚被其他人处理过，请刷新页面后重试")
+    return status_cas(
+        ActionLink,
+        link,
+        TRANSITIONS,
+        action,
+        LinkAction(action).label,
+        not_now=_("佐证当前状态为“%(s)s”，不能%(a)s"),
+        changed=_("佐证刚被其他人处理过，请刷新页面后重试"),
+        **fields,
     )
-    return before
 
 
 @transaction.atomic
@@ -177,7 +176,7 @@ def action_link_reject(
             action=action, organisation=org, record=record, source=LinkSource.AUTO, linked_by=None
         )
     now = timezone.now()
-    before = _transition(link, LinkAction.REJECT, now=now, reason=reason, decided_by=actor, decided_at=now)
+    before = _transition(link, LinkAction.REJECT, reason=reason, decided_by=actor, decided_at=now)
     audit_status(
         actor,
         "action_link.reject",
@@ -206,7 +205,7 @@ def action_link_restore(*, actor, link: ActionLink) -> ActionLink:
             _("只有上级组织可以恢复“%(org)s”的佐证") % {"org": link.organisation.name}
         )
     now = timezone.now()
-    before = _transition(link, LinkAction.RESTORE, now=now, reason="", decided_by=actor, decided_at=now)
+    before = _transition(link, LinkAction.RESTORE, reason="", decided_by=actor, decided_at=now)
     audit_status(actor, "action_link.restore", link, before)
     return link
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
-from pacesetter.orgs.selectors import member_for_user, scope_for, scope_q, subtree_q
+from pacesetter.orgs.selectors import in_or_above_q, member_for_user, scope_for, scope_q, subtree_q
 
 from .enums import GRADES, ScorecardStatus, Subject
 from .models import Scheme, Score, Scorecard
@@ -22,15 +22,9 @@ def scheme_list_for(user) -> QuerySet[Scheme]:
     paths = scope_for(user, Cap.ASSESSMENT_VIEW).roots
     if not paths:
         return Scheme.objects.none()
-    q = Q()
-    for p in paths:
-        # A scheme run from above the user's subtree still assesses organisations in it.
-        q |= subtree_q(p, "campaign__organisation__path") | Q(campaign__organisation__path__in=_prefixes(p))
+    # A scheme run from above the user's subtree still assesses organisations in it.
+    q = in_or_above_q(paths, "campaign__organisation__path")
     return Scheme.objects.filter(q).select_related("campaign__organisation").order_by("-period_end", "-id")
-
-
-def _prefixes(path: str) -> list[str]:
-    return [path[:i] for i in range(4, len(path) + 1, 4)]
 
 
 def scheme_get_for(user, pk) -> Scheme:

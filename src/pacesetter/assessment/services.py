@@ -21,7 +21,8 @@ from pacesetter.complaints.enums import CaseKind
 from pacesetter.complaints.models import Case as ReportCase
 from pacesetter.complaints.services import review_request_open
 from pacesetter.core.audit import audit_log, audit_status
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found, locked
 from pacesetter.core.tasks import enqueue
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import compare_and_set
@@ -137,15 +138,7 @@ def _clean_period(start, end) -> tuple[datetime.date, datetime.date]:
 
 
 def _lock_scheme(scheme: Scheme) -> Scheme:
-    locked = (
-        Scheme.objects.select_for_update(of=("self",))
-        .select_related("campaign__organisation")
-        .filter(pk=scheme.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFoundError()
-    return locked
+    return lock_or_not_found(Scheme.objects.select_related("campaign__organisation"), scheme.pk)
 
 
 def _snapshot(scheme: Scheme) -> dict:
@@ -752,10 +745,8 @@ def _synchronous_commit(on: bool) -> None:
 @transaction.atomic
 def score_adjust(*, actor, score: Score, grade: str, reason: str) -> Score:
     """The assessing organisation changes a computed grade, with a written reason (audited, shown)."""
-    score = (
-        Score.objects.select_for_update(of=("self",))
-        .select_related("scorecard__scheme__campaign__organisation", "organisation")
-        .get(pk=score.pk)
+    score = locked(
+        Score.objects.select_related("scorecard__scheme__campaign__organisation", "organisation"), score.pk
     )
     if not can_adjust_score(actor, score):
         raise PermissionDeniedError(_("只有上级党组织可以调整该考核等次"))
@@ -807,11 +798,7 @@ def _update_counts(scorecard_id: int, old_grade: str, new_grade: str) -> None:
 @transaction.atomic
 def scorecard_publish(*, actor, scorecard: Scorecard) -> Scorecard:
     """Publish a computed version: it never changes again, and the scheme is locked."""
-    scorecard = (
-        Scorecard.objects.select_for_update(of=("self",))
-        .select_related("scheme__campaign__organisation")
-        .get(pk=scorecard.pk)
-    )
+    scorecard = locked(Scorecard.objects.select_related("scheme__campaign__organisation"), scorecard.pk)
     if not can_manage_scheme(actor, scorecard.scheme):
         raise PermissionDeniedError(_("只有活动办公室可以公布考核结果"))
     now = timezone.now()
@@ -839,10 +826,11 @@ def review_request(*, actor, score: Score, text: str, today=None):
     """复核: the assessed organisation's secretary (or the assessed member) asks the assessing organisation
     to look at a published grade again, within 5 working days. The request is a case of the case engine
     (complaints, CaseKind.REVIEW_REQUEST) answered by the assessing organisation. Returns the Case."""
-    score = (
-        Score.objects.select_for_update(of=("self",))
-        .select_related("scorecard__scheme__campaign__organisation", "organisation__parent", "member")
-        .get(pk=score.pk)
+    score = locked(
+        Score.objects.select_related(
+            "scorecard__scheme__campaign__organisation", "organisation__parent", "member"
+        ),
+        score.pk,
     )
     if not can_request_review(actor, score):
         raise PermissionDeniedError(_("只有被考核的组织或党员本人可以申请复核"))

@@ -203,23 +203,23 @@ register(
 
 RATING_POINTS = {Rating.GOOD: 100.0, Rating.FAIRLY_GOOD: 80.0, Rating.FAIR: 60.0, Rating.POOR: 30.0}
 
+
+def _reviews(model, group: str):
+    """The mean of `model`'s ratings (leader reviews of organisations, reviews of members) in RATING_POINTS."""
+    points = Case(
+        *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return grouped(model, group=group, period="reviewed_at__date", value=Avg(points))
+
+
 register(
     Source(
         key="leader_review",
         label=_("领导点评总体评价"),
         subject=Subject.ORG,
-        compute=grouped(
-            Review,
-            group="organisation_id",
-            period="reviewed_at__date",
-            value=Avg(
-                Case(
-                    *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-            ),
-        ),
+        compute=_reviews(Review, "organisation_id"),
         evidence=lambda org_id, member_id, start, end: _url("supervision:review-list", org=org_id),
         rule=_("考核期内领导点评的平均分：好 100、较好 80、一般 60、差 30"),
     )
@@ -385,26 +385,12 @@ register(
 # --- members (#19): 党员点评, 党性分析 — counted only where a scheme picks them -----------------------
 
 
-_member_reviews = grouped(
-    MemberReview,
-    group="member_id",
-    period="reviewed_at__date",
-    value=Avg(
-        Case(
-            *[When(rating=k, then=Value(v)) for k, v in RATING_POINTS.items()],
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    ),
-)
-
-
 register(
     Source(
         key="member_review",
         label=_("党员点评总体评价"),
         subject=Subject.MEMBER,
-        compute=_member_reviews,
+        compute=_reviews(MemberReview, "member_id"),
         evidence=lambda org_id, member_id, start, end: _url("supervision:member-review-list", org=org_id),
         rule=_("考核期内党支部书记和领导对本人点评的平均分：好 100、较好 80、一般 60、差 30"),
     )

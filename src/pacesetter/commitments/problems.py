@@ -19,7 +19,7 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.text import clean_text
-from pacesetter.core.transitions import compare_and_set
+from pacesetter.core.transitions import status_cas
 from pacesetter.core.uploads import check_upload
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import Organisation
@@ -188,21 +188,17 @@ def problem_import(*, actor, campaign: Campaign, org: Organisation, upload) -> l
 
 def _transition(actor, problem: Problem, action: str) -> str:
     """The only place a problem's status changes: compare-and-set from the status PROBLEM_TRANSITIONS allows."""
-    before = problem.status
-    target = PROBLEM_TRANSITIONS[action].get(before)
-    if target is None:
-        raise StateError(
-            _("问题当前状态为“%(s)s”，不能%(a)s")
-            % {"s": ProblemStatus(before).label, "a": ProblemAction(action).label}
-        )
     now = timezone.now()
-    solved_at = now if target == ProblemStatus.DONE else None
-    compare_and_set(
+    before = status_cas(
         Problem,
         problem,
-        before,
-        {"status": target, "solved_at": solved_at, "updated_at": now},
-        _("问题刚被其他人修改过，请刷新页面后重试"),
+        PROBLEM_TRANSITIONS,
+        action,
+        ProblemAction(action).label,
+        not_now=_("问题当前状态为“%(s)s”，不能%(a)s"),
+        changed=_("问题刚被其他人修改过，请刷新页面后重试"),
+        solved_at=now if action == ProblemAction.SOLVE else None,  # 销号 is the one way to DONE
+        updated_at=now,
     )
     audit_status(actor, f"problem.{action}", problem, before, scope_path=problem.organisation.path)
     return before

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from .context import current_ip
 from .models import AuditEntry
+from .people import acting_user, actor_name
 from .pii import PII_FIELDS, mask_value
 
 
@@ -60,10 +61,8 @@ def audit_log(
     if extra:
         changes["_"] = {k: mask_value(k, v) if k in PII_FIELDS else _plain(v) for k, v in extra.items()}
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=(actor.get_full_name() or actor.get_username())
-        if actor is not None and actor.is_authenticated
-        else "系统",
+        actor=acting_user(actor),
+        actor_name=actor_name(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),

@@ -15,18 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pacesetter.core.codes import code_display
-from pacesetter.documents.word import (
-    add_doc_number,
-    add_imprint,
-    add_issuer_mark,
-    add_paragraph,
-    add_signature_date,
-    add_table,
-    add_title,
-    cn_date,
-    new_document,
-    to_bytes,
-)
+from pacesetter.documents import word
 
 from .enums import Channel, RoundKind
 from .models import Ballot, Round
@@ -207,12 +196,12 @@ def report_docx(results: RoundResults) -> bytes:
     round_ = results.round
     issuer = round_.organisation.name
     today = timezone.localdate()
-    doc = new_document()
+    doc = word.new_document()
     doc.core_properties.title = f"关于{round_.name}结果的通报"
-    add_issuer_mark(doc, issuer, 30 if len(issuer) > 12 else 36)
-    add_doc_number(doc, "")
-    add_title(doc, f"关于{round_.name}结果的通报")
-    add_paragraph(
+    word.add_issuer_mark(doc, issuer, 30 if len(issuer) > 12 else 36)
+    word.add_doc_number(doc, "")
+    word.add_title(doc, f"关于{round_.name}结果的通报")
+    word.add_paragraph(
         doc,
         f"根据创先争优活动安排，{issuer}组织开展了{round_.get_kind_display()}。"
         f"本次评议共收回有效测评表 {round_.ballot_count} 份。各评议主体少于 {results.k} 份的，"
@@ -235,20 +224,20 @@ def report_docx(results: RoundResults) -> bytes:
                 "；".join(notes),
             )
         )
-    add_table(doc, ("排名", "评议对象", "样本数", "综合得分", "满意度(%)", "说明"), rows)
+    word.add_table(doc, ("排名", "评议对象", "样本数", "综合得分", "满意度(%)", "说明"), rows)
     low = [t for t in results.targets if t.low_satisfaction]
     if low:
-        add_paragraph(
+        word.add_paragraph(
             doc,
             f"满意度低于 {round_.satisfaction_threshold}% 的单位："
             + "、".join(t.name for t in low)
             + "。请上述单位认真分析原因，制定整改措施，限期报送整改情况。",
         )
     if round_.digest:
-        add_paragraph(doc, f"全部回执汇总摘要（SHA-256）：{round_.digest}")
-    add_signature_date(doc, cn_date(today), issuer=issuer)
-    add_imprint(doc, issuer, cn_date(today))
-    return to_bytes(doc)
+        word.add_paragraph(doc, f"全部回执汇总摘要（SHA-256）：{round_.digest}")
+    word.add_signature_date(doc, word.cn_date(today), issuer=issuer)
+    word.add_imprint(doc, issuer, word.cn_date(today))
+    return word.to_bytes(doc)
 
 
 def ballot_file_lines(round_: Round) -> Iterator[str]:

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
+from pacesetter.core.xlsx import add_dropdown
 
 from . import services
 from .enums import DONT_KNOW, Channel
@@ -155,28 +155,20 @@ def paper_template_xlsx(round_: Round) -> bytes:
     for i, label in enumerate(labels, 1):
         lists.cell(row=i, column=2, value=label)
     lists.sheet_state = "hidden"
-    answer_dv = DataValidation(
-        type="list",
-        formula1=f"'{LISTS_TITLE}'!$A$1:$A${len(answers)}",
-        allow_blank=True,
-        errorStyle="warning",
-        showErrorMessage=True,
-        errorTitle=_("不是列表中的选项"),
+    add_dropdown(
+        ws,
+        f"'{LISTS_TITLE}'!$A$1:$A${len(answers)}",
+        f"C3:{last_col}{last_row}",
+        error_title=_("不是列表中的选项"),
         error=_("请从下拉列表选择：%(options)s") % {"options": "、".join(answers)},
     )
-    answer_dv.add(f"C3:{last_col}{last_row}")
-    target_dv = DataValidation(
-        type="list",
-        formula1=f"'{LISTS_TITLE}'!$B$1:$B${len(labels)}",
-        allow_blank=True,
-        errorStyle="warning",
-        showErrorMessage=True,
-        errorTitle=_("不是本次评议的对象"),
+    add_dropdown(
+        ws,
+        f"'{LISTS_TITLE}'!$B$1:$B${len(labels)}",
+        f"B3:B{last_row}",
+        error_title=_("不是本次评议的对象"),
         error=_("请从下拉列表选择评议对象"),
     )
-    target_dv.add(f"B3:B{last_row}")
-    ws.add_data_validation(answer_dv)
-    ws.add_data_validation(target_dv)
     ws.freeze_panes = "C3"
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["A"].number_format = "@"

@@ -8,7 +8,7 @@ campaign; the points sweep writes each once (the ledger's unique key), within th
 from django.urls import reverse
 
 from pacesetter.points.enums import EventType
-from pacesetter.points.events import Event, not_written, register
+from pacesetter.points.events import Event, register, unwritten
 from pacesetter.points.models import PointRule
 
 from .models import Honour
@@ -16,20 +16,14 @@ from .models import Honour
 
 def honours_awarded(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     period = rule.period
-    qs = (
-        Honour.objects.filter(
-            member__isnull=False,
-            member__is_active=True,
-            year=period.year,
-            nomination__programme__campaign_id=period.campaign_id,
-            pk__gt=after,
-        )
-        .exclude(not_written(rule))
-        .values_list(
-            "pk", "member_id", "member__organisation_id", "decision__issued_on", "certificate_no", "title"
-        )
-        .order_by("pk")[:limit]
+    honours = Honour.objects.filter(
+        member__isnull=False,
+        member__is_active=True,
+        year=period.year,
+        nomination__programme__campaign_id=period.campaign_id,
     )
+    fields = ("pk", "member_id", "member__organisation_id", "decision__issued_on", "certificate_no", "title")
+    qs = unwritten(honours, rule, after, limit, *fields)
     return [
         Event(pk, m, o, day, reverse("honours-public:honour", args=[no]), f"{title}（{no}）")
         for pk, m, o, day, no, title in qs

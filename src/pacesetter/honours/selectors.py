@@ -1,11 +1,10 @@
 """Reads for commendation: programmes and nominations in a user's scope, the public notice list, the honour roll."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from pacesetter.core.errors import NotFoundError
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import path_chain
-from pacesetter.orgs.selectors import org_in_scope, scope_for, scope_q
+from pacesetter.orgs.selectors import in_or_above_q, org_in_scope, scope_for, scope_q
 
 from .enums import NominationStatus, ProgrammeStatus, Rule
 from .models import Honour, Nomination, NominationPhoto, Programme
@@ -17,11 +16,8 @@ def programme_list_for(user) -> QuerySet[Programme]:
     paths = scope_for(user, Cap.ORG_VIEW).roots
     if not paths:
         return Programme.objects.none()
-    q = Q()
-    for p in paths:
-        q |= Q(organisation__path__startswith=p)
-        # the commending organisation is an ancestor of the user's scope: its path is a prefix of p
-        q |= Q(organisation__path__in=path_chain(p))
+    # the commending organisation may be an ancestor of the user's scope: its path is a prefix of theirs
+    q = in_or_above_q(paths, "organisation__path")
     return Programme.objects.filter(q).select_related("organisation", "campaign").distinct()
 
 

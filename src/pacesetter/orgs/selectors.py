@@ -21,6 +21,7 @@ from .models import (
     RoleGrant,
     decode_segment,
     encode_segment,
+    path_chain,
 )
 
 
@@ -90,6 +91,15 @@ def subtree_q(prefix: str, field: str = "path") -> Q:
         return Q(**{f"{field}__startswith": prefix})
     upper = prefix[:-SEGMENT] + encode_segment(last + 1)
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+def in_or_above_q(paths: list[str], field: str = "path") -> Q:
+    """`field` lies in one of the subtrees `paths` or on the chain of ancestors above one: what an organisation
+    runs for its whole subtree (a city's programme, a district's scheme) reaches the branches below it."""
+    q = Q(pk__in=[])  # no paths, nothing
+    for p in paths:
+        q |= subtree_q(p, field) | Q(**{f"{field}__in": path_chain(p)})
+    return q
 
 
 @dataclass(frozen=True)

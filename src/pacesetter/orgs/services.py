@@ -20,19 +20,9 @@ from .validation import check_id_number, check_phone
 User = get_user_model()
 
 ORG_FIELDS = ["name", "parent", "org_type", "sector", "is_active"]
-MEMBER_FIELDS = [
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "joined_on",
-    "post",
-    "organisation",
-    "phone",
-    "id_number",
-    "is_active",
-    "status",
-]
+# a member's particulars as the roster records them: audited on every edit, compared by the imports
+MEMBER_PROFILE = ("name", "gender", "ethnicity", "birth_date", "joined_on", "post")
+MEMBER_FIELDS = [*MEMBER_PROFILE, "organisation", "phone", "id_number", "is_active", "status"]
 
 
 def _require(user, org: Organisation, cap: str) -> None:

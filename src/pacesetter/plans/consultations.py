@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from pacesetter import onecount
 from pacesetter.core.audit import audit_log
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.lookup import get_or_not_found
 from pacesetter.core.pii import mask_phone
 from pacesetter.core.text import clean_text
@@ -248,15 +249,9 @@ def comment_submit(
 
 
 def _locked_comment(comment: ConsultationComment) -> ConsultationComment:
-    row = (
-        ConsultationComment.objects.select_for_update(of=("self",))
-        .select_related("consultation__plan__organisation")
-        .filter(pk=comment.pk)
-        .first()
+    return lock_or_not_found(
+        ConsultationComment.objects.select_related("consultation__plan__organisation"), comment.pk
     )
-    if row is None:
-        raise NotFoundError()
-    return row
 
 
 @transaction.atomic
@@ -329,14 +324,7 @@ def comment_answer(
 def consultation_answer(*, actor, consultation: Consultation, summary: str, now=None) -> Consultation:
     """公布采纳情况: after the period has ended, with every comment moderated and every public one answered."""
     now = now or timezone.now()
-    c = (
-        Consultation.objects.select_for_update(of=("self",))
-        .select_related("plan__organisation")
-        .filter(pk=consultation.pk)
-        .first()
-    )
-    if c is None:
-        raise NotFoundError()
+    c = lock_or_not_found(Consultation.objects.select_related("plan__organisation"), consultation.pk)
     _require_writer(actor, c.plan)
     target = CONSULTATION_TRANSITIONS[ConsultationAction.ANSWER].get(c.status)
     if target is None:

@@ -16,6 +16,7 @@ from pacesetter.campaigns.models import Campaign, Step
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import locked
 from pacesetter.core.uploads import check_upload
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
@@ -180,11 +181,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
     逾期报送. A step plan is accepted while the campaign runs and the office still requires it, flagged
     逾期报送 after the step's plan_deadline.
     """
-    plan = (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("campaign", "organisation", "step__stage")
-        .get(pk=plan.pk)
-    )
+    plan = locked(Plan.objects.select_related("campaign", "organisation", "step__stage"), plan.pk)
     _require_write(actor, plan.organisation)
     _require_plan_org(plan.campaign, plan.organisation)
     _require_step(plan.campaign, plan.step)
@@ -245,11 +242,7 @@ def plan_submit(*, actor, plan: Plan) -> PlanVersion:
 @transaction.atomic
 def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanDecision:
     """审核: the parent organisation approves or returns the submitted version (or reopens an approval)."""
-    plan = (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("campaign", "organisation", "current_version")
-        .get(pk=plan.pk)
-    )
+    plan = locked(Plan.objects.select_related("campaign", "organisation", "current_version"), plan.pk)
     if decision not in DECISIONS:
         raise ValidationError(_("审核结果无效：%(v)s") % {"v": decision}, field="decision")
     if not can_review_plan(actor, plan):
@@ -292,11 +285,7 @@ def plan_decide(*, actor, plan: Plan, decision: str, comment: str = "") -> PlanD
 
 @transaction.atomic
 def attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
-    plan = (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("organisation", "campaign")
-        .get(pk=plan.pk)
-    )
+    plan = locked(Plan.objects.select_related("organisation", "campaign"), plan.pk)
     _require_write(actor, plan.organisation)
     if plan.status not in EDITABLE:
         raise StateError(_("方案已%(s)s，不能再添加附件") % {"s": PlanStatus(plan.status).label})

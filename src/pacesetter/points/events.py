@@ -47,28 +47,33 @@ def not_written(rule: PointRule, member_field: str = "member_id") -> Exists:
     )
 
 
+def unwritten(
+    qs: QuerySet, rule: PointRule, after: int, limit: int, *fields: str, member_field: str = "member_id"
+):
+    """The rows of `qs` not yet written for `rule`, one page: ids above `after`, at most `limit`, ordered by
+    id, as `fields` (values_list) — the shape every source returns its events in."""
+    page = qs.filter(pk__gt=after).exclude(not_written(rule, member_field))
+    return page.values_list(*fields).order_by("pk")[:limit]
+
+
 def meetings_attended(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     period = rule.period
-    qs: QuerySet = (
-        Attendance.objects.filter(
-            status=AttendanceStatus.PRESENT,
-            meeting__record__campaign_id=period.campaign_id,
-            meeting__record__is_deleted=False,
-            meeting__record__occurred_on__year=period.year,
-            member__is_active=True,
-        )
-        .filter(pk__gt=after)
-        .exclude(not_written(rule))
-        .values_list(
-            "pk",
-            "member_id",
-            "member__organisation_id",
-            "meeting__record__occurred_on",
-            "meeting__record_id",
-            "meeting__record__title",
-        )
-        .order_by("pk")[:limit]
+    attended = Attendance.objects.filter(
+        status=AttendanceStatus.PRESENT,
+        meeting__record__campaign_id=period.campaign_id,
+        meeting__record__is_deleted=False,
+        meeting__record__occurred_on__year=period.year,
+        member__is_active=True,
     )
+    fields = (
+        "pk",
+        "member_id",
+        "member__organisation_id",
+        "meeting__record__occurred_on",
+        "meeting__record_id",
+        "meeting__record__title",
+    )
+    qs = unwritten(attended, rule, after, limit, *fields)
     return [
         Event(pk, m, o, day, reverse("records:record-detail", args=[rec]), str(title))
         for pk, m, o, day, rec, title in qs
@@ -78,20 +83,16 @@ def meetings_attended(rule: PointRule, limit: int, after: int = 0) -> list[Event
 def _personal_records(rule: PointRule, limit: int, after: int, **only) -> list[Event]:
     """The period's personal records not yet written for `rule`, narrowed by `only` (a check status)."""
     period = rule.period
-    qs = (
-        ActivityRecord.objects.filter(
-            member__isnull=False,
-            member__is_active=True,
-            campaign_id=period.campaign_id,
-            is_deleted=False,
-            occurred_on__year=period.year,
-            **only,
-        )
-        .filter(pk__gt=after)
-        .exclude(not_written(rule))
-        .values_list("pk", "member_id", "member__organisation_id", "occurred_on", "title")
-        .order_by("pk")[:limit]
+    records = ActivityRecord.objects.filter(
+        member__isnull=False,
+        member__is_active=True,
+        campaign_id=period.campaign_id,
+        is_deleted=False,
+        occurred_on__year=period.year,
+        **only,
     )
+    fields = ("pk", "member_id", "member__organisation_id", "occurred_on", "title")
+    qs = unwritten(records, rule, after, limit, *fields)
     return [
         Event(pk, m, o, day, reverse("records:record-detail", args=[pk]), str(t)) for pk, m, o, day, t in qs
     ]
@@ -113,21 +114,17 @@ def records_checked(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
 def commitments_fulfilled(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     """A personal commitment whose 述诺 was filed by its deadline and said it was fulfilled."""
     period = rule.period
-    qs = (
-        Commitment.objects.filter(
-            kind=CommitmentKind.MEMBER,
-            campaign_id=period.campaign_id,
-            status__in=FULFILLED_STATES,
-            report__outcome=ReportOutcome.FULFILLED,
-            report__filed_at__year=period.year,
-            report__filed_at__date__lte=F("deadline"),  # on time: filed by the deadline (local date)
-            member__is_active=True,
-        )
-        .filter(pk__gt=after)
-        .exclude(not_written(rule))
-        .values_list("pk", "member_id", "member__organisation_id", "report__filed_at", "title")
-        .order_by("pk")[:limit]
+    fulfilled = Commitment.objects.filter(
+        kind=CommitmentKind.MEMBER,
+        campaign_id=period.campaign_id,
+        status__in=FULFILLED_STATES,
+        report__outcome=ReportOutcome.FULFILLED,
+        report__filed_at__year=period.year,
+        report__filed_at__date__lte=F("deadline"),  # on time: filed by the deadline (local date)
+        member__is_active=True,
     )
+    fields = ("pk", "member_id", "member__organisation_id", "report__filed_at", "title")
+    qs = unwritten(fulfilled, rule, after, limit, *fields)
     return [
         Event(pk, m, o, timezone.localdate(at), reverse("commitments:commitment-detail", args=[pk]), str(t))
         for pk, m, o, at, t in qs
@@ -137,27 +134,22 @@ def commitments_fulfilled(rule: PointRule, limit: int, after: int = 0) -> list[E
 def review_ratings(rule: PointRule, limit: int, after: int = 0) -> list[Event]:
     """A verified 'satisfied' rating (评诺) of a member's personal commitment."""
     period = rule.period
-    qs = (
-        Rating.objects.filter(
-            level=RatingLevel.SATISFIED,
-            commitment__kind=CommitmentKind.MEMBER,
-            commitment__campaign_id=period.campaign_id,
-            created_at__year=period.year,
-            commitment__member__is_active=True,
-        )
-        .exclude(verification=RatingVerification.NONE)
-        .filter(pk__gt=after)
-        .exclude(not_written(rule, "commitment__member_id"))
-        .values_list(
-            "pk",
-            "commitment__member_id",
-            "commitment__member__organisation_id",
-            "created_at",
-            "commitment_id",
-            "commitment__title",
-        )
-        .order_by("pk")[:limit]
+    verified = Rating.objects.filter(
+        level=RatingLevel.SATISFIED,
+        commitment__kind=CommitmentKind.MEMBER,
+        commitment__campaign_id=period.campaign_id,
+        created_at__year=period.year,
+        commitment__member__is_active=True,
+    ).exclude(verification=RatingVerification.NONE)
+    fields = (
+        "pk",
+        "commitment__member_id",
+        "commitment__member__organisation_id",
+        "created_at",
+        "commitment_id",
+        "commitment__title",
     )
+    qs = unwritten(verified, rule, after, limit, *fields, member_field="commitment__member_id")
     return [
         Event(pk, m, o, timezone.localdate(at), reverse("commitments:commitment-detail", args=[c]), str(t))
         for pk, m, o, at, c, t in qs
@@ -178,8 +170,8 @@ SOURCES: dict[str, SourceFn] = {
 def register(event_type: str, source: SourceFn) -> None:
     """Let an app above points (commendation) supply the events of one type, from its AppConfig.ready.
 
-    The source has the shape of the ones above: the events of `rule`'s period not yet written for it (use
-    `not_written`), with ids above `after`, at most `limit`, ordered by id."""
+    The source has the shape of the ones above: the events of `rule`'s period not yet written for it, with ids
+    above `after`, at most `limit`, ordered by id (`unwritten`)."""
     if event_type not in EventType.values or event_type == EventType.MANUAL:
         raise ValueError(f"unknown automatic event type {event_type!r}")
     SOURCES[event_type] = source

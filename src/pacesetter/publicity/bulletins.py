@@ -18,9 +18,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from pacesetter.campaigns.models import Campaign
-from pacesetter.core.audit import audit_log, snapshot
+from pacesetter.core.audit import audit_create, audit_status, audit_update, snapshot
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import locked
 from pacesetter.core.text import clean_text
+from pacesetter.core.transitions import compare_and_set
 from pacesetter.documents import word
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -139,13 +141,7 @@ def bulletin_create(
     )
     b.items.set(_items(issuer, items))
     b.distribute_to.set(_orgs(issuer, distribute_to))
-    audit_log(
-        actor=actor,
-        action="publicity.bulletin_create",
-        obj=b,
-        after=snapshot(b, FIELDS),
-        scope_path=issuer.path,
-    )
+    audit_create(actor, "publicity.bulletin_create", b, FIELDS, scope_path=issuer.path)
     return b
 
 
@@ -154,11 +150,7 @@ def bulletin_update(
     *, actor, bulletin: Bulletin, refresh_figures: bool = False, items=None, distribute_to=None, **fields
 ) -> Bulletin:
     """Edit a draft issue (an issued one is a record and stays as printed)."""
-    b = (
-        Bulletin.objects.select_for_update(of=("self",))
-        .select_related("issuer", "campaign")
-        .get(pk=bulletin.pk)
-    )
+    b = locked(Bulletin.objects.select_related("issuer", "campaign"), bulletin.pk)
     if not can_publish_for(actor, b.issuer):
         raise PermissionDeniedError(_("只有活动办公室或宣传编辑可以编发简报"))
     if b.status != BulletinStatus.DRAFT:
@@ -183,14 +175,7 @@ def bulletin_update(
         b.items.set(_items(b.issuer, items))
     if distribute_to is not None:
         b.distribute_to.set(_orgs(b.issuer, distribute_to))
-    audit_log(
-        actor=actor,
-        action="publicity.bulletin_edit",
-        obj=b,
-        before=before,
-        after=snapshot(b, FIELDS),
-        scope_path=b.issuer.path,
-    )
+    audit_update(actor, "publicity.bulletin_edit", b, before, FIELDS, scope_path=b.issuer.path)
     return b
 
 
@@ -220,21 +205,18 @@ def _bulletin_transition(actor, bulletin: Bulletin, action: str, *, today: datet
         raise ValidationError(_("请选择发送范围（发）"), field="distribute_to")
     last = Bulletin.objects.filter(issuer=issuer, year=today.year).aggregate(m=Max("number"))["m"] or 0
     fields = {"status": t.target, "year": today.year, "number": last + 1, "issued_on": today}
+    before = b.status
     try:
         with transaction.atomic():
-            if not Bulletin.objects.filter(pk=b.pk, status=b.status).update(**fields):
-                raise StateError(_("简报状态已被他人改变，请刷新后重试"))
+            compare_and_set(Bulletin, b, before, fields, _("简报状态已被他人改变，请刷新后重试"))
     except IntegrityError as e:
         raise StateError(_("第%(n)d期已被占用，请刷新后重试") % {"n": last + 1}) from e
-    before = b.status
-    for k, v in fields.items():
-        setattr(b, k, v)
-    audit_log(
-        actor=actor,
-        action=f"publicity.bulletin_{action}",
-        obj=b,
-        before={"status": before},
-        after={"status": t.target, "number": b.number, "year": b.year},
+    audit_status(
+        actor,
+        f"publicity.bulletin_{action}",
+        b,
+        before,
+        also={"number": b.number, "year": b.year},
         scope_path=issuer.path,
     )
     recipients = users_with_role_on([o.pk for o in b.distribute_to.all()], Role.SECRETARY)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_create, audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.people import display_name
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.honours.models import Honour
@@ -39,10 +40,6 @@ FIELDS = [
     "level",
     "level_since",
 ]
-
-
-def _name(actor) -> str:
-    return actor.get_full_name() or actor.get_username()
 
 
 _text = partial(clean_text, limit=40)
@@ -113,7 +110,7 @@ def exemplar_register(
         to_level=e.level,
         awarded_on=e.level_since,
         awarded_by=organisation,
-        actor_name=_name(actor),
+        actor_name=display_name(actor),
     )
     index_exemplar(e)
     audit_create(actor, "publicity.exemplar_register", e, FIELDS)
@@ -162,7 +159,7 @@ def exemplar_promote(
         awarded_on=awarded_on,
         awarded_by=office,
         document=document,
-        actor_name=_name(actor),
+        actor_name=display_name(actor),
     )
     index_exemplar(e)
     audit_status(

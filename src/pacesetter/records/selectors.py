@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.selectors import filter_given
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.models import SEGMENT, Member, Organisation
 from pacesetter.orgs.selectors import Scope, scope_for, subtree_q
@@ -90,24 +91,20 @@ def _filter(
     campaign=None,
     check=None,
 ):
-    if org is not None:
-        qs = qs.filter(organisation__path__startswith=org.path)
-    if member is not None:
-        qs = qs.filter(member=member)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if date_from:
-        qs = qs.filter(occurred_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(occurred_on__lte=date_to)
+    qs = filter_given(
+        qs,
+        organisation__path__startswith=org.path if org is not None else None,
+        member=member,
+        kind=kind,
+        occurred_on__gte=date_from,
+        occurred_on__lte=date_to,
+        campaign=campaign,
+        check_status=check,
+    )
     if scope == RecordScope.ORG:
         qs = qs.filter(member__isnull=True)
     elif scope == RecordScope.MEMBER:
         qs = qs.filter(member__isnull=False)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    if check:
-        qs = qs.filter(check_status=check)
     return qs
 
 
@@ -166,13 +163,7 @@ class RecordCounts:
 
 def _counts_qs(campaign, date_from, date_to):
     qs = ActivityRecord.objects.filter(is_deleted=False)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    if date_from:
-        qs = qs.filter(occurred_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(occurred_on__lte=date_to)
-    return qs
+    return filter_given(qs, campaign=campaign, occurred_on__gte=date_from, occurred_on__lte=date_to)
 
 
 _AGGREGATES = {

@@ -17,6 +17,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import campaigns_covering, step_window_for
 from pacesetter.core.audit import audit_create, audit_log, audit_status, snapshot
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.core.uploads import IMAGES, check_upload
@@ -217,15 +218,7 @@ def _meeting_create(record: ActivityRecord, data: dict) -> MeetingDetail:
 
 
 def _lock(record: ActivityRecord) -> ActivityRecord:
-    locked = (
-        ActivityRecord.objects.select_for_update(of=("self",))
-        .select_related("organisation", "member")
-        .filter(pk=record.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFoundError()
-    return locked
+    return lock_or_not_found(ActivityRecord.objects.select_related("organisation", "member"), record.pk)
 
 
 def _require_edit(actor, record: ActivityRecord) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from pacesetter.commitments.enums import PUBLIC_STATES
 from pacesetter.commitments.models import Commitment
+from pacesetter.core.people import display_name
 from pacesetter.documents.sheets import rows_xlsx as rows_xlsx  # the lists' exports, as views call it
 from pacesetter.documents.word import (
     add_doc_number,
@@ -151,7 +152,7 @@ def notice_docx(notice: Notice) -> bytes:
 def review_docx(review: Review, items) -> bytes:
     """点评意见 as a Word document on the GB/T 9704 helpers: the three parts of a review (肯定成绩, 指出问题,
     努力方向), the overall rating, the commitments checked with their progress, then the leader and date."""
-    leader = review.leader.get_full_name() or review.leader.get_username()
+    leader = display_name(review.leader)
     doc = new_document()
     title = f"关于{review.organisation.name}创先争优活动的点评意见"
     doc.core_properties.title = title

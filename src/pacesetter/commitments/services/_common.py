@@ -87,11 +87,5 @@ def _require_in_campaign(campaign: Campaign, org: Organisation) -> None:
         raise StateError(_("“%(org)s”已撤销") % {"org": org.name})
 
 
-def _name(actor) -> str:
-    if actor is None or not actor.is_authenticated:
-        return "系统"
-    return actor.get_full_name() or actor.get_username()
-
-
 def _party_labels(parties) -> str:
     return _("或").join(str(Party(p).label) for p in sorted(parties))

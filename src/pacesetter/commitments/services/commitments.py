@@ -12,7 +12,9 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.models import Campaign
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_create, audit_log, audit_status, audit_update, snapshot
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
+from pacesetter.core.people import actor_name
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notification_resolve, notify
@@ -39,7 +41,6 @@ from ._common import (
     EDIT_FIELDS,
     TEXT_LIMIT,
     _clean,
-    _name,
     _party_labels,
     _require_in_campaign,
     _text,
@@ -129,22 +130,17 @@ def commitment_create(
         from_status="",
         to_status=c.status,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
     )
     audit_create(actor, "commitment.create", c, COMMITMENT_FIELDS)
     return c
 
 
 def _lock(commitment: Commitment) -> Commitment:
-    locked = (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("organisation", "member", "campaign", "member__organisation")
-        .filter(pk=commitment.pk)
-        .first()
+    return lock_or_not_found(
+        Commitment.objects.select_related("organisation", "member", "campaign", "member__organisation"),
+        commitment.pk,
     )
-    if locked is None:
-        raise NotFoundError()
-    return locked
 
 
 @transaction.atomic
@@ -209,7 +205,7 @@ def _transition(actor, commitment: Commitment, action: str, *, comment: str = ""
         from_status=before,
         to_status=t.target,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
         comment=comment,
         at=now,
     )

@@ -8,6 +8,7 @@ from pacesetter.campaigns.enums import StepCapability
 from pacesetter.campaigns.windows import require_open
 from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.people import actor_name
 from pacesetter.core.uploads import check_upload
 
 from ..enums import (
@@ -20,7 +21,7 @@ from ..enums import (
 )
 from ..models import Commitment, ProgressAttachment, ProgressUpdate
 from ..rules import parties_for
-from ._common import _name, _text
+from ._common import _text
 from .commitments import _lock
 
 
@@ -55,7 +56,7 @@ def progress_add(*, actor, commitment: Commitment, percent, text: str, files=())
     kinds = [check_attachment(f) for f in files]  # all checked before anything is stored
     now = timezone.now()
     update = ProgressUpdate.objects.create(
-        commitment=c, percent=percent, text=text, author=actor, author_name=_name(actor), created_at=now
+        commitment=c, percent=percent, text=text, author=actor, author_name=actor_name(actor), created_at=now
     )
     stored = []
     try:

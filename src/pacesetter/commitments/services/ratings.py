@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from pacesetter import onecount
 from pacesetter.core.audit import audit_log
-from pacesetter.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.pii import mask_phone
 
 from ..enums import (
@@ -172,14 +173,7 @@ def rating_submit_public(
 @transaction.atomic
 def rating_moderate(*, actor, rating: Rating, approve: bool) -> Rating:
     """The secretary publishes or rejects one public comment (the rating itself always counts)."""
-    r = (
-        Rating.objects.select_for_update(of=("self",))
-        .select_related("commitment__organisation")
-        .filter(pk=rating.pk)
-        .first()
-    )
-    if r is None:
-        raise NotFoundError()
+    r = lock_or_not_found(Rating.objects.select_related("commitment__organisation"), rating.pk)
     if not can_moderate_ratings(actor, r.commitment):
         raise PermissionDeniedError(_("只有本组织书记或活动办公室可以审核评价留言"))
     if r.moderation != Moderation.PENDING:

@@ -14,6 +14,7 @@ from pacesetter.core.errors import (
     StateError,
     ValidationError,
 )
+from pacesetter.core.people import acting_user, actor_name
 from pacesetter.core.text import clean_text
 from pacesetter.core.workdays import add_working_days
 from pacesetter.notifications.kinds import Kind
@@ -48,12 +49,6 @@ DEADLINES = (
 
 
 _text = partial(clean_text, limit=NOTE_MAX)
-
-
-def _name(actor) -> str:
-    if actor is None or not actor.is_authenticated:
-        return ""
-    return actor.get_full_name() or actor.get_username()
 
 
 def _tell(org, c: Case, title: str, *, kind: str = Kind.CASE, body: str = "") -> None:
@@ -161,8 +156,8 @@ def _event(case, action, before, *, actor=None, note="", public=False, org=None,
         from_status=before,
         to_status=case.status,
         organisation=org or case.owner,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=_name(actor),
+        actor=acting_user(actor),
+        actor_name=actor_name(actor, nobody=""),
         note=note,
         public=public,
         at=at or timezone.now(),

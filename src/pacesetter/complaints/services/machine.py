@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import (
-    NotFoundError,
     PermissionDeniedError,
     StateError,
     ValidationError,
 )
+from pacesetter.core.locking import lock_or_not_found
 from pacesetter.core.transitions import compare_and_set
 from pacesetter.orgs.models import SEGMENT, Organisation
 
@@ -37,15 +37,7 @@ from ._common import DEADLINES, _event, _parent, _tell, _text, route
 
 
 def _lock(case: Case) -> Case:
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("owner", "owner__parent", "category")
-        .filter(pk=case.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFoundError()
-    return locked
+    return lock_or_not_found(Case.objects.select_related("owner", "owner__parent", "category"), case.pk)
 
 
 def _flag_late(case: Case, done_field: str, fields: dict, now) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign, CriteriaSet
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import ValidationError
+from pacesetter.core.locking import locked
 from pacesetter.orgs.models import Member, Organisation
 from pacesetter.orgs.selectors import distinct_labels
 
@@ -316,11 +317,7 @@ def round_update(*, actor, round_: Round, weights: dict | None = None, **changes
         raise ValidationError(
             _("不能修改：%(f)s") % {"f": "、".join(sorted(unknown))}, field=sorted(unknown)[0]
         )
-    current = (
-        Round.objects.select_for_update(of=("self",))
-        .select_related("organisation", "campaign")
-        .get(pk=round_.pk)
-    )
+    current = locked(Round.objects.select_related("organisation", "campaign"), round_.pk)
     changes = {k: v for k, v in changes.items() if v is not None and v != getattr(current, k)}
     groups = list(RaterGroup.objects.filter(round=current).order_by("order", "id"))
     new_weights = {}

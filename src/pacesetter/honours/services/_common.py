@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError
+from pacesetter.core.people import acting_user, actor_name
 from pacesetter.core.text import clean_text
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -31,12 +32,6 @@ OBJECTION_SOURCE = "honours.nomination"
 
 
 _text = partial(clean_text, limit=200)
-
-
-def _name(actor) -> str:
-    if actor is None or not actor.is_authenticated:
-        return "系统"
-    return actor.get_full_name() or actor.get_username()
 
 
 def _tell(orgs, title: str, url: str) -> None:
@@ -78,8 +73,8 @@ def _event(n: Nomination, action: str, before: str, *, actor, org=None, comment:
         before=before,
         after=n.status,
         organisation=org,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=_name(actor),
+        actor=acting_user(actor),
+        actor_name=actor_name(actor),
         comment=comment,
     )
 

@@ -16,6 +16,7 @@ from ..models import (
     Organisation,
 )
 from ..selectors import subtree_q
+from ..services import MEMBER_PROFILE
 from .columns import MAX_SAMPLES, MEMBER_COLUMNS, ORG_COLUMNS, _chunks, _date, _error, _iso, _split_org_text
 from .parse import _parse_member_row, _parse_org_row
 
@@ -37,17 +38,7 @@ class _Plan:
         return {"create": c["create"], "update": c["update"], "unchanged": c["unchanged"]}
 
 
-_MEMBER_COMPARE = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "joined_on",
-    "post",
-    "organisation_id",
-    "phone",
-    "status",
-)
+_MEMBER_COMPARE = (*MEMBER_PROFILE, "organisation_id", "phone", "status")
 _FIELD_LABELS = {
     "name": "姓名",
     "gender": "性别",

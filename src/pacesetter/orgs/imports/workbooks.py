@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.pii import mask_id_number, mask_phone, pii_export_audit
+from pacesetter.core.xlsx import add_dropdown
 
 from ..enums import Cap, Gender, MemberStatus, OrgType, Sector
 from ..models import (
@@ -36,7 +37,6 @@ def import_template_xlsx(kind: str) -> bytes:
     """A template: title row, heading row, one example row, and a 填写说明 sheet."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     if kind not in ImportKind.values:
         raise ValidationError(_("导入内容无效：%(v)s") % {"v": kind})
@@ -74,16 +74,8 @@ def import_template_xlsx(kind: str) -> bytes:
     }
     for idx, c in enumerate(columns, 1):
         if c.key in choices:
-            dv = DataValidation(
-                type="list",
-                formula1=f'"{choices[c.key]}"',
-                allow_blank=True,
-                errorStyle="warning",
-                showErrorMessage=True,
-            )
             letter = get_column_letter(idx)
-            dv.add(f"{letter}3:{letter}20000")
-            ws.add_data_validation(dv)
+            add_dropdown(ws, f'"{choices[c.key]}"', f"{letter}3:{letter}20000")
     ws.freeze_panes = "A3"
     guide = wb.create_sheet(GUIDE_TITLE)
     guide.append([_("列名"), _("是否必填"), _("说明"), _("也可识别的列名")])

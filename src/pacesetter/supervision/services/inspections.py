@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.locking import locked
 from pacesetter.core.transitions import status_cas
 from pacesetter.evaluations.models import LowSatisfactionCase
 from pacesetter.notifications.kinds import Kind
@@ -142,11 +143,7 @@ def inspection_plan(
 @transaction.atomic
 def inspection_file(*, actor, inspection: Inspection, record: str, findings: list[str] = ()) -> Inspection:
     """形成督查记录, with findings; a 明察暗访 becomes visible to the organisation from now on."""
-    inspection = (
-        Inspection.objects.select_for_update(of=("self",))
-        .select_related("organisation", "team")
-        .get(pk=inspection.pk)
-    )
+    inspection = locked(Inspection.objects.select_related("organisation", "team"), inspection.pk)
     if not can_file_inspection(actor, inspection):
         if inspection.status != InspectionStatus.PLANNED:
             raise StateError(_("该督查已%(s)s") % {"s": inspection.get_status_display()})
@@ -174,11 +171,7 @@ def inspection_file(*, actor, inspection: Inspection, record: str, findings: lis
 @transaction.atomic
 def inspection_cancel(*, actor, inspection: Inspection, reason: str = "") -> Inspection:
     """取消督查: only a planned inspection; the team (and, unless unannounced, the organisation) is told."""
-    inspection = (
-        Inspection.objects.select_for_update(of=("self",))
-        .select_related("organisation", "team")
-        .get(pk=inspection.pk)
-    )
+    inspection = locked(Inspection.objects.select_related("organisation", "team"), inspection.pk)
     if not can_act_on_inspection(actor, inspection):
         raise PermissionDeniedError(_("只有督查小组成员或活动办公室可以取消督查"))
     reason = _text(reason, "reason", _("取消原因"), required=False, limit=500)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
+from pacesetter.core.locking import locked
+from pacesetter.core.people import acting_user
 from pacesetter.core.transitions import status_cas
 from pacesetter.core.uploads import check_upload
 from pacesetter.core.workdays import deadline_after
@@ -65,7 +67,7 @@ def _event(order: Rectification, action: str, before: str, actor, note: str = ""
         from_status=before,
         to_status=order.status,
         note=note,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=acting_user(actor),
         created_at=at or timezone.now(),
     )
 
@@ -154,11 +156,7 @@ def rectification_report(
     *, actor, rectification: Rectification, measures_taken: str, uploads=()
 ) -> RectificationReport:
     """The organisation reports the measures taken, with evidence; the order waits for verification."""
-    order = (
-        Rectification.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=rectification.pk)
-    )
+    order = locked(Rectification.objects.select_related("organisation"), rectification.pk)
     if not can_respond_for(actor, order.organisation):
         raise PermissionDeniedError(_("只有责任组织可以报告整改情况"))
     measures_taken = _text(measures_taken, "measures_taken", _("整改措施及成效"))
@@ -194,11 +192,7 @@ def rectification_verify(
     *, actor, rectification: Rectification, decision: str, note: str = ""
 ) -> Rectification:
     """核查: the issuer (or the office above) closes the order, or rejects the report with reasons."""
-    order = (
-        Rectification.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=rectification.pk)
-    )
+    order = locked(Rectification.objects.select_related("organisation"), rectification.pk)
     if decision not in (RectificationAction.CLOSE, RectificationAction.REJECT):
         raise ValidationError(_("核查结果无效"), field="decision")
     if not can_verify_rectification(actor, order):
