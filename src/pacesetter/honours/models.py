@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.models import Timestamped
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import NominationAction, NominationStatus, ProgrammeStatus, Subject
@@ -81,7 +82,7 @@ class Quota(models.Model):
         return f"{self.category} · {self.organisation_id}: {self.amount}"
 
 
-class Nomination(models.Model):
+class Nomination(Timestamped):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="nominations")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="nominations")
     nominator = models.ForeignKey(
@@ -110,8 +111,6 @@ class Nomination(models.Model):
     reviewer = optional_fk(Organisation)
     recommendations = models.PositiveIntegerField(_("群众推荐数"), default=0)
     removal_note = models.CharField(_("取消说明（公开）"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["category__position", "pk"]

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.fields import kept_user_fk, optional_fk, status_field, user_fk
 from pacesetter.core.models import Created
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.models import Liaison, Organisation
@@ -40,7 +40,7 @@ class Review(models.Model):
     that follows the organisation's sector, and only the office may publish it or order rectification from it.
     """
 
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    leader = kept_user_fk()
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("被点评组织"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
@@ -205,7 +205,7 @@ class Rectification(models.Model):
     # the office enters that year (supervision/holidays.py), then cleared.
     deadline_provisional = models.BooleanField(_("期限暂按周末计算"), default=False)
     status = status_field(initial=RectificationStatus.IN_PROGRESS, max_length=12)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = kept_user_fk()
     issued_at = models.DateTimeField(default=timezone.now)
     overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报上级时间"), null=True, blank=True)
@@ -360,9 +360,7 @@ class ReviewSession(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="review_sessions"
     )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = kept_user_fk(_("点评人"))
     title = models.CharField(_("会议名称"), max_length=200)
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
@@ -403,9 +401,7 @@ class MemberReview(models.Model):
     """党员点评: the branch secretary or a leader reviews a member, with the member's commitments as a
     snapshot (title, status, progress, deadline when reviewed). Seen by the member, the branch and above."""
 
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = kept_user_fk(_("点评人"))
     member = models.ForeignKey(
         "orgs.Member", verbose_name=_("被点评党员"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
