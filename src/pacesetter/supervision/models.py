@@ -33,7 +33,22 @@ from .enums import (
 )
 
 
-class Review(models.Model):
+class _ReviewBody(models.Model):
+    """What a 点评 says, of an organisation (Review) or a member (MemberReview): its three parts (肯定成绩, 指出问题,
+    努力方向), the overall rating and when it was made; listed newest first."""
+
+    achievements = models.TextField(_("肯定成绩"))
+    problems = models.TextField(_("指出问题"))
+    direction = models.TextField(_("努力方向"))
+    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-reviewed_at", "-id"]
+
+
+class Review(_ReviewBody):
     """领导点评: a leader's half-yearly review of a liaison organisation (联系点).
 
     With `guidance` set it is a 行业指导点评 (条块结合, #18): `leader` is then the account of a guiding body
@@ -45,12 +60,7 @@ class Review(models.Model):
         Organisation, verbose_name=_("被点评组织"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
     campaign = optional_fk("campaigns.Campaign")
-    achievements = models.TextField(_("肯定成绩"))
-    problems = models.TextField(_("指出问题"))
-    direction = models.TextField(_("努力方向"))
-    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
     status = status_field(initial=ReviewStatus.FILED, max_length=10)
-    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     response = models.TextField(_("组织答复"), blank=True)
     responded_by = user_fk(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -60,8 +70,7 @@ class Review(models.Model):
     # sector guidance (#18): filed by a guiding body on its sector line, not by a liaison leader
     guidance = models.BooleanField(_("行业指导点评"), default=False)
 
-    class Meta:
-        ordering = ["-reviewed_at", "-id"]
+    class Meta(_ReviewBody.Meta):
         verbose_name = _("领导点评")
         indexes = [
             models.Index(fields=["leader", "organisation", "-reviewed_at"], name="review_liaison_idx"),
@@ -397,7 +406,7 @@ class SessionAttendee(models.Model):
         return self.name
 
 
-class MemberReview(models.Model):
+class MemberReview(_ReviewBody):
     """党员点评: the branch secretary or a leader reviews a member, with the member's commitments as a
     snapshot (title, status, progress, deadline when reviewed). Seen by the member, the branch and above."""
 
@@ -410,17 +419,11 @@ class MemberReview(models.Model):
         Organisation, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="member_reviews"
     )
     session = optional_fk(ReviewSession, _("集中点评"), related_name="member_reviews")
-    achievements = models.TextField(_("肯定成绩"))
-    problems = models.TextField(_("指出问题"))
-    direction = models.TextField(_("努力方向"))
-    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
     commitments = models.JSONField(_("承诺快照"), default=list, blank=True)
     status = status_field(initial=MemberReviewStatus.FILED, max_length=14)
-    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("阅知时间"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-reviewed_at", "-id"]
+    class Meta(_ReviewBody.Meta):
         verbose_name = _("党员点评")
         indexes = [models.Index(fields=["member", "-reviewed_at"], name="member_review_idx")]
 
