@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import dated_upload_name, optional_fk, status_field, user_fk
+from pacesetter.core.models import Timestamped
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import (
@@ -23,15 +24,13 @@ from .enums import (
 )
 
 
-class Post(models.Model):
+class Post(Timestamped):
     """A member's post (设岗) in one campaign: what their job is, which personal commitments refer to."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="commitment_posts")
     title = models.CharField(_("岗位名称"), max_length=100)
     duties = models.TextField(_("岗位职责"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("党员岗位")
@@ -41,7 +40,7 @@ class Post(models.Model):
         return self.title
 
 
-class Commitment(models.Model):
+class Commitment(Timestamped):
     """One promise (承诺): an organisation's concrete deed (实事) against a 五个好 item, or a member's
     personal commitment against a 五带头 item and their post.
 
@@ -75,8 +74,6 @@ class Commitment(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     created_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-id"]

@@ -143,7 +143,19 @@ class Case(models.Model):
         return self.close_by
 
 
-class CaseEvent(models.Model):
+class _CaseEntry(models.Model):
+    """What someone did on a case (a step, a verification, an accountability note): who (`actor`, NULL once the
+    account is deleted) and when (`at`); a case's entries are listed oldest first."""
+
+    actor = user_fk()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class CaseEvent(_CaseEntry):
     """One step of a case (from, to, who, which organisation, why); `public` steps show on the status page."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -151,14 +163,9 @@ class CaseEvent(models.Model):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
-    actor = user_fk()
     actor_name = models.CharField(max_length=150, blank=True)
     note = models.TextField(blank=True)
     public = models.BooleanField(default=False)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.case_id}: {self.action}"
@@ -170,7 +177,7 @@ class CaseEvent(models.Model):
         return str(EVENT_LABELS.get(self.action, self.action))
 
 
-class Verification(models.Model):
+class Verification(_CaseEntry):
     """有件必核: what was checked, by whom, the finding and the evidence."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="verifications")
@@ -178,11 +185,6 @@ class Verification(models.Model):
     checked_by = models.CharField(_("核查人"), max_length=100)
     finding = models.CharField(_("核查结论"), max_length=8, choices=Finding.choices)
     evidence = models.TextField(_("证据材料"))
-    actor = user_fk()
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.case_id}: {self.finding}"
@@ -206,17 +208,12 @@ class CaseAttachment(models.Model):
         return self.name
 
 
-class AccountabilityNote(models.Model):
+class AccountabilityNote(_CaseEntry):
     """责任追究: the office's note against a missed deadline."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accountability_notes")
     deadline = models.CharField(_("逾期环节"), max_length=8, choices=Deadline.choices)
     note = models.TextField(_("责任追究意见"))
-    actor = user_fk()
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.case_id}: {self.deadline}"

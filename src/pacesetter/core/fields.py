@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,9 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 M = TypeVar("M", bound=models.Model)
 
@@ -26,6 +29,14 @@ def user_fk(*, blank: bool = False) -> models.ForeignKey[Any, Any]:
     still to be made, a comment from the public), so that forms and `full_clean` accept it empty."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=blank, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def kept_user_fk(verbose_name: StrOrPromise | None = None) -> models.ForeignKey[Any, Any]:
+    """The user a row stands on (who wrote a piece, issued an order, reviews as a leader): required, and the
+    account cannot be deleted while the row refers to it (PROTECT); no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="+"
     )
 
 

@@ -1,14 +1,24 @@
 """The shapes of the lifecycle tables in the apps' enums.py: (from status, action) → a Transition saying where
-it leads and which parties (who someone is to the object, not a site role) may take it.
+it leads and which parties (who someone is to the object, not a site role) may take it; or, where any party
+may act, action → {from status: to status} (`StatusTable`, read by core.transitions.status_cas).
 
     >>> table = {("draft", "submit"): Transition("submitted", frozenset({"owner"}))}
     >>> action_parties(table)
     {'submit': frozenset({'owner'})}
+    >>> one_way("close", "open", "closed")
+    {'close': {'open': 'closed'}}
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+
+StatusTable = dict[str, dict[str, str]]
+
+
+def one_way(action: str, before: str, after: str) -> StatusTable:
+    """The table of a one-way switch: one action, taken once, moves `before` to `after` (答复, 印发, 阅知…)."""
+    return {action: {before: after}}
 
 
 @dataclass(frozen=True)

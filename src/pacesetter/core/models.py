@@ -1,5 +1,5 @@
 """Audit entries, API tokens and the database-backed task queue shared by every app, and the abstract field groups
-models repeat (Created, Authored, Uploaded, Edited; single field helpers: fields.py)."""
+models repeat (Created, Authored, Uploaded, Edited, Timestamped; single field helpers: fields.py)."""
 
 import hashlib
 import secrets
@@ -53,6 +53,17 @@ class Edited(models.Model):
 
     updated_by = user_fk()
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Timestamped(models.Model):
+    """A row kept up to date: when it was made (`created_at`, not editable) and when it was last saved
+    (`updated_at`, set by every save)."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.models import Timestamped
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import NominationAction, NominationStatus, ProgrammeStatus, Subject
@@ -81,7 +82,19 @@ class Quota(models.Model):
         return f"{self.category} · {self.organisation_id}: {self.amount}"
 
 
-class Nomination(models.Model):
+def _one_per_programme(subject: str, *, without: tuple[str, ...] = ()) -> models.UniqueConstraint:
+    """`subject_<subject>` is nominated once per programme while its nomination holds a place (neither rejected
+    nor removed), counted only where the subjects `without` names are empty."""
+    field = f"subject_{subject}"
+    empty = {f"subject_{other}__isnull": True for other in without}
+    return models.UniqueConstraint(
+        fields=["programme", field],
+        condition=Q(**{f"{field}__isnull": False}, **empty) & ~Q(status__in=["rejected", "removed"]),
+        name=f"honours_nomination_one_per_{subject}",
+    )
+
+
+class Nomination(Timestamped):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="nominations")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="nominations")
     nominator = models.ForeignKey(
@@ -110,8 +123,6 @@ class Nomination(models.Model):
     reviewer = optional_fk(Organisation)
     recommendations = models.PositiveIntegerField(_("群众推荐数"), default=0)
     removal_note = models.CharField(_("取消说明（公开）"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["category__position", "pk"]
@@ -126,29 +137,10 @@ class Nomination(models.Model):
             models.Index(fields=["programme", "path"]),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "subject_org"],
-                condition=Q(
-                    subject_org__isnull=False, subject_mass_org__isnull=True, subject_mass_member__isnull=True
-                )
-                & ~Q(status__in=["rejected", "removed"]),
-                name="honours_nomination_one_per_org",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "subject_mass_org"],
-                condition=Q(subject_mass_org__isnull=False) & ~Q(status__in=["rejected", "removed"]),
-                name="honours_nomination_one_per_mass_org",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "subject_member"],
-                condition=Q(subject_member__isnull=False) & ~Q(status__in=["rejected", "removed"]),
-                name="honours_nomination_one_per_member",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "subject_mass_member"],
-                condition=Q(subject_mass_member__isnull=False) & ~Q(status__in=["rejected", "removed"]),
-                name="honours_nomination_one_per_mass_member",
-            ),
+            _one_per_programme("org", without=("mass_org", "mass_member")),
+            _one_per_programme("mass_org"),
+            _one_per_programme("member"),
+            _one_per_programme("mass_member"),
             # a mass member stands alone: with its Party organisation, never with a mass org or a Party member
             models.CheckConstraint(
                 condition=Q(subject_mass_member__isnull=True)

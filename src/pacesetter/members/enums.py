@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.lifecycle import one_way
+
 
 class MentorKind(models.TextChoices):
     NEW = "new", _("老带新")
@@ -18,9 +20,7 @@ class MentorAction(models.TextChoices):
     END = "end", _("结束帮带")
 
 
-MENTOR_TRANSITIONS: dict[str, dict[str, str]] = {
-    MentorAction.END: {MentorStatus.ACTIVE: MentorStatus.ENDED},
-}
+MENTOR_TRANSITIONS = one_way(MentorAction.END, MentorStatus.ACTIVE, MentorStatus.ENDED)
 
 
 class HouseholdStatus(models.TextChoices):
@@ -32,9 +32,7 @@ class HouseholdAction(models.TextChoices):
     END = "end", _("停止联系")
 
 
-HOUSEHOLD_TRANSITIONS: dict[str, dict[str, str]] = {
-    HouseholdAction.END: {HouseholdStatus.ACTIVE: HouseholdStatus.ENDED},
-}
+HOUSEHOLD_TRANSITIONS = one_way(HouseholdAction.END, HouseholdStatus.ACTIVE, HouseholdStatus.ENDED)
 
 
 class ReminderKind(models.TextChoices):

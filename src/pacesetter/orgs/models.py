@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, user_fk
+from pacesetter.core.fields import kept_user_fk, optional_fk, user_fk
+from pacesetter.core.models import Timestamped
 from pacesetter.core.pii import mask_id_number, mask_phone
 
 from .enums import Gender, MemberStatus, OrgType, Role, Sector
@@ -36,7 +37,7 @@ def decode_segment(s: str) -> int:
     return int(s, 36)
 
 
-class Organisation(models.Model):
+class Organisation(Timestamped):
     """A Party organisation (党组织): 党委, 党总支 or 党支部, placed in the tree by `path`."""
 
     # Set by orgs.selectors.annotate_subtree_counts on the rows it is given (not database fields).
@@ -52,8 +53,6 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("有效"), default=True)
     # Active members attached directly to this organisation (subtree sums: orgs.subtree_tally).
     member_count = models.PositiveIntegerField(_("直属党员数"), default=0, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["path"]
@@ -103,7 +102,7 @@ class SubtreeTally(models.Model):
         return f"{self.node_id}/{self.shard}"
 
 
-class Member(models.Model):
+class Member(Timestamped):
     """A Party member (党员) on an organisation's roster; may have a user account to sign in."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -130,8 +129,6 @@ class Member(models.Model):
         related_name="member",
     )
     is_active = models.BooleanField(_("在册"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation_id", "name", "id"]
@@ -221,7 +218,7 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     file = models.BinaryField()
     scope = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = kept_user_fk()
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     rolled_back_at = models.DateTimeField(null=True, blank=True)

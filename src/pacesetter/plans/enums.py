@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.lifecycle import one_way
 from pacesetter.core.uploads import DOCUMENTS
 
 
@@ -66,9 +67,9 @@ class ConsultationAction(models.TextChoices):
 
 
 # action → {from status: to status}; plans.consultations._transition is the only code that changes it.
-CONSULTATION_TRANSITIONS: dict[str, dict[str, str]] = {
-    ConsultationAction.ANSWER: {ConsultationStatus.OPEN: ConsultationStatus.ANSWERED},
-}
+CONSULTATION_TRANSITIONS = one_way(
+    ConsultationAction.ANSWER, ConsultationStatus.OPEN, ConsultationStatus.ANSWERED
+)
 
 
 class CommentSource(models.TextChoices):

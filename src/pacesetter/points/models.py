@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import dated_upload_name, status_field, user_fk
+from pacesetter.core.models import Timestamped
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import ClaimStatus, EntrySource, EventType, ManualBy, PeriodStatus, RuleStatus
@@ -35,7 +36,7 @@ class PointPeriod(models.Model):
         return self.status == PeriodStatus.OPEN
 
 
-class PointRule(models.Model):
+class PointRule(Timestamped):
     """What earns or loses points in one period: an event type from the registry, points per event, a cap
     on what the rule may add up to per member in the period, once-only, and who may award it by hand."""
 
@@ -55,8 +56,6 @@ class PointRule(models.Model):
     )
     claimable = models.BooleanField(_("党员可申报"), default=False)
     status = status_field(initial=RuleStatus.ACTIVE, max_length=10)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["period", "id"]

@@ -1,13 +1,13 @@
 """Publicity (宣传): information items sent up by organisations (信息报送), articles and events for the public
 site with their photos and tags, and the full-text search index over public content."""
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, status_field
+from pacesetter.core.fields import kept_user_fk, optional_fk, status_field
+from pacesetter.core.models import Timestamped
 from pacesetter.orgs.enums import Sector
 from pacesetter.orgs.models import Organisation
 
@@ -24,7 +24,7 @@ from .enums import (
 )
 
 
-class InfoItem(models.Model):
+class InfoItem(Timestamped):
     """A piece of news or an experience (经验做法) an organisation sends up (信息报送).
 
     The parent organisation edits and forwards it, the office (or an editor) accepts or returns it; accepted
@@ -39,9 +39,7 @@ class InfoItem(models.Model):
     body = models.TextField(_("正文"))
     status = status_field(initial=ItemStatus.DRAFT, max_length=20, db_index=True)
     comment = models.TextField(_("审核意见"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = kept_user_fk()
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
@@ -65,7 +63,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Article(models.Model):
+class Article(Timestamped):
     """A piece on the public site: news, exemplary deeds, experience, or an event (图片展, 现场观摩会, 研讨会)
     with its date and place. Nothing is public before an editor publishes it (review before publication).
 
@@ -89,9 +87,7 @@ class Article(models.Model):
     source_item = optional_fk(InfoItem, related_name="articles", on_delete=models.SET_NULL)
     status = status_field(initial=ArticleStatus.DRAFT, max_length=20, db_index=True)
     comment = models.TextField(_("审核意见"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = kept_user_fk()
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -174,7 +170,7 @@ class SearchDoc(models.Model):
         return ("xpub " if is_public else "") + "xk" + kind
 
 
-class Bulletin(models.Model):
+class Bulletin(Timestamped):
     """An issue of the information bulletin (简报): accepted items and campaign figures, numbered 第N期 per
     issuer per year from 1 without gaps. The number is given when the issue is printed (印发), so a draft
     thrown away leaves no gap; the unique constraint refuses a second issue with the same number."""
@@ -196,9 +192,7 @@ class Bulletin(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = kept_user_fk()
 
     class Meta:
         ordering = ["-year", "-number", "-id"]
@@ -254,7 +248,7 @@ class Exemplar(models.Model):
         on_delete=models.SET_NULL,
         related_name="exemplar",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = kept_user_fk()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.fields import dated_upload_name, optional_fk, user_fk
-from pacesetter.core.models import Uploaded
+from pacesetter.core.models import Timestamped, Uploaded
 from pacesetter.orgs.models import Member, Organisation
 
 from .enums import MEETING_KINDS, AbsenceReason, AttendanceStatus, CheckStatus, RecordKind, SignInMethod
 
 
-class ActivityRecord(models.Model):
+class ActivityRecord(Timestamped):
     """One logged activity (记实): an organisation's (member is null) or a member's personal record.
 
     Records are the evidence later steps (点评, 考核, 评选) use, so deletion is soft and audited.
@@ -35,8 +35,6 @@ class ActivityRecord(models.Model):
     contribution = models.TextField(_("贡献"), blank=True)
     effect = models.TextField(_("成效"), blank=True)
     logged_by = user_fk()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
     is_deleted = models.BooleanField(default=False)
     deleted_by = user_fk(blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

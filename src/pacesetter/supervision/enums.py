@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.lifecycle import one_way
 from pacesetter.core.uploads import DOCUMENTS
 
 
@@ -22,9 +23,7 @@ class ReviewAction(models.TextChoices):
     RESPOND = "respond", _("答复")
 
 
-REVIEW_TRANSITIONS: dict[str, dict[str, str]] = {
-    ReviewAction.RESPOND: {ReviewStatus.FILED: ReviewStatus.RESPONDED},
-}
+REVIEW_TRANSITIONS = one_way(ReviewAction.RESPOND, ReviewStatus.FILED, ReviewStatus.RESPONDED)
 
 
 class ReviewDue(models.TextChoices):
@@ -104,9 +103,7 @@ class NoticeAction(models.TextChoices):
     ISSUE = "issue", _("印发")
 
 
-NOTICE_TRANSITIONS: dict[str, dict[str, str]] = {
-    NoticeAction.ISSUE: {NoticeStatus.DRAFT: NoticeStatus.ISSUED},
-}
+NOTICE_TRANSITIONS = one_way(NoticeAction.ISSUE, NoticeStatus.DRAFT, NoticeStatus.ISSUED)
 
 
 class DrawFilter(models.TextChoices):
@@ -134,9 +131,9 @@ class MemberReviewAction(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("阅知")
 
 
-MEMBER_REVIEW_TRANSITIONS: dict[str, dict[str, str]] = {
-    MemberReviewAction.ACKNOWLEDGE: {MemberReviewStatus.FILED: MemberReviewStatus.ACKNOWLEDGED},
-}
+MEMBER_REVIEW_TRANSITIONS = one_way(
+    MemberReviewAction.ACKNOWLEDGE, MemberReviewStatus.FILED, MemberReviewStatus.ACKNOWLEDGED
+)
 
 
 class SessionStatus(models.TextChoices):
@@ -148,9 +145,7 @@ class SessionAction(models.TextChoices):
     CLOSE = "close", _("结束集中点评")
 
 
-SESSION_TRANSITIONS: dict[str, dict[str, str]] = {
-    SessionAction.CLOSE: {SessionStatus.OPEN: SessionStatus.CLOSED},
-}
+SESSION_TRANSITIONS = one_way(SessionAction.CLOSE, SessionStatus.OPEN, SessionStatus.CLOSED)
 
 
 class SessionCoverage(models.TextChoices):

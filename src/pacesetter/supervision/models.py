@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.fields import optional_fk, status_field, user_fk
+from pacesetter.core.fields import kept_user_fk, optional_fk, status_field, user_fk
 from pacesetter.core.models import Created
 from pacesetter.core.workdays import holidays_unknown_message
 from pacesetter.orgs.models import Liaison, Organisation
@@ -33,24 +33,34 @@ from .enums import (
 )
 
 
-class Review(models.Model):
+class _ReviewBody(models.Model):
+    """What a 点评 says, of an organisation (Review) or a member (MemberReview): its three parts (肯定成绩, 指出问题,
+    努力方向), the overall rating and when it was made; listed newest first."""
+
+    achievements = models.TextField(_("肯定成绩"))
+    problems = models.TextField(_("指出问题"))
+    direction = models.TextField(_("努力方向"))
+    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-reviewed_at", "-id"]
+
+
+class Review(_ReviewBody):
     """领导点评: a leader's half-yearly review of a liaison organisation (联系点).
 
     With `guidance` set it is a 行业指导点评 (条块结合, #18): `leader` is then the account of a guiding body
     that follows the organisation's sector, and only the office may publish it or order rectification from it.
     """
 
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    leader = kept_user_fk()
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("被点评组织"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
     campaign = optional_fk("campaigns.Campaign")
-    achievements = models.TextField(_("肯定成绩"))
-    problems = models.TextField(_("指出问题"))
-    direction = models.TextField(_("努力方向"))
-    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
     status = status_field(initial=ReviewStatus.FILED, max_length=10)
-    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     response = models.TextField(_("组织答复"), blank=True)
     responded_by = user_fk(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -60,8 +70,7 @@ class Review(models.Model):
     # sector guidance (#18): filed by a guiding body on its sector line, not by a liaison leader
     guidance = models.BooleanField(_("行业指导点评"), default=False)
 
-    class Meta:
-        ordering = ["-reviewed_at", "-id"]
+    class Meta(_ReviewBody.Meta):
         verbose_name = _("领导点评")
         indexes = [
             models.Index(fields=["leader", "organisation", "-reviewed_at"], name="review_liaison_idx"),
@@ -205,7 +214,7 @@ class Rectification(models.Model):
     # the office enters that year (supervision/holidays.py), then cleared.
     deadline_provisional = models.BooleanField(_("期限暂按周末计算"), default=False)
     status = status_field(initial=RectificationStatus.IN_PROGRESS, max_length=12)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = kept_user_fk()
     issued_at = models.DateTimeField(default=timezone.now)
     overdue_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报上级时间"), null=True, blank=True)
@@ -360,9 +369,7 @@ class ReviewSession(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="review_sessions"
     )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = kept_user_fk(_("点评人"))
     title = models.CharField(_("会议名称"), max_length=200)
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
@@ -399,13 +406,11 @@ class SessionAttendee(models.Model):
         return self.name
 
 
-class MemberReview(models.Model):
+class MemberReview(_ReviewBody):
     """党员点评: the branch secretary or a leader reviews a member, with the member's commitments as a
     snapshot (title, status, progress, deadline when reviewed). Seen by the member, the branch and above."""
 
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = kept_user_fk(_("点评人"))
     member = models.ForeignKey(
         "orgs.Member", verbose_name=_("被点评党员"), on_delete=models.PROTECT, related_name="leader_reviews"
     )
@@ -414,17 +419,11 @@ class MemberReview(models.Model):
         Organisation, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="member_reviews"
     )
     session = optional_fk(ReviewSession, _("集中点评"), related_name="member_reviews")
-    achievements = models.TextField(_("肯定成绩"))
-    problems = models.TextField(_("指出问题"))
-    direction = models.TextField(_("努力方向"))
-    rating = models.CharField(_("总体评价"), max_length=12, choices=Rating.choices)
     commitments = models.JSONField(_("承诺快照"), default=list, blank=True)
     status = status_field(initial=MemberReviewStatus.FILED, max_length=14)
-    reviewed_at = models.DateTimeField(_("点评时间"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("阅知时间"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-reviewed_at", "-id"]
+    class Meta(_ReviewBody.Meta):
         verbose_name = _("党员点评")
         indexes = [models.Index(fields=["member", "-reviewed_at"], name="member_review_idx")]
 
