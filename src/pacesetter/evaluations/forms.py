@@ -22,19 +22,23 @@ GROUP_ROWS = 5
 DT = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
 
 
-def criteria_sets_for(user):
-    """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
+def _scope_and_above(user) -> set[str]:
+    """The paths of the organisations in the user's managing scope or above it (each root's ancestors-or-self)."""
     paths = set()
     for p in scope_for(user, MANAGE_CAP).roots:
         paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    return paths
+
+
+def criteria_sets_for(user):
+    """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
+    paths = _scope_and_above(user)
     return CriteriaSet.objects.select_related("campaign").filter(campaign__organisation__path__in=paths)
 
 
 def campaigns_for(user):
     """Campaigns run by an organisation in the user's scope or above it, newest first."""
-    paths = set()
-    for p in scope_for(user, MANAGE_CAP).roots:
-        paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    paths = _scope_and_above(user)
     return Campaign.objects.filter(organisation__path__in=paths).order_by("-starts_on", "-id")
 
 
