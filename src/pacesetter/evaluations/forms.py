@@ -22,20 +22,31 @@ GROUP_ROWS = 5
 DT = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
 
 
-def criteria_sets_for(user):
-    """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
+def _scope_and_above(user) -> set[str]:
+    """The paths of the organisations in the user's managing scope or above it (each root's ancestors-or-self)."""
     paths = set()
     for p in scope_for(user, MANAGE_CAP).roots:
         paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    return paths
+
+
+def criteria_sets_for(user):
+    """Criteria sets of campaigns run by an organisation in the user's scope or above it."""
+    paths = _scope_and_above(user)
     return CriteriaSet.objects.select_related("campaign").filter(campaign__organisation__path__in=paths)
 
 
 def campaigns_for(user):
     """Campaigns run by an organisation in the user's scope or above it, newest first."""
-    paths = set()
-    for p in scope_for(user, MANAGE_CAP).roots:
-        paths.update(p[:i] for i in range(4, len(p) + 1, 4))
+    paths = _scope_and_above(user)
     return Campaign.objects.filter(organisation__path__in=paths).order_by("-starts_on", "-id")
+
+
+def _grade_line(label, initial: int, help_text="") -> forms.IntegerField:
+    """An optional score line (分数线, 0–100) of the organisation grading (组织考核) a round sets."""
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=100, initial=initial, required=False, help_text=help_text
+    )
 
 
 class RoundForm(forms.Form):
@@ -80,24 +91,16 @@ class RoundForm(forms.Form):
     satisfaction_threshold = forms.IntegerField(
         label=_("满意度警戒线（%）"), min_value=0, max_value=100, initial=60
     )
-    grade_excellent = forms.IntegerField(
-        label=_("组织考核：优秀分数线"),
-        min_value=0,
-        max_value=100,
-        initial=90,
-        required=False,
-        help_text=_("活动有党员考核方案、且评议在方案的考核期内结束的，按方案的分数线评定等次"),
+    grade_excellent = _grade_line(
+        _("组织考核：优秀分数线"),
+        90,
+        _("活动有党员考核方案、且评议在方案的考核期内结束的，按方案的分数线评定等次"),
     )
-    grade_qualified = forms.IntegerField(
-        label=_("组织考核：合格分数线"), min_value=0, max_value=100, initial=75, required=False
-    )
-    grade_basic = forms.IntegerField(
-        label=_("组织考核：基本合格分数线"),
-        min_value=0,
-        max_value=100,
-        initial=60,
-        required=False,
-        help_text=_("综合得分（百分制）达到分数线即为该等次，低于基本合格线为不合格；只用于组织考核"),
+    grade_qualified = _grade_line(_("组织考核：合格分数线"), 75)
+    grade_basic = _grade_line(
+        _("组织考核：基本合格分数线"),
+        60,
+        _("综合得分（百分制）达到分数线即为该等次，低于基本合格线为不合格；只用于组织考核"),
     )
 
     def __init__(self, *args, user=None, **kwargs):

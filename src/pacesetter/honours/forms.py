@@ -2,9 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import BootstrapMixin
+from pacesetter.massorgs.models import MassMember, MassOrganisation
 from pacesetter.orgs.forms import OrgChoiceField, OrgNameField
+from pacesetter.orgs.models import Organisation
 
 from .enums import DEED_MAX, DISTRICT_TOP_MAX, OBJECTION_MAX, SUMMARY_MAX, Rule, Subject
+from .models import Category
 
 
 class ProgrammeForm(BootstrapMixin, forms.Form):
@@ -91,10 +94,27 @@ class MassMemberChoiceField(forms.ModelChoiceField):
 
 
 class NominationForm(BootstrapMixin, forms.Form):
+    category = forms.ModelChoiceField(label=_("表彰类别"), queryset=Category.objects.none(), empty_label=None)
+    nominator = OrgChoiceField(label=_("推荐单位"), queryset=Organisation.objects.none(), empty_label=None)
     subject_name = forms.CharField(
         label=_("推荐对象"),
         max_length=300,
         help_text=_("集体写党组织名称（重名时写“上级组织/名称”）；个人写“党员姓名@所在党组织”"),
+    )
+    # The other ways to name the nominee, each only where the programme has a category it fits (else left out).
+    subject_mass_org = MassOrgChoiceField(
+        label=_("或推荐群团组织"),
+        queryset=MassOrganisation.objects.none(),
+        required=False,
+        empty_label=_("（不推荐群团组织）"),
+        help_text=_("仅限集体类别；只能选本单位及所属党组织的团组织、工会、妇女组织"),
+    )
+    subject_mass_member = MassMemberChoiceField(
+        label=_("或推荐群团成员"),
+        queryset=MassMember.objects.none(),
+        required=False,
+        empty_label=_("（不推荐群团成员）"),
+        help_text=_("仅限表彰群团成员的类别；只能选本单位及所属党组织的团组织、工会、妇女组织的在册成员"),
     )
     post = forms.CharField(label=_("职务"), max_length=100, required=False)
     summary = forms.CharField(
@@ -113,47 +133,14 @@ class NominationForm(BootstrapMixin, forms.Form):
         """`mass_orgs`: the 群团组织 the user may nominate (None where no category is collective);
         `mass_members`: the 群团成员 the user may nominate (None where no category takes them)."""
         super().__init__(*args, **kwargs)
-        self.fields["category"] = forms.ModelChoiceField(
-            label=_("表彰类别"), queryset=categories, empty_label=None
-        )
-        self.fields["nominator"] = OrgChoiceField(label=_("推荐单位"), queryset=nominators, empty_label=None)
-        for name in ("category", "nominator"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        if mass_orgs is not None:
-            self.fields["subject_name"].required = False
-            self.fields["subject_mass_org"] = MassOrgChoiceField(
-                label=_("或推荐群团组织"),
-                queryset=mass_orgs,
-                required=False,
-                empty_label=_("（不推荐群团组织）"),
-                help_text=_("仅限集体类别；只能选本单位及所属党组织的团组织、工会、妇女组织"),
-            )
-            self.fields["subject_mass_org"].widget.attrs["class"] = "form-select"
-        if mass_members is not None:
-            self.fields["subject_name"].required = False
-            self.fields["subject_mass_member"] = MassMemberChoiceField(
-                label=_("或推荐群团成员"),
-                queryset=mass_members,
-                required=False,
-                empty_label=_("（不推荐群团成员）"),
-                help_text=_(
-                    "仅限表彰群团成员的类别；只能选本单位及所属党组织的团组织、工会、妇女组织的在册成员"
-                ),
-            )
-            self.fields["subject_mass_member"].widget.attrs["class"] = "form-select"
-        self.order_fields(
-            [
-                "category",
-                "nominator",
-                "subject_name",
-                "subject_mass_org",
-                "subject_mass_member",
-                "post",
-                "summary",
-                "deed",
-                "photos",
-            ]
-        )
+        self.fields["category"].queryset = categories
+        self.fields["nominator"].queryset = nominators
+        for name, queryset in (("subject_mass_org", mass_orgs), ("subject_mass_member", mass_members)):
+            if queryset is None:
+                del self.fields[name]
+            else:
+                self.fields[name].queryset = queryset
+                self.fields["subject_name"].required = False
 
     def clean(self):
         data = super().clean()

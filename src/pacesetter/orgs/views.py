@@ -238,20 +238,8 @@ def member_create(request, pk):
 
 def member_edit(request, pk):
     member = member_get_for(request.user, pk, cap=Cap.PERSON_MANAGE)
-    initial = {
-        f: getattr(member, f)
-        for f in (
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "joined_on",
-            "post",
-            "phone",
-            "id_number",
-            "status",
-        )
-    }
+    # Each of the form's fields as the member has it; the organisation by its name, as it is typed.
+    initial = {f: getattr(member, f) for f in MemberForm.base_fields if f != "organisation"}
     initial["organisation"] = member.organisation.name
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

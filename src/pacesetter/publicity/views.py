@@ -118,18 +118,23 @@ def item_edit(request, pk):
     return render(request, "publicity/item_form.html", {"form": form, "item": item})
 
 
-def _transition_posted(request, transition, detail_url: str, pk: int):
-    """A review button (submit, return, accept…) on an item's or an article's page: ``transition(action=…,
-    comment=…)`` runs it; its success, its refusal or the form's errors become the page's message, then back to
-    the page."""
-    form = TransitionForm(request.POST)
+def _posted_back(request, form, write, message: str, detail_url: str, pk: int):
+    """A small form posted from an object's page, which comes back to that page either way: ``write(**the form's
+    cleaned data)`` calls the service; then ``message``, the service's refusal or the form's errors as the page's
+    message."""
     if form.is_valid():
         with refusals_on(form):
-            transition(**form.cleaned_data)
-            return success_redirect(request, _("操作成功"), detail_url, pk)
+            write(**form.cleaned_data)
+            return success_redirect(request, message, detail_url, pk)
     for errors in form.errors.values():
         messages.error(request, " ".join(str(e) for e in errors))
     return redirect(detail_url, pk)
+
+
+def _transition_posted(request, transition, detail_url: str, pk: int):
+    """A review button (submit, return, accept…) on an item's or an article's page: ``transition(action=…,
+    comment=…)`` runs it."""
+    return _posted_back(request, TransitionForm(request.POST), transition, _("操作成功"), detail_url, pk)
 
 
 @require_POST
@@ -413,7 +418,7 @@ def exemplar_create(request):
                 organisation=org,
                 member=member,
                 honour=honour,
-                **{k: d[k] for k in ("name", "sector", "trade", "post", "summary")},
+                **pick(d, "name", "sector", "trade", "post", "summary"),
             )
             return success_redirect(request, _("典型已登记（培育）"), "publicity:exemplar-detail", e.pk)
     return render(request, "publicity/exemplar_form.html", {"form": form, "honour": honour})
@@ -457,27 +462,21 @@ def exemplar_articles(request, pk):
     """Link the articles about a model (shown on its page and theirs)."""
     e = selectors.exemplar_get_for(request.user, pk)
     choices = list(selectors.articles_to_link(request.user, e))
+
+    def link(articles):
+        chosen = set(articles)
+        exemplars.exemplar_link_articles(
+            actor=request.user, exemplar=e, articles=[a for a in choices if a.pk in chosen]
+        )
+
     form = ExemplarArticlesForm(request.POST, articles=choices)
-    if form.is_valid():
-        chosen = set(form.cleaned_data["articles"])
-        with refusals_on(form):
-            exemplars.exemplar_link_articles(
-                actor=request.user, exemplar=e, articles=[a for a in choices if a.pk in chosen]
-            )
-            return success_redirect(request, _("相关报道已保存"), "publicity:exemplar-detail", e.pk)
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-    return redirect("publicity:exemplar-detail", e.pk)
+    return _posted_back(request, form, link, _("相关报道已保存"), "publicity:exemplar-detail", e.pk)
 
 
 @require_POST
 def exemplar_promote(request, pk):
     e = selectors.exemplar_get_for(request.user, pk)
-    form = PromoteForm(request.POST)
-    if form.is_valid():
-        with refusals_on(form):
-            exemplars.exemplar_promote(actor=request.user, exemplar=e, **form.cleaned_data)
-            return success_redirect(request, _("已晋升"), "publicity:exemplar-detail", e.pk)
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-    return redirect("publicity:exemplar-detail", e.pk)
+    promote = partial(exemplars.exemplar_promote, actor=request.user, exemplar=e)
+    return _posted_back(
+        request, PromoteForm(request.POST), promote, _("已晋升"), "publicity:exemplar-detail", e.pk
+    )

@@ -326,10 +326,10 @@ def sign_in_open(request, pk):
     minutes = (
         form.cleaned_data.get("minutes") if form.is_valid() else None
     ) or services.DEFAULT_SIGN_IN_MINUTES
-    with refusals_flashed(request):
-        services.sign_in_open(actor=request.user, record=record, minutes=minutes)
-        messages.success(request, _("签到已开放，请党员用手机扫描二维码"))
-    return redirect("records:record-detail", record.pk)
+    open_ = partial(services.sign_in_open, actor=request.user, record=record, minutes=minutes)
+    return button_redirect(
+        request, open_, _("签到已开放，请党员用手机扫描二维码"), "records:record-detail", record.pk
+    )
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.core.downloads import docx_download, xlsx_download
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.forms import button_redirect, form_page, refusals_on, success_redirect
+from pacesetter.core.forms import button_redirect, form_page, pick, refusals_on, success_redirect
 from pacesetter.core.holidays import check_year, holiday_days_of, notice_text
 from pacesetter.core.paging import paginate
 from pacesetter.core.workdays import holidays_unknown_message
@@ -66,11 +66,7 @@ def notice_create(request):
         with refusals_on(form):
             org, campaign = _root_and_campaign(request, d)
             notice = services.notice_compose(
-                actor=request.user,
-                org=org,
-                campaign=campaign,
-                issuer_name=d["issuer_name"],
-                number_prefix=d["number_prefix"],
+                actor=request.user, org=org, campaign=campaign, **pick(d, "issuer_name", "number_prefix")
             )
             message = _("已根据实时数据生成通报草稿，请修改后印发")
             return success_redirect(request, message, "supervision:notice-edit", notice.pk)
