@@ -132,8 +132,10 @@ def _border(paragraph, edge: str, color: str = RED, size_eighths: int = 12) -> N
     borders.append(line)
 
 
-def add_issuer_mark(doc, issuer: str, size_pt: float = 36):
-    """发文机关标志: the issuing body's name, red, centred, 方正小标宋简体."""
+def add_issuer_mark(doc, issuer: str, size_pt: float | None = None):
+    """发文机关标志: the issuing body's name, red, centred, 方正小标宋简体; 36 pt, or 30 pt for a name of more
+    than 12 characters, so that it stays on one line of the type area (156 mm)."""
+    size_pt = size_pt or (30 if len(issuer) > 12 else 36)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.line_spacing = Pt(size_pt + 12)

@@ -198,7 +198,7 @@ def report_docx(results: RoundResults) -> bytes:
     today = timezone.localdate()
     doc = word.new_document()
     doc.core_properties.title = f"关于{round_.name}结果的通报"
-    word.add_issuer_mark(doc, issuer, 30 if len(issuer) > 12 else 36)
+    word.add_issuer_mark(doc, issuer)
     word.add_doc_number(doc, "")
     word.add_title(doc, f"关于{round_.name}结果的通报")
     word.add_paragraph(

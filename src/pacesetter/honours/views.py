@@ -15,8 +15,15 @@ from pacesetter.core.paging import paginate
 from pacesetter.massorgs.enums import MassOrgKind
 from pacesetter.massorgs.selectors import mass_org_list_for
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import member_get_for, org_list_for, org_resolve_for, scope_for, scope_q
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import (
+    member_get_for,
+    member_named,
+    org_list_for,
+    org_resolve_for,
+    scope_for,
+    scope_q,
+)
 
 from . import documents, selectors, services
 from .enums import NominationStatus, ProgrammeStatus, Rule, Subject
@@ -245,13 +252,13 @@ def _resolve_subject(user, category: Category, text: str):
             _("个人请写成“党员姓名@所在党组织”，如：林文@城厢区实验小学党支部"), field="subject_name"
         )
     org = org_resolve_for(user, org_text.strip(), cap=Cap.HONOURS_NOMINATE)
-    found = list(Member.objects.filter(organisation=org, name=name.strip(), is_active=True)[:2])
-    if len(found) != 1:
+    member = member_named(org, name.strip())
+    if member is None:
         raise ValidationError(
             _("在%(o)s找不到（或有多名）叫“%(n)s”的党员") % {"o": org.name, "n": name.strip()},
             field="subject_name",
         )
-    return None, found[0]
+    return None, member
 
 
 def _mass_kinds_allowed(categories) -> set[str]:

@@ -309,6 +309,13 @@ def member_get_for(user, pk, *, cap: str = Cap.PERSON_VIEW) -> Member:
     return member
 
 
+def member_named(org: Organisation, name: str) -> Member | None:
+    """The one active member of `org` called `name`; None when there is none, or more than one (the caller
+    then asks for a clearer name)."""
+    found = list(Member.objects.filter(organisation=org, name=name, is_active=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def member_for_user(user) -> Member | None:
     if not user.is_authenticated:
         return None

@@ -13,8 +13,8 @@ from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.forms import pick, refusals_on, success_redirect
 from pacesetter.core.paging import paginate
 from pacesetter.orgs.enums import Cap
-from pacesetter.orgs.models import Member, Organisation
-from pacesetter.orgs.selectors import org_get_for, org_list_for, scope_for, subtree_q
+from pacesetter.orgs.models import Organisation
+from pacesetter.orgs.selectors import member_named, org_get_for, org_list_for, scope_for, subtree_q
 
 from . import bulletins, exemplars, selectors, services
 from .enums import (
@@ -403,16 +403,13 @@ def exemplar_create(request):
             org = org_get_for(request.user, d["organisation"], cap=Cap.PUBLICITY_DRAFT)
             member = None
             if d["member_name"]:
-                found = list(
-                    Member.objects.filter(organisation=org, name=d["member_name"], is_active=True)[:2]
-                )
-                if len(found) != 1:
+                member = member_named(org, d["member_name"])
+                if member is None:
                     raise ValidationError(
                         _("“%(org)s”没有（或有不止一名）叫“%(n)s”的党员")
                         % {"org": org.name, "n": d["member_name"]},
                         field="member_name",
                     )
-                member = found[0]
             e = exemplars.exemplar_register(
                 actor=request.user,
                 organisation=org,

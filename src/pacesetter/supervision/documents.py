@@ -136,7 +136,7 @@ def notice_draft_text(*, org: Organisation, campaign=None, today: datetime.date)
 def notice_docx(notice: Notice) -> bytes:
     """The notice in GB/T 9704 layout: 版头 (red mark, 发文字号, red rule), 主体, 成文日期, 版记."""
     doc = new_document()
-    add_issuer_mark(doc, notice.issuer_name, 30 if len(notice.issuer_name) > 12 else 36)
+    add_issuer_mark(doc, notice.issuer_name)
     add_doc_number(doc, notice.doc_number)
     add_title(doc, notice.title)
     add_paragraph(doc, notice.addressees, indent=False)
