@@ -134,7 +134,7 @@ def _border(paragraph, edge: str, color: str = RED, size_eighths: int = 12) -> N
 
 def add_issuer_mark(doc, issuer: str, size_pt: float | None = None):
     """发文机关标志: the issuing body's name, red, centred, 方正小标宋简体; 36 pt, or 30 pt for a name of more
-    than 12 characters, so that it stays on one line of the type area (156 mm)."""
+    than 12 characters (the type area, 156 mm, holds 12 characters at 36 pt and 14 at 30; a longer name wraps)."""
     size_pt = size_pt or (30 if len(issuer) > 12 else 36)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
