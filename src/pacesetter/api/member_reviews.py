@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from pacesetter.core.errors import ValidationError
 from pacesetter.core.paging import offset_param
+from pacesetter.core.people import display_name
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_get_for, org_get_for
 from pacesetter.supervision import member_reviews as mr
@@ -117,7 +118,7 @@ class MrCoverageOut(Schema):
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def _review(r: MemberReview) -> dict:

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from pacesetter.core.paging import offset_param
+from pacesetter.core.people import display_name
 from pacesetter.members import reminders, selectors, services
 from pacesetter.members.models import Mentorship
 from pacesetter.orgs.enums import Cap
@@ -98,7 +99,7 @@ class MemReminderOut(Schema):
 
 
 def _author(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def _note(n, on: datetime.date) -> dict:

@@ -10,6 +10,7 @@ from ninja.responses import Status
 from pacesetter.core.errors import NotFoundError, PermissionDeniedError
 from pacesetter.core.middleware import client_ip
 from pacesetter.core.paging import limit_param, offset_param
+from pacesetter.core.people import display_name
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import org_get_for
 from pacesetter.plans import consultations, services
@@ -100,7 +101,7 @@ class PlanProgressOut(Schema):
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def _plan_out(plan) -> dict:

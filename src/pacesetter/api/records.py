@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from pacesetter.core.errors import NotFoundError, ValidationError
 from pacesetter.core.paging import limit_param, offset_param
+from pacesetter.core.people import display_name
 from pacesetter.orgs.enums import Cap
 from pacesetter.orgs.selectors import member_for_user, org_get_for
 from pacesetter.records import services
@@ -141,7 +142,7 @@ def record_out(r) -> dict:
         organisation_name=r.organisation.name,
         member_name=r.member.name if r.member else None,
         kind_label=str(r.get_kind_display()),
-        logged_by=(r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else None,
+        logged_by=display_name(r.logged_by) if r.logged_by else None,
         meeting=None if m is None else fields_from(m, MeetingOut, sign_in_open=m.sign_in_is_open()),
         photos=[photo_out(p) for p in r.photos.all()],
     )

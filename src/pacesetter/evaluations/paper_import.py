@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from pacesetter.core import codes as codebook
 from pacesetter.core.audit import audit_log
 from pacesetter.core.errors import ApplicationError, PermissionDeniedError
-from pacesetter.core.xlsx import add_dropdown
+from pacesetter.documents.sheets import add_dropdown
 
 from . import services
 from .enums import DONT_KNOW, Channel

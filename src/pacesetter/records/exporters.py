@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from pacesetter.core.people import display_name
 from pacesetter.documents.sheets import table_xlsx
 
 HEADERS = [
@@ -50,6 +51,6 @@ def _line(r) -> list:
         meeting.actual_count if meeting else None,
         r.photo_total,
         r.campaign.name if r.campaign else "",
-        (r.logged_by.get_full_name() or r.logged_by.username) if r.logged_by else "",
+        display_name(r.logged_by) if r.logged_by else "",
         timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
     ]

@@ -26,6 +26,7 @@ from pacesetter.commitments.models import Commitment
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.lookup import get_or_not_found
+from pacesetter.core.people import display_name
 from pacesetter.core.text import clean_text
 from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
@@ -166,7 +167,7 @@ def member_review_file(
         notify(
             kind=Kind.MEMBER_REVIEW,
             recipients=[member.user],
-            title=_("%(leader)s对您作了点评，请阅知") % {"leader": actor.get_full_name() or actor.username},
+            title=_("%(leader)s对您作了点评，请阅知") % {"leader": display_name(actor)},
             body=review.direction[:200],
             url=reverse("supervision:member-review-detail", args=[review.pk]),
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import PermissionDeniedError, ValidationError
 from pacesetter.core.pii import mask_id_number, mask_phone, pii_export_audit
-from pacesetter.core.xlsx import add_dropdown
+from pacesetter.documents.sheets import add_dropdown
 
 from ..enums import Cap, Gender, MemberStatus, OrgType, Sector
 from ..models import (

@@ -13,6 +13,7 @@ from pacesetter.campaigns.models import Campaign
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
 from pacesetter.core.locking import locked
+from pacesetter.core.people import display_name
 from pacesetter.core.transitions import status_cas
 from pacesetter.evaluations.models import LowSatisfactionCase
 from pacesetter.notifications.kinds import Kind
@@ -66,8 +67,7 @@ def team_create(*, actor, org: Organisation, name: str, members) -> InspectionTe
     bad = [m for m in members if m.pk not in eligible]
     if bad:
         raise ValidationError(
-            _("%(names)s不是本范围内的督查人员")
-            % {"names": "、".join(m.get_full_name() or m.username for m in bad)},
+            _("%(names)s不是本范围内的督查人员") % {"names": "、".join(display_name(m) for m in bad)},
             field="members",
         )
     team = InspectionTeam.objects.create(name=name, organisation=org, created_by=actor)

@@ -12,6 +12,7 @@ from pacesetter.campaigns.windows import campaigns_covering, require_open, step_
 from pacesetter.commitments.selectors import published_commitments_for_org
 from pacesetter.core.audit import audit_log, audit_status
 from pacesetter.core.errors import PermissionDeniedError, StateError, ValidationError
+from pacesetter.core.people import display_name
 from pacesetter.core.transitions import status_cas
 from pacesetter.notifications.kinds import Kind
 from pacesetter.notifications.services import notify
@@ -162,7 +163,7 @@ def review_file(
         after={"rating": rating, "status": review.status, "guidance": guidance},
         extra={"items": len(commitments), "flagged": sum(1 for v in remarks.values() if v[1])},
     )
-    reviewer = actor.get_full_name() or actor.username
+    reviewer = display_name(actor)
     title = (
         _("%(body)s对%(org)s作了行业指导点评，请答复")
         % {"body": _guiding_body_name(actor, org) or reviewer, "org": org.name}

@@ -1,8 +1,8 @@
-"""core.xlsx.add_dropdown: a list validation that warns instead of refusing."""
+"""documents.sheets.add_dropdown: a list validation that warns instead of refusing."""
 
 import openpyxl
 
-from pacesetter.core.xlsx import add_dropdown
+from pacesetter.documents.sheets import add_dropdown
 
 
 def test_add_dropdown_adds_a_warning_list_on_the_cells():
