@@ -2,6 +2,8 @@
 
 import os
 import signal
+import threading
+import time
 
 import pytest
 
@@ -14,7 +16,7 @@ from rq import SimpleWorker  # noqa: E402
 from rq.job import JobStatus  # noqa: E402
 
 from pacesetter.core import tasks  # noqa: E402
-from pacesetter.core.rq import retry_for  # noqa: E402
+from pacesetter.core.rq import PromptStop, retry_for  # noqa: E402
 from tests.core.test_tasks import calls, explode, explode_once, record_call  # noqa: E402
 
 URL = os.environ.get("PACESETTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -43,10 +45,14 @@ def _enqueue(captured, t, **kwargs):
     assert len(callbacks) == 1
 
 
+class _InProcessWorker(PromptStop, SimpleWorker):
+    """RQ's worker without the fork, stopping as the project's worker does (core.rq.PromptStop)."""
+
+
 def _burst(queue):
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+        _InProcessWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
     finally:
         for sig, handler in handlers.items():  # RQ's worker installs its own; give pytest back its own
             signal.signal(sig, handler)
@@ -100,3 +106,24 @@ def test_rq_failed_job_is_shown_to_the_office_and_can_run_again(
     assert (response.status_code, rq.count) == (302, 1)
     assert AuditEntry.objects.get(action="task.retry").object_id == job_id
     assert c.post(f"/tasks/{job_id}/retry/").status_code == 404  # no longer a failed job
+
+
+def test_worker_stops_when_its_listener_reads_the_unsubscribe_reply_first(rq):
+    """The race behind a shutdown that hung for a minute: the thread listening for RQ's commands reads the
+    UNSUBSCRIBE reply before it is told to stop, then waits up to 60 s for a subscription. In RQ's own order
+    (send, then stop) this join times out; stopping the loop first, the reply is the last thing it reads."""
+    worker = _InProcessWorker([rq], connection=rq.connection, job_class=Job)
+    worker.subscribe()
+    send = worker.pubsub.unsubscribe
+
+    def send_then_let_the_listener_read_the_reply(*args, **kwargs):
+        result = send(*args, **kwargs)
+        time.sleep(0.5)
+        return result
+
+    worker.pubsub.unsubscribe = send_then_let_the_listener_read_the_reply
+    stopping = threading.Thread(target=worker.unsubscribe)
+    stopping.start()
+    stopping.join(timeout=30)
+    assert not stopping.is_alive()
+    assert not worker.pubsub_thread.is_alive()

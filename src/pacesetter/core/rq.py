@@ -6,11 +6,15 @@ with retries left is scheduled again). django-tasks-rq does not pass a Retry whe
 this backend does: the same attempts and backoff as the database queue (core/tasks.py).
 """
 
+import contextlib
+
 import django_rq
+import redis
 from django_tasks.base import TASK_MAX_PRIORITY, Task, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq.backend import Job, RQBackend, failed_callback, success_callback
+from rq import Worker as RQWorker
 from rq.job import Callback, JobStatus, Retry
 from rq.job import Job as RQJob
 
@@ -62,6 +66,31 @@ class RetryingRQBackend(RQBackend):
         object.__setattr__(task_result, "enqueued_at", job.enqueued_at)
         task_enqueued.send(type(self), task_result=task_result)
         return task_result
+
+
+class PromptStop:
+    """RQ's unsubscribe in the order that lets the thread listening for RQ's commands end at once.
+
+    RQ 3.0 sends UNSUBSCRIBE, then stops that thread. When the thread reads the reply first, it finds itself
+    subscribed to nothing and waits for a subscription for up to RQ's 60 s poll; redis-py 8's stop() joins
+    the thread without a bound, so the worker's shutdown (SIGTERM, or the end of `worker --once`) hung for a
+    minute. Stopping the thread's loop before the UNSUBSCRIBE makes the reply the last thing it reads."""
+
+    def unsubscribe(self):
+        thread = self.pubsub_thread
+        if not thread:
+            return
+        thread.stop(timeout=0)  # clears its run flag only; the reply to the UNSUBSCRIBE wakes it to see that
+        if thread.is_alive():
+            # it may have seen the flag on its own and closed the connection on its way out meanwhile
+            with contextlib.suppress(redis.exceptions.ConnectionError):
+                self.pubsub.unsubscribe()
+        thread.join(timeout=1)
+        self.pubsub.close()
+
+
+class Worker(PromptStop, RQWorker):
+    """The worker `pacesetter manage worker` runs when the queue is RQ."""
 
 
 # --------------------------------------------------------------------------------------------------

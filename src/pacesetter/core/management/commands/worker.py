@@ -38,4 +38,11 @@ class Command(BaseCommand):
             run_due_sweeps()
         else:
             threading.Thread(target=sweep_loop, args=(threading.Event(), poll), daemon=True).start()
-        call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True, burst=once)
+        call_command(
+            "rqworker",
+            "default",
+            job_class="django_tasks_rq.Job",
+            worker_class="pacesetter.core.rq.Worker",
+            with_scheduler=True,
+            burst=once,
+        )
