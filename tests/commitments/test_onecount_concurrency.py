@@ -3,39 +3,24 @@ stores exactly one rating (count_once's unique constraint; the phone key path is
 tests/core/test_onecount.py)."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from pacesetter import onecount
 from pacesetter.commitments.enums import CommitmentStatus as S
 from pacesetter.commitments.models import Rating
 from pacesetter.core.models import OneCount
+from tests.file_sqlite import reran_on_file_sqlite
 
 INNER = "PACESETTER_ONECOUNT_CONCURRENCY_INNER"
 
 
 def _reran_with_file_sqlite(request, tmp_path) -> bool:
-    """On in-memory SQLite, run this test again in a subprocess on a file database; True if it did."""
-    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()) or os.environ.get(INNER):
-        return False
-    env = {**os.environ, INNER: "1", "PACESETTER_TEST_SQLITE": str(tmp_path / "onecount.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"{__file__}::{request.node.name}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return True
+    return reran_on_file_sqlite(request, tmp_path, INNER)
 
 
 def _post_json(url: str, body: dict) -> tuple[int, dict]:

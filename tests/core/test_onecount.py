@@ -1,14 +1,10 @@
 """One person, one count: phone codes, the text gateway, count_once under concurrency, printable slips."""
 
-import os
 import re
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from pacesetter import onecount
@@ -21,6 +17,7 @@ from pacesetter.core.errors import (
 from pacesetter.core.models import AuditEntry, OneCount, PhoneCode, Slip, TextQuota
 from pacesetter.notifications import sms
 from pacesetter.notifications.models import TextMessage
+from tests.file_sqlite import reran_on_file_sqlite
 
 PHONE = "13812345678"
 INNER = "PACESETTER_ONECOUNT_INNER"
@@ -207,23 +204,10 @@ def test_count_once_counts_a_person_once_per_subject():
     assert OneCount.objects.count() == 3
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_count_once_under_concurrency_counts_exactly_once(request, tmp_path):
     """24 threads, each on its own database connection, count the same person at the same moment."""
-    if _in_memory_sqlite() and not os.environ.get(INNER):
-        env = {**os.environ, INNER: "1", "PACESETTER_TEST_SQLITE": str(tmp_path / "onecount.sqlite3")}
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"{__file__}::{request.node.name}"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    if reran_on_file_sqlite(request, tmp_path, INNER):
         return
     n = 24
     barrier = threading.Barrier(n)

@@ -7,42 +7,23 @@ thread has its own connection and IMMEDIATE transactions queue for the write loc
 """
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from pacesetter.evaluations.models import Ballot, BallotCode, BallotSheet
+from tests.file_sqlite import reran_on_file_sqlite
 
 from .helpers import answers, codes, make_round
 
 INNER = "PACESETTER_CONCURRENCY_INNER"
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 def _reran_with_file_sqlite(request, tmp_path) -> bool:
-    """On in-memory SQLite, run this test again in a subprocess on a file database; True if it did."""
-    if not _in_memory_sqlite() or os.environ.get(INNER):
-        return False
-    env = {**os.environ, INNER: "1", "PACESETTER_TEST_SQLITE": str(tmp_path / "concurrency.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"{__file__}::{request.node.name}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return True
+    return reran_on_file_sqlite(request, tmp_path, INNER)
 
 
 @pytest.mark.django_db(transaction=True)
