@@ -25,12 +25,16 @@ def _shared_folder(request) -> Path:
 
 
 def migrated_copy(request, dest: Path) -> None:
+    """Put at `dest` a SQLite database with every migration applied."""
     template = _shared_folder(request) / TEMPLATE
     if not template.exists():
         work = Path(tempfile.mkdtemp(dir=template.parent))
+        env = {**os.environ, "PACESETTER_DATA_DIR": str(work)}
+        for name in ("PACESETTER_DATABASE_URL", "PACESETTER_REPLICA_URLS", "DJANGO_SETTINGS_MODULE"):
+            env.pop(name, None)  # a SQLite file in `work`, whatever database the run itself is on
         subprocess.run(
             [sys.executable, "-m", "pacesetter", "manage", "migrate", "-v", "0"],
-            env={**os.environ, "PACESETTER_DATA_DIR": str(work)},
+            env=env,
             check=True,
             capture_output=True,
             timeout=600,

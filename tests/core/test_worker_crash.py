@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.file_sqlite import migrated_copy
+
 # A site of its own (SQLite, in subprocesses): the same in every stage of .ci/run, which runs it once.
 pytestmark = pytest.mark.one_engine
 
@@ -47,9 +49,10 @@ def _wait_for(predicate, seconds: float) -> bool:
     return predicate()
 
 
-def test_task_of_a_sigkilled_worker_runs_again_to_completion_once(tmp_path):
+def test_task_of_a_sigkilled_worker_runs_again_to_completion_once(request, tmp_path):
     data_dir, log = tmp_path / "data", tmp_path / "runs.txt"
-    _manage(data_dir, "migrate", "--noinput", "-v", "0")
+    data_dir.mkdir()
+    migrated_copy(request, data_dir / "pacesetter.sqlite3")  # what `manage migrate` makes there
     _manage(
         data_dir,
         "shell",

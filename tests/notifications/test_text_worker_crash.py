@@ -9,14 +9,16 @@ import time
 import pytest
 
 from tests.core.test_worker_crash import ROOT, _env, _manage, _wait_for
+from tests.file_sqlite import migrated_copy
 
 # A site of its own (SQLite, in subprocesses): the same in every stage of .ci/run, which runs it once.
 pytestmark = pytest.mark.one_engine
 
 
-def test_text_of_a_worker_killed_mid_send_is_sent_after_a_long_outage_not_marked_failed(tmp_path):
+def test_text_of_a_worker_killed_mid_send_is_sent_after_a_long_outage_not_marked_failed(request, tmp_path):
     data_dir, log = tmp_path / "data", tmp_path / "texts.txt"
-    _manage(data_dir, "migrate", "--noinput", "-v", "0")
+    data_dir.mkdir()
+    migrated_copy(request, data_dir / "pacesetter.sqlite3")  # what `manage migrate` makes there
     backend = {
         "PACESETTER_SMS_BACKEND": "tests.notifications.crash_backend.SlowBackend",
         "CRASH_SMS_LOG": str(log),
