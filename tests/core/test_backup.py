@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.db.migrations.loader import MigrationLoader
 
+from tests.file_sqlite import migrated_copy
+
 # Sites of their own (SQLite, and a scratch PostgreSQL database), in subprocesses: the same in every stage of
 # .ci/run, which runs them once.
 pytestmark = pytest.mark.one_engine
@@ -105,17 +107,22 @@ def _pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
-def _make_site(data_dir: Path, database_url: str | None = None) -> dict:
+def _make_site(data_dir: Path, database_url: str | None = None, request=None) -> dict:
+    """A populated site; on SQLite (with `request`) from the migrated copy, which is what `migrate` makes."""
     env = _env(data_dir, database_url)
-    _run(["manage", "migrate", "--noinput", "-v", "0"], env)
+    if database_url is None and request is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        migrated_copy(request, data_dir / "pacesetter.sqlite3")
+    else:
+        _run(["manage", "migrate", "--noinput", "-v", "0"], env)
     _run(["manage", "shell", "-c", POPULATE], env)
     return env
 
 
 @pytest.fixture(scope="module")
-def sqlite_site(tmp_path_factory):
+def sqlite_site(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("sqlite-site")
-    env = _make_site(root / "data")
+    env = _make_site(root / "data", request=request)
     _run(["backup", str(root / "site.tar.gz")], env)
     return root, env
 

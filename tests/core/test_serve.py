@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.file_sqlite import migrated_copy
+
 # A site of its own (SQLite, in subprocesses): the same in every stage of .ci/run, which runs it once.
 pytestmark = pytest.mark.one_engine
 
@@ -26,14 +28,9 @@ def _env(data_dir: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
+def data_dir(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("serve")
-    subprocess.run(
-        [sys.executable, "-m", "pacesetter", "manage", "migrate", "--noinput", "-v", "0"],
-        env=_env(path),
-        check=True,
-        timeout=300,
-    )
+    migrated_copy(request, path / "pacesetter.sqlite3")  # what `manage migrate` makes there
     return path
 
 
