@@ -1,10 +1,13 @@
-"""Re-running a concurrency test in a subprocess on a file SQLite database.
+"""A migrated SQLite file database, copied instead of migrated again: for the concurrency tests that re-run in a
+subprocess on a file database, and for the sites of their own that some tests start (serve, backup, crashed
+workers).
 
 SQLite's in-memory test database is shared by every thread through ONE connection, which would hide races;
 on a file database (PACESETTER_TEST_SQLITE) each thread has its own connection. The subprocess starts from a
 copy of one migrated database (`--reuse-db`) instead of running every migration again for each test: the
-copy is built once per run, in the folder the xdist workers share, and is what a new test database would be
-(the migrations with their seed rows; Django adds the cache table when the test database is set up).
+copy is built once per run, in the folder the xdist workers share, by `manage migrate` (the migrations with
+their seed rows, as a new site or test database has them; Django adds the cache table when the test
+database is set up).
 """
 
 import os
