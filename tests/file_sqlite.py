@@ -43,6 +43,7 @@ def migrated_copy(request, dest: Path) -> None:
             timeout=600,
         )
         os.replace(work / "pacesetter.sqlite3", template)  # atomic: another worker may be building one too
+    dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, dest)
 
 

@@ -19,10 +19,6 @@ from tests.file_sqlite import reran_on_file_sqlite
 INNER = "PACESETTER_ONECOUNT_CONCURRENCY_INNER"
 
 
-def _reran_with_file_sqlite(request, tmp_path) -> bool:
-    return reran_on_file_sqlite(request, tmp_path, INNER)
-
-
 def _post_json(url: str, body: dict) -> tuple[int, dict]:
     data = json.dumps(body).encode()
     for _attempt in range(5):
@@ -49,7 +45,7 @@ def _published():
 
 @pytest.mark.django_db(transaction=True)
 def test_one_slip_posted_40_times_at_once_counts_once(request, tmp_path, settings):
-    if _reran_with_file_sqlite(request, tmp_path):
+    if reran_on_file_sqlite(request, tmp_path, INNER):
         return
     settings.COMMITMENT_PUBLIC_RATINGS_PER_HOUR = 1000
     live_server = request.getfixturevalue("live_server")

@@ -111,7 +111,6 @@ def _make_site(data_dir: Path, database_url: str | None = None, request=None) ->
     """A populated site; on SQLite (with `request`) from the migrated copy, which is what `migrate` makes."""
     env = _env(data_dir, database_url)
     if database_url is None and request is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
         migrated_copy(request, data_dir / "pacesetter.sqlite3")
     else:
         _run(["manage", "migrate", "--noinput", "-v", "0"], env)

@@ -51,7 +51,6 @@ def _wait_for(predicate, seconds: float) -> bool:
 
 def test_task_of_a_sigkilled_worker_runs_again_to_completion_once(request, tmp_path):
     data_dir, log = tmp_path / "data", tmp_path / "runs.txt"
-    data_dir.mkdir()
     migrated_copy(request, data_dir / "pacesetter.sqlite3")  # what `manage migrate` makes there
     _manage(
         data_dir,

@@ -22,13 +22,9 @@ from .helpers import answers, codes, make_round
 INNER = "PACESETTER_CONCURRENCY_INNER"
 
 
-def _reran_with_file_sqlite(request, tmp_path) -> bool:
-    return reran_on_file_sqlite(request, tmp_path, INNER)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_500_concurrent_submissions_spend_each_code_once(request, tmp_path):
-    if _reran_with_file_sqlite(request, tmp_path):
+    if reran_on_file_sqlite(request, tmp_path, INNER):
         return
     live_server = request.getfixturevalue("live_server")
     from tests.factories import City
@@ -58,7 +54,7 @@ def test_500_concurrent_submissions_spend_each_code_once(request, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_the_same_paper_file_uploaded_twice_at_once_is_stored_once(request, tmp_path):
     """Two clerks upload the same stack at the same moment: one upload stores it all, the other nothing."""
-    if _reran_with_file_sqlite(request, tmp_path):
+    if reran_on_file_sqlite(request, tmp_path, INNER):
         return
     import io
 
@@ -142,7 +138,7 @@ def _post_json(url: str, body: bytes) -> tuple[int, dict]:
 @pytest.mark.django_db(transaction=True)
 def test_closing_while_ballots_arrive_leaves_every_stored_sheet_in_the_digest(request, tmp_path):
     """A sheet is either in the digest and the count published at close, or refused as "not open"."""
-    if _reran_with_file_sqlite(request, tmp_path):
+    if reran_on_file_sqlite(request, tmp_path, INNER):
         return
     from pacesetter.evaluations import services
     from pacesetter.evaluations.enums import RoundStatus

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.one_engine
 
 def test_text_of_a_worker_killed_mid_send_is_sent_after_a_long_outage_not_marked_failed(request, tmp_path):
     data_dir, log = tmp_path / "data", tmp_path / "texts.txt"
-    data_dir.mkdir()
     migrated_copy(request, data_dir / "pacesetter.sqlite3")  # what `manage migrate` makes there
     backend = {
         "PACESETTER_SMS_BACKEND": "tests.notifications.crash_backend.SlowBackend",
